@@ -1,0 +1,355 @@
+/**
+ * CPU kernels: plain loops over typed arrays. Every tensor here is contiguous and row-major;
+ * broadcasting is done by strides (0 along a stretched dim). Arithmetic runs in float64 and rounds
+ * once on store, like PyTorch's float32 kernels up to the last bit.
+ */
+import type { Storage } from '../../dtype';
+import type { Shape } from '../../shape';
+
+export type BinaryFn = (a: number, b: number) => number;
+export type UnaryFn = (a: number) => number;
+
+/** Strides of `shape` seen from the broadcast shape `out`: 0 along stretched or missing dims. */
+export function broadcastStrides(shape: Shape, out: Shape): number[] {
+	const strides = new Array<number>(out.length).fill(0);
+	let stride = 1;
+	for (let i = shape.length - 1; i >= 0; i--) {
+		const o = i + out.length - shape.length;
+		strides[o] = shape[i] === 1 ? 0 : stride;
+		stride *= shape[i];
+	}
+	return strides;
+}
+
+/** Build an elementwise binary kernel with PyTorch broadcasting from a scalar function. */
+export function binaryKernel(f: BinaryFn) {
+	return function binary(
+		a: Storage,
+		aShape: Shape,
+		b: Storage,
+		bShape: Shape,
+		out: Storage,
+		outShape: Shape
+	): void {
+		const n = out.length;
+		if (a.length === n && b.length === n) {
+			for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
+			return;
+		}
+		if (a.length === n && b.length === 1) {
+			const bv = b[0];
+			for (let i = 0; i < n; i++) out[i] = f(a[i], bv);
+			return;
+		}
+		if (b.length === n && a.length === 1) {
+			const av = a[0];
+			for (let i = 0; i < n; i++) out[i] = f(av, b[i]);
+			return;
+		}
+		if (n === 0) return;
+		const ndim = outShape.length;
+		const as = broadcastStrides(aShape, outShape);
+		const bs = broadcastStrides(bShape, outShape);
+		const index = new Array<number>(ndim).fill(0);
+		const inner = outShape[ndim - 1];
+		const ai = as[ndim - 1];
+		const bi = bs[ndim - 1];
+		let ao = 0;
+		let bo = 0;
+		for (let o = 0; o < n; o += inner) {
+			let ap = ao;
+			let bp = bo;
+			for (let j = 0; j < inner; j++) {
+				out[o + j] = f(a[ap], b[bp]);
+				ap += ai;
+				bp += bi;
+			}
+			// Advance the outer multi-index (all dims but the last).
+			for (let d = ndim - 2; d >= 0; d--) {
+				index[d]++;
+				ao += as[d];
+				bo += bs[d];
+				if (index[d] < outShape[d]) break;
+				ao -= as[d] * outShape[d];
+				bo -= bs[d] * outShape[d];
+				index[d] = 0;
+			}
+		}
+	};
+}
+
+export type BinaryKernel = ReturnType<typeof binaryKernel>;
+
+export function unaryKernel(f: UnaryFn) {
+	return function unary(a: Storage, out: Storage): void {
+		for (let i = 0; i < a.length; i++) out[i] = f(a[i]);
+	};
+}
+
+/** Copy `a` broadcast to `outShape` (expand). */
+export function broadcastCopy(a: Storage, aShape: Shape, out: Storage, outShape: Shape): void {
+	if (a.length === out.length) {
+		out.set(a);
+		return;
+	}
+	if (a.length === 1) {
+		out.fill(a[0]);
+		return;
+	}
+	copyStrided(a, broadcastStrides(aShape, outShape), 0, out, outShape);
+}
+
+/** Gather `src` through arbitrary strides into a contiguous `out` of shape `shape`. */
+export function copyStrided(
+	src: Storage,
+	strides: readonly number[],
+	offset: number,
+	out: Storage,
+	shape: Shape
+): void {
+	const n = out.length;
+	if (n === 0) return;
+	const ndim = shape.length;
+	if (ndim === 0) {
+		out[0] = src[offset];
+		return;
+	}
+	const index = new Array<number>(ndim).fill(0);
+	const inner = shape[ndim - 1];
+	const innerStride = strides[ndim - 1];
+	let base = offset;
+	for (let o = 0; o < n; o += inner) {
+		let p = base;
+		for (let j = 0; j < inner; j++) {
+			out[o + j] = src[p];
+			p += innerStride;
+		}
+		for (let d = ndim - 2; d >= 0; d--) {
+			index[d]++;
+			base += strides[d];
+			if (index[d] < shape[d]) break;
+			base -= strides[d] * shape[d];
+			index[d] = 0;
+		}
+	}
+}
+
+/** Swap two dims of a contiguous tensor into a new contiguous buffer. */
+export function transposeCopy(a: Storage, shape: Shape, dim0: number, dim1: number, out: Storage) {
+	const strides = new Array<number>(shape.length);
+	let stride = 1;
+	for (let i = shape.length - 1; i >= 0; i--) {
+		strides[i] = stride;
+		stride *= shape[i];
+	}
+	const outShape = shape.slice();
+	outShape[dim0] = shape[dim1];
+	outShape[dim1] = shape[dim0];
+	const permuted = strides.slice();
+	permuted[dim0] = strides[dim1];
+	permuted[dim1] = strides[dim0];
+	copyStrided(a, permuted, 0, out, outShape);
+}
+
+/**
+ * Sum `a` over `dims` (sorted) into `out`, whose length is the product of the kept sizes.
+ * Accumulates in float64.
+ */
+export function sumKernel(a: Storage, shape: Shape, dims: readonly number[], out: Storage): void {
+	const n = a.length;
+	if (out.length === 1) {
+		let total = 0;
+		for (let i = 0; i < n; i++) total += a[i];
+		out[0] = total;
+		return;
+	}
+	const ndim = shape.length;
+	// Strides into `out` for every input dim, 0 along reduced dims.
+	const outStrides = new Array<number>(ndim).fill(0);
+	let stride = 1;
+	for (let d = ndim - 1; d >= 0; d--) {
+		if (!dims.includes(d)) {
+			outStrides[d] = stride;
+			stride *= shape[d];
+		}
+	}
+	const acc = new Float64Array(out.length);
+	if (n > 0) {
+		const index = new Array<number>(ndim).fill(0);
+		const inner = shape[ndim - 1];
+		const innerStride = outStrides[ndim - 1];
+		let base = 0;
+		for (let i = 0; i < n; i += inner) {
+			let p = base;
+			for (let j = 0; j < inner; j++) {
+				acc[p] += a[i + j];
+				p += innerStride;
+			}
+			for (let d = ndim - 2; d >= 0; d--) {
+				index[d]++;
+				base += outStrides[d];
+				if (index[d] < shape[d]) break;
+				base -= outStrides[d] * shape[d];
+				index[d] = 0;
+			}
+		}
+	}
+	for (let i = 0; i < out.length; i++) out[i] = acc[i];
+}
+
+const PANEL = 4;
+const K_BLOCK = 256;
+
+/**
+ * C[m, n] = A[m, k] B[k, n] for row-major A, B, C. Packs A and B into float64 panels of four rows
+ * or columns (which also makes transposed operands free), then runs a 4x4 register-blocked
+ * micro-kernel over blocks of K.
+ */
+export function matmulKernel(
+	a: Storage,
+	b: Storage,
+	out: Storage,
+	m: number,
+	k: number,
+	n: number
+): void {
+	const mPanels = Math.ceil(m / PANEL);
+	const nPanels = Math.ceil(n / PANEL);
+	const kBlock = Math.min(k, K_BLOCK);
+	const packedA = new Float64Array(mPanels * PANEL * kBlock);
+	const packedB = new Float64Array(nPanels * PANEL * kBlock);
+	const acc = new Float64Array(m * n);
+	for (let k0 = 0; k0 < k; k0 += kBlock) {
+		const kc = Math.min(kBlock, k - k0);
+		// Pack A[:, k0:k0+kc] as panels: panel p holds rows 4p..4p+3, laid out k-major.
+		for (let p = 0; p < mPanels; p++) {
+			const base = p * PANEL * kBlock;
+			for (let r = 0; r < PANEL; r++) {
+				const row = p * PANEL + r;
+				if (row < m) {
+					const src = row * k + k0;
+					for (let kk = 0; kk < kc; kk++) packedA[base + kk * PANEL + r] = a[src + kk];
+				} else {
+					for (let kk = 0; kk < kc; kk++) packedA[base + kk * PANEL + r] = 0;
+				}
+			}
+		}
+		// Pack B[k0:k0+kc, :] as panels of four columns, k-major.
+		for (let kk = 0; kk < kc; kk++) {
+			const src = (k0 + kk) * n;
+			for (let q = 0; q < nPanels; q++) {
+				const dst = q * PANEL * kBlock + kk * PANEL;
+				const col = q * PANEL;
+				if (col + PANEL <= n) {
+					packedB[dst] = b[src + col];
+					packedB[dst + 1] = b[src + col + 1];
+					packedB[dst + 2] = b[src + col + 2];
+					packedB[dst + 3] = b[src + col + 3];
+				} else {
+					for (let c = 0; c < PANEL; c++) packedB[dst + c] = col + c < n ? b[src + col + c] : 0;
+				}
+			}
+		}
+		for (let p = 0; p < mPanels; p++) {
+			const aBase = p * PANEL * kBlock;
+			const row = p * PANEL;
+			for (let q = 0; q < nPanels; q++) {
+				const bBase = q * PANEL * kBlock;
+				let c00 = 0,
+					c01 = 0,
+					c02 = 0,
+					c03 = 0;
+				let c10 = 0,
+					c11 = 0,
+					c12 = 0,
+					c13 = 0;
+				let c20 = 0,
+					c21 = 0,
+					c22 = 0,
+					c23 = 0;
+				let c30 = 0,
+					c31 = 0,
+					c32 = 0,
+					c33 = 0;
+				let ap = aBase;
+				let bp = bBase;
+				for (let kk = 0; kk < kc; kk++) {
+					const a0 = packedA[ap],
+						a1 = packedA[ap + 1],
+						a2 = packedA[ap + 2],
+						a3 = packedA[ap + 3];
+					const b0 = packedB[bp],
+						b1 = packedB[bp + 1],
+						b2 = packedB[bp + 2],
+						b3 = packedB[bp + 3];
+					c00 += a0 * b0;
+					c01 += a0 * b1;
+					c02 += a0 * b2;
+					c03 += a0 * b3;
+					c10 += a1 * b0;
+					c11 += a1 * b1;
+					c12 += a1 * b2;
+					c13 += a1 * b3;
+					c20 += a2 * b0;
+					c21 += a2 * b1;
+					c22 += a2 * b2;
+					c23 += a2 * b3;
+					c30 += a3 * b0;
+					c31 += a3 * b1;
+					c32 += a3 * b2;
+					c33 += a3 * b3;
+					ap += PANEL;
+					bp += PANEL;
+				}
+				const col = q * PANEL;
+				const full = row + PANEL <= m && col + PANEL <= n;
+				if (full) {
+					let o = row * n + col;
+					acc[o] += c00;
+					acc[o + 1] += c01;
+					acc[o + 2] += c02;
+					acc[o + 3] += c03;
+					o += n;
+					acc[o] += c10;
+					acc[o + 1] += c11;
+					acc[o + 2] += c12;
+					acc[o + 3] += c13;
+					o += n;
+					acc[o] += c20;
+					acc[o + 1] += c21;
+					acc[o + 2] += c22;
+					acc[o + 3] += c23;
+					o += n;
+					acc[o] += c30;
+					acc[o + 1] += c31;
+					acc[o + 2] += c32;
+					acc[o + 3] += c33;
+				} else {
+					const block = [
+						c00,
+						c01,
+						c02,
+						c03,
+						c10,
+						c11,
+						c12,
+						c13,
+						c20,
+						c21,
+						c22,
+						c23,
+						c30,
+						c31,
+						c32,
+						c33
+					];
+					for (let r = 0; r < PANEL && row + r < m; r++) {
+						for (let c = 0; c < PANEL && col + c < n; c++)
+							acc[(row + r) * n + col + c] += block[r * PANEL + c];
+					}
+				}
+			}
+		}
+	}
+	for (let i = 0; i < acc.length; i++) out[i] = acc[i];
+}

@@ -1,0 +1,135 @@
+/**
+ * PyTorch's tensor repr: `tensor([0.7101], grad_fn=<AddBackward0>)`. Follows torch/_tensor_str.py:
+ * integers print as `1.`, other values with 4 decimals, scientific notation when the magnitudes
+ * span too much, one common width, and `...` past 1000 elements.
+ */
+import type { Storage } from './dtype';
+import type { Shape } from './shape';
+
+const PRECISION = 4;
+const THRESHOLD = 1000;
+const EDGE_ITEMS = 3;
+const LINE_WIDTH = 80;
+
+interface Formatter {
+	format(value: number): string;
+	width: number;
+}
+
+function makeFormatter(values: ArrayLike<number>): Formatter {
+	const finite: number[] = [];
+	for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) finite.push(values[i]);
+	const allIntegers = finite.every((v) => Number.isInteger(v));
+	const abs = finite.map(Math.abs).filter((v) => v !== 0);
+	const max = abs.length ? Math.max(...abs) : 0;
+	const min = abs.length ? Math.min(...abs) : 0;
+	let format: (value: number) => string;
+	if (allIntegers) {
+		const sci = finite.length > 0 && max > 1e8;
+		format = sci
+			? (v) => scientific(v)
+			: (v) => (Number.isFinite(v) ? `${v.toFixed(0)}.` : special(v));
+	} else if (abs.length > 0 && (max / min > 1000 || max > 1e8 || min < 1e-4)) {
+		format = scientific;
+	} else {
+		format = (v) => (Number.isFinite(v) ? v.toFixed(PRECISION) : special(v));
+	}
+	let width = 0;
+	for (let i = 0; i < values.length; i++) width = Math.max(width, format(values[i]).length);
+	return { format, width };
+}
+
+function special(v: number): string {
+	return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
+}
+
+function scientific(v: number): string {
+	if (!Number.isFinite(v)) return special(v);
+	const [mantissa, exponent] = v.toExponential(PRECISION).split('e');
+	const sign = exponent.startsWith('-') ? '-' : '+';
+	const digits = exponent.replace(/^[+-]/, '').padStart(2, '0');
+	return `${mantissa}e${sign}${digits}`;
+}
+
+/** Indices shown along a dim: all, or the first and last EDGE_ITEMS when summarising. */
+function shownIndices(size: number, summarize: boolean): (number | null)[] {
+	if (!summarize || size <= 2 * EDGE_ITEMS) return Array.from({ length: size }, (_, i) => i);
+	const head = Array.from({ length: EDGE_ITEMS }, (_, i) => i);
+	const tail = Array.from({ length: EDGE_ITEMS }, (_, i) => size - EDGE_ITEMS + i);
+	return [...head, null, ...tail];
+}
+
+export function formatTensor(data: Storage, shape: Shape, suffix: string): string {
+	const prefix = 'tensor(';
+	const summarize = data.length > THRESHOLD;
+	const shown: number[] = [];
+	collect(data, shape, 0, 0, summarize, shown);
+	const formatter = makeFormatter(shown.length ? shown : data);
+	let body: string;
+	if (shape.length === 0) body = formatter.format(data[0]).trim();
+	else if (data.length === 0) body = '[]';
+	else body = render(data, shape, 0, 0, formatter, prefix.length, summarize);
+	const empty =
+		data.length === 0 && shape.length > 0
+			? `, size=(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`
+			: '';
+	return `${prefix}${body}${empty}${suffix})`;
+}
+
+function strideOf(shape: Shape, dim: number): number {
+	let stride = 1;
+	for (let d = dim + 1; d < shape.length; d++) stride *= shape[d];
+	return stride;
+}
+
+function collect(
+	data: Storage,
+	shape: Shape,
+	dim: number,
+	offset: number,
+	summarize: boolean,
+	out: number[]
+) {
+	if (shape.length === 0) {
+		out.push(data[0]);
+		return;
+	}
+	const stride = strideOf(shape, dim);
+	for (const i of shownIndices(shape[dim], summarize)) {
+		if (i === null) continue;
+		if (dim === shape.length - 1) out.push(data[offset + i]);
+		else collect(data, shape, dim + 1, offset + i * stride, summarize, out);
+	}
+}
+
+function render(
+	data: Storage,
+	shape: Shape,
+	dim: number,
+	offset: number,
+	formatter: Formatter,
+	indent: number,
+	summarize: boolean
+): string {
+	const indices = shownIndices(shape[dim], summarize);
+	if (dim === shape.length - 1) {
+		const items = indices.map((i) =>
+			i === null ? '...' : formatter.format(data[offset + i]).padStart(formatter.width)
+		);
+		// Wrap long rows the way PyTorch does (its line width is 80).
+		const perLine = Math.max(1, Math.floor((LINE_WIDTH - indent) / (formatter.width + 2)));
+		if (items.length <= perLine) return `[${items.join(', ')}]`;
+		const lines: string[] = [];
+		for (let i = 0; i < items.length; i += perLine)
+			lines.push(items.slice(i, i + perLine).join(', '));
+		return `[${lines.join(',\n' + ' '.repeat(indent + 1))}]`;
+	}
+	const stride = strideOf(shape, dim);
+	const parts = indices.map((i) =>
+		i === null
+			? '...'
+			: render(data, shape, dim + 1, offset + i * stride, formatter, indent + 1, summarize)
+	);
+	const separator = ',' + '\n'.repeat(shape.length - dim - 1) + ' '.repeat(indent + 1);
+	return `[${parts.join(separator)}]`;
+}

@@ -1,0 +1,41 @@
+/**
+ * The Autograd Canvas engine: PyTorch's tensor and autograd API in camelCase.
+ *
+ *     import * as torch from '$lib/engine';
+ *     const x = torch.randn([3, 4], { requiresGrad: true });
+ *     x.add(2).sum().backward();
+ *
+ * Imports nothing from Svelte, d3 or the DOM.
+ */
+export { Tensor, type Device, type NestedList } from './tensor';
+export type { DType } from './dtype';
+export {
+	tensor,
+	zeros,
+	ones,
+	full,
+	arange,
+	linspace,
+	eye,
+	rand,
+	randn,
+	zerosLike,
+	onesLike,
+	type CreationOptions
+} from './creation';
+export * from './functional';
+export { manualSeed, Mulberry32 } from './random';
+export {
+	noGrad,
+	setGradEnabled,
+	isGradEnabled,
+	GradNode,
+	AccumulateGrad,
+	type BackwardStep
+} from './autograd';
+export { TorchError, setWarningHandler, type WarningHandler } from './errors';
+export { OPS, OP_LIST, getOp, type OpDef, type OpId, type OpCategory } from './registry';
+export { MAX_NUMEL } from './shape';
+export { saveStateDict, loadStateDict, type StateDictFormat } from './serialize';
+export * as nn from './nn';
+export * as optim from './optim';

@@ -1,0 +1,3 @@
+export { Module, IncompatibleKeys, type StateDict } from './module';
+export { Linear, MSELoss, CrossEntropyLoss } from './layers';
+export * as functional from './functional';

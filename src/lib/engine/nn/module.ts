@@ -1,0 +1,143 @@
+/** `nn.Module`: parameters, children, state dicts and repr, as in PyTorch. */
+import { noGrad } from '../autograd';
+import { runtimeError } from '../errors';
+import { sameShape } from '../shape';
+import type { Tensor } from '../tensor';
+
+export type StateDict = Record<string, Tensor>;
+
+/** What `loadStateDict` returns; prints like PyTorch's `_IncompatibleKeys`. */
+export class IncompatibleKeys {
+	constructor(
+		readonly missingKeys: string[],
+		readonly unexpectedKeys: string[]
+	) {}
+	toString(): string {
+		if (this.missingKeys.length === 0 && this.unexpectedKeys.length === 0) {
+			return '<All keys matched successfully>';
+		}
+		return `_IncompatibleKeys(missing_keys=[${this.missingKeys.map((k) => `'${k}'`).join(', ')}], unexpected_keys=[${this.unexpectedKeys.map((k) => `'${k}'`).join(', ')}])`;
+	}
+}
+
+const quoted = (keys: string[]) => keys.map((k) => `"${k}"`).join(', ');
+
+export abstract class Module {
+	private readonly parameterSlots = new Map<string, Tensor | null>();
+	private readonly children = new Map<string, Module>();
+	training = true;
+
+	/** Modules are called with `forward` (JavaScript objects cannot be called). */
+	abstract forward(...inputs: Tensor[]): Tensor;
+
+	protected registerParameter(name: string, parameter: Tensor | null): void {
+		if (parameter && !parameter.isLeaf) {
+			throw runtimeError(`cannot assign a non-leaf tensor as parameter '${name}'`);
+		}
+		this.parameterSlots.set(name, parameter);
+	}
+
+	protected registerModule<M extends Module>(name: string, module: M): M {
+		this.children.set(name, module);
+		return module;
+	}
+
+	/** A parameter by its local name (subclasses expose them as properties). */
+	protected parameter(name: string): Tensor | null {
+		return this.parameterSlots.get(name) ?? null;
+	}
+
+	*namedParameters(prefix = ''): Generator<[string, Tensor]> {
+		for (const [name, p] of this.parameterSlots) if (p) yield [prefix + name, p];
+		for (const [name, child] of this.children) yield* child.namedParameters(`${prefix}${name}.`);
+	}
+
+	parameters(): Tensor[] {
+		return Array.from(this.namedParameters(), ([, p]) => p);
+	}
+
+	*namedChildren(): Generator<[string, Module]> {
+		yield* this.children;
+	}
+
+	/** Detached tensors keyed like PyTorch (`weight`, `linear.bias`). */
+	stateDict(): StateDict {
+		const out: StateDict = {};
+		for (const [name, p] of this.namedParameters()) out[name] = p.detach();
+		return out;
+	}
+
+	/**
+	 * Copy values in from a state dict. Size mismatches always raise; with `strict` (the default)
+	 * missing and unexpected keys raise too. On any error nothing is loaded.
+	 */
+	loadStateDict(stateDict: StateDict, options: { strict?: boolean } = {}): IncompatibleKeys {
+		const strict = options.strict ?? true;
+		const own = new Map(this.namedParameters());
+		const missing = [...own.keys()].filter((k) => !Object.hasOwn(stateDict, k));
+		const unexpected = Object.keys(stateDict).filter((k) => !own.has(k));
+		const errors: string[] = [];
+		if (strict && unexpected.length)
+			errors.push(`Unexpected key(s) in state_dict: ${quoted(unexpected)}. `);
+		if (strict && missing.length) errors.push(`Missing key(s) in state_dict: ${quoted(missing)}. `);
+		for (const [key, p] of own) {
+			const value = stateDict[key];
+			if (value === undefined || !Object.hasOwn(stateDict, key)) continue;
+			if (!sameShape(value.shape, p.shape)) {
+				errors.push(
+					`size mismatch for ${key}: copying a param with shape torch.Size([${value.shape.join(', ')}]) from checkpoint, the shape in current model is torch.Size([${p.shape.join(', ')}]).`
+				);
+			}
+		}
+		if (errors.length) {
+			throw runtimeError(
+				`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errors.join('\n\t')}`
+			);
+		}
+		noGrad(() => {
+			for (const [key, p] of own) if (Object.hasOwn(stateDict, key)) p.copy_(stateDict[key]);
+		});
+		return new IncompatibleKeys(missing, unexpected);
+	}
+
+	/** Moves parameters to a device. Only the CPU exists in this build. */
+	to(device: string): this {
+		if (device !== 'cpu') throw runtimeError(`device '${device}' is not available: only 'cpu' is`);
+		return this;
+	}
+
+	train(mode = true): this {
+		this.training = mode;
+		for (const child of this.children.values()) child.train(mode);
+		return this;
+	}
+
+	eval(): this {
+		return this.train(false);
+	}
+
+	zeroGrad(options: { setToNone?: boolean } = {}): void {
+		for (const p of this.parameters()) zeroGradOf(p, options.setToNone ?? true);
+	}
+
+	/** One-line description used inside the repr (`in_features=1, ...`). */
+	protected extraRepr(): string {
+		return '';
+	}
+
+	toString(): string {
+		const name = this.constructor.name;
+		if (this.children.size === 0) return `${name}(${this.extraRepr()})`;
+		const lines = [...this.children].map(
+			([childName, child]) => `  (${childName}): ${child.toString().split('\n').join('\n  ')}`
+		);
+		return `${name}(\n${lines.join('\n')}\n)`;
+	}
+}
+
+export function zeroGradOf(p: Tensor, setToNone: boolean): void {
+	const grad = p.gradSilently;
+	if (grad === null) return;
+	if (setToNone) p.grad = null;
+	else noGrad(() => grad.zero_());
+}

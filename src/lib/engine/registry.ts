@@ -1,0 +1,873 @@
+/**
+ * The op registry: every op is declared once, here, as data. An entry holds the op's PyTorch name
+ * and argument names, its shape rule, its CPU kernel, its vector-Jacobian product (written with
+ * other ops), its grad_fn name, and the UI metadata (label, category, formulas in TeX).
+ * Autograd, the CPU backend, graph validation, the palette and the tests all read this table.
+ */
+import type { BackwardContext } from './autograd';
+import {
+	binaryKernel,
+	broadcastCopy,
+	matmulKernel,
+	sumKernel,
+	transposeCopy,
+	unaryKernel,
+	type BinaryFn,
+	type UnaryFn
+} from './backends/cpu/kernels';
+import type { Storage } from './dtype';
+import { runtimeError, warn } from './errors';
+import {
+	broadcastShapes,
+	formatShape,
+	normalizeDim,
+	numel,
+	reducedShape,
+	sameShape,
+	type Shape
+} from './shape';
+import type { Tensor } from './tensor';
+
+export type OpCategory = 'arithmetic' | 'reductions' | 'linear algebra' | 'activations' | 'losses';
+
+export interface OpUi {
+	/** Short label for the palette and nodes. */
+	label: string;
+	/** The symbol drawn on a node (`+`, `×`, `Σ`, ...). */
+	symbol: string;
+	/** The forward formula, in TeX, over the input names. */
+	formula: string;
+	/** The local derivative(s), in TeX. */
+	localGrad: string;
+}
+
+/** An attribute an op takes besides its tensor inputs (for the editor's inspector). */
+export interface AttrSpec {
+	name: string;
+	kind: 'dims' | 'dim' | 'bool' | 'number' | 'shape' | 'reduction';
+	optional?: boolean;
+	default?: unknown;
+}
+
+export type Attrs = Record<string, unknown>;
+export type Vjp = (ctx: BackwardContext<Attrs>, outputGrad: Tensor) => (Tensor | null)[];
+
+interface OpBase {
+	/** PyTorch's lowercase name; saved graphs store it. */
+	id: string;
+	/** PyTorch's argument names, one per tensor input. */
+	inputs: readonly string[];
+	/** Inputs that may be left out (for example `bias` of linear). */
+	optionalInputs?: readonly string[];
+	attrs?: readonly AttrSpec[];
+	category: OpCategory;
+	/** Hidden from the palette: used by other ops' gradients. */
+	internal?: boolean;
+	/** What backward needs kept: PyTorch frees these after backward unless retain_graph. */
+	saves: 'none' | 'inputs' | 'output';
+	gradFn: string | ((attrs: Attrs, shapes: readonly Shape[]) => string);
+	vjp: Vjp;
+	ui: OpUi;
+}
+
+export interface ElementwiseBinaryOp extends OpBase {
+	kind: 'binary';
+	fn: BinaryFn;
+	kernel: ReturnType<typeof binaryKernel>;
+	/** WGSL expression over `a` and `b` (f32). */
+	wgsl: string;
+}
+
+export interface ElementwiseUnaryOp extends OpBase {
+	kind: 'unary';
+	fn: UnaryFn;
+	kernel: ReturnType<typeof unaryKernel>;
+	/** WGSL expression over `a` (f32). */
+	wgsl: string;
+}
+
+export interface CustomOp extends OpBase {
+	kind: 'custom';
+	/** Output shape from input shapes, or PyTorch's error. May normalise `attrs` in place. */
+	shape: (shapes: readonly (Shape | null)[], attrs: Attrs) => Shape;
+	cpu: (
+		inputs: readonly (Storage | null)[],
+		out: Storage,
+		shapes: readonly (Shape | null)[],
+		outShape: Shape,
+		attrs: Attrs
+	) => void;
+}
+
+export type OpDef = ElementwiseBinaryOp | ElementwiseUnaryOp | CustomOp;
+
+function binary(def: Omit<ElementwiseBinaryOp, 'kind' | 'kernel' | 'inputs'>): ElementwiseBinaryOp {
+	return { ...def, kind: 'binary', inputs: ['input', 'other'], kernel: binaryKernel(def.fn) };
+}
+
+function unary(def: Omit<ElementwiseUnaryOp, 'kind' | 'kernel' | 'inputs'>): ElementwiseUnaryOp {
+	return { ...def, kind: 'unary', inputs: ['input'], kernel: unaryKernel(def.fn) };
+}
+
+const dimsOf = (attrs: Attrs) => attrs.dim as number[] | undefined;
+
+/** The shape a reduced gradient has with keepdim, so it can be expanded back. */
+function keptShape(shape: Shape, dims: readonly number[] | undefined): number[] {
+	if (dims === undefined) return shape.map(() => 1);
+	return shape.map((size, i) => (dims.includes(i) ? 1 : size));
+}
+
+/** Shape rule for sum and mean: normalises `dim` in attrs to sorted dims (or undefined). */
+function reductionShape(shapes: readonly (Shape | null)[], attrs: Attrs): Shape {
+	const shape = shapes[0]!;
+	const dim = attrs.dim as number | number[] | undefined | null;
+	const keepdim = Boolean(attrs.keepdim);
+	if (dim === undefined || dim === null) {
+		attrs.dim = undefined;
+		return keepdim ? shape.map(() => 1) : [];
+	}
+	const list = typeof dim === 'number' ? [dim] : dim;
+	const dims = list.map((d) => normalizeDim(d, shape.length));
+	for (let i = 0; i < dims.length; i++) {
+		if (dims.indexOf(dims[i]) !== i) {
+			throw runtimeError(`dim ${dims[i]} appears multiple times in the list of dims`);
+		}
+	}
+	const sorted = shape.length === 0 ? [] : dims.sort((x, y) => x - y);
+	attrs.dim = sorted;
+	return reducedShape(shape, sorted, keepdim);
+}
+
+function reductionCount(shape: Shape, dims: readonly number[] | undefined): number {
+	if (dims === undefined) return numel(shape);
+	let count = 1;
+	for (const d of dims) count *= shape[d];
+	return count;
+}
+
+/** matmul's operands as 2-D: a vector on the left is a row, on the right a column. */
+function asMatrixShape(shape: Shape, side: 'left' | 'right'): [number, number] {
+	if (shape.length === 2) return [shape[0], shape[1]];
+	return side === 'left' ? [1, shape[0]] : [shape[0], 1];
+}
+
+function matmulShape(shapes: readonly (Shape | null)[]): Shape {
+	const [a, b] = [shapes[0]!, shapes[1]!];
+	if (a.length === 0 || b.length === 0) {
+		throw runtimeError(
+			`both arguments to matmul need to be at least 1D, but they are ${a.length}D and ${b.length}D`
+		);
+	}
+	if (a.length > 2 || b.length > 2) {
+		throw runtimeError(
+			`matmul of ${a.length}D and ${b.length}D tensors is not supported yet: use 1-D or 2-D operands`
+		);
+	}
+	if (a.length === 1 && b.length === 1) {
+		if (a[0] !== b[0]) {
+			throw runtimeError(
+				`inconsistent tensor size, expected tensor [${a[0]}] and src [${b[0]}] to have the same number of elements, but got ${a[0]} and ${b[0]} elements respectively`
+			);
+		}
+		return [];
+	}
+	if (a.length === 2 && b.length === 1) {
+		if (a[1] !== b[0]) {
+			throw runtimeError(
+				`size mismatch, got input (${a[0]}), mat (${a[0]}x${a[1]}), vec (${b[0]})`
+			);
+		}
+		return [a[0]];
+	}
+	if (a.length === 1) {
+		if (a[0] !== b[0]) {
+			throw runtimeError(
+				`mat1 and mat2 shapes cannot be multiplied (1x${a[0]} and ${b[0]}x${b[1]})`
+			);
+		}
+		return [b[1]];
+	}
+	if (a[1] !== b[0]) {
+		throw runtimeError(
+			`mat1 and mat2 shapes cannot be multiplied (${a[0]}x${a[1]} and ${b[0]}x${b[1]})`
+		);
+	}
+	return [a[0], b[1]];
+}
+
+function matmulGradFn(_attrs: Attrs, shapes: readonly Shape[]): string {
+	const [a, b] = [shapes[0].length, shapes[1].length];
+	if (a === 1 && b === 1) return 'DotBackward0';
+	if (a === 2 && b === 1) return 'MvBackward0';
+	if (a === 1 && b === 2) return 'SqueezeBackward4';
+	return 'MmBackward0';
+}
+
+/** Gradients of C = A B through the 2-D view of each operand. */
+function matmulVjp(ctx: BackwardContext<Attrs>, outputGrad: Tensor): (Tensor | null)[] {
+	const [a, b] = ctx.inputs as Tensor[];
+	const [aRows, aCols] = asMatrixShape(a.shape, 'left');
+	const [bRows, bCols] = asMatrixShape(b.shape, 'right');
+	const grad2 = outputGrad.reshape([aRows, bCols]);
+	const a2 = a.reshape([aRows, aCols]);
+	const b2 = b.reshape([bRows, bCols]);
+	return [
+		ctx.needsGrad[0] ? grad2.matmul(b2.t()).reshape(a.shape) : null,
+		ctx.needsGrad[1] ? a2.t().matmul(grad2).reshape(b.shape) : null
+	];
+}
+
+function matmulCpu(
+	inputs: readonly (Storage | null)[],
+	out: Storage,
+	shapes: readonly (Shape | null)[]
+): void {
+	const [m, k] = asMatrixShape(shapes[0]!, 'left');
+	const [, n] = asMatrixShape(shapes[1]!, 'right');
+	matmulKernel(inputs[0]!, inputs[1]!, out, m, k, n);
+}
+
+/** mse_loss: PyTorch warns when input and target differ in shape, then broadcasts. */
+function mseShape(shapes: readonly (Shape | null)[], attrs: Attrs): Shape {
+	const [input, target] = [shapes[0]!, shapes[1]!];
+	const reduction = (attrs.reduction ?? 'mean') as string;
+	if (!['mean', 'sum', 'none'].includes(reduction)) {
+		throw runtimeError(`${reduction} is not a valid value for reduction`);
+	}
+	attrs.reduction = reduction;
+	if (!sameShape(input, target)) {
+		warn(
+			`Using a target size (torch.Size([${target.join(', ')}])) that is different to the input size (torch.Size([${input.join(', ')}])). This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.`
+		);
+	}
+	const shape = broadcastShapes(input, target);
+	return reduction === 'none' ? shape : [];
+}
+
+function linearShape(shapes: readonly (Shape | null)[]): Shape {
+	const [input, weight, bias] = shapes;
+	if (!input || !weight) throw runtimeError('linear needs input and weight');
+	if (weight.length !== 2) {
+		throw runtimeError(`linear expects a 2-D weight, got ${weight.length}-D`);
+	}
+	const features = input[input.length - 1];
+	if (input.length === 0 || features !== weight[1]) {
+		const rows = input.length <= 1 ? 1 : numel(input) / features;
+		throw runtimeError(
+			`mat1 and mat2 shapes cannot be multiplied (${rows}x${input.length === 0 ? 1 : features} and ${weight[1]}x${weight[0]})`
+		);
+	}
+	const out = [...input.slice(0, -1), weight[0]];
+	if (bias) broadcastShapes(out, bias);
+	return out;
+}
+
+const inputOf = (ctx: BackwardContext<Attrs>, i: number) => ctx.inputs[i] as Tensor;
+const outputOf = (ctx: BackwardContext<Attrs>) => ctx.output as Tensor;
+const need = (ctx: BackwardContext<Attrs>, i: number) => ctx.needsGrad[i];
+
+export const OPS = {
+	add: binary({
+		id: 'add',
+		category: 'arithmetic',
+		saves: 'none',
+		gradFn: 'AddBackward0',
+		fn: (a, b) => a + b,
+		wgsl: 'a + b',
+		vjp: (_ctx, g) => [g, g],
+		ui: {
+			label: 'add',
+			symbol: '+',
+			formula: '\\mathrm{input} + \\mathrm{other}',
+			localGrad:
+				'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = 1,\\quad \\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{other}} = 1'
+		}
+	}),
+	sub: binary({
+		id: 'sub',
+		category: 'arithmetic',
+		saves: 'none',
+		gradFn: 'SubBackward0',
+		fn: (a, b) => a - b,
+		wgsl: 'a - b',
+		vjp: (ctx, g) => [g, need(ctx, 1) ? g.neg() : null],
+		ui: {
+			label: 'sub',
+			symbol: '−',
+			formula: '\\mathrm{input} - \\mathrm{other}',
+			localGrad:
+				'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = 1,\\quad \\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{other}} = -1'
+		}
+	}),
+	mul: binary({
+		id: 'mul',
+		category: 'arithmetic',
+		saves: 'inputs',
+		gradFn: 'MulBackward0',
+		fn: (a, b) => a * b,
+		wgsl: 'a * b',
+		vjp: (ctx, g) => [
+			need(ctx, 0) ? g.mul(inputOf(ctx, 1)) : null,
+			need(ctx, 1) ? g.mul(inputOf(ctx, 0)) : null
+		],
+		ui: {
+			label: 'mul',
+			symbol: '×',
+			formula: '\\mathrm{input} \\cdot \\mathrm{other}',
+			localGrad:
+				'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = \\mathrm{other},\\quad \\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{other}} = \\mathrm{input}'
+		}
+	}),
+	div: binary({
+		id: 'div',
+		category: 'arithmetic',
+		saves: 'inputs',
+		gradFn: 'DivBackward0',
+		fn: (a, b) => a / b,
+		wgsl: 'a / b',
+		vjp: (ctx, g) => {
+			const [a, b] = [inputOf(ctx, 0), inputOf(ctx, 1)];
+			return [need(ctx, 0) ? g.div(b) : null, need(ctx, 1) ? g.neg().mul(a).div(b.mul(b)) : null];
+		},
+		ui: {
+			label: 'div',
+			symbol: '÷',
+			formula: '\\frac{\\mathrm{input}}{\\mathrm{other}}',
+			localGrad:
+				'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = \\frac{1}{\\mathrm{other}},\\quad \\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{other}} = -\\frac{\\mathrm{input}}{\\mathrm{other}^2}'
+		}
+	}),
+	pow: {
+		...binary({
+			id: 'pow',
+			category: 'arithmetic',
+			saves: 'inputs',
+			gradFn: (attrs) => (attrs.scalarExponent ? 'PowBackward0' : 'PowBackward1'),
+			fn: Math.pow,
+			wgsl: 'pow_signed(a, b)',
+			vjp: (ctx, g) => {
+				const [x, e] = [inputOf(ctx, 0), inputOf(ctx, 1)];
+				const scalar = ctx.attrs.scalarExponent as number | undefined;
+				let inputGrad: Tensor | null = null;
+				if (need(ctx, 0)) {
+					inputGrad =
+						scalar === undefined
+							? g.mul(e).mul(x.pow(e.sub(1)))
+							: scalar === 2
+								? g.mul(x.mul(2))
+								: g.mul(x.pow(scalar - 1).mul(scalar));
+				}
+				return [inputGrad, need(ctx, 1) ? g.mul(x.pow(e)).mul(x.log()) : null];
+			},
+			ui: {
+				label: 'pow',
+				symbol: 'xⁿ',
+				formula: '\\mathrm{input}^{\\mathrm{exponent}}',
+				localGrad:
+					'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = \\mathrm{exponent}\\cdot\\mathrm{input}^{\\mathrm{exponent}-1},\\quad \\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{exponent}} = \\mathrm{input}^{\\mathrm{exponent}}\\ln \\mathrm{input}'
+			}
+		}),
+		inputs: ['input', 'exponent']
+	},
+	neg: unary({
+		id: 'neg',
+		category: 'arithmetic',
+		saves: 'none',
+		gradFn: 'NegBackward0',
+		fn: (a) => -a,
+		wgsl: '-a',
+		vjp: (_ctx, g) => [g.neg()],
+		ui: {
+			label: 'neg',
+			symbol: '−x',
+			formula: '-\\mathrm{input}',
+			localGrad: '\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = -1'
+		}
+	}),
+	exp: unary({
+		id: 'exp',
+		category: 'arithmetic',
+		saves: 'output',
+		gradFn: 'ExpBackward0',
+		fn: Math.exp,
+		wgsl: 'exp(a)',
+		vjp: (ctx, g) => [g.mul(outputOf(ctx))],
+		ui: {
+			label: 'exp',
+			symbol: 'eˣ',
+			formula: 'e^{\\mathrm{input}}',
+			localGrad:
+				'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = e^{\\mathrm{input}} = \\mathrm{out}'
+		}
+	}),
+	log: unary({
+		id: 'log',
+		category: 'arithmetic',
+		saves: 'inputs',
+		gradFn: 'LogBackward0',
+		fn: Math.log,
+		wgsl: 'log_ieee(a)',
+		vjp: (ctx, g) => [g.div(inputOf(ctx, 0))],
+		ui: {
+			label: 'log',
+			symbol: 'ln',
+			formula: '\\ln \\mathrm{input}',
+			localGrad:
+				'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = \\frac{1}{\\mathrm{input}}'
+		}
+	}),
+	sqrt: unary({
+		id: 'sqrt',
+		category: 'arithmetic',
+		saves: 'output',
+		gradFn: 'SqrtBackward0',
+		fn: Math.sqrt,
+		wgsl: 'sqrt_ieee(a)',
+		vjp: (ctx, g) => [g.div(outputOf(ctx).mul(2))],
+		ui: {
+			label: 'sqrt',
+			symbol: '√',
+			formula: '\\sqrt{\\mathrm{input}}',
+			localGrad:
+				'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = \\frac{1}{2\\sqrt{\\mathrm{input}}}'
+		}
+	}),
+	relu: unary({
+		id: 'relu',
+		category: 'activations',
+		saves: 'output',
+		gradFn: 'ReluBackward0',
+		fn: (a) => (a > 0 ? a : a === a ? 0 : a),
+		wgsl: 'select(select(0.0, a, a > 0.0), a, a != a)',
+		vjp: (ctx, g) => [g.thresholdBackward(outputOf(ctx))],
+		ui: {
+			label: 'relu',
+			symbol: 'ReLU',
+			formula: '\\max(0, \\mathrm{input})',
+			localGrad:
+				'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = \\begin{cases} 1 & \\mathrm{input} > 0 \\\\ 0 & \\text{otherwise} \\end{cases}'
+		}
+	}),
+	tanh: unary({
+		id: 'tanh',
+		category: 'activations',
+		saves: 'output',
+		gradFn: 'TanhBackward0',
+		fn: Math.tanh,
+		wgsl: 'tanh(a)',
+		vjp: (ctx, g) => {
+			const out = outputOf(ctx);
+			return [g.mul(out.mul(out).neg().add(1))];
+		},
+		ui: {
+			label: 'tanh',
+			symbol: 'tanh',
+			formula: '\\tanh(\\mathrm{input})',
+			localGrad:
+				'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = 1 - \\tanh^2(\\mathrm{input})'
+		}
+	}),
+	sigmoid: unary({
+		id: 'sigmoid',
+		category: 'activations',
+		saves: 'output',
+		gradFn: 'SigmoidBackward0',
+		fn: (a) => 1 / (1 + Math.exp(-a)),
+		wgsl: '1.0 / (1.0 + exp(-a))',
+		vjp: (ctx, g) => {
+			const out = outputOf(ctx);
+			return [g.mul(out.mul(out.neg().add(1)))];
+		},
+		ui: {
+			label: 'sigmoid',
+			symbol: 'σ',
+			formula: '\\sigma(\\mathrm{input}) = \\frac{1}{1 + e^{-\\mathrm{input}}}',
+			localGrad:
+				'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = \\sigma(\\mathrm{input})\\,(1 - \\sigma(\\mathrm{input}))'
+		}
+	}),
+	threshold_backward: binary({
+		id: 'threshold_backward',
+		category: 'activations',
+		internal: true,
+		saves: 'inputs',
+		gradFn: 'ThresholdBackwardBackward0',
+		// input: the incoming gradient; other: relu's output. Passes the gradient where other > 0.
+		fn: (g, out) => (out > 0 ? g : 0),
+		wgsl: 'select(0.0, a, b > 0.0)',
+		vjp: (ctx, g) => [need(ctx, 0) ? g.thresholdBackward(inputOf(ctx, 1)) : null, null],
+		ui: {
+			label: 'threshold_backward',
+			symbol: '𝟙',
+			formula: '\\mathrm{input} \\cdot \\mathbb{1}[\\mathrm{other} > 0]',
+			localGrad:
+				'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = \\mathbb{1}[\\mathrm{other} > 0]'
+		}
+	}),
+	sum: {
+		id: 'sum',
+		kind: 'custom',
+		inputs: ['input'],
+		attrs: [
+			{ name: 'dim', kind: 'dims', optional: true },
+			{ name: 'keepdim', kind: 'bool', default: false }
+		],
+		category: 'reductions',
+		saves: 'none',
+		gradFn: (attrs) => (dimsOf(attrs) === undefined ? 'SumBackward0' : 'SumBackward1'),
+		shape: reductionShape,
+		cpu: (inputs, out, shapes, _outShape, attrs) =>
+			sumKernel(inputs[0]!, shapes[0]!, dimsOf(attrs) ?? shapes[0]!.map((_, i) => i), out),
+		vjp: (ctx, g) => [
+			g.reshape(keptShape(ctx.inputShapes[0], dimsOf(ctx.attrs))).expand(ctx.inputShapes[0])
+		],
+		ui: {
+			label: 'sum',
+			symbol: 'Σ',
+			formula: '\\sum_i \\mathrm{input}_i',
+			localGrad: '\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}_i} = 1'
+		}
+	},
+	mean: {
+		id: 'mean',
+		kind: 'custom',
+		inputs: ['input'],
+		attrs: [
+			{ name: 'dim', kind: 'dims', optional: true },
+			{ name: 'keepdim', kind: 'bool', default: false }
+		],
+		category: 'reductions',
+		saves: 'none',
+		gradFn: (attrs) => (dimsOf(attrs) === undefined ? 'MeanBackward0' : 'MeanBackward1'),
+		shape: reductionShape,
+		cpu: (inputs, out, shapes, _outShape, attrs) => {
+			const dims = dimsOf(attrs);
+			sumKernel(inputs[0]!, shapes[0]!, dims ?? shapes[0]!.map((_, i) => i), out);
+			const count = reductionCount(shapes[0]!, dims);
+			for (let i = 0; i < out.length; i++) out[i] = out[i] / count;
+		},
+		vjp: (ctx, g) => {
+			const shape = ctx.inputShapes[0];
+			const dims = dimsOf(ctx.attrs);
+			return [g.div(reductionCount(shape, dims)).reshape(keptShape(shape, dims)).expand(shape)];
+		},
+		ui: {
+			label: 'mean',
+			symbol: 'x̄',
+			formula: '\\frac{1}{n}\\sum_i \\mathrm{input}_i',
+			localGrad: '\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}_i} = \\frac{1}{n}'
+		}
+	},
+	matmul: {
+		id: 'matmul',
+		kind: 'custom',
+		inputs: ['input', 'other'],
+		category: 'linear algebra',
+		saves: 'inputs',
+		gradFn: matmulGradFn,
+		shape: matmulShape,
+		cpu: matmulCpu,
+		vjp: matmulVjp,
+		ui: {
+			label: 'matmul',
+			symbol: '@',
+			formula: '\\mathrm{input} \\, \\mathrm{other}',
+			localGrad:
+				'\\frac{\\partial L}{\\partial\\,\\mathrm{input}} = \\frac{\\partial L}{\\partial\\,\\mathrm{out}}\\,\\mathrm{other}^{\\top},\\quad \\frac{\\partial L}{\\partial\\,\\mathrm{other}} = \\mathrm{input}^{\\top}\\frac{\\partial L}{\\partial\\,\\mathrm{out}}'
+		}
+	},
+	transpose: {
+		id: 'transpose',
+		kind: 'custom',
+		inputs: ['input'],
+		attrs: [
+			{ name: 'dim0', kind: 'dim' },
+			{ name: 'dim1', kind: 'dim' }
+		],
+		category: 'linear algebra',
+		saves: 'none',
+		gradFn: (attrs) => (attrs.t ? 'TBackward0' : 'TransposeBackward0'),
+		shape: (shapes, attrs) => {
+			const shape = shapes[0]!;
+			if (attrs.t && shape.length > 2) {
+				throw runtimeError(
+					`t() expects a tensor with <= 2 dimensions, but self is ${shape.length}D`
+				);
+			}
+			if (
+				shape.length < 2 &&
+				(attrs.t || (attrs.dim0 === 0 && attrs.dim1 === 0) || shape.length === 0)
+			) {
+				if (!attrs.t) {
+					normalizeDim(attrs.dim0 as number, shape.length);
+					normalizeDim(attrs.dim1 as number, shape.length);
+				}
+				attrs.dim0 = 0;
+				attrs.dim1 = 0;
+				return shape;
+			}
+			const d0 = attrs.t ? 0 : normalizeDim(attrs.dim0 as number, shape.length);
+			const d1 = attrs.t ? 1 : normalizeDim(attrs.dim1 as number, shape.length);
+			attrs.dim0 = d0;
+			attrs.dim1 = d1;
+			const out = shape.slice();
+			out[d0] = shape[d1];
+			out[d1] = shape[d0];
+			return out;
+		},
+		cpu: (inputs, out, shapes, _outShape, attrs) => {
+			if (attrs.dim0 === attrs.dim1) out.set(inputs[0]!);
+			else transposeCopy(inputs[0]!, shapes[0]!, attrs.dim0 as number, attrs.dim1 as number, out);
+		},
+		vjp: (ctx, g) => [g.transpose(ctx.attrs.dim0 as number, ctx.attrs.dim1 as number)],
+		ui: {
+			label: 'transpose',
+			symbol: 'ᵀ',
+			formula: '\\mathrm{input}^{\\top}',
+			localGrad:
+				'\\frac{\\partial L}{\\partial\\,\\mathrm{input}} = \\left(\\frac{\\partial L}{\\partial\\,\\mathrm{out}}\\right)^{\\top}'
+		}
+	},
+	reshape: {
+		id: 'reshape',
+		kind: 'custom',
+		inputs: ['input'],
+		attrs: [{ name: 'shape', kind: 'shape' }],
+		category: 'linear algebra',
+		saves: 'none',
+		gradFn: (attrs) =>
+			attrs.unsqueeze
+				? 'UnsqueezeBackward0'
+				: attrs.squeeze
+					? `SqueezeBackward${attrs.squeeze}`
+					: 'ViewBackward0',
+		shape: (shapes, attrs) => inferReshape(shapes[0]!, attrs.shape as number[]),
+		cpu: (inputs, out) => out.set(inputs[0]!),
+		vjp: (ctx, g) => [g.reshape(ctx.inputShapes[0])],
+		ui: {
+			label: 'reshape',
+			symbol: '⇄',
+			formula: '\\mathrm{reshape}(\\mathrm{input}, \\mathrm{shape})',
+			localGrad:
+				'\\frac{\\partial L}{\\partial\\,\\mathrm{input}} = \\mathrm{reshape}\\left(\\frac{\\partial L}{\\partial\\,\\mathrm{out}}, \\mathrm{input.shape}\\right)'
+		}
+	},
+	expand: {
+		id: 'expand',
+		kind: 'custom',
+		inputs: ['input'],
+		attrs: [{ name: 'size', kind: 'shape' }],
+		category: 'linear algebra',
+		saves: 'none',
+		gradFn: 'ExpandBackward0',
+		shape: (shapes, attrs) => expandShape(shapes[0]!, attrs.size as number[]),
+		cpu: (inputs, out, shapes, outShape) => broadcastCopy(inputs[0]!, shapes[0]!, out, outShape),
+		// The engine sums a gradient back over the broadcast dims to the input's shape.
+		vjp: (_ctx, g) => [g],
+		ui: {
+			label: 'expand',
+			symbol: '⤢',
+			formula: '\\mathrm{expand}(\\mathrm{input}, \\mathrm{size})',
+			localGrad:
+				'\\frac{\\partial L}{\\partial\\,\\mathrm{input}} = \\sum_{\\text{expanded dims}} \\frac{\\partial L}{\\partial\\,\\mathrm{out}}'
+		}
+	},
+	mse_loss: {
+		id: 'mse_loss',
+		kind: 'custom',
+		inputs: ['input', 'target'],
+		attrs: [{ name: 'reduction', kind: 'reduction', default: 'mean' }],
+		category: 'losses',
+		saves: 'inputs',
+		gradFn: 'MseLossBackward0',
+		shape: mseShape,
+		cpu: (inputs, out, shapes, _outShape, attrs) => {
+			const [input, target] = [inputs[0]!, inputs[1]!];
+			const shape = broadcastShapes(shapes[0]!, shapes[1]!);
+			const n = numel(shape);
+			const diff = new Float64Array(n);
+			binaryKernel((a, b) => (a - b) * (a - b))(input, shapes[0]!, target, shapes[1]!, diff, shape);
+			if (attrs.reduction === 'none') {
+				out.set(diff);
+				return;
+			}
+			let total = 0;
+			for (let i = 0; i < n; i++) total += diff[i];
+			out[0] = attrs.reduction === 'mean' ? total / n : total;
+		},
+		vjp: (ctx, g) => {
+			const [input, target] = [inputOf(ctx, 0), inputOf(ctx, 1)];
+			let scale = g.mul(2);
+			if (ctx.attrs.reduction === 'mean')
+				scale = scale.div(numel(broadcastShapes(input.shape, target.shape)));
+			const inputGrad = input.sub(target).mul(scale);
+			return [need(ctx, 0) ? inputGrad : null, need(ctx, 1) ? inputGrad.neg() : null];
+		},
+		ui: {
+			label: 'mse_loss',
+			symbol: 'MSE',
+			formula: '\\frac{1}{n}\\sum_i (\\mathrm{input}_i - \\mathrm{target}_i)^2',
+			localGrad:
+				'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}_i} = \\frac{2}{n}(\\mathrm{input}_i - \\mathrm{target}_i),\\quad \\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{target}_i} = -\\frac{2}{n}(\\mathrm{input}_i - \\mathrm{target}_i)'
+		}
+	},
+	linear: {
+		id: 'linear',
+		kind: 'custom',
+		inputs: ['input', 'weight', 'bias'],
+		optionalInputs: ['bias'],
+		category: 'linear algebra',
+		saves: 'inputs',
+		gradFn: (_attrs, shapes) =>
+			shapes[2] && shapes[0].length === 2
+				? 'AddmmBackward0'
+				: shapes[0].length === 2
+					? 'MmBackward0'
+					: 'ViewBackward0',
+		shape: linearShape,
+		cpu: (inputs, out, shapes, outShape) => {
+			const [input, weight, bias] = inputs;
+			const [outFeatures, inFeatures] = shapes[1]!;
+			const rows = numel(shapes[0]!) / inFeatures;
+			const weightT = new Float64Array(weight!.length);
+			transposeCopy(weight!, shapes[1]!, 0, 1, weightT);
+			matmulKernel(input!, weightT, out, rows, inFeatures, outFeatures);
+			if (bias) binaryKernel((a, b) => a + b)(out, outShape, bias, shapes[2]!, out, outShape);
+		},
+		vjp: (ctx, g) => {
+			const [input, weight] = [inputOf(ctx, 0), inputOf(ctx, 1)];
+			const inFeatures = weight.shape[1];
+			const rows = numel(input.shape) / inFeatures;
+			const g2 = g.reshape([rows, weight.shape[0]]);
+			return [
+				need(ctx, 0) ? g2.matmul(weight).reshape(input.shape) : null,
+				need(ctx, 1) ? g2.t().matmul(input.reshape([rows, inFeatures])) : null,
+				need(ctx, 2) ? g : null
+			];
+		},
+		ui: {
+			label: 'linear',
+			symbol: 'Wx+b',
+			formula: '\\mathrm{input}\\,\\mathrm{weight}^{\\top} + \\mathrm{bias}',
+			localGrad:
+				'\\frac{\\partial L}{\\partial\\,\\mathrm{weight}} = \\left(\\frac{\\partial L}{\\partial\\,\\mathrm{out}}\\right)^{\\top}\\mathrm{input},\\quad \\frac{\\partial L}{\\partial\\,\\mathrm{bias}} = \\sum_{\\text{rows}} \\frac{\\partial L}{\\partial\\,\\mathrm{out}},\\quad \\frac{\\partial L}{\\partial\\,\\mathrm{input}} = \\frac{\\partial L}{\\partial\\,\\mathrm{out}}\\,\\mathrm{weight}'
+		}
+	},
+	log_softmax: {
+		id: 'log_softmax',
+		kind: 'custom',
+		inputs: ['input'],
+		attrs: [{ name: 'dim', kind: 'dim' }],
+		category: 'activations',
+		saves: 'output',
+		gradFn: 'LogSoftmaxBackward0',
+		shape: (shapes, attrs) => {
+			attrs.dim = normalizeDim(attrs.dim as number, shapes[0]!.length);
+			return shapes[0]!;
+		},
+		cpu: (inputs, out, shapes, _outShape, attrs) =>
+			logSoftmaxKernel(inputs[0]!, shapes[0]!, attrs.dim as number, out),
+		vjp: (ctx, g) => {
+			const out = outputOf(ctx);
+			const dim = ctx.attrs.dim as number;
+			return [g.sub(out.exp().mul(g.sum(dim, true)))];
+		},
+		ui: {
+			label: 'log_softmax',
+			symbol: 'log σ',
+			formula: '\\mathrm{input}_i - \\log\\sum_j e^{\\mathrm{input}_j}',
+			localGrad:
+				'\\frac{\\partial L}{\\partial\\,\\mathrm{input}_i} = g_i - \\mathrm{softmax}_i \\sum_j g_j'
+		}
+	}
+} satisfies Record<string, OpDef>;
+
+export type OpId = keyof typeof OPS;
+
+/** Every registry entry, in declaration order. */
+export const OP_LIST: readonly OpDef[] = Object.values(OPS);
+
+export function getOp(id: string): OpDef | undefined {
+	return Object.hasOwn(OPS, id) ? (OPS as Record<string, OpDef>)[id] : undefined;
+}
+
+export function gradFnName(op: OpDef, attrs: Attrs, shapes: readonly Shape[]): string {
+	return typeof op.gradFn === 'string' ? op.gradFn : op.gradFn(attrs, shapes);
+}
+
+/** reshape's shape rule: one -1 is inferred; the element count must match. */
+export function inferReshape(shape: Shape, target: readonly number[]): Shape {
+	const size = numel(shape);
+	let inferred = -1;
+	let known = 1;
+	for (let i = 0; i < target.length; i++) {
+		const d = target[i];
+		if (d === -1) {
+			if (inferred >= 0) throw runtimeError('only one dimension can be inferred');
+			inferred = i;
+		} else if (!Number.isInteger(d) || d < 0) {
+			throw runtimeError(`invalid shape dimension ${d}`);
+		} else known *= d;
+	}
+	if (inferred >= 0) {
+		if (known === 0 || size % known !== 0) {
+			throw runtimeError(`shape '${formatShape(target)}' is invalid for input of size ${size}`);
+		}
+		const out = target.slice();
+		out[inferred] = size / known;
+		return out;
+	}
+	if (known !== size)
+		throw runtimeError(`shape '${formatShape(target)}' is invalid for input of size ${size}`);
+	return target.slice();
+}
+
+/** expand's shape rule: -1 keeps a size; only singleton dims grow; new dims go in front. */
+export function expandShape(shape: Shape, size: readonly number[]): Shape {
+	if (size.length < shape.length) {
+		throw runtimeError(
+			`expand(torch.FloatTensor{[${shape.join(', ')}]}, size=[${size.join(', ')}]): the number of sizes provided (${size.length}) must be greater or equal to the number of dimensions in the tensor (${shape.length})`
+		);
+	}
+	const lead = size.length - shape.length;
+	const out = new Array<number>(size.length);
+	for (let i = 0; i < size.length; i++) {
+		const target = size[i];
+		if (i < lead) {
+			if (target < 0) {
+				throw runtimeError(
+					`The expanded size of the tensor (${target}) isn't allowed in a leading, non-existing dimension ${i}`
+				);
+			}
+			out[i] = target;
+			continue;
+		}
+		const current = shape[i - lead];
+		if (target === -1 || target === current) out[i] = current;
+		else if (current === 1 && target >= 0) out[i] = target;
+		else {
+			throw runtimeError(
+				`The expanded size of the tensor (${target}) must match the existing size (${current}) at non-singleton dimension ${i}.  Target sizes: [${size.join(', ')}].  Tensor sizes: [${shape.join(', ')}]`
+			);
+		}
+	}
+	return out;
+}
+
+function logSoftmaxKernel(a: Storage, shape: Shape, dim: number, out: Storage): void {
+	const size = shape.length === 0 ? 1 : shape[dim];
+	let inner = 1;
+	for (let d = dim + 1; d < shape.length; d++) inner *= shape[d];
+	const outer = a.length / (size * inner || 1);
+	for (let o = 0; o < outer; o++) {
+		for (let i = 0; i < inner; i++) {
+			const base = o * size * inner + i;
+			let max = -Infinity;
+			for (let j = 0; j < size; j++) max = Math.max(max, a[base + j * inner]);
+			let total = 0;
+			for (let j = 0; j < size; j++) total += Math.exp(a[base + j * inner] - max);
+			const logTotal = Math.log(total) + max;
+			for (let j = 0; j < size; j++) out[base + j * inner] = a[base + j * inner] - logTotal;
+		}
+	}
+}

@@ -1,0 +1,181 @@
+/**
+ * State dicts as bytes: our JSON format, or real safetensors (an 8-byte little-endian header
+ * length, a JSON header of `{ name: { dtype, shape, data_offsets } }`, then raw little-endian
+ * data), which Python reads with `safetensors.torch.load_file`.
+ */
+import { allocate, type DType } from './dtype';
+import { valueError } from './errors';
+import { checkShape, numel } from './shape';
+import { Tensor } from './tensor';
+import type { StateDict } from './nn/module';
+
+export type StateDictFormat = 'json' | 'safetensors';
+
+const JSON_FORMAT = 'autograd-canvas.state_dict';
+/** Refuse files whose header claims more than this (guards against hostile lengths). */
+const MAX_HEADER_BYTES = 100 * 1024 * 1024;
+
+const SAFETENSORS_DTYPES: Record<DType, { code: string; bytes: number }> = {
+	float32: { code: 'F32', bytes: 4 },
+	float64: { code: 'F64', bytes: 8 }
+};
+
+export function saveStateDict(
+	stateDict: StateDict,
+	format: StateDictFormat = 'safetensors'
+): Uint8Array {
+	if (format === 'json') {
+		const tensors: Record<string, { dtype: DType; shape: number[]; data: number[] }> = {};
+		for (const [name, t] of Object.entries(stateDict)) {
+			tensors[name] = { dtype: t.dtype, shape: t.shape.slice(), data: Array.from(t.data) };
+		}
+		return new TextEncoder().encode(JSON.stringify({ format: JSON_FORMAT, version: 1, tensors }));
+	}
+	if (format !== 'safetensors') throw valueError(`unknown state dict format '${String(format)}'`);
+	const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
+	let offset = 0;
+	for (const [name, t] of Object.entries(stateDict)) {
+		const size = t.data.length * SAFETENSORS_DTYPES[t.dtype].bytes;
+		header[name] = {
+			dtype: SAFETENSORS_DTYPES[t.dtype].code,
+			shape: t.shape.slice(),
+			data_offsets: [offset, offset + size]
+		};
+		offset += size;
+	}
+	let headerBytes = new TextEncoder().encode(JSON.stringify(header));
+	// Pad the header with spaces so the data starts 8-byte aligned, as the reference writer does.
+	const padded = Math.ceil(headerBytes.length / 8) * 8;
+	if (padded !== headerBytes.length) {
+		const withSpaces = new Uint8Array(padded).fill(0x20);
+		withSpaces.set(headerBytes);
+		headerBytes = withSpaces;
+	}
+	const out = new Uint8Array(8 + headerBytes.length + offset);
+	const view = new DataView(out.buffer);
+	view.setBigUint64(0, BigInt(headerBytes.length), true);
+	out.set(headerBytes, 8);
+	let position = 8 + headerBytes.length;
+	for (const t of Object.values(stateDict)) {
+		for (let i = 0; i < t.data.length; i++) {
+			if (t.dtype === 'float64') view.setFloat64(position, t.data[i], true);
+			else view.setFloat32(position, t.data[i], true);
+			position += SAFETENSORS_DTYPES[t.dtype].bytes;
+		}
+	}
+	return out;
+}
+
+/** Read a state dict saved as JSON or safetensors; any defect raises a message naming it. */
+export function loadStateDict(bytes: Uint8Array): StateDict {
+	if (!(bytes instanceof Uint8Array))
+		throw valueError('loadStateDict expects bytes (a Uint8Array)');
+	if (bytes.length === 0) throw valueError('the file is empty');
+	return bytes[0] === 0x7b ? loadJson(bytes) : loadSafetensors(bytes);
+}
+
+function parseJson(text: string, what: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch (error) {
+		throw valueError(`${what} is not valid JSON: ${(error as Error).message}`);
+	}
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkTensorShape(shape: unknown, where: string): number[] {
+	if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+		throw valueError(`${where}.shape: expected a list of non-negative integers`);
+	}
+	checkShape(shape);
+	return shape as number[];
+}
+
+function loadJson(bytes: Uint8Array): StateDict {
+	const doc = parseJson(new TextDecoder().decode(bytes), 'the state dict');
+	if (!isRecord(doc) || doc.format !== JSON_FORMAT) {
+		throw valueError(`format: expected "${JSON_FORMAT}"`);
+	}
+	if (doc.version !== 1)
+		throw valueError(`version: expected 1, got ${JSON.stringify(doc.version)}`);
+	if (!isRecord(doc.tensors)) throw valueError('tensors: expected an object');
+	const out: StateDict = {};
+	for (const [name, entry] of Object.entries(doc.tensors)) {
+		const where = `tensors.${name}`;
+		if (!isRecord(entry)) throw valueError(`${where}: expected an object`);
+		const dtype = entry.dtype;
+		if (dtype !== 'float32' && dtype !== 'float64')
+			throw valueError(`${where}.dtype: expected float32 or float64`);
+		const shape = checkTensorShape(entry.shape, where);
+		const data = entry.data;
+		if (
+			!Array.isArray(data) ||
+			data.length !== numel(shape) ||
+			!data.every((v) => typeof v === 'number')
+		) {
+			throw valueError(`${where}.data: expected ${numel(shape)} numbers`);
+		}
+		const storage = allocate(dtype, data.length);
+		storage.set(data as number[]);
+		out[name] = new Tensor(storage, shape, dtype);
+	}
+	return out;
+}
+
+function loadSafetensors(bytes: Uint8Array): StateDict {
+	if (bytes.length < 8)
+		throw valueError('safetensors: the file is shorter than its 8-byte header length');
+	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	const headerLength = Number(view.getBigUint64(0, true));
+	if (headerLength > MAX_HEADER_BYTES || 8 + headerLength > bytes.length) {
+		throw valueError(
+			`safetensors: the header length (${headerLength}) runs past the end of the file (${bytes.length} bytes)`
+		);
+	}
+	const header = parseJson(
+		new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)),
+		'safetensors header'
+	);
+	if (!isRecord(header)) throw valueError('safetensors: the header is not a JSON object');
+	const dataStart = 8 + headerLength;
+	const dataLength = bytes.length - dataStart;
+	const out: StateDict = {};
+	for (const [name, entry] of Object.entries(header)) {
+		if (name === '__metadata__') continue;
+		if (!isRecord(entry)) throw valueError(`safetensors: ${name}: expected an object`);
+		const dtype = entry.dtype === 'F32' ? 'float32' : entry.dtype === 'F64' ? 'float64' : null;
+		if (!dtype)
+			throw valueError(
+				`safetensors: ${name}.dtype: ${JSON.stringify(entry.dtype)} is not supported (F32 or F64)`
+			);
+		const shape = checkTensorShape(entry.shape, `safetensors: ${name}`);
+		const offsets = entry.data_offsets;
+		const width = SAFETENSORS_DTYPES[dtype].bytes;
+		if (
+			!Array.isArray(offsets) ||
+			offsets.length !== 2 ||
+			!offsets.every((o) => Number.isInteger(o) && o >= 0) ||
+			offsets[1] < offsets[0] ||
+			offsets[1] > dataLength
+		) {
+			throw valueError(
+				`safetensors: ${name}.data_offsets: expected [begin, end] within the ${dataLength} data bytes`
+			);
+		}
+		if (offsets[1] - offsets[0] !== numel(shape) * width) {
+			throw valueError(
+				`safetensors: ${name}: ${offsets[1] - offsets[0]} bytes do not hold shape [${shape.join(', ')}] of ${entry.dtype}`
+			);
+		}
+		const storage = allocate(dtype, numel(shape));
+		for (let i = 0; i < storage.length; i++) {
+			const at = dataStart + offsets[0] + i * width;
+			storage[i] = dtype === 'float64' ? view.getFloat64(at, true) : view.getFloat32(at, true);
+		}
+		out[name] = new Tensor(storage, shape, dtype);
+	}
+	return out;
+}
