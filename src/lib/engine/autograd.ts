@@ -62,6 +62,7 @@ export interface BackwardContext<A = Record<string, unknown>> {
 }
 
 let visitEpoch = 0;
+const NO_VERSIONS: number[] = [];
 
 /** A recorded op: PyTorch's `grad_fn`. */
 export class GradNode implements BackwardContext {
@@ -71,7 +72,7 @@ export class GradNode implements BackwardContext {
 	retained: Tensor | null = null;
 	released = false;
 	visited = 0;
-	private savedInputs: (Tensor | null)[];
+	private savedInputs: readonly (Tensor | null)[];
 	private savedOutput: Tensor | null;
 	private savedVersions: number[];
 
@@ -83,12 +84,13 @@ export class GradNode implements BackwardContext {
 		readonly inputShapes: Shape[],
 		readonly outputShape: Shape,
 		readonly attrs: Record<string, unknown>,
-		savedInputs: (Tensor | null)[],
+		savedInputs: readonly (Tensor | null)[],
 		savedOutput: Tensor | null
 	) {
 		this.savedInputs = savedInputs;
 		this.savedOutput = savedOutput;
-		this.savedVersions = savedInputs.map((t) => (t ? t._version : 0));
+		this.savedVersions =
+			op.saves === 'inputs' ? savedInputs.map((t) => (t ? t._version : 0)) : NO_VERSIONS;
 	}
 
 	get inputs(): readonly (Tensor | null)[] {
@@ -119,7 +121,7 @@ export class GradNode implements BackwardContext {
 
 	/** Raise PyTorch's error when a saved tensor was changed in place after being saved. */
 	checkVersions(): void {
-		for (let i = 0; i < this.savedInputs.length; i++) {
+		for (let i = 0; i < this.savedVersions.length; i++) {
 			const t = this.savedInputs[i];
 			if (t && t._version !== this.savedVersions[i]) {
 				throw runtimeError(

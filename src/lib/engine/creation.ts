@@ -117,7 +117,14 @@ export function full(shape: ShapeArg, value: number, options: CreationOptions = 
 	return make(data, dims, dtype, options);
 }
 
-export const zeros = (shape: ShapeArg, options: CreationOptions = {}) => full(shape, 0, options);
+export function zeros(shape: ShapeArg, options: CreationOptions = {}): Tensor {
+	// PyTorch 2.13's zeros has a message of its own for negative sizes.
+	const list = typeof shape === 'number' ? [shape] : Array.from(shape);
+	if (list.some((d) => Number.isInteger(d) && d < 0)) {
+		throw runtimeError('zeros: Dimension size must be non-negative.');
+	}
+	return full(list, 0, options);
+}
 export const ones = (shape: ShapeArg, options: CreationOptions = {}) => full(shape, 1, options);
 
 export function zerosLike(t: Tensor, options: CreationOptions = {}): Tensor {
@@ -178,6 +185,8 @@ export function linspace(
 }
 
 export function eye(n: number, m: number = n, options: CreationOptions = {}): Tensor {
+	if (n < 0) throw runtimeError(`n must be greater or equal to 0, got ${n}`);
+	if (m < 0) throw runtimeError(`m must be greater or equal to 0, got ${m}`);
 	const dtype = resolve(options);
 	const shape = toShape([n, m]);
 	const data = allocate(dtype, n * m);

@@ -32,11 +32,26 @@ function makeFormatter(values: ArrayLike<number>): Formatter {
 	} else if (abs.length > 0 && (max / min > 1000 || max > 1e8 || min < 1e-4)) {
 		format = scientific;
 	} else {
-		format = (v) => (Number.isFinite(v) ? v.toFixed(PRECISION) : special(v));
+		format = (v) => (Number.isFinite(v) ? fixed(v) : special(v));
 	}
 	let width = 0;
 	for (let i = 0; i < values.length; i++) width = Math.max(width, format(values[i]).length);
 	return { format, width };
+}
+
+/**
+ * `v` with four decimals, rounding exact ties to even as Python's format does (`toFixed` rounds
+ * them away from zero: 0.03125 gives 0.0313 in JavaScript and 0.0312 in PyTorch).
+ */
+function fixed(v: number): string {
+	const rounded = v.toFixed(PRECISION);
+	const exact = Math.abs(v).toFixed(PRECISION + 20);
+	const decimals = exact.slice(exact.indexOf('.') + 1);
+	const tie = decimals[PRECISION] === '5' && /^0*$/.test(decimals.slice(PRECISION + 1));
+	if (!tie || Number(decimals[PRECISION - 1]) % 2 === 1) return rounded;
+	// An exact tie whose last kept digit is even: truncate instead of rounding up.
+	const truncated = exact.slice(0, exact.indexOf('.') + 1 + PRECISION);
+	return v < 0 ? `-${truncated}` : truncated;
 }
 
 function special(v: number): string {
@@ -59,7 +74,11 @@ function shownIndices(size: number, summarize: boolean): (number | null)[] {
 	return [...head, null, ...tail];
 }
 
-export function formatTensor(data: Storage, shape: Shape, suffix: string): string {
+/**
+ * The repr of a tensor with PyTorch's suffixes (`dtype=torch.float64`, `grad_fn=<...>`), each
+ * moved to its own line when the line would pass 80 characters, as torch/_tensor_str.py does.
+ */
+export function formatTensor(data: Storage, shape: Shape, suffixes: readonly string[]): string {
 	const prefix = 'tensor(';
 	const summarize = data.length > THRESHOLD;
 	const shown: number[] = [];
@@ -69,11 +88,22 @@ export function formatTensor(data: Storage, shape: Shape, suffix: string): strin
 	if (shape.length === 0) body = formatter.format(data[0]).trim();
 	else if (data.length === 0) body = '[]';
 	else body = render(data, shape, 0, 0, formatter, prefix.length, summarize);
-	const empty =
-		data.length === 0 && shape.length > 0
-			? `, size=(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`
-			: '';
-	return `${prefix}${body}${empty}${suffix})`;
+	const all =
+		data.length === 0 && shape.length !== 1
+			? [`size=(${shape.join(', ')})`, ...suffixes]
+			: suffixes;
+	let text = prefix + body;
+	let lastLine = text.length - text.lastIndexOf('\n') + 1;
+	for (const suffix of all) {
+		if (lastLine + suffix.length + 2 > LINE_WIDTH) {
+			text += `,\n${' '.repeat(prefix.length)}${suffix}`;
+			lastLine = prefix.length + suffix.length;
+		} else {
+			text += `, ${suffix}`;
+			lastLine += suffix.length + 2;
+		}
+	}
+	return `${text})`;
 }
 
 function strideOf(shape: Shape, dim: number): number {
@@ -114,7 +144,7 @@ function render(
 	const indices = shownIndices(shape[dim], summarize);
 	if (dim === shape.length - 1) {
 		const items = indices.map((i) =>
-			i === null ? '...' : formatter.format(data[offset + i]).padStart(formatter.width)
+			i === null ? ' ...' : formatter.format(data[offset + i]).padStart(formatter.width)
 		);
 		// Wrap long rows the way PyTorch does (its line width is 80).
 		const perLine = Math.max(1, Math.floor((LINE_WIDTH - indent) / (formatter.width + 2)));

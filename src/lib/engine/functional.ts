@@ -1,6 +1,7 @@
 /** The function forms of the ops: `torch.add(a, b)` is `a.add(b)`. */
 import { runtimeError } from './errors';
-import { Tensor, toTensor, type Scalar } from './tensor';
+import { OPS } from './registry';
+import { apply, Tensor, toTensor, type Scalar } from './tensor';
 
 type Operand = Tensor | Scalar;
 
@@ -15,7 +16,10 @@ export const add = (input: Operand, other: Operand) => lhs(input, other).add(oth
 export const sub = (input: Operand, other: Operand) => lhs(input, other).sub(other);
 export const mul = (input: Operand, other: Operand) => lhs(input, other).mul(other);
 export const div = (input: Operand, other: Operand) => lhs(input, other).div(other);
-export const pow = (input: Operand, exponent: Operand) => lhs(input, exponent).pow(exponent);
+export const pow = (input: Operand, exponent: Operand) =>
+	typeof input === 'number' && exponent instanceof Tensor
+		? apply(OPS.pow, [toTensor(input, exponent), exponent], { scalarBase: true })
+		: lhs(input, exponent).pow(exponent);
 export const neg = (input: Tensor) => input.neg();
 export const exp = (input: Tensor) => input.exp();
 export const log = (input: Tensor) => input.log();

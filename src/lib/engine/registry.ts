@@ -8,15 +8,17 @@ import type { BackwardContext } from './autograd';
 import {
 	binaryKernel,
 	broadcastCopy,
-	matmulKernel,
+	matmul2d,
 	sumKernel,
 	transposeCopy,
 	unaryKernel,
 	type BinaryFn,
-	type UnaryFn
+	type BinaryLoop,
+	type UnaryFn,
+	type UnaryLoop
 } from './backends/cpu/kernels';
 import type { Storage } from './dtype';
-import { runtimeError, warn } from './errors';
+import { runtimeError, valueError, warn } from './errors';
 import {
 	broadcastShapes,
 	formatShape,
@@ -101,12 +103,23 @@ export interface CustomOp extends OpBase {
 
 export type OpDef = ElementwiseBinaryOp | ElementwiseUnaryOp | CustomOp;
 
-function binary(def: Omit<ElementwiseBinaryOp, 'kind' | 'kernel' | 'inputs'>): ElementwiseBinaryOp {
-	return { ...def, kind: 'binary', inputs: ['input', 'other'], kernel: binaryKernel(def.fn) };
+function binary(
+	def: Omit<ElementwiseBinaryOp, 'kind' | 'kernel' | 'inputs'> & { loop: BinaryLoop }
+): ElementwiseBinaryOp {
+	const { loop, ...rest } = def;
+	return {
+		...rest,
+		kind: 'binary',
+		inputs: ['input', 'other'],
+		kernel: binaryKernel(def.fn, loop)
+	};
 }
 
-function unary(def: Omit<ElementwiseUnaryOp, 'kind' | 'kernel' | 'inputs'>): ElementwiseUnaryOp {
-	return { ...def, kind: 'unary', inputs: ['input'], kernel: unaryKernel(def.fn) };
+function unary(
+	def: Omit<ElementwiseUnaryOp, 'kind' | 'kernel' | 'inputs'> & { loop: UnaryLoop }
+): ElementwiseUnaryOp {
+	const { loop, ...rest } = def;
+	return { ...rest, kind: 'unary', inputs: ['input'], kernel: unaryKernel(loop) };
 }
 
 const dimsOf = (attrs: Attrs) => attrs.dim as number[] | undefined;
@@ -115,6 +128,13 @@ const dimsOf = (attrs: Attrs) => attrs.dim as number[] | undefined;
 function keptShape(shape: Shape, dims: readonly number[] | undefined): number[] {
 	if (dims === undefined) return shape.map(() => 1);
 	return shape.map((size, i) => (dims.includes(i) ? 1 : size));
+}
+
+/** Broadcast a reduction's gradient back over the reduced dims of `shape`. */
+function expandReduced(g: Tensor, shape: Shape, attrs: Attrs): Tensor {
+	const dims = dimsOf(attrs);
+	const kept = dims === undefined || attrs.keepdim ? g : g.reshape(keptShape(shape, dims));
+	return kept.expand(shape);
 }
 
 /** Shape rule for sum and mean: normalises `dim` in attrs to sorted dims (or undefined). */
@@ -126,7 +146,8 @@ function reductionShape(shapes: readonly (Shape | null)[], attrs: Attrs): Shape 
 		attrs.dim = undefined;
 		return keepdim ? shape.map(() => 1) : [];
 	}
-	const list = typeof dim === 'number' ? [dim] : dim;
+	// An empty list reduces over every dim (and still counts as "with dim" for grad_fn names).
+	const list = typeof dim === 'number' ? [dim] : dim.length === 0 ? shape.map((_, i) => i) : dim;
 	const dims = list.map((d) => normalizeDim(d, shape.length));
 	for (let i = 0; i < dims.length; i++) {
 		if (dims.indexOf(dims[i]) !== i) {
@@ -224,7 +245,7 @@ function matmulCpu(
 ): void {
 	const [m, k] = asMatrixShape(shapes[0]!, 'left');
 	const [, n] = asMatrixShape(shapes[1]!, 'right');
-	matmulKernel(inputs[0]!, inputs[1]!, out, m, k, n);
+	matmul2d(inputs[0]!, inputs[1]!, out, m, k, n);
 }
 
 /** mse_loss: PyTorch warns when input and target differ in shape, then broadcasts. */
@@ -232,7 +253,7 @@ function mseShape(shapes: readonly (Shape | null)[], attrs: Attrs): Shape {
 	const [input, target] = [shapes[0]!, shapes[1]!];
 	const reduction = (attrs.reduction ?? 'mean') as string;
 	if (!['mean', 'sum', 'none'].includes(reduction)) {
-		throw runtimeError(`${reduction} is not a valid value for reduction`);
+		throw valueError(`${reduction} is not a valid value for reduction`);
 	}
 	attrs.reduction = reduction;
 	if (!sameShape(input, target)) {
@@ -262,6 +283,13 @@ function linearShape(shapes: readonly (Shape | null)[]): Shape {
 	return out;
 }
 
+const SQUARED_DIFFERENCE = binaryKernel(
+	(a, b) => (a - b) * (a - b),
+	(a, b, out, n, s) => {
+		for (let i = 0; i < n; i++) out[i] = (a[i] - b[i * s]) * (a[i] - b[i * s]);
+	}
+);
+
 const inputOf = (ctx: BackwardContext<Attrs>, i: number) => ctx.inputs[i] as Tensor;
 const outputOf = (ctx: BackwardContext<Attrs>) => ctx.output as Tensor;
 const need = (ctx: BackwardContext<Attrs>, i: number) => ctx.needsGrad[i];
@@ -273,6 +301,9 @@ export const OPS = {
 		saves: 'none',
 		gradFn: 'AddBackward0',
 		fn: (a, b) => a + b,
+		loop: (a, b, out, n, s) => {
+			for (let i = 0; i < n; i++) out[i] = a[i] + b[i * s];
+		},
 		wgsl: 'a + b',
 		vjp: (_ctx, g) => [g, g],
 		ui: {
@@ -289,6 +320,9 @@ export const OPS = {
 		saves: 'none',
 		gradFn: 'SubBackward0',
 		fn: (a, b) => a - b,
+		loop: (a, b, out, n, s) => {
+			for (let i = 0; i < n; i++) out[i] = a[i] - b[i * s];
+		},
 		wgsl: 'a - b',
 		vjp: (ctx, g) => [g, need(ctx, 1) ? g.neg() : null],
 		ui: {
@@ -305,6 +339,9 @@ export const OPS = {
 		saves: 'inputs',
 		gradFn: 'MulBackward0',
 		fn: (a, b) => a * b,
+		loop: (a, b, out, n, s) => {
+			for (let i = 0; i < n; i++) out[i] = a[i] * b[i * s];
+		},
 		wgsl: 'a * b',
 		vjp: (ctx, g) => [
 			need(ctx, 0) ? g.mul(inputOf(ctx, 1)) : null,
@@ -324,6 +361,9 @@ export const OPS = {
 		saves: 'inputs',
 		gradFn: 'DivBackward0',
 		fn: (a, b) => a / b,
+		loop: (a, b, out, n, s) => {
+			for (let i = 0; i < n; i++) out[i] = a[i] / b[i * s];
+		},
 		wgsl: 'a / b',
 		vjp: (ctx, g) => {
 			const [a, b] = [inputOf(ctx, 0), inputOf(ctx, 1)];
@@ -342,8 +382,19 @@ export const OPS = {
 			id: 'pow',
 			category: 'arithmetic',
 			saves: 'inputs',
-			gradFn: (attrs) => (attrs.scalarExponent ? 'PowBackward0' : 'PowBackward1'),
-			fn: Math.pow,
+			gradFn: (attrs) =>
+				attrs.scalarExponent !== undefined
+					? 'PowBackward0'
+					: attrs.scalarBase
+						? 'PowBackward2'
+						: 'PowBackward1',
+			fn: (a, b) => (b === 2 ? a * a : Math.pow(a, b)),
+			loop: (a, b, out, n, s) => {
+				for (let i = 0; i < n; i++) {
+					const e = b[i * s];
+					out[i] = e === 2 ? a[i] * a[i] : Math.pow(a[i], e);
+				}
+			},
 			wgsl: 'pow_signed(a, b)',
 			vjp: (ctx, g) => {
 				const [x, e] = [inputOf(ctx, 0), inputOf(ctx, 1)];
@@ -375,6 +426,9 @@ export const OPS = {
 		saves: 'none',
 		gradFn: 'NegBackward0',
 		fn: (a) => -a,
+		loop: (a, out, n) => {
+			for (let i = 0; i < n; i++) out[i] = -a[i];
+		},
 		wgsl: '-a',
 		vjp: (_ctx, g) => [g.neg()],
 		ui: {
@@ -390,6 +444,9 @@ export const OPS = {
 		saves: 'output',
 		gradFn: 'ExpBackward0',
 		fn: Math.exp,
+		loop: (a, out, n) => {
+			for (let i = 0; i < n; i++) out[i] = Math.exp(a[i]);
+		},
 		wgsl: 'exp(a)',
 		vjp: (ctx, g) => [g.mul(outputOf(ctx))],
 		ui: {
@@ -406,6 +463,9 @@ export const OPS = {
 		saves: 'inputs',
 		gradFn: 'LogBackward0',
 		fn: Math.log,
+		loop: (a, out, n) => {
+			for (let i = 0; i < n; i++) out[i] = Math.log(a[i]);
+		},
 		wgsl: 'log_ieee(a)',
 		vjp: (ctx, g) => [g.div(inputOf(ctx, 0))],
 		ui: {
@@ -422,6 +482,9 @@ export const OPS = {
 		saves: 'output',
 		gradFn: 'SqrtBackward0',
 		fn: Math.sqrt,
+		loop: (a, out, n) => {
+			for (let i = 0; i < n; i++) out[i] = Math.sqrt(a[i]);
+		},
 		wgsl: 'sqrt_ieee(a)',
 		vjp: (ctx, g) => [g.div(outputOf(ctx).mul(2))],
 		ui: {
@@ -438,6 +501,9 @@ export const OPS = {
 		saves: 'output',
 		gradFn: 'ReluBackward0',
 		fn: (a) => (a > 0 ? a : a === a ? 0 : a),
+		loop: (a, out, n) => {
+			for (let i = 0; i < n; i++) out[i] = a[i] > 0 || a[i] !== a[i] ? a[i] : 0;
+		},
 		wgsl: 'select(select(0.0, a, a > 0.0), a, a != a)',
 		vjp: (ctx, g) => [g.thresholdBackward(outputOf(ctx))],
 		ui: {
@@ -454,6 +520,9 @@ export const OPS = {
 		saves: 'output',
 		gradFn: 'TanhBackward0',
 		fn: Math.tanh,
+		loop: (a, out, n) => {
+			for (let i = 0; i < n; i++) out[i] = Math.tanh(a[i]);
+		},
 		wgsl: 'tanh(a)',
 		vjp: (ctx, g) => {
 			const out = outputOf(ctx);
@@ -473,6 +542,9 @@ export const OPS = {
 		saves: 'output',
 		gradFn: 'SigmoidBackward0',
 		fn: (a) => 1 / (1 + Math.exp(-a)),
+		loop: (a, out, n) => {
+			for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-a[i]));
+		},
 		wgsl: '1.0 / (1.0 + exp(-a))',
 		vjp: (ctx, g) => {
 			const out = outputOf(ctx);
@@ -494,6 +566,9 @@ export const OPS = {
 		gradFn: 'ThresholdBackwardBackward0',
 		// input: the incoming gradient; other: relu's output. Passes the gradient where other > 0.
 		fn: (g, out) => (out > 0 ? g : 0),
+		loop: (a, b, out, n, s) => {
+			for (let i = 0; i < n; i++) out[i] = b[i * s] > 0 ? a[i] : 0;
+		},
 		wgsl: 'select(0.0, a, b > 0.0)',
 		vjp: (ctx, g) => [need(ctx, 0) ? g.thresholdBackward(inputOf(ctx, 1)) : null, null],
 		ui: {
@@ -518,9 +593,7 @@ export const OPS = {
 		shape: reductionShape,
 		cpu: (inputs, out, shapes, _outShape, attrs) =>
 			sumKernel(inputs[0]!, shapes[0]!, dimsOf(attrs) ?? shapes[0]!.map((_, i) => i), out),
-		vjp: (ctx, g) => [
-			g.reshape(keptShape(ctx.inputShapes[0], dimsOf(ctx.attrs))).expand(ctx.inputShapes[0])
-		],
+		vjp: (ctx, g) => [expandReduced(g, ctx.inputShapes[0], ctx.attrs)],
 		ui: {
 			label: 'sum',
 			symbol: 'Σ',
@@ -548,8 +621,7 @@ export const OPS = {
 		},
 		vjp: (ctx, g) => {
 			const shape = ctx.inputShapes[0];
-			const dims = dimsOf(ctx.attrs);
-			return [g.div(reductionCount(shape, dims)).reshape(keptShape(shape, dims)).expand(shape)];
+			return [expandReduced(g.div(reductionCount(shape, dimsOf(ctx.attrs))), shape, ctx.attrs)];
 		},
 		ui: {
 			label: 'mean',
@@ -635,12 +707,8 @@ export const OPS = {
 		attrs: [{ name: 'shape', kind: 'shape' }],
 		category: 'linear algebra',
 		saves: 'none',
-		gradFn: (attrs) =>
-			attrs.unsqueeze
-				? 'UnsqueezeBackward0'
-				: attrs.squeeze
-					? `SqueezeBackward${attrs.squeeze}`
-					: 'ViewBackward0',
+		// squeeze and unsqueeze are reshapes that keep their own grad_fn names.
+		gradFn: (attrs) => (attrs.view as string | undefined) ?? 'ViewBackward0',
 		shape: (shapes, attrs) => inferReshape(shapes[0]!, attrs.shape as number[]),
 		cpu: (inputs, out) => out.set(inputs[0]!),
 		vjp: (ctx, g) => [g.reshape(ctx.inputShapes[0])],
@@ -686,7 +754,7 @@ export const OPS = {
 			const shape = broadcastShapes(shapes[0]!, shapes[1]!);
 			const n = numel(shape);
 			const diff = new Float64Array(n);
-			binaryKernel((a, b) => (a - b) * (a - b))(input, shapes[0]!, target, shapes[1]!, diff, shape);
+			SQUARED_DIFFERENCE(input, shapes[0]!, target, shapes[1]!, diff, shape);
 			if (attrs.reduction === 'none') {
 				out.set(diff);
 				return;
@@ -718,21 +786,26 @@ export const OPS = {
 		optionalInputs: ['bias'],
 		category: 'linear algebra',
 		saves: 'inputs',
-		gradFn: (_attrs, shapes) =>
-			shapes[2] && shapes[0].length === 2
-				? 'AddmmBackward0'
-				: shapes[0].length === 2
-					? 'MmBackward0'
-					: 'ViewBackward0',
-		shape: linearShape,
+		gradFn: (attrs, shapes) => {
+			const bias = Boolean(attrs.hasBias);
+			if (shapes[0].length === 2) return bias ? 'AddmmBackward0' : 'MmBackward0';
+			return shapes[0].length === 1 && !bias ? 'SqueezeBackward4' : 'ViewBackward0';
+		},
+		shape: (shapes, attrs) => {
+			attrs.hasBias = shapes[2] != null;
+			return linearShape(shapes);
+		},
 		cpu: (inputs, out, shapes, outShape) => {
 			const [input, weight, bias] = inputs;
 			const [outFeatures, inFeatures] = shapes[1]!;
 			const rows = numel(shapes[0]!) / inFeatures;
-			const weightT = new Float64Array(weight!.length);
+			const weightT =
+				weight instanceof Float32Array
+					? new Float32Array(weight.length)
+					: new Float64Array(weight!.length);
 			transposeCopy(weight!, shapes[1]!, 0, 1, weightT);
-			matmulKernel(input!, weightT, out, rows, inFeatures, outFeatures);
-			if (bias) binaryKernel((a, b) => a + b)(out, outShape, bias, shapes[2]!, out, outShape);
+			matmul2d(input!, weightT, out, rows, inFeatures, outFeatures);
+			if (bias) OPS.add.kernel(out, outShape, bias, shapes[2]!, out, outShape);
 		},
 		vjp: (ctx, g) => {
 			const [input, weight] = [inputOf(ctx, 0), inputOf(ctx, 1)];

@@ -25,9 +25,14 @@ export function saveStateDict(
 	format: StateDictFormat = 'safetensors'
 ): Uint8Array {
 	if (format === 'json') {
-		const tensors: Record<string, { dtype: DType; shape: number[]; data: number[] }> = {};
+		const tensors: Record<string, { dtype: DType; shape: number[]; data: (number | string)[] }> =
+			{};
 		for (const [name, t] of Object.entries(stateDict)) {
-			tensors[name] = { dtype: t.dtype, shape: t.shape.slice(), data: Array.from(t.data) };
+			tensors[name] = {
+				dtype: t.dtype,
+				shape: t.shape.slice(),
+				data: Array.from(t.data, encodeNumber)
+			};
 		}
 		return new TextEncoder().encode(JSON.stringify({ format: JSON_FORMAT, version: 1, tensors }));
 	}
@@ -111,15 +116,17 @@ function loadJson(bytes: Uint8Array): StateDict {
 			throw valueError(`${where}.dtype: expected float32 or float64`);
 		const shape = checkTensorShape(entry.shape, where);
 		const data = entry.data;
-		if (
-			!Array.isArray(data) ||
-			data.length !== numel(shape) ||
-			!data.every((v) => typeof v === 'number')
-		) {
+		if (!Array.isArray(data) || data.length !== numel(shape)) {
 			throw valueError(`${where}.data: expected ${numel(shape)} numbers`);
 		}
 		const storage = allocate(dtype, data.length);
-		storage.set(data as number[]);
+		for (let i = 0; i < data.length; i++) {
+			const value = decodeNumber(data[i]);
+			if (value === null) {
+				throw valueError(`${where}.data[${i}]: expected a number, got ${JSON.stringify(data[i])}`);
+			}
+			storage[i] = value;
+		}
 		out[name] = new Tensor(storage, shape, dtype);
 	}
 	return out;
@@ -143,6 +150,7 @@ function loadSafetensors(bytes: Uint8Array): StateDict {
 	const dataStart = 8 + headerLength;
 	const dataLength = bytes.length - dataStart;
 	const out: StateDict = {};
+	const spans: [number, number, string][] = [];
 	for (const [name, entry] of Object.entries(header)) {
 		if (name === '__metadata__') continue;
 		if (!isRecord(entry)) throw valueError(`safetensors: ${name}: expected an object`);
@@ -170,6 +178,7 @@ function loadSafetensors(bytes: Uint8Array): StateDict {
 				`safetensors: ${name}: ${offsets[1] - offsets[0]} bytes do not hold shape [${shape.join(', ')}] of ${entry.dtype}`
 			);
 		}
+		spans.push([offsets[0], offsets[1], name]);
 		const storage = allocate(dtype, numel(shape));
 		for (let i = 0; i < storage.length; i++) {
 			const at = dataStart + offsets[0] + i * width;
@@ -177,5 +186,36 @@ function loadSafetensors(bytes: Uint8Array): StateDict {
 		}
 		out[name] = new Tensor(storage, shape, dtype);
 	}
+	// As the reference loader: tensors tile the data exactly, with no gap and no overlap.
+	spans.sort((x, y) => x[0] - y[0]);
+	let end = 0;
+	for (const [begin, finish, name] of spans) {
+		if (begin !== end) {
+			throw valueError(
+				`safetensors: ${name}.data_offsets: ${begin < end ? 'overlaps the previous tensor' : 'leaves a gap before it'}`
+			);
+		}
+		end = finish;
+	}
+	if (end !== dataLength)
+		throw valueError(`safetensors: ${dataLength - end} bytes after the last tensor`);
 	return out;
+}
+
+/** JSON has no NaN, Infinity or -0: those are written as strings. */
+function encodeNumber(value: number): number | string {
+	if (Number.isNaN(value)) return 'NaN';
+	if (value === Infinity) return 'Infinity';
+	if (value === -Infinity) return '-Infinity';
+	if (Object.is(value, -0)) return '-0';
+	return value;
+}
+
+function decodeNumber(value: unknown): number | null {
+	if (typeof value === 'number') return value;
+	if (value === 'NaN') return NaN;
+	if (value === 'Infinity') return Infinity;
+	if (value === '-Infinity') return -Infinity;
+	if (value === '-0') return -0;
+	return null;
 }

@@ -12,6 +12,7 @@ import {
 	type BackwardOptions
 } from './autograd';
 import { broadcastCopy, sumKernel } from './backends/cpu/kernels';
+import { backendFor, device as checkDevice, type Device, type DeviceBuffer } from './device';
 import { allocate, promote, type DType, type Storage } from './dtype';
 import {
 	LEAF_INPLACE_MESSAGE,
@@ -41,7 +42,7 @@ import {
 	type Shape
 } from './shape';
 
-export type Device = 'cpu' | 'webgpu';
+export type { Device } from './device';
 export type NestedList = number | NestedList[];
 export type Scalar = number;
 
@@ -50,7 +51,9 @@ export class Tensor {
 	data: Storage;
 	readonly shape: number[];
 	readonly dtype: DType;
-	readonly device: Device = 'cpu';
+	readonly device: Device;
+	/** The values on a device other than the CPU (null on the CPU). Internal. */
+	readonly buffer: DeviceBuffer | null;
 	/** The node that made this tensor; null for leaves. */
 	gradFn: GradNode | null = null;
 	/** Bumped by every in-place change, so backward can detect a modified saved tensor. */
@@ -61,10 +64,24 @@ export class Tensor {
 	private _retainsGrad = false;
 	private _accumulator: AccumulateGrad | null = null;
 
-	constructor(data: Storage, shape: number[], dtype: DType) {
+	constructor(
+		data: Storage,
+		shape: number[],
+		dtype: DType,
+		device: Device = 'cpu',
+		buffer: DeviceBuffer | null = null
+	) {
 		this.data = data;
 		this.shape = shape;
 		this.dtype = dtype;
+		this.device = device;
+		this.buffer = buffer;
+		if (buffer !== null) backendFor(device).track(this, buffer);
+	}
+
+	/** @internal A tensor on `device` holding `buffer` (no values on the host). */
+	static onDevice(buffer: DeviceBuffer, shape: number[], dtype: DType, device: Device): Tensor {
+		return new Tensor(NO_HOST_DATA, shape, dtype, device, buffer);
 	}
 
 	get requiresGrad(): boolean {
@@ -117,7 +134,7 @@ export class Tensor {
 	}
 
 	numel(): number {
-		return this.data.length;
+		return this.buffer === null ? this.data.length : this.buffer.length;
 	}
 
 	dim(): number {
@@ -134,6 +151,7 @@ export class Tensor {
 	}
 
 	item(): number {
+		this.checkHost('item', 'itemAsync');
 		if (this.data.length !== 1) {
 			throw runtimeError(
 				`a Tensor with ${this.data.length} elements cannot be converted to Scalar`
@@ -143,20 +161,50 @@ export class Tensor {
 	}
 
 	tolist(): NestedList {
+		this.checkHost('tolist', 'tolistAsync');
 		return toNested(this.data, this.shape, 0, 0);
 	}
 
+	/** The values as a host typed array (a copy for device tensors). */
+	async dataAsync(): Promise<Storage> {
+		if (this.buffer === null) return this.data;
+		return backendFor(this.device).download(this.buffer, this.dtype);
+	}
+
+	async itemAsync(): Promise<number> {
+		const data = await this.dataAsync();
+		if (data.length !== 1) {
+			throw runtimeError(`a Tensor with ${data.length} elements cannot be converted to Scalar`);
+		}
+		return data[0];
+	}
+
+	async tolistAsync(): Promise<NestedList> {
+		return toNested(await this.dataAsync(), this.shape, 0, 0);
+	}
+
+	private checkHost(method: string, asyncForm: string): void {
+		if (this.buffer !== null) {
+			throw runtimeError(
+				`${method}() cannot read a tensor on ${this.device} synchronously: use await t.${asyncForm}()`
+			);
+		}
+	}
+
 	toString(): string {
-		let suffix = '';
-		if (this.dtype === 'float64') suffix += ', dtype=torch.float64';
-		if (this.gradFn) suffix += `, grad_fn=<${this.gradFn.name}>`;
-		else if (this._requiresGrad) suffix += ', requires_grad=True';
-		return formatTensor(this.data, this.shape, suffix);
+		if (this.buffer !== null) {
+			return `tensor(<${this.shape.join('x') || 'scalar'} on ${this.device}; await t.tolistAsync() to read>)`;
+		}
+		const suffixes: string[] = [];
+		if (this.dtype === 'float64') suffixes.push('dtype=torch.float64');
+		if (this.gradFn) suffixes.push(`grad_fn=<${this.gradFn.name}>`);
+		else if (this._requiresGrad) suffixes.push('requires_grad=True');
+		return formatTensor(this.data, this.shape, suffixes);
 	}
 
 	/** A tensor sharing this one's values, cut from the graph. */
 	detach(): Tensor {
-		return new Tensor(this.data, this.shape, this.dtype);
+		return new Tensor(this.data, this.shape, this.dtype, this.device, this.buffer);
 	}
 
 	clone(): Tensor {
@@ -182,13 +230,60 @@ export class Tensor {
 		else backward(this, null, { ...(gradient ?? {}), ...options });
 	}
 
-	/** Cast to a dtype (a copy when the dtype changes, recorded for autograd). */
-	to(dtype: DType): Tensor {
-		if (dtype === this.dtype) return this;
-		const out = new Tensor(allocate(dtype, this.data.length), this.shape, dtype);
-		out.data.set(this.data);
-		if (isGradEnabled() && this._requiresGrad) record(OPS_TO_COPY, [this], out, { dtype });
+	/**
+	 * Move to a device and/or cast to a dtype: a recorded copy when anything changes (so, as in
+	 * PyTorch, the result of moving a leaf that requires grad is not a leaf). Moving to the CPU
+	 * from another device needs a readback: use `toAsync`.
+	 */
+	to(target: DType | Device | { device?: Device; dtype?: DType }): Tensor {
+		const { device, dtype } = parseTo(target, this);
+		if (device === this.device && dtype === this.dtype) return this;
+		if (this.buffer !== null && device === 'cpu') {
+			throw runtimeError(
+				`to('cpu') cannot read a tensor on ${this.device} synchronously: use await t.toAsync('cpu')`
+			);
+		}
+		let out: Tensor;
+		if (device === 'cpu') {
+			out = new Tensor(allocate(dtype, this.data.length), this.shape, dtype);
+			out.data.set(this.data);
+		} else {
+			const host = this.buffer === null ? this.data : null;
+			if (host === null) {
+				if (this.device !== device || dtype !== this.dtype) {
+					throw runtimeError(`cannot move a tensor from ${this.device} to ${device} directly`);
+				}
+				return this;
+			}
+			const converted = dtype === this.dtype ? host : allocate(dtype, host.length);
+			if (converted !== host) converted.set(host);
+			out = Tensor.onDevice(backendFor(device).upload(converted, dtype), this.shape, dtype, device);
+		}
+		if (isGradEnabled() && this._requiresGrad) {
+			record(OPS_TO_COPY, [this], out, { device: this.device, dtype: this.dtype });
+		}
 		return out;
+	}
+
+	/** `to`, including moves back to the CPU (which read the device's values). */
+	async toAsync(target: DType | Device | { device?: Device; dtype?: DType }): Promise<Tensor> {
+		const { device, dtype } = parseTo(target, this);
+		if (this.buffer === null || device !== 'cpu') return this.to(target);
+		const data = await this.dataAsync();
+		const host = new Tensor(
+			dtype === this.dtype ? data : Float64Array.from(data),
+			this.shape,
+			this.dtype
+		);
+		const out = host.to(dtype);
+		if (isGradEnabled() && this._requiresGrad) {
+			record(OPS_TO_COPY, [this], out, { device: this.device, dtype: this.dtype });
+		}
+		return out;
+	}
+
+	cpuAsync(): Promise<Tensor> {
+		return this.toAsync('cpu');
 	}
 
 	float(): Tensor {
@@ -246,13 +341,13 @@ export class Tensor {
 		return binary(OPS.threshold_backward, this, output);
 	}
 	sum(dim?: number | number[] | null, keepdim = false): Tensor {
-		return apply(OPS.sum, [this], { dim: dim ?? undefined, keepdim });
+		return run(OPS.sum, [this], { dim: dim ?? undefined, keepdim });
 	}
 	mean(dim?: number | number[] | null, keepdim = false): Tensor {
-		return apply(OPS.mean, [this], { dim: dim ?? undefined, keepdim });
+		return run(OPS.mean, [this], { dim: dim ?? undefined, keepdim });
 	}
 	matmul(other: Tensor): Tensor {
-		return apply(OPS.matmul, [this, other], {});
+		return run(OPS.matmul, [this, other], {});
 	}
 	mm(other: Tensor): Tensor {
 		if (this.shape.length !== 2) throw runtimeError(`self must be a matrix`);
@@ -260,20 +355,20 @@ export class Tensor {
 		return this.matmul(other);
 	}
 	t(): Tensor {
-		return apply(OPS.transpose, [this], { t: true });
+		return run(OPS.transpose, [this], { t: true });
 	}
 	get T(): Tensor {
 		return this.t();
 	}
 	transpose(dim0: number, dim1: number): Tensor {
-		return apply(OPS.transpose, [this], { dim0, dim1 });
+		return run(OPS.transpose, [this], { dim0, dim1 });
 	}
 	reshape(shape: readonly number[]): Tensor {
 		if (sameShape(shape, this.shape) && !(isGradEnabled() && this._requiresGrad)) return this;
-		return apply(OPS.reshape, [this], { shape });
+		return run(OPS.reshape, [this], { shape });
 	}
 	view(shape: readonly number[]): Tensor {
-		return apply(OPS.reshape, [this], { shape });
+		return run(OPS.reshape, [this], { shape });
 	}
 	unsqueeze(dim: number): Tensor {
 		const ndim = this.shape.length + 1;
@@ -284,7 +379,7 @@ export class Tensor {
 		}
 		const d = dim < 0 ? dim + ndim : dim;
 		const shape = [...this.shape.slice(0, d), 1, ...this.shape.slice(d)];
-		return apply(OPS.reshape, [this], { shape, unsqueeze: true });
+		return run(OPS.reshape, [this], { shape, view: 'UnsqueezeBackward0' });
 	}
 	squeeze(dim?: number): Tensor {
 		let shape: number[];
@@ -299,19 +394,22 @@ export class Tensor {
 			const d = dim < 0 ? dim + ndim : dim;
 			shape = this.shape[d] === 1 ? this.shape.filter((_, i) => i !== d) : this.shape.slice();
 		}
-		return apply(OPS.reshape, [this], { shape, squeeze: dim === undefined ? 0 : 1 });
+		return run(OPS.reshape, [this], {
+			shape,
+			view: dim === undefined ? 'SqueezeBackward0' : 'SqueezeBackward1'
+		});
 	}
 	expand(size: readonly number[]): Tensor {
-		return apply(OPS.expand, [this], { size });
+		return run(OPS.expand, [this], { size });
 	}
 	expandAs(other: Tensor): Tensor {
 		return this.expand(other.shape);
 	}
 	mseLoss(target: Tensor, options: { reduction?: 'mean' | 'sum' | 'none' } = {}): Tensor {
-		return apply(OPS.mse_loss, [this, target], { reduction: options.reduction ?? 'mean' });
+		return run(OPS.mse_loss, [this, target], { reduction: options.reduction ?? 'mean' });
 	}
 	logSoftmax(dim: number): Tensor {
-		return apply(OPS.log_softmax, [this], { dim });
+		return run(OPS.log_softmax, [this], { dim });
 	}
 
 	// ---- in-place ops (no graph): for optimizers and for resetting values ----
@@ -333,7 +431,15 @@ export class Tensor {
 				`output with shape [${this.shape.join(', ')}] doesn't match the broadcast shape [${shape.join(', ')}]`
 			);
 		}
-		op.kernel(this.data, this.shape, rhs.data, rhs.shape, this.data, this.shape);
+		if (this.device !== 'cpu') {
+			backendFor(this.device).runInPlace(
+				op,
+				this,
+				rhs.device === this.device ? rhs : rhs.to(this.device)
+			);
+		} else {
+			op.kernel(this.data, this.shape, rhs.data, rhs.shape, this.data, this.shape);
+		}
 		this._version++;
 		return this;
 	}
@@ -354,6 +460,7 @@ export class Tensor {
 	}
 	fill_(value: number): this {
 		this.checkInplace();
+		if (this.device !== 'cpu') return this.copy_(full_(this, value));
 		this.data.fill(value);
 		this._version++;
 		return this;
@@ -366,7 +473,12 @@ export class Tensor {
 				`output with shape [${this.shape.join(', ')}] doesn't match the broadcast shape [${shape.join(', ')}]`
 			);
 		}
-		broadcastCopy(source.data, source.shape, this.data, this.shape);
+		if (this.device !== 'cpu' || source.device !== 'cpu') {
+			const moved = source.device === this.device ? source : source.to(this.device);
+			backendFor(this.device).runInPlace(OPS_COPY, this, moved);
+		} else {
+			broadcastCopy(source.data, source.shape, this.data, this.shape);
+		}
 		this._version++;
 		return this;
 	}
@@ -388,8 +500,46 @@ const OPS_TO_COPY: ElementwiseUnaryOp = {
 	...OPS_CLONE,
 	id: '_to_copy',
 	gradFn: 'ToCopyBackward0',
-	vjp: (ctx, g) => [g.to((ctx.inputs[0] as Tensor | null)?.dtype ?? 'float32')]
+	// The gradient goes back to the source's device and dtype. A device-to-CPU gradient has to
+	// be on the source device already (the engine never reads a device synchronously).
+	vjp: (ctx, g) => [g.to({ device: ctx.attrs.device as Device, dtype: ctx.attrs.dtype as DType })]
 };
+
+const NO_HOST_DATA = new Float32Array(0);
+
+/** In-place copy as a binary op (`target = other`), for device backends' runInPlace. */
+const OPS_COPY: ElementwiseBinaryOp = {
+	...OPS.add,
+	id: 'copy_',
+	internal: true,
+	fn: (_a, b) => b,
+	kernel: (_a, _as, b, bs, out, outShape) => broadcastCopy(b, bs, out, outShape),
+	wgsl: 'b'
+};
+
+/** A tensor like `t` filled with `value`, on t's device. */
+function full_(t: Tensor, value: number): Tensor {
+	return Tensor.onDevice(
+		backendFor(t.device).fill(t.numel(), value, t.dtype),
+		t.shape,
+		t.dtype,
+		t.device
+	);
+}
+
+function parseTo(
+	target: DType | Device | { device?: Device; dtype?: DType },
+	from: Tensor
+): { device: Device; dtype: DType } {
+	if (typeof target === 'string') {
+		if (target === 'float32' || target === 'float64') return { device: from.device, dtype: target };
+		return { device: checkDevice(target), dtype: from.dtype };
+	}
+	return {
+		device: target.device === undefined ? from.device : checkDevice(target.device),
+		dtype: target.dtype ?? from.dtype
+	};
+}
 
 function toNested(data: Storage, shape: Shape, dim: number, offset: number): NestedList {
 	if (shape.length === 0) return data[0];
@@ -424,6 +574,13 @@ function describe(value: unknown): string {
 	return typeof value;
 }
 
+/** PyTorch's promotion: a 0-d tensor does not promote a tensor with dimensions. */
+function resultType(a: Tensor, b: Tensor): DType {
+	if (a.shape.length === 0 && b.shape.length > 0) return b.dtype;
+	if (b.shape.length === 0 && a.shape.length > 0) return a.dtype;
+	return promote(a.dtype, b.dtype);
+}
+
 function checkDevices(a: Tensor, b: Tensor): void {
 	if (a.device !== b.device) {
 		throw runtimeError(
@@ -431,6 +588,8 @@ function checkDevices(a: Tensor, b: Tensor): void {
 		);
 	}
 }
+
+const NOTHING_SAVED: readonly (readonly null[])[] = [[], [null], [null, null], [null, null, null]];
 
 /** Record `op` for autograd when grad mode is on and an input requires grad. */
 function record(op: OpDef, inputs: readonly (Tensor | null)[], out: Tensor, attrs: Attrs): void {
@@ -449,7 +608,7 @@ function record(op: OpDef, inputs: readonly (Tensor | null)[], out: Tensor, attr
 			needs[i] = false;
 		}
 	}
-	const saved = op.saves === 'inputs' ? inputs.slice() : new Array<Tensor | null>(n).fill(null);
+	const saved = op.saves === 'inputs' ? inputs : NOTHING_SAVED[n];
 	const node = new GradNode(
 		gradFnName(op, attrs, shapes),
 		op,
@@ -473,9 +632,9 @@ export function binary(
 	attrs: Attrs = {}
 ): Tensor {
 	const b = toTensor(other, a);
-	checkDevices(a, b);
 	const shape = broadcastShapes(a.shape, b.shape) as number[];
-	const dtype = a.dtype === b.dtype ? a.dtype : promote(a.dtype, b.dtype);
+	const dtype = a.dtype === b.dtype ? a.dtype : resultType(a, b);
+	if (a.device !== 'cpu' || b.device !== 'cpu') return onDevice(op, [a, b], attrs, shape, dtype);
 	const size = shape === a.shape ? a.data.length : shape === b.shape ? b.data.length : numel(shape);
 	checkNumel(size);
 	const data = allocate(dtype, size);
@@ -487,6 +646,7 @@ export function binary(
 
 /** An elementwise unary op. */
 export function unary(op: ElementwiseUnaryOp, a: Tensor): Tensor {
+	if (a.device !== 'cpu') return onDevice(op, [a], {}, a.shape, a.dtype);
 	const data = allocate(a.dtype, a.data.length);
 	op.kernel(a.data, data);
 	const out = new Tensor(data, a.shape, a.dtype);
@@ -494,11 +654,16 @@ export function unary(op: ElementwiseUnaryOp, a: Tensor): Tensor {
 	return out;
 }
 
-/** Any registry op, by its shape rule and CPU kernel. */
-export function apply(op: OpDef, inputs: readonly (Tensor | null)[], attrs: Attrs): Tensor {
+/** Any registry op, by its shape rule and CPU kernel. `attrs` is copied, never changed. */
+export function apply(op: OpDef, inputs: readonly (Tensor | null)[], attrs: Attrs = {}): Tensor {
+	return run(op, inputs, { ...attrs });
+}
+
+/** `apply` for callers that hand over a fresh attrs object (shape rules normalise it in place). */
+function run(op: OpDef, inputs: readonly (Tensor | null)[], attrs: Attrs): Tensor {
 	if (op.kind === 'binary') return binary(op, inputs[0]!, inputs[1]!, attrs);
 	if (op.kind === 'unary') return unary(op, inputs[0]!);
-	return custom(op, inputs, { ...attrs });
+	return custom(op, inputs, attrs);
 }
 
 function custom(op: CustomOp, inputs: readonly (Tensor | null)[], attrs: Attrs): Tensor {
@@ -527,6 +692,7 @@ function custom(op: CustomOp, inputs: readonly (Tensor | null)[], attrs: Attrs):
 		storages[i] = input.data;
 	}
 	const shape = op.shape(shapes, attrs) as number[];
+	if (first !== null && first.device !== 'cpu') return onDevice(op, inputs, attrs, shape, dtype);
 	const size = numel(shape);
 	checkNumel(size);
 	const data = allocate(dtype, size);
@@ -536,10 +702,55 @@ function custom(op: CustomOp, inputs: readonly (Tensor | null)[], attrs: Attrs):
 	return out;
 }
 
+/**
+ * A registry op on a device backend: the same checks and autograd record as on the CPU, with the
+ * kernel run by the device's backend. Number operands are moved to the device as well.
+ */
+function onDevice(
+	op: OpDef,
+	inputs: readonly (Tensor | null)[],
+	attrs: Attrs,
+	shape: number[],
+	dtype: DType
+): Tensor {
+	let device: Device | null = null;
+	let requiresGrad = false;
+	const moved = inputs.map((input) => {
+		if (input === null) return null;
+		requiresGrad ||= input._requiresGrad;
+		// A number operand (a 0-d CPU tensor that requires nothing) follows the other operand.
+		if (
+			input.device === 'cpu' &&
+			input.shape.length === 0 &&
+			!input._requiresGrad &&
+			input.gradFn === null
+		) {
+			return input;
+		}
+		if (device !== null && device !== input.device) checkDevices({ device } as Tensor, input);
+		device = input.device;
+		return input;
+	});
+	const target = device as Device | null;
+	if (target === null || target === 'cpu') {
+		throw runtimeError('internal: onDevice called without a device tensor');
+	}
+	for (let i = 0; i < moved.length; i++) {
+		const input = moved[i];
+		if (input !== null && input.device === 'cpu') moved[i] = noGrad(() => input.to(target));
+	}
+	checkNumel(numel(shape));
+	const buffer = backendFor(target).run(op, moved, attrs, shape, dtype);
+	const out = Tensor.onDevice(buffer, shape, dtype, target);
+	if (requiresGrad && isGradEnabled()) record(op, inputs, out, attrs);
+	return out;
+}
+
 /** Sum a broadcast gradient back to `shape` (over the dims broadcasting stretched). */
 export function sumToShape(grad: Tensor, shape: Shape): Tensor {
 	if (sameShape(grad.shape, shape)) return grad;
 	const { dims } = broadcastReduction(shape, grad.shape);
+	if (grad.device !== 'cpu') return grad.sum(dims, true).reshape(shape);
 	const data = allocate(grad.dtype, numel(shape));
 	sumKernel(grad.data, grad.shape, dims, data);
 	return new Tensor(data, shape.slice(), grad.dtype);
@@ -548,6 +759,18 @@ export function sumToShape(grad: Tensor, shape: Shape): Tensor {
 /** Add `grad` into `.grad` of `tensor`: a fresh copy the first time, in place after. */
 function accumulate(tensor: Tensor, grad: Tensor): void {
 	const current = tensor.gradSilently;
+	if (grad.device !== tensor.device) {
+		throw runtimeError(
+			`backward cannot bring a gradient from ${grad.device} to a tensor on ${tensor.device} synchronously: create the leaf on ${grad.device} ({ device: '${grad.device}' })`
+		);
+	}
+	if (tensor.device !== 'cpu') {
+		noGrad(() => {
+			if (current === null) tensor.grad = grad.clone();
+			else current.add_(grad);
+		});
+		return;
+	}
 	if (current === null) {
 		const data = allocate(tensor.dtype, grad.data.length);
 		data.set(grad.data);
@@ -562,6 +785,14 @@ function accumulate(tensor: Tensor, grad: Tensor): void {
 
 installAutogradOps({
 	onesLike: (t) => {
+		if (t.device !== 'cpu') {
+			return Tensor.onDevice(
+				backendFor(t.device).fill(t.numel(), 1, t.dtype),
+				t.shape,
+				t.dtype,
+				t.device
+			);
+		}
 		const data = allocate(t.dtype, t.data.length);
 		data.fill(1);
 		return new Tensor(data, t.shape, t.dtype);

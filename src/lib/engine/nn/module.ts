@@ -77,9 +77,11 @@ export abstract class Module {
 		const missing = [...own.keys()].filter((k) => !Object.hasOwn(stateDict, k));
 		const unexpected = Object.keys(stateDict).filter((k) => !own.has(k));
 		const errors: string[] = [];
-		if (strict && unexpected.length)
-			errors.push(`Unexpected key(s) in state_dict: ${quoted(unexpected)}. `);
+		// PyTorch's order: missing keys, unexpected keys, then size mismatches.
 		if (strict && missing.length) errors.push(`Missing key(s) in state_dict: ${quoted(missing)}. `);
+		if (strict && unexpected.length) {
+			errors.push(`Unexpected key(s) in state_dict: ${quoted(unexpected)}. `);
+		}
 		for (const [key, p] of own) {
 			const value = stateDict[key];
 			if (value === undefined || !Object.hasOwn(stateDict, key)) continue;

@@ -5,6 +5,7 @@
  */
 import type { Storage } from '../../dtype';
 import type { Shape } from '../../shape';
+import { wasmMatmul } from './wasm-matmul';
 
 export type BinaryFn = (a: number, b: number) => number;
 export type UnaryFn = (a: number) => number;
@@ -22,7 +23,16 @@ export function broadcastStrides(shape: Shape, out: Shape): number[] {
 }
 
 /** Build an elementwise binary kernel with PyTorch broadcasting from a scalar function. */
-export function binaryKernel(f: BinaryFn) {
+/**
+ * The contiguous loop of one op, `out[i] = f(a[i], b[i * bStride])` (bStride 1 or 0), written
+ * out per op so each op's loop is compiled for its own arithmetic: one shared loop calling `f`
+ * would see every op's `f` and could inline none of them.
+ */
+export type BinaryLoop = (a: Storage, b: Storage, out: Storage, n: number, bStride: number) => void;
+export type UnaryLoop = (a: Storage, out: Storage, n: number) => void;
+
+/** Build an elementwise binary kernel with PyTorch broadcasting from a scalar function. */
+export function binaryKernel(f: BinaryFn, loop: BinaryLoop) {
 	return function binary(
 		a: Storage,
 		aShape: Shape,
@@ -33,12 +43,11 @@ export function binaryKernel(f: BinaryFn) {
 	): void {
 		const n = out.length;
 		if (a.length === n && b.length === n) {
-			for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
+			loop(a, b, out, n, 1);
 			return;
 		}
 		if (a.length === n && b.length === 1) {
-			const bv = b[0];
-			for (let i = 0; i < n; i++) out[i] = f(a[i], bv);
+			loop(a, b, out, n, 0);
 			return;
 		}
 		if (b.length === n && a.length === 1) {
@@ -80,9 +89,9 @@ export function binaryKernel(f: BinaryFn) {
 
 export type BinaryKernel = ReturnType<typeof binaryKernel>;
 
-export function unaryKernel(f: UnaryFn) {
+export function unaryKernel(loop: UnaryLoop) {
 	return function unary(a: Storage, out: Storage): void {
-		for (let i = 0; i < a.length; i++) out[i] = f(a[i]);
+		loop(a, out, a.length);
 	};
 }
 
@@ -198,12 +207,11 @@ export function sumKernel(a: Storage, shape: Shape, dims: readonly number[], out
 }
 
 const PANEL = 4;
-const K_BLOCK = 256;
 
 /**
- * C[m, n] = A[m, k] B[k, n] for row-major A, B, C. Packs A and B into float64 panels of four rows
- * or columns (which also makes transposed operands free), then runs a 4x4 register-blocked
- * micro-kernel over blocks of K.
+ * C[m, n] = A[m, k] B[k, n] for row-major A, B, C. B is packed once into float64 panels of four
+ * columns (k-major), each block of four rows of A likewise, then a 4x4 register-blocked
+ * micro-kernel runs over k. Edges are zero-padded in the packs and cropped on store.
  */
 export function matmulKernel(
 	a: Storage,
@@ -213,143 +221,143 @@ export function matmulKernel(
 	k: number,
 	n: number
 ): void {
-	const mPanels = Math.ceil(m / PANEL);
 	const nPanels = Math.ceil(n / PANEL);
-	const kBlock = Math.min(k, K_BLOCK);
-	const packedA = new Float64Array(mPanels * PANEL * kBlock);
-	const packedB = new Float64Array(nPanels * PANEL * kBlock);
-	const acc = new Float64Array(m * n);
-	for (let k0 = 0; k0 < k; k0 += kBlock) {
-		const kc = Math.min(kBlock, k - k0);
-		// Pack A[:, k0:k0+kc] as panels: panel p holds rows 4p..4p+3, laid out k-major.
-		for (let p = 0; p < mPanels; p++) {
-			const base = p * PANEL * kBlock;
-			for (let r = 0; r < PANEL; r++) {
-				const row = p * PANEL + r;
-				if (row < m) {
-					const src = row * k + k0;
-					for (let kk = 0; kk < kc; kk++) packedA[base + kk * PANEL + r] = a[src + kk];
-				} else {
-					for (let kk = 0; kk < kc; kk++) packedA[base + kk * PANEL + r] = 0;
-				}
-			}
+	const panelSize = PANEL * k;
+	const packedB = new Float64Array(nPanels * panelSize);
+	for (let kk = 0; kk < k; kk++) {
+		const src = kk * n;
+		for (let q = 0; q < nPanels; q++) {
+			const dst = q * panelSize + kk * PANEL;
+			const col = q * PANEL;
+			for (let c = 0; c < PANEL; c++) packedB[dst + c] = col + c < n ? b[src + col + c] : 0;
 		}
-		// Pack B[k0:k0+kc, :] as panels of four columns, k-major.
-		for (let kk = 0; kk < kc; kk++) {
-			const src = (k0 + kk) * n;
-			for (let q = 0; q < nPanels; q++) {
-				const dst = q * PANEL * kBlock + kk * PANEL;
-				const col = q * PANEL;
-				if (col + PANEL <= n) {
-					packedB[dst] = b[src + col];
-					packedB[dst + 1] = b[src + col + 1];
-					packedB[dst + 2] = b[src + col + 2];
-					packedB[dst + 3] = b[src + col + 3];
-				} else {
-					for (let c = 0; c < PANEL; c++) packedB[dst + c] = col + c < n ? b[src + col + c] : 0;
-				}
-			}
+	}
+	const packedA = new Float64Array(panelSize);
+	for (let row = 0; row < m; row += PANEL) {
+		const rows = Math.min(PANEL, m - row);
+		for (let r = 0; r < PANEL; r++) {
+			const src = (row + r) * k;
+			if (r < rows) for (let kk = 0; kk < k; kk++) packedA[kk * PANEL + r] = a[src + kk];
+			else for (let kk = 0; kk < k; kk++) packedA[kk * PANEL + r] = 0;
 		}
-		for (let p = 0; p < mPanels; p++) {
-			const aBase = p * PANEL * kBlock;
-			const row = p * PANEL;
-			for (let q = 0; q < nPanels; q++) {
-				const bBase = q * PANEL * kBlock;
-				let c00 = 0,
-					c01 = 0,
-					c02 = 0,
-					c03 = 0;
-				let c10 = 0,
-					c11 = 0,
-					c12 = 0,
-					c13 = 0;
-				let c20 = 0,
-					c21 = 0,
-					c22 = 0,
-					c23 = 0;
-				let c30 = 0,
-					c31 = 0,
-					c32 = 0,
-					c33 = 0;
-				let ap = aBase;
-				let bp = bBase;
-				for (let kk = 0; kk < kc; kk++) {
-					const a0 = packedA[ap],
-						a1 = packedA[ap + 1],
-						a2 = packedA[ap + 2],
-						a3 = packedA[ap + 3];
-					const b0 = packedB[bp],
-						b1 = packedB[bp + 1],
-						b2 = packedB[bp + 2],
-						b3 = packedB[bp + 3];
-					c00 += a0 * b0;
-					c01 += a0 * b1;
-					c02 += a0 * b2;
-					c03 += a0 * b3;
-					c10 += a1 * b0;
-					c11 += a1 * b1;
-					c12 += a1 * b2;
-					c13 += a1 * b3;
-					c20 += a2 * b0;
-					c21 += a2 * b1;
-					c22 += a2 * b2;
-					c23 += a2 * b3;
-					c30 += a3 * b0;
-					c31 += a3 * b1;
-					c32 += a3 * b2;
-					c33 += a3 * b3;
-					ap += PANEL;
-					bp += PANEL;
-				}
-				const col = q * PANEL;
-				const full = row + PANEL <= m && col + PANEL <= n;
-				if (full) {
-					let o = row * n + col;
-					acc[o] += c00;
-					acc[o + 1] += c01;
-					acc[o + 2] += c02;
-					acc[o + 3] += c03;
-					o += n;
-					acc[o] += c10;
-					acc[o + 1] += c11;
-					acc[o + 2] += c12;
-					acc[o + 3] += c13;
-					o += n;
-					acc[o] += c20;
-					acc[o + 1] += c21;
-					acc[o + 2] += c22;
-					acc[o + 3] += c23;
-					o += n;
-					acc[o] += c30;
-					acc[o + 1] += c31;
-					acc[o + 2] += c32;
-					acc[o + 3] += c33;
-				} else {
-					const block = [
-						c00,
-						c01,
-						c02,
-						c03,
-						c10,
-						c11,
-						c12,
-						c13,
-						c20,
-						c21,
-						c22,
-						c23,
-						c30,
-						c31,
-						c32,
-						c33
-					];
-					for (let r = 0; r < PANEL && row + r < m; r++) {
-						for (let c = 0; c < PANEL && col + c < n; c++)
-							acc[(row + r) * n + col + c] += block[r * PANEL + c];
-					}
+		for (let q = 0; q < nPanels; q++) {
+			let c00 = 0,
+				c01 = 0,
+				c02 = 0,
+				c03 = 0;
+			let c10 = 0,
+				c11 = 0,
+				c12 = 0,
+				c13 = 0;
+			let c20 = 0,
+				c21 = 0,
+				c22 = 0,
+				c23 = 0;
+			let c30 = 0,
+				c31 = 0,
+				c32 = 0,
+				c33 = 0;
+			let bp = q * panelSize;
+			for (let ap = 0; ap < panelSize; ap += PANEL) {
+				const b0 = packedB[bp],
+					b1 = packedB[bp + 1],
+					b2 = packedB[bp + 2],
+					b3 = packedB[bp + 3];
+				bp += PANEL;
+				let av = packedA[ap];
+				c00 += av * b0;
+				c01 += av * b1;
+				c02 += av * b2;
+				c03 += av * b3;
+				av = packedA[ap + 1];
+				c10 += av * b0;
+				c11 += av * b1;
+				c12 += av * b2;
+				c13 += av * b3;
+				av = packedA[ap + 2];
+				c20 += av * b0;
+				c21 += av * b1;
+				c22 += av * b2;
+				c23 += av * b3;
+				av = packedA[ap + 3];
+				c30 += av * b0;
+				c31 += av * b1;
+				c32 += av * b2;
+				c33 += av * b3;
+			}
+			const col = q * PANEL;
+			if (rows === PANEL && col + PANEL <= n) {
+				let o = row * n + col;
+				out[o] = c00;
+				out[o + 1] = c01;
+				out[o + 2] = c02;
+				out[o + 3] = c03;
+				o += n;
+				out[o] = c10;
+				out[o + 1] = c11;
+				out[o + 2] = c12;
+				out[o + 3] = c13;
+				o += n;
+				out[o] = c20;
+				out[o + 1] = c21;
+				out[o + 2] = c22;
+				out[o + 3] = c23;
+				o += n;
+				out[o] = c30;
+				out[o + 1] = c31;
+				out[o + 2] = c32;
+				out[o + 3] = c33;
+			} else {
+				const block = [
+					c00,
+					c01,
+					c02,
+					c03,
+					c10,
+					c11,
+					c12,
+					c13,
+					c20,
+					c21,
+					c22,
+					c23,
+					c30,
+					c31,
+					c32,
+					c33
+				];
+				for (let r = 0; r < rows; r++) {
+					for (let c = 0; c < PANEL && col + c < n; c++)
+						out[(row + r) * n + col + c] = block[r * PANEL + c];
 				}
 			}
 		}
 	}
-	for (let i = 0; i < acc.length; i++) out[i] = acc[i];
+}
+
+/** Below this many multiply-adds the JavaScript kernel beats copying into WebAssembly memory. */
+const WASM_MIN_WORK = 4096;
+
+/**
+ * C = A B: float32 products of any real size run in WebAssembly SIMD (float32 accumulation, as
+ * PyTorch's CPU sgemm does); float64 and tiny products run in JavaScript with float64 accumulation.
+ */
+export function matmul2d(
+	a: Storage,
+	b: Storage,
+	out: Storage,
+	m: number,
+	k: number,
+	n: number
+): void {
+	if (
+		m * k * n >= WASM_MIN_WORK &&
+		a instanceof Float32Array &&
+		b instanceof Float32Array &&
+		out instanceof Float32Array &&
+		wasmMatmul(a, b, out, m, k, n)
+	) {
+		return;
+	}
+	matmulKernel(a, b, out, m, k, n);
 }
