@@ -178,7 +178,7 @@ export function linspace(
 	const data = allocate(dtype, steps);
 	const step = steps > 1 ? (end - start) / (steps - 1) : 0;
 	// PyTorch fills the first half from start and the second half from end, for symmetry.
-	const half = Math.floor(steps / 2);
+	const half = steps === 1 ? 1 : Math.floor(steps / 2);
 	for (let i = 0; i < steps; i++)
 		data[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
 	return make(data, [steps], dtype, options);

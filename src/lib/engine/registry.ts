@@ -122,6 +122,13 @@ function unary(
 	return { ...rest, kind: 'unary', inputs: ['input'], kernel: unaryKernel(loop) };
 }
 
+/** C's pow: 1 ** y and (-1) ** ±inf are 1, where JavaScript's Math.pow gives NaN. */
+function ieeePow(x: number, y: number): number {
+	if (y === 2) return x * x;
+	if (x === 1 || (x === -1 && (y === Infinity || y === -Infinity))) return 1;
+	return Math.pow(x, y);
+}
+
 const dimsOf = (attrs: Attrs) => attrs.dim as number[] | undefined;
 
 /** The shape a reduced gradient has with keepdim, so it can be expanded back. */
@@ -388,27 +395,24 @@ export const OPS = {
 					: attrs.scalarBase
 						? 'PowBackward2'
 						: 'PowBackward1',
-			fn: (a, b) => (b === 2 ? a * a : Math.pow(a, b)),
+			fn: ieeePow,
 			loop: (a, b, out, n, s) => {
 				for (let i = 0; i < n; i++) {
 					const e = b[i * s];
-					out[i] = e === 2 ? a[i] * a[i] : Math.pow(a[i], e);
+					out[i] = e === 2 ? a[i] * a[i] : ieeePow(a[i], e);
 				}
 			},
 			wgsl: 'pow_signed(a, b)',
 			vjp: (ctx, g) => {
 				const [x, e] = [inputOf(ctx, 0), inputOf(ctx, 1)];
-				const scalar = ctx.attrs.scalarExponent as number | undefined;
-				let inputGrad: Tensor | null = null;
-				if (need(ctx, 0)) {
-					inputGrad =
-						scalar === undefined
-							? g.mul(e).mul(x.pow(e.sub(1)))
-							: scalar === 2
-								? g.mul(x.mul(2))
-								: g.mul(x.pow(scalar - 1).mul(scalar));
-				}
-				return [inputGrad, need(ctx, 1) ? g.mul(x.pow(e)).mul(x.log()) : null];
+				// PyTorch's pow_backward: zero where the exponent is 0 (input) or where the base is 0
+				// and the exponent >= 0 (exponent), even where the plain formula gives NaN.
+				const inputGrad =
+					ctx.attrs.scalarExponent === 2 ? g.mul(x.mul(2)) : g.mul(x.powBackwardSelf(e));
+				return [
+					need(ctx, 0) ? inputGrad : null,
+					need(ctx, 1) ? g.mul(x.powBackwardExponent(e)) : null
+				];
 			},
 			ui: {
 				label: 'pow',
@@ -565,11 +569,12 @@ export const OPS = {
 		saves: 'inputs',
 		gradFn: 'ThresholdBackwardBackward0',
 		// input: the incoming gradient; other: relu's output. Passes the gradient where other > 0.
-		fn: (g, out) => (out > 0 ? g : 0),
+		// PyTorch's `output <= 0 ? 0 : grad`: a NaN output passes the gradient through.
+		fn: (g, out) => (out <= 0 ? 0 : g),
 		loop: (a, b, out, n, s) => {
-			for (let i = 0; i < n; i++) out[i] = b[i * s] > 0 ? a[i] : 0;
+			for (let i = 0; i < n; i++) out[i] = b[i * s] <= 0 ? 0 : a[i];
 		},
-		wgsl: 'select(0.0, a, b > 0.0)',
+		wgsl: 'select(a, 0.0, b <= 0.0)',
 		vjp: (ctx, g) => [need(ctx, 0) ? g.thresholdBackward(inputOf(ctx, 1)) : null, null],
 		ui: {
 			label: 'threshold_backward',
@@ -577,6 +582,66 @@ export const OPS = {
 			formula: '\\mathrm{input} \\cdot \\mathbb{1}[\\mathrm{other} > 0]',
 			localGrad:
 				'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = \\mathbb{1}[\\mathrm{other} > 0]'
+		}
+	}),
+	pow_backward_self: binary({
+		id: 'pow_backward_self',
+		category: 'arithmetic',
+		internal: true,
+		saves: 'inputs',
+		gradFn: 'PowBackwardSelfBackward0',
+		// d(input^exponent)/d(input), zero where the exponent is 0.
+		fn: (x, e) => (e === 0 ? 0 : e * ieeePow(x, e - 1)),
+		loop: (a, b, out, n, s) => {
+			for (let i = 0; i < n; i++) {
+				const e = b[i * s];
+				out[i] = e === 0 ? 0 : e * ieeePow(a[i], e - 1);
+			}
+		},
+		wgsl: 'select(b * pow_signed(a, b - 1.0), 0.0, b == 0.0)',
+		vjp: (ctx, g) => {
+			const [x, e] = [inputOf(ctx, 0), inputOf(ctx, 1)];
+			return [
+				need(ctx, 0) ? g.mul(e).mul(x.powBackwardSelf(e.sub(1))) : null,
+				need(ctx, 1) ? g.mul(x.pow(e.sub(1))).mul(e.mul(x.log()).add(1)) : null
+			];
+		},
+		ui: {
+			label: 'pow_backward_self',
+			symbol: 'n·xⁿ⁻¹',
+			formula: '\\mathrm{exponent}\\cdot\\mathrm{input}^{\\mathrm{exponent}-1}',
+			localGrad: '\\mathrm{exponent}(\\mathrm{exponent}-1)\\,\\mathrm{input}^{\\mathrm{exponent}-2}'
+		}
+	}),
+	pow_backward_exponent: binary({
+		id: 'pow_backward_exponent',
+		category: 'arithmetic',
+		internal: true,
+		saves: 'inputs',
+		gradFn: 'PowBackwardExponentBackward0',
+		// d(input^exponent)/d(exponent), zero where the base is 0 and the exponent >= 0.
+		fn: (x, e) => (x === 0 && e >= 0 ? 0 : ieeePow(x, e) * Math.log(x)),
+		loop: (a, b, out, n, s) => {
+			for (let i = 0; i < n; i++) {
+				const x = a[i];
+				const e = b[i * s];
+				out[i] = x === 0 && e >= 0 ? 0 : ieeePow(x, e) * Math.log(x);
+			}
+		},
+		wgsl: 'select(pow_signed(a, b) * log_ieee(a), 0.0, a == 0.0 && b >= 0.0)',
+		vjp: (ctx, g) => {
+			const [x, e] = [inputOf(ctx, 0), inputOf(ctx, 1)];
+			const logX = x.log();
+			return [
+				need(ctx, 0) ? g.mul(x.pow(e.sub(1))).mul(e.mul(logX).add(1)) : null,
+				need(ctx, 1) ? g.mul(x.pow(e)).mul(logX.mul(logX)) : null
+			];
+		},
+		ui: {
+			label: 'pow_backward_exponent',
+			symbol: 'xⁿ ln x',
+			formula: '\\mathrm{input}^{\\mathrm{exponent}}\\ln\\mathrm{input}',
+			localGrad: '\\mathrm{input}^{\\mathrm{exponent}}(\\ln\\mathrm{input})^2'
 		}
 	}),
 	sum: {

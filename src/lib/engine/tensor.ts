@@ -340,6 +340,14 @@ export class Tensor {
 	thresholdBackward(output: Tensor): Tensor {
 		return binary(OPS.threshold_backward, this, output);
 	}
+	/** @internal pow's gradient with respect to its input (PyTorch's pow_backward_self). */
+	powBackwardSelf(exponent: Tensor): Tensor {
+		return binary(OPS.pow_backward_self, this, exponent);
+	}
+	/** @internal pow's gradient with respect to its exponent (pow_backward_exponent). */
+	powBackwardExponent(exponent: Tensor): Tensor {
+		return binary(OPS.pow_backward_exponent, this, exponent);
+	}
 	sum(dim?: number | number[] | null, keepdim = false): Tensor {
 		return run(OPS.sum, [this], { dim: dim ?? undefined, keepdim });
 	}

@@ -1,6 +1,7 @@
 /** `torch.nn.functional`: losses built from registry ops. */
 import { runtimeError } from '../errors';
-import { Tensor } from '../tensor';
+import { OPS } from '../registry';
+import { apply, Tensor } from '../tensor';
 import { zeros } from '../creation';
 
 export const mseLoss = (
@@ -10,6 +11,10 @@ export const mseLoss = (
 ) => input.mseLoss(target, options);
 
 export const relu = (input: Tensor) => input.relu();
+
+/** `F.linear(input, weight, bias)`: input @ weight.T + bias. */
+export const linear = (input: Tensor, weight: Tensor, bias: Tensor | null = null) =>
+	apply(OPS.linear, [input, weight, bias]);
 
 export const logSoftmax = (input: Tensor, dim: number) => input.logSoftmax(dim);
 

@@ -1,0 +1,315 @@
+/**
+ * Golden tests: the engine against values recorded with real PyTorch by
+ * scripts/golden/make_golden.py (tests/engine/fixtures/golden.json). Python is never needed here.
+ *
+ * Inputs are always built from the recorded values with `torch.tensor(values, ...)`: the engine's
+ * rand/randn use a different generator from PyTorch's.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import * as torch from '$lib/engine';
+import { OP_LIST, OPS, Tensor, type DType, type NestedList } from '$lib/engine';
+import { apply } from '$lib/engine/tensor';
+
+interface TensorRecord {
+	shape: number[];
+	dtype: DType;
+	values: NestedList;
+}
+
+type InputRecord =
+	| (TensorRecord & { name: string; requires_grad: boolean })
+	| { name: string; number: number }
+	| { name: string; ref: string };
+
+interface OpCase {
+	id: string;
+	op: string;
+	attrs: Record<string, unknown>;
+	inputs: InputRecord[];
+	output: TensorRecord;
+	grad_fn: string | null;
+	upstream: NestedList;
+	grads: (TensorRecord | null)[];
+	note?: string;
+}
+
+interface ErrorCase {
+	id: string;
+	python: string;
+	kind: string;
+	message: string;
+}
+
+interface ReprCase {
+	id: string;
+	input: TensorRecord & { requires_grad: boolean };
+	then?: { op: 'add' | 'mul' | 'pow'; number: number };
+	repr: string;
+}
+
+interface Golden {
+	torch: string;
+	command: string;
+	cases: OpCase[];
+	errors: ErrorCase[];
+	reprs: ReprCase[];
+}
+
+const golden: Golden = JSON.parse(
+	readFileSync(new URL('./fixtures/golden.json', import.meta.url), 'utf8')
+);
+
+/** float32: rtol 1e-5, atol 1e-6; float64: rtol 1e-10, atol 1e-12. */
+const TOLERANCE: Record<DType, { rtol: number; atol: number }> = {
+	float32: { rtol: 1e-5, atol: 1e-6 },
+	float64: { rtol: 1e-10, atol: 1e-12 }
+};
+
+function flatten(values: NestedList): number[] {
+	return Array.isArray(values) ? values.flatMap(flatten) : [values];
+}
+
+/** Elements that differ beyond the tolerance, as readable lines (empty when all match). */
+function mismatches(actual: NestedList, expected: NestedList, dtype: DType): string[] {
+	const a = flatten(actual);
+	const e = flatten(expected);
+	if (a.length !== e.length) return [`${a.length} values, expected ${e.length}`];
+	const { rtol, atol } = TOLERANCE[dtype];
+	const out: string[] = [];
+	for (let i = 0; i < e.length; i++) {
+		const ok =
+			Object.is(a[i], e[i]) ||
+			(Number.isFinite(e[i]) && Math.abs(a[i] - e[i]) <= atol + rtol * Math.abs(e[i]));
+		if (!ok) out.push(`[${i}] got ${a[i]}, expected ${e[i]}`);
+	}
+	return out.length > 5 ? [...out.slice(0, 5), `... ${out.length - 5} more`] : out;
+}
+
+function isTensorInput(input: InputRecord): input is TensorRecord & {
+	name: string;
+	requires_grad: boolean;
+} {
+	return 'values' in input;
+}
+
+/** The engine's tensors (or numbers) for a case's recorded inputs. */
+function buildInputs(inputs: InputRecord[]): (Tensor | number)[] {
+	const built = new Map<string, Tensor>();
+	return inputs.map((input) => {
+		if ('number' in input) return input.number;
+		if ('ref' in input) return built.get(input.ref)!;
+		const t = torch.tensor(input.values, { dtype: input.dtype, requiresGrad: input.requires_grad });
+		built.set(input.name, t);
+		return t;
+	});
+}
+
+const asTensor = (value: Tensor | number | undefined) => value as Tensor;
+
+/** Runs a case's op with the engine's API, as a user would call it. */
+function runOp(op: string, args: (Tensor | number)[], attrs: Record<string, unknown>): Tensor {
+	const [a, b] = [asTensor(args[0]), args[1]];
+	switch (op) {
+		case 'add':
+			return a.add(b);
+		case 'sub':
+			return a.sub(b);
+		case 'mul':
+			return a.mul(b);
+		case 'div':
+			return a.div(b);
+		case 'pow':
+			return a.pow(b);
+		case 'neg':
+			return a.neg();
+		case 'exp':
+			return a.exp();
+		case 'log':
+			return a.log();
+		case 'sqrt':
+			return a.sqrt();
+		case 'relu':
+			return a.relu();
+		case 'tanh':
+			return a.tanh();
+		case 'sigmoid':
+			return a.sigmoid();
+		case 'sum':
+			return a.sum(attrs.dim as number | number[] | undefined, Boolean(attrs.keepdim));
+		case 'mean':
+			return a.mean(attrs.dim as number | number[] | undefined, Boolean(attrs.keepdim));
+		case 'matmul':
+			return a.matmul(asTensor(b));
+		case 't':
+			return a.t();
+		case 'transpose':
+			return a.transpose(attrs.dim0 as number, attrs.dim1 as number);
+		case 'reshape':
+			return a.reshape(attrs.shape as number[]);
+		case 'unsqueeze':
+			return a.unsqueeze(attrs.dim as number);
+		case 'squeeze':
+			return a.squeeze(attrs.dim as number | undefined);
+		case 'expand':
+			return a.expand(attrs.size as number[]);
+		case 'mse_loss':
+			return a.mseLoss(asTensor(b), { reduction: attrs.reduction as 'mean' | 'sum' | 'none' });
+		case 'linear':
+			// F.linear(input, weight, bias): what nn.Linear's forward applies.
+			return apply(
+				OPS.linear,
+				[a, asTensor(b), args[2] === undefined ? null : asTensor(args[2])],
+				{}
+			);
+		case 'log_softmax':
+			return a.logSoftmax(attrs.dim as number);
+		default:
+			throw new Error(`golden case op '${op}' has no engine call in this test`);
+	}
+}
+
+/** The registry entry each case op runs (t, unsqueeze and squeeze are forms of other entries). */
+const REGISTRY_ID: Record<string, string> = {
+	t: 'transpose',
+	unsqueeze: 'reshape',
+	squeeze: 'reshape'
+};
+
+describe('golden fixture', () => {
+	test('was made by PyTorch, with enough cases', () => {
+		expect(golden.torch).toMatch(/^\d+\.\d+/);
+		expect(golden.command).toContain('make_golden.py');
+		expect(golden.cases.length).toBeGreaterThanOrEqual(80);
+		expect(golden.errors.length).toBeGreaterThanOrEqual(15);
+		expect(golden.reprs.length).toBeGreaterThanOrEqual(10);
+	});
+
+	test('covers every op in the registry except internal ones', () => {
+		const covered = new Set(golden.cases.map((c) => REGISTRY_ID[c.op] ?? c.op));
+		const missing = OP_LIST.filter((op) => !op.internal && !covered.has(op.id)).map((op) => op.id);
+		expect(missing).toEqual([]);
+	});
+
+	test('has an engine scenario for every error case', () => {
+		const missing = golden.errors.map((e) => e.id).filter((id) => !(id in ERROR_SCENARIOS));
+		expect(missing).toEqual([]);
+	});
+});
+
+describe('ops against PyTorch', () => {
+	test.each(golden.cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
+		const args = buildInputs(c.inputs);
+		const out = runOp(c.op, args, structuredClone(c.attrs));
+
+		expect.soft(out.shape, 'output shape').toEqual(c.output.shape);
+		expect.soft(out.dtype, 'output dtype').toBe(c.output.dtype);
+		expect
+			.soft(mismatches(out.tolist(), c.output.values, c.output.dtype), 'output values')
+			.toEqual([]);
+		expect.soft(out.gradFn?.name ?? null, 'grad_fn').toBe(c.grad_fn);
+
+		out.backward(torch.tensor(c.upstream, { dtype: c.output.dtype }));
+		c.inputs.forEach((input, i) => {
+			if (!isTensorInput(input)) return;
+			const expected = c.grads[i];
+			const grad = (args[i] as Tensor).grad;
+			const label = `${input.name}.grad`;
+			if (expected === null) {
+				expect.soft(grad, label).toBeNull();
+				return;
+			}
+			expect.soft(grad, label).not.toBeNull();
+			if (!grad) return;
+			expect.soft(grad.shape, `${label} shape`).toEqual(expected.shape);
+			expect.soft(grad.dtype, `${label} dtype`).toBe(expected.dtype);
+			expect
+				.soft(mismatches(grad.tolist(), expected.values, expected.dtype), `${label} values`)
+				.toEqual([]);
+		});
+	});
+});
+
+const leaf = (shape: number[]) => torch.ones(shape, { requiresGrad: true });
+
+/** The error scenarios of make_golden.py's ERRORS, written against the engine. */
+const ERROR_SCENARIOS: Record<string, () => unknown> = {
+	add_shape_mismatch_3x4_3x5: () => torch.ones([3, 4]).add(torch.ones([3, 5])),
+	add_shape_mismatch_2x3_4: () => torch.ones([2, 3]).add(torch.ones([4])),
+	matmul_2d_mismatch: () => torch.ones([3, 4]).matmul(torch.ones([3, 4])),
+	matmul_1d_dot_mismatch: () => torch.ones([3]).matmul(torch.ones([4])),
+	matmul_mv_mismatch: () => torch.ones([3, 4]).matmul(torch.ones([5])),
+	matmul_vm_mismatch: () => torch.ones([3]).matmul(torch.ones([4, 5])),
+	reshape_invalid_size: () => torch.ones([3, 4]).reshape([5, 3]),
+	reshape_two_inferred: () => torch.ones([3, 4]).reshape([-1, -1]),
+	expand_mismatch: () => torch.ones([3]).expand([4, 5]),
+	sum_dim_out_of_range: () => torch.ones([3, 4]).sum(2),
+	mean_dim_repeated: () => torch.ones([3]).mean([0, 0]),
+	unsqueeze_out_of_range: () => torch.ones([3, 4]).unsqueeze(3),
+	t_3d: () => torch.ones([2, 3, 4]).t(),
+	mse_loss_bad_reduction: () =>
+		torch.nn.functional.mseLoss(torch.ones([3]), torch.ones([3]), {
+			reduction: 'foo' as 'mean'
+		}),
+	item_not_one_element: () => torch.ones([3]).item(),
+	backward_non_scalar: () => leaf([3]).mul(2).backward(),
+	backward_no_grad: () => torch.ones([3]).sum().backward(),
+	backward_gradient_shape_mismatch: () =>
+		leaf([3])
+			.mul(2)
+			.backward(torch.ones([2])),
+	backward_twice_mul: () => {
+		const x = leaf([3]);
+		const y = x.mul(x).sum();
+		y.backward();
+		y.backward();
+	},
+	requires_grad_false_non_leaf: () => {
+		const y = leaf([3]).mul(2);
+		y.requiresGrad = false;
+	},
+	inplace_leaf_requires_grad: () => leaf([3]).add_(1),
+	zeros_negative_size: () => torch.zeros([2, -1]),
+	sgd_negative_lr: () => new torch.optim.SGD([leaf([1])], { lr: -1 }),
+	load_state_dict_missing: () =>
+		new torch.nn.Linear(1, 1).loadStateDict({ weight: torch.zeros([1, 1]) }),
+	load_state_dict_unexpected: () =>
+		new torch.nn.Linear(1, 1).loadStateDict({
+			weight: torch.zeros([1, 1]),
+			bias: torch.zeros([1]),
+			foo: torch.zeros([1])
+		}),
+	load_state_dict_missing_and_unexpected: () =>
+		new torch.nn.Linear(1, 1).loadStateDict({ weight: torch.zeros([1, 1]), foo: torch.zeros([1]) }),
+	load_state_dict_size_mismatch: () =>
+		new torch.nn.Linear(1, 1).loadStateDict({ weight: torch.zeros([2, 1]), bias: torch.zeros([1]) })
+};
+
+describe('errors against PyTorch', () => {
+	test.each(golden.errors.map((e) => [e.id, e] as const))('%s', (id, e) => {
+		const scenario = ERROR_SCENARIOS[id];
+		expect(scenario, `no engine scenario for ${id}`).toBeDefined();
+		let caught: unknown = null;
+		try {
+			scenario();
+		} catch (error) {
+			caught = error;
+		}
+		expect(caught, `expected ${e.kind}: ${e.message}`).toBeInstanceOf(torch.TorchError);
+		const error = caught as torch.TorchError;
+		expect.soft(error.message, 'message').toBe(e.message);
+		expect.soft(error.kind, 'exception class').toBe(e.kind);
+	});
+});
+
+describe('reprs against PyTorch', () => {
+	test.each(golden.reprs.map((r) => [r.id, r] as const))('%s', (_id, r) => {
+		let t = torch.tensor(r.input.values, {
+			dtype: r.input.dtype,
+			requiresGrad: r.input.requires_grad
+		});
+		expect(t.shape).toEqual(r.input.shape);
+		if (r.then) t = t[r.then.op](r.then.number);
+		expect(String(t)).toBe(r.repr);
+	});
+});
