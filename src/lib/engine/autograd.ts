@@ -63,6 +63,7 @@ export interface BackwardContext<A = Record<string, unknown>> {
 
 let visitEpoch = 0;
 const NO_VERSIONS: number[] = [];
+const NOTHING_SAVED: readonly null[] = [];
 
 /** A recorded op: PyTorch's `grad_fn`. */
 export class GradNode implements BackwardContext {
@@ -115,7 +116,7 @@ export class GradNode implements BackwardContext {
 
 	release(): void {
 		this.released = true;
-		this.savedInputs = this.savedInputs.map(() => null);
+		this.savedInputs = NOTHING_SAVED;
 		this.savedOutput = null;
 	}
 
