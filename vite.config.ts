@@ -5,6 +5,17 @@ import { chromiumPath, chromiumArgs } from './scripts/chromium.js';
 
 export default defineConfig({
 	plugins: [sveltekit()],
+	// Keep class names through minification: the engine's nn.Module repr prints them (`Linear(...)`).
+	build: {
+		rolldownOptions: {
+			output: {
+				minify: {
+					compress: { keepNames: { class: true, function: false } },
+					mangle: { keepNames: { class: true, function: false } }
+				}
+			}
+		}
+	},
 	server: { host: '127.0.0.1' },
 	preview: { host: '127.0.0.1' },
 	test: {

@@ -1,0 +1,75 @@
+/**
+ * The Python each card shows, from the seed tutorial (shared/seed/), comments in English.
+ * Static strings: the UI renders them as text, never as HTML.
+ */
+export const PY = {
+	manualSeed: (seed: number) => `torch.manual_seed(${seed})`,
+
+	sumX: `x = torch.randn(3,4,requires_grad=True)
+x`,
+	sumY: `b = torch.randn(3,4,requires_grad=True)
+t = x + b
+y = t.sum()
+y`,
+	sumBackward: `y.backward()
+b.grad`,
+
+	flags: `x.requires_grad, b.requires_grad, t.requires_grad`,
+	tGradFn: `t.grad_fn.name()`,
+
+	chainGraph: `x = torch.rand(1)
+b = torch.rand(1, requires_grad = True)
+w = torch.rand(1, requires_grad = True)
+y = w * x
+z = y + b
+# y was never marked, but it needs grad too
+x.requires_grad, b.requires_grad, w.requires_grad, y.requires_grad`,
+	chainLeaves: `x.is_leaf, w.is_leaf, b.is_leaf, y.is_leaf, z.is_leaf`,
+	chainX: `x  # dz/dw = x`,
+	chainBackward: `z.backward(retain_graph=True)  # grads add up unless zeroed
+w.grad`,
+	chainBGrad: `b.grad  # dz/db = 1`,
+	chainBackwardAgain: `z.backward(retain_graph=True)`,
+	chainZeroGrad: `w.grad.zero_(); b.grad.zero_()`,
+
+	regressionData: `import numpy as np
+x_values = [i for i in range(11)]
+x_train = np.array(x_values, dtype=np.float32)
+x_train = x_train.reshape(-1, 1)
+x_train.shape`,
+	regressionLabels: `y_values = [2*i + 1 for i in x_values]  # y = 2x + 1
+y_train = np.array(y_values, dtype=np.float32)
+y_train = y_train.reshape(-1, 1)
+y_train.shape`,
+	regressionModel: `import torch
+import torch.nn as nn
+
+class LinearRegressionModel(nn.Module):
+    def __init__(self, input_dim, output_dim):
+        super(LinearRegressionModel, self).__init__()
+        self.linear = nn.Linear(input_dim, output_dim)
+
+    def forward(self, x):
+        out = self.linear(x)
+        return out
+
+model = LinearRegressionModel(1, 1)
+model`,
+	regressionSetup: `epochs = 1000
+learning_rate = 0.01
+optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate)
+criterion = nn.MSELoss()`,
+	regressionLoop: `for epoch in range(epochs):
+    epoch += 1
+    inputs = torch.from_numpy(x_train)
+    labels = torch.from_numpy(y_train)
+
+    optimizer.zero_grad()             # zero the grads every step
+    outputs = model(inputs)           # forward
+    loss = criterion(outputs, labels) # loss
+    loss.backward()                   # backward
+    optimizer.step()                  # update the weights
+    if epoch % 50 == 0:
+        print('epoch {}, loss {}'.format(epoch, loss.item()))`,
+	regressionParameters: `model.linear.weight.item(), model.linear.bias.item()`
+} as const;

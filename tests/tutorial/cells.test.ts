@@ -1,0 +1,192 @@
+/** The tutorial cells the first page runs live (src/lib/tutorial/cells.ts). */
+import { describe, expect, it } from 'vitest';
+import {
+	ChainExample,
+	LinearRegressionExample,
+	pyFloat,
+	pyTuple,
+	runChainCell,
+	runSumCell
+} from '$lib/tutorial/cells';
+import { tokenizePython } from '$lib/tutorial/python-tokens';
+import { PY } from '$lib/tutorial/python-sources';
+
+describe('pyFloat prints floats as Python does', () => {
+	it.each([
+		[2, '2.0'],
+		[0, '0.0'],
+		[-0, '-0.0'],
+		[0.1, '0.1'],
+		[1.5e-3, '0.0015'],
+		[1e-4, '0.0001'],
+		[1.8667e-6, '1.8667e-06'],
+		[-2.5e-5, '-2.5e-05'],
+		[1e-5, '1e-05'],
+		[123456.789, '123456.789'],
+		[1e16, '1e+16'],
+		[Math.fround(0.30398696660995483), '0.30398696660995483'],
+		[Infinity, 'inf'],
+		[NaN, 'nan']
+	])('%s -> %s', (value, text) => {
+		expect(pyFloat(value)).toBe(text);
+	});
+
+	it('pyTuple writes one-element tuples with a trailing comma', () => {
+		expect(pyTuple(['11', '1'])).toBe('(11, 1)');
+		expect(pyTuple(['1'])).toBe('(1,)');
+	});
+});
+
+describe('cards 1-2: t = x + b; y = t.sum(); y.backward()', () => {
+	const cell = runSumCell(0);
+
+	it('b.grad is all ones, shape [3, 4], printed as PyTorch does', () => {
+		expect(cell.bGradShape).toEqual([3, 4]);
+		expect(cell.bGradValues).toEqual(new Array(12).fill(1));
+		expect(cell.bGrad).toBe(
+			'tensor([[1., 1., 1., 1.],\n        [1., 1., 1., 1.],\n        [1., 1., 1., 1.]])'
+		);
+	});
+
+	it('x and y print with requires_grad / grad_fn', () => {
+		expect(cell.x).toMatch(/^tensor\(\[\[.*\]\], requires_grad=True\)$/s);
+		expect(cell.x.split('\n')).toHaveLength(3);
+		expect(cell.y).toMatch(/^tensor\(-?\d+\.\d{4}, grad_fn=<SumBackward0>\)$/);
+	});
+
+	it('requires_grad spreads to t: (True, True, True)', () => {
+		expect(cell.requiresGrad).toEqual([true, true, true]);
+		expect(cell.requiresGradText).toBe('(True, True, True)');
+		expect(cell.tGradFn).toBe("'AddBackward0'");
+	});
+
+	it('a seed gives the same run, another seed other numbers', () => {
+		expect(runSumCell(0)).toEqual(cell);
+		expect(runSumCell(1).x).not.toBe(cell.x);
+		expect(runSumCell(1).bGradValues).toEqual(cell.bGradValues);
+	});
+});
+
+describe('card 3: y = w * x; z = y + b; z.backward(retain_graph=True)', () => {
+	it('flags and is_leaf values match PyTorch', () => {
+		const { snapshot } = runChainCell(0);
+		expect(snapshot.requiresGrad).toEqual([false, true, true, true]);
+		expect(snapshot.requiresGradText).toBe('(False, True, True, True)');
+		expect(snapshot.isLeaf).toEqual([true, true, true, false, false]);
+		expect(snapshot.isLeafText).toBe('(True, True, True, False, False)');
+	});
+
+	it('after one backward w.grad equals x and b.grad is 1', () => {
+		const { snapshot } = runChainCell(0);
+		expect(snapshot.backwardCalls).toBe(1);
+		expect(snapshot.wGradValue).toBe(snapshot.xValue);
+		expect(snapshot.wGrad).toBe(snapshot.x);
+		expect(snapshot.bGradValue).toBe(1);
+		expect(snapshot.bGrad).toBe('tensor([1.])');
+		expect(snapshot.x).toMatch(/^tensor\(\[0\.\d{4}\]\)$/);
+	});
+
+	it('a second backward with retain_graph accumulates: w.grad = 2x, b.grad = 2', () => {
+		const { example, snapshot: first } = runChainCell(0);
+		const second = example.backward();
+		expect(second.backwardCalls).toBe(2);
+		expect(second.wGradValue).toBeCloseTo(2 * first.xValue, 6);
+		expect(second.bGradValue).toBe(2);
+		expect(second.bGrad).toBe('tensor([2.])');
+		const third = example.backward();
+		expect(third.wGradValue).toBeCloseTo(3 * first.xValue, 6);
+		expect(third.bGradValue).toBe(3);
+	});
+
+	it('zeroing the grads leaves zero tensors, and the next backward starts over', () => {
+		const { example, snapshot: first } = runChainCell(0);
+		example.backward();
+		const zeroed = example.zeroGrad();
+		expect(zeroed.backwardCalls).toBe(0);
+		expect([zeroed.wGradValue, zeroed.bGradValue]).toEqual([0, 0]);
+		expect(zeroed.bGrad).toBe('tensor([0.])');
+		const again = example.backward();
+		expect(again.wGradValue).toBe(first.xValue);
+		expect(again.bGradValue).toBe(1);
+	});
+
+	it('before any backward the grads are None', () => {
+		const snapshot = new ChainExample(0).snapshot();
+		expect([snapshot.wGrad, snapshot.bGrad]).toEqual(['None', 'None']);
+		expect([snapshot.wGradValue, snapshot.bGradValue]).toEqual([null, null]);
+	});
+});
+
+describe('card 4: linear regression with nn.Linear, nn.MSELoss, optim.SGD(lr=0.01)', () => {
+	it('shows the data shapes and the model repr before training', () => {
+		const snapshot = new LinearRegressionExample(0).snapshot();
+		expect(snapshot.xShape).toBe('(11, 1)');
+		expect(snapshot.yShape).toBe('(11, 1)');
+		expect(snapshot.model).toBe(
+			'LinearRegressionModel(\n  (linear): Linear(in_features=1, out_features=1, bias=True)\n)'
+		);
+		expect(snapshot.log).toEqual([]);
+		expect(snapshot.epochsTrained).toBe(0);
+	});
+
+	it('1000 epochs print 20 falling log lines and reach w ~ 2, b ~ 1', () => {
+		const example = new LinearRegressionExample(0);
+		const snapshot = example.train();
+		expect(snapshot.log).toHaveLength(20);
+		snapshot.log.forEach((line, i) => {
+			expect(line).toMatch(new RegExp(`^epoch ${50 * (i + 1)}, loss \\d\\.\\d+(e-\\d\\d)?$`));
+		});
+		for (let i = 1; i < snapshot.losses.length; i++) {
+			expect(snapshot.losses[i]).toBeLessThan(snapshot.losses[i - 1]);
+		}
+		expect(Math.abs(snapshot.weight - 2)).toBeLessThan(0.05);
+		expect(Math.abs(snapshot.bias - 1)).toBeLessThan(0.1);
+		expect(snapshot.parametersText).toBe(
+			`(${pyFloat(snapshot.weight)}, ${pyFloat(snapshot.bias)})`
+		);
+		expect(snapshot.epochsTrained).toBe(1000);
+	});
+
+	it('training again continues from the trained model', () => {
+		const example = new LinearRegressionExample(0);
+		const first = example.train();
+		const second = example.train();
+		expect(second.epochsTrained).toBe(2000);
+		expect(second.log).toHaveLength(20);
+		expect(second.losses[19]).toBeLessThan(first.losses[19]);
+		expect(Math.abs(second.weight - 2)).toBeLessThan(Math.abs(first.weight - 2));
+	});
+
+	it('is fast: 1000 epochs well under the page budget of 50 ms', () => {
+		new LinearRegressionExample(0).train(); // warm up the JIT
+		const snapshot = new LinearRegressionExample(1).train();
+		// Generous here so a loaded CI machine does not flake; typically a few ms.
+		expect(snapshot.elapsedMs).toBeLessThan(250);
+	});
+});
+
+describe('python-tokens', () => {
+	it.each(Object.entries(PY).filter(([, source]) => typeof source === 'string'))(
+		'joins back to the source: %s',
+		(_, source) => {
+			const tokens = tokenizePython(source as string);
+			expect(tokens.map((t) => t.text).join('')).toBe(source);
+		}
+	);
+
+	it('tints keywords, constants, strings, numbers and comments', () => {
+		const tokens = tokenizePython("for i in range(11):  # loop\n    print('x', True)").filter(
+			(t) => t.kind !== 'plain'
+		);
+		expect(tokens).toEqual([
+			{ kind: 'keyword', text: 'for' },
+			{ kind: 'keyword', text: 'in' },
+			{ kind: 'builtin', text: 'range' },
+			{ kind: 'number', text: '11' },
+			{ kind: 'comment', text: '# loop' },
+			{ kind: 'builtin', text: 'print' },
+			{ kind: 'string', text: "'x'" },
+			{ kind: 'constant', text: 'True' }
+		]);
+	});
+});
