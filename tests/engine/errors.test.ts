@@ -3,24 +3,13 @@
  * flow through the elementwise ops per IEEE 754 without throwing, forward and backward; float32
  * with float64 promotes as PyTorch does.
  */
-import { afterEach, beforeEach, describe, expect, it, test } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
 import * as torch from '$lib/engine';
 import { MAX_NUMEL, OP_LIST, OPS, TorchError, type OpDef, type Tensor } from '$lib/engine';
 import { apply } from '$lib/engine/tensor';
+import { FREED_GRAPH, useEngineSandbox } from './sandbox';
 
-const FREED_GRAPH =
-	'Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.';
-
-let warnings: string[] = [];
-let previousHandler: torch.WarningHandler;
-beforeEach(() => {
-	warnings = [];
-	previousHandler = torch.setWarningHandler((message) => warnings.push(message));
-	torch.manualSeed(0);
-});
-afterEach(() => {
-	torch.setWarningHandler(previousHandler);
-});
+useEngineSandbox();
 
 /** The error `fn` throws (fails the test when it throws nothing). */
 function thrown(fn: () => unknown): TorchError {

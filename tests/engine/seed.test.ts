@@ -2,24 +2,12 @@
  * The seed tutorial's autograd examples (shared/seed/, part one), checked against what
  * PyTorch 2.13 prints for the same code (see shared/PYTORCH-SEMANTICS.md).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as torch from '$lib/engine';
 import type { Tensor } from '$lib/engine';
+import { FREED_GRAPH, useEngineSandbox } from './sandbox';
 
-const FREED_GRAPH =
-	'Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.';
-
-/** Capture warnings (reading `.grad` of a non-leaf warns, as in PyTorch). */
-let warnings: string[] = [];
-let previousHandler: torch.WarningHandler;
-beforeEach(() => {
-	warnings = [];
-	previousHandler = torch.setWarningHandler((message) => warnings.push(message));
-	torch.manualSeed(0);
-});
-afterEach(() => {
-	torch.setWarningHandler(previousHandler);
-});
+const warnings = useEngineSandbox();
 
 function gradOf(t: Tensor): number[] {
 	const grad = t.grad;

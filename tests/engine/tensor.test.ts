@@ -3,25 +3,16 @@
  * retainGrad / requiresGrad_, function form against method form for every registry op, the
  * non-leaf .grad warning, noGrad, grad_fn structure and PyTorch's repr strings.
  */
-import { afterEach, beforeEach, describe, expect, it, test } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
 import * as torch from '$lib/engine';
 import { OP_LIST, OPS, TorchError, type Tensor } from '$lib/engine';
 import { apply } from '$lib/engine/tensor';
+import { useEngineSandbox } from './sandbox';
 
 const NON_LEAF_WARNING_START =
 	"The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor.";
 
-let warnings: string[] = [];
-let previousHandler: torch.WarningHandler;
-beforeEach(() => {
-	warnings = [];
-	previousHandler = torch.setWarningHandler((message) => warnings.push(message));
-	torch.manualSeed(0);
-});
-afterEach(() => {
-	torch.setWarningHandler(previousHandler);
-	torch.setGradEnabled(true);
-});
+const warnings = useEngineSandbox();
 
 const f32 = (values: number[]) => values.map((v) => Math.fround(v));
 
