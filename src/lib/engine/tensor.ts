@@ -408,6 +408,21 @@ export class Tensor {
 		});
 	}
 	expand(size: readonly number[]): Tensor {
+		// A single value expanded without recording (reductions' gradients): a plain fill.
+		if (
+			this.data.length === 1 &&
+			this.buffer === null &&
+			!(this._requiresGrad && isGradEnabled())
+		) {
+			if (size.length >= this.shape.length && size.every((d) => Number.isInteger(d) && d >= 0)) {
+				const shape = size.slice();
+				const count = numel(shape);
+				checkNumel(count);
+				const data = allocate(this.dtype, count);
+				data.fill(this.data[0]);
+				return new Tensor(data, shape, this.dtype);
+			}
+		}
 		return run(OPS.expand, [this], { size });
 	}
 	expandAs(other: Tensor): Tensor {
