@@ -1,0 +1,124 @@
+/**
+ * Compile a document to engine calls: every node becomes a tensor, in topological order. Leaves
+ * are created from their attrs (rand and randn after `torch.manualSeed(seed)`, so a leaf draws
+ * the same numbers every run, whatever else the graph holds); ops run through the registry.
+ *
+ * Errors: compileGraph THROWS the engine's TorchError (PyTorch's message) of the first node that
+ * fails, with `nodeId` set on it (read it with `failedNodeId`). An invalid document throws a
+ * ValueError listing its first problem (with `nodeId` when the problem is on a node).
+ */
+import * as torch from '$lib/engine';
+import { TorchError, type Tensor } from '$lib/engine';
+import { apply } from '$lib/engine/tensor';
+import { indexGraph } from './graph-index';
+import { graphOp, LEAF_OP, numelOf } from './schema';
+import { effectiveAttrs } from './shapes';
+import type { GraphDocument, GraphNode, LeafAttrs } from './types';
+import { validateDocument } from './validate';
+
+export interface CompiledGraph {
+	/** Each node's tensor, by node id. */
+	tensors: Map<string, Tensor>;
+	/** Node ids in the order they were computed. */
+	order: string[];
+}
+
+/** A TorchError raised while compiling, with the id of the node that raised it. */
+export type CompileError = TorchError & { nodeId?: string };
+
+/** The node a compile error belongs to, if any. */
+export function failedNodeId(error: unknown): string | undefined {
+	return error instanceof TorchError ? (error as CompileError).nodeId : undefined;
+}
+
+function atNode(error: unknown, nodeId: string | undefined): CompileError {
+	const torchError =
+		error instanceof TorchError
+			? error
+			: new TorchError('RuntimeError', error instanceof Error ? error.message : String(error));
+	if (nodeId !== undefined) (torchError as CompileError).nodeId = nodeId;
+	return torchError;
+}
+
+/** A leaf tensor from its attributes. */
+export function createLeaf(attrs: LeafAttrs): Tensor {
+	const shape = attrs.shape;
+	const options = { requiresGrad: attrs.requiresGrad };
+	switch (attrs.init) {
+		case 'zeros':
+			return torch.zeros(shape, options);
+		case 'ones':
+			return torch.ones(shape, options);
+		case 'full':
+			return torch.full(shape, attrs.fill ?? 0, options);
+		case 'arange': {
+			const data = new Float32Array(numelOf(shape));
+			for (let i = 0; i < data.length; i++) data[i] = i;
+			return torch.tensor(data, { ...options, shape });
+		}
+		case 'values':
+			return torch.tensor(Float32Array.from(attrs.values ?? []), { ...options, shape });
+		case 'rand':
+			torch.manualSeed(attrs.seed ?? 0);
+			return torch.rand(shape, options);
+		case 'randn':
+			torch.manualSeed(attrs.seed ?? 0);
+			return torch.randn(shape, options);
+	}
+}
+
+function compileNode(
+	node: GraphNode,
+	sources: Map<string, string>,
+	tensors: Map<string, Tensor>
+): Tensor {
+	if (node.op === LEAF_OP) {
+		const leaf = createLeaf(node.attrs as unknown as LeafAttrs);
+		if (node.attrs?.retainGrad === true) leaf.retainGrad();
+		return leaf;
+	}
+	const op = graphOp(node.op)!;
+	const optional = op.optionalInputs ?? [];
+	const missing: string[] = [];
+	const inputs = op.inputs.map((name) => {
+		const source = sources.get(name);
+		if (source === undefined) {
+			if (!optional.includes(name)) missing.push(name);
+			return null;
+		}
+		return tensors.get(source)!;
+	});
+	if (missing.length > 0) {
+		throw new TorchError(
+			'RuntimeError',
+			`missing input${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`
+		);
+	}
+	const out = apply(op, inputs, effectiveAttrs(op, node.attrs));
+	if (node.attrs?.retainGrad === true) out.retainGrad();
+	return out;
+}
+
+/** Build every node's tensor (see the module comment for errors). */
+export function compileGraph(doc: GraphDocument): CompiledGraph {
+	const parsed = validateDocument(doc);
+	if (!parsed.ok) {
+		const first = parsed.problems[0];
+		const match = /^nodes\[(\d+)\]/.exec(first.path);
+		const nodes = Array.isArray(doc?.nodes) ? doc.nodes : [];
+		const nodeId = match === null ? undefined : nodes[Number(match[1])]?.id;
+		const where = first.path === '' ? '' : `${first.path}: `;
+		throw atNode(new TorchError('ValueError', `invalid graph: ${where}${first.message}`), nodeId);
+	}
+	const index = indexGraph(parsed.doc);
+	const tensors = new Map<string, Tensor>();
+	for (const id of index.order) {
+		const node = index.nodes.get(id)!;
+		try {
+			tensors.set(id, compileNode(node, index.inputs.get(id) ?? new Map(), tensors));
+		} catch (error) {
+			throw atNode(error, id);
+		}
+	}
+	return { tensors, order: index.order };
+}

@@ -1,0 +1,88 @@
+/**
+ * The graph document: nodes and edges, its versioned schema, validation, (de)serialization,
+ * share links, shape inference, edits, undo/redo, examples, the palette, and compilation to
+ * engine calls. Plain TypeScript: no Svelte, no DOM.
+ */
+export {
+	GRAPH_FORMAT,
+	GRAPH_VERSION,
+	type Connection,
+	type Edit,
+	type GraphDocument,
+	type GraphEdge,
+	type GraphNode,
+	type LeafAttrs,
+	type LeafInit,
+	type NodeInfo,
+	type Parsed,
+	type Position,
+	type Problem
+} from './types';
+export {
+	LEAF_INITS,
+	LEAF_OP,
+	MAX_COORDINATE,
+	MAX_DIMS,
+	MAX_EDGES,
+	MAX_FILE_BYTES,
+	MAX_NODES,
+	MAX_SEED,
+	MAX_TEXT_LENGTH,
+	MAX_VALUES,
+	REDUCTIONS
+} from './schema';
+export { parseDocument, validateDocument } from './validate';
+export { emptyDocument, serializeDocument } from './serialize';
+export {
+	checkConnection,
+	inferShapes,
+	sinks,
+	topologicalOrder,
+	type ConnectionCheck,
+	type ConnectionRefusal
+} from './shapes';
+export {
+	addNode,
+	connect,
+	disconnect,
+	duplicateNodes,
+	extractFragment,
+	insertFragment,
+	LEAF_KINDS,
+	moveNodes,
+	removeNodes,
+	renameNode,
+	updateAttrs,
+	type Fragment,
+	type LeafKind
+} from './edit';
+export { MAX_NAME_LENGTH, nameProblem } from './names';
+export { History } from './history';
+export { decodeShareHash, encodeShareHash } from './share';
+export { EXAMPLES, exampleDocument, type Example } from './examples';
+export {
+	PALETTE_CATEGORIES,
+	paletteEntries,
+	type PaletteCategory,
+	type PaletteEntry
+} from './palette';
+export {
+	compileGraph,
+	createLeaf,
+	failedNodeId,
+	type CompiledGraph,
+	type CompileError
+} from './compile';
+export {
+	TraceSession,
+	texName,
+	type Accumulation,
+	type BackwardInput,
+	type BackwardStep,
+	type ForwardInput,
+	type ForwardStep,
+	type RunResult,
+	type TensorView,
+	type TraceError,
+	type TraceStep
+} from './trace';

@@ -1,0 +1,434 @@
+/**
+ * The declared, versioned schema of a graph file (zod), its limits, and the problem list it
+ * produces: every problem carries the path of the offending value (`nodes[3].attrs.shape`).
+ *
+ * zod runs `jitless`: it never builds code from strings (the house rule: no `new Function`).
+ */
+import * as z from 'zod/mini';
+import { getOp, MAX_NUMEL, TorchError, type OpDef } from '$lib/engine';
+import type { AttrSpec } from '$lib/engine/registry';
+import { checkShape } from '$lib/engine/shape';
+import {
+	GRAPH_FORMAT,
+	GRAPH_VERSION,
+	type GraphEdge,
+	type GraphNode,
+	type LeafAttrs,
+	type LeafInit,
+	type Problem
+} from './types';
+
+z.config({ jitless: true });
+
+/** Files bigger than this are refused before parsing. */
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+/** The most nodes a document may hold (a 300-node graph is the editor's benchmark). */
+export const MAX_NODES = 2000;
+/** The most edges a document may hold (no op takes more than three inputs). */
+export const MAX_EDGES = 3 * MAX_NODES;
+/** Ids and names read from files: non-empty, at most this long. */
+export const MAX_TEXT_LENGTH = 100;
+/** The most dimensions a leaf shape (or a shape attribute) may have. */
+export const MAX_DIMS = 8;
+/**
+ * The most numbers a leaf with `init: 'values'` may list, so that any document still fits in a
+ * file under MAX_FILE_BYTES. Bigger tensors use zeros, ones, full, arange, rand or randn.
+ */
+export const MAX_VALUES = 100_000;
+/** Node positions lie within ±MAX_COORDINATE. */
+export const MAX_COORDINATE = 1_000_000;
+/** Problem lists stop after this many (a hostile file could otherwise produce millions). */
+export const MAX_PROBLEMS = 100;
+/** The largest seed (seeds are 32-bit, like the engine's generator). */
+export const MAX_SEED = 2 ** 32 - 1;
+
+export const LEAF_OP = 'tensor';
+export const LEAF_INITS = [
+	'values',
+	'zeros',
+	'ones',
+	'full',
+	'arange',
+	'rand',
+	'randn'
+] as const satisfies readonly LeafInit[];
+export const REDUCTIONS = ['mean', 'sum', 'none'] as const;
+/** The attribute every op node may carry besides its registry attributes. */
+export const RETAIN_GRAD = 'retainGrad';
+
+// ---------------------------------------------------------------------------------------------
+// Paths and problems
+// ---------------------------------------------------------------------------------------------
+
+export type PathSegment = string | number;
+
+const PLAIN_KEY = /^[A-Za-z_$][\w$]*$/;
+
+/** `['nodes', 3, 'attrs', 'shape']` as `nodes[3].attrs.shape`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+	let out = '';
+	for (const segment of path) {
+		if (typeof segment === 'number') out += `[${segment}]`;
+		else if (typeof segment === 'string' && PLAIN_KEY.test(segment))
+			out += out === '' ? segment : `.${segment}`;
+		else out += `[${JSON.stringify(String(segment))}]`;
+	}
+	return out;
+}
+
+/** Collects problems up to MAX_PROBLEMS, then one line saying how many more there were. */
+export class ProblemList {
+	readonly items: Problem[] = [];
+	private dropped = 0;
+
+	add(path: readonly PropertyKey[] | string, message: string): void {
+		if (this.items.length < MAX_PROBLEMS) {
+			this.items.push({ path: typeof path === 'string' ? path : formatPath(path), message });
+		} else this.dropped++;
+	}
+
+	get size(): number {
+		return this.items.length + this.dropped;
+	}
+
+	get full(): boolean {
+		return this.items.length >= MAX_PROBLEMS;
+	}
+
+	result(): Problem[] {
+		if (this.dropped === 0) return this.items;
+		return [...this.items, { path: '', message: `and ${this.dropped} more problems` }];
+	}
+}
+
+function describe(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'a list';
+	switch (typeof value) {
+		case 'object':
+			return 'an object';
+		case 'string':
+			return 'a string';
+		case 'number':
+			return Number.isFinite(value) ? 'a number' : String(value);
+		case 'boolean':
+			return value ? 'true' : 'false';
+		default:
+			return typeof value;
+	}
+}
+
+const EXPECTED: Record<string, string> = {
+	string: 'a string',
+	number: 'a number',
+	boolean: 'true or false',
+	object: 'an object',
+	array: 'a list'
+};
+
+type RawIssue = z.core.$ZodRawIssue;
+
+/** Our wording for zod's issues (schema-level messages, set with `error`, take precedence). */
+function message(issue: RawIssue): string {
+	switch (issue.code) {
+		case 'invalid_type': {
+			if (issue.input === undefined) return 'required';
+			const expected = EXPECTED[issue.expected] ?? issue.expected;
+			return `expected ${expected}, got ${describe(issue.input)}`;
+		}
+		case 'invalid_value':
+			return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`;
+		case 'too_small':
+		case 'too_big':
+			return issue.origin === 'string'
+				? `expected a non-empty string of at most ${MAX_TEXT_LENGTH} characters`
+				: `expected a number from ${-MAX_COORDINATE} to ${MAX_COORDINATE}`;
+		case 'unrecognized_keys':
+			return 'unknown field';
+		default:
+			return 'invalid value';
+	}
+}
+
+/** Add a zod error's issues to `problems`, under `prefix`. Unknown keys get one problem each. */
+export function addZodIssues(
+	problems: ProblemList,
+	error: z.core.$ZodError,
+	prefix: readonly PathSegment[] = []
+): void {
+	for (const issue of error.issues) {
+		const path = [...prefix, ...issue.path];
+		if (issue.code === 'unrecognized_keys') {
+			for (const key of issue.keys) problems.add([...path, key], 'unknown field');
+		} else problems.add(path, issue.message);
+	}
+}
+
+/** Parse with our messages. */
+export function check<T>(schema: z.ZodMiniType<T>, value: unknown) {
+	return schema.safeParse(value, { error: message });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Value predicates
+// ---------------------------------------------------------------------------------------------
+
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isInteger = (v: unknown): v is number => Number.isSafeInteger(v);
+
+export function isPositiveIntegerList(v: unknown): v is number[] {
+	if (!Array.isArray(v)) return false;
+	for (const d of v) if (!isInteger(d) || d < 1) return false;
+	return true;
+}
+
+export function isFiniteNumberList(v: unknown): v is number[] {
+	if (!Array.isArray(v)) return false;
+	for (const d of v) if (!isFiniteNumber(d)) return false;
+	return true;
+}
+
+function isIntegerList(v: unknown): v is number[] {
+	if (!Array.isArray(v)) return false;
+	for (const d of v) if (!isInteger(d)) return false;
+	return true;
+}
+
+export function numelOf(shape: readonly number[]): number {
+	let n = 1;
+	for (const d of shape) n *= d;
+	return n;
+}
+
+/** The engine's message when `shape` is over its size limit, else null. */
+export function sizeLimitMessage(shape: readonly number[]): string | null {
+	if (numelOf(shape) <= MAX_NUMEL) return null;
+	try {
+		checkShape(shape);
+	} catch (error) {
+		if (error instanceof TorchError) return error.message;
+	}
+	return `a tensor of ${numelOf(shape)} elements is over the limit of ${MAX_NUMEL} elements`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schemas
+// ---------------------------------------------------------------------------------------------
+
+/** A schema-level message that still says `required` for a missing value. */
+const unless = (message: string) => (issue: { input?: unknown }) =>
+	issue.input === undefined ? 'required' : message;
+
+const text = z.string().check(z.minLength(1), z.maxLength(MAX_TEXT_LENGTH));
+const coordinate = z.number().check(z.gte(-MAX_COORDINATE), z.lte(MAX_COORDINATE));
+const finiteNumber = z.custom<number>(isFiniteNumber, {
+	error: unless('expected a finite number')
+});
+
+const nodeSchema = z.strictObject({
+	id: text,
+	op: text,
+	name: text,
+	position: z.strictObject({ x: coordinate, y: coordinate }),
+	attrs: z.optional(z.record(z.string(), z.unknown()))
+});
+
+const edgeSchema = z.strictObject({
+	id: text,
+	source: text,
+	target: text,
+	targetInput: text
+});
+
+/** The document's structure; attrs are checked per op afterwards (see `attrsSchemaFor`). */
+export const documentSchema = z.strictObject({
+	format: z.literal(GRAPH_FORMAT),
+	version: z.literal(GRAPH_VERSION),
+	nodes: z.array(nodeSchema),
+	edges: z.array(edgeSchema)
+});
+
+export const leafAttrsSchema = z
+	.strictObject({
+		shape: z
+			.custom<number[]>(isPositiveIntegerList, {
+				error: unless('expected a list of positive integers')
+			})
+			.check(
+				z.refine((shape) => shape.length <= MAX_DIMS, {
+					error: `a tensor has at most ${MAX_DIMS} dimensions`
+				})
+			),
+		init: z.enum(LEAF_INITS, {
+			error: `expected one of ${LEAF_INITS.map((i) => `'${i}'`).join(', ')}`
+		}),
+		values: z.optional(
+			z.custom<number[]>(isFiniteNumberList, { error: unless('expected a list of finite numbers') })
+		),
+		fill: z.optional(finiteNumber),
+		seed: z.optional(
+			z.custom<number>((v) => isInteger(v) && v >= 0 && v <= MAX_SEED, {
+				error: `expected an integer from 0 to ${MAX_SEED}`
+			})
+		),
+		requiresGrad: z.boolean(),
+		retainGrad: z.optional(z.boolean())
+	})
+	.check(
+		z.superRefine((attrs, ctx) => {
+			const limit = sizeLimitMessage(attrs.shape);
+			if (limit !== null) {
+				ctx.addIssue({ code: 'custom', path: ['shape'], message: limit, input: attrs.shape });
+				return;
+			}
+			const n = numelOf(attrs.shape);
+			if (attrs.init === 'values') {
+				if (attrs.values === undefined) {
+					ctx.addIssue({
+						code: 'custom',
+						path: ['values'],
+						message: "required when init is 'values'",
+						input: attrs.values
+					});
+				} else if (n > MAX_VALUES) {
+					ctx.addIssue({
+						code: 'custom',
+						path: ['shape'],
+						message: `a tensor given by its values holds at most ${MAX_VALUES} numbers; use zeros, ones, full, arange, rand or randn for a bigger one`,
+						input: attrs.shape
+					});
+				} else if (attrs.values.length !== n) {
+					ctx.addIssue({
+						code: 'custom',
+						path: ['values'],
+						message: `expected ${n} values for shape [${attrs.shape.join(', ')}], got ${attrs.values.length}`,
+						input: attrs.values
+					});
+				}
+			} else if (attrs.values !== undefined) {
+				ctx.addIssue({
+					code: 'custom',
+					path: ['values'],
+					message: "only allowed when init is 'values'",
+					input: attrs.values
+				});
+			}
+		})
+	);
+
+function attrValueSchema(spec: AttrSpec): z.ZodMiniType {
+	switch (spec.kind) {
+		case 'dims':
+			return z.custom<number | number[]>(
+				(v) => isInteger(v) || (isIntegerList(v) && v.length <= MAX_DIMS),
+				{ error: unless('expected an integer or a list of integers') }
+			);
+		case 'dim':
+			return z.custom<number>(isInteger, { error: unless('expected an integer') });
+		case 'bool':
+			return z.boolean();
+		case 'number':
+			return finiteNumber;
+		case 'shape':
+			return z.custom<number[]>((v) => isIntegerList(v) && v.length <= MAX_DIMS, {
+				error: `expected a list of at most ${MAX_DIMS} integers`
+			});
+		case 'reduction':
+			// PyTorch's own message for a bad reduction.
+			return z.enum(REDUCTIONS, {
+				error: (issue) =>
+					typeof issue.input === 'string'
+						? `${issue.input} is not a valid value for reduction`
+						: "expected 'mean', 'sum' or 'none'"
+			});
+	}
+}
+
+/** Whether a document may leave the attribute out. */
+export const attrIsOptional = (spec: AttrSpec) => spec.optional === true || 'default' in spec;
+
+const opAttrSchemas = new Map<string, z.ZodMiniType<Record<string, unknown>>>();
+
+/** The schema of an op's attributes, built once from its registry `AttrSpec`s. */
+export function opAttrsSchema(op: OpDef): z.ZodMiniType<Record<string, unknown>> {
+	let schema = opAttrSchemas.get(op.id);
+	if (schema === undefined) {
+		const shape: Record<string, z.ZodMiniType> = {};
+		for (const spec of op.attrs ?? []) {
+			const value = attrValueSchema(spec);
+			shape[spec.name] = attrIsOptional(spec) ? z.optional(value) : value;
+		}
+		shape[RETAIN_GRAD] = z.optional(z.boolean());
+		schema = z.strictObject(shape) as z.ZodMiniType<Record<string, unknown>>;
+		opAttrSchemas.set(op.id, schema);
+	}
+	return schema;
+}
+
+/** A registry op that documents may use (internal ops are hidden, like in the palette). */
+export function graphOp(id: string): OpDef | undefined {
+	const op = getOp(id);
+	return op === undefined || op.internal ? undefined : op;
+}
+
+/** The reason an op id cannot be used, for problems and refused edits. */
+export function unknownOpMessage(id: string): string {
+	const op = getOp(id);
+	return op?.internal
+		? `op '${id}' is internal to the engine and cannot be used in a graph`
+		: `unknown op '${id}'`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Canonical copies (stable key order, no shared arrays)
+// ---------------------------------------------------------------------------------------------
+
+const LEAF_KEYS = [
+	'shape',
+	'init',
+	'values',
+	'fill',
+	'seed',
+	'requiresGrad',
+	'retainGrad'
+] as const satisfies readonly (keyof LeafAttrs)[];
+
+/** A deep copy of an attribute value; -0 becomes 0 (JSON cannot tell them apart). */
+function copyValue(value: unknown): unknown {
+	if (Array.isArray(value)) return value.map(copyValue);
+	return value === 0 ? 0 : value;
+}
+
+/** Attributes in their declared order (leaf keys, or the op's AttrSpecs, then the rest sorted). */
+export function canonicalAttrs(
+	op: string,
+	attrs: Record<string, unknown>
+): Record<string, unknown> {
+	const order: readonly string[] =
+		op === LEAF_OP
+			? LEAF_KEYS
+			: [...(getOp(op)?.attrs ?? []).map((spec) => spec.name), RETAIN_GRAD];
+	const out: Record<string, unknown> = {};
+	for (const key of order) {
+		if (Object.hasOwn(attrs, key) && attrs[key] !== undefined) out[key] = copyValue(attrs[key]);
+	}
+	for (const key of Object.keys(attrs).sort()) {
+		if (!order.includes(key) && attrs[key] !== undefined) out[key] = copyValue(attrs[key]);
+	}
+	return out;
+}
+
+export function canonicalNode(node: GraphNode): GraphNode {
+	const out: GraphNode = {
+		id: node.id,
+		op: node.op,
+		name: node.name,
+		position: { x: node.position.x + 0, y: node.position.y + 0 }
+	};
+	if (node.attrs !== undefined) out.attrs = canonicalAttrs(node.op, node.attrs);
+	return out;
+}
+
+export function canonicalEdge(edge: GraphEdge): GraphEdge {
+	return { id: edge.id, source: edge.source, target: edge.target, targetInput: edge.targetInput };
+}

@@ -1,0 +1,511 @@
+/**
+ * The trace: what running a graph forward and backward computed, step by step, so the UI can
+ * replay it. Every value in a trace comes from the engine (the UI computes nothing itself):
+ * forward steps come from compiling the graph, backward steps from the engine's backward pass,
+ * observed node by node through its `onStep` hook.
+ *
+ * A `TraceSession` keeps the state PyTorch keeps between calls: leaves (and their accumulated
+ * `.grad`) survive a new Forward as long as their attributes are unchanged, exactly like
+ * parameters across training iterations; op nodes are rebuilt on every Forward, as PyTorch
+ * rebuilds the graph on every forward pass.
+ */
+import * as torch from '$lib/engine';
+import {
+	AccumulateGrad,
+	GradNode,
+	TorchError,
+	type BackwardStep as EngineStep,
+	type NestedList,
+	type Tensor
+} from '$lib/engine';
+import { createLeaf, failedNodeId } from './compile';
+import { indexGraph } from './graph-index';
+import { graphOp, LEAF_OP } from './schema';
+import { effectiveAttrs, sinks } from './shapes';
+import type { GraphDocument, GraphNode, LeafAttrs } from './types';
+import { validateDocument } from './validate';
+import { apply } from '$lib/engine/tensor';
+
+/** A tensor's value as the UI shows it. */
+export interface TensorView {
+	shape: number[];
+	/** The full nested list (a number for a 0-d tensor). */
+	values: NestedList;
+}
+
+export interface ForwardInput {
+	/** PyTorch's argument name (`input`, `other`, ...). */
+	arg: string;
+	nodeId: string;
+	value: TensorView;
+}
+
+export interface ForwardStep {
+	kind: 'forward';
+	nodeId: string;
+	name: string;
+	/** `'tensor'` for a leaf, else the registry op id. */
+	op: string;
+	inputs: ForwardInput[];
+	output: TensorView;
+	requiresGrad: boolean;
+	isLeaf: boolean;
+	gradFn: string | null;
+}
+
+export interface BackwardInput {
+	arg: string;
+	/** The node that produced this input (a leaf or an op). */
+	nodeId: string;
+	/** The gradient this step sends to that input (null where none flows). */
+	grad: TensorView | null;
+	/** For one-element tensors: d(output)/d(input), the local derivative as a number. */
+	local: number | null;
+}
+
+export interface Accumulation {
+	nodeId: string;
+	/** The leaf's `.grad` after this backward pass. */
+	grad: TensorView;
+	/** How many backward passes have accumulated into it. */
+	count: number;
+}
+
+export interface BackwardStep {
+	kind: 'backward';
+	nodeId: string;
+	name: string;
+	op: string;
+	gradFn: string;
+	/** The gradient of the output with respect to this node. */
+	upstream: TensorView;
+	inputs: BackwardInput[];
+	/** Leaves whose `.grad` was complete after this step, with their new value. */
+	accumulated: Accumulation[];
+	/** The chain rule at this node, in TeX, with the numbers (scalars) or shapes (tensors). */
+	chainRule: string;
+	/** A plain-language line: what the op's gradient does (broadcasting, sum, ...). */
+	explanation: string;
+}
+
+export type TraceStep = ForwardStep | BackwardStep;
+
+export interface TraceError {
+	/** The node it concerns, when there is one. */
+	nodeId: string | null;
+	/** Python's exception class. */
+	kind: string;
+	/** PyTorch's message, verbatim. */
+	message: string;
+	/** One plain line saying what it means and what to do. */
+	explanation: string;
+}
+
+export interface RunResult<S extends TraceStep> {
+	steps: S[];
+	error: TraceError | null;
+}
+
+const EXPLANATIONS: [RegExp, string][] = [
+	[
+		/^Trying to backward through the graph a second time/,
+		'The first Backward freed the values this graph saved for its gradients. Tick "Retain graph" before backward, or run Forward again to build a fresh graph.'
+	],
+	[
+		/^grad can be implicitly created only for scalar outputs/,
+		'Backward starts from a single number. Choose a node with one element (add a sum or mean), or select it before pressing Backward.'
+	],
+	[
+		/^element 0 of tensors does not require grad/,
+		'Nothing on the way to this output requires grad, so there is nothing to differentiate. Tick requires_grad on a leaf.'
+	],
+	[/^missing input/, 'Connect every input of this node first.']
+];
+
+function explain(message: string): string {
+	for (const [pattern, text] of EXPLANATIONS) if (pattern.test(message)) return text;
+	return 'PyTorch raises this error for the same graph.';
+}
+
+function toError(error: unknown, nodeId: string | null = null): TraceError {
+	if (error instanceof TorchError) {
+		return {
+			nodeId: failedNodeId(error) ?? nodeId,
+			kind: error.kind,
+			message: error.message,
+			explanation: explain(error.message)
+		};
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	return { nodeId, kind: 'Error', message, explanation: explain(message) };
+}
+
+export function view(t: Tensor): TensorView {
+	return { shape: t.shape.slice(), values: t.tolist() };
+}
+
+/** A leaf's identity across runs: same attributes, same tensor (and same accumulated grad). */
+function leafKey(node: GraphNode): string {
+	return JSON.stringify(node.attrs ?? {});
+}
+
+/** Escape a node name for TeX (names loaded from files can hold any character). */
+export function texName(name: string): string {
+	const escaped = name.replace(/[\\{}$&#^_%~]/g, (c) =>
+		c === '\\' ? '\\backslash ' : c === '^' ? '\\hat{}' : c === '~' ? '\\sim ' : `\\${c}`
+	);
+	return `\\mathit{${escaped}}`;
+}
+
+/** A number as PyTorch prints it (4 decimals), for the chain rule. */
+function formatNumber(value: number): string {
+	if (Number.isNaN(value)) return '\\text{nan}';
+	if (!Number.isFinite(value)) return value > 0 ? '\\infty' : '-\\infty';
+	if (Number.isInteger(value)) return String(value);
+	const abs = Math.abs(value);
+	return abs !== 0 && (abs < 1e-4 || abs >= 1e8) ? value.toExponential(4) : value.toFixed(4);
+}
+
+const partial = (of: string, wrt: string) => `\\frac{\\partial ${of}}{\\partial ${wrt}}`;
+const shapeText = (shape: readonly number[]) => `[${shape.join(', ')}]`;
+const scalarOf = (v: TensorView) =>
+	typeof v.values === 'number' ? v.values : (flat(v.values)[0] ?? NaN);
+
+function flat(values: NestedList): number[] {
+	return Array.isArray(values) ? values.flatMap((v) => flat(v)) : [values];
+}
+
+export class TraceSession {
+	private leaves = new Map<string, { key: string; tensor: Tensor; count: number }>();
+	private tensors = new Map<string, Tensor>();
+	private doc: GraphDocument | null = null;
+	private forwardSteps: ForwardStep[] = [];
+	private backwardSteps: BackwardStep[] = [];
+	/** Every node's gradient from the last backward pass (the "Show all gradients" view). */
+	private lastGrads = new Map<string, TensorView>();
+
+	/** All steps of the current run: the forward pass, then the last backward pass. */
+	get steps(): TraceStep[] {
+		return [...this.forwardSteps, ...this.backwardSteps];
+	}
+
+	/** The tensor computed for a node by the last Forward. */
+	tensor(nodeId: string): Tensor | undefined {
+		return this.tensors.get(nodeId);
+	}
+
+	/** Run the forward pass of `doc`. On an error, the steps up to the failing node are kept. */
+	forward(doc: GraphDocument): RunResult<ForwardStep> {
+		const parsed = validateDocument(doc);
+		this.backwardSteps = [];
+		this.lastGrads.clear();
+		if (!parsed.ok) {
+			const first = parsed.problems[0];
+			return {
+				steps: [],
+				error: {
+					nodeId: null,
+					kind: 'ValueError',
+					message: `${first.path ? `${first.path}: ` : ''}${first.message}`,
+					explanation: 'The graph is not valid yet.'
+				}
+			};
+		}
+		this.doc = parsed.doc;
+		const index = indexGraph(parsed.doc);
+		const tensors = new Map<string, Tensor>();
+		const steps: ForwardStep[] = [];
+		const liveLeaves = new Set<string>();
+		let error: TraceError | null = null;
+		for (const id of index.order) {
+			const node = index.nodes.get(id)!;
+			const sources = index.inputs.get(id) ?? new Map<string, string>();
+			try {
+				const { tensor, inputs } = this.computeNode(node, sources, tensors);
+				if (node.op === LEAF_OP) liveLeaves.add(id);
+				tensors.set(id, tensor);
+				steps.push({
+					kind: 'forward',
+					nodeId: id,
+					name: node.name,
+					op: node.op,
+					inputs,
+					output: view(tensor),
+					requiresGrad: tensor.requiresGrad,
+					isLeaf: tensor.isLeaf,
+					gradFn: tensor.gradFn?.name ?? null
+				});
+			} catch (caught) {
+				error = toError(caught, id);
+				break;
+			}
+		}
+		for (const id of [...this.leaves.keys()]) if (!liveLeaves.has(id)) this.leaves.delete(id);
+		this.tensors = tensors;
+		this.forwardSteps = steps;
+		return { steps, error };
+	}
+
+	private computeNode(
+		node: GraphNode,
+		sources: Map<string, string>,
+		tensors: Map<string, Tensor>
+	): { tensor: Tensor; inputs: ForwardInput[] } {
+		if (node.op === LEAF_OP) {
+			const key = leafKey(node);
+			let leaf = this.leaves.get(node.id);
+			if (!leaf || leaf.key !== key) {
+				leaf = { key, tensor: createLeaf(node.attrs as unknown as LeafAttrs), count: 0 };
+				this.leaves.set(node.id, leaf);
+			}
+			return { tensor: leaf.tensor, inputs: [] };
+		}
+		const op = graphOp(node.op)!;
+		const inputs: ForwardInput[] = [];
+		const missing: string[] = [];
+		const args = op.inputs.map((arg) => {
+			const source = sources.get(arg);
+			const input = source === undefined ? undefined : tensors.get(source);
+			if (source === undefined || input === undefined) {
+				if (!(op.optionalInputs ?? []).includes(arg)) missing.push(arg);
+				return null;
+			}
+			inputs.push({ arg, nodeId: source, value: view(input) });
+			return input;
+		});
+		if (missing.length > 0) {
+			throw new TorchError(
+				'RuntimeError',
+				`missing input${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`
+			);
+		}
+		const tensor = apply(op, args, effectiveAttrs(op, node.attrs));
+		if (node.attrs?.retainGrad === true && tensor.requiresGrad) tensor.retainGrad();
+		return { tensor, inputs };
+	}
+
+	/** The output Backward starts from: `outputId`, or the graph's single sink. */
+	defaultOutput(): string | null {
+		if (!this.doc) return null;
+		const ends = sinks(this.doc);
+		return ends.length === 1 ? ends[0] : null;
+	}
+
+	/**
+	 * `output.backward(retain_graph=...)`. Leaves accumulate into `.grad` across calls. A refused
+	 * backward (PyTorch's error) changes no gradient.
+	 */
+	backward(
+		outputId: string | null,
+		options: { retainGraph?: boolean } = {}
+	): RunResult<BackwardStep> {
+		const id = outputId ?? this.defaultOutput();
+		const root = id === null ? undefined : this.tensors.get(id);
+		if (id === null || root === undefined) {
+			return {
+				steps: [],
+				error: {
+					nodeId: id,
+					kind: 'Error',
+					message: id === null ? 'no output chosen' : 'run Forward first',
+					explanation:
+						id === null
+							? 'This graph has several ends: select the node to start Backward from.'
+							: 'Backward needs the values of a Forward pass.'
+				}
+			};
+		}
+		const nodeOf = new Map<GradNode, string>();
+		const leafOf = new Map<Tensor, string>();
+		for (const [nodeId, t] of this.tensors) {
+			if (t.gradFn) nodeOf.set(t.gradFn, nodeId);
+			else leafOf.set(t, nodeId);
+		}
+		const raw: { step: EngineStep; local: (number | null)[] }[] = [];
+		const allGrads = new Map<string, TensorView>();
+		try {
+			root.backward({
+				retainGraph: options.retainGraph ?? false,
+				onStep: (step) => raw.push({ step, local: this.localDerivatives(step) })
+			});
+		} catch (caught) {
+			return { steps: [], error: toError(caught, id) };
+		}
+		const lastFeeder = new Map<string, number>();
+		raw.forEach(({ step }, i) => {
+			step.node.next.forEach((fn, k) => {
+				if (fn instanceof AccumulateGrad && step.inputGrads[k]) {
+					const leafId = leafOf.get(fn.variable);
+					if (leafId !== undefined) lastFeeder.set(leafId, i);
+				}
+			});
+		});
+		const counted = new Set<string>();
+		for (const leafId of lastFeeder.keys()) {
+			const leaf = this.leaves.get(leafId);
+			if (leaf && !counted.has(leafId)) {
+				leaf.count++;
+				counted.add(leafId);
+			}
+		}
+		const steps = raw.map(({ step, local }, i) => {
+			const nodeId = nodeOf.get(step.node) ?? '';
+			const upstream = view(step.outputGrad);
+			allGrads.set(nodeId, upstream);
+			const inputs: BackwardInput[] = step.node.next.map((fn, k) => {
+				const sourceId =
+					fn instanceof AccumulateGrad
+						? (leafOf.get(fn.variable) ?? '')
+						: fn
+							? (nodeOf.get(fn) ?? '')
+							: '';
+				const grad = step.inputGrads[k];
+				return {
+					arg: step.node.op.inputs[k] ?? `input${k}`,
+					nodeId: sourceId || this.inputSource(nodeId, step.node.op.inputs[k]),
+					grad: grad ? view(grad) : null,
+					local: local[k] ?? null
+				};
+			});
+			const accumulated: Accumulation[] = [];
+			for (const [leafId, last] of lastFeeder) {
+				if (last !== i) continue;
+				const leaf = this.leaves.get(leafId)!;
+				const grad = leaf.tensor.gradSilently;
+				if (grad) accumulated.push({ nodeId: leafId, grad: view(grad), count: leaf.count });
+			}
+			const node = this.doc?.nodes.find((n) => n.id === nodeId);
+			const backwardStep: BackwardStep = {
+				kind: 'backward',
+				nodeId,
+				name: node?.name ?? nodeId,
+				op: node?.op ?? step.node.op.id,
+				gradFn: step.node.name,
+				upstream,
+				inputs,
+				accumulated,
+				chainRule: '',
+				explanation: ''
+			};
+			backwardStep.chainRule = this.chainRule(backwardStep, id);
+			backwardStep.explanation = this.explanation(backwardStep);
+			return backwardStep;
+		});
+		for (const [leafId] of lastFeeder) {
+			const grad = this.leaves.get(leafId)?.tensor.gradSilently;
+			if (grad) allGrads.set(leafId, view(grad));
+		}
+		this.backwardSteps = steps;
+		this.lastGrads = allGrads;
+		return { steps, error: null };
+	}
+
+	/** Which node feeds `arg` of `nodeId` in the document. */
+	private inputSource(nodeId: string, arg: string | undefined): string {
+		return this.doc?.edges.find((e) => e.target === nodeId && e.targetInput === arg)?.source ?? '';
+	}
+
+	/** For one-element tensors: each input's local derivative, by the op's own vjp with 1 upstream. */
+	private localDerivatives(step: EngineStep): (number | null)[] {
+		const node = step.node;
+		const scalars =
+			step.outputGrad.numel() === 1 &&
+			node.inputShapes.every((shape) => shape.reduce((a, b) => a * b, 1) === 1);
+		if (!scalars) return node.next.map(() => null);
+		const one = torch.onesLike(step.outputGrad);
+		const grads = node.op.vjp(node, one);
+		return grads.map((g) => (g && g.numel() === 1 ? g.data[0] : null));
+	}
+
+	private chainRule(step: BackwardStep, outputId: string): string {
+		const out = texName(this.nameOf(outputId));
+		const here = texName(step.name);
+		const lines: string[] = [];
+		for (const input of step.inputs) {
+			if (!input.grad) continue;
+			const target = texName(this.nameOf(input.nodeId));
+			const symbolic = `${partial(out, target)} = ${partial(out, here)} \\cdot ${partial(here, target)}`;
+			if (input.local !== null && flat(step.upstream.values).length === 1) {
+				const upstream = scalarOf(step.upstream);
+				const result = scalarOf(input.grad);
+				lines.push(
+					`${symbolic} = ${formatNumber(upstream)} \\times ${formatNumber(input.local)} = ${formatNumber(result)}`
+				);
+			} else {
+				lines.push(
+					`\\underbrace{${partial(out, target)}}_{${shapeText(input.grad.shape)}} = \\underbrace{${partial(out, here)}}_{${shapeText(step.upstream.shape)}} \\cdot ${partial(here, target)}`
+				);
+			}
+		}
+		return lines.join(' \\\\ ');
+	}
+
+	private explanation(step: BackwardStep): string {
+		const parts: string[] = [];
+		if (step.op === 'sum' || step.op === 'mean') {
+			parts.push(
+				step.op === 'sum'
+					? 'The gradient of sum is 1 for every element: the upstream gradient is broadcast back as ones.'
+					: 'The gradient of mean is 1/n for every element: the upstream gradient is broadcast back, divided by n.'
+			);
+		}
+		for (const input of step.inputs) {
+			if (!input.grad) continue;
+			const source = this.tensors.get(input.nodeId);
+			const inShape = source?.shape ?? input.grad.shape;
+			const outShape = this.tensors.get(step.nodeId)?.shape ?? step.upstream.shape;
+			if (
+				inShape.length < outShape.length ||
+				inShape.some((d, i) => d === 1 && outShape[i + outShape.length - inShape.length] !== 1)
+			) {
+				parts.push(
+					`${this.nameOf(input.nodeId)} ${shapeText(inShape)} was broadcast to ${shapeText(outShape)}, so its gradient is summed over the broadcast dims.`
+				);
+			}
+		}
+		return parts.join(' ');
+	}
+
+	private nameOf(nodeId: string): string {
+		return this.doc?.nodes.find((n) => n.id === nodeId)?.name ?? nodeId;
+	}
+
+	/** PyTorch's `.grad` of every node: leaves (and retained non-leaves) or null for None. */
+	grads(): Map<string, TensorView | null> {
+		const out = new Map<string, TensorView | null>();
+		for (const [id, t] of this.tensors) {
+			const grad = t.isLeaf || t.retainsGrad ? t.gradSilently : null;
+			out.set(id, grad ? view(grad) : null);
+		}
+		return out;
+	}
+
+	/** Every node's gradient from the last backward pass (teaching view, not what PyTorch stores). */
+	allGrads(): Map<string, TensorView> {
+		return new Map(this.lastGrads);
+	}
+
+	/** How many backward passes have accumulated into each leaf's grad since it was last zeroed. */
+	accumulations(): Map<string, number> {
+		return new Map([...this.leaves].map(([id, leaf]) => [id, leaf.count]));
+	}
+
+	/** `optimizer.zero_grad()`: every leaf's grad back to None. */
+	zeroGrad(): void {
+		for (const leaf of this.leaves.values()) {
+			leaf.tensor.grad = null;
+			leaf.count = 0;
+		}
+		for (const t of this.tensors.values()) if (t.retainsGrad) t.grad = null;
+		this.lastGrads.clear();
+	}
+
+	/** Forget values, gradients and steps. */
+	reset(): void {
+		this.leaves.clear();
+		this.tensors.clear();
+		this.forwardSteps = [];
+		this.backwardSteps = [];
+		this.lastGrads.clear();
+	}
+}

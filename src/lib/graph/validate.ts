@@ -1,0 +1,293 @@
+/**
+ * Reading documents: the size limit, JSON, the schema (zod), then the graph rules (unknown op,
+ * dangling edge, two edges into one input, unknown input name, duplicate ids, cycle, leaf size,
+ * values length). Every problem carries its path. Nothing here throws or changes its input.
+ *
+ * Names read from files may be any non-empty string of up to 100 characters (files come from
+ * anywhere; the editor renders names as text). `renameNode` is stricter: it wants a Python
+ * identifier, so that generated code runs.
+ *
+ * Shape errors and missing inputs are NOT problems here: a document with them opens, like any
+ * work in progress, and `inferShapes` reports them per node.
+ */
+import {
+	addZodIssues,
+	canonicalEdge,
+	canonicalNode,
+	check,
+	documentSchema,
+	graphOp,
+	leafAttrsSchema,
+	LEAF_OP,
+	MAX_EDGES,
+	MAX_FILE_BYTES,
+	MAX_NODES,
+	opAttrsSchema,
+	ProblemList,
+	unknownOpMessage,
+	type PathSegment
+} from './schema';
+import {
+	GRAPH_FORMAT,
+	GRAPH_VERSION,
+	type GraphDocument,
+	type GraphEdge,
+	type GraphNode,
+	type Parsed,
+	type Problem
+} from './types';
+
+const fail = (problems: Problem[]): Parsed => ({ ok: false, problems });
+const failWith = (path: string, message: string): Parsed => fail([{ path, message }]);
+
+function megabytes(bytes: number): string {
+	const mb = bytes / (1024 * 1024);
+	return `${Number.isInteger(mb) ? mb : mb.toFixed(mb < 10 ? 2 : 1)} MB`;
+}
+
+function tooBig(bytes: number): Parsed {
+	return failWith(
+		'',
+		`files of up to ${megabytes(MAX_FILE_BYTES)} can be opened; this one is ${megabytes(bytes)}`
+	);
+}
+
+/** The length of `text` in UTF-8. */
+function utf8Length(text: string): number {
+	let bytes = 0;
+	for (let i = 0; i < text.length; i++) {
+		const code = text.charCodeAt(i);
+		if (code < 0x80) bytes += 1;
+		else if (code < 0x800) bytes += 2;
+		else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+			bytes += 4;
+			i++;
+		} else bytes += 3;
+	}
+	return bytes;
+}
+
+/**
+ * A document from JSON text or bytes (UTF-8). Refuses more than MAX_FILE_BYTES before parsing
+ * anything, then reports broken JSON, schema errors and graph rule violations. Never throws.
+ */
+export function parseDocument(input: string | Uint8Array): Parsed {
+	try {
+		let text: string;
+		if (typeof input === 'string') {
+			// A UTF-16 code unit takes at least one byte in UTF-8.
+			if (input.length > MAX_FILE_BYTES) return tooBig(input.length);
+			const bytes = utf8Length(input);
+			if (bytes > MAX_FILE_BYTES) return tooBig(bytes);
+			text = input;
+		} else if (input instanceof Uint8Array) {
+			if (input.byteLength > MAX_FILE_BYTES) return tooBig(input.byteLength);
+			try {
+				text = new TextDecoder('utf-8', { fatal: true }).decode(input);
+			} catch {
+				return failWith('', 'the file is not UTF-8 text');
+			}
+		} else {
+			return failWith('', 'expected JSON text');
+		}
+		if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+		let value: unknown;
+		try {
+			value = JSON.parse(text);
+		} catch (error) {
+			const detail = error instanceof Error ? error.message : String(error);
+			return failWith('', `not valid JSON: ${detail}`);
+		}
+		return validateDocument(value);
+	} catch (error) {
+		return failWith('', `could not read the document: ${String(error)}`);
+	}
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Check any value against the schema and the graph rules. On success, `doc` is a fresh copy in
+ * canonical key order (it shares nothing with `value`). Never throws, never changes `value`.
+ */
+export function validateDocument(value: unknown): Parsed {
+	try {
+		return validate(value);
+	} catch (error) {
+		return failWith('', `could not validate the document: ${String(error)}`);
+	}
+}
+
+function validate(value: unknown): Parsed {
+	if (!isRecord(value)) return failWith('', 'expected a graph document (a JSON object)');
+	// The wrong kind of file gets one clear message rather than a list of schema errors.
+	if (value.format !== GRAPH_FORMAT) {
+		return failWith(
+			'format',
+			`not an Autograd Canvas graph: format must be '${GRAPH_FORMAT}', got ${JSON.stringify(value.format) ?? 'nothing'}`
+		);
+	}
+	if (value.version !== GRAPH_VERSION) {
+		const version = value.version;
+		return failWith(
+			'version',
+			typeof version === 'number'
+				? `version ${version} is not supported: this app reads version ${GRAPH_VERSION}`
+				: `expected version ${GRAPH_VERSION}`
+		);
+	}
+	// Limits first, so that a hostile file is not walked element by element.
+	if (Array.isArray(value.nodes) && value.nodes.length > MAX_NODES) {
+		return failWith('nodes', `at most ${MAX_NODES} nodes, got ${value.nodes.length}`);
+	}
+	if (Array.isArray(value.edges) && value.edges.length > MAX_EDGES) {
+		return failWith('edges', `at most ${MAX_EDGES} edges, got ${value.edges.length}`);
+	}
+	const problems = new ProblemList();
+	const parsed = check(documentSchema, value);
+	if (!parsed.success) {
+		addZodIssues(problems, parsed.error);
+		return fail(problems.result());
+	}
+	const doc = parsed.data as GraphDocument;
+	checkNodes(doc.nodes, problems);
+	checkEdges(doc, problems);
+	if (problems.size > 0) return fail(problems.result());
+	return {
+		ok: true,
+		doc: {
+			format: GRAPH_FORMAT,
+			version: GRAPH_VERSION,
+			nodes: doc.nodes.map(canonicalNode),
+			edges: doc.edges.map(canonicalEdge)
+		}
+	};
+}
+
+/** Problems with one node's attributes (leaf schema, or the op's AttrSpecs), under `prefix`. */
+export function checkNodeAttrs(
+	node: Pick<GraphNode, 'op' | 'attrs'>,
+	problems: ProblemList,
+	prefix: readonly PathSegment[]
+): void {
+	if (node.op === LEAF_OP) {
+		if (node.attrs === undefined) {
+			problems.add([...prefix, 'attrs'], 'required for a tensor (shape, init, requiresGrad)');
+			return;
+		}
+		const result = check(leafAttrsSchema, node.attrs);
+		if (!result.success) addZodIssues(problems, result.error, [...prefix, 'attrs']);
+		return;
+	}
+	const op = graphOp(node.op);
+	if (op === undefined) {
+		problems.add([...prefix, 'op'], unknownOpMessage(node.op));
+		return;
+	}
+	const result = check(opAttrsSchema(op), node.attrs ?? {});
+	if (!result.success) addZodIssues(problems, result.error, [...prefix, 'attrs']);
+}
+
+function checkNodes(nodes: GraphNode[], problems: ProblemList): void {
+	const seen = new Map<string, number>();
+	nodes.forEach((node, i) => {
+		const first = seen.get(node.id);
+		if (first !== undefined) {
+			problems.add(['nodes', i, 'id'], `duplicate node id '${node.id}' (also nodes[${first}])`);
+		} else seen.set(node.id, i);
+		checkNodeAttrs(node, problems, ['nodes', i]);
+	});
+}
+
+function checkEdges(doc: GraphDocument, problems: ProblemList): void {
+	const nodes = new Map<string, GraphNode>();
+	for (const node of doc.nodes) if (!nodes.has(node.id)) nodes.set(node.id, node);
+	const edgeIds = new Map<string, number>();
+	const intoInput = new Map<string, number>();
+	/** Edges that pass every other rule, for the cycle check. */
+	const wired: { edge: GraphEdge; index: number }[] = [];
+	doc.edges.forEach((edge, i) => {
+		const firstId = edgeIds.get(edge.id);
+		if (firstId !== undefined) {
+			problems.add(['edges', i, 'id'], `duplicate edge id '${edge.id}' (also edges[${firstId}])`);
+		} else edgeIds.set(edge.id, i);
+		const source = nodes.get(edge.source);
+		const target = nodes.get(edge.target);
+		if (source === undefined) {
+			problems.add(['edges', i, 'source'], `no node with id '${edge.source}'`);
+		}
+		if (target === undefined) {
+			problems.add(['edges', i, 'target'], `no node with id '${edge.target}'`);
+			return;
+		}
+		if (target.op === LEAF_OP) {
+			problems.add(['edges', i, 'target'], `${target.name} is a tensor leaf: it has no inputs`);
+			return;
+		}
+		const op = graphOp(target.op);
+		if (op === undefined) return; // reported on the node
+		if (!op.inputs.includes(edge.targetInput)) {
+			problems.add(
+				['edges', i, 'targetInput'],
+				`${op.id} has no input '${edge.targetInput}' (its inputs: ${op.inputs.join(', ')})`
+			);
+			return;
+		}
+		const key = `${edge.target}\u0000${edge.targetInput}`;
+		const firstInto = intoInput.get(key);
+		if (firstInto !== undefined) {
+			problems.add(
+				['edges', i, 'targetInput'],
+				`input '${edge.targetInput}' of ${target.name} already has an edge (edges[${firstInto}])`
+			);
+			return;
+		}
+		intoInput.set(key, i);
+		if (source !== undefined) wired.push({ edge, index: i });
+	});
+	checkCycles(nodes, wired, problems);
+}
+
+/** Each back edge found by a depth-first walk closes a cycle: report it with the cycle's names. */
+function checkCycles(
+	nodes: Map<string, GraphNode>,
+	wired: { edge: GraphEdge; index: number }[],
+	problems: ProblemList
+): void {
+	const out = new Map<string, { edge: GraphEdge; index: number }[]>();
+	for (const item of wired) {
+		const list = out.get(item.edge.source);
+		if (list === undefined) out.set(item.edge.source, [item]);
+		else list.push(item);
+	}
+	const state = new Map<string, 'open' | 'done'>();
+	for (const start of nodes.keys()) {
+		if (state.has(start)) continue;
+		const stack: { id: string; next: number }[] = [{ id: start, next: 0 }];
+		state.set(start, 'open');
+		while (stack.length > 0) {
+			const frame = stack[stack.length - 1];
+			const edges = out.get(frame.id) ?? [];
+			if (frame.next >= edges.length) {
+				state.set(frame.id, 'done');
+				stack.pop();
+				continue;
+			}
+			const { edge, index } = edges[frame.next++];
+			const seen = state.get(edge.target);
+			if (seen === undefined) {
+				state.set(edge.target, 'open');
+				stack.push({ id: edge.target, next: 0 });
+			} else if (seen === 'open') {
+				const from = stack.findIndex((f) => f.id === edge.target);
+				const names = stack.slice(from).map((f) => nodes.get(f.id)!.name);
+				const message =
+					edge.source === edge.target
+						? `connects ${names[0]} to itself`
+						: `makes a cycle: ${[...names, names[0]].join(' → ')}`;
+				problems.add(['edges', index], message);
+			}
+		}
+	}
+}

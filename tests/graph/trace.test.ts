@@ -1,0 +1,197 @@
+/**
+ * The trace against the engine: every value the UI replays must be what the engine computes,
+ * with PyTorch's flags, accumulation, retain_graph behaviour and errors.
+ */
+import { describe, expect, it } from 'vitest';
+import * as torch from '$lib/engine';
+import { exampleDocument, type GraphDocument } from '$lib/graph';
+import { TraceSession, texName, type BackwardStep } from '$lib/graph/trace';
+
+const FREED =
+	'Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.';
+
+function example(id: 'autograd-basics' | 'chain-rule' | 'linear-regression'): GraphDocument {
+	return structuredClone(exampleDocument(id)!);
+}
+
+const idOf = (doc: GraphDocument, name: string) => doc.nodes.find((n) => n.name === name)!.id;
+
+describe('forward steps', () => {
+	it('one step per node, in topological order, with the engine values and flags', () => {
+		const doc = example('autograd-basics');
+		const session = new TraceSession();
+		const { steps, error } = session.forward(doc);
+		expect(error).toBeNull();
+		expect(steps.map((s) => s.name)).toEqual(['x', 'b', 't', 'y']);
+		const t = steps.find((s) => s.name === 't')!;
+		expect(t).toMatchObject({ requiresGrad: true, isLeaf: false, gradFn: 'AddBackward0' });
+		expect(t.output.shape).toEqual([3, 4]);
+		expect(t.inputs.map((i) => i.arg)).toEqual(['input', 'other']);
+		// The value equals x + b computed directly by the engine.
+		const x = session.tensor(idOf(doc, 'x'))!;
+		const b = session.tensor(idOf(doc, 'b'))!;
+		expect(t.output.values).toEqual(x.add(b).tolist());
+		const y = steps.find((s) => s.name === 'y')!;
+		expect(y).toMatchObject({ isLeaf: false, gradFn: 'SumBackward0' });
+		expect(y.output.values).toBeCloseTo(x.add(b).sum().item(), 5);
+	});
+
+	it('stops at a node with a shape error and reports PyTorch message on it', () => {
+		const doc = example('autograd-basics');
+		const b = doc.nodes.find((n) => n.name === 'b')!;
+		b.attrs = { ...b.attrs, shape: [3, 5] };
+		const { steps, error } = new TraceSession().forward(doc);
+		expect(error?.message).toBe(
+			'The size of tensor a (4) must match the size of tensor b (5) at non-singleton dimension 1'
+		);
+		expect(error?.nodeId).toBe(idOf(doc, 't'));
+		expect(steps.map((s) => s.name)).toEqual(['x', 'b']);
+	});
+});
+
+describe('backward steps', () => {
+	it('autograd basics: b and x grads are ones, t and y are not leaves', () => {
+		const doc = example('autograd-basics');
+		const session = new TraceSession();
+		session.forward(doc);
+		const { steps, error } = session.backward(null);
+		expect(error).toBeNull();
+		expect(steps.map((s) => s.gradFn)).toEqual(['SumBackward0', 'AddBackward0']);
+		const ones = Array.from({ length: 3 }, () => [1, 1, 1, 1]);
+		const grads = session.grads();
+		expect(grads.get(idOf(doc, 'b'))?.values).toEqual(ones);
+		expect(grads.get(idOf(doc, 'x'))?.values).toEqual(ones);
+		// Non-leaves: PyTorch's .grad is None.
+		expect(grads.get(idOf(doc, 't'))).toBeNull();
+		// Explanations: sum broadcasts the gradient back as ones.
+		expect(steps[0].explanation).toMatch(/broadcast back as ones/);
+		// The last step feeding each leaf records the accumulation.
+		const accumulated = steps.flatMap((s) => s.accumulated.map((a) => a.nodeId)).sort();
+		expect(accumulated).toEqual([idOf(doc, 'b'), idOf(doc, 'x')].sort());
+	});
+
+	it('chain rule: w.grad = x, b.grad = 1, x.grad None, with the numbers in the chain rule', () => {
+		const doc = example('chain-rule');
+		const session = new TraceSession();
+		session.forward(doc);
+		const x = session.tensor(idOf(doc, 'x'))!.item();
+		const { steps } = session.backward(null, { retainGraph: true });
+		const grads = session.grads();
+		expect(grads.get(idOf(doc, 'w'))?.values[0 as never]).toBeCloseTo(x, 6);
+		expect(grads.get(idOf(doc, 'b'))?.values).toEqual([1]);
+		expect(grads.get(idOf(doc, 'x'))).toBeNull();
+		const mul = steps.find((s) => s.gradFn === 'MulBackward0') as BackwardStep;
+		const toW = mul.inputs.find((i) => i.nodeId === idOf(doc, 'w'))!;
+		expect(toW.local).toBeCloseTo(x, 6);
+		expect(mul.chainRule).toContain(`\\times ${x.toFixed(4)}`);
+		expect(mul.chainRule).toContain('\\frac{\\partial \\mathit{z}}{\\partial \\mathit{w}}');
+		// With retain_graph, a second backward doubles both grads.
+		session.backward(null, { retainGraph: true });
+		const again = session.grads();
+		expect(again.get(idOf(doc, 'w'))?.values[0 as never]).toBeCloseTo(2 * x, 6);
+		expect(again.get(idOf(doc, 'b'))?.values).toEqual([2]);
+		expect(session.accumulations().get(idOf(doc, 'w'))).toBe(2);
+	});
+
+	it('without retain_graph a further backward gives PyTorch error and leaves grads unchanged', () => {
+		const doc = example('chain-rule');
+		const session = new TraceSession();
+		session.forward(doc);
+		session.backward(null);
+		const before = session.grads();
+		const { error, steps } = session.backward(null);
+		expect(error?.message).toBe(FREED);
+		expect(error?.explanation).toMatch(/Retain graph/);
+		expect(steps).toEqual([]);
+		expect(session.grads()).toEqual(before);
+	});
+
+	it('a graph that saves nothing can be backwarded twice and accumulates, as in PyTorch', () => {
+		const doc = example('autograd-basics');
+		const session = new TraceSession();
+		session.forward(doc);
+		session.backward(null);
+		expect(session.backward(null).error).toBeNull();
+		expect(session.grads().get(idOf(doc, 'b'))?.values).toEqual(
+			Array.from({ length: 3 }, () => [2, 2, 2, 2])
+		);
+	});
+
+	it('backward from a non-scalar output and from a graph without grad give PyTorch errors', () => {
+		const doc = example('autograd-basics');
+		const session = new TraceSession();
+		session.forward(doc);
+		expect(session.backward(idOf(doc, 't')).error?.message).toBe(
+			'grad can be implicitly created only for scalar outputs'
+		);
+		for (const node of doc.nodes) if (node.op === 'tensor') node.attrs!.requiresGrad = false;
+		session.forward(doc);
+		expect(session.backward(null).error?.message).toBe(
+			'element 0 of tensors does not require grad and does not have a grad_fn'
+		);
+	});
+
+	it('zero grad sets every leaf grad to None and resets the accumulation count', () => {
+		const doc = example('chain-rule');
+		const session = new TraceSession();
+		session.forward(doc);
+		session.backward(null);
+		session.zeroGrad();
+		expect(session.grads().get(idOf(doc, 'w'))).toBeNull();
+		expect(session.accumulations().get(idOf(doc, 'w'))).toBe(0);
+	});
+
+	it('leaves keep their grad across a new Forward, like parameters across iterations', () => {
+		const doc = example('chain-rule');
+		const session = new TraceSession();
+		session.forward(doc);
+		session.backward(null);
+		session.forward(doc);
+		session.backward(null);
+		expect(session.grads().get(idOf(doc, 'b'))?.values).toEqual([2]);
+		// Changing a leaf's attributes makes a new tensor: its grad starts again.
+		const b = doc.nodes.find((n) => n.name === 'b')!;
+		b.attrs = { ...b.attrs, seed: 99 };
+		session.forward(doc);
+		expect(session.grads().get(idOf(doc, 'b'))).toBeNull();
+	});
+
+	it('linear regression: the gradients equal the engine nn.Linear + MSELoss gradients', () => {
+		const doc = example('linear-regression');
+		const session = new TraceSession();
+		session.forward(doc);
+		const { steps } = session.backward(null);
+		expect(steps.map((s) => s.gradFn)).toEqual(['MseLossBackward0', 'AddmmBackward0']);
+		const x = torch.arange(0, 11).reshape([11, 1]);
+		const y = x.mul(2).add(1);
+		const model = new torch.nn.Linear(1, 1);
+		torch.noGrad(() => {
+			model.weight.zero_();
+			model.bias!.zero_();
+		});
+		new torch.nn.MSELoss().forward(model.forward(x), y).backward();
+		expect(session.grads().get(idOf(doc, 'weight'))?.values).toEqual(model.weight.grad!.tolist());
+		expect(session.grads().get(idOf(doc, 'bias'))?.values).toEqual(model.bias!.grad!.tolist());
+		// Tensors: the chain rule shows shapes, and the broadcast bias is explained.
+		const linear = steps[1];
+		expect(linear.chainRule).toContain('_{[1, 1]}');
+		expect(linear.explanation).toMatch(/bias \[1\] was broadcast to \[11, 1\]/);
+	});
+
+	it('all gradients (teaching view) include non-leaf nodes', () => {
+		const doc = example('chain-rule');
+		const session = new TraceSession();
+		session.forward(doc);
+		session.backward(null);
+		const all = session.allGrads();
+		expect(all.get(idOf(doc, 'y'))?.values).toEqual([1]);
+		expect(all.get(idOf(doc, 'z'))?.values).toEqual([1]);
+	});
+});
+
+describe('texName', () => {
+	it('escapes TeX specials so a hostile name is shown as text', () => {
+		expect(texName('a_b')).toBe('\\mathit{a\\_b}');
+		expect(texName('\\input{x}')).toBe('\\mathit{\\backslash input\\{x\\}}');
+	});
+});
