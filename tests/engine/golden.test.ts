@@ -3,178 +3,25 @@
  * scripts/golden/make_golden.py (tests/engine/fixtures/golden.json). Python is never needed here.
  *
  * Inputs are always built from the recorded values with `torch.tensor(values, ...)`: the engine's
- * rand/randn use a different generator from PyTorch's.
+ * rand/randn use a different generator from PyTorch's. The case format and runner live in
+ * golden-cases.ts (shared with the WebGPU run of the same cases).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import * as torch from '$lib/engine';
-import { OP_LIST, OPS, Tensor, type DType, type NestedList } from '$lib/engine';
-import { apply } from '$lib/engine/tensor';
-
-interface TensorRecord {
-	shape: number[];
-	dtype: DType;
-	values: NestedList;
-}
-
-type InputRecord =
-	| (TensorRecord & { name: string; requires_grad: boolean })
-	| { name: string; number: number }
-	| { name: string; ref: string };
-
-interface OpCase {
-	id: string;
-	op: string;
-	attrs: Record<string, unknown>;
-	inputs: InputRecord[];
-	output: TensorRecord;
-	grad_fn: string | null;
-	upstream: NestedList;
-	grads: (TensorRecord | null)[];
-	note?: string;
-}
-
-interface ErrorCase {
-	id: string;
-	python: string;
-	kind: string;
-	message: string;
-}
-
-interface ReprCase {
-	id: string;
-	input: TensorRecord & { requires_grad: boolean };
-	then?: { op: 'add' | 'mul' | 'pow'; number: number };
-	repr: string;
-}
-
-interface Golden {
-	torch: string;
-	command: string;
-	cases: OpCase[];
-	errors: ErrorCase[];
-	reprs: ReprCase[];
-}
+import { OP_LIST, Tensor } from '$lib/engine';
+import {
+	buildInputs,
+	isTensorInput,
+	mismatches,
+	REGISTRY_ID,
+	runOp,
+	type Golden
+} from './golden-cases';
 
 const golden: Golden = JSON.parse(
 	readFileSync(new URL('./fixtures/golden.json', import.meta.url), 'utf8')
 );
-
-/** float32: rtol 1e-5, atol 1e-6; float64: rtol 1e-10, atol 1e-12. */
-const TOLERANCE: Record<DType, { rtol: number; atol: number }> = {
-	float32: { rtol: 1e-5, atol: 1e-6 },
-	float64: { rtol: 1e-10, atol: 1e-12 }
-};
-
-function flatten(values: NestedList): number[] {
-	return Array.isArray(values) ? values.flatMap(flatten) : [values];
-}
-
-/** Elements that differ beyond the tolerance, as readable lines (empty when all match). */
-function mismatches(actual: NestedList, expected: NestedList, dtype: DType): string[] {
-	const a = flatten(actual);
-	const e = flatten(expected);
-	if (a.length !== e.length) return [`${a.length} values, expected ${e.length}`];
-	const { rtol, atol } = TOLERANCE[dtype];
-	const out: string[] = [];
-	for (let i = 0; i < e.length; i++) {
-		const ok =
-			Object.is(a[i], e[i]) ||
-			(Number.isFinite(e[i]) && Math.abs(a[i] - e[i]) <= atol + rtol * Math.abs(e[i]));
-		if (!ok) out.push(`[${i}] got ${a[i]}, expected ${e[i]}`);
-	}
-	return out.length > 5 ? [...out.slice(0, 5), `... ${out.length - 5} more`] : out;
-}
-
-function isTensorInput(input: InputRecord): input is TensorRecord & {
-	name: string;
-	requires_grad: boolean;
-} {
-	return 'values' in input;
-}
-
-/** The engine's tensors (or numbers) for a case's recorded inputs. */
-function buildInputs(inputs: InputRecord[]): (Tensor | number)[] {
-	const built = new Map<string, Tensor>();
-	return inputs.map((input) => {
-		if ('number' in input) return input.number;
-		if ('ref' in input) return built.get(input.ref)!;
-		const t = torch.tensor(input.values, { dtype: input.dtype, requiresGrad: input.requires_grad });
-		built.set(input.name, t);
-		return t;
-	});
-}
-
-const asTensor = (value: Tensor | number | undefined) => value as Tensor;
-
-/** Runs a case's op with the engine's API, as a user would call it. */
-function runOp(op: string, args: (Tensor | number)[], attrs: Record<string, unknown>): Tensor {
-	const [a, b] = [asTensor(args[0]), args[1]];
-	switch (op) {
-		case 'add':
-			return a.add(b);
-		case 'sub':
-			return a.sub(b);
-		case 'mul':
-			return a.mul(b);
-		case 'div':
-			return a.div(b);
-		case 'pow':
-			return a.pow(b);
-		case 'neg':
-			return a.neg();
-		case 'exp':
-			return a.exp();
-		case 'log':
-			return a.log();
-		case 'sqrt':
-			return a.sqrt();
-		case 'relu':
-			return a.relu();
-		case 'tanh':
-			return a.tanh();
-		case 'sigmoid':
-			return a.sigmoid();
-		case 'sum':
-			return a.sum(attrs.dim as number | number[] | undefined, Boolean(attrs.keepdim));
-		case 'mean':
-			return a.mean(attrs.dim as number | number[] | undefined, Boolean(attrs.keepdim));
-		case 'matmul':
-			return a.matmul(asTensor(b));
-		case 't':
-			return a.t();
-		case 'transpose':
-			return a.transpose(attrs.dim0 as number, attrs.dim1 as number);
-		case 'reshape':
-			return a.reshape(attrs.shape as number[]);
-		case 'unsqueeze':
-			return a.unsqueeze(attrs.dim as number);
-		case 'squeeze':
-			return a.squeeze(attrs.dim as number | undefined);
-		case 'expand':
-			return a.expand(attrs.size as number[]);
-		case 'mse_loss':
-			return a.mseLoss(asTensor(b), { reduction: attrs.reduction as 'mean' | 'sum' | 'none' });
-		case 'linear':
-			// F.linear(input, weight, bias): what nn.Linear's forward applies.
-			return apply(
-				OPS.linear,
-				[a, asTensor(b), args[2] === undefined ? null : asTensor(args[2])],
-				{}
-			);
-		case 'log_softmax':
-			return a.logSoftmax(attrs.dim as number);
-		default:
-			throw new Error(`golden case op '${op}' has no engine call in this test`);
-	}
-}
-
-/** The registry entry each case op runs (t, unsqueeze and squeeze are forms of other entries). */
-const REGISTRY_ID: Record<string, string> = {
-	t: 'transpose',
-	unsqueeze: 'reshape',
-	squeeze: 'reshape'
-};
 
 describe('golden fixture', () => {
 	test('was made by PyTorch, with enough cases', () => {

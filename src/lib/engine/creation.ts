@@ -1,4 +1,5 @@
 /** Tensor creation functions: `tensor`, `zeros`, `ones`, `full`, `arange`, `linspace`, `eye`, `rand`, `randn`. */
+import { device as checkDevice } from './device';
 import { allocate, isDType, type DType, type Storage } from './dtype';
 import { runtimeError, typeError, valueError } from './errors';
 import { defaultGenerator } from './random';
@@ -17,16 +18,20 @@ function resolve(options: CreationOptions): DType {
 	const dtype = options.dtype ?? 'float32';
 	if (!isDType(dtype))
 		throw typeError(`dtype must be 'float32' or 'float64', got ${String(dtype)}`);
-	if (options.device !== undefined && options.device !== 'cpu') {
-		throw runtimeError(`device '${String(options.device)}' is not available: only 'cpu' is`);
-	}
+	if (options.device !== undefined) checkDevice(options.device);
 	return dtype;
 }
 
+/** A new leaf on the options' device: made on the CPU, then uploaded (before requiresGrad). */
+function place(t: Tensor, options: CreationOptions): Tensor {
+	const placed =
+		options.device === undefined || options.device === 'cpu' ? t : t.to(options.device);
+	if (options.requiresGrad) placed.requiresGrad = true;
+	return placed;
+}
+
 function make(data: Storage, shape: number[], dtype: DType, options: CreationOptions): Tensor {
-	const t = new Tensor(data, shape, dtype);
-	if (options.requiresGrad) t.requiresGrad = true;
-	return t;
+	return place(new Tensor(data, shape, dtype), options);
 }
 
 function toShape(shape: ShapeArg): number[] {
@@ -101,11 +106,7 @@ export function tensor(
 	checkNumel(numel(shape));
 	const storage = allocate(dtype, numel(shape));
 	flatten(data as NestedList, shape, 0, storage, { i: 0 }, []);
-	if (options.shape) {
-		return make(storage, shape, dtype, {})
-			.reshape(options.shape)
-			.requiresGrad_(Boolean(options.requiresGrad));
-	}
+	if (options.shape) return place(make(storage, shape, dtype, {}).reshape(options.shape), options);
 	return make(storage, shape, dtype, options);
 }
 
@@ -128,11 +129,11 @@ export function zeros(shape: ShapeArg, options: CreationOptions = {}): Tensor {
 export const ones = (shape: ShapeArg, options: CreationOptions = {}) => full(shape, 1, options);
 
 export function zerosLike(t: Tensor, options: CreationOptions = {}): Tensor {
-	return full(t.shape, 0, { dtype: t.dtype, ...options });
+	return full(t.shape, 0, { dtype: t.dtype, device: t.device, ...options });
 }
 
 export function onesLike(t: Tensor, options: CreationOptions = {}): Tensor {
-	return full(t.shape, 1, { dtype: t.dtype, ...options });
+	return full(t.shape, 1, { dtype: t.dtype, device: t.device, ...options });
 }
 
 /**
@@ -221,8 +222,7 @@ export function uniform(
 	high: number,
 	options: CreationOptions = {}
 ): Tensor {
-	const t = rand(shape, { ...options, requiresGrad: false });
+	const t = rand(shape, { ...options, requiresGrad: false, device: 'cpu' });
 	for (let i = 0; i < t.data.length; i++) t.data[i] = low + (high - low) * t.data[i];
-	if (options.requiresGrad) t.requiresGrad = true;
-	return t;
+	return place(t, options);
 }

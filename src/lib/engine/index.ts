@@ -8,6 +8,26 @@
  * Imports nothing from Svelte, d3 or the DOM.
  */
 export { Tensor, type Device, type NestedList } from './tensor';
+export {
+	device,
+	defaultDevice,
+	DEVICES,
+	registerBackend,
+	unregisterBackend,
+	hasBackend,
+	type Backend,
+	type DeviceBuffer
+} from './device';
+export {
+	initWebGPU,
+	onFallback,
+	runWithFallback,
+	type FallbackEvent,
+	type FallbackKind,
+	type WebGPUStatus
+} from './backends/webgpu';
+/** `torch.webgpu`: synchronize, memoryStats, adapterInfo, simulateFault (like torch.cuda). */
+export * as webgpu from './backends/webgpu';
 export type { DType } from './dtype';
 export {
 	tensor,
@@ -35,7 +55,8 @@ export {
 } from './autograd';
 export { TorchError, setWarningHandler, type WarningHandler } from './errors';
 export { OPS, OP_LIST, getOp, type OpDef, type OpId, type OpCategory } from './registry';
-export { MAX_NUMEL } from './shape';
+export { MAX_NUMEL, broadcastShapes, checkShape } from './shape';
+export { apply } from './tensor';
 export { saveStateDict, loadStateDict, type StateDictFormat } from './serialize';
 export * as nn from './nn';
 export * as optim from './optim';

@@ -451,7 +451,7 @@ export const OPS = {
 		loop: (a, out, n) => {
 			for (let i = 0; i < n; i++) out[i] = Math.exp(a[i]);
 		},
-		wgsl: 'exp(a)',
+		wgsl: 'exp_ieee(a)',
 		vjp: (ctx, g) => [g.mul(outputOf(ctx))],
 		ui: {
 			label: 'exp',
@@ -508,7 +508,7 @@ export const OPS = {
 		loop: (a, out, n) => {
 			for (let i = 0; i < n; i++) out[i] = a[i] > 0 || a[i] !== a[i] ? a[i] : 0;
 		},
-		wgsl: 'select(select(0.0, a, a > 0.0), a, a != a)',
+		wgsl: 'select(select(0.0, a, a > 0.0), a, is_nan_f32(a))',
 		vjp: (ctx, g) => [g.thresholdBackward(outputOf(ctx))],
 		ui: {
 			label: 'relu',
@@ -527,7 +527,7 @@ export const OPS = {
 		loop: (a, out, n) => {
 			for (let i = 0; i < n; i++) out[i] = Math.tanh(a[i]);
 		},
-		wgsl: 'tanh(a)',
+		wgsl: 'tanh_ieee(a)',
 		vjp: (ctx, g) => {
 			const out = outputOf(ctx);
 			return [g.mul(out.mul(out).neg().add(1))];
@@ -549,7 +549,7 @@ export const OPS = {
 		loop: (a, out, n) => {
 			for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-a[i]));
 		},
-		wgsl: '1.0 / (1.0 + exp(-a))',
+		wgsl: '1.0 / (1.0 + exp_ieee(-a))',
 		vjp: (ctx, g) => {
 			const out = outputOf(ctx);
 			return [g.mul(out.mul(out.neg().add(1)))];

@@ -24,6 +24,13 @@ export function saveStateDict(
 	stateDict: StateDict,
 	format: StateDictFormat = 'safetensors'
 ): Uint8Array {
+	for (const [name, t] of Object.entries(stateDict)) {
+		if (t.device !== 'cpu') {
+			throw valueError(
+				`${name} is on ${t.device}: move the model to the CPU first (await model.toAsync('cpu'))`
+			);
+		}
+	}
 	if (format === 'json') {
 		const tensors: Record<string, { dtype: DType; shape: number[]; data: (number | string)[] }> =
 			{};

@@ -45,6 +45,7 @@ export function crossEntropy(input: Tensor, target: Tensor | readonly number[]):
 			}
 			probabilities.data[i * classes + label] = 1;
 		});
+		if (input.device !== 'cpu') probabilities = probabilities.to(input.device);
 	}
 	return input.logSoftmax(1).mul(probabilities).sum(1).mean().neg();
 }

@@ -1,5 +1,6 @@
 /** `nn.Module`: parameters, children, state dicts and repr, as in PyTorch. */
 import { noGrad } from '../autograd';
+import { device as checkDevice, type Device } from '../device';
 import { runtimeError } from '../errors';
 import { sameShape } from '../shape';
 import type { Tensor } from '../tensor';
@@ -102,10 +103,41 @@ export abstract class Module {
 		return new IncompatibleKeys(missing, unexpected);
 	}
 
-	/** Moves parameters to a device. Only the CPU exists in this build. */
-	to(device: string): this {
-		if (device !== 'cpu') throw runtimeError(`device '${device}' is not available: only 'cpu' is`);
+	/**
+	 * Moves every parameter (and its `.grad`) to `device`, in place in the module: each becomes
+	 * a new leaf on that device that requires grad as before (PyTorch's `module.to`). As in
+	 * PyTorch, build the optimizer after moving the model. Reading a device back to the CPU is
+	 * asynchronous: use `toAsync('cpu')` for that.
+	 */
+	to(device: Device | string): this {
+		const target = checkDevice(device);
+		for (const [slot, p] of this.movable(target)) {
+			const grad = p.gradSilently;
+			const moved = noGrad(() => p.detach().to(target)).requiresGrad_(p.requiresGrad);
+			if (grad) moved.grad = noGrad(() => grad.to(target));
+			this.parameterSlots.set(slot, moved);
+		}
+		for (const child of this.children.values()) child.to(target);
 		return this;
+	}
+
+	/** `to`, including moves from a device back to the CPU (which read the device's values). */
+	async toAsync(device: Device | string): Promise<this> {
+		const target = checkDevice(device);
+		for (const [slot, p] of this.movable(target)) {
+			const grad = p.gradSilently;
+			const moved = (await p.detach().toAsync(target)).requiresGrad_(p.requiresGrad);
+			if (grad) moved.grad = await grad.toAsync(target);
+			this.parameterSlots.set(slot, moved);
+		}
+		for (const child of this.children.values()) await child.toAsync(target);
+		return this;
+	}
+
+	private movable(device: Device): [string, Tensor][] {
+		return [...this.parameterSlots].filter(
+			(entry): entry is [string, Tensor] => entry[1] !== null && entry[1].device !== device
+		);
 	}
 
 	train(mode = true): this {

@@ -46,7 +46,7 @@ export class SGD {
 			for (const p of this.params) {
 				const grad = p.gradSilently;
 				if (grad === null) continue;
-				if (this.momentum === 0 && this.weightDecay === 0) {
+				if (this.momentum === 0 && this.weightDecay === 0 && p.device === 'cpu') {
 					// The plain update, as one loop: p -= lr * grad.
 					const data = p.data;
 					const g = grad.data;

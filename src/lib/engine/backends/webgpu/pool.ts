@@ -8,6 +8,13 @@ import type { DeviceBuffer } from '../../device';
 /** Usage of every tensor buffer: bound as storage, copied from and to. */
 const TENSOR_USAGE = 0x80 | 0x04 | 0x08; // STORAGE | COPY_SRC | COPY_DST
 
+/**
+ * Free buffers kept per size class. A training step needs a few dozen of each; a synchronous
+ * loop of many steps (no task boundary, so no finalizer runs) creates thousands, which are then
+ * destroyed rather than kept.
+ */
+const MAX_POOLED_PER_CLASS = 4096;
+
 /** A tensor's values on the GPU: the engine's opaque DeviceBuffer. */
 export class GpuBuffer implements DeviceBuffer {
 	/** How many live tensors hold this buffer. */
@@ -68,7 +75,6 @@ export class BufferPool {
 	closed = false;
 
 	constructor(
-		private readonly device: GPUDevice,
 		/** Largest buffer the device binds. */
 		private readonly maxBytes: number,
 		/** Free buffers kept beyond this many bytes are destroyed. */
@@ -106,11 +112,15 @@ export class BufferPool {
 		buffer.pooled = true;
 		this.stats.liveBuffers--;
 		this.stats.liveBytes -= buffer.bytes;
-		if (this.closed || this.stats.pooledBytes + buffer.bytes > this.maxPooledBytes) {
+		let list = this.free.get(buffer.bytes);
+		if (
+			this.closed ||
+			this.stats.pooledBytes + buffer.bytes > this.maxPooledBytes ||
+			(list !== undefined && list.length >= MAX_POOLED_PER_CLASS)
+		) {
 			this.drop(buffer.gpu, buffer.bytes);
 			return;
 		}
-		let list = this.free.get(buffer.bytes);
 		if (!list) this.free.set(buffer.bytes, (list = []));
 		list.push(buffer.gpu);
 		this.stats.pooledBuffers++;
@@ -134,7 +144,7 @@ export class BufferPool {
 		this.stats.buffers--;
 		this.stats.allocatedBytes -= bytes;
 		this.stats.destroyed++;
-		if (this.closed && this.device) gpu.destroy();
+		if (this.closed) gpu.destroy();
 		else this.destroyLater(gpu);
 	}
 }

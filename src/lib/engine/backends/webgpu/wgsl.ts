@@ -11,12 +11,16 @@ export const WORKGROUP = 256;
 export const MATMUL_TILE = 64;
 
 /**
- * Helpers that registry expressions call (`pow_signed`, `log_ieee`, `sqrt_ieee`), with IEEE
+ * Helpers that registry expressions call (`pow_signed`, `exp_ieee`, `log_ieee`, `sqrt_ieee`,
+ * `tanh_ieee`, `is_nan_f32`), with IEEE
  * special values spelled as bit patterns (WGSL has no NaN or infinity literals).
  */
 const PRELUDE = /* wgsl */ `
-fn nan_f32() -> f32 { return bitcast<f32>(0x7fc00000u); }
-fn inf_f32() -> f32 { return bitcast<f32>(0x7f800000u); }
+// Read through variables: a constant NaN or infinity is a WGSL compile error.
+var<private> NAN_BITS: u32 = 0x7fc00000u;
+var<private> INF_BITS: u32 = 0x7f800000u;
+fn nan_f32() -> f32 { return bitcast<f32>(NAN_BITS); }
+fn inf_f32() -> f32 { return bitcast<f32>(INF_BITS); }
 fn is_nan_f32(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
 fn is_inf_f32(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }
 
@@ -44,12 +48,39 @@ fn pow_signed(a: f32, b: f32) -> f32 {
 		let magnitude = select(0.0, inf_f32(), b > 0.0);
 		return select(magnitude, -magnitude, odd);
 	}
+	if (floor(b) == b && abs(b) <= 64.0) {
+		// Small integer exponents by repeated squaring: exact where the result fits in f32.
+		var e = u32(abs(b));
+		var base = a;
+		var result = 1.0;
+		loop {
+			if ((e & 1u) == 1u) { result = result * base; }
+			e = e >> 1u;
+			if (e == 0u) { break; }
+			base = base * base;
+		}
+		return select(result, 1.0 / result, b < 0.0);
+	}
 	if (a < 0.0) {
 		if (floor(b) != b) { return nan_f32(); }
 		let m = exp2(b * log2(-a));
 		return select(m, -m, odd);
 	}
 	return exp2(b * log2(a));
+}
+
+// GPU compilers may assume no NaN (x != x folds to false), and some exp/tanh overflow to NaN
+// or infinity on special inputs: these helpers test the bits instead.
+fn exp_ieee(a: f32) -> f32 {
+	if (is_nan_f32(a)) { return a; }
+	return exp(a);
+}
+
+fn tanh_ieee(a: f32) -> f32 {
+	if (is_nan_f32(a)) { return a; }
+	// tanh(10) is 1 - 4e-9: 1.0 in float32. Past it, exp-based tanh overflows to inf / inf.
+	if (abs(a) >= 10.0) { return select(-1.0, 1.0, a > 0.0); }
+	return tanh(a);
 }
 
 fn log_ieee(a: f32) -> f32 {
@@ -103,9 +134,7 @@ export function elementwiseSource(spec: ElementwiseSpec): string {
 	let binding = 0;
 	names.forEach((name, i) => {
 		if (i === 0 && spec.inPlace) return;
-		bindings.push(
-			`@group(0) @binding(${binding++}) var<storage, read> in_${name}: array<f32>;`
-		);
+		bindings.push(`@group(0) @binding(${binding++}) var<storage, read> in_${name}: array<f32>;`);
 	});
 	bindings.push(`@group(0) @binding(${binding++}) var<storage, read_write> out: array<f32>;`);
 	bindings.push(`@group(0) @binding(${binding++}) var<storage, read> params: array<u32>;`);
@@ -161,7 +190,7 @@ export function reduceSource(combine: ReduceCombine, mode: ReduceMode): string {
 	const merge =
 		combine === 'sum'
 			? 'return acc + value;'
-			: 'if (is_nan_f32(acc) || is_nan_f32(value)) { return nan_f32(); }\n\treturn max(acc, value);'
+			: 'if (is_nan_f32(acc) || is_nan_f32(value)) { return nan_f32(); }\n\treturn max(acc, value);';
 	const common = /* wgsl */ `${PRELUDE}
 @group(0) @binding(0) var<storage, read> input: array<f32>;
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
@@ -222,9 +251,9 @@ var<workgroup> partial: array<f32, ${WORKGROUP}>;
 
 ${ENTRY_1D}
 	let o = wg.y * nwg.x + wg.x;
-	let active = o < params[0];
-	let base = select(0u, kept_offset(o), active);
-	let count = select(0u, params[1], active);
+	let in_range = o < params[0];
+	let base = select(0u, kept_offset(o), in_range);
+	let count = select(0u, params[1], in_range);
 	var acc: f32 = ${init};
 	for (var r = lid; r < count; r += ${WORKGROUP}u) {
 		acc = combine(acc, input[base + reduced_offset(r)]);
@@ -237,7 +266,7 @@ ${ENTRY_1D}
 		}
 		workgroupBarrier();
 	}
-	if (lid == 0u && active) {
+	if (lid == 0u && in_range) {
 		out[o] = partial[0] / divisor();
 	}
 }
@@ -252,6 +281,8 @@ export const matmulKey = (transposeB: boolean) => `matmul|${transposeB ? 'bt' : 
  * over K in slices of 16. params: [M, N, K].
  */
 export function matmulSource(transposeB: boolean): string {
+	// Tiles hold vec4s: tileA[k][i] is rows 4i..4i+3 of column k of the A slice, tileB[k][j]
+	// columns 4j..4j+3 of row k of the B slice, so each step of k reads two vec4s for 16 FMAs.
 	const loadB = transposeB
 		? /* wgsl */ `
 		// B is [N, K]: consecutive threads read consecutive k (coalesced).
@@ -263,7 +294,7 @@ export function matmulSource(transposeB: boolean): string {
 			let gc = col0 + c;
 			var v = 0.0;
 			if (gc < N && gk < K) { v = B[gc * K + gk]; }
-			tileB[kk * 64u + c] = v;
+			tileB[kk * 16u + c / 4u][c % 4u] = v;
 		}`
 		: /* wgsl */ `
 		for (var i = 0u; i < 4u; i++) {
@@ -274,7 +305,7 @@ export function matmulSource(transposeB: boolean): string {
 			let gc = col0 + c;
 			var v = 0.0;
 			if (gc < N && gk < K) { v = B[gk * N + gc]; }
-			tileB[kk * 64u + c] = v;
+			tileB[kk * 16u + c / 4u][c % 4u] = v;
 		}`;
 	return /* wgsl */ `
 @group(0) @binding(0) var<storage, read> A: array<f32>;
@@ -282,9 +313,8 @@ export function matmulSource(transposeB: boolean): string {
 @group(0) @binding(2) var<storage, read_write> C: array<f32>;
 @group(0) @binding(3) var<storage, read> params: array<u32>;
 
-// Slices of A (stored k-major: tileA[k][m]) and B (tileB[k][n]), 16 x 64 each.
-var<workgroup> tileA: array<f32, 1024>;
-var<workgroup> tileB: array<f32, 1024>;
+var<workgroup> tileA: array<vec4<f32>, 256>;
+var<workgroup> tileB: array<vec4<f32>, 256>;
 
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) local: vec3<u32>) {
@@ -299,6 +329,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) loca
 	var acc2 = vec4<f32>(0.0);
 	var acc3 = vec4<f32>(0.0);
 	for (var k0 = 0u; k0 < K; k0 += 16u) {
+		// A is [M, K]: consecutive threads read consecutive k (coalesced).
 		for (var i = 0u; i < 4u; i++) {
 			let e = tid + i * 256u;
 			let kk = e % 16u;
@@ -307,17 +338,16 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) loca
 			let gk = k0 + kk;
 			var v = 0.0;
 			if (gr < M && gk < K) { v = A[gr * K + gk]; }
-			tileA[kk * 64u + r] = v;
+			tileA[kk * 16u + r / 4u][r % 4u] = v;
 		}${loadB}
 		workgroupBarrier();
 		for (var kk = 0u; kk < 16u; kk++) {
-			let ra = kk * 64u + local.y * 4u;
-			let rb = kk * 64u + local.x * 4u;
-			let b = vec4<f32>(tileB[rb], tileB[rb + 1u], tileB[rb + 2u], tileB[rb + 3u]);
-			acc0 = fma(vec4<f32>(tileA[ra]), b, acc0);
-			acc1 = fma(vec4<f32>(tileA[ra + 1u]), b, acc1);
-			acc2 = fma(vec4<f32>(tileA[ra + 2u]), b, acc2);
-			acc3 = fma(vec4<f32>(tileA[ra + 3u]), b, acc3);
+			let a = tileA[kk * 16u + local.y];
+			let b = tileB[kk * 16u + local.x];
+			acc0 = fma(vec4<f32>(a.x), b, acc0);
+			acc1 = fma(vec4<f32>(a.y), b, acc1);
+			acc2 = fma(vec4<f32>(a.z), b, acc2);
+			acc3 = fma(vec4<f32>(a.w), b, acc3);
 		}
 		workgroupBarrier();
 	}
@@ -331,6 +361,36 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) loca
 			}
 		}
 	}
+}
+`;
+}
+
+export const matmulSmallKey = (transposeB: boolean) => `matmul-small|${transposeB ? 'bt' : 'b'}`;
+
+/**
+ * C = A B (or A B^T) with one thread per output element and no workgroup memory: for matrices
+ * too small to fill a 64x64 tile, where the tiled kernel's idle threads and barriers dominate.
+ * params: [M, N, K].
+ */
+export function matmulSmallSource(transposeB: boolean): string {
+	const bAt = transposeB ? 'B[col * K + k]' : 'B[k * N + col]';
+	return `@group(0) @binding(0) var<storage, read> A: array<f32>;
+@group(0) @binding(1) var<storage, read> B: array<f32>;
+@group(0) @binding(2) var<storage, read_write> C: array<f32>;
+@group(0) @binding(3) var<storage, read> params: array<u32>;
+
+${ENTRY_1D}${LINEAR_INDEX}
+	let M = params[0];
+	let N = params[1];
+	let K = params[2];
+	if (index >= M * N) { return; }
+	let row = index / N;
+	let col = index % N;
+	var acc = 0.0;
+	for (var k = 0u; k < K; k++) {
+		acc = fma(A[row * K + k], ${bAt}, acc);
+	}
+	C[index] = acc;
 }
 `;
 }
