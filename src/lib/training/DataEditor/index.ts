@@ -1,0 +1,2 @@
+/** The Train panel's data section: formula, CSV paste and upload, table. */
+export { default as DataEditor } from './DataEditor.svelte';

@@ -1,0 +1,316 @@
+/**
+ * The Train panel's state: the form (data formula, CSV, optimizer settings, device), the data,
+ * and what the training client reports, taken at most once per animation frame, with the loss
+ * landscape kept in step. The panel's markup reads it and calls its methods; nothing else.
+ */
+import { createLeaf, type GraphDocument, type LeafAttrs } from '$lib/graph';
+import type { StateDictFormat } from '$lib/engine';
+import type { ContourGrid } from '$lib/viz';
+import { INITIAL_STATE, TrainingClient, type TrainState } from '../client';
+import { parseCsv } from '../csv';
+import { DEFAULT_FORMULA, formulaData, type Dataset, type Formula } from '../data';
+import {
+	covers,
+	landscapeBounds,
+	leastSquares,
+	lossGrid,
+	lossStats,
+	trajectoryExtent,
+	union,
+	type Bounds,
+	type LossStats
+} from '../landscape';
+import { bindModel, lossNodes } from '../model';
+import type { DeviceChoice, TrainConfig } from '../protocol';
+import {
+	DEFAULT_SETTINGS,
+	validateFormula,
+	validateSettings,
+	type TrainSettings
+} from '../settings';
+
+export type FormulaText = Record<keyof Formula, string>;
+export type SettingsText = Record<keyof TrainSettings, string>;
+
+const asText = <T extends object>(values: T) =>
+	Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v)])) as Record<
+		keyof T,
+		string
+	>;
+
+export interface PanelOptions {
+	/** The document to train (read at each command, so it follows the canvas). */
+	doc: () => GraphDocument;
+	/** Each parameter's values, at most once per frame. */
+	onParameters?: (values: Record<string, number[]>) => void;
+	/** Parameters to start from, by node id (autosaved ones). */
+	initialParameters?: Record<string, number[]>;
+	/** The training client (default: a new one, in a worker). */
+	client?: TrainingClient;
+}
+
+export class TrainPanelState {
+	formulaText = $state<FormulaText>(asText(DEFAULT_FORMULA));
+	settingsText = $state<SettingsText>(asText(DEFAULT_SETTINGS));
+	device = $state<DeviceChoice>('auto');
+	/** The chosen loss node (undefined: the first). */
+	lossId = $state<string | undefined>(undefined);
+	webgpuAvailable = $state(false);
+	format = $state<StateDictFormat>('safetensors');
+	logScale = $state(false);
+
+	csvText = $state('');
+	/** The last CSV refusal (`line 3: ...`); the data stays what it was. */
+	csvError = $state<string | null>(null);
+	/** Where the data comes from now. */
+	source = $state<'formula' | 'csv'>('formula');
+	data = $state.raw<Dataset>(formulaData());
+
+	/** What training reports, taken once per frame. */
+	train = $state.raw<TrainState>(INITIAL_STATE);
+	/** A message about saving or loading the model (PyTorch's load_state_dict message on a mismatch). */
+	fileMessage = $state<{ tone: 'info' | 'error'; text: string } | null>(null);
+
+	readonly formulaCheck = $derived(validateFormula(this.formulaText));
+	readonly settingsCheck = $derived(validateSettings(this.settingsText));
+	readonly losses = $derived(lossNodes(this.doc()));
+	readonly binding = $derived(bindModel(this.doc(), this.lossId));
+	readonly running = $derived(this.train.status === 'running');
+	readonly stats: LossStats = $derived(lossStats(this.data));
+	readonly minimum = $derived(
+		this.binding.ok && this.binding.binding.line !== null ? leastSquares(this.stats) : null
+	);
+	/** The line to draw: the trainer's, or before any training the leaves' own values. */
+	readonly line = $derived(this.train.line ?? this.initialLine());
+	/** The loss over (w, b) for a line model, else null. */
+	readonly grid = $derived.by(() => this.landscape());
+
+	readonly client: TrainingClient;
+	private readonly ownsClient: boolean;
+	private readonly options: PanelOptions;
+	private frame = 0;
+	private pending: TrainState | null = null;
+	private readonly stopListening: () => void;
+	/** The trajectory's box so far, and how many of its points it covers (not reactive). */
+	private readonly extent: { bounds: Bounds | null; count: number; stats: LossStats | null } = {
+		bounds: null,
+		count: 0,
+		stats: null
+	};
+	private lastGrid: { grid: ContourGrid; stats: LossStats; reduction: 'mean' | 'sum' } | null =
+		null;
+	private sentInitial = false;
+
+	constructor(options: PanelOptions) {
+		this.options = options;
+		this.ownsClient = options.client === undefined;
+		this.client = options.client ?? new TrainingClient();
+		this.stopListening = this.client.subscribe((state) => {
+			this.pending = state;
+			if (this.frame === 0) this.frame = requestAnimationFrame(() => this.takeFrame());
+		});
+		this.train = this.client.state;
+		void this.detectWebGPU();
+	}
+
+	/** The document now (reactive when the panel's prop is). */
+	doc(): GraphDocument {
+		return this.options.doc();
+	}
+
+	dispose(): void {
+		cancelAnimationFrame(this.frame);
+		this.stopListening();
+		if (this.ownsClient) this.client.dispose();
+	}
+
+	private takeFrame(): void {
+		this.frame = 0;
+		const state = this.pending;
+		if (state === null) return;
+		this.pending = null;
+		const before = this.train;
+		this.train = state;
+		if (state.model !== null) this.sentInitial = true;
+		if (state.parameters !== before.parameters && Object.keys(state.parameters).length > 0) {
+			this.options.onParameters?.(state.parameters);
+		}
+	}
+
+	/** Offer WebGPU only where an adapter exists. */
+	private async detectWebGPU(): Promise<void> {
+		try {
+			const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+			this.webgpuAvailable = gpu ? (await gpu.requestAdapter()) !== null : false;
+		} catch {
+			this.webgpuAvailable = false;
+		}
+	}
+
+	private initialLine(): { w: number; b: number } | null {
+		if (!this.binding.ok || this.binding.binding.line === null) return null;
+		const { weightId, biasId } = this.binding.binding.line;
+		const value = (id: string) => {
+			const given = this.options.initialParameters?.[id];
+			if (given !== undefined && given.length === 1) return given[0];
+			const node = this.doc().nodes.find((n) => n.id === id);
+			return node ? createLeaf(node.attrs as unknown as LeafAttrs).data[0] : 0;
+		};
+		return { w: value(weightId), b: biasId === null ? 0 : value(biasId) };
+	}
+
+	/**
+	 * The landscape's grid over the least-squares solution, the whole trajectory and the current
+	 * parameters. The same grid (object) while they stay inside it, so contours are not redone.
+	 */
+	private landscape(): ContourGrid | null {
+		const line = this.binding.ok ? this.binding.binding.line : null;
+		if (line === null) return (this.lastGrid = null);
+		const stats = this.stats;
+		const reduction = this.binding.ok ? this.binding.binding.reduction : 'mean';
+		const trajectory = this.train.trajectory;
+		const length = trajectory?.w.length ?? 0;
+		const cache = this.extent;
+		if (cache.stats !== stats || length < cache.count) {
+			cache.bounds = null;
+			cache.count = 0;
+			cache.stats = stats;
+		}
+		if (trajectory !== null && length > cache.count) {
+			const more = trajectoryExtent(trajectory.w, trajectory.b, cache.count);
+			if (more !== null) cache.bounds = cache.bounds === null ? more : union(cache.bounds, more);
+			cache.count = length;
+		}
+		let needed = cache.bounds;
+		const now = this.line;
+		if (now !== null && Number.isFinite(now.w) && Number.isFinite(now.b)) {
+			const point: Bounds = { w: [now.w, now.w], b: [now.b, now.b] };
+			needed = needed === null ? point : union(needed, point);
+		}
+		const previous = this.lastGrid;
+		const bounds = landscapeBounds(stats, needed);
+		if (
+			previous !== null &&
+			previous.stats === stats &&
+			previous.reduction === reduction &&
+			(needed === null || covers(previous.grid, needed) || sameBounds(previous.grid, bounds))
+		) {
+			return previous.grid;
+		}
+		const grid = lossGrid(stats, bounds, { reduction });
+		this.lastGrid = { grid, stats, reduction };
+		return grid;
+	}
+
+	// ---- the form -----------------------------------------------------------------------------
+
+	/** A formula field changed: new data when every field is valid (else the data stays). */
+	setFormula(field: keyof Formula, text: string): void {
+		this.formulaText[field] = text;
+		const check = this.formulaCheck;
+		if (check.ok) {
+			this.data = formulaData(check.value);
+			this.source = 'formula';
+		}
+	}
+
+	/** Use the CSV text; on a bad line, say which and keep the data. */
+	applyCsv(text: string = this.csvText): boolean {
+		this.csvText = text;
+		const result = parseCsv(text);
+		if (!result.ok) {
+			this.csvError = result.message;
+			return false;
+		}
+		this.csvError = null;
+		this.data = { x: result.x, y: result.y };
+		this.source = 'csv';
+		return true;
+	}
+
+	async uploadCsv(file: File): Promise<void> {
+		this.applyCsv(await file.text());
+	}
+
+	/** Back to the formula's data. */
+	useFormula(): void {
+		const check = this.formulaCheck;
+		this.data = formulaData(check.ok ? check.value : DEFAULT_FORMULA);
+		this.source = 'formula';
+		this.csvError = null;
+	}
+
+	// ---- commands -----------------------------------------------------------------------------
+
+	/** The configuration to send, or null while a setting is refused. */
+	config(): TrainConfig | null {
+		const check = this.settingsCheck;
+		if (!check.ok) return null;
+		const initial = this.sentInitial ? undefined : this.options.initialParameters;
+		return {
+			doc: this.doc(),
+			data: this.data,
+			settings: check.value,
+			device: this.device,
+			...(this.lossId === undefined ? {} : { lossId: this.lossId }),
+			...(initial === undefined ? {} : { initialParameters: initial })
+		};
+	}
+
+	/** Train, or Pause while running, or go on with a paused run. */
+	trainOrPause(): void {
+		if (this.running) {
+			this.client.pause();
+			return;
+		}
+		const config = this.config();
+		if (config === null) return;
+		if (this.train.status === 'paused' && this.train.run !== null) this.client.resume(config);
+		else this.client.start(config);
+	}
+
+	stepEpoch(): void {
+		const config = this.config();
+		if (config !== null) this.client.step(config);
+	}
+
+	reset(): void {
+		const config = this.config();
+		if (config !== null) this.client.reset(config);
+	}
+
+	/** The state dict's bytes and a file name (`linear-regression.safetensors`). */
+	async saveModel(): Promise<{ bytes: Uint8Array; fileName: string } | null> {
+		const config = this.config();
+		if (config === null) return null;
+		try {
+			const bytes = await this.client.saveState(config, this.format);
+			const fileName = `model.${this.format}`;
+			this.fileMessage = { tone: 'info', text: `Saved ${fileName} (${bytes.length} bytes).` };
+			return { bytes, fileName };
+		} catch (error) {
+			this.fileMessage = { tone: 'error', text: (error as Error).message };
+			return null;
+		}
+	}
+
+	async loadModel(file: File): Promise<void> {
+		const config = this.config();
+		if (config === null) return;
+		try {
+			const keys = await this.client.loadState(config, new Uint8Array(await file.arrayBuffer()));
+			this.fileMessage = { tone: 'info', text: `Loaded ${keys.join(', ')} from ${file.name}.` };
+		} catch (error) {
+			this.fileMessage = { tone: 'error', text: (error as Error).message };
+		}
+	}
+}
+
+function sameBounds(grid: Bounds, bounds: Bounds): boolean {
+	return (
+		grid.w[0] === bounds.w[0] &&
+		grid.w[1] === bounds.w[1] &&
+		grid.b[0] === bounds.b[0] &&
+		grid.b[1] === bounds.b[1]
+	);
+}

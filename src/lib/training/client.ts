@@ -1,0 +1,355 @@
+/**
+ * The page's side of training: a small typed API over the worker (or, where Workers are
+ * missing or fail to start, the same host on the main thread). It keeps the whole history the
+ * worker streams (loss per epoch, the (w, b) trajectory, the log) and tells listeners after
+ * every event; the page decides how often to redraw (TrainPanel: once per frame).
+ *
+ *     const client = new TrainingClient();
+ *     client.subscribe((state) => ...);
+ *     client.start({ doc, data, settings, device: 'auto' });
+ *     client.lastParameters; // for autosave
+ */
+import type { Device, StateDictFormat } from '$lib/engine';
+import { TrainingHost, type HostOptions } from './host';
+import type {
+	ModelSummary,
+	ProgressEvent,
+	TrainConfig,
+	TrainEvent,
+	TrainRequest,
+	TrainStatus
+} from './protocol';
+import { Series } from './series';
+
+export interface TrainState {
+	status: TrainStatus;
+	/** Epochs trained since the last reset. */
+	epoch: number;
+	/** The current run's progress (null outside a run). */
+	run: { done: number; total: number } | null;
+	/** The loss of every epoch (a view: a new object whenever it grows). */
+	losses: Float64Array;
+	/** The (w, b) each epoch started from, for a line model. */
+	trajectory: { w: Float64Array; b: Float64Array } | null;
+	/** The log's last MAX_LOG_LINES lines. */
+	logs: readonly string[];
+	/** Lines dropped from the front of the log. */
+	droppedLogLines: number;
+	parameters: Record<string, number[]>;
+	line: { w: number; b: number } | null;
+	predicted: string | null;
+	/** The device training runs on (null before the first answer). */
+	device: Device | null;
+	message: string | null;
+	nodeId: string | null;
+	/** The last notice (WebGPU fell back to the CPU, ...), kept until a reset. */
+	notice: string | null;
+	model: ModelSummary | null;
+}
+
+export const MAX_LOG_LINES = 2000;
+
+export const INITIAL_STATE: TrainState = {
+	status: 'idle',
+	epoch: 0,
+	run: null,
+	losses: new Float64Array(0),
+	trajectory: null,
+	logs: [],
+	droppedLogLines: 0,
+	parameters: {},
+	line: null,
+	predicted: null,
+	device: null,
+	message: null,
+	nodeId: null,
+	notice: null,
+	model: null
+};
+
+export interface ClientOptions {
+	/** 'worker' (the default where Workers exist) or 'in-thread'. */
+	mode?: 'worker' | 'in-thread';
+	/** Makes the worker (default: `./worker.ts` as a module worker). */
+	createWorker?: () => Worker;
+	/** For the in-thread host (default slices of 8 ms, so no task runs long). */
+	hostOptions?: HostOptions;
+}
+
+type Listener = (state: TrainState) => void;
+
+interface Pending {
+	resolve: (value: unknown) => void;
+	reject: (error: Error) => void;
+}
+
+export function createTrainingWorker(): Worker {
+	return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+}
+
+/**
+ * The configuration as plain data: documents are JSON, so a JSON copy drops any reactive proxy
+ * (which postMessage could not clone).
+ */
+function plainConfig(config: TrainConfig): TrainConfig {
+	return {
+		doc: JSON.parse(JSON.stringify(config.doc)),
+		data: { x: Array.from(config.data.x), y: Array.from(config.data.y) },
+		settings: { ...config.settings },
+		device: config.device,
+		...(config.lossId === undefined ? {} : { lossId: config.lossId }),
+		...(config.initialParameters === undefined
+			? {}
+			: { initialParameters: JSON.parse(JSON.stringify(config.initialParameters)) })
+	};
+}
+
+export class TrainingClient {
+	private modeNow: 'worker' | 'in-thread';
+	private worker: Worker | null = null;
+	private host: TrainingHost | null = null;
+	private ready = false;
+	/** Requests the worker has not confirmed it can take yet (replayed in-thread if it fails). */
+	private unconfirmed: TrainRequest[] = [];
+	private readonly listeners = new Set<Listener>();
+	private current: TrainState = INITIAL_STATE;
+	private readonly losses = new Series();
+	private readonly weights = new Series();
+	private readonly biases = new Series();
+	private logs: string[] = [];
+	private dropped = 0;
+	private readonly pending = new Map<number, Pending>();
+	private nextId = 1;
+	private readonly hostOptions: HostOptions;
+
+	constructor(options: ClientOptions = {}) {
+		this.hostOptions = options.hostOptions ?? {};
+		const wanted = options.mode ?? (typeof Worker === 'undefined' ? 'in-thread' : 'worker');
+		this.modeNow = wanted;
+		if (wanted === 'worker') {
+			try {
+				this.startWorker(options.createWorker ?? createTrainingWorker);
+			} catch (error) {
+				console.warn('training: no worker, training on the main thread', error);
+				this.startInThread();
+			}
+		} else this.startInThread();
+	}
+
+	/** Where training runs: in a worker, or on the main thread (the fallback). */
+	get mode(): 'worker' | 'in-thread' {
+		return this.modeNow;
+	}
+
+	get state(): TrainState {
+		return this.current;
+	}
+
+	/** The last parameters the trainer reported, by node id (null before any), for autosave. */
+	get lastParameters(): Record<string, number[]> | null {
+		return this.current.model === null ? null : this.current.parameters;
+	}
+
+	/** Call `listener` after every change; returns a function that stops it. */
+	subscribe(listener: Listener): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	/** Train `config.settings.epochs` epochs. */
+	start(config: TrainConfig): void {
+		this.send({ type: 'start', ...plainConfig(config) });
+	}
+
+	pause(): void {
+		this.send({ type: 'pause' });
+	}
+
+	/** Go on with a paused run, taking new settings and data (or start a run if none is paused). */
+	resume(config: TrainConfig): void {
+		this.send({ type: 'resume', ...plainConfig(config) });
+	}
+
+	/** One epoch. */
+	step(config: TrainConfig): void {
+		this.send({ type: 'step', ...plainConfig(config) });
+	}
+
+	/** Parameters back to their leaves' init; history and log cleared. */
+	reset(config: TrainConfig): void {
+		this.send({ type: 'reset', ...plainConfig(config) });
+	}
+
+	/** The state dict's bytes (`weight`, `bias` for the Linear regression example). */
+	saveState(config: TrainConfig, format: StateDictFormat): Promise<Uint8Array> {
+		const id = this.nextId++;
+		const answer = this.expect<Uint8Array>(id);
+		this.send({ type: 'save-state', id, format, ...plainConfig(config) });
+		return answer;
+	}
+
+	/**
+	 * Load a state dict file (either format). Rejects with PyTorch's message on a mismatch,
+	 * with nothing loaded. Resolves to the file's keys.
+	 */
+	loadState(config: TrainConfig, bytes: Uint8Array): Promise<string[]> {
+		const id = this.nextId++;
+		const answer = this.expect<string[]>(id);
+		this.send({ type: 'load-state', id, bytes: bytes.slice(), ...plainConfig(config) });
+		return answer;
+	}
+
+	dispose(): void {
+		this.worker?.terminate();
+		this.worker = null;
+		this.host?.dispose();
+		this.host = null;
+		for (const { reject } of this.pending.values()) reject(new Error('training was closed'));
+		this.pending.clear();
+		this.listeners.clear();
+	}
+
+	private expect<T>(id: number): Promise<T> {
+		return new Promise<T>((resolve, reject) =>
+			this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject })
+		);
+	}
+
+	private startWorker(create: () => Worker): void {
+		const worker = create();
+		this.worker = worker;
+		worker.onmessage = (event: MessageEvent<TrainEvent>) => this.receive(event.data);
+		worker.onerror = (event) => {
+			if (!this.ready) {
+				event.preventDefault();
+				console.warn('training: the worker did not start; training on the main thread', event);
+				worker.terminate();
+				this.worker = null;
+				this.startInThread();
+				const replay = this.unconfirmed;
+				this.unconfirmed = [];
+				for (const request of replay) this.send(request);
+			} else {
+				this.receiveProgress({
+					...this.progressFromState(),
+					status: 'error',
+					message: `the training worker failed: ${event.message}`
+				});
+			}
+		};
+	}
+
+	private startInThread(): void {
+		this.modeNow = 'in-thread';
+		this.ready = true;
+		this.host = new TrainingHost((event) => queueMicrotask(() => this.receive(event)), {
+			sliceMs: 8,
+			...this.hostOptions
+		});
+	}
+
+	private send(request: TrainRequest): void {
+		if (this.worker !== null) {
+			if (!this.ready) this.unconfirmed.push(request);
+			const transfer = request.type === 'load-state' ? [request.bytes.buffer] : [];
+			this.worker.postMessage(request, transfer);
+		} else {
+			this.host!.handle(structuredClone(request));
+		}
+	}
+
+	private receive(event: TrainEvent): void {
+		switch (event.type) {
+			case 'ready':
+				this.ready = true;
+				this.unconfirmed = [];
+				return;
+			case 'progress':
+				this.receiveProgress(event);
+				return;
+			case 'saved':
+				this.settle(event.id, (p) => p.resolve(event.bytes));
+				return;
+			case 'loaded':
+				this.settle(event.id, (p) => p.resolve(event.keys));
+				return;
+			case 'failed':
+				this.settle(event.id, (p) => p.reject(new Error(event.message)));
+				return;
+		}
+	}
+
+	private settle(id: number, action: (pending: Pending) => void): void {
+		const pending = this.pending.get(id);
+		if (pending === undefined) return;
+		this.pending.delete(id);
+		action(pending);
+	}
+
+	/** A progress event that repeats the current state (for errors the client notices). */
+	private progressFromState(): ProgressEvent {
+		const s = this.current;
+		return {
+			type: 'progress',
+			status: s.status,
+			epoch: s.epoch,
+			run: s.run,
+			restart: false,
+			from: this.losses.length,
+			losses: new Float64Array(0),
+			weights: null,
+			biases: null,
+			logs: [],
+			parameters: s.parameters,
+			line: s.line,
+			predicted: s.predicted,
+			device: s.device ?? 'cpu',
+			message: s.message,
+			nodeId: s.nodeId,
+			notice: null,
+			model: s.model
+		};
+	}
+
+	private receiveProgress(event: ProgressEvent): void {
+		if (event.restart) {
+			this.losses.clear();
+			this.weights.clear();
+			this.biases.clear();
+			this.logs = [];
+			this.dropped = 0;
+		}
+		// Take only what is new (the events come in order, so normally all of it).
+		const skip = Math.max(0, this.losses.length - event.from);
+		this.losses.pushAll(event.losses.subarray(skip));
+		if (event.weights && event.biases) {
+			this.weights.pushAll(event.weights.subarray(skip));
+			this.biases.pushAll(event.biases.subarray(skip));
+		}
+		if (event.logs.length > 0) {
+			const logs = this.logs.concat(event.logs);
+			const excess = Math.max(0, logs.length - MAX_LOG_LINES);
+			this.dropped += excess;
+			this.logs = excess > 0 ? logs.slice(excess) : logs;
+		}
+		const isLine = event.model?.line != null;
+		this.current = {
+			status: event.status,
+			epoch: event.epoch,
+			run: event.run,
+			losses: this.losses.view(),
+			trajectory: isLine ? { w: this.weights.view(), b: this.biases.view() } : null,
+			logs: this.logs,
+			droppedLogLines: this.dropped,
+			parameters: event.parameters,
+			line: event.line,
+			predicted: event.predicted,
+			device: event.device,
+			message: event.message,
+			nodeId: event.nodeId,
+			notice: event.notice ?? (event.restart ? null : this.current.notice),
+			model: event.model
+		};
+		for (const listener of this.listeners) listener(this.current);
+	}
+}

@@ -1,0 +1,386 @@
+/**
+ * The training side of the protocol: takes TrainRequests, runs the Trainer in slices of about
+ * 16 ms, and posts TrainEvents. The worker wraps it (worker.ts); without Workers the client runs
+ * it on the main thread with shorter slices. Requests are handled one at a time, in order; a
+ * running run trains between them.
+ */
+import * as torch from '$lib/engine';
+import type { Device } from '$lib/engine';
+import { sameDataset } from './data';
+import {
+	configOf,
+	requestProblem,
+	type DeviceChoice,
+	type ModelSummary,
+	type ProgressEvent,
+	type TrainConfig,
+	type TrainEvent,
+	type TrainRequest,
+	type TrainStatus
+} from './protocol';
+import type { TrainSettings } from './settings';
+import { Trainer, TrainingError } from './trainer';
+
+export interface HostOptions {
+	/** Train this long (ms) between progress events and between looking at new requests. */
+	sliceMs?: number;
+	/** Let pending requests in between slices (default: a zero-delay timeout). */
+	yieldToEvents?: () => Promise<void>;
+	now?: () => number;
+	/** Find WebGPU (default: the engine's `initWebGPU`). */
+	initWebGPU?: () => Promise<{ available: boolean; reason?: string }>;
+}
+
+export type Post = (event: TrainEvent, transfer?: Transferable[]) => void;
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The model's identity: its nodes and wires without positions, and the chosen loss. */
+function modelKey(config: TrainConfig): string {
+	return JSON.stringify([
+		config.lossId ?? null,
+		config.doc.nodes.map((n) => [n.id, n.op, n.name, n.attrs ?? null]),
+		config.doc.edges.map((e) => [e.source, e.target, e.targetInput])
+	]);
+}
+
+const sameSettings = (a: TrainSettings, b: TrainSettings) =>
+	a.lr === b.lr && a.momentum === b.momentum && a.epochs === b.epochs && a.logEvery === b.logEvery;
+
+export class TrainingHost {
+	private readonly post: Post;
+	private readonly sliceMs: number;
+	private readonly yieldToEvents: () => Promise<void>;
+	private readonly now: () => number;
+	private readonly findWebGPU: () => Promise<{ available: boolean; reason?: string }>;
+
+	private trainer: Trainer | null = null;
+	private key = '';
+	private status: TrainStatus = 'idle';
+	private run: { done: number; total: number } | null = null;
+	private readonly inbox: TrainRequest[] = [];
+	private pumping = false;
+	/** History entries already posted. */
+	private sent = 0;
+	private restart = false;
+	private logs: string[] = [];
+	private predicted: string | null = null;
+	private message: string | null = null;
+	private nodeId: string | null = null;
+	private notice: string | null = null;
+	private webgpu: Promise<{ available: boolean; reason?: string }> | null = null;
+	/** Why WebGPU failed during this session: the CPU carries on until the device choice changes. */
+	private gpuFailure: string | null = null;
+	private lastChoice: DeviceChoice | null = null;
+	private readonly stopListening: () => void;
+
+	constructor(post: Post, options: HostOptions = {}) {
+		this.post = post;
+		this.sliceMs = options.sliceMs ?? 16;
+		this.yieldToEvents =
+			options.yieldToEvents ?? (() => new Promise((resolve) => setTimeout(resolve, 0)));
+		this.now = options.now ?? (() => performance.now());
+		this.findWebGPU = options.initWebGPU ?? (() => torch.initWebGPU());
+		this.stopListening = torch.onFallback((event) => {
+			if (this.trainer?.device === 'webgpu') this.gpuFailure = event.reason;
+		});
+	}
+
+	/** Take one request (in order; answered by events). Malformed ones are reported and ignored. */
+	handle(request: TrainRequest): void {
+		const problem = requestProblem(request);
+		if (problem !== null) {
+			const id = (request as { id?: unknown })?.id;
+			if (typeof id === 'number') this.post({ type: 'failed', id, message: problem });
+			else console.error(`training: ignored a malformed request: ${problem}`);
+			return;
+		}
+		this.inbox.push(request);
+		void this.pump();
+	}
+
+	dispose(): void {
+		this.stopListening();
+		this.inbox.length = 0;
+		this.status = 'idle';
+	}
+
+	private async pump(): Promise<void> {
+		if (this.pumping) return;
+		this.pumping = true;
+		try {
+			for (;;) {
+				const request = this.inbox.shift();
+				if (request !== undefined) {
+					await this.process(request);
+					continue;
+				}
+				if (this.status !== 'running') break;
+				await this.slice();
+				await this.yieldToEvents();
+			}
+		} catch (error) {
+			this.fail(`training stopped: ${describe(error)}`);
+		} finally {
+			this.pumping = false;
+		}
+	}
+
+	private async process(request: TrainRequest): Promise<void> {
+		switch (request.type) {
+			case 'pause':
+				if (this.status === 'running') {
+					this.status = 'paused';
+					await this.finishPhase();
+				}
+				return;
+			case 'resume': {
+				const paused = this.status === 'paused' && this.run !== null;
+				if (!(await this.configure(request))) return;
+				// A new model (the graph changed while paused) has no run to go on with: start one.
+				if (paused && this.run !== null) {
+					this.status = 'running';
+					this.message = null;
+					this.flush();
+				} else {
+					this.beginRun(request.settings.epochs);
+				}
+				return;
+			}
+			case 'start':
+				if (!(await this.configure(request))) return;
+				this.beginRun(request.settings.epochs);
+				return;
+			case 'step': {
+				if (!(await this.configure(request))) return;
+				const pausedRun = this.status === 'running' || this.status === 'paused';
+				this.message = null;
+				await this.epoch();
+				if (this.status !== 'diverged' && this.status !== 'error') {
+					this.status = pausedRun && this.run !== null ? 'paused' : 'idle';
+				}
+				await this.finishPhase();
+				return;
+			}
+			case 'reset':
+				if (!(await this.configure(request))) return;
+				this.trainer!.reset();
+				this.status = 'idle';
+				this.run = null;
+				this.restart = true;
+				this.sent = 0;
+				this.logs = [];
+				this.message = null;
+				this.nodeId = null;
+				this.predicted = null;
+				this.flush();
+				return;
+			case 'save-state': {
+				if (!(await this.configure(request))) {
+					this.post({ type: 'failed', id: request.id, message: this.message ?? 'nothing to save' });
+					return;
+				}
+				const bytes = this.trainer!.saveState(request.format);
+				this.post({ type: 'saved', id: request.id, format: request.format, bytes }, [bytes.buffer]);
+				return;
+			}
+			case 'load-state': {
+				if (!(await this.configure(request))) {
+					this.post({ type: 'failed', id: request.id, message: this.message ?? 'no model' });
+					return;
+				}
+				let keys: string[];
+				try {
+					keys = this.trainer!.loadState(request.bytes);
+				} catch (error) {
+					this.post({ type: 'failed', id: request.id, message: describe(error) });
+					return;
+				}
+				if (this.status === 'running') this.status = 'paused';
+				this.logs.push('<All keys matched successfully>');
+				this.post({ type: 'loaded', id: request.id, keys });
+				await this.finishPhase();
+				return;
+			}
+		}
+	}
+
+	private beginRun(epochs: number): void {
+		this.run = { done: 0, total: epochs };
+		this.status = 'running';
+		this.message = null;
+		this.nodeId = null;
+		this.predicted = null;
+		this.flush();
+	}
+
+	/** WebGPU when asked for (or on Auto) and available, else the CPU. */
+	private async resolveDevice(choice: DeviceChoice): Promise<Device> {
+		if (choice !== this.lastChoice) {
+			this.gpuFailure = null;
+			this.lastChoice = choice;
+		}
+		if (choice === 'cpu') return 'cpu';
+		if (this.gpuFailure !== null) return 'cpu';
+		this.webgpu ??= this.findWebGPU().catch((error) => ({
+			available: false,
+			reason: describe(error)
+		}));
+		const status = await this.webgpu;
+		if (status.available && torch.hasBackend('webgpu')) return 'webgpu';
+		if (status.available) this.webgpu = null; // lost since: look again next time
+		if (choice === 'webgpu') {
+			this.notice = `WebGPU is not available (${status.reason ?? 'no adapter'}); training runs on the CPU`;
+		}
+		return 'cpu';
+	}
+
+	/** Build the model, or bring it up to date with the configuration. False on an error. */
+	private async configure(request: TrainConfig): Promise<boolean> {
+		const config = configOf(request);
+		const device = await this.resolveDevice(config.device);
+		const key = modelKey(config);
+		try {
+			if (this.trainer === null || key !== this.key) {
+				this.trainer = null;
+				this.trainer = new Trainer({
+					...config,
+					device,
+					onLog: (line) => this.logs.push(line)
+				});
+				this.key = key;
+				this.status = 'idle';
+				this.run = null;
+				this.restart = true;
+				this.sent = 0;
+				this.predicted = null;
+				this.message = null;
+				this.nodeId = null;
+			} else {
+				const trainer = this.trainer;
+				if (!sameDataset(trainer.data, config.data)) trainer.setData(config.data);
+				if (!sameSettings(trainer.settings, config.settings)) trainer.setSettings(config.settings);
+				trainer.setDevice(device);
+				if (this.status === 'error') this.status = 'idle';
+			}
+			return true;
+		} catch (error) {
+			this.fail(describe(error), error instanceof TrainingError ? error.nodeId : undefined);
+			return false;
+		}
+	}
+
+	private fail(message: string, nodeId?: string): void {
+		this.status = 'error';
+		this.run = null;
+		this.message = message;
+		this.nodeId = nodeId ?? null;
+		this.flush();
+	}
+
+	/** One epoch, moving to the CPU if the GPU fails under it. */
+	private async epoch(): Promise<boolean> {
+		const trainer = this.trainer!;
+		let result;
+		try {
+			result = await trainer.step();
+		} catch (error) {
+			if (trainer.device !== 'webgpu') throw error;
+			this.gpuFailure ??= describe(error);
+		}
+		if (this.gpuFailure !== null && trainer.device === 'webgpu') {
+			trainer.setDevice('cpu');
+			this.notice = `WebGPU failed (${this.gpuFailure}); training goes on on the CPU from epoch ${trainer.epoch + 1}`;
+			return result !== undefined;
+		}
+		if (result?.diverged) {
+			this.status = 'diverged';
+			this.message = result.diverged;
+			this.run = null;
+			return false;
+		}
+		return true;
+	}
+
+	/** Train until the slice's time is up or the run ends, then post progress. */
+	private async slice(): Promise<void> {
+		const end = this.now() + this.sliceMs;
+		const run = this.run!;
+		while (this.status === 'running' && run.done < run.total) {
+			if (await this.epoch()) run.done++;
+			if (this.now() >= end) break;
+		}
+		if (this.status === 'running' && run.done >= run.total) {
+			this.status = 'finished';
+			await this.finishPhase();
+			return;
+		}
+		if (this.status === 'diverged') {
+			await this.finishPhase();
+			return;
+		}
+		this.flush();
+	}
+
+	/** After a run, a pause, a step or a load: the predictions, then progress. */
+	private async finishPhase(): Promise<void> {
+		try {
+			this.predicted = this.trainer ? await this.trainer.predictedText() : null;
+		} catch (error) {
+			this.predicted = null;
+			this.notice = `the predictions could not be computed: ${describe(error)}`;
+		}
+		this.flush();
+	}
+
+	private summary(): ModelSummary | null {
+		const binding = this.trainer?.binding;
+		if (!binding) return null;
+		return {
+			lossId: binding.lossId,
+			inputId: binding.inputId,
+			targetId: binding.targetId,
+			parameterIds: binding.parameterIds.slice(),
+			keys: { ...binding.keys },
+			line: binding.line,
+			reduction: binding.reduction
+		};
+	}
+
+	/** Post what changed since the previous progress event. */
+	private flush(): void {
+		const trainer = this.trainer;
+		const from = this.sent;
+		const losses = trainer ? trainer.losses.slice(from) : new Float64Array(0);
+		const weights = trainer?.trajectory ? trainer.trajectory.w.slice(from) : null;
+		const biases = trainer?.trajectory ? trainer.trajectory.b.slice(from) : null;
+		this.sent = trainer ? trainer.losses.length : 0;
+		const event: ProgressEvent = {
+			type: 'progress',
+			status: this.status,
+			epoch: trainer?.epoch ?? 0,
+			run: this.run === null ? null : { ...this.run },
+			restart: this.restart,
+			from,
+			losses,
+			weights,
+			biases,
+			logs: this.logs,
+			parameters: trainer?.parameters() ?? {},
+			line: trainer?.line() ?? null,
+			predicted: this.predicted,
+			device: trainer?.device ?? 'cpu',
+			message: this.message,
+			nodeId: this.nodeId,
+			notice: this.notice,
+			model: this.summary()
+		};
+		this.restart = false;
+		this.logs = [];
+		this.notice = null;
+		const transfer: Transferable[] = [losses.buffer];
+		if (weights) transfer.push(weights.buffer);
+		if (biases) transfer.push(biases.buffer);
+		this.post(event, transfer);
+	}
+}

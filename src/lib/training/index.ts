@@ -1,0 +1,79 @@
+/**
+ * Training: the tutorial's linear regression (or any graph with a loss node) trained on the
+ * graph document with the engine, in a Web Worker; its protocol, data, settings and the loss
+ * landscape. The Train panel puts it together for the editor.
+ */
+export { MAX_ROWS, parseCsv, toCsv, type CsvDelimiter, type CsvResult } from './csv';
+export {
+	DEFAULT_FORMULA,
+	DEFAULT_X,
+	formulaData,
+	sameDataset,
+	type Dataset,
+	type Formula
+} from './data';
+export { epochLine, numpyFloat32Array, pyFloat } from './format';
+export { bindModel, lossNodes, withData, type Binding, type ModelBinding } from './model';
+export { Series } from './series';
+export {
+	checkEpochs,
+	checkLogEvery,
+	checkLr,
+	checkMomentum,
+	DEFAULT_SETTINGS,
+	MAX_EPOCHS,
+	readNumber,
+	validateFormula,
+	validateSettings,
+	type Check,
+	type TrainSettings,
+	type Validated
+} from './settings';
+export {
+	divergedMessage,
+	Trainer,
+	TrainingError,
+	type EpochResult,
+	type TrainerConfig
+} from './trainer';
+export {
+	configOf,
+	DEVICE_CHOICES,
+	requestProblem,
+	type DeviceChoice,
+	type ModelSummary,
+	type ProgressEvent,
+	type TrainConfig,
+	type TrainEvent,
+	type TrainRequest,
+	type TrainStatus
+} from './protocol';
+export { TrainingHost, type HostOptions, type Post } from './host';
+export {
+	createTrainingWorker,
+	INITIAL_STATE,
+	MAX_LOG_LINES,
+	TrainingClient,
+	type ClientOptions,
+	type TrainState
+} from './client';
+export {
+	contourThresholds,
+	covers,
+	extentOf,
+	gridPoint,
+	landscapeBounds,
+	leastSquares,
+	lineLoss,
+	lossGrid,
+	lossStats,
+	trajectoryExtent,
+	union,
+	type Bounds,
+	type GridOptions,
+	type LossStats,
+	type Point,
+	type Reduction
+} from './landscape';
+export { TrainPanel, TrainPanelState, type PanelOptions } from './TrainPanel';
+export { DataEditor } from './DataEditor';

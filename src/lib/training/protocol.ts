@@ -1,0 +1,164 @@
+/**
+ * The messages between the page and the training worker. Plain structured-clone data: documents,
+ * numbers, typed arrays (transferred), strings.
+ *
+ * Page -> worker (`TrainRequest`): start, pause, resume, step, reset, load-state, save-state.
+ * Every request that needs the model carries the whole configuration (document, data,
+ * settings, device): the worker rebuilds the model only when the document's structure or the
+ * loss changed, and otherwise keeps the parameters and takes the new data and settings.
+ *
+ * Worker -> page (`TrainEvent`): `progress` at most every ~16 ms while training (the history
+ * since the previous one, the parameters, new log lines), and at every change of status;
+ * `saved` / `loaded` / `failed` answer save-state and load-state by request id.
+ */
+import type { Device, StateDictFormat } from '$lib/engine';
+import type { GraphDocument } from '$lib/graph';
+import type { Dataset } from './data';
+import type { TrainSettings } from './settings';
+
+/** Auto: WebGPU when an adapter exists, else the CPU (the tutorial's `cuda if available`). */
+export type DeviceChoice = 'auto' | 'cpu' | 'webgpu';
+export const DEVICE_CHOICES: readonly DeviceChoice[] = ['auto', 'cpu', 'webgpu'];
+
+/** What to train, on what, how. */
+export interface TrainConfig {
+	doc: GraphDocument;
+	data: Dataset;
+	settings: TrainSettings;
+	device: DeviceChoice;
+	/** The loss node (default: the document's first). */
+	lossId?: string;
+	/** Start values for a newly built model, by parameter node id (autosaved parameters). */
+	initialParameters?: Record<string, number[]>;
+}
+
+export type TrainRequest =
+	| ({ type: 'start' } & TrainConfig)
+	| { type: 'pause' }
+	/** Go on with a paused run (with these settings and data), or start one when none is paused. */
+	| ({ type: 'resume' } & TrainConfig)
+	| ({ type: 'step' } & TrainConfig)
+	| ({ type: 'reset' } & TrainConfig)
+	| ({ type: 'load-state'; id: number; bytes: Uint8Array } & TrainConfig)
+	| ({ type: 'save-state'; id: number; format: StateDictFormat } & TrainConfig);
+
+export type TrainStatus =
+	/** Nothing running; ready to train. */
+	| 'idle'
+	| 'running'
+	/** A run was paused and can be resumed. */
+	| 'paused'
+	/** The last run trained all its epochs. */
+	| 'finished'
+	/** The loss became Inf or NaN; the parameters were restored. */
+	| 'diverged'
+	/** The model cannot be trained (see `message`, `nodeId`). */
+	| 'error';
+
+/** What the page shows about the model being trained. */
+export interface ModelSummary {
+	lossId: string;
+	inputId: string;
+	targetId: string;
+	parameterIds: string[];
+	/** Parameter node id -> state dict key (`weight`, `bias`). */
+	keys: Record<string, string>;
+	/** The line's leaves when the model is y = w x + b. */
+	line: { weightId: string; biasId: string | null } | null;
+	reduction: 'mean' | 'sum';
+}
+
+export interface ProgressEvent {
+	type: 'progress';
+	status: TrainStatus;
+	/** Epochs trained since the last reset. */
+	epoch: number;
+	/** The current run: epochs done of its total (null outside a run). */
+	run: { done: number; total: number } | null;
+	/** True when the history starts again (a reset, a new model): forget the previous one. */
+	restart: boolean;
+	/** The history index of `losses[0]` (how many losses the page already has). */
+	from: number;
+	/** The loss of each epoch since the previous event. */
+	losses: Float64Array;
+	/** The (w, b) each of those epochs started from, for a line model; else null. */
+	weights: Float64Array | null;
+	biases: Float64Array | null;
+	/** New lines of the log (`epoch 50, loss ...`, warnings, the divergence message). */
+	logs: string[];
+	/** Every parameter's values now, by node id. */
+	parameters: Record<string, number[]>;
+	/** The current line y = w x + b, for a line model. */
+	line: { w: number; b: number } | null;
+	/** NumPy's print of the predictions for x, after a run, a step, a load. */
+	predicted: string | null;
+	/** The device computing now. */
+	device: Device;
+	/** A problem to show: divergence, or why the model cannot be trained. */
+	message: string | null;
+	/** The node the problem is on, when there is one. */
+	nodeId: string | null;
+	/** Something to know that is not a problem (WebGPU failed and the CPU took over). */
+	notice: string | null;
+	model: ModelSummary | null;
+}
+
+export type TrainEvent =
+	| { type: 'ready' }
+	| ProgressEvent
+	| { type: 'saved'; id: number; format: StateDictFormat; bytes: Uint8Array }
+	| { type: 'loaded'; id: number; keys: string[] }
+	| { type: 'failed'; id: number; message: string };
+
+const REQUEST_TYPES = new Set([
+	'start',
+	'pause',
+	'resume',
+	'step',
+	'reset',
+	'load-state',
+	'save-state'
+]);
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Why a message is not a well-formed TrainRequest, or null when it is one. */
+export function requestProblem(message: unknown): string | null {
+	if (!isRecord(message) || typeof message.type !== 'string') return 'expected { type: ... }';
+	if (!REQUEST_TYPES.has(message.type)) return `unknown request type '${message.type}'`;
+	if (message.type === 'pause') return null;
+	if (!isRecord(message.doc) || !Array.isArray(message.doc.nodes))
+		return 'doc: expected a graph document';
+	const data = message.data;
+	if (!isRecord(data) || !Array.isArray(data.x) || !Array.isArray(data.y)) {
+		return 'data: expected { x: number[], y: number[] }';
+	}
+	if (!isRecord(message.settings)) return 'settings: expected an object';
+	for (const key of ['lr', 'momentum', 'epochs', 'logEvery']) {
+		if (typeof message.settings[key] !== 'number') return `settings.${key}: expected a number`;
+	}
+	if (!DEVICE_CHOICES.includes(message.device as DeviceChoice)) {
+		return `device: expected one of ${DEVICE_CHOICES.join(', ')}`;
+	}
+	if (message.type === 'load-state' || message.type === 'save-state') {
+		if (typeof message.id !== 'number') return 'id: expected a number';
+	}
+	if (message.type === 'load-state' && !(message.bytes instanceof Uint8Array)) {
+		return 'bytes: expected a Uint8Array';
+	}
+	if (
+		message.type === 'save-state' &&
+		message.format !== 'json' &&
+		message.format !== 'safetensors'
+	) {
+		return "format: expected 'safetensors' or 'json'";
+	}
+	return null;
+}
+
+/** The configuration part of a request. */
+export function configOf(request: TrainConfig): TrainConfig {
+	const { doc, data, settings, device, lossId, initialParameters } = request;
+	return { doc, data, settings, device, lossId, initialParameters };
+}

@@ -1,0 +1,447 @@
+/**
+ * The training loop of the tutorial, run on a graph document with the engine:
+ *
+ *     for epoch in range(epochs):
+ *         optimizer.zero_grad(); outputs = model(inputs); loss = criterion(outputs, labels)
+ *         loss.backward(); optimizer.step()
+ *         if epoch % 50 == 0: print('epoch {}, loss {}'.format(epoch, loss.item()))
+ *
+ * The model is the document's subgraph that reaches the chosen loss node (see `bindModel`): the
+ * data feeds its x and y leaves, the leaves that require grad are the parameters, and each
+ * epoch re-runs the graph's ops in order through the engine's registry, on the current
+ * parameter tensors. No DOM, no Svelte: the worker and the tests run it as it is.
+ */
+import * as torch from '$lib/engine';
+import {
+	TorchError,
+	type Device,
+	type OpDef,
+	type StateDictFormat,
+	type Tensor
+} from '$lib/engine';
+import { apply } from '$lib/engine/tensor';
+import {
+	compileGraph,
+	createLeaf,
+	failedNodeId,
+	type GraphDocument,
+	type LeafAttrs
+} from '$lib/graph';
+import { effectiveAttrs } from '$lib/graph/shapes';
+import type { Dataset } from './data';
+import { epochLine, numpyFloat32Array } from './format';
+import { bindModel, withData, type ModelBinding } from './model';
+import { Series } from './series';
+import type { TrainSettings } from './settings';
+
+/** Why a document or its data cannot be trained, with the node at fault when there is one. */
+export class TrainingError extends Error {
+	constructor(
+		message: string,
+		readonly nodeId?: string
+	) {
+		super(message);
+		this.name = 'TrainingError';
+	}
+}
+
+export interface TrainerConfig {
+	doc: GraphDocument;
+	data: Dataset;
+	settings: TrainSettings;
+	/** The loss node to lower (default: the document's first loss node). */
+	lossId?: string;
+	/** Start from these values (by parameter node id) instead of the leaves' own init. */
+	initialParameters?: Record<string, readonly number[]>;
+	/** 'cpu' (default) or 'webgpu' (after `torch.initWebGPU()` found an adapter). */
+	device?: Device;
+	/** Receives each line the tutorial would print, and each warning once. */
+	onLog?: (line: string) => void;
+}
+
+export interface EpochResult {
+	/** Epochs trained so far (this one included unless it diverged). */
+	epoch: number;
+	/** The loss this epoch started from (before its optimizer step). */
+	loss: number;
+	/** `the loss diverged at epoch N; try a smaller learning rate`, or null. */
+	diverged: string | null;
+}
+
+/** One op node of the model: its registry op, its inputs' node ids, its attributes. */
+interface OpStep {
+	id: string;
+	op: OpDef;
+	inputs: (string | null)[];
+	attrs: Record<string, unknown>;
+}
+
+type Values = Map<string, Float32Array>;
+
+/** The model's parameters as an nn.Module, so load_state_dict checks keys and sizes as PyTorch. */
+class GraphModel extends torch.nn.Module {
+	constructor(entries: [string, Tensor][]) {
+		super();
+		for (const [key, tensor] of entries) this.registerParameter(key, tensor);
+	}
+	forward(): Tensor {
+		throw new TorchError('RuntimeError', 'this module holds parameters; the graph runs forward');
+	}
+}
+
+/** Its class name is what PyTorch's messages name: `Error(s) in loading state_dict for Linear`. */
+class Linear extends GraphModel {}
+
+export const divergedMessage = (epoch: number) =>
+	`the loss diverged at epoch ${epoch}; try a smaller learning rate`;
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Run `fn`, collecting the engine's warnings (PyTorch's UserWarnings) instead of printing them. */
+function collectingWarnings<T>(warnings: Set<string>, fn: () => T): T {
+	const previous = torch.setWarningHandler((message) => warnings.add(message));
+	try {
+		return fn();
+	} finally {
+		torch.setWarningHandler(previous);
+	}
+}
+
+export class Trainer {
+	readonly binding: ModelBinding;
+	readonly doc: GraphDocument;
+	data: Dataset;
+	settings: TrainSettings;
+	device: Device;
+	/** Epochs trained since the last reset. */
+	epoch = 0;
+	/** The loss of every epoch, in order. */
+	readonly losses = new Series();
+	/** For a line model, the (w, b) each epoch started from; null for other models. */
+	readonly trajectory: { w: Series; b: Series } | null;
+	/** Receives each line the tutorial would print (and each warning, once). */
+	onLog: (line: string) => void;
+
+	private readonly steps: OpStep[];
+	private readonly shapes = new Map<string, number[]>();
+	private parameterTensors = new Map<string, Tensor>();
+	private x!: Tensor;
+	private y!: Tensor;
+	private optimizer!: torch.optim.SGD;
+	/** The parameters' values on the host (the CPU tensors' own arrays; downloads on a GPU). */
+	private host: Values = new Map();
+	private readonly warned = new Set<string>();
+	/** The parameters that gave the last finite loss (null before the first epoch). */
+	private lastFinite: Values | null = null;
+
+	/** Throws a TrainingError (with the node at fault, when there is one). */
+	constructor(config: TrainerConfig) {
+		const bound = bindModel(config.doc, config.lossId);
+		if (!bound.ok) throw new TrainingError(bound.message, bound.nodeId);
+		this.binding = bound.binding;
+		this.onLog = config.onLog ?? (() => {});
+		this.doc = config.doc;
+		this.data = config.data;
+		this.settings = config.settings;
+		this.device = config.device ?? 'cpu';
+		this.trajectory = this.binding.line === null ? null : { w: new Series(), b: new Series() };
+		const reach = new Set(this.binding.order);
+		for (const node of this.doc.nodes) {
+			if (reach.has(node.id) && node.op === 'tensor') {
+				this.shapes.set(node.id, (node.attrs as unknown as LeafAttrs).shape.slice());
+			}
+		}
+		const compiled = this.compileWith(config.data);
+		this.steps = this.binding.order
+			.map((id) => this.doc.nodes.find((n) => n.id === id)!)
+			.filter((node) => node.op !== 'tensor')
+			.map((node) => {
+				const op = torch.getOp(node.op)!;
+				const wired = new Map(
+					this.doc.edges.filter((e) => e.target === node.id).map((e) => [e.targetInput, e.source])
+				);
+				return {
+					id: node.id,
+					op,
+					inputs: op.inputs.map((name) => wired.get(name) ?? null),
+					attrs: effectiveAttrs(op, node.attrs)
+				};
+			});
+		const start: Values = new Map();
+		for (const id of this.binding.parameterIds) {
+			const given = config.initialParameters?.[id];
+			const initial = compiled.tensors.get(id)!.data;
+			start.set(
+				id,
+				Float32Array.from(given !== undefined && given.length === initial.length ? given : initial)
+			);
+		}
+		this.setParameterValues(start);
+		this.placeData(compiled);
+	}
+
+	/**
+	 * Compile the model's subgraph with the data in its x and y leaves: the graph's validation
+	 * and PyTorch's own shape errors, on the real data, before any epoch runs.
+	 */
+	private compileWith(data: Dataset) {
+		if (data.x.length === 0 || data.x.length !== data.y.length) {
+			throw new TrainingError(
+				`the data needs as many y values as x values, and at least one row (got ${data.x.length} x and ${data.y.length} y)`
+			);
+		}
+		const reach = new Set(this.binding.order);
+		const filled = withData(this.doc, this.binding, data);
+		const model: GraphDocument = {
+			...filled,
+			nodes: filled.nodes.filter((n) => reach.has(n.id)),
+			edges: filled.edges.filter((e) => reach.has(e.source) && reach.has(e.target))
+		};
+		const warnings = new Set<string>();
+		let compiled;
+		try {
+			compiled = collectingWarnings(warnings, () => compileGraph(model));
+		} catch (error) {
+			throw new TrainingError(describe(error), failedNodeId(error));
+		}
+		const loss = compiled.tensors.get(this.binding.lossId)!;
+		if (loss.numel() !== 1) throw new TrainingError('the loss must be one number');
+		this.reportWarnings(warnings);
+		return compiled;
+	}
+
+	private placeData(compiled: ReturnType<typeof compileGraph>): void {
+		const place = (id: string) => {
+			const leaf = compiled.tensors.get(id)!;
+			return torch.tensor(leaf.data as Float32Array, { shape: leaf.shape, device: this.device });
+		};
+		this.x = place(this.binding.inputId);
+		this.y = place(this.binding.targetId);
+	}
+
+	/** Log each warning the first time it appears (PyTorch prints a UserWarning once). */
+	private reportWarnings(warnings: Set<string>): void {
+		for (const message of warnings) {
+			if (this.warned.has(message)) continue;
+			this.warned.add(message);
+			this.onLog(`UserWarning: ${message}`);
+		}
+	}
+
+	/** New parameter leaves with these values, on the current device, and a new optimizer. */
+	private setParameterValues(values: Values): void {
+		this.parameterTensors = new Map(
+			this.binding.parameterIds.map((id) => [
+				id,
+				torch.tensor(values.get(id)!, {
+					shape: this.shapes.get(id)!,
+					requiresGrad: true,
+					device: this.device
+				})
+			])
+		);
+		this.host = new Map(
+			[...values].map(([id, v]) => [
+				id,
+				this.device === 'cpu' ? (this.parameterTensors.get(id)!.data as Float32Array) : v.slice()
+			])
+		);
+		this.optimizer = new torch.optim.SGD(this.parameterTensors.values(), {
+			lr: this.settings.lr,
+			momentum: this.settings.momentum
+		});
+	}
+
+	/** Run the model's ops from the leaves to the loss; every node's tensor by id. */
+	private forward(): Map<string, Tensor> {
+		const tensors = new Map<string, Tensor>(this.parameterTensors);
+		tensors.set(this.binding.inputId, this.x);
+		tensors.set(this.binding.targetId, this.y);
+		const warnings = new Set<string>();
+		collectingWarnings(warnings, () => {
+			for (const step of this.steps) {
+				const inputs = step.inputs.map((id) => (id === null ? null : tensors.get(id)!));
+				tensors.set(step.id, apply(step.op, inputs, step.attrs));
+			}
+		});
+		this.reportWarnings(warnings);
+		return tensors;
+	}
+
+	/** The parameters' current values on the host, copied. */
+	private snapshot(): Values {
+		return new Map([...this.host].map(([id, v]) => [id, v.slice()]));
+	}
+
+	/**
+	 * One epoch: zero_grad, forward, loss, backward, step. When the loss is Inf or NaN, the
+	 * parameters go back to those of the last finite loss and `diverged` says so.
+	 *
+	 * On a GPU the loss and the stepped parameters come back in one round trip: their copies are
+	 * queued in program order (the loss before the step, the parameters after it) and awaited
+	 * together.
+	 */
+	async step(): Promise<EpochResult> {
+		const epoch = this.epoch + 1;
+		const used = this.snapshot();
+		this.optimizer.zeroGrad();
+		const loss = this.forward().get(this.binding.lossId)!;
+		let value: number;
+		if (this.device === 'cpu') {
+			value = loss.item();
+			if (!Number.isFinite(value)) return this.diverge(epoch);
+			loss.backward();
+			this.optimizer.step();
+		} else {
+			const lossRead = loss.itemAsync();
+			loss.backward();
+			this.optimizer.step();
+			const reads = [...this.parameterTensors].map(
+				async ([id, tensor]) => [id, Float32Array.from(await tensor.dataAsync())] as const
+			);
+			const [lossValue, stepped] = await Promise.all([lossRead, Promise.all(reads)]);
+			value = lossValue;
+			if (!Number.isFinite(value)) return this.diverge(epoch);
+			this.host = new Map(stepped);
+		}
+		this.losses.push(value);
+		if (this.trajectory !== null) {
+			const { weightId, biasId } = this.binding.line!;
+			this.trajectory.w.push(used.get(weightId)![0]);
+			this.trajectory.b.push(biasId === null ? 0 : used.get(biasId)![0]);
+		}
+		this.lastFinite = used;
+		this.epoch = epoch;
+		if (epoch % this.settings.logEvery === 0) this.onLog(epochLine(epoch, value));
+		return { epoch, loss: value, diverged: null };
+	}
+
+	private diverge(epoch: number): EpochResult {
+		const message = divergedMessage(epoch);
+		if (this.lastFinite !== null) this.setParameterValues(this.lastFinite);
+		this.onLog(message);
+		return { epoch: this.epoch, loss: NaN, diverged: message };
+	}
+
+	/** Up to `epochs` epochs; stops at a divergence. Returns the last epoch's result. */
+	async train(epochs: number): Promise<EpochResult | null> {
+		let last: EpochResult | null = null;
+		for (let i = 0; i < epochs; i++) {
+			last = await this.step();
+			if (last.diverged !== null) break;
+		}
+		return last;
+	}
+
+	/** Each parameter's values by node id (row-major). */
+	parameters(): Record<string, number[]> {
+		const out: Record<string, number[]> = {};
+		for (const [id, values] of this.host) out[id] = Array.from(values);
+		return out;
+	}
+
+	/** The current line y = w x + b, for a line model. */
+	line(): { w: number; b: number } | null {
+		const line = this.binding.line;
+		if (line === null) return null;
+		return {
+			w: this.host.get(line.weightId)![0],
+			b: line.biasId === null ? 0 : this.host.get(line.biasId)![0]
+		};
+	}
+
+	/** The model's output for the data's x (the tutorial's `predicted`), without recording. */
+	async predictions(): Promise<{ values: number[]; shape: number[] }> {
+		const output = torch.noGrad(() => this.forward().get(this.binding.outputId)!);
+		return { values: Array.from(await output.dataAsync()), shape: output.shape.slice() };
+	}
+
+	/** `predicted` as NumPy prints it: `array([[ 0.9974637], ...], dtype=float32)`. */
+	async predictedText(): Promise<string> {
+		const { values, shape } = await this.predictions();
+		return numpyFloat32Array(values, shape);
+	}
+
+	/** Parameters from their leaves' init (rand and randn from their seeds); history cleared. */
+	reset(): void {
+		const start: Values = new Map();
+		for (const id of this.binding.parameterIds) {
+			const node = this.doc.nodes.find((n) => n.id === id)!;
+			start.set(id, Float32Array.from(createLeaf(node.attrs as unknown as LeafAttrs).data));
+		}
+		this.setParameterValues(start);
+		this.epoch = 0;
+		this.lastFinite = null;
+		this.losses.clear();
+		this.trajectory?.w.clear();
+		this.trajectory?.b.clear();
+	}
+
+	/** New data for x and y; the parameters and the history stay. */
+	setData(data: Dataset): void {
+		const compiled = this.compileWith(data);
+		this.data = data;
+		this.placeData(compiled);
+	}
+
+	/** New settings; a new lr or momentum makes a new optimizer (momentum starts again). */
+	setSettings(settings: TrainSettings): void {
+		const optimizerChanged =
+			settings.lr !== this.settings.lr || settings.momentum !== this.settings.momentum;
+		this.settings = settings;
+		if (optimizerChanged) this.setParameterValues(this.snapshot());
+	}
+
+	/** Move the parameters and data to another device, keeping every value and the history. */
+	setDevice(device: Device): void {
+		if (device === this.device) return;
+		const values = this.snapshot();
+		const x = this.hostCopy(this.x, this.data.x);
+		const y = this.hostCopy(this.y, this.data.y);
+		this.device = device;
+		this.setParameterValues(values);
+		this.x = torch.tensor(x, { shape: this.x.shape, device });
+		this.y = torch.tensor(y, { shape: this.y.shape, device });
+	}
+
+	private hostCopy(tensor: Tensor, fallback: readonly number[]): Float32Array {
+		return tensor.device === 'cpu'
+			? Float32Array.from(tensor.data)
+			: Float32Array.from(fallback, (v) => Math.fround(v));
+	}
+
+	/** The parameters as PyTorch's model would hold them, on the CPU, keyed by state dict key. */
+	private cpuModule(): GraphModel {
+		const entries: [string, Tensor][] = this.binding.parameterIds.map((id) => [
+			this.binding.keys[id],
+			torch.tensor(this.host.get(id)!.slice(), { shape: this.shapes.get(id)! })
+		]);
+		return this.binding.moduleName === 'Linear' ? new Linear(entries) : new GraphModel(entries);
+	}
+
+	/** `torch.save(model.state_dict(), ...)` as safetensors or JSON bytes. */
+	saveState(format: StateDictFormat): Uint8Array {
+		return torch.saveStateDict(this.cpuModule().stateDict(), format);
+	}
+
+	/**
+	 * `model.load_state_dict(torch.load(...))`: a file in either format. A bad file, or a state
+	 * dict whose keys or sizes do not match, throws the engine's (PyTorch's) message and loads
+	 * nothing. Returns the state dict's keys.
+	 */
+	loadState(bytes: Uint8Array): string[] {
+		const stateDict = torch.loadStateDict(bytes);
+		const module = this.cpuModule();
+		module.loadStateDict(stateDict);
+		const byKey = new Map(module.namedParameters());
+		const values: Values = new Map(
+			this.binding.parameterIds.map((id) => [
+				id,
+				Float32Array.from(byKey.get(this.binding.keys[id])!.data)
+			])
+		);
+		this.setParameterValues(values);
+		this.lastFinite = null;
+		return Object.keys(stateDict);
+	}
+}

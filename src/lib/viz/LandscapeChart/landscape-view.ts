@@ -1,0 +1,141 @@
+/**
+ * The loss landscape: filled contours of the loss over (w, b), the least-squares optimum, and
+ * SGD's path from the first parameters to the current ones.
+ */
+import { contours, format, geoPath, geoTransform, interpolateLab, scaleLinear, select } from 'd3';
+import type { ContourMultiPolygon } from 'd3';
+import { MARGIN, plotClip, renderAxes, renderEmpty } from '../axes';
+import { strideIndices } from '../downsample';
+import type { ChartView } from '../frame.svelte';
+import type { ContourGrid, Line, Trajectory } from '../types';
+
+export interface LandscapeInput {
+	grid: ContourGrid | null;
+	trajectory: Trajectory | null;
+	/** The current parameters (the end of the path). */
+	current: Line | null;
+	/** Where the loss is lowest (the least-squares line). */
+	minimum: Line | null;
+}
+
+const MAX_PATH_POINTS = 1500;
+const tick = format('~g');
+
+export function createLandscapeView(svg: SVGSVGElement): ChartView<LandscapeInput> {
+	const root = select(svg);
+	const defs = root.append('defs');
+	const bands = root.append('g').attr('class', 'contours');
+	const axes = root.append('g').attr('class', 'axes');
+	const overlay = root.append('g').attr('class', 'overlay');
+	const path = overlay.append('path').attr('class', 'trajectory').attr('fill', 'none');
+	const start = overlay.append('circle').attr('class', 'start').attr('r', 6);
+	const minimum = overlay.append('path').attr('class', 'minimum');
+	const current = overlay.append('circle').attr('class', 'current').attr('r', 7);
+	let contourCache: { grid: ContourGrid; shapes: ContourMultiPolygon[] } | null = null;
+
+	return {
+		draw(input, size, theme) {
+			const grid = input.grid;
+			if (grid === null) {
+				renderEmpty(axes, size, theme, 'The landscape needs a line model y = w x + b');
+				bands.selectAll('*').remove();
+				overlay.attr('display', 'none');
+				return;
+			}
+			overlay.attr('display', null);
+			const x = scaleLinear()
+				.domain(grid.w)
+				.range([MARGIN.left, size.width - MARGIN.right]);
+			const y = scaleLinear()
+				.domain(grid.b)
+				.range([size.height - MARGIN.bottom, MARGIN.top]);
+			const innerWidth = size.width - MARGIN.left - MARGIN.right;
+			const innerHeight = size.height - MARGIN.top - MARGIN.bottom;
+			if (contourCache?.grid !== grid) {
+				const shapes = contours().size([grid.cols, grid.rows]).thresholds(grid.thresholds)(
+					Array.from(grid.values)
+				);
+				contourCache = { grid, shapes };
+			}
+			// d3-contour puts sample i at i + 0.5 in grid units.
+			const dw = (grid.w[1] - grid.w[0]) / (grid.cols - 1);
+			const db = (grid.b[1] - grid.b[0]) / (grid.rows - 1);
+			const project = geoTransform({
+				point(gx, gy) {
+					this.stream.point(x(grid.w[0] + (gx - 0.5) * dw), y(grid.b[0] + (gy - 0.5) * db));
+				}
+			});
+			const colour = interpolateLab(theme.low, theme.high);
+			const levels = Math.max(1, grid.thresholds.length - 1);
+			bands
+				.attr('clip-path', plotClip(defs, size, MARGIN))
+				.selectAll('path')
+				.data(contourCache.shapes)
+				.join('path')
+				.attr('d', geoPath(project))
+				.attr('fill', (_, i) => colour(i / levels))
+				.attr('stroke', theme.surface)
+				.attr('stroke-opacity', 0.35)
+				.attr('stroke-width', 0.75);
+			renderAxes(axes, x.copy().range([0, innerWidth]), y.copy().range([innerHeight, 0]), theme, {
+				size,
+				margin: MARGIN,
+				xLabel: 'w (weight)',
+				yLabel: 'b (bias)',
+				xFormat: tick,
+				yFormat: tick
+			});
+			axes.selectAll('.tick line').attr('stroke-opacity', 0.25);
+			axes.raise();
+			overlay.attr('clip-path', plotClip(defs, size, MARGIN)).raise();
+
+			const trajectory = input.trajectory;
+			const n = trajectory === null ? 0 : Math.min(trajectory.w.length, trajectory.b.length);
+			const finite = (w: number, b: number) => Number.isFinite(w) && Number.isFinite(b);
+			let d = '';
+			if (trajectory !== null) {
+				for (const i of strideIndices(n, MAX_PATH_POINTS)) {
+					const [w, b] = [trajectory.w[i], trajectory.b[i]];
+					if (!finite(w, b)) continue;
+					d += `${d === '' ? 'M' : 'L'}${x(w)},${y(b)}`;
+				}
+			}
+			const now = input.current;
+			if (now !== null && finite(now.w, now.b)) {
+				d += `${d === '' ? 'M' : 'L'}${x(now.w)},${y(now.b)}`;
+			}
+			path
+				.attr('d', d === '' ? null : d)
+				.attr('stroke', theme.accent)
+				.attr('stroke-width', 3)
+				.attr('stroke-linejoin', 'round');
+			const first = n > 0 ? { w: trajectory!.w[0], b: trajectory!.b[0] } : null;
+			start
+				.attr('display', first !== null && finite(first.w, first.b) ? null : 'none')
+				.attr('cx', first ? x(first.w) : 0)
+				.attr('cy', first ? y(first.b) : 0)
+				.attr('fill', theme.surface)
+				.attr('stroke', theme.accent)
+				.attr('stroke-width', 3);
+			current
+				.attr('display', now !== null && finite(now.w, now.b) ? null : 'none')
+				.attr('cx', now ? x(now.w) : 0)
+				.attr('cy', now ? y(now.b) : 0)
+				.attr('fill', theme.accent)
+				.attr('stroke', theme.surface)
+				.attr('stroke-width', 2.5);
+			const best = input.minimum;
+			minimum
+				.attr('display', best !== null && finite(best.w, best.b) ? null : 'none')
+				.attr(
+					'd',
+					best === null
+						? null
+						: `M${x(best.w) - 8},${y(best.b)}h16M${x(best.w)},${y(best.b) - 8}v16`
+				)
+				.attr('stroke', theme.marker)
+				.attr('stroke-width', 3)
+				.attr('stroke-linecap', 'round');
+		}
+	};
+}

@@ -1,0 +1,3 @@
+/** The loss curve, with a log-scale toggle and PNG and CSV export. */
+export { default as LossChart } from './LossChart.svelte';
+export { createLossView, type LossInput } from './loss-view';

@@ -1,0 +1,148 @@
+/** Binding other graphs than the example: y = x * w + b with scalar leaves, errors, loss choice. */
+import { describe, expect, it } from 'vitest';
+import * as torch from '$lib/engine';
+import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument, type GraphNode } from '$lib/graph';
+import { bindModel, DEFAULT_SETTINGS, formulaData, lossNodes, Trainer } from '$lib/training';
+
+const at = { x: 0, y: 0 };
+const leaf = (id: string, name: string, attrs: Record<string, unknown>): GraphNode => ({
+	id,
+	op: 'tensor',
+	name,
+	position: at,
+	attrs
+});
+const op = (
+	id: string,
+	opId: string,
+	name: string,
+	attrs?: Record<string, unknown>
+): GraphNode => ({
+	id,
+	op: opId,
+	name,
+	position: at,
+	...(attrs ? { attrs } : {})
+});
+
+/** pred = x * w + b (w, b of shape [1]), loss = mse_loss(pred, y), and a second loss sum-reduced. */
+const scalarModel: GraphDocument = {
+	format: GRAPH_FORMAT,
+	version: GRAPH_VERSION,
+	nodes: [
+		leaf('x', 'x', { shape: [11], init: 'arange', requiresGrad: false }),
+		leaf('w', 'w', { shape: [1], init: 'full', fill: 0.5, requiresGrad: true }),
+		leaf('b', 'b', { shape: [1], init: 'zeros', requiresGrad: true }),
+		leaf('y', 'y', { shape: [11], init: 'zeros', requiresGrad: false }),
+		op('xw', 'mul', 'xw'),
+		op('pred', 'add', 'pred'),
+		op('loss', 'mse_loss', 'loss', { reduction: 'mean' }),
+		op('total', 'mse_loss', 'total', { reduction: 'sum' })
+	],
+	edges: [
+		['x', 'xw', 'input'],
+		['w', 'xw', 'other'],
+		['xw', 'pred', 'input'],
+		['b', 'pred', 'other'],
+		['pred', 'loss', 'input'],
+		['y', 'loss', 'target'],
+		['pred', 'total', 'input'],
+		['y', 'total', 'target']
+	].map(([source, target, targetInput], i) => ({ id: `e${i}`, source, target, targetInput }))
+};
+
+describe('bindModel', () => {
+	it('recognises x * w + b as a line, keyed by the leaves names', () => {
+		const bound = bindModel(scalarModel);
+		expect(bound).toEqual({
+			ok: true,
+			binding: {
+				lossId: 'loss',
+				reduction: 'mean',
+				inputId: 'x',
+				targetId: 'y',
+				outputId: 'pred',
+				parameterIds: ['w', 'b'],
+				order: expect.arrayContaining(['x', 'w', 'b', 'y', 'xw', 'pred', 'loss']),
+				line: { weightId: 'w', biasId: 'b' },
+				keys: { w: 'w', b: 'b' },
+				moduleName: 'GraphModel'
+			}
+		});
+		if (bound.ok) expect(bound.binding.order).not.toContain('total');
+	});
+
+	it('takes the loss the user picks', () => {
+		expect(lossNodes(scalarModel).map((n) => n.id)).toEqual(['loss', 'total']);
+		const bound = bindModel(scalarModel, 'total');
+		expect(bound.ok && bound.binding.reduction).toBe('sum');
+		expect(bindModel(scalarModel, 'nope')).toEqual({
+			ok: false,
+			message: "no loss node with id 'nope'"
+		});
+	});
+
+	it('refuses two input leaves, naming them', () => {
+		const twoInputs: GraphDocument = {
+			...scalarModel,
+			nodes: scalarModel.nodes.map((n) =>
+				n.id === 'b' ? { ...n, attrs: { ...n.attrs, requiresGrad: false } } : n
+			)
+		};
+		expect(bindModel(twoInputs)).toMatchObject({
+			ok: false,
+			message:
+				"the model must read exactly one input leaf (x) that does not require grad; it reads 'x', 'b'"
+		});
+	});
+
+	it('refuses an input leaf that is not a column', () => {
+		const matrix: GraphDocument = {
+			...scalarModel,
+			nodes: scalarModel.nodes.map((n) =>
+				n.id === 'x' ? { ...n, attrs: { ...n.attrs, shape: [11, 2] } } : n
+			)
+		};
+		expect(bindModel(matrix)).toMatchObject({
+			ok: false,
+			nodeId: 'x',
+			message:
+				"the input leaf 'x' has shape [11, 2]; to take the data it must be a column, [N, 1] or [N]"
+		});
+	});
+});
+
+describe('training a graph that is not nn.Linear', () => {
+	it('learns y = 2x + 1 with scalar leaves, summed or averaged', async () => {
+		for (const [lossId, lr] of [
+			['loss', 0.01],
+			['total', 0.001]
+		] as const) {
+			const trainer = new Trainer({
+				doc: scalarModel,
+				data: formulaData(),
+				settings: { ...DEFAULT_SETTINGS, lr },
+				lossId
+			});
+			await trainer.train(2000);
+			expect(trainer.line()!.w).toBeCloseTo(2, 2);
+			expect(trainer.line()!.b).toBeCloseTo(1, 1);
+		}
+	});
+
+	it('saves its leaves under their names, and reports mismatches for GraphModel', () => {
+		const trainer = new Trainer({
+			doc: scalarModel,
+			data: formulaData(),
+			settings: DEFAULT_SETTINGS
+		});
+		expect(Object.keys(torch.loadStateDict(trainer.saveState('json')))).toEqual(['w', 'b']);
+		const other = torch.saveStateDict(
+			{ weight: torch.tensor([[1]]), bias: torch.tensor([1]) },
+			'json'
+		);
+		expect(() => trainer.loadState(other)).toThrow(
+			'Error(s) in loading state_dict for GraphModel:\n\tMissing key(s) in state_dict: "w", "b". \n\tUnexpected key(s) in state_dict: "weight", "bias". '
+		);
+	});
+});
