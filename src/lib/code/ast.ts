@@ -1,0 +1,64 @@
+/**
+ * The syntax tree the parser builds. It covers Python's expression and statement syntax
+ * broadly, so that valid Python outside the import subset is reported as "outside the subset"
+ * (with the construct's name) rather than as a syntax error. `start` is a source offset.
+ */
+
+export interface Keyword {
+	/** null for `**kwargs`. */
+	name: string | null;
+	value: Expr;
+	start: number;
+}
+
+export type Expr =
+	| { kind: 'name'; id: string; start: number }
+	| {
+			kind: 'number';
+			value: number;
+			integer: boolean;
+			imaginary: boolean;
+			text: string;
+			start: number;
+	  }
+	| { kind: 'string'; value: string; prefix: string; start: number }
+	| { kind: 'constant'; value: boolean | null; start: number }
+	| { kind: 'unary'; op: '-' | '+' | '~' | 'not'; operand: Expr; start: number }
+	| { kind: 'binary'; op: string; left: Expr; right: Expr; start: number; opStart: number }
+	| { kind: 'ifexp'; test: Expr; body: Expr; orelse: Expr; start: number }
+	| { kind: 'call'; func: Expr; args: Expr[]; keywords: Keyword[]; start: number; open: number }
+	| { kind: 'attribute'; value: Expr; attr: string; start: number; attrStart: number }
+	| { kind: 'subscript'; value: Expr; index: Expr; start: number }
+	| { kind: 'tuple'; items: Expr[]; start: number; parenthesized: boolean }
+	| { kind: 'list'; items: Expr[]; start: number }
+	| { kind: 'dict'; keys: (Expr | null)[]; values: Expr[]; start: number }
+	| { kind: 'starred'; value: Expr; start: number }
+	/** Valid Python the subset never imports: `what` names it (a lambda, a comprehension, ...). */
+	| { kind: 'other'; what: string; start: number };
+
+export interface ImportName {
+	/** Dotted module (import) or name (from ... import). */
+	name: string;
+	asname: string | null;
+	start: number;
+}
+
+export type Stmt =
+	| { kind: 'assign'; targets: Expr[]; value: Expr; start: number; end: number }
+	| { kind: 'augassign'; target: Expr; op: string; value: Expr; start: number; end: number }
+	| { kind: 'annassign'; target: Expr; value: Expr | null; start: number; end: number }
+	| { kind: 'expr'; value: Expr; start: number; end: number }
+	| { kind: 'import'; names: ImportName[]; start: number; end: number }
+	| {
+			kind: 'from';
+			module: string;
+			level: number;
+			names: ImportName[];
+			start: number;
+			end: number;
+	  }
+	| { kind: 'pass'; start: number; end: number }
+	/** A simple statement outside the subset (`del`, `return`, `global`, ...). */
+	| { kind: 'keyword'; keyword: string; start: number; end: number }
+	/** A compound statement (`for`, `if`, `def`, `class`, `with`, ...) and its parsed body. */
+	| { kind: 'compound'; keyword: string; body: Stmt[]; start: number; end: number };

@@ -1,0 +1,239 @@
+/** Calls as the importer sees them (arguments bound like Python's), problems, and helpers. */
+import type { Expr } from './ast';
+import type { CodeProblemKind } from './source';
+import { describeValue, type Value } from './values';
+import { MAX_DIMS } from '$lib/graph';
+
+/** A problem that stops the statement it is found in. */
+export class ImportProblem {
+	constructor(
+		readonly offset: number,
+		readonly message: string,
+		readonly kind: CodeProblemKind
+	) {}
+}
+
+/** A problem that stops the import (the node limit). */
+export class StopImport {
+	constructor(
+		readonly offset: number,
+		readonly message: string
+	) {}
+}
+
+export const unsupported = (offset: number, message: string) =>
+	new ImportProblem(offset, message, 'unsupported');
+export const valueProblem = (offset: number, message: string) =>
+	new ImportProblem(offset, message, 'value');
+
+/** One argument of a call, evaluated. */
+export interface Arg {
+	value: Value;
+	start: number;
+}
+
+export interface Call {
+	/** How the code names the callee, for messages: `torch.randn`, `x.sum`. */
+	callee: string;
+	start: number;
+	args: Arg[];
+	keywords: Map<string, Arg>;
+}
+
+export const isTensorValue = (value: Value) => value.kind === 'tensor' || value.kind === 'fresh';
+
+export function integerGradProblem(start: number): ImportProblem {
+	return valueProblem(
+		start,
+		'only floating point tensors can require gradients, and whole numbers such as 2 make an integer tensor in PyTorch: write 2.0'
+	);
+}
+
+/** Python's arithmetic on two numbers. */
+export function foldNumbers(
+	expr: Extract<Expr, { kind: 'binary' }>,
+	left: Extract<Value, { kind: 'number' }>,
+	right: Extract<Value, { kind: 'number' }>
+): Value {
+	const integer = left.integer && right.integer;
+	const a = left.value;
+	const b = right.value;
+	switch (expr.op) {
+		case '+':
+			return { kind: 'number', value: a + b, integer };
+		case '-':
+			return { kind: 'number', value: a - b, integer };
+		case '*':
+			return { kind: 'number', value: a * b, integer };
+		case '/':
+			if (b === 0) throw valueProblem(expr.opStart, 'division by zero');
+			return { kind: 'number', value: a / b, integer: false };
+		case '**':
+			if (a === 0 && b < 0)
+				throw valueProblem(expr.opStart, '0.0 cannot be raised to a negative power');
+			return { kind: 'number', value: a ** b, integer: integer && b >= 0 };
+		default:
+			throw valueProblem(expr.opStart, `'${expr.op}' between two numbers is outside the subset`);
+	}
+}
+
+/** Map call arguments to parameter names, as Python would; reports Python's TypeErrors. */
+export function bindArgs(call: Call, params: readonly string[]): Map<string, Arg> {
+	const bound = new Map<string, Arg>();
+	if (call.args.length > params.length) {
+		throw valueProblem(
+			call.args[params.length].start,
+			`${call.callee}() takes ${params.length} positional argument${params.length === 1 ? '' : 's'} but ${call.args.length} were given`
+		);
+	}
+	call.args.forEach((arg, i) => bound.set(params[i], arg));
+	for (const [name, arg] of call.keywords) {
+		if (!params.includes(name)) {
+			throw valueProblem(
+				arg.start,
+				`${call.callee}() got an unexpected keyword argument '${name}'`
+			);
+		}
+		if (bound.has(name))
+			throw valueProblem(arg.start, `${call.callee}() got multiple values for argument '${name}'`);
+		bound.set(name, arg);
+	}
+	return bound;
+}
+
+export function need(call: Call, args: Map<string, Arg>, name: string): Arg {
+	const arg = args.get(name);
+	if (arg === undefined)
+		throw valueProblem(call.start, `${call.callee}() missing required argument: '${name}'`);
+	return arg;
+}
+
+export function asInteger(arg: Arg, what: string): number {
+	if (arg.value.kind !== 'number' || !arg.value.integer || !Number.isSafeInteger(arg.value.value)) {
+		throw valueProblem(arg.start, `${what} must be an integer, not ${describeValue(arg.value)}`);
+	}
+	return arg.value.value;
+}
+
+export function asBool(arg: Arg, what: string): boolean {
+	if (arg.value.kind !== 'bool') throw valueProblem(arg.start, `${what} must be True or False`);
+	return arg.value.value;
+}
+
+export function asReduction(arg: Arg): string {
+	const value = arg.value;
+	if (value.kind !== 'string')
+		throw valueProblem(arg.start, "reduction must be 'mean', 'sum' or 'none'");
+	if (!['mean', 'sum', 'none'].includes(value.value)) {
+		throw valueProblem(arg.start, `${value.value} is not a valid value for reduction`);
+	}
+	return value.value;
+}
+
+/** A `dim` argument: an int, or a tuple / list of ints. */
+export function asDims(arg: Arg): number | number[] {
+	if (arg.value.kind === 'sequence') {
+		return arg.value.items.map((item) => asInteger({ value: item, start: arg.start }, 'dim'));
+	}
+	return asInteger(arg, 'dim');
+}
+
+/** Sizes given as `3, 4` or `(3, 4)` / `[3, 4]`. `allowInferred`: -1 is allowed (reshape). */
+export function asSize(
+	args: Arg[],
+	what: string,
+	allowInferred: boolean,
+	start = args[0]?.start ?? 0
+): number[] {
+	let items: Arg[] = args;
+	if (args.length === 1 && args[0].value.kind === 'sequence') {
+		items = args[0].value.items.map((value) => ({ value, start: args[0].start }));
+	}
+	if (items.length === 0 && args.length === 0) throw valueProblem(start, `${what} is missing`);
+	return items.map((item) => {
+		const n = asInteger(item, what);
+		if (n < 0 && !(allowInferred && n === -1)) {
+			if (!allowInferred) return n;
+			throw valueProblem(item.start, `invalid shape dimension ${n}`);
+		}
+		return n;
+	});
+}
+
+export function sizeFromCall(call: Call, name: string): number[] {
+	const keyword = call.keywords.get(name);
+	if (keyword !== undefined && call.args.length > 0) {
+		throw valueProblem(call.start, `${call.callee}() got multiple values for argument '${name}'`);
+	}
+	for (const key of call.keywords.keys()) {
+		if (key !== name)
+			throw valueProblem(
+				call.keywords.get(key)!.start,
+				`${call.callee}() got an unexpected keyword argument '${key}'`
+			);
+	}
+	const args = keyword !== undefined ? [keyword] : call.args;
+	if (args.length === 0)
+		throw valueProblem(call.start, `${call.callee}() missing required argument: '${name}'`);
+	return asSize(args, name, true, call.start);
+}
+
+/** The shape and flat values of `torch.tensor`'s data. */
+export function readNested(
+	value: Value,
+	start: number
+): { shape: number[]; values: number[]; integer: boolean } {
+	const values: number[] = [];
+	let integer = true;
+	const shape: number[] = [];
+	const walk = (v: Value, depth: number): void => {
+		if (v.kind === 'number') {
+			if (depth !== shape.length)
+				throw valueProblem(
+					start,
+					`expected sequence of length ${shape[depth]} at dim ${depth} (got a number)`
+				);
+			if (!Number.isFinite(v.value)) throw valueProblem(start, `${v.value} is not a finite number`);
+			integer &&= v.integer;
+			values.push(v.value);
+			return;
+		}
+		if (v.kind === 'sequence') {
+			if (depth === shape.length) {
+				if (values.length > 0)
+					throw valueProblem(start, `expected a number at dim ${depth} (got a sequence)`);
+				if (depth >= MAX_DIMS)
+					throw valueProblem(start, `a tensor has at most ${MAX_DIMS} dimensions on the canvas`);
+				shape.push(v.items.length);
+			} else if (depth > shape.length || shape[depth] !== v.items.length) {
+				throw valueProblem(
+					start,
+					`expected sequence of length ${shape[depth]} at dim ${depth} (got ${v.items.length})`
+				);
+			}
+			if (v.items.length === 0)
+				throw valueProblem(start, 'an empty tensor cannot go on the canvas');
+			for (const item of v.items) walk(item, depth + 1);
+			return;
+		}
+		if (v.kind === 'bool') throw unsupported(start, 'bool tensors are outside the subset');
+		if (v.kind === 'tensor' || v.kind === 'fresh') {
+			throw unsupported(start, 'torch.tensor() of tensors is outside the subset');
+		}
+		if (v.kind === 'failed') throw new ImportProblem(start, v.reason, 'undefined-name');
+		throw valueProblem(
+			start,
+			`torch.tensor() takes numbers or lists of numbers, not ${describeValue(v)}`
+		);
+	};
+	walk(value, 0);
+	return { shape, values, integer };
+}
+
+/** How the code names a callee: `torch.randn`, `x.sum`, `model`. */
+export function exprText(expr: Expr): string {
+	if (expr.kind === 'name') return expr.id;
+	if (expr.kind === 'attribute') return `${exprText(expr.value)}.${expr.attr}`;
+	if (expr.kind === 'call') return `${exprText(expr.func)}(...)`;
+	return '(...)';
+}
