@@ -20,6 +20,10 @@ export default defineConfig({
 	preview: { host: '127.0.0.1' },
 	test: {
 		expect: { requireAssertions: true },
+		// Property tests run thousands of cases; on a loaded 2-core CI machine they can take
+		// longer than vitest's 5 s default. Tests never assert on time.
+		testTimeout: 120_000,
+		hookTimeout: 120_000,
 		projects: [
 			{
 				extends: './vite.config.ts',
