@@ -58,6 +58,12 @@ describe('shape errors: PyTorch messages, verbatim', () => {
 			'RuntimeError',
 			'The size of tensor a (3) must match the size of tensor b (5) at non-singleton dimension 2'
 		);
+		// Two mismatching dims: PyTorch reports the last one (it scans from the right).
+		expectTorchError(
+			() => torch.ones([2, 3]).add(torch.ones([4, 5])),
+			'RuntimeError',
+			'The size of tensor a (3) must match the size of tensor b (5) at non-singleton dimension 1'
+		);
 	});
 
 	it('matmul of incompatible matrices', () => {

@@ -67,12 +67,13 @@ export function broadcastShapes(a: Shape, b: Shape): Shape {
 	if (b.length === 0) return a;
 	if (a.length === 0) return b;
 	const ndim = Math.max(a.length, b.length);
-	const out: number[] = [];
-	for (let i = 0; i < ndim; i++) {
+	const out = new Array<number>(ndim).fill(0);
+	// From the last dim, as PyTorch's infer_size: the first mismatch it meets is the one reported.
+	for (let i = ndim - 1; i >= 0; i--) {
 		const sa = i < ndim - a.length ? 1 : a[i - (ndim - a.length)];
 		const sb = i < ndim - b.length ? 1 : b[i - (ndim - b.length)];
-		if (sa === sb || sb === 1) out.push(sa);
-		else if (sa === 1) out.push(sb);
+		if (sa === sb || sb === 1) out[i] = sa;
+		else if (sa === 1) out[i] = sb;
 		else {
 			throw runtimeError(
 				`The size of tensor a (${sa}) must match the size of tensor b (${sb}) at non-singleton dimension ${i}`
