@@ -15,3 +15,11 @@ test('home page loads with the Autograd Canvas heading', async ({ page }) => {
 
 	expect(errors).toEqual([]);
 });
+
+test('the editor links to the tutorial, which runs on its own page', async ({ page }) => {
+	await page.goto('/');
+	await page.getByRole('link', { name: 'Tutorial' }).click();
+	await expect(page).toHaveURL(/\/tutorial$/);
+	await expect(page.getByRole('heading', { level: 1, name: 'Autograd Canvas' })).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Re-seed' })).toBeVisible();
+});

@@ -8,7 +8,7 @@ test.describe('the tutorial page runs the engine live', () => {
 	test.beforeEach(async ({ page }) => {
 		const errors: string[] = [];
 		page.on('pageerror', (error) => errors.push(error.message));
-		await page.goto('/');
+		await page.goto('/tutorial');
 		await expect(page.getByRole('heading', { level: 1, name: 'Autograd Canvas' })).toBeVisible();
 		expect(errors).toEqual([]);
 	});

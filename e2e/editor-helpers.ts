@@ -1,0 +1,88 @@
+/** Helpers for the editor's end-to-end tests: the palette, the canvas, wires and files. */
+import { expect, type Download, type Locator, type Page } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+export const fixture = (name: string) =>
+	fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+
+export const canvas = (page: Page) => page.getByRole('application', { name: 'Graph canvas' });
+
+/** The canvas node named `name` (its root element carries data-node-name). */
+export const graphNode = (page: Page, name: string) =>
+	page.locator(`[data-node-name=${JSON.stringify(name)}]`);
+
+/** Opens the editor with pageerror collection; returns the errors list. */
+export async function openEditor(page: Page, path = '/'): Promise<string[]> {
+	const errors: string[] = [];
+	page.on('pageerror', (error) => errors.push(error.message));
+	await page.goto(path);
+	await expect(page.getByRole('button', { name: 'add', exact: true })).toBeVisible();
+	return errors;
+}
+
+/** Drags the palette entry `id` onto the canvas at (x, y) from the canvas's top-left corner. */
+export async function dropFromPalette(page: Page, id: string, x: number, y: number) {
+	await page
+		.getByRole('button', { name: id, exact: true })
+		.dragTo(canvas(page), { targetPosition: { x, y } });
+}
+
+async function centreOf(locator: Locator) {
+	const box = await locator.boundingBox();
+	if (!box) throw new Error('element is not visible');
+	return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** Draws a wire with the mouse from `from`'s output handle to the input `input` of `to`. */
+export async function wire(page: Page, from: string, to: string, input: string) {
+	const start = await centreOf(graphNode(page, from).locator('.svelte-flow__handle.source'));
+	const end = await centreOf(
+		graphNode(page, to).locator(`.svelte-flow__handle[data-handleid=${JSON.stringify(input)}]`)
+	);
+	await page.mouse.move(start.x, start.y);
+	await page.mouse.down();
+	await page.mouse.move((start.x + end.x) / 2, (start.y + end.y) / 2, { steps: 8 });
+	await page.mouse.move(end.x, end.y, { steps: 8 });
+	await page.mouse.up();
+}
+
+/** "5 nodes, 4 wires" on the status line. */
+export const counts = (page: Page, nodes: number, wires: number) =>
+	page.getByText(`${nodes} nodes, ${wires} wires`, { exact: true });
+
+/** Clicks Save and returns the downloaded file's text. */
+export async function save(page: Page): Promise<{ text: string; download: Download }> {
+	const [download] = await Promise.all([
+		page.waitForEvent('download'),
+		page.getByRole('button', { name: 'Save', exact: true }).click()
+	]);
+	const path = await download.path();
+	return { text: await readFile(path, 'utf8'), download };
+}
+
+/** Opens `path` through the Open button's file chooser. */
+export async function openFile(page: Page, path: string) {
+	const [chooser] = await Promise.all([
+		page.waitForEvent('filechooser'),
+		page.getByRole('button', { name: 'Open', exact: true }).click()
+	]);
+	await chooser.setFiles(path);
+}
+
+/** The autosaved document, read from localStorage (null when there is none). */
+export async function autosaved(page: Page): Promise<unknown> {
+	const text = await page.evaluate(() => localStorage.getItem('autograd-canvas.document'));
+	return text === null ? null : JSON.parse(text);
+}
+
+/** Waits until the autosave (written when the browser is idle) holds `doc`. */
+export async function expectAutosaved(page: Page, doc: unknown) {
+	await expect.poll(() => autosaved(page)).toEqual(doc);
+}
+
+/** Loads an example from the Examples menu. */
+export async function loadExample(page: Page, title: RegExp) {
+	await page.getByRole('button', { name: 'Examples' }).click();
+	await page.getByRole('menuitem', { name: title }).click();
+}

@@ -1,0 +1,2 @@
+/** The Svelte Flow canvas of the editor. */
+export { default as Canvas } from './Canvas.svelte';

@@ -1,0 +1,2 @@
+/** The graph editor page. */
+export { default as Editor } from './Editor.svelte';

@@ -1,0 +1,2 @@
+/** The message that lists why an input was refused. */
+export { default as ProblemsDialog } from './ProblemsDialog.svelte';

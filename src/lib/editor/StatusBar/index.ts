@@ -1,0 +1,2 @@
+/** The status line under the canvas. */
+export { default as StatusBar } from './StatusBar.svelte';

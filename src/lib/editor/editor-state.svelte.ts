@@ -1,0 +1,421 @@
+/**
+ * The editor's shared state: the document and its undo history (the source of truth), shape
+ * inference, the selection, the clipboard, and the messages the editor shows. Components reach it
+ * through `getEditor()` (see context.ts). Every change to the document goes through `commit`,
+ * which records one undo step and autosaves.
+ *
+ * Svelte Flow's node and edge arrays are DERIVED from the document (`flowNodes`, `flowEdges`).
+ * Svelte Flow writes to them while the user drags or selects; those writes last until the
+ * document changes. Positions come back to the document when a drag ends, as one undo step.
+ */
+import {
+	addNode as addNodeEdit,
+	checkConnection,
+	connect as connectEdit,
+	decodeShareHash,
+	disconnect,
+	duplicateNodes,
+	emptyDocument,
+	extractFragment,
+	History,
+	inferShapes,
+	insertFragment,
+	moveNodes as moveNodesEdit,
+	parseDocument,
+	removeNodes,
+	renameNode as renameNodeEdit,
+	updateAttrs as updateAttrsEdit,
+	type Connection,
+	type Edit,
+	type Fragment,
+	type GraphDocument,
+	type GraphNode,
+	type NodeInfo,
+	type Position,
+	type Problem
+} from '$lib/graph';
+import type { MessageKey, MessageParams } from '$lib/i18n';
+import { FlowModel, idSet, type FlowEdge, type FlowNode } from './flow-model';
+import { saveDocument, type DocumentStorage } from './persistence';
+
+/** A short message on the status line. `tone: 'error'` for refusals. */
+export interface Notice {
+	id: number;
+	key: MessageKey;
+	params?: MessageParams;
+	tone: 'info' | 'error';
+}
+
+/** Why some input was refused: the problems, listed for the user. The graph did not change. */
+export interface ProblemReport {
+	source: 'file' | 'link' | 'paste';
+	/** The file's name, when the input was a file. */
+	name?: string;
+	problems: Problem[];
+}
+
+/** What the canvas lends the editor: the view (centre, fit). */
+export interface CanvasView {
+	/** The flow position at the centre of the visible canvas. */
+	centre(): Position;
+	fitView(): void;
+}
+
+export interface EditorOptions {
+	/** The first document (otherwise an empty one). */
+	initial?: GraphDocument;
+	/** Where to autosave (null: nowhere). */
+	storage?: DocumentStorage | null;
+	/** How long a notice stays, in ms. */
+	noticeMs?: number;
+}
+
+const PASTE_STEP = 40;
+/** Roughly half a node, so a node added "at" a point is centred on it. */
+const NODE_HALF = { x: 80, y: 40 };
+
+const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>) =>
+	a.size === b.size && [...a].every((id) => b.has(id));
+
+export class EditorState {
+	#history: History;
+	#storage: DocumentStorage | null;
+	#model = new FlowModel();
+	#noticeMs: number;
+	#noticeTimer: ReturnType<typeof setTimeout> | undefined;
+	#noticeCount = 0;
+	#savePending = false;
+	#pendingMoves = false;
+	#clipboard: Fragment | null = null;
+	#pasteCount = 0;
+	#view: CanvasView | null = null;
+
+	/** The current document. Change it only through `commit` (or the methods that call it). */
+	doc = $state.raw<GraphDocument>(emptyDocument());
+	canUndo = $state.raw(false);
+	canRedo = $state.raw(false);
+	/** Shape inference for every node, recomputed on every change. */
+	infos: Map<string, NodeInfo> = $derived(inferShapes(this.doc));
+	selectedNodeIds = $state.raw<ReadonlySet<string>>(idSet([]));
+	selectedEdgeIds = $state.raw<ReadonlySet<string>>(idSet([]));
+	/** The node the inspector shows: the one selected node, if exactly one is. */
+	selectedNode: GraphNode | null = $derived.by(() => {
+		if (this.selectedNodeIds.size !== 1) return null;
+		const [id] = this.selectedNodeIds;
+		return this.doc.nodes.find((node) => node.id === id) ?? null;
+	});
+	notice = $state.raw<Notice | null>(null);
+	problems = $state.raw<ProblemReport | null>(null);
+
+	#flowNodes: FlowNode[] = $derived(this.#model.nodes(this.doc, this.selectedNodeIds));
+	#flowEdges: FlowEdge[] = $derived(this.#model.edges(this.doc, this.infos, this.selectedEdgeIds));
+
+	constructor(options: EditorOptions = {}) {
+		const initial = options.initial ?? emptyDocument();
+		this.#history = new History(initial);
+		this.#storage = options.storage ?? null;
+		this.#noticeMs = options.noticeMs ?? 6000;
+		this.doc = initial;
+		// What is on screen is what a reload shows, from the first moment.
+		this.#scheduleSave();
+	}
+
+	// --- Svelte Flow's view of the document ----------------------------------------------------
+
+	get flowNodes(): FlowNode[] {
+		return this.#flowNodes;
+	}
+
+	set flowNodes(nodes: FlowNode[]) {
+		this.#flowNodes = nodes;
+		this.#model.rememberNodes(nodes);
+		if (!this.#pendingMoves && nodes.every((node) => !node.dragging) && this.#movedNodes(nodes)) {
+			// A drag (or a keyboard move) ended: write the positions back as one undo step, once
+			// Svelte Flow has finished its update.
+			this.#pendingMoves = true;
+			queueMicrotask(() => {
+				this.#pendingMoves = false;
+				const moves = this.#movedNodes(this.#flowNodes);
+				if (moves) this.apply(moveNodesEdit(this.doc, moves));
+			});
+		}
+	}
+
+	get flowEdges(): FlowEdge[] {
+		return this.#flowEdges;
+	}
+
+	set flowEdges(edges: FlowEdge[]) {
+		this.#flowEdges = edges;
+		this.#model.rememberEdges(edges);
+	}
+
+	/** Positions Svelte Flow holds that differ from the document's, or null when none do. */
+	#movedNodes(nodes: readonly FlowNode[]): Record<string, Position> | null {
+		let moves: Record<string, Position> | null = null;
+		for (const flowNode of nodes) {
+			const node = flowNode.data.node;
+			const { x, y } = flowNode.position;
+			if (x !== node.position.x || y !== node.position.y) {
+				if (!this.doc.nodes.includes(node)) continue;
+				moves ??= {};
+				moves[node.id] = { x: Math.round(x), y: Math.round(y) };
+			}
+		}
+		return moves;
+	}
+
+	/** Svelte Flow's selection changed (a click, a box, Ctrl+click). */
+	syncSelection(nodeIds: Iterable<string>, edgeIds: Iterable<string>): void {
+		const nodes = idSet(nodeIds);
+		const edges = idSet(edgeIds);
+		if (!sameSet(nodes, this.selectedNodeIds)) this.selectedNodeIds = nodes;
+		if (!sameSet(edges, this.selectedEdgeIds)) this.selectedEdgeIds = edges;
+	}
+
+	select(nodeIds: Iterable<string>, edgeIds: Iterable<string> = []): void {
+		this.syncSelection(nodeIds, edgeIds);
+	}
+
+	selectAll(): void {
+		this.select(
+			this.doc.nodes.map((node) => node.id),
+			this.doc.edges.map((edge) => edge.id)
+		);
+	}
+
+	/** The canvas registers its view helpers here while it is mounted. */
+	attachView(view: CanvasView | null): void {
+		this.#view = view;
+	}
+
+	fitView(): void {
+		this.#view?.fitView();
+	}
+
+	// --- The document and its history ----------------------------------------------------------
+
+	/** Makes `doc` current as one undo step, and autosaves it. */
+	commit(doc: GraphDocument): void {
+		if (doc === this.doc) return;
+		this.#history.push(doc);
+		this.#sync();
+	}
+
+	/** Commits a successful edit; shows the reason of a refused one. True when it was applied. */
+	apply(edit: Edit): boolean {
+		if (edit.ok) {
+			this.commit(edit.doc);
+			return true;
+		}
+		this.notify('notice.refused', { reason: edit.reason }, 'error');
+		return false;
+	}
+
+	undo(): void {
+		if (this.#history.undo()) this.#sync();
+	}
+
+	redo(): void {
+		if (this.#history.redo()) this.#sync();
+	}
+
+	#sync(): void {
+		this.doc = this.#history.current;
+		this.canUndo = this.#history.canUndo;
+		this.canRedo = this.#history.canRedo;
+		const ids = idSet(this.doc.nodes.map((node) => node.id));
+		const edgeIds = idSet(this.doc.edges.map((edge) => edge.id));
+		this.syncSelection(
+			[...this.selectedNodeIds].filter((id) => ids.has(id)),
+			[...this.selectedEdgeIds].filter((id) => edgeIds.has(id))
+		);
+		this.#scheduleSave();
+	}
+
+	/**
+	 * Autosaves after the change has been drawn: when the browser is idle, within half a second.
+	 * Several quick changes are written once; `flushSave` writes at once (the page calls it when
+	 * it is hidden or closed, so nothing is lost).
+	 */
+	#scheduleSave(): void {
+		if (!this.#storage || this.#savePending) return;
+		this.#savePending = true;
+		const save = () => this.flushSave();
+		if (typeof requestIdleCallback === 'function') requestIdleCallback(save, { timeout: 500 });
+		else setTimeout(save, 50);
+	}
+
+	/** Writes the autosave now, if a change is waiting. */
+	flushSave(): void {
+		if (!this.#savePending) return;
+		this.#savePending = false;
+		saveDocument(this.#storage, this.doc);
+	}
+
+	/** Replaces the whole document (New, Open, an example, a share link): one undo step. */
+	replaceDocument(doc: GraphDocument): void {
+		this.select([]);
+		this.commit(doc);
+		this.#pasteCount = 0;
+		this.problems = null;
+		// Frame the new graph (Svelte Flow waits until it has measured the nodes). An empty graph
+		// keeps the view as it is: a fit would wait for the first node, then jump to it.
+		if (doc.nodes.length > 0) queueMicrotask(() => this.fitView());
+	}
+
+	newDocument(): void {
+		this.replaceDocument(emptyDocument());
+	}
+
+	/** Opens JSON text or bytes. Invalid input changes nothing and lists its problems. */
+	open(input: string | Uint8Array, source: ProblemReport['source'], name?: string): boolean {
+		const parsed = parseDocument(input);
+		if (!parsed.ok) {
+			this.showProblems({ source, name, problems: parsed.problems });
+			return false;
+		}
+		this.replaceDocument(parsed.doc);
+		return true;
+	}
+
+	/** Opens a share link's hash. Invalid links change nothing and list their problems. */
+	openShareHash(hash: string): boolean {
+		const parsed = decodeShareHash(hash);
+		if (!parsed.ok) {
+			this.showProblems({ source: 'link', problems: parsed.problems });
+			return false;
+		}
+		this.replaceDocument(parsed.doc);
+		this.notify('notice.loadedShare');
+		return true;
+	}
+
+	showProblems(report: ProblemReport): void {
+		this.problems = report;
+	}
+
+	dismissProblems(): void {
+		this.problems = null;
+	}
+
+	// --- Edits -----------------------------------------------------------------------------------
+
+	/** Adds a palette entry centred on `at` (flow coordinates), or at the view's centre. */
+	addNode(kind: string, at?: Position): string | null {
+		const centre = at ?? this.#view?.centre() ?? { x: 0, y: 0 };
+		let position = { x: Math.round(centre.x - NODE_HALF.x), y: Math.round(centre.y - NODE_HALF.y) };
+		if (!at) {
+			// Clicking the same entry again should not stack nodes exactly on top of each other.
+			const taken = (p: Position) =>
+				this.doc.nodes.some((n) => n.position.x === p.x && n.position.y === p.y);
+			while (taken(position)) position = { x: position.x + 24, y: position.y + 24 };
+		}
+		const edit = addNodeEdit(this.doc, kind, position);
+		if (!this.apply(edit) || !edit.ok || edit.id === undefined) return null;
+		this.select([edit.id]);
+		return edit.id;
+	}
+
+	/** Whether a wire may be drawn (Svelte Flow asks while the user drags one). */
+	checkConnection(connection: Connection): { ok: true } | { ok: false; reason: string } {
+		return checkConnection(this.doc, connection, this.infos);
+	}
+
+	connect(connection: Connection): boolean {
+		const edit = connectEdit(this.doc, connection);
+		if (edit.ok) {
+			this.commit(edit.doc);
+			return true;
+		}
+		this.notify('notice.wireRefused', { reason: edit.reason }, 'error');
+		return false;
+	}
+
+	/** Deletes the selected nodes (with their wires) and the selected wires: one undo step. */
+	deleteSelection(): void {
+		let doc = this.doc;
+		if (this.selectedNodeIds.size > 0) {
+			const edit = removeNodes(doc, [...this.selectedNodeIds]);
+			if (!edit.ok) return void this.apply(edit);
+			doc = edit.doc;
+		}
+		for (const edgeId of this.selectedEdgeIds) {
+			if (!doc.edges.some((edge) => edge.id === edgeId)) continue;
+			const edit = disconnect(doc, edgeId);
+			if (!edit.ok) return void this.apply(edit);
+			doc = edit.doc;
+		}
+		this.commit(doc);
+	}
+
+	removeNode(id: string): void {
+		this.apply(removeNodes(this.doc, [id]));
+	}
+
+	moveNodes(moves: Record<string, Position>): boolean {
+		return this.apply(moveNodesEdit(this.doc, moves));
+	}
+
+	/** Renames a node; returns the reason it was refused, or null. Nothing changes on refusal. */
+	rename(id: string, name: string): string | null {
+		const edit = renameNodeEdit(this.doc, id, name);
+		if (!edit.ok) return edit.reason;
+		this.commit(edit.doc);
+		return null;
+	}
+
+	/** Changes attributes; returns the reason they were refused, or null. */
+	updateAttrs(id: string, patch: Record<string, unknown>): string | null {
+		const edit = updateAttrsEdit(this.doc, id, patch);
+		if (!edit.ok) return edit.reason;
+		this.commit(edit.doc);
+		return null;
+	}
+
+	copy(): void {
+		if (this.selectedNodeIds.size === 0) return;
+		this.#clipboard = extractFragment(this.doc, [...this.selectedNodeIds]);
+		this.#pasteCount = 0;
+		this.notify('notice.copied', { count: this.#clipboard.nodes.length });
+	}
+
+	paste(): void {
+		if (!this.#clipboard) return;
+		this.#pasteCount++;
+		const step = PASTE_STEP * this.#pasteCount;
+		const edit = insertFragment(this.doc, this.#clipboard, { x: step, y: step });
+		if (!edit.ok) {
+			this.showProblems({ source: 'paste', problems: [{ path: '', message: edit.reason }] });
+			return;
+		}
+		this.commit(edit.doc);
+		if (edit.ids) this.select(edit.ids);
+		this.notify('notice.pasted', { count: edit.ids?.length ?? 0 });
+	}
+
+	duplicate(): void {
+		if (this.selectedNodeIds.size === 0) return;
+		const edit = duplicateNodes(this.doc, [...this.selectedNodeIds]);
+		if (!this.apply(edit) || !edit.ok) return;
+		if (edit.ids) this.select(edit.ids);
+	}
+
+	// --- Messages --------------------------------------------------------------------------------
+
+	notify(key: MessageKey, params?: MessageParams, tone: Notice['tone'] = 'info'): void {
+		this.notice = { id: ++this.#noticeCount, key, params, tone };
+		clearTimeout(this.#noticeTimer);
+		const id = this.notice.id;
+		this.#noticeTimer = setTimeout(
+			() => {
+				if (this.notice?.id === id) this.notice = null;
+			},
+			tone === 'error' ? this.#noticeMs * 1.5 : this.#noticeMs
+		);
+	}
+
+	dismissNotice(): void {
+		this.notice = null;
+	}
+}

@@ -1,0 +1,70 @@
+/**
+ * Files and links in the browser: downloads, reading a chosen file within the size limit, and
+ * share URLs. The document itself is read and written by `$lib/graph`.
+ */
+import { MAX_FILE_BYTES } from '$lib/graph';
+
+/** Starts a download of `content` as `filename`. */
+export function download(filename: string, content: Blob | string, type = 'application/json') {
+	const blob = typeof content === 'string' ? new Blob([content], { type }) : content;
+	const url = URL.createObjectURL(blob);
+	const link = document.createElement('a');
+	link.href = url;
+	link.download = filename;
+	link.rel = 'noopener';
+	document.body.append(link);
+	link.click();
+	link.remove();
+	setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Starts a download of a `data:` URL (an exported image). */
+export function downloadDataUrl(filename: string, dataUrl: string) {
+	const link = document.createElement('a');
+	link.href = dataUrl;
+	link.download = filename;
+	document.body.append(link);
+	link.click();
+	link.remove();
+}
+
+export function formatMegabytes(bytes: number): string {
+	const mb = bytes / (1024 * 1024);
+	return `${mb >= 10 ? mb.toFixed(0) : mb.toFixed(mb >= 1 ? 1 : 2)} MB`;
+}
+
+export type FileRead =
+	| { ok: true; bytes: Uint8Array }
+	| { ok: false; reason: 'too-big'; size: number }
+	| { ok: false; reason: 'unreadable'; message: string };
+
+/** The bytes of `file`, unless it is over the size limit (then it is not read at all). */
+export async function readChosenFile(file: File): Promise<FileRead> {
+	if (file.size > MAX_FILE_BYTES) return { ok: false, reason: 'too-big', size: file.size };
+	try {
+		return { ok: true, bytes: new Uint8Array(await file.arrayBuffer()) };
+	} catch (error) {
+		return { ok: false, reason: 'unreadable', message: String(error) };
+	}
+}
+
+/** This page's address with `hash` as its fragment. */
+export function shareUrl(hash: string, location: Location = window.location): string {
+	return `${location.origin}${location.pathname}#${hash}`;
+}
+
+/** Copies `text` to the clipboard; false where the browser does not allow it. */
+export async function copyText(text: string): Promise<boolean> {
+	try {
+		await navigator.clipboard.writeText(text);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** A file name for a download: `graph-2025-01-31.json`. */
+export function datedName(base: string, extension: string, date = new Date()): string {
+	const day = date.toISOString().slice(0, 10);
+	return `${base}-${day}.${extension}`;
+}

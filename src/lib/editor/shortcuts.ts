@@ -1,0 +1,46 @@
+/**
+ * The editor's keyboard shortcuts. Ctrl on Windows and Linux, Cmd on macOS.
+ */
+export type ShortcutAction =
+	'undo' | 'redo' | 'copy' | 'paste' | 'duplicate' | 'delete' | 'selectAll';
+
+type Keys = Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>;
+
+/** The action a key press asks for, or null. */
+export function shortcutFor(event: Keys): ShortcutAction | null {
+	if (event.altKey) return null;
+	const command = event.ctrlKey || event.metaKey;
+	const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+	if (!command) {
+		return key === 'Delete' || key === 'Backspace' ? 'delete' : null;
+	}
+	switch (key) {
+		case 'z':
+			return event.shiftKey ? 'redo' : 'undo';
+		case 'y':
+			return 'redo';
+		case 'c':
+			return event.shiftKey ? null : 'copy';
+		case 'v':
+			return event.shiftKey ? null : 'paste';
+		case 'd':
+			return 'duplicate';
+		case 'a':
+			return 'selectAll';
+		default:
+			return null;
+	}
+}
+
+/** Whether a key press belongs to a text field (then the editor leaves it alone). */
+export function isEditableTarget(target: EventTarget | null): boolean {
+	if (!(target instanceof HTMLElement)) return false;
+	if (target.isContentEditable) return true;
+	if (target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+	if (target instanceof HTMLInputElement) {
+		return !['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color', 'file'].includes(
+			target.type
+		);
+	}
+	return false;
+}

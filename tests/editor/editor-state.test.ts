@@ -1,0 +1,133 @@
+import { describe, expect, test } from 'vitest';
+import { EXAMPLES, serializeDocument } from '$lib/graph';
+import { EditorState } from '$lib/editor/editor-state.svelte';
+import { DOCUMENT_STORAGE_KEY, loadSaved, type DocumentStorage } from '$lib/editor/persistence';
+
+const chain = EXAMPLES.find((e) => e.id === 'chain-rule')!.doc;
+
+function memoryStorage(): DocumentStorage & { items: Map<string, string> } {
+	const items = new Map<string, string>();
+	return {
+		items,
+		getItem: (key) => items.get(key) ?? null,
+		setItem: (key, value) => void items.set(key, value)
+	};
+}
+
+const editorWith = (storage = memoryStorage()) =>
+	new EditorState({ initial: chain, storage, noticeMs: 10 });
+
+describe('editor state', () => {
+	test('edits are undoable steps, and redo brings them back', () => {
+		const editor = editorWith();
+		const id = editor.addNode('relu', { x: 500, y: 0 });
+		expect(id).not.toBeNull();
+		expect(editor.connect({ source: 'n5', target: id!, targetInput: 'input' })).toBe(true);
+		expect(editor.doc.nodes).toHaveLength(6);
+		expect(editor.infos.get(id!)?.shape).toEqual([1]);
+		editor.undo();
+		expect(editor.doc.edges).toHaveLength(4);
+		editor.undo();
+		expect(editor.doc).toBe(chain);
+		expect(editor.canUndo).toBe(false);
+		editor.redo();
+		editor.redo();
+		expect(editor.doc.edges).toHaveLength(5);
+		expect(editor.canRedo).toBe(false);
+	});
+
+	test('a refused wire changes nothing and says why', () => {
+		const editor = editorWith();
+		expect(editor.connect({ source: 'n1', target: 'n5', targetInput: 'other' })).toBe(false);
+		expect(editor.doc).toBe(chain);
+		expect(editor.notice).toMatchObject({ key: 'notice.wireRefused', tone: 'error' });
+		expect(String(editor.notice?.params?.reason)).toContain('already connected');
+		expect(editor.connect({ source: 'n5', target: 'n4', targetInput: 'input' })).toBe(false);
+		expect(String(editor.notice?.params?.reason)).toMatch(/cycle|already connected/);
+	});
+
+	test('bad input never changes the loaded graph', () => {
+		const editor = editorWith();
+		const bad = [
+			'{"format": "autograd-canvas.graph", "version": 1, "nodes": [',
+			JSON.stringify({ ...chain, version: 2 }),
+			JSON.stringify({ ...chain, format: 'x' }),
+			JSON.stringify({
+				...chain,
+				nodes: chain.nodes.map((n) =>
+					n.id === 'n1' ? { ...n, attrs: { ...n.attrs, shape: [1000, 1000, 1000] } } : n
+				)
+			}),
+			JSON.stringify({
+				...chain,
+				edges: [...chain.edges, { id: 'e9', source: 'n99', target: 'n4', targetInput: 'input' }]
+			}),
+			' '.repeat(6 * 1024 * 1024)
+		];
+		for (const input of bad) {
+			expect(editor.open(input, 'file', 'bad.json')).toBe(false);
+			expect(editor.doc).toBe(chain);
+			expect(editor.problems?.problems.length).toBeGreaterThan(0);
+			editor.dismissProblems();
+		}
+		expect(editor.openShareHash('#g1.AAAA')).toBe(false);
+		expect(editor.openShareHash('not a link')).toBe(false);
+		expect(editor.doc).toBe(chain);
+		expect(editor.canUndo).toBe(false);
+	});
+
+	test('the inspector edits are refused with a reason, and nothing changes', () => {
+		const editor = editorWith();
+		expect(editor.rename('n1', 'w')).toMatch(/already named w/);
+		expect(editor.rename('n1', 'class')).toMatch(/keyword/);
+		expect(editor.updateAttrs('n1', { shape: [0] })).not.toBeNull();
+		expect(editor.updateAttrs('n1', { shape: [100000, 100000] })).toMatch(/limit/);
+		expect(editor.doc).toBe(chain);
+		expect(editor.rename('n1', 'inputs')).toBeNull();
+		expect(editor.doc.nodes[0].name).toBe('inputs');
+	});
+
+	test('copy, paste, duplicate, select all and delete', () => {
+		const editor = editorWith();
+		editor.select(['n1', 'n2']);
+		editor.copy();
+		editor.paste();
+		expect(editor.doc.nodes.map((n) => n.name)).toEqual(['x', 'w', 'b', 'y', 'z', 'x1', 'w1']);
+		expect([...editor.selectedNodeIds]).toHaveLength(2);
+		editor.duplicate();
+		expect(editor.doc.nodes).toHaveLength(9);
+		editor.selectAll();
+		editor.deleteSelection();
+		expect(editor.doc.nodes).toHaveLength(0);
+		editor.undo();
+		expect(editor.doc.nodes).toHaveLength(9);
+	});
+
+	test('positions come back from the canvas as one undo step', async () => {
+		const editor = editorWith();
+		editor.flowNodes = editor.flowNodes.map((n) =>
+			n.id === 'n1' ? { ...n, position: { x: 40, y: 50 }, dragging: true } : n
+		);
+		await Promise.resolve();
+		expect(editor.doc).toBe(chain);
+		editor.flowNodes = editor.flowNodes.map((n) =>
+			n.id === 'n1' ? { ...n, position: { x: 41.4, y: 50 }, dragging: false } : n
+		);
+		await Promise.resolve();
+		expect(editor.doc.nodes[0].position).toEqual({ x: 41, y: 50 });
+		editor.undo();
+		expect(editor.doc).toBe(chain);
+	});
+
+	test('autosave holds the current graph, and reads back equal', async () => {
+		const storage = memoryStorage();
+		const editor = editorWith(storage);
+		editor.addNode('x', { x: 0, y: 400 });
+		editor.flushSave();
+		const saved = loadSaved(storage);
+		expect(saved).not.toBeNull();
+		expect(serializeDocument(saved!)).toBe(serializeDocument(editor.doc));
+		storage.items.set(DOCUMENT_STORAGE_KEY, '{"not": "a graph"}');
+		expect(loadSaved(storage)).toBeNull();
+	});
+});
