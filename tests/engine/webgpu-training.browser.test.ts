@@ -71,8 +71,10 @@ describe('linear regression on WebGPU (linreg_tutorial_1000ep)', () => {
 		const created = at2000.created - at1000.created;
 		const requests = at2000.created + at2000.reused - (at1000.created + at1000.reused);
 		expect(requests).toBeGreaterThan(20000);
-		expect(created).toBeLessThan(requests / 4);
-		expect(at2000.buffers).toBeLessThan(requests / 4);
+		// Half leaves room for a slow collector on a busy machine (seen: 29% of requests) while a
+		// leak, at 100%, still fails.
+		expect(created).toBeLessThan(requests / 2);
+		expect(at2000.buffers).toBeLessThan(requests / 2);
 	});
 
 	test('a buffer shared by detach() stays while any tensor holds it (refcounted)', async () => {
