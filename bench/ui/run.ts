@@ -4,6 +4,7 @@
  *
  *   npm run bench:ui                       # builds, then measures (5 cold loads, 3 drags, 5 wires)
  *   BENCH_SKIP_BUILD=1 npm run bench:ui    # reuse the build/ folder
+ *   BENCH_BASE_URL=http://127.0.0.1:4195/ npm run bench:ui   # an app served elsewhere
  *
  * Measures, against the targets of issue 4:
  *  - first load: JavaScript transferred, gzipped (each JS response compressed here with gzip -9,
@@ -14,6 +15,13 @@
  *    page during a 1.5 s drag; p95);
  *  - time from a wire drop (pointerup) to the updated shapes in a 300-node graph (the shape of
  *    the chain's last node, 150 nodes downstream, appears in the DOM; and the next frame).
+ * And against the targets of issue 6 (the Train panel, Linear regression example, CPU, 3 runs):
+ *  - wall time of 1000 epochs in the UI, charts included: from the click on Train until the
+ *    tutorial's `predicted` output is in the page, and the next frame (charts drawn);
+ *  - the longest main-thread task while it trains (PerformanceObserver 'longtask': Chromium
+ *    reports tasks over 50 ms only, so "none" means every task was under 50 ms).
+ *  - the trace (issue 5, bench/ui/trace.ts): trace + render of Forward + Backward on a 200-node
+ *    graph, without the animation, and frame times while its replay animates (p95).
  * Prints a table and writes bench/results/ui-latest.json.
  */
 import { chromium, type Browser, type Page } from '@playwright/test';
@@ -25,18 +33,23 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.js';
 import { chainGraph } from './graphs';
+import { animationFrames, traceRender } from './trace';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const PORT = Number(process.env.BENCH_PORT ?? 4176);
-const BASE = `http://127.0.0.1:${PORT}/`;
+const BASE = process.env.BENCH_BASE_URL ?? `http://127.0.0.1:${PORT}/`;
 const VIEWPORT = { width: 1280, height: 800 };
 
 const TARGETS = {
 	jsGzipKB: 300,
 	usableMs: 1500,
 	dragFrameP95Ms: 20,
-	wireToShapesMs: 16
+	wireToShapesMs: 16,
+	train1000Ms: 1000,
+	trainLongTaskMs: 50,
+	traceRenderMs: 16,
+	traceAnimFrameP95Ms: 20
 };
 
 const median = (xs: number[]) => {
@@ -49,13 +62,15 @@ const percentile = (xs: number[], p: number) => {
 };
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-async function startPreview(): Promise<ChildProcess> {
+async function startPreview(): Promise<ChildProcess | null> {
+	// BENCH_BASE_URL: measure an app that is already served (then nothing is built or started).
+	if (process.env.BENCH_BASE_URL) return null;
 	const server = spawn(
 		'npx',
 		['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'],
 		{ cwd: root, stdio: 'ignore', detached: true }
 	);
-	for (let i = 0; i < 150; i++) {
+	for (let i = 0; i < 600; i++) {
 		try {
 			if ((await fetch(BASE)).ok) return server;
 		} catch {
@@ -235,12 +250,70 @@ async function wireToShapes(browser: Browser): Promise<{ domMs: number; frameMs:
 	return { domMs: wire.dom - wire.up, frameMs: wire.frame - wire.up };
 }
 
+/** Records long tasks, the click on Train and when `predicted` appears (plus one frame). */
+const TRAIN_PROBE = `
+	(() => {
+		window.__longTasks = [];
+		new PerformanceObserver((list) => {
+			for (const entry of list.getEntries()) {
+				window.__longTasks.push({ start: entry.startTime, duration: entry.duration });
+			}
+		}).observe({ type: 'longtask', buffered: true });
+		window.__train = {};
+		document.addEventListener('click', (event) => {
+			const button = event.target.closest && event.target.closest('button');
+			if (!button || button.textContent.trim() !== 'Train' || window.__train.start) return;
+			window.__train.start = performance.now();
+			const observer = new MutationObserver(() => {
+				if (!document.querySelector('[aria-label="Predicted values"]')) return;
+				observer.disconnect();
+				requestAnimationFrame(() => { window.__train.end = performance.now(); });
+			});
+			observer.observe(document.body, { childList: true, subtree: true });
+		}, { capture: true });
+	})();
+`;
+
+/** Trains the Linear regression example 1000 epochs in the Train panel on the CPU. */
+async function trainingRun(browser: Browser): Promise<{ wallMs: number; longestTaskMs: number }> {
+	const context = await browser.newContext({ viewport: VIEWPORT });
+	const page = await context.newPage();
+	await page.addInitScript(TRAIN_PROBE);
+	await page.goto(BASE);
+	await page.getByRole('button', { name: 'Examples' }).click();
+	await page.getByRole('menuitem', { name: /Linear regression/ }).click();
+	await nodeLocator(page, 'weight').waitFor();
+	await page.getByRole('button', { name: 'Train panel' }).click();
+	const panel = page.getByRole('complementary', { name: 'Train panel' });
+	await panel.getByRole('combobox', { name: 'Device' }).selectOption('cpu');
+	await page.waitForTimeout(500);
+	await panel.getByRole('button', { name: 'Train', exact: true }).click();
+	await page.waitForFunction(
+		() => (window as unknown as { __train: { end?: number } }).__train.end !== undefined,
+		undefined,
+		{ timeout: 60_000 }
+	);
+	const { train, longTasks } = await page.evaluate(() => {
+		const w = window as unknown as {
+			__train: { start: number; end: number };
+			__longTasks: { start: number; duration: number }[];
+		};
+		return { train: w.__train, longTasks: w.__longTasks };
+	});
+	const during = longTasks.filter((t) => t.start + t.duration > train.start && t.start < train.end);
+	await context.close();
+	return {
+		wallMs: train.end - train.start,
+		longestTaskMs: Math.max(0, ...during.map((t) => t.duration))
+	};
+}
+
 function verdict(value: number, target: number) {
 	return value < target ? 'ok' : 'MISSED';
 }
 
 async function main() {
-	if (!process.env.BENCH_SKIP_BUILD) {
+	if (!process.env.BENCH_SKIP_BUILD && !process.env.BENCH_BASE_URL) {
 		console.log('building the app (vite build)...');
 		execSync('npx vite build', { cwd: root, stdio: 'ignore' });
 	}
@@ -253,6 +326,16 @@ async function main() {
 		for (let i = 0; i < 3; i++) frames.push(...(await dragFrames(browser)));
 		const wires = [];
 		for (let i = 0; i < 5; i++) wires.push(await wireToShapes(browser));
+		const trainings = [];
+		for (let i = 0; i < 3; i++) trainings.push(await trainingRun(browser));
+
+		const traces = [];
+		for (let i = 0; i < 5; i++) traces.push(await traceRender(browser, BASE, VIEWPORT));
+		const traceFrames: number[] = [];
+		for (let i = 0; i < 2; i++)
+			traceFrames.push(...(await animationFrames(browser, BASE, VIEWPORT)));
+		const traceTotal = (t: (typeof traces)[number]) =>
+			t.forward + t.forwardAll + t.backward + t.backwardAll;
 
 		const results = {
 			jsGzipKB: round(loads[0].jsGzipKB),
@@ -266,7 +349,21 @@ async function main() {
 			dragFrames: frames.length,
 			wireToShapesMs: round(median(wires.map((w) => w.domMs))),
 			wireToShapesMsRuns: wires.map((w) => round(w.domMs)),
-			wireToNextFrameMs: round(median(wires.map((w) => w.frameMs)))
+			wireToNextFrameMs: round(median(wires.map((w) => w.frameMs))),
+			train1000Ms: round(median(trainings.map((t) => t.wallMs))),
+			train1000MsRuns: trainings.map((t) => round(t.wallMs)),
+			trainLongTaskMs: round(Math.max(...trainings.map((t) => t.longestTaskMs))),
+			traceRenderMs: round(median(traces.map(traceTotal))),
+			traceRenderMsRuns: traces.map((t) => round(traceTotal(t))),
+			traceRenderParts: {
+				forward: round(median(traces.map((t) => t.forward))),
+				forwardAll: round(median(traces.map((t) => t.forwardAll))),
+				backward: round(median(traces.map((t) => t.backward))),
+				backwardAll: round(median(traces.map((t) => t.backwardAll)))
+			},
+			traceAnimFrameP95Ms: round(percentile(traceFrames, 95)),
+			traceAnimFrameMedianMs: round(median(traceFrames)),
+			traceAnimFrames: traceFrames.length
 		};
 		const rows: [string, string, string, string][] = [
 			[
@@ -292,6 +389,30 @@ async function main() {
 				`${results.wireToShapesMs} ms`,
 				`< ${TARGETS.wireToShapesMs} ms`,
 				verdict(results.wireToShapesMs, TARGETS.wireToShapesMs)
+			],
+			[
+				'1000 epochs in the Train panel, CPU, charts (median of 3)',
+				`${results.train1000Ms} ms`,
+				`< ${TARGETS.train1000Ms} ms`,
+				verdict(results.train1000Ms, TARGETS.train1000Ms)
+			],
+			[
+				'longest main-thread task while training (max of 3)',
+				results.trainLongTaskMs === 0 ? 'none > 50' : `${results.trainLongTaskMs} ms`,
+				`< ${TARGETS.trainLongTaskMs} ms`,
+				verdict(results.trainLongTaskMs, TARGETS.trainLongTaskMs)
+			],
+			[
+				'trace + render of Forward + Backward, 200 nodes (median of 5)',
+				`${results.traceRenderMs} ms`,
+				`< ${TARGETS.traceRenderMs} ms`,
+				verdict(results.traceRenderMs, TARGETS.traceRenderMs)
+			],
+			[
+				'frame time during the trace animation, 200 wires (p95)',
+				`${results.traceAnimFrameP95Ms} ms`,
+				`< ${TARGETS.traceAnimFrameP95Ms} ms`,
+				verdict(results.traceAnimFrameP95Ms, TARGETS.traceAnimFrameP95Ms)
 			]
 		];
 		const width = Math.max(...rows.map((r) => r[0].length));
@@ -324,7 +445,11 @@ async function main() {
 		console.log(`\nwrote ${out}`);
 	} finally {
 		await browser.close();
-		if (server.pid) process.kill(-server.pid);
+		try {
+			if (server?.pid) process.kill(-server.pid);
+		} catch {
+			// The server has already gone.
+		}
 	}
 }
 

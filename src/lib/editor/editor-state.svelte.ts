@@ -77,6 +77,9 @@ const NODE_HALF = { x: 80, y: 40 };
 const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>) =>
 	a.size === b.size && [...a].every((id) => b.has(id));
 
+/** The panels that open beside the canvas. */
+export type SidePanelId = 'train' | 'code';
+
 export class EditorState {
 	#history: History;
 	#storage: DocumentStorage | null;
@@ -106,6 +109,13 @@ export class EditorState {
 	});
 	notice = $state.raw<Notice | null>(null);
 	problems = $state.raw<ProblemReport | null>(null);
+	/** The side panel beside the canvas (Train or Code), or null when closed. */
+	sidePanel = $state.raw<SidePanelId | null>(null);
+	/**
+	 * Parameter values by node id while training runs (shown on the canvas nodes). Not part of
+	 * the document: no undo steps per epoch. `writeParameters` makes them part of it.
+	 */
+	liveParameters = $state.raw<Readonly<Record<string, readonly number[]>> | null>(null);
 
 	#flowNodes: FlowNode[] = $derived(this.#model.nodes(this.doc, this.selectedNodeIds));
 	#flowEdges: FlowEdge[] = $derived(this.#model.edges(this.doc, this.infos, this.selectedEdgeIds));
@@ -253,8 +263,33 @@ export class EditorState {
 		saveDocument(this.#storage, this.doc);
 	}
 
+	/** Opens `panel` beside the canvas, or closes it when it is open. */
+	toggleSidePanel(panel: SidePanelId): void {
+		this.sidePanel = this.sidePanel === panel ? null : panel;
+	}
+
+	/**
+	 * Writes parameter values (by node id) into their leaves as ONE undo step, and clears the
+	 * live values. False when a leaf is gone or refuses the values.
+	 */
+	writeParameters(values: Readonly<Record<string, readonly number[]>>): boolean {
+		let doc = this.doc;
+		for (const [id, data] of Object.entries(values)) {
+			const edit = updateAttrsEdit(doc, id, { init: 'values', values: [...data] });
+			if (!edit.ok) {
+				this.notify('notice.refused', { reason: edit.reason }, 'error');
+				return false;
+			}
+			doc = edit.doc;
+		}
+		this.commit(doc);
+		this.liveParameters = null;
+		return true;
+	}
+
 	/** Replaces the whole document (New, Open, an example, a share link): one undo step. */
 	replaceDocument(doc: GraphDocument): void {
+		this.liveParameters = null;
 		this.select([]);
 		this.commit(doc);
 		this.#pasteCount = 0;

@@ -14,3 +14,12 @@ export function leafSummary(attrs: Record<string, unknown> | undefined): string 
 	if (init === 'full') return `full ${Number(attrs?.fill ?? 0)}`;
 	return init;
 }
+
+const LIVE_SHOWN = 4;
+
+/** Live parameter values in one short line: `1.9983`, `0.5, -1.2, 3, 0.25, …`; '' for none. */
+export function formatLive(values: readonly number[] | undefined): string {
+	if (values === undefined || values.length === 0) return '';
+	const shown = values.slice(0, LIVE_SHOWN).map((v) => String(Number(v.toPrecision(5))));
+	return shown.join(', ') + (values.length > LIVE_SHOWN ? ', …' : '');
+}

@@ -1,0 +1,105 @@
+/**
+ * Issue 7, graph <-> PyTorch code: the tutorial's chain-rule cell imported through the "Import
+ * code" dialog (one undoable step), then run Forward and Backward (w.grad = x); and the Code
+ * panel of the Linear regression example.
+ */
+import { expect, test } from '@playwright/test';
+import { counts, graphNode, loadExample, openEditor } from './editor-helpers';
+
+const CHAIN_RULE_CELL = [
+	'x = torch.rand(1)',
+	'b = torch.rand(1, requires_grad = True)',
+	'w = torch.rand(1, requires_grad = True)',
+	'y = w * x',
+	'z = y + b'
+].join('\n');
+
+test.describe('PyTorch code', () => {
+	test("imports the tutorial's chain-rule cell as one undoable step", async ({ page }) => {
+		const errors = await openEditor(page);
+		await page.getByRole('button', { name: 'New', exact: true }).click();
+		await expect(counts(page, 0, 0)).toBeVisible();
+
+		await page.getByRole('button', { name: 'Code panel' }).click();
+		await page.getByRole('button', { name: 'Import code' }).click();
+		const dialog = page.getByRole('dialog', { name: 'Import PyTorch code' });
+		await dialog.getByRole('textbox', { name: 'Python code' }).fill(CHAIN_RULE_CELL);
+		await dialog.getByRole('button', { name: 'Preview' }).click();
+		await expect(dialog.getByText('Builds 5 nodes and 4 wires.')).toBeVisible();
+		await expect(dialog.getByText('Every line imports.')).toBeVisible();
+		// Nothing changes before Import.
+		await expect(counts(page, 0, 0)).toBeVisible();
+		await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+		await expect(dialog).toBeHidden();
+		await expect(counts(page, 5, 4)).toBeVisible();
+		for (const name of ['x', 'w', 'b', 'y', 'z']) {
+			await expect(graphNode(page, name)).toBeVisible();
+		}
+
+		// Forward and Backward on the imported graph (issue 5's controls): dz/dw = x.
+		await page.getByRole('slider', { name: 'Speed' }).fill('4');
+		await page.getByRole('button', { name: 'Forward', exact: true }).click();
+		await page.getByRole('button', { name: 'Backward', exact: true }).click();
+		const x = graphNode(page, 'x').locator('[data-role="value"]');
+		await expect(x).toHaveAttribute('data-tensor', /^\[[\d.e-]+\]$/);
+		const xValue = await x.getAttribute('data-tensor');
+		await expect(graphNode(page, 'w').locator('[data-role="grad"]')).toHaveAttribute(
+			'data-tensor',
+			xValue!
+		);
+
+		// Undo restores the empty graph in one step.
+		await page.getByRole('button', { name: 'Undo', exact: true }).click();
+		await expect(counts(page, 0, 0)).toBeVisible();
+		await page.getByRole('button', { name: 'Redo', exact: true }).click();
+		await expect(counts(page, 5, 4)).toBeVisible();
+		expect(errors).toEqual([]);
+	});
+
+	test('lists the lines it cannot import with line:column, and changes nothing on Cancel', async ({
+		page
+	}) => {
+		await openEditor(page);
+		await loadExample(page, /Chain rule/i);
+		await expect(graphNode(page, 'z')).toBeVisible();
+		await page.getByRole('button', { name: 'Code panel' }).click();
+		await page.getByRole('button', { name: 'Import code' }).click();
+		const dialog = page.getByRole('dialog', { name: 'Import PyTorch code' });
+		await dialog
+			.getByRole('textbox', { name: 'Python code' })
+			.fill('a = torch.ones(2)\nb = numpy.zeros(2)\nc = a * <b>\n');
+		await dialog.getByRole('button', { name: 'Preview' }).click();
+		const problems = dialog.getByRole('list', { name: /^Not imported/ }).getByRole('listitem');
+		await expect(problems).toHaveCount(2);
+		await expect(problems.nth(0)).toHaveText("2:5 name 'numpy' is not defined");
+		// Rendered as text: the '<' of the source shows as a character.
+		await expect(problems.nth(1)).toHaveText("3:9 invalid syntax at '<'");
+		await dialog.getByRole('button', { name: 'Cancel' }).click();
+		await expect(dialog).toBeHidden();
+		await expect(graphNode(page, 'z')).toBeVisible();
+	});
+
+	test('the Code panel holds the training loop of the Linear regression example', async ({
+		page
+	}) => {
+		await openEditor(page);
+		await loadExample(page, /Linear regression/);
+		await page.getByRole('button', { name: 'Code panel' }).click();
+		const code = page.getByTestId('generated-code');
+		await expect(code).toContainText('for epoch in range');
+		await expect(code).toContainText('optimizer.step()');
+		await expect(code).toContainText('torch.save(model.state_dict()');
+		await expect(code).toContainText('nn.Linear');
+
+		// It follows the graph (debounced): a new graph, new code.
+		await loadExample(page, /Chain rule/i);
+		await expect(code).not.toContainText('for epoch in range');
+		await expect(code).toContainText('.backward()');
+
+		const [download] = await Promise.all([
+			page.waitForEvent('download'),
+			page.getByRole('button', { name: 'Download .py' }).click()
+		]);
+		expect(download.suggestedFilename()).toMatch(/\.py$/);
+	});
+});

@@ -1,0 +1,109 @@
+/**
+ * Issue 6, the training lab: the Linear regression example trained in the Train panel beside
+ * the canvas, on the CPU and on WebGPU (Chromium's software adapter), with live parameters on the
+ * canvas nodes, save / reload / load, a bad CSV and a diverging learning rate.
+ */
+import { expect, test } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
+import { graphNode } from './editor-helpers';
+import { logLines, openTraining, shown, trainPanel, trainToEnd } from './train-helpers';
+
+test.describe('the Train panel', () => {
+	test('trains 1000 epochs: w ~ 2, b ~ 1, 20 log lines, charts, live values on the canvas', async ({
+		page
+	}) => {
+		const errors = await openTraining(page);
+		await trainToEnd(page);
+		expect(Math.abs((await shown(page, 'w')) - 2)).toBeLessThan(0.05);
+		expect(Math.abs((await shown(page, 'b')) - 1)).toBeLessThan(0.1);
+		const lines = await logLines(page);
+		expect(lines).toHaveLength(20);
+		expect(lines[0]).toMatch(/^epoch 50, loss /);
+		expect(lines[19]).toMatch(/^epoch 1000, loss /);
+
+		// The loss curve, the fit and the landscape with its trajectory are drawn.
+		const panel = trainPanel(page);
+		expect(
+			(await panel.locator('svg.plot path.curve').first().getAttribute('d'))?.length
+		).toBeGreaterThan(100);
+		await expect(panel.locator('svg.plot .points circle')).toHaveCount(11);
+		expect(
+			(await panel.locator('svg.plot path.trajectory').getAttribute('d'))?.length
+		).toBeGreaterThan(100);
+
+		// The parameter nodes on the canvas show the current values, with no undo step per epoch.
+		const live = Number(
+			(await graphNode(page, 'weight').getByTestId('node-live').textContent())?.replace('= ', '')
+		);
+		expect(Math.abs(live - 2)).toBeLessThan(0.05);
+		await expect(graphNode(page, 'bias').getByTestId('node-live')).toContainText('= 0.99');
+
+		// Writing the trained values into the leaves is one undoable step.
+		await page.getByRole('button', { name: 'Write the trained values into the graph' }).click();
+		await expect(graphNode(page, 'weight').getByTestId('node-live')).toHaveCount(0);
+		await expect(graphNode(page, 'weight')).toContainText('values');
+		await page.getByRole('button', { name: 'Undo', exact: true }).click();
+		await expect(graphNode(page, 'weight')).toContainText('zeros');
+		expect(errors).toEqual([]);
+	});
+
+	test('saves the model, and after a reload loads the same parameters back', async ({ page }) => {
+		await openTraining(page);
+		await trainToEnd(page);
+		const w = await shown(page, 'w');
+		const b = await shown(page, 'b');
+		const [download] = await Promise.all([
+			page.waitForEvent('download'),
+			trainPanel(page).getByRole('button', { name: 'Save model' }).click()
+		]);
+		const file = await download.path();
+		expect(download.suggestedFilename()).toBe('model.safetensors');
+
+		await page.reload();
+		await page.getByRole('button', { name: 'Train panel' }).click();
+		const panel = trainPanel(page);
+		// The autosaved parameters come back with the page; Reset goes back to the seeds.
+		await expect.poll(() => shown(page, 'w')).toBe(w);
+		await panel.getByRole('button', { name: 'Reset' }).click();
+		await expect.poll(() => shown(page, 'w')).toBe(0);
+
+		await panel.getByLabel('Load model file').setInputFiles({
+			name: 'model.safetensors',
+			mimeType: 'application/octet-stream',
+			buffer: await readFile(file)
+		});
+		await expect(panel.getByText(/^Loaded weight, bias from model\.safetensors/)).toBeVisible();
+		await expect.poll(() => shown(page, 'w')).toBe(w);
+		expect(await shown(page, 'b')).toBe(b);
+	});
+
+	test('a bad CSV names its line and keeps the previous data', async ({ page }) => {
+		await openTraining(page);
+		const panel = trainPanel(page);
+		await panel.getByText('Paste or upload x,y as CSV').click();
+		await panel.getByLabel('CSV data, one x,y pair per line').fill('x,y\n0,1\n1,oops\n');
+		await panel.getByRole('button', { name: 'Use CSV' }).click();
+		await expect(panel.getByRole('alert')).toContainText('line 3: "oops" is not a number (y)');
+		await expect(panel.getByRole('alert')).toContainText('The previous data is kept.');
+		await expect(panel.getByText('11 rows', { exact: true })).toBeVisible();
+	});
+
+	test('lr = 5 diverges with a message', async ({ page }) => {
+		await openTraining(page);
+		const panel = trainPanel(page);
+		await panel.getByRole('textbox', { name: 'Learning rate (lr)' }).fill('5');
+		await panel.getByRole('button', { name: 'Train', exact: true }).click();
+		await expect(panel.getByRole('alert')).toContainText('the loss diverged at epoch');
+		await expect(panel.getByRole('button', { name: 'Train', exact: true })).toBeVisible();
+	});
+
+	test('trains 1000 epochs on WebGPU (the software adapter) to the same gate', async ({ page }) => {
+		test.setTimeout(120_000);
+		await openTraining(page, 'webgpu');
+		await trainToEnd(page, 110_000);
+		await expect(trainPanel(page).getByText('Device:')).toContainText('WebGPU');
+		expect(await logLines(page)).toHaveLength(20);
+		expect(Math.abs((await shown(page, 'w')) - 2)).toBeLessThan(0.05);
+		expect(Math.abs((await shown(page, 'b')) - 1)).toBeLessThan(0.1);
+	});
+});

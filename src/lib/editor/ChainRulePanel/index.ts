@@ -1,0 +1,2 @@
+export { default as ChainRulePanel } from './ChainRulePanel.svelte';
+export { forwardTex } from './forward-tex';

@@ -1,0 +1,1 @@
+export { default as HelpOverlay } from './HelpOverlay.svelte';

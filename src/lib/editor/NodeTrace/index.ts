@@ -1,0 +1,1 @@
+export { default as NodeTrace } from './NodeTrace.svelte';

@@ -1,0 +1,1 @@
+export { default as TraceControls } from './TraceControls.svelte';

@@ -1,0 +1,1 @@
+export { default as TraceEdge } from './TraceEdge.svelte';

@@ -1,0 +1,82 @@
+import { describe, expect, test } from 'vitest';
+import { exampleDocument } from '$lib/graph';
+import { EditorState } from '$lib/editor/editor-state.svelte';
+import type { DocumentStorage } from '$lib/editor/persistence';
+import {
+	loadParameters,
+	PARAMETERS_STORAGE_KEY,
+	saveParameters
+} from '$lib/editor/TrainSidePanel/saved-parameters';
+
+const linear = exampleDocument('linear-regression')!;
+
+function memoryStorage(): DocumentStorage & { items: Map<string, string> } {
+	const items = new Map<string, string>();
+	return {
+		items,
+		getItem: (key) => items.get(key) ?? null,
+		setItem: (key, value) => void items.set(key, value)
+	};
+}
+
+describe('the side panels in the editor state', () => {
+	test('a toggle opens its panel, switches panels, and closes its own', () => {
+		const editor = new EditorState({ initial: linear, storage: null });
+		expect(editor.sidePanel).toBeNull();
+		editor.toggleSidePanel('train');
+		expect(editor.sidePanel).toBe('train');
+		editor.toggleSidePanel('code');
+		expect(editor.sidePanel).toBe('code');
+		editor.toggleSidePanel('code');
+		expect(editor.sidePanel).toBeNull();
+	});
+
+	test('live parameters make no undo step; writing them back is one, and Undo restores', () => {
+		const editor = new EditorState({ initial: linear, storage: null });
+		const before = editor.doc;
+		editor.liveParameters = { n2: [1.9983], n3: [1.01] };
+		expect(editor.doc).toBe(before);
+		expect(editor.canUndo).toBe(false);
+
+		expect(editor.writeParameters(editor.liveParameters)).toBe(true);
+		expect(editor.liveParameters).toBeNull();
+		const weight = editor.doc.nodes.find((n) => n.id === 'n2')!;
+		expect(weight.attrs).toMatchObject({ init: 'values', values: [1.9983], shape: [1, 1] });
+		editor.undo();
+		expect(editor.doc).toBe(before);
+		expect(editor.canUndo).toBe(false);
+	});
+
+	test('values that do not fit a leaf change nothing', () => {
+		const editor = new EditorState({ initial: linear, storage: null, noticeMs: 10 });
+		const before = editor.doc;
+		expect(editor.writeParameters({ n2: [1, 2, 3] })).toBe(false);
+		expect(editor.doc).toBe(before);
+		expect(editor.notice?.tone).toBe('error');
+	});
+
+	test('a new document clears the live parameters', () => {
+		const editor = new EditorState({ initial: linear, storage: null });
+		editor.liveParameters = { n2: [2] };
+		editor.newDocument();
+		expect(editor.liveParameters).toBeNull();
+	});
+});
+
+describe('autosaved parameters', () => {
+	test('round trip for the leaves that still fit', () => {
+		const storage = memoryStorage();
+		expect(saveParameters(storage, { n2: [2], n3: [1], n9: [5] })).toBe(true);
+		expect(loadParameters(storage, linear)).toEqual({ n2: [2], n3: [1] });
+	});
+
+	test('wrong sizes, non-parameters, bad JSON and no storage give nothing', () => {
+		const storage = memoryStorage();
+		saveParameters(storage, { n2: [1, 2], n1: Array(11).fill(0) });
+		expect(loadParameters(storage, linear)).toBeUndefined();
+		storage.setItem(PARAMETERS_STORAGE_KEY, '{not json');
+		expect(loadParameters(storage, linear)).toBeUndefined();
+		expect(loadParameters(null, linear)).toBeUndefined();
+		expect(saveParameters(null, { n2: [1] })).toBe(false);
+	});
+});

@@ -1,0 +1,87 @@
+import { describe, expect, test } from 'vitest';
+import { EXAMPLES } from '$lib/graph';
+import { forwardTex } from '$lib/editor/ChainRulePanel/forward-tex';
+import { TraceState } from '$lib/editor/trace-state.svelte';
+import { formatValue, tensorKind } from '$lib/viz/TensorView/format';
+
+const chain = EXAMPLES.find((e) => e.id === 'chain-rule')!.doc;
+const basics = EXAMPLES.find((e) => e.id === 'autograd-basics')!.doc;
+const idOf = (doc: typeof chain, name: string) => doc.nodes.find((n) => n.name === name)!.id;
+
+describe('the trace replay', () => {
+	test('values appear step by step; grads after the backward step that accumulates them', () => {
+		const trace = new TraceState();
+		trace.forward(chain, false);
+		expect(trace.steps).toHaveLength(5);
+		expect(trace.nodes.get(idOf(chain, 'z'))?.value).not.toBeNull();
+		trace.backward(chain, null, false);
+		expect(trace.steps).toHaveLength(7);
+		const w = idOf(chain, 'w');
+		const x = idOf(chain, 'x');
+		expect(trace.nodes.get(w)?.grad?.values).toEqual(trace.nodes.get(x)?.value?.values);
+		expect(trace.nodes.get(x)?.grad).toBeNull();
+		expect(trace.nodes.get(idOf(chain, 'y'))?.grad).toBeNull();
+		expect(trace.nodes.get(w)?.accumulations).toBe(1);
+		// Back to the end of forward: no grads yet, values all there.
+		trace.seek(4);
+		expect(trace.nodes.get(w)?.grad).toBeNull();
+		expect(trace.nodes.size).toBe(5);
+		trace.seek(-1);
+		expect(trace.nodes.size).toBe(0);
+	});
+
+	test('a second backward without retain_graph is refused and changes no grad', () => {
+		const trace = new TraceState();
+		trace.backward(chain, null, false);
+		const w = idOf(chain, 'w');
+		const before = trace.nodes.get(w)?.grad;
+		trace.backward(chain, null, false);
+		expect(trace.error?.message).toMatch(/^Trying to backward through the graph a second time/);
+		expect(trace.nodes.get(w)?.grad).toEqual(before);
+	});
+
+	test('retain graph accumulates; zero grad clears grads and counts', () => {
+		const trace = new TraceState();
+		trace.retainGraph = true;
+		trace.backward(chain, null, false);
+		trace.backward(chain, null, false);
+		const b = idOf(chain, 'b');
+		expect(trace.nodes.get(b)?.grad?.values).toEqual([2]);
+		expect(trace.nodes.get(b)?.accumulations).toBe(2);
+		trace.zeroGrad();
+		expect(trace.nodes.get(b)?.grad).toBeNull();
+		expect(trace.nodes.get(b)?.accumulations).toBe(0);
+	});
+
+	test('unchanged nodes keep the same view object from step to step', () => {
+		const trace = new TraceState();
+		trace.forward(basics, false);
+		const x = idOf(basics, 'x');
+		const first = trace.nodes.get(x);
+		trace.stepBack();
+		expect(trace.nodes.get(x)).toBe(first);
+		trace.reset();
+		expect(trace.steps).toHaveLength(0);
+	});
+
+	test('forward formula with the values, from the trace', () => {
+		const trace = new TraceState();
+		trace.forward(chain, false);
+		const names = new Map(chain.nodes.map((n) => [n.id, n.name]));
+		const y = trace.steps.find((s) => s.nodeId === idOf(chain, 'y'));
+		expect(y?.kind).toBe('forward');
+		if (y?.kind !== 'forward') return;
+		const tex = forwardTex(y, names);
+		expect(tex).toContain('\\mathit{y} =');
+		expect(tex).toContain('\\mathit{w}');
+		expect(tex).toContain(formatValue((y.output.values as number[])[0]));
+	});
+
+	test('tensor views: scalar, table up to 4x4, heatmap beyond', () => {
+		expect(tensorKind([1])).toBe('scalar');
+		expect(tensorKind([3, 4])).toBe('table');
+		expect(tensorKind([11, 1])).toBe('heatmap');
+		expect(formatValue(1)).toBe('1.');
+		expect(formatValue(0.5)).toBe('0.5000');
+	});
+});
