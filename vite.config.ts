@@ -30,6 +30,7 @@ export default defineConfig({
 				test: {
 					name: 'node',
 					environment: 'node',
+					setupFiles: ['tests/setup-fast-check.ts'],
 					include: ['tests/**/*.test.ts'],
 					exclude: ['tests/**/*.browser.test.ts']
 				}

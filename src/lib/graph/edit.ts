@@ -43,6 +43,9 @@ function withParts(doc: GraphDocument, nodes: GraphNode[], edges: GraphEdge[]): 
 	return { format: doc.format, version: doc.version, nodes, edges };
 }
 
+// Positions are written `v + 0` below: that turns -0 into 0, as documents store it (JSON has
+// no -0), so an edited document equals its own round trip through a file.
+
 function positionProblem(position: unknown): string | null {
 	const p = position as Position | null;
 	const ok = (v: unknown) =>
@@ -134,7 +137,7 @@ export function addNode(
 			id,
 			op: LEAF_OP,
 			name: kind === 'tensor' ? uniqueName(taken, 't', true) : uniqueName(taken, kind),
-			position: { x: position.x, y: position.y },
+			position: { x: position.x + 0, y: position.y + 0 },
 			attrs: canonicalAttrs(LEAF_OP, { ...leafPreset(kind, freshSeed(doc)) })
 		};
 	} else {
@@ -144,7 +147,7 @@ export function addNode(
 			id,
 			op: op.id,
 			name: uniqueName(taken, op.id, true),
-			position: { x: position.x, y: position.y }
+			position: { x: position.x + 0, y: position.y + 0 }
 		};
 		const attrs = opPreset(op);
 		if (attrs !== undefined) node.attrs = attrs;
@@ -212,7 +215,7 @@ export function moveNodes(doc: GraphDocument, moves: Record<string, Position>): 
 	}
 	const nodes = doc.nodes.map((node) =>
 		Object.hasOwn(moves, node.id)
-			? { ...node, position: { x: moves[node.id].x, y: moves[node.id].y } }
+			? { ...node, position: { x: moves[node.id].x + 0, y: moves[node.id].y + 0 } }
 			: node
 	);
 	return { ok: true, doc: withParts(doc, nodes, doc.edges) };
@@ -361,7 +364,7 @@ export function insertFragment(
 			...node,
 			id,
 			name,
-			position: { x: position.x + offset.x, y: position.y + offset.y }
+			position: { x: position.x + offset.x + 0, y: position.y + offset.y + 0 }
 		});
 	}
 	const edges: GraphEdge[] = [];
