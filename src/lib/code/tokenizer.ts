@@ -9,6 +9,7 @@
  * bracket that is never closed is reported and then dropped, so the lines after it still read.
  */
 import type { RawProblem } from './source';
+import { PYTHON_KEYWORDS } from '$lib/graph/names';
 
 export type TokenType =
 	| 'name'
@@ -53,43 +54,7 @@ export interface Tokenized {
 }
 
 /** Python's keywords: names that cannot be used as variables. */
-export const KEYWORDS = new Set([
-	'False',
-	'None',
-	'True',
-	'and',
-	'as',
-	'assert',
-	'async',
-	'await',
-	'break',
-	'class',
-	'continue',
-	'def',
-	'del',
-	'elif',
-	'else',
-	'except',
-	'finally',
-	'for',
-	'from',
-	'global',
-	'if',
-	'import',
-	'in',
-	'is',
-	'lambda',
-	'nonlocal',
-	'not',
-	'or',
-	'pass',
-	'raise',
-	'return',
-	'try',
-	'while',
-	'with',
-	'yield'
-]);
+export const KEYWORDS = PYTHON_KEYWORDS;
 
 const OPERATORS_3 = new Set(['**=', '//=', '>>=', '<<=', '...']);
 const OPERATORS_2 = new Set([

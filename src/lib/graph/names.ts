@@ -8,7 +8,7 @@ import type { GraphDocument } from './types';
 export const MAX_NAME_LENGTH = 40;
 
 /** Python's keywords: valid identifiers by shape, but not as variable names. */
-const PYTHON_KEYWORDS = new Set([
+export const PYTHON_KEYWORDS: ReadonlySet<string> = new Set([
 	'False',
 	'None',
 	'True',

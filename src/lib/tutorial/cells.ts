@@ -8,6 +8,7 @@
  */
 import * as torch from '$lib/engine';
 import type { Tensor } from '$lib/engine';
+import { pyFloat } from '$lib/training/format';
 
 /** The seed the page starts with. */
 export const DEFAULT_SEED = 0;
@@ -22,23 +23,7 @@ export const pyTuple = (items: readonly string[]): string =>
 /** Python's repr of a str (single quotes; the names printed here need no escaping). */
 export const pyStr = (value: string): string => `'${value}'`;
 
-/**
- * Python's repr of a float: the shortest digits that round-trip (as in JavaScript), but with
- * Python's layout: `2.0` for integral values, scientific below 1e-4 and from 1e16 (`1.8e-06`).
- */
-export function pyFloat(value: number): string {
-	if (Number.isNaN(value)) return 'nan';
-	if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
-	if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
-	const [mantissa, exponentText] = value.toExponential().split('e');
-	const exponent = Number(exponentText);
-	if (exponent < -4 || exponent >= 16) {
-		const sign = exponent < 0 ? '-' : '+';
-		return `${mantissa}e${sign}${String(Math.abs(exponent)).padStart(2, '0')}`;
-	}
-	const fixed = String(value);
-	return fixed.includes('.') ? fixed : `${fixed}.0`;
-}
+export { pyFloat } from '$lib/training/format';
 
 /** The repr of a tensor that may be None (`.grad` before any backward). */
 const reprOrNone = (t: Tensor | null): string => (t === null ? 'None' : String(t));
