@@ -13,7 +13,9 @@ export default defineConfig({
 	forbidOnly: !!process.env.CI,
 	retries: 0,
 	workers: process.env.CI ? 1 : 2,
-	timeout: 30_000,
+	timeout: 60_000,
+	// A loaded 2-core CI machine can take more than the default 5 s to show a result.
+	expect: { timeout: 15_000 },
 	reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
 	outputDir: 'test-results/playwright',
 	use: {

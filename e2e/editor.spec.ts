@@ -249,6 +249,9 @@ test.describe('the graph editor', () => {
 		const other = await context.newPage();
 		await other.goto('/');
 		await other.evaluate(() => localStorage.clear());
+		// Leave the page first: going from / to /#g1... would only change the hash, not load the
+		// page, and the test would race the first page's autosave.
+		await other.goto('about:blank');
 		await other.goto(link);
 		await expect(counts(other, 6, 5)).toBeVisible();
 		await expect(graphNode(other, 'inputs')).toBeVisible();
