@@ -82,7 +82,18 @@ export {
 	type ForwardInput,
 	type ForwardStep,
 	type RunResult,
-	type TensorView,
 	type TraceError,
 	type TraceStep
 } from './trace';
+export {
+	EDGE_ITEMS,
+	PRINT_THRESHOLD,
+	firstValue,
+	maxAbs,
+	nestedList,
+	numelOf,
+	ravelIndex,
+	unravelIndex,
+	viewOf,
+	type TensorView
+} from './tensor-view';

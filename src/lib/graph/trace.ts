@@ -15,7 +15,6 @@ import {
 	GradNode,
 	TorchError,
 	type BackwardStep as EngineStep,
-	type NestedList,
 	type Tensor
 } from '$lib/engine';
 import { createLeaf, failedNodeId } from './compile';
@@ -25,13 +24,9 @@ import { effectiveAttrs, sinks } from './shapes';
 import type { GraphDocument, GraphNode, LeafAttrs } from './types';
 import { validateDocument } from './validate';
 import { apply } from '$lib/engine/tensor';
+import { firstValue, viewOf, type TensorView } from './tensor-view';
 
-/** A tensor's value as the UI shows it. */
-export interface TensorView {
-	shape: number[];
-	/** The full nested list (a number for a 0-d tensor). */
-	values: NestedList;
-}
+export type { TensorView } from './tensor-view';
 
 export interface ForwardInput {
 	/** PyTorch's argument name (`input`, `other`, ...). */
@@ -140,10 +135,6 @@ function toError(error: unknown, nodeId: string | null = null): TraceError {
 	return { nodeId, kind: 'Error', message, explanation: explain(message) };
 }
 
-export function view(t: Tensor): TensorView {
-	return { shape: t.shape.slice(), values: t.tolist() };
-}
-
 /** A leaf's identity across runs: same attributes, same tensor (and same accumulated grad). */
 function leafKey(node: GraphNode): string {
 	return JSON.stringify(node.attrs ?? {});
@@ -168,12 +159,7 @@ function formatNumber(value: number): string {
 
 const partial = (of: string, wrt: string) => `\\frac{\\partial ${of}}{\\partial ${wrt}}`;
 const shapeText = (shape: readonly number[]) => `[${shape.join(', ')}]`;
-const scalarOf = (v: TensorView) =>
-	typeof v.values === 'number' ? v.values : (flat(v.values)[0] ?? NaN);
-
-function flat(values: NestedList): number[] {
-	return Array.isArray(values) ? values.flatMap((v) => flat(v)) : [values];
-}
+const scalarOf = firstValue;
 
 export class TraceSession {
 	private leaves = new Map<string, { key: string; tensor: Tensor; count: number }>();
@@ -183,6 +169,19 @@ export class TraceSession {
 	private backwardSteps: BackwardStep[] = [];
 	/** Every node's gradient from the last backward pass (the "Show all gradients" view). */
 	private lastGrads = new Map<string, TensorView>();
+
+	/** Views of the values the last Forward computed: one per tensor, shared by every step. */
+	private views = new Map<Tensor, TensorView>();
+
+	/** A forward value's view, made once per tensor (a leaf's value is also an op's input). */
+	private valueView(t: Tensor): TensorView {
+		let v = this.views.get(t);
+		if (!v) {
+			v = viewOf(t);
+			this.views.set(t, v);
+		}
+		return v;
+	}
 
 	/** All steps of the current run: the forward pass, then the last backward pass. */
 	get steps(): TraceStep[] {
@@ -212,6 +211,7 @@ export class TraceSession {
 			};
 		}
 		this.doc = parsed.doc;
+		this.views = new Map();
 		const index = indexGraph(parsed.doc);
 		const tensors = new Map<string, Tensor>();
 		const steps: ForwardStep[] = [];
@@ -230,7 +230,7 @@ export class TraceSession {
 					name: node.name,
 					op: node.op,
 					inputs,
-					output: view(tensor),
+					output: this.valueView(tensor),
 					requiresGrad: tensor.requiresGrad,
 					isLeaf: tensor.isLeaf,
 					gradFn: tensor.gradFn?.name ?? null
@@ -270,7 +270,7 @@ export class TraceSession {
 				if (!(op.optionalInputs ?? []).includes(arg)) missing.push(arg);
 				return null;
 			}
-			inputs.push({ arg, nodeId: source, value: view(input) });
+			inputs.push({ arg, nodeId: source, value: this.valueView(input) });
 			return input;
 		});
 		if (missing.length > 0) {
@@ -350,7 +350,7 @@ export class TraceSession {
 		}
 		const steps = raw.map(({ step, local }, i) => {
 			const nodeId = nodeOf.get(step.node) ?? '';
-			const upstream = view(step.outputGrad);
+			const upstream = viewOf(step.outputGrad);
 			allGrads.set(nodeId, upstream);
 			const inputs: BackwardInput[] = step.node.next.map((fn, k) => {
 				const sourceId =
@@ -363,7 +363,7 @@ export class TraceSession {
 				return {
 					arg: step.node.op.inputs[k] ?? `input${k}`,
 					nodeId: sourceId || this.inputSource(nodeId, step.node.op.inputs[k]),
-					grad: grad ? view(grad) : null,
+					grad: grad ? viewOf(grad) : null,
 					local: local[k] ?? null
 				};
 			});
@@ -372,7 +372,7 @@ export class TraceSession {
 				if (last !== i) continue;
 				const leaf = this.leaves.get(leafId)!;
 				const grad = leaf.tensor.gradSilently;
-				if (grad) accumulated.push({ nodeId: leafId, grad: view(grad), count: leaf.count });
+				if (grad) accumulated.push({ nodeId: leafId, grad: viewOf(grad), count: leaf.count });
 			}
 			const node = this.doc?.nodes.find((n) => n.id === nodeId);
 			const backwardStep: BackwardStep = {
@@ -393,7 +393,7 @@ export class TraceSession {
 		});
 		for (const [leafId] of lastFeeder) {
 			const grad = this.leaves.get(leafId)?.tensor.gradSilently;
-			if (grad) allGrads.set(leafId, view(grad));
+			if (grad) allGrads.set(leafId, viewOf(grad));
 		}
 		this.backwardSteps = steps;
 		this.lastGrads = allGrads;
@@ -425,7 +425,7 @@ export class TraceSession {
 			if (!input.grad) continue;
 			const target = texName(this.nameOf(input.nodeId));
 			const symbolic = `${partial(out, target)} = ${partial(out, here)} \\cdot ${partial(here, target)}`;
-			if (input.local !== null && flat(step.upstream.values).length === 1) {
+			if (input.local !== null && step.upstream.data.length === 1) {
 				const upstream = scalarOf(step.upstream);
 				const result = scalarOf(input.grad);
 				lines.push(
@@ -475,7 +475,7 @@ export class TraceSession {
 		const out = new Map<string, TensorView | null>();
 		for (const [id, t] of this.tensors) {
 			const grad = t.isLeaf || t.retainsGrad ? t.gradSilently : null;
-			out.set(id, grad ? view(grad) : null);
+			out.set(id, grad ? viewOf(grad) : null);
 		}
 		return out;
 	}
@@ -504,6 +504,7 @@ export class TraceSession {
 	reset(): void {
 		this.leaves.clear();
 		this.tensors.clear();
+		this.views = new Map();
 		this.forwardSteps = [];
 		this.backwardSteps = [];
 		this.lastGrads.clear();

@@ -4,16 +4,11 @@
  * values are the trace's; nothing is computed here.
  */
 import { getOp } from '$lib/engine/registry';
-import { texName, type ForwardStep, type TensorView } from '$lib/graph';
+import { firstValue, numelOf, texName, type ForwardStep, type TensorView } from '$lib/graph';
 import { formatValue } from '$lib/viz/TensorView';
 
-const numel = (t: TensorView) => t.shape.reduce((a, b) => a * b, 1);
-const first = (t: TensorView): number => {
-	const dig = (v: TensorView['values']): number => (Array.isArray(v) ? dig(v[0]) : v);
-	return dig(t.values);
-};
 const show = (t: TensorView) =>
-	numel(t) === 1 ? formatValue(first(t)) : `\\text{[${t.shape.join(', ')}]}`;
+	numelOf(t.shape) === 1 ? formatValue(firstValue(t)) : `\\text{[${t.shape.join(', ')}]}`;
 
 export function forwardTex(step: ForwardStep, names: ReadonlyMap<string, string>): string {
 	const out = texName(step.name);

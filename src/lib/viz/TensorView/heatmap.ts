@@ -1,26 +1,23 @@
-/** A d3 heatmap of a tensor's rows, one <rect> per element with a <title> tooltip. */
-import { scaleDiverging, select, interpolateRdBu } from 'd3';
+/** A d3 heatmap of a tensor seen as a matrix: one <rect> per cell (a block of a large tensor). */
+import { interpolateRdBu, scaleDiverging, select } from 'd3';
+import type { Heatmap } from './format';
 
-export function drawHeatmap(svg: SVGSVGElement, cells: number[][], cellSize: number): void {
-	const flat = cells.flat().filter((v) => Number.isFinite(v));
-	const extent = Math.max(1e-12, ...flat.map((v) => Math.abs(v)));
+export function drawHeatmap(svg: SVGSVGElement, map: Heatmap, cellSize: number): void {
+	const extent = Math.max(1e-12, map.extent);
 	const colour = scaleDiverging((t: number) => interpolateRdBu(1 - t)).domain([-extent, 0, extent]);
-	const width = Math.max(1, ...cells.map((r) => r.length));
+	const cells = Array.from({ length: map.rows * map.cols }, (_, k) => ({
+		i: Math.floor(k / map.cols),
+		j: k % map.cols,
+		value: map.cells[k]
+	}));
 	select(svg)
-		.attr('viewBox', `0 0 ${width * cellSize} ${cells.length * cellSize}`)
-		.selectAll('g')
-		.data(cells)
-		.join('g')
-		.attr('transform', (_, i) => `translate(0, ${i * cellSize})`)
+		.attr('viewBox', `0 0 ${map.cols * cellSize} ${map.rows * cellSize}`)
 		.selectAll('rect')
-		.data((row, i) => row.map((value, j) => ({ value, i, j })))
+		.data(cells)
 		.join('rect')
 		.attr('x', (d) => d.j * cellSize)
+		.attr('y', (d) => d.i * cellSize)
 		.attr('width', cellSize)
 		.attr('height', cellSize)
-		.attr('fill', (d) => (Number.isFinite(d.value) ? colour(d.value) : '#888'))
-		.selectAll('title')
-		.data((d) => [d])
-		.join('title')
-		.text((d) => `[${d.i}, ${d.j}] = ${d.value}`);
+		.attr('fill', (d) => (Number.isFinite(d.value) ? colour(d.value) : '#888'));
 }
