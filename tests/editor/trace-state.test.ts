@@ -2,6 +2,7 @@ import { nestedList, type TensorView } from '$lib/graph/tensor-view';
 import { describe, expect, test } from 'vitest';
 import { EXAMPLES } from '$lib/graph';
 import { forwardTex } from '$lib/editor/ChainRulePanel/forward-tex';
+import { EditorState } from '$lib/editor/editor-state.svelte';
 import { TraceState } from '$lib/editor/trace-state.svelte';
 import { formatValue, tensorKind } from '$lib/viz/TensorView/format';
 
@@ -12,12 +13,12 @@ const basics = EXAMPLES.find((e) => e.id === 'autograd-basics')!.doc;
 const idOf = (doc: typeof chain, name: string) => doc.nodes.find((n) => n.name === name)!.id;
 
 describe('the trace replay', () => {
-	test('values appear step by step; grads after the backward step that accumulates them', () => {
-		const trace = new TraceState();
-		trace.forward(chain, false);
+	test('values appear step by step; grads after the backward step that accumulates them', async () => {
+		const trace = new TraceState(new EditorState({ initial: chain }));
+		await trace.forward(false);
 		expect(trace.steps).toHaveLength(5);
 		expect(trace.nodes.get(idOf(chain, 'z'))?.value).not.toBeNull();
-		trace.backward(chain, null, false);
+		await trace.backward(false);
 		expect(trace.steps).toHaveLength(7);
 		const w = idOf(chain, 'w');
 		const x = idOf(chain, 'x');
@@ -33,43 +34,43 @@ describe('the trace replay', () => {
 		expect(trace.nodes.size).toBe(0);
 	});
 
-	test('a second backward without retain_graph is refused and changes no grad', () => {
-		const trace = new TraceState();
-		trace.backward(chain, null, false);
+	test('a second backward without retain_graph is refused and changes no grad', async () => {
+		const trace = new TraceState(new EditorState({ initial: chain }));
+		await trace.backward(false);
 		const w = idOf(chain, 'w');
 		const before = trace.nodes.get(w)?.grad;
-		trace.backward(chain, null, false);
+		await trace.backward(false);
 		expect(trace.error?.message).toMatch(/^Trying to backward through the graph a second time/);
 		expect(trace.nodes.get(w)?.grad).toEqual(before);
 	});
 
-	test('retain graph accumulates; zero grad clears grads and counts', () => {
-		const trace = new TraceState();
+	test('retain graph accumulates; zero grad clears grads and counts', async () => {
+		const trace = new TraceState(new EditorState({ initial: chain }));
 		trace.retainGraph = true;
-		trace.backward(chain, null, false);
-		trace.backward(chain, null, false);
+		await trace.backward(false);
+		await trace.backward(false);
 		const b = idOf(chain, 'b');
 		expect(values(trace.nodes.get(b)?.grad)).toEqual([2]);
 		expect(trace.nodes.get(b)?.accumulations).toBe(2);
-		trace.zeroGrad();
+		await trace.zeroGrad();
 		expect(trace.nodes.get(b)?.grad).toBeNull();
 		expect(trace.nodes.get(b)?.accumulations).toBe(0);
 	});
 
-	test('unchanged nodes keep the same view object from step to step', () => {
-		const trace = new TraceState();
-		trace.forward(basics, false);
+	test('unchanged nodes keep the same view object from step to step', async () => {
+		const trace = new TraceState(new EditorState({ initial: basics }));
+		await trace.forward(false);
 		const x = idOf(basics, 'x');
 		const first = trace.nodes.get(x);
 		trace.stepBack();
 		expect(trace.nodes.get(x)).toBe(first);
-		trace.reset();
+		await trace.reset();
 		expect(trace.steps).toHaveLength(0);
 	});
 
-	test('forward formula with the values, from the trace', () => {
-		const trace = new TraceState();
-		trace.forward(chain, false);
+	test('forward formula with the values, from the trace', async () => {
+		const trace = new TraceState(new EditorState({ initial: chain }));
+		await trace.forward(false);
 		const names = new Map(chain.nodes.map((n) => [n.id, n.name]));
 		const y = trace.steps.find((s) => s.nodeId === idOf(chain, 'y'));
 		expect(y?.kind).toBe('forward');

@@ -92,9 +92,18 @@ export class EditorState {
 	#clipboard: Fragment | null = null;
 	#pasteCount = 0;
 	#view: CanvasView | null = null;
+	/** Which replacement each document descends from (New, Open, an example, a link, an import). */
+	#lineage = new WeakMap<GraphDocument, number>();
+	#lineages = 0;
 
 	/** The current document. Change it only through `commit` (or the methods that call it). */
 	doc = $state.raw<GraphDocument>(emptyDocument());
+	/**
+	 * Changes whenever the current document stops being an edit of the previous one: it was
+	 * replaced (New, Open, an example, a share link, Import code), or undo/redo crossed such a
+	 * replacement. What was computed for one document key (the trace) never shows under another.
+	 */
+	documentKey = $state.raw(0);
 	canUndo = $state.raw(false);
 	canRedo = $state.raw(false);
 	/** Shape inference for every node, recomputed on every change. */
@@ -126,6 +135,7 @@ export class EditorState {
 		this.#storage = options.storage ?? null;
 		this.#noticeMs = options.noticeMs ?? 6000;
 		this.doc = initial;
+		this.#lineage.set(initial, 0);
 		// What is on screen is what a reload shows, from the first moment.
 		this.#scheduleSave();
 	}
@@ -208,6 +218,7 @@ export class EditorState {
 	/** Makes `doc` current as one undo step, and autosaves it. */
 	commit(doc: GraphDocument): void {
 		if (doc === this.doc) return;
+		if (!this.#lineage.has(doc)) this.#lineage.set(doc, this.#lineage.get(this.doc) ?? 0);
 		this.#history.push(doc);
 		this.#sync();
 	}
@@ -231,7 +242,9 @@ export class EditorState {
 	}
 
 	#sync(): void {
+		const previous = this.doc;
 		this.doc = this.#history.current;
+		if (this.#lineage.get(this.doc) !== this.#lineage.get(previous)) this.documentKey++;
 		this.canUndo = this.#history.canUndo;
 		this.canRedo = this.#history.canRedo;
 		const ids = idSet(this.doc.nodes.map((node) => node.id));
@@ -291,7 +304,11 @@ export class EditorState {
 	replaceDocument(doc: GraphDocument): void {
 		this.liveParameters = null;
 		this.select([]);
-		this.commit(doc);
+		// A new object, so that even the same example opened again is a new document (and a new
+		// lineage): nothing computed for the one before may show on it.
+		const fresh = { ...doc };
+		this.#lineage.set(fresh, ++this.#lineages);
+		this.commit(fresh);
 		this.#pasteCount = 0;
 		this.problems = null;
 		// Frame the new graph (Svelte Flow waits until it has measured the nodes). An empty graph

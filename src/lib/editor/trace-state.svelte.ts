@@ -1,12 +1,19 @@
 /**
  * The replay of a trace: which step is current, whether it plays, and how fast. Every value it
- * shows comes from `TraceSession` (the engine); this module only chooses which of the recorded
- * values belong to the current step. Components reach it through `getTrace()`.
+ * shows comes from a `TraceSession` (the engine), reached through a `TraceRunner` (in a Web Worker
+ * in the app); this module only chooses which of the recorded values belong to the current step.
+ *
+ * What is shown DERIVES from (document, run): a run records the document key it was computed for
+ * and each node's fingerprint (`nodeSignatures`). Under another document key (New, Open, an
+ * example, a link, an import, undo across one) nothing of it shows; after an edit, exactly the
+ * steps whose node computes something else (the edited node and everything downstream, and the
+ * backward pass when its output is among them) drop out. Nothing has to remember to reset it.
+ *
+ * Components reach it through `getTrace()`.
  */
 /* eslint-disable svelte/prefer-svelte-reactivity -- the maps are built inside $derived and never changed after */
 import { getContext, setContext } from 'svelte';
 import {
-	TraceSession,
 	type BackwardStep,
 	type ForwardStep,
 	type GraphDocument,
@@ -14,6 +21,13 @@ import {
 	type TraceError,
 	type TraceStep
 } from '$lib/graph';
+import { nodeSignatures } from '$lib/graph/signatures';
+import {
+	InThreadRunner,
+	TraceCancelled,
+	type GradSnapshot,
+	type TraceRunner
+} from '$lib/graph/trace-runner';
 
 /** What a node shows at the current step. */
 export interface NodeTrace {
@@ -31,6 +45,21 @@ export interface NodeTrace {
 	keepsGrad: boolean;
 }
 
+/** What the trace is computed for: the editor's document, its key, and its selection. */
+export interface TraceHost {
+	readonly doc: GraphDocument;
+	/** Changes whenever the document is replaced rather than edited (see EditorState). */
+	readonly documentKey: number;
+	readonly selectedNodeIds: ReadonlySet<string>;
+}
+
+/** A computation under way: what it is and how far it got. */
+export interface TraceWork {
+	kind: 'forward' | 'backward';
+	done: number;
+	total: number;
+}
+
 /** PyTorch's warning on reading a non-leaf's `.grad` (verbatim, it is PyTorch's text). */
 export const NON_LEAF_WARNING =
 	"The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor.";
@@ -38,41 +67,90 @@ export const NON_LEAF_WARNING =
 /** Milliseconds per step at speed 1. */
 export const BASE_STEP_MS = 700;
 
-interface GradState {
-	grads: Map<string, TensorView | null>;
-	counts: Map<string, number>;
+/** One Forward (and the Backward passes after it) of one document. */
+interface Run {
+	/** The document key it was computed under. */
+	key: number;
+	/** Each node's fingerprint in the document it was computed for. */
+	signatures: Map<string, string>;
+	forward: ForwardStep[];
+	/** The last backward pass, from `outputId`. */
+	backward: BackwardStep[];
+	outputId: string | null;
+	/** Grads before the replayed backward pass, and after it. */
+	before: GradSnapshot;
+	after: GradSnapshot;
+	error: TraceError | null;
 }
-
-const emptyGrads = (): GradState => ({ grads: new Map(), counts: new Map() });
 
 const sameTrace = (a: NodeTrace, b: NodeTrace) =>
 	(Object.keys(a) as (keyof NodeTrace)[]).every((key) => a[key] === b[key]);
 
 export class TraceState {
+	#host: TraceHost;
+	#runner: TraceRunner;
 	/** The last step's node views (plain cache, not reactive). */
 	#lastNodes = new Map<string, NodeTrace>();
-	#session = new TraceSession();
 	#timer: ReturnType<typeof setTimeout> | undefined;
-	#tracedDoc: GraphDocument | null = null;
+	/** Operations run one after another (a key held down queues its steps). */
+	#queue: Promise<void> = Promise.resolve();
+	/** The document key the runner's session belongs to (-1: none). */
+	#sessionKey = -1;
+	/** Whether Play continues from the forward pass into backward. */
+	#playThrough = false;
 
-	/** The steps being replayed: the forward pass, then the last backward pass. */
-	steps = $state.raw<TraceStep[]>([]);
-	/** The current step (-1: before the first). Steps 0..index have happened. */
-	index = $state.raw(-1);
+	#run = $state.raw<Run | null>(null);
+	/** The step the user chose; shown clamped to the steps that still hold. */
+	#index = $state.raw(-1);
 	playing = $state.raw(false);
 	/** Replay speed, 0.25x to 4x. */
 	speed = $state.raw(1);
 	retainGraph = $state.raw(false);
 	showAllGrads = $state.raw(false);
 	presenter = $state.raw(false);
-	error = $state.raw<TraceError | null>(null);
-	/** Grads before the replayed backward pass, and after it. */
-	#before = $state.raw<GradState>(emptyGrads());
-	#after = $state.raw<GradState>(emptyGrads());
+	/** The computation under way, with its progress (null: none). */
+	work = $state.raw<TraceWork | null>(null);
+	/** Bumped each time a run's result arrives (the canvas fits its view then). */
+	revision = $state.raw(0);
 
+	/** The run, when it belongs to the current document. */
+	#current: Run | null = $derived.by(() => {
+		const run = this.#run;
+		return run && run.key === this.#host.documentKey ? run : null;
+	});
+
+	/** The fingerprints of the document as it is now (only computed while there is a run). */
+	#now: Map<string, string> | null = $derived.by(() =>
+		this.#current ? nodeSignatures(this.#host.doc) : null
+	);
+
+	/** Which of the run's steps still hold for the document as it is now. */
+	#holding = $derived.by(() => {
+		const run = this.#current;
+		const now = this.#now;
+		if (!run || !now) return { forward: [], backward: [], fresh: false, error: null };
+		const same = (id: string) => now.has(id) && run.signatures.get(id) === now.get(id);
+		const forward = run.forward.filter((step) => same(step.nodeId));
+		let fresh = now.size === run.signatures.size;
+		if (fresh) for (const id of now.keys()) if (!same(id)) fresh = false;
+		const backward = run.outputId !== null && same(run.outputId) ? run.backward : [];
+		const error = run.error && (run.error.nodeId === null ? fresh : same(run.error.nodeId));
+		return { forward, backward, fresh, error: error ? run.error : null };
+	});
+
+	/** The steps being replayed: the forward pass, then the last backward pass. */
+	steps: TraceStep[] = $derived([...this.#holding.forward, ...this.#holding.backward]);
+	forwardCount: number = $derived(this.#holding.forward.length);
+	/** The current step (-1: before the first). Steps 0..index have happened. */
+	index: number = $derived(Math.min(this.#index, this.steps.length - 1));
 	current: TraceStep | null = $derived(this.steps[this.index] ?? null);
-	forwardCount: number = $derived(this.steps.filter((s) => s.kind === 'forward').length);
+	/** PyTorch's error from the last Forward or Backward, while it concerns this document. */
+	error: TraceError | null = $derived(this.#holding.error);
 	stepMs: number = $derived(BASE_STEP_MS / this.speed);
+	/** Step forward can do something: a next step, or start forward or backward. */
+	canStepForward: boolean = $derived(
+		this.index < this.steps.length - 1 || this.#canContinue() || this.steps.length === 0
+	);
 
 	/** Where each node's forward and backward steps are. */
 	#positions = $derived.by(() => {
@@ -87,8 +165,15 @@ export class TraceState {
 	/** What every node shows at the current step. */
 	nodes: Map<string, NodeTrace> = $derived.by(() => {
 		const out = new Map<string, NodeTrace>();
+		const run = this.#current;
 		const index = this.index;
+		if (!run || index < 0) {
+			this.#lastNodes = out;
+			return out;
+		}
 		const { backward } = this.#positions;
+		const before = run.before;
+		const after = run.after;
 		const leafGrads = new Map<string, TensorView>();
 		const counts = new Map<string, number>();
 		for (let i = this.forwardCount; i <= index && i < this.steps.length; i++) {
@@ -102,11 +187,10 @@ export class TraceState {
 			const step = this.steps[i] as ForwardStep;
 			const id = step.nodeId;
 			const reached = (backward.get(id) ?? Infinity) <= index;
-			const keepsGrad =
-				step.isLeaf || this.#after.grads.get(id) != null || this.#before.grads.get(id) != null;
+			const keepsGrad = step.isLeaf || after.grads.get(id) != null || before.grads.get(id) != null;
 			let grad: TensorView | null;
-			if (step.isLeaf) grad = leafGrads.get(id) ?? this.#before.grads.get(id) ?? null;
-			else grad = (reached ? this.#after : this.#before).grads.get(id) ?? null;
+			if (step.isLeaf) grad = leafGrads.get(id) ?? before.grads.get(id) ?? null;
+			else grad = (reached ? after : before).grads.get(id) ?? null;
 			const backwardStep = reached ? (this.steps[backward.get(id)!] as BackwardStep) : null;
 			const next: NodeTrace = {
 				value: step.output,
@@ -115,7 +199,7 @@ export class TraceState {
 				requiresGrad: step.requiresGrad,
 				isLeaf: step.isLeaf,
 				gradFn: step.gradFn,
-				accumulations: step.isLeaf ? (counts.get(id) ?? this.#before.counts.get(id) ?? 0) : null,
+				accumulations: step.isLeaf ? (counts.get(id) ?? before.counts.get(id) ?? 0) : null,
 				keepsGrad
 			};
 			// Reuse the last object when nothing changed, so only the nodes this step touches redraw.
@@ -126,92 +210,203 @@ export class TraceState {
 		return out;
 	});
 
+	constructor(host: TraceHost, runner: TraceRunner = new InThreadRunner()) {
+		this.#host = host;
+		this.#runner = runner;
+	}
+
 	/** The edges carrying something at the current step: incoming edges of the current node. */
 	get activeNode(): string | null {
 		return this.current?.nodeId ?? null;
 	}
 
-	#grabGrads(): GradState {
-		return { grads: this.#session.grads(), counts: this.#session.accumulations() };
+	/** The node Backward starts from: the one selected node, else the graph's single sink. */
+	#outputId(): string | null {
+		const selected = this.#host.selectedNodeIds;
+		return selected.size === 1 ? [...selected][0] : null;
 	}
 
-	/** Runs the forward pass of `doc` and replays it from the start. */
-	forward(doc: GraphDocument, play = true): void {
-		this.pause();
-		const result = this.#session.forward(doc);
-		this.#tracedDoc = doc;
-		this.error = result.error;
-		this.#before = this.#grabGrads();
-		this.#after = this.#before;
-		this.steps = result.steps;
-		this.index = -1;
-		if (play) this.play();
-		else this.index = this.steps.length - 1;
+	/** After a complete forward pass with no backward yet, stepping goes on into backward. */
+	#canContinue(): boolean {
+		const run = this.#current;
+		return (
+			run !== null &&
+			this.#holding.fresh &&
+			run.error === null &&
+			run.backward.length === 0 &&
+			this.index === this.steps.length - 1
+		);
 	}
 
-	/** `output.backward(retain_graph=...)`, from `outputId` or the single sink, then replays it. */
-	backward(doc: GraphDocument, outputId: string | null, play = true): void {
-		this.pause();
-		if (this.#tracedDoc !== doc || this.steps.length === 0) this.forward(doc, false);
-		if (this.error && this.steps.length < this.forwardCount) return;
-		const before = this.#grabGrads();
-		const result = this.#session.backward(outputId, { retainGraph: this.retainGraph });
-		this.error = result.error;
-		if (result.error) {
-			// A refused backward changes no gradient: show the last state, with the error.
-			this.index = this.steps.length - 1;
-			return;
+	/** Runs `operation` after every operation queued before it. */
+	#enqueue(operation: () => Promise<void>): Promise<void> {
+		const next = this.#queue.then(operation).catch((error: unknown) => {
+			if (!(error instanceof TraceCancelled)) throw error;
+		});
+		this.#queue = next.catch(() => undefined);
+		return next;
+	}
+
+	/** Forward on the document as it is now; the run it records starts at step -1. */
+	async #forward(): Promise<void> {
+		const doc = this.#host.doc;
+		const key = this.#host.documentKey;
+		if (this.#sessionKey !== key) {
+			// A new document: its leaves start without grads, as a fresh script would.
+			await this.#runner.reset();
+			this.#sessionKey = key;
 		}
-		const forward = this.steps.slice(0, this.forwardCount);
-		this.#before = before;
-		this.#after = this.#grabGrads();
-		this.steps = [...forward, ...result.steps];
-		this.index = forward.length - 1;
-		if (play) this.play();
-		else this.index = this.steps.length - 1;
+		this.work = { kind: 'forward', done: 0, total: doc.nodes.length };
+		try {
+			const result = await this.#runner.forward(doc, (done, total) => {
+				this.work = { kind: 'forward', done, total };
+			});
+			this.#run = {
+				key,
+				signatures: nodeSignatures(doc),
+				forward: result.steps,
+				backward: [],
+				outputId: null,
+				before: result.grads,
+				after: result.grads,
+				error: result.error
+			};
+			this.#index = -1;
+			this.revision++;
+		} finally {
+			this.work = null;
+		}
+	}
+
+	/** Backward from the chosen output, after a Forward when the run no longer holds. */
+	async #backward(): Promise<boolean> {
+		if (!this.#current || !this.#holding.fresh) await this.#forward();
+		const run = this.#current;
+		if (!run || (run.error && run.forward.length < run.signatures.size)) {
+			this.#index = this.steps.length - 1;
+			return false;
+		}
+		this.work = { kind: 'backward', done: 0, total: 1 };
+		try {
+			const result = await this.#runner.backward(this.#outputId(), this.retainGraph);
+			if (this.#run !== run) return false;
+			if (result.error) {
+				// A refused backward changes no gradient: the last state stays, with the error.
+				this.#run = { ...run, error: result.error };
+				this.#index = this.steps.length - 1;
+				return false;
+			}
+			this.#run = {
+				...run,
+				backward: result.steps,
+				outputId: result.outputId,
+				before: result.before,
+				after: result.after,
+				error: null
+			};
+			this.revision++;
+			return true;
+		} finally {
+			this.work = null;
+		}
+	}
+
+	/** Runs the forward pass of the document and replays it from the start. */
+	forward(play = true): Promise<void> {
+		this.pause();
+		return this.#enqueue(async () => {
+			await this.#forward();
+			if (play) this.#play(false);
+			else this.#index = this.steps.length - 1;
+		});
+	}
+
+	/** `output.backward(retain_graph=...)`, from the selected node or the single sink; replays it. */
+	backward(play = true): Promise<void> {
+		this.pause();
+		return this.#enqueue(async () => {
+			if (!(await this.#backward())) return;
+			this.#index = this.forwardCount - 1;
+			if (play) this.#play(false);
+			else this.#index = this.steps.length - 1;
+		});
 	}
 
 	/** `optimizer.zero_grad()`: every grad back to None, accumulation counts to 0. */
-	zeroGrad(): void {
+	zeroGrad(): Promise<void> {
 		this.pause();
-		this.#session.zeroGrad();
-		this.#before = this.#grabGrads();
-		this.#after = this.#before;
-		this.steps = this.steps.slice(0, this.forwardCount);
-		this.index = this.steps.length - 1;
-		this.error = null;
+		return this.#enqueue(async () => {
+			const run = this.#current;
+			const grads = await this.#runner.zeroGrad();
+			if (!run || this.#run !== run) return;
+			this.#run = { ...run, backward: [], before: grads, after: grads, error: null };
+			this.#index = this.forwardCount - 1;
+		});
 	}
 
 	/** Forgets values, gradients and steps. */
-	reset(): void {
+	reset(): Promise<void> {
 		this.pause();
-		this.#session.reset();
-		this.#tracedDoc = null;
-		this.steps = [];
-		this.index = -1;
-		this.error = null;
-		this.#before = emptyGrads();
-		this.#after = emptyGrads();
+		return this.#enqueue(async () => {
+			await this.#runner.reset();
+			this.#run = null;
+			this.#index = -1;
+		});
 	}
 
-	stepForward(): void {
+	/** Stops the computation under way; the trace starts over from nothing. */
+	cancel(): void {
 		this.pause();
-		if (this.index < this.steps.length - 1) this.index++;
+		this.#runner.cancel();
+		this.#sessionKey = -1;
+		this.#run = null;
+		this.#index = -1;
+		this.work = null;
+	}
+
+	/**
+	 * One step on. From nothing, it runs Forward and shows its first node; past the last forward
+	 * step it runs Backward (from the selected node or the single sink) and shows its first step.
+	 */
+	stepForward(): Promise<void> {
+		this.pause();
+		return this.#enqueue(async () => {
+			if (this.steps.length === 0) {
+				await this.#forward();
+				this.#index = 0;
+			} else if (this.index < this.steps.length - 1) {
+				this.#index = this.index + 1;
+			} else if (this.#canContinue()) {
+				if (await this.#backward()) this.#index = this.forwardCount;
+			}
+		});
 	}
 
 	stepBack(): void {
 		this.pause();
-		if (this.index > -1) this.index--;
+		if (this.index > -1) this.#index = this.index - 1;
 	}
 
 	seek(index: number): void {
 		this.pause();
-		this.index = Math.max(-1, Math.min(this.steps.length - 1, Math.round(index)));
+		this.#index = Math.max(-1, Math.min(this.steps.length - 1, Math.round(index)));
 	}
 
-	play(): void {
-		if (this.steps.length === 0) return;
-		if (this.index >= this.steps.length - 1) this.index = -1;
+	/** Plays on from the current step; from nothing, or past the forward pass, it plays it all. */
+	play(): Promise<void> {
+		return this.#enqueue(async () => {
+			if (this.steps.length === 0) {
+				await this.#forward();
+				this.#index = -1;
+			} else if (this.index >= this.steps.length - 1 && !this.#canContinue()) {
+				this.#index = -1;
+			}
+			this.#play(true);
+		});
+	}
+
+	#play(through: boolean): void {
+		this.#playThrough = through;
 		this.playing = true;
 		this.#tick();
 	}
@@ -220,10 +415,20 @@ export class TraceState {
 		clearTimeout(this.#timer);
 		if (!this.playing) return;
 		if (this.index >= this.steps.length - 1) {
+			if (this.#playThrough && this.#canContinue()) {
+				void this.#enqueue(async () => {
+					const ran = await this.#backward();
+					if (!ran) this.playing = false;
+					if (!this.playing) return;
+					this.#index = this.forwardCount - 1;
+					this.#timer = setTimeout(() => this.#tick(), this.stepMs);
+				});
+				return;
+			}
 			this.playing = false;
 			return;
 		}
-		this.index++;
+		this.#index = this.index + 1;
 		this.#timer = setTimeout(() => this.#tick(), this.stepMs);
 	}
 
@@ -234,11 +439,12 @@ export class TraceState {
 
 	togglePlay(): void {
 		if (this.playing) this.pause();
-		else this.play();
+		else void this.play();
 	}
 
 	destroy(): void {
 		this.pause();
+		this.#runner.destroy();
 	}
 }
 

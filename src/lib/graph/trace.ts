@@ -194,7 +194,10 @@ export class TraceSession {
 	}
 
 	/** Run the forward pass of `doc`. On an error, the steps up to the failing node are kept. */
-	forward(doc: GraphDocument): RunResult<ForwardStep> {
+	forward(
+		doc: GraphDocument,
+		onProgress?: (done: number, total: number) => void
+	): RunResult<ForwardStep> {
 		const parsed = validateDocument(doc);
 		this.backwardSteps = [];
 		this.lastGrads.clear();
@@ -218,6 +221,7 @@ export class TraceSession {
 		const liveLeaves = new Set<string>();
 		let error: TraceError | null = null;
 		for (const id of index.order) {
+			onProgress?.(steps.length, index.order.length);
 			const node = index.nodes.get(id)!;
 			const sources = index.inputs.get(id) ?? new Map<string, string>();
 			try {
