@@ -2,6 +2,8 @@ import { describe, expect, test } from 'vitest';
 import * as torch from '$lib/engine';
 import {
 	maxAbs,
+	pool,
+	pooledOf,
 	nestedList,
 	numelOf,
 	ravelIndex,
@@ -46,5 +48,24 @@ describe('tensor views', () => {
 		data[12345] = -7;
 		data[99] = Infinity;
 		expect(maxAbs(data)).toBe(7);
+	});
+});
+
+describe('pooled heatmaps', () => {
+	test('block means and the extent, computed in one pass', () => {
+		const t = torch.arange(0, 80 * 80).reshape([80, 80]);
+		const pooled = pool(viewOf(t));
+		expect([pooled.rows, pooled.cols, pooled.blockRows, pooled.blockCols]).toEqual([40, 40, 2, 2]);
+		// Block (0, 0) holds 0, 1, 80, 81.
+		expect(pooled.cells[0]).toBe((0 + 1 + 80 + 81) / 4);
+		expect(pooled.extent).toBe(80 * 80 - 1);
+	});
+
+	test('big views are pooled when made (in the worker), small ones on demand', () => {
+		expect(viewOf(torch.zeros([300, 300])).pooled?.rows).toBe(38);
+		const small = viewOf(torch.ones([10, 10]));
+		expect(small.pooled).toBeUndefined();
+		expect(pooledOf(small)).toBe(pooledOf(small));
+		expect(pooledOf(small).cells[0]).toBe(1);
 	});
 });

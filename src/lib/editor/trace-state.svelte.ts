@@ -110,6 +110,8 @@ export class TraceState {
 	presenter = $state.raw(false);
 	/** The computation under way, with its progress (null: none). */
 	work = $state.raw<TraceWork | null>(null);
+	/** Why the last Forward was not run (past the work budget), or null. */
+	refusal = $state.raw<{ nodeId: string; message: string } | null>(null);
 	/** Bumped each time a run's result arrives (the canvas fits its view then). */
 	revision = $state.raw(0);
 

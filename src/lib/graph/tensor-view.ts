@@ -10,6 +10,29 @@ export interface TensorView {
 	shape: readonly number[];
 	/** Every value, flat in row-major order. Never changed after the view is made. */
 	data: Float32Array | Float64Array;
+	/**
+	 * The values pooled for a heatmap, made with the view where that is heavy (past
+	 * POOL_AHEAD elements), so a worker does it rather than the page. See `pooledOf`.
+	 */
+	pooled?: Pooled;
+}
+
+/** At most this many heatmap cells along each side: larger tensors are pooled into blocks. */
+export const POOL_CELLS = 40;
+/** Views of more elements than this are pooled when they are made. */
+export const POOL_AHEAD = 65536;
+
+/** A tensor seen as a matrix (rows folded), pooled into at most POOL_CELLS blocks a side. */
+export interface Pooled {
+	/** Block means, row-major (NaN where a block holds a non-finite value). */
+	cells: Float64Array;
+	rows: number;
+	cols: number;
+	/** Elements per block along each side (1 when not pooled). */
+	blockRows: number;
+	blockCols: number;
+	/** The largest finite magnitude over the whole tensor. */
+	extent: number;
 }
 
 /** PyTorch's print threshold: past this many elements, a tensor is summarised. */
@@ -19,7 +42,52 @@ export const EDGE_ITEMS = 3;
 
 /** A view of `t`'s values: a copy, so later in-place changes (grad accumulation) don't reach it. */
 export function viewOf(t: Tensor): TensorView {
-	return { shape: t.shape.slice(), data: t.data.slice() };
+	const view: TensorView = { shape: t.shape.slice(), data: t.data.slice() };
+	if (view.data.length > POOL_AHEAD) view.pooled = pool(view);
+	return view;
+}
+
+/** The tensor seen as a matrix: a 1-d tensor is one row; higher ranks fold into the rows. */
+export function matrixShape(shape: readonly number[]): { rows: number; cols: number } {
+	const cols = shape.length === 0 ? 1 : shape[shape.length - 1];
+	return { rows: cols === 0 ? 0 : numelOf(shape) / cols, cols };
+}
+
+const pooledViews = new WeakMap<TensorView, Pooled>();
+
+/** The view's pooled matrix: the one made with it, or computed now (and kept). */
+export function pooledOf(view: TensorView): Pooled {
+	const pooled = view.pooled ?? pooledViews.get(view) ?? pool(view);
+	pooledViews.set(view, pooled);
+	return pooled;
+}
+
+/** Pools a view's matrix into block means, in one pass over the values. */
+export function pool(view: TensorView): Pooled {
+	const { rows: R, cols: C } = matrixShape(view.shape);
+	const blockRows = Math.max(1, Math.ceil(R / POOL_CELLS));
+	const blockCols = Math.max(1, Math.ceil(C / POOL_CELLS));
+	const rows = Math.ceil(R / blockRows);
+	const cols = Math.ceil(C / blockCols);
+	const sums = new Float64Array(rows * cols);
+	const counts = new Float64Array(rows * cols);
+	const data = view.data;
+	let extent = 0;
+	for (let r = 0; r < R; r++) {
+		const cellRow = Math.floor(r / blockRows) * cols;
+		const base = r * C;
+		for (let c = 0; c < C; c++) {
+			const v = data[base + c];
+			const cell = cellRow + Math.floor(c / blockCols);
+			sums[cell] += v;
+			counts[cell]++;
+			const a = Math.abs(v);
+			if (a > extent && a !== Infinity) extent = a;
+		}
+	}
+	const cells = new Float64Array(rows * cols);
+	for (let i = 0; i < cells.length; i++) cells[i] = counts[i] > 0 ? sums[i] / counts[i] : NaN;
+	return { cells, rows, cols, blockRows, blockCols, extent };
 }
 
 export function numelOf(shape: readonly number[]): number {

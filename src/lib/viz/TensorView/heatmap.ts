@@ -1,8 +1,8 @@
 /** A d3 heatmap of a tensor seen as a matrix: one <rect> per cell (a block of a large tensor). */
 import { interpolateRdBu, scaleDiverging, select } from 'd3';
-import type { Heatmap } from './format';
+import type { Pooled } from '$lib/graph';
 
-export function drawHeatmap(svg: SVGSVGElement, map: Heatmap, cellSize: number): void {
+export function drawHeatmap(svg: SVGSVGElement, map: Pooled, cellSize: number): void {
 	const extent = Math.max(1e-12, map.extent);
 	const colour = scaleDiverging((t: number) => interpolateRdBu(1 - t)).domain([-extent, 0, extent]);
 	const cells = Array.from({ length: map.rows * map.cols }, (_, k) => ({

@@ -1,0 +1,1 @@
+export { default as TraceProgress } from './TraceProgress.svelte';
