@@ -5,7 +5,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
-import { graphNode } from './editor-helpers';
+import { graphNode, loadExample, openEditor } from './editor-helpers';
 import { logLines, openTraining, shown, trainPanel, trainToEnd } from './train-helpers';
 
 test.describe('the Train panel', () => {
@@ -95,6 +95,27 @@ test.describe('the Train panel', () => {
 		await panel.getByRole('button', { name: 'Train', exact: true }).click();
 		await expect(panel.getByRole('alert')).toContainText('the loss diverged at epoch');
 		await expect(panel.getByRole('button', { name: 'Train', exact: true })).toBeVisible();
+	});
+
+	test('Auto says which device it chose and why: the CPU, SwiftShader being software', async ({
+		page
+	}) => {
+		const errors = await openEditor(page);
+		await loadExample(page, /Linear regression/);
+		await page.getByRole('button', { name: 'Train panel' }).click();
+		const panel = trainPanel(page);
+		const device = panel.getByRole('combobox', { name: 'Device' });
+		await expect(device).toHaveValue('auto');
+		const why = /^Auto: CPU — the only GPU adapter is a software fallback \(SwiftShader\)/;
+		await expect(panel.getByTestId('auto-device')).toHaveText(why);
+		await expect(device).toHaveAccessibleDescription(why);
+		await expect(
+			panel.getByRole('option', { name: 'WebGPU (software: SwiftShader)' })
+		).toBeEnabled();
+		await panel.getByRole('button', { name: 'Step epoch' }).click();
+		await expect(panel.getByText('Device:')).toContainText('CPU');
+		await expect(panel.getByTestId('auto-device')).toHaveText(why);
+		expect(errors).toEqual([]);
 	});
 
 	test('trains 1000 epochs on WebGPU (the software adapter) to the same gate', async ({ page }) => {

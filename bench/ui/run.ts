@@ -5,6 +5,8 @@
  *   npm run bench:ui                       # builds, then measures (5 cold loads, 3 drags, 5 wires)
  *   BENCH_SKIP_BUILD=1 npm run bench:ui    # reuse the build/ folder
  *   BENCH_BASE_URL=http://127.0.0.1:4195/ npm run bench:ui   # an app served elsewhere
+ *   BENCH_ONLY=train npm run bench:ui      # only the Train panel's two figures (printed, not saved)
+ *   BENCH_TRACE=/tmp/train.json            # with BENCH_ONLY=train: a Chrome trace of the first run
  *
  * Measures, against the targets of issue 4:
  *  - first load: JavaScript transferred, gzipped (each JS response compressed here with gzip -9,
@@ -275,7 +277,10 @@ const TRAIN_PROBE = `
 `;
 
 /** Trains the Linear regression example 1000 epochs in the Train panel on the CPU. */
-async function trainingRun(browser: Browser): Promise<{ wallMs: number; longestTaskMs: number }> {
+async function trainingRun(
+	browser: Browser,
+	tracePath?: string
+): Promise<{ wallMs: number; longestTaskMs: number }> {
 	const context = await browser.newContext({ viewport: VIEWPORT });
 	const page = await context.newPage();
 	await page.addInitScript(TRAIN_PROBE);
@@ -287,12 +292,25 @@ async function trainingRun(browser: Browser): Promise<{ wallMs: number; longestT
 	const panel = page.getByRole('complementary', { name: 'Train panel' });
 	await panel.getByRole('combobox', { name: 'Device' }).selectOption('cpu');
 	await page.waitForTimeout(500);
+	if (tracePath) {
+		await browser.startTracing(page, {
+			path: tracePath,
+			categories: [
+				'toplevel',
+				'devtools.timeline',
+				'disabled-by-default-devtools.timeline',
+				'v8.execute',
+				'blink.user_timing'
+			]
+		});
+	}
 	await panel.getByRole('button', { name: 'Train', exact: true }).click();
 	await page.waitForFunction(
 		() => (window as unknown as { __train: { end?: number } }).__train.end !== undefined,
 		undefined,
 		{ timeout: 60_000 }
 	);
+	if (tracePath) await browser.stopTracing();
 	const { train, longTasks } = await page.evaluate(() => {
 		const w = window as unknown as {
 			__train: { start: number; end: number };
@@ -319,6 +337,27 @@ async function main() {
 	}
 	const server = await startPreview();
 	const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs() });
+	if (process.env.BENCH_ONLY === 'train') {
+		try {
+			const runs = [];
+			for (let i = 0; i < 3; i++) {
+				runs.push(await trainingRun(browser, i === 0 ? process.env.BENCH_TRACE : undefined));
+			}
+			const wall = round(median(runs.map((r) => r.wallMs)));
+			const longest = round(Math.max(...runs.map((r) => r.longestTaskMs)));
+			console.log(`1000 epochs in the Train panel, CPU (median of 3): ${wall} ms`);
+			console.log(
+				`longest main-thread task while training (max of 3): ${longest === 0 ? 'none > 50' : `${longest} ms`}`
+			);
+			console.log(
+				`  runs: ${runs.map((r) => `${round(r.wallMs)} ms / ${round(r.longestTaskMs)} ms`).join(', ')}`
+			);
+		} finally {
+			await browser.close();
+			if (server?.pid) process.kill(-server.pid);
+		}
+		return;
+	}
 	try {
 		const loads = [];
 		for (let i = 0; i < 5; i++) loads.push(await firstLoad(browser));

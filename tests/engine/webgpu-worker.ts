@@ -16,7 +16,8 @@ self.onmessage = async () => {
 		y.sum().backward();
 		self.postMessage({
 			ok: true,
-			device: torch.defaultDevice(),
+			defaultDevice: torch.defaultDevice(),
+			software: status.software,
 			inWorker: typeof (globalThis as { document?: unknown }).document === 'undefined',
 			values: await y.tolistAsync(),
 			grad: await x.grad!.tolistAsync(),

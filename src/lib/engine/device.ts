@@ -45,13 +45,27 @@ export interface Backend {
 }
 
 const backends = new Map<Device, Backend>();
+/** Registered devices that `defaultDevice()` may pick (a software GPU adapter is not one). */
+const defaultCandidates = new Set<Device>();
 
-export function registerBackend(backend: Backend): void {
+export interface RegisterOptions {
+	/**
+	 * Whether `defaultDevice()` may pick this backend (default true). False for a WebGPU adapter
+	 * that runs on the CPU (SwiftShader, llvmpipe): it works when asked for by name, but is
+	 * never the default, as PyTorch's `cuda if available` only finds a real GPU.
+	 */
+	isDefault?: boolean;
+}
+
+export function registerBackend(backend: Backend, options: RegisterOptions = {}): void {
 	backends.set(backend.device, backend);
+	if (options.isDefault ?? true) defaultCandidates.add(backend.device);
+	else defaultCandidates.delete(backend.device);
 }
 
 export function unregisterBackend(device: Device): void {
 	backends.delete(device);
+	defaultCandidates.delete(device);
 }
 
 export function hasBackend(device: Device): boolean {
@@ -85,7 +99,11 @@ export function device(name: string): Device {
 	return name as Device;
 }
 
-/** `torch.defaultDevice()`: 'webgpu' when a WebGPU backend is registered, else 'cpu'. */
+/**
+ * `torch.defaultDevice()`, the tutorial's `cuda if available else cpu`: 'webgpu' when a WebGPU
+ * backend is registered on a real GPU, else 'cpu'. A software adapter (SwiftShader, llvmpipe)
+ * is registered, so `device: 'webgpu'` runs there, but it is never the default.
+ */
 export function defaultDevice(): Device {
-	return backends.has('webgpu') ? 'webgpu' : 'cpu';
+	return backends.has('webgpu') && defaultCandidates.has('webgpu') ? 'webgpu' : 'cpu';
 }

@@ -119,6 +119,18 @@ const en = {
 	'trainPanel.openExample': 'Open the Linear regression example',
 	'trainPanel.writeBack': 'Write the trained values into the graph',
 	'trainPanel.writeBackHint': 'One step: Undo takes it back.',
+	'trainPanel.auto': 'Auto: {device} — {reason}',
+	'trainPanel.autoPending':
+		'Auto: decided when training starts, by timing this graph once on the CPU and on the GPU',
+	'trainPanel.autoNoWebgpu': 'no WebGPU adapter here',
+	'trainPanel.autoSoftware':
+		'the only GPU adapter is a software fallback ({adapter}) that runs on the CPU, and slower',
+	'trainPanel.autoSoftwareUnnamed':
+		'the only GPU adapter is a software fallback that runs on the CPU, and slower',
+	'trainPanel.autoCalibrated':
+		'faster for this graph (timed once: CPU {cpu} ms vs GPU {gpu} ms per epoch)',
+	'trainPanel.autoGpuFailed': 'WebGPU failed, so the CPU took over',
+	'trainPanel.webgpuSoftware': 'WebGPU (software: {adapter})',
 	'notice.parametersWritten': 'Wrote the trained values into {names}.',
 	'codePanel.title': 'PyTorch code',
 	'codePanel.copy': 'Copy',
@@ -316,6 +328,14 @@ const zh: Record<MessageKey, string> = {
 	'trainPanel.openExample': '打开线性回归示例',
 	'trainPanel.writeBack': '把训练后的值写入计算图',
 	'trainPanel.writeBackHint': '只占一步：撤销即可还原。',
+	'trainPanel.auto': '自动：{device} — {reason}',
+	'trainPanel.autoPending': '自动：开始训练时，在 CPU 和 GPU 上各测一次此计算图再决定',
+	'trainPanel.autoNoWebgpu': '此处没有 WebGPU 适配器',
+	'trainPanel.autoSoftware': '唯一的 GPU 适配器是在 CPU 上运行的软件回退实现（{adapter}），更慢',
+	'trainPanel.autoSoftwareUnnamed': '唯一的 GPU 适配器是在 CPU 上运行的软件回退实现，更慢',
+	'trainPanel.autoCalibrated': '在此计算图上更快（各测一次：每轮 CPU {cpu} ms，GPU {gpu} ms）',
+	'trainPanel.autoGpuFailed': 'WebGPU 出错，已改由 CPU 接手',
+	'trainPanel.webgpuSoftware': 'WebGPU（软件实现：{adapter}）',
 	'notice.parametersWritten': '已把训练后的值写入 {names}。',
 	'codePanel.title': 'PyTorch 代码',
 	'codePanel.copy': '复制',

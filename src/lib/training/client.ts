@@ -10,6 +10,7 @@
  *     client.lastParameters; // for autosave
  */
 import type { Device, StateDictFormat } from '$lib/engine';
+import type { AutoChoice } from './auto-device';
 import { TrainingHost, type HostOptions } from './host';
 import type {
 	ModelSummary,
@@ -40,6 +41,8 @@ export interface TrainState {
 	predicted: string | null;
 	/** The device training runs on (null before the first answer). */
 	device: Device | null;
+	/** Which device Auto picked and why (null when the choice is not Auto, or not made yet). */
+	auto: AutoChoice | null;
 	message: string | null;
 	nodeId: string | null;
 	/** The last notice (WebGPU fell back to the CPU, ...), kept until a reset. */
@@ -61,6 +64,7 @@ export const INITIAL_STATE: TrainState = {
 	line: null,
 	predicted: null,
 	device: null,
+	auto: null,
 	message: null,
 	nodeId: null,
 	notice: null,
@@ -304,6 +308,7 @@ export class TrainingClient {
 			line: s.line,
 			predicted: s.predicted,
 			device: s.device ?? 'cpu',
+			auto: s.auto,
 			message: s.message,
 			nodeId: s.nodeId,
 			notice: null,
@@ -345,6 +350,7 @@ export class TrainingClient {
 			line: event.line,
 			predicted: event.predicted,
 			device: event.device,
+			auto: event.auto,
 			message: event.message,
 			nodeId: event.nodeId,
 			notice: event.notice ?? (event.restart ? null : this.current.notice),

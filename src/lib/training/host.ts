@@ -6,6 +6,14 @@
  */
 import * as torch from '$lib/engine';
 import type { Device } from '$lib/engine';
+import {
+	chooseAuto,
+	timeEpochs,
+	type AutoChoice,
+	type Calibration,
+	type GpuReport,
+	type TimingOptions
+} from './auto-device';
 import { sameDataset } from './data';
 import {
 	configOf,
@@ -28,7 +36,17 @@ export interface HostOptions {
 	yieldToEvents?: () => Promise<void>;
 	now?: () => number;
 	/** Find WebGPU (default: the engine's `initWebGPU`). */
-	initWebGPU?: () => Promise<{ available: boolean; reason?: string }>;
+	initWebGPU?: () => Promise<WebGPUFound>;
+	/** How Auto times a graph's epochs on each device (tests make it deterministic). */
+	calibration?: TimingOptions;
+}
+
+/** What `initWebGPU` tells the host. */
+export interface WebGPUFound {
+	available: boolean;
+	reason?: string;
+	/** The software implementation of the adapter ('SwiftShader'), or null for a real GPU. */
+	software?: string | null;
 }
 
 export type Post = (event: TrainEvent, transfer?: Transferable[]) => void;
@@ -52,7 +70,8 @@ export class TrainingHost {
 	private readonly sliceMs: number;
 	private readonly yieldToEvents: () => Promise<void>;
 	private readonly now: () => number;
-	private readonly findWebGPU: () => Promise<{ available: boolean; reason?: string }>;
+	private readonly findWebGPU: () => Promise<WebGPUFound>;
+	private readonly calibration: TimingOptions;
 
 	private trainer: Trainer | null = null;
 	private key = '';
@@ -68,7 +87,11 @@ export class TrainingHost {
 	private message: string | null = null;
 	private nodeId: string | null = null;
 	private notice: string | null = null;
-	private webgpu: Promise<{ available: boolean; reason?: string }> | null = null;
+	private webgpu: Promise<WebGPUFound> | null = null;
+	/** Auto's choice for the current configuration (null when the choice is not Auto). */
+	private auto: AutoChoice | null = null;
+	/** Calibrations done this session, by graph (model key and number of rows). */
+	private readonly calibrations = new Map<string, Calibration>();
 	/** Why WebGPU failed during this session: the CPU carries on until the device choice changes. */
 	private gpuFailure: string | null = null;
 	private lastChoice: DeviceChoice | null = null;
@@ -81,6 +104,7 @@ export class TrainingHost {
 			options.yieldToEvents ?? (() => new Promise((resolve) => setTimeout(resolve, 0)));
 		this.now = options.now ?? (() => performance.now());
 		this.findWebGPU = options.initWebGPU ?? (() => torch.initWebGPU());
+		this.calibration = { now: this.now, ...options.calibration };
 		this.stopListening = torch.onFallback((event) => {
 			if (this.trainer?.device === 'webgpu') this.gpuFailure = event.reason;
 		});
@@ -214,31 +238,71 @@ export class TrainingHost {
 		this.flush();
 	}
 
-	/** WebGPU when asked for (or on Auto) and available, else the CPU. */
-	private async resolveDevice(choice: DeviceChoice): Promise<Device> {
+	/**
+	 * WebGPU when asked for and available, else the CPU. On Auto, WebGPU only on a real GPU that
+	 * a one-off calibration on this graph found faster (see auto-device.ts).
+	 */
+	private async resolveDevice(config: TrainConfig): Promise<Device> {
+		const choice = config.device;
 		if (choice !== this.lastChoice) {
 			this.gpuFailure = null;
 			this.lastChoice = choice;
 		}
+		this.auto = null;
 		if (choice === 'cpu') return 'cpu';
-		if (this.gpuFailure !== null) return 'cpu';
+		if (this.gpuFailure !== null) {
+			if (choice === 'auto') this.auto = { device: 'cpu', reason: { kind: 'gpu-failed' } };
+			return 'cpu';
+		}
 		this.webgpu ??= this.findWebGPU().catch((error) => ({
 			available: false,
 			reason: describe(error)
 		}));
 		const status = await this.webgpu;
-		if (status.available && torch.hasBackend('webgpu')) return 'webgpu';
-		if (status.available) this.webgpu = null; // lost since: look again next time
-		if (choice === 'webgpu') {
-			this.notice = `WebGPU is not available (${status.reason ?? 'no adapter'}); training runs on the CPU`;
+		const usable = status.available && torch.hasBackend('webgpu');
+		if (status.available && !usable) this.webgpu = null; // lost since: look again next time
+		if (choice === 'auto') {
+			this.auto = await this.chooseAuto(
+				usable ? { available: true, software: status.software ?? null } : { available: false },
+				config
+			);
+			return this.auto?.device ?? 'cpu';
 		}
+		if (usable) return 'webgpu';
+		this.notice = `WebGPU is not available (${status.reason ?? 'no adapter'}); training runs on the CPU`;
 		return 'cpu';
+	}
+
+	/** Auto's choice, timing this graph on both devices the first time it needs to. */
+	private async chooseAuto(gpu: GpuReport, config: TrainConfig): Promise<AutoChoice | null> {
+		const key = `${modelKey(config)}#${config.data.x.length}`;
+		const known = chooseAuto(gpu, this.calibrations.get(key) ?? null);
+		if (known !== 'calibrate') return known;
+		const time = async (device: Device) => {
+			const trainer = new Trainer({ ...configOf(config), device });
+			return timeEpochs(() => trainer.step(), this.calibration);
+		};
+		let cpuMs: number;
+		try {
+			cpuMs = await time('cpu');
+		} catch {
+			return null; // the model itself cannot train: configure() says why
+		}
+		try {
+			const gpuMs = await time('webgpu');
+			const calibration = { cpuMs, gpuMs };
+			this.calibrations.set(key, calibration);
+			return chooseAuto(gpu, calibration) as AutoChoice;
+		} catch (error) {
+			this.gpuFailure = describe(error);
+			return { device: 'cpu', reason: { kind: 'gpu-failed' } };
+		}
 	}
 
 	/** Build the model, or bring it up to date with the configuration. False on an error. */
 	private async configure(request: TrainConfig): Promise<boolean> {
 		const config = configOf(request);
-		const device = await this.resolveDevice(config.device);
+		const device = await this.resolveDevice(config);
 		const key = modelKey(config);
 		try {
 			if (this.trainer === null || key !== this.key) {
@@ -290,6 +354,7 @@ export class TrainingHost {
 		}
 		if (this.gpuFailure !== null && trainer.device === 'webgpu') {
 			trainer.setDevice('cpu');
+			if (this.auto !== null) this.auto = { device: 'cpu', reason: { kind: 'gpu-failed' } };
 			this.notice = `WebGPU failed (${this.gpuFailure}); training goes on on the CPU from epoch ${trainer.epoch + 1}`;
 			return result !== undefined;
 		}
@@ -370,6 +435,7 @@ export class TrainingHost {
 			line: trainer?.line() ?? null,
 			predicted: this.predicted,
 			device: trainer?.device ?? 'cpu',
+			auto: this.auto,
 			message: this.message,
 			nodeId: this.nodeId,
 			notice: this.notice,

@@ -13,10 +13,14 @@
  */
 import type { Device, StateDictFormat } from '$lib/engine';
 import type { GraphDocument } from '$lib/graph';
+import type { AutoChoice } from './auto-device';
 import type { Dataset } from './data';
 import type { TrainSettings } from './settings';
 
-/** Auto: WebGPU when an adapter exists, else the CPU (the tutorial's `cuda if available`). */
+/**
+ * Auto: the CPU, unless a real GPU (never a software adapter such as SwiftShader) is faster on
+ * this graph, timed once (see auto-device.ts).
+ */
 export type DeviceChoice = 'auto' | 'cpu' | 'webgpu';
 export const DEVICE_CHOICES: readonly DeviceChoice[] = ['auto', 'cpu', 'webgpu'];
 
@@ -94,6 +98,8 @@ export interface ProgressEvent {
 	predicted: string | null;
 	/** The device computing now. */
 	device: Device;
+	/** Which device Auto picked and why (null when the choice is not Auto). */
+	auto: AutoChoice | null;
 	/** A problem to show: divergence, or why the model cannot be trained. */
 	message: string | null;
 	/** The node the problem is on, when there is one. */

@@ -4,8 +4,9 @@
  * landscape kept in step. The panel's markup reads it and calls its methods; nothing else.
  */
 import { createLeaf, type GraphDocument, type LeafAttrs } from '$lib/graph';
-import type { StateDictFormat } from '$lib/engine';
+import { webgpu, type StateDictFormat } from '$lib/engine';
 import type { ContourGrid } from '$lib/viz';
+import { chooseAuto, type AutoChoice, type GpuReport } from '../auto-device';
 import { INITIAL_STATE, TrainingClient, type TrainState } from '../client';
 import { parseCsv } from '../csv';
 import { DEFAULT_FORMULA, formulaData, type Dataset, type Formula } from '../data';
@@ -55,7 +56,8 @@ export class TrainPanelState {
 	device = $state<DeviceChoice>('auto');
 	/** The chosen loss node (undefined: the first). */
 	lossId = $state<string | undefined>(undefined);
-	webgpuAvailable = $state(false);
+	/** WebGPU as this page sees it (null while looking): no adapter, or a GPU or software one. */
+	gpu = $state.raw<GpuReport | null>(null);
 	format = $state<StateDictFormat>('safetensors');
 	logScale = $state(false);
 
@@ -76,6 +78,15 @@ export class TrainPanelState {
 	readonly losses = $derived(lossNodes(this.doc()));
 	readonly binding = $derived(bindModel(this.doc(), this.lossId));
 	readonly running = $derived(this.train.status === 'running');
+	/** Whether WebGPU can be chosen (a software adapter can: it is slow, not broken). */
+	readonly webgpuAvailable = $derived(this.gpu?.available === true);
+	/**
+	 * Which device Auto uses and why: the trainer's answer once it made one, else what can be
+	 * told before training ('calibrate': the graph is timed when training starts).
+	 */
+	readonly auto: AutoChoice | 'calibrate' | null = $derived(
+		this.train.auto ?? (this.gpu === null ? null : chooseAuto(this.gpu, null))
+	);
 	readonly stats: LossStats = $derived(lossStats(this.data));
 	readonly minimum = $derived(
 		this.binding.ok && this.binding.binding.line !== null ? leastSquares(this.stats) : null
@@ -137,13 +148,20 @@ export class TrainPanelState {
 		}
 	}
 
-	/** Offer WebGPU only where an adapter exists. */
+	/** Offer WebGPU only where an adapter exists, and say whether it is a software one. */
 	private async detectWebGPU(): Promise<void> {
 		try {
 			const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
-			this.webgpuAvailable = gpu ? (await gpu.requestAdapter()) !== null : false;
+			const adapter = gpu ? await gpu.requestAdapter() : null;
+			this.gpu =
+				adapter === null
+					? { available: false }
+					: {
+							available: true,
+							software: webgpu.softwareAdapter(webgpu.describeAdapter(adapter))
+						};
 		} catch {
-			this.webgpuAvailable = false;
+			this.gpu = { available: false };
 		}
 	}
 

@@ -3,6 +3,7 @@ import { extent, format, scaleLinear, select } from 'd3';
 import { MARGIN, plotClip, renderAxes, renderEmpty } from '../axes';
 import { strideIndices } from '../downsample';
 import type { ChartView } from '../frame.svelte';
+import type { ChartTheme } from '../theme';
 import type { Line } from '../types';
 
 export interface FitInput {
@@ -26,6 +27,16 @@ export function createFitView(svg: SVGSVGElement): ChartView<FitInput> {
 	const axes = root.append('g').attr('class', 'axes');
 	const points = root.append('g').attr('class', 'points');
 	const fitted = root.append('line').attr('class', 'fitted');
+	/** What the axes and points were last drawn for: while it holds, only the line moves. */
+	let drawnFor: {
+		x: FitInput['x'];
+		y: FitInput['y'];
+		width: number;
+		height: number;
+		theme: ChartTheme;
+	} | null = null;
+	/** The plot area's clip-path reference. */
+	let clip = '';
 	return {
 		draw(input, size, theme) {
 			const n = Math.min(input.x.length, input.y.length);
@@ -33,6 +44,7 @@ export function createFitView(svg: SVGSVGElement): ChartView<FitInput> {
 				renderEmpty(axes, size, theme, 'No data');
 				points.selectAll('*').remove();
 				fitted.attr('display', 'none');
+				drawnFor = null;
 				return;
 			}
 			const xs = Array.from(input.x);
@@ -47,27 +59,39 @@ export function createFitView(svg: SVGSVGElement): ChartView<FitInput> {
 				.nice();
 			const innerWidth = size.width - MARGIN.left - MARGIN.right;
 			const innerHeight = size.height - MARGIN.top - MARGIN.bottom;
-			renderAxes(axes, x.copy().range([0, innerWidth]), y.copy().range([innerHeight, 0]), theme, {
-				size,
-				margin: MARGIN,
-				xLabel: 'x',
-				yLabel: 'y',
-				xFormat: tick,
-				yFormat: tick
-			});
-			const clip = plotClip(defs, size, MARGIN);
-			points
-				.attr('clip-path', clip)
-				.selectAll('circle')
-				.data(strideIndices(n, MAX_POINTS))
-				.join('circle')
-				.attr('cx', (i) => x(xs[i]))
-				.attr('cy', (i) => y(ys[i]))
-				.attr('r', n > 500 ? 2.5 : 5.5)
-				.attr('fill', theme.points)
-				.attr('fill-opacity', 0.85)
-				.attr('stroke', theme.surface)
-				.attr('stroke-width', 1);
+			// Redrawing unchanged points and axes costs layout and paint every frame while training:
+			// redo them only when the data, the size or the colours change.
+			const same =
+				drawnFor !== null &&
+				drawnFor.x === input.x &&
+				drawnFor.y === input.y &&
+				drawnFor.width === size.width &&
+				drawnFor.height === size.height &&
+				drawnFor.theme === theme;
+			if (!same) {
+				clip = plotClip(defs, size, MARGIN);
+				renderAxes(axes, x.copy().range([0, innerWidth]), y.copy().range([innerHeight, 0]), theme, {
+					size,
+					margin: MARGIN,
+					xLabel: 'x',
+					yLabel: 'y',
+					xFormat: tick,
+					yFormat: tick
+				});
+				points
+					.attr('clip-path', clip)
+					.selectAll('circle')
+					.data(strideIndices(n, MAX_POINTS))
+					.join('circle')
+					.attr('cx', (i) => x(xs[i]))
+					.attr('cy', (i) => y(ys[i]))
+					.attr('r', n > 500 ? 2.5 : 5.5)
+					.attr('fill', theme.points)
+					.attr('fill-opacity', 0.85)
+					.attr('stroke', theme.surface)
+					.attr('stroke-width', 1);
+				drawnFor = { x: input.x, y: input.y, width: size.width, height: size.height, theme };
+			}
 			const line = input.line;
 			if (line === null || !Number.isFinite(line.w) || !Number.isFinite(line.b)) {
 				fitted.attr('display', 'none');

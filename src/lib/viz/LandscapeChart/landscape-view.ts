@@ -7,6 +7,7 @@ import type { ContourMultiPolygon } from 'd3';
 import { MARGIN, plotClip, renderAxes, renderEmpty } from '../axes';
 import { strideIndices } from '../downsample';
 import type { ChartView } from '../frame.svelte';
+import type { ChartTheme } from '../theme';
 import type { ContourGrid, Line, Trajectory } from '../types';
 
 export interface LandscapeInput {
@@ -32,6 +33,9 @@ export function createLandscapeView(svg: SVGSVGElement): ChartView<LandscapeInpu
 	const minimum = overlay.append('path').attr('class', 'minimum');
 	const current = overlay.append('circle').attr('class', 'current').attr('r', 7);
 	let contourCache: { grid: ContourGrid; shapes: ContourMultiPolygon[] } | null = null;
+	/** What the bands and axes were last drawn for: while it holds, only the overlay moves. */
+	let drawnFor: { grid: ContourGrid; width: number; height: number; theme: ChartTheme } | null =
+		null;
 
 	return {
 		draw(input, size, theme) {
@@ -40,6 +44,7 @@ export function createLandscapeView(svg: SVGSVGElement): ChartView<LandscapeInpu
 				renderEmpty(axes, size, theme, 'The landscape needs a line model y = w x + b');
 				bands.selectAll('*').remove();
 				overlay.attr('display', 'none');
+				drawnFor = null;
 				return;
 			}
 			overlay.attr('display', null);
@@ -51,43 +56,54 @@ export function createLandscapeView(svg: SVGSVGElement): ChartView<LandscapeInpu
 				.range([size.height - MARGIN.bottom, MARGIN.top]);
 			const innerWidth = size.width - MARGIN.left - MARGIN.right;
 			const innerHeight = size.height - MARGIN.top - MARGIN.bottom;
-			if (contourCache?.grid !== grid) {
-				const shapes = contours().size([grid.cols, grid.rows]).thresholds(grid.thresholds)(
-					Array.from(grid.values)
-				);
-				contourCache = { grid, shapes };
-			}
-			// d3-contour puts sample i at i + 0.5 in grid units.
-			const dw = (grid.w[1] - grid.w[0]) / (grid.cols - 1);
-			const db = (grid.b[1] - grid.b[0]) / (grid.rows - 1);
-			const project = geoTransform({
-				point(gx, gy) {
-					this.stream.point(x(grid.w[0] + (gx - 0.5) * dw), y(grid.b[0] + (gy - 0.5) * db));
+			// Rewriting the bands' paths (even unchanged) makes the browser lay out and repaint every
+			// contour: redo them and the axes only when the grid, the size or the colours change.
+			const same =
+				drawnFor !== null &&
+				drawnFor.grid === grid &&
+				drawnFor.width === size.width &&
+				drawnFor.height === size.height &&
+				drawnFor.theme === theme;
+			if (!same) {
+				if (contourCache?.grid !== grid) {
+					const shapes = contours().size([grid.cols, grid.rows]).thresholds(grid.thresholds)(
+						Array.from(grid.values)
+					);
+					contourCache = { grid, shapes };
 				}
-			});
-			const colour = interpolateLab(theme.low, theme.high);
-			const levels = Math.max(1, grid.thresholds.length - 1);
-			bands
-				.attr('clip-path', plotClip(defs, size, MARGIN))
-				.selectAll('path')
-				.data(contourCache.shapes)
-				.join('path')
-				.attr('d', geoPath(project))
-				.attr('fill', (_, i) => colour(i / levels))
-				.attr('stroke', theme.surface)
-				.attr('stroke-opacity', 0.35)
-				.attr('stroke-width', 0.75);
-			renderAxes(axes, x.copy().range([0, innerWidth]), y.copy().range([innerHeight, 0]), theme, {
-				size,
-				margin: MARGIN,
-				xLabel: 'w (weight)',
-				yLabel: 'b (bias)',
-				xFormat: tick,
-				yFormat: tick
-			});
-			axes.selectAll('.tick line').attr('stroke-opacity', 0.25);
-			axes.raise();
-			overlay.attr('clip-path', plotClip(defs, size, MARGIN)).raise();
+				// d3-contour puts sample i at i + 0.5 in grid units.
+				const dw = (grid.w[1] - grid.w[0]) / (grid.cols - 1);
+				const db = (grid.b[1] - grid.b[0]) / (grid.rows - 1);
+				const project = geoTransform({
+					point(gx, gy) {
+						this.stream.point(x(grid.w[0] + (gx - 0.5) * dw), y(grid.b[0] + (gy - 0.5) * db));
+					}
+				});
+				const colour = interpolateLab(theme.low, theme.high);
+				const levels = Math.max(1, grid.thresholds.length - 1);
+				bands
+					.attr('clip-path', plotClip(defs, size, MARGIN))
+					.selectAll('path')
+					.data(contourCache.shapes)
+					.join('path')
+					.attr('d', geoPath(project))
+					.attr('fill', (_, i) => colour(i / levels))
+					.attr('stroke', theme.surface)
+					.attr('stroke-opacity', 0.35)
+					.attr('stroke-width', 0.75);
+				renderAxes(axes, x.copy().range([0, innerWidth]), y.copy().range([innerHeight, 0]), theme, {
+					size,
+					margin: MARGIN,
+					xLabel: 'w (weight)',
+					yLabel: 'b (bias)',
+					xFormat: tick,
+					yFormat: tick
+				});
+				axes.selectAll('.tick line').attr('stroke-opacity', 0.25);
+				axes.raise();
+				overlay.attr('clip-path', plotClip(defs, size, MARGIN)).raise();
+				drawnFor = { grid, width: size.width, height: size.height, theme };
+			}
 
 			const trajectory = input.trajectory;
 			const n = trajectory === null ? 0 : Math.min(trajectory.w.length, trajectory.b.length);

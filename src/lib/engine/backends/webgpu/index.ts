@@ -12,9 +12,11 @@ import {
 	type Device
 } from '../../device';
 import { runtimeError } from '../../errors';
+import { describeAdapter, softwareAdapter } from './adapter';
 import { faultInjection, nextTask, WebGPUBackend, type AdapterInfo } from './backend';
 import type { MemoryStats } from './pool';
 
+export { describeAdapter, softwareAdapter } from './adapter';
 export type { AdapterInfo } from './backend';
 export type { MemoryStats } from './pool';
 
@@ -39,6 +41,12 @@ export interface WebGPUStatus {
 	available: boolean;
 	adapterInfo?: AdapterInfo;
 	reason?: string;
+	/**
+	 * With an adapter: the software implementation it runs on ('SwiftShader', 'llvmpipe', or ''
+	 * for an unnamed fallback adapter), or null for a real GPU. A software adapter is registered
+	 * (`device: 'webgpu'` works) but `defaultDevice()` stays 'cpu'.
+	 */
+	software?: string | null;
 }
 
 export interface InitOptions {
@@ -97,7 +105,11 @@ const describeError = (error: unknown) => (error instanceof Error ? error.messag
  */
 export function initWebGPU(options: InitOptions = {}): Promise<WebGPUStatus> {
 	if (current && !current.dead && hasBackend('webgpu')) {
-		return Promise.resolve({ available: true, adapterInfo: current.adapterInfo });
+		return Promise.resolve({
+			available: true,
+			adapterInfo: current.adapterInfo,
+			software: softwareAdapter(current.adapterInfo)
+		});
 	}
 	initializing ??= start(options).finally(() => (initializing = null));
 	return initializing;
@@ -139,17 +151,8 @@ async function start(options: InitOptions): Promise<WebGPUStatus> {
 			`requesting a WebGPU device failed: ${describeError(error)}`
 		);
 	}
-	const info = adapter.info;
-	const adapterInfo: AdapterInfo = {
-		vendor: info?.vendor ?? '',
-		architecture: info?.architecture ?? '',
-		device: info?.device ?? '',
-		description: info?.description ?? '',
-		isFallbackAdapter: Boolean(
-			(info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter ??
-			(adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter
-		)
-	};
+	const adapterInfo = describeAdapter(adapter);
+	const software = softwareAdapter(adapterInfo);
 	const backend = new WebGPUBackend(device, adapterInfo, (kind, message) => {
 		if (current === backend) fallBack(kind, message);
 	});
@@ -158,7 +161,7 @@ async function start(options: InitOptions): Promise<WebGPUStatus> {
 		current.gpu.destroy();
 	}
 	current = backend;
-	registerBackend(backend);
+	registerBackend(backend, { isDefault: software === null });
 	device.lost.then((lost) => {
 		if (current === backend) {
 			fallBack(
@@ -175,16 +178,21 @@ async function start(options: InitOptions): Promise<WebGPUStatus> {
 			console.error(`WebGPU error: ${error.message}`);
 		}
 	});
-	return { available: true, adapterInfo };
+	return { available: true, adapterInfo, software };
 }
 
 /**
- * Run `fn(device)` on the default device; when the GPU fails during it (lost device, out of
+ * Run `fn(device)` on the default device (or on `options.device`, e.g. 'webgpu' on a software
+ * adapter, which is never the default); when the GPU fails during it (lost device, out of
  * memory), run it again on the CPU and return that result. Errors that are not GPU faults are
  * thrown as they are. `fn` should create its tensors on the device it is given.
  */
-export async function runWithFallback<T>(fn: (device: Device) => T | Promise<T>): Promise<T> {
-	const device = defaultDevice();
+export async function runWithFallback<T>(
+	fn: (device: Device) => T | Promise<T>,
+	options: { device?: Device } = {}
+): Promise<T> {
+	const wanted = options.device ?? defaultDevice();
+	const device = hasBackend(wanted) ? wanted : 'cpu';
 	if (device === 'cpu') return await fn('cpu');
 	const generation = faultGeneration;
 	// A lost device reports itself asynchronously: wait for the GPU, then let a `lost` event run.
