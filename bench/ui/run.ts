@@ -24,6 +24,9 @@
  *    reports tasks over 50 ms only, so "none" means every task was under 50 ms).
  *  - the trace (issue 5, bench/ui/trace.ts): trace + render of Forward + Backward on a 200-node
  *    graph, without the animation, and frame times while its replay animates (p95).
+ *  - big tensors (issue 10, bench/ui/big.ts): the longest main-thread task during Forward and
+ *    Backward on two 4096 x 4096 leaves (the trace runs in a worker).
+ *   BENCH_ONLY=trace npm run bench:ui      # only the trace and big-tensor figures (printed)
  * Prints a table and writes bench/results/ui-latest.json.
  */
 import { chromium, type Browser, type Page } from '@playwright/test';
@@ -35,6 +38,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.js';
 import { chainGraph } from './graphs';
+import { bigTensorRun } from './big';
 import { animationFrames, traceRender } from './trace';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -50,8 +54,9 @@ const TARGETS = {
 	wireToShapesMs: 16,
 	train1000Ms: 1000,
 	trainLongTaskMs: 50,
-	traceRenderMs: 16,
-	traceAnimFrameP95Ms: 20
+	traceRenderMs: 50,
+	traceAnimFrameP95Ms: 20,
+	bigLongTaskMs: 100
 };
 
 const median = (xs: number[]) => {
@@ -358,6 +363,26 @@ async function main() {
 		}
 		return;
 	}
+	if (process.env.BENCH_ONLY === 'trace') {
+		try {
+			const traces = [];
+			for (let i = 0; i < 5; i++) traces.push(await traceRender(browser, BASE, VIEWPORT));
+			for (const t of traces) {
+				const total = t.forward + t.forwardAll + t.backward + t.backwardAll;
+				console.log(
+					`trace+render ${round(total)} ms (forward ${round(t.forward)}, all values ${round(t.forwardAll)}, backward ${round(t.backward)}, all grads ${round(t.backwardAll)}; ${t.values} values, ${t.grads} grads)`
+				);
+			}
+			const big = await bigTensorRun(browser, BASE, VIEWPORT);
+			console.log(
+				`4096x4096 forward+backward: ${round(big.wallMs)} ms, longest main-thread task ${round(big.longestTaskMs)} ms`
+			);
+		} finally {
+			await browser.close();
+			if (server?.pid) process.kill(-server.pid);
+		}
+		return;
+	}
 	try {
 		const loads = [];
 		for (let i = 0; i < 5; i++) loads.push(await firstLoad(browser));
@@ -373,6 +398,8 @@ async function main() {
 		const traceFrames: number[] = [];
 		for (let i = 0; i < 2; i++)
 			traceFrames.push(...(await animationFrames(browser, BASE, VIEWPORT)));
+		const bigs = [];
+		for (let i = 0; i < 2; i++) bigs.push(await bigTensorRun(browser, BASE, VIEWPORT));
 		const traceTotal = (t: (typeof traces)[number]) =>
 			t.forward + t.forwardAll + t.backward + t.backwardAll;
 
@@ -402,7 +429,9 @@ async function main() {
 			},
 			traceAnimFrameP95Ms: round(percentile(traceFrames, 95)),
 			traceAnimFrameMedianMs: round(median(traceFrames)),
-			traceAnimFrames: traceFrames.length
+			traceAnimFrames: traceFrames.length,
+			bigForwardBackwardMs: round(median(bigs.map((b) => b.wallMs))),
+			bigLongTaskMs: round(Math.max(...bigs.map((b) => b.longestTaskMs)))
 		};
 		const rows: [string, string, string, string][] = [
 			[
@@ -452,6 +481,12 @@ async function main() {
 				`${results.traceAnimFrameP95Ms} ms`,
 				`< ${TARGETS.traceAnimFrameP95Ms} ms`,
 				verdict(results.traceAnimFrameP95Ms, TARGETS.traceAnimFrameP95Ms)
+			],
+			[
+				'longest main-thread task, Forward + Backward on 4096x4096 (max of 2)',
+				`${results.bigLongTaskMs} ms`,
+				`< ${TARGETS.bigLongTaskMs} ms`,
+				verdict(results.bigLongTaskMs, TARGETS.bigLongTaskMs)
 			]
 		];
 		const width = Math.max(...rows.map((r) => r[0].length));
