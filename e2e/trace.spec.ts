@@ -196,6 +196,90 @@ test.describe('forward and backward, step by step', () => {
 		expect(errors).toEqual([]);
 	});
 
+	test('tensors: the chain rule shows numbers, and the picked element follows the pointer', async ({
+		page
+	}) => {
+		const errors = await open(page, /Autograd basics/);
+		await button(page, 'Forward').click();
+		await button(page, 'Backward').click();
+		await expect(position(page)).toContainText('Step 6 of 6');
+		await expect(position(page)).toContainText('Backward · t (AddBackward0)');
+		const tex = chainPanel(page).getByTestId('chain-tex');
+		// The 3x4 gradients are shown whole (12 entries each: from above, to x, to b), no shape.
+		await expect(tex.locator('[data-t="u"]')).toHaveCount(12);
+		await expect(tex.locator('[data-t="g0"]')).toHaveCount(12);
+		await expect(tex.locator('[data-t="g1"]')).toHaveCount(12);
+		await expect(tex).not.toContainText('[3, 4]');
+		await expect(tex).not.toContainText('[3,4]');
+		await expect(chainPanel(page).getByTestId('chain-explanation')).toHaveText(
+			/^The gradient of y with respect to t comes from the step before/
+		);
+		// The default element is [0, 0]; pointing at x's gradient entry [1, 2] picks it everywhere.
+		const element = chainPanel(page).getByTestId('chain-element');
+		await expect(element).toHaveText('Element ∂y/∂t[0, 0] = 1.');
+		await tex.locator('[data-t="g0"][data-i="1-2"]').hover();
+		await expect(element).toHaveText('Element ∂y/∂x[1, 2] = 1.');
+		await expect(tex.locator('[data-sel]')).toHaveCount(3);
+		for (const slot of ['u', 'g0', 'g1']) {
+			await expect(tex.locator(`[data-t="${slot}"][data-sel]`)).toHaveAttribute('data-i', '1-2');
+		}
+		await expect(chainPanel(page).getByTestId('chain-line').nth(2)).toContainText('[1,2]');
+		// Keyboard: with the formulas focused, the arrow keys move the element (not the trace).
+		await tex.focus();
+		await page.keyboard.press('ArrowRight');
+		await expect(element).toHaveText('Element ∂y/∂x[1, 3] = 1.');
+		await page.keyboard.press('ArrowUp');
+		await expect(element).toHaveText('Element ∂y/∂x[0, 3] = 1.');
+		await page.keyboard.press('ArrowLeft');
+		await expect(element).toHaveText('Element ∂y/∂x[0, 2] = 1.');
+		await expect(position(page)).toContainText('Step 6 of 6');
+
+		// The leaf x, two steps back in the forward pass: its values, and the same element.
+		await button(page, 'Step back').click();
+		await button(page, 'Step back').click();
+		await button(page, 'Step back').click();
+		await button(page, 'Step back').click();
+		await button(page, 'Step back').click();
+		await expect(position(page)).toContainText('Forward · x');
+		const x = (await tensorOf(page, 'x', 'value')) as number[][];
+		await expect(tex.locator('[data-t="o"]')).toHaveCount(12);
+		await expect(element).toHaveText(`Element x[0, 2] = ${x[0][2].toFixed(4)}`);
+
+		// In Chinese the explanations are Chinese.
+		await button(page, 'Step forward').click();
+		await button(page, 'Step forward').click();
+		await button(page, 'Step forward').click();
+		await button(page, 'Step forward').click();
+		await expect(position(page)).toContainText('Backward · y (SumBackward0)');
+		await expect(chainPanel(page).getByTestId('chain-explanation')).toHaveText(
+			'Backward starts at y: ∂y/∂y = 1. The gradient of sum is 1 for every element: the upstream gradient is broadcast back as ones.'
+		);
+		await page.getByRole('combobox', { name: /Language|语言/ }).selectOption('zh');
+		const zhPanel = page.getByRole('region', { name: '链式法则' });
+		await expect(zhPanel.getByTestId('chain-explanation')).toHaveText(
+			'反向传播从 y 开始：∂y/∂y = 1。sum 对每个元素的梯度都是 1：上游梯度以全 1 的形式广播回去。'
+		);
+		await expect(zhPanel.getByTestId('chain-element')).toHaveText('元素 ∂y/∂t[0, 2] = 1.');
+		expect(errors).toEqual([]);
+	});
+
+	test('accumulation counts read as words: 1 pass, 2 passes; 1 次 in Chinese', async ({ page }) => {
+		const errors = await open(page, /Chain rule/);
+		await page.getByRole('checkbox', { name: 'Retain graph' }).check();
+		await button(page, 'Forward').click();
+		await button(page, 'Backward').click();
+		const accumulated = chainPanel(page).locator('.accumulated');
+		await expect(accumulated).toContainText('w.grad now holds 1 backward pass.');
+		await expect(accumulated).not.toContainText('(es)');
+		await button(page, 'Backward').click();
+		await expect(accumulated).toContainText('w.grad now holds 2 backward passes.');
+		await page.getByRole('combobox', { name: /Language|语言/ }).selectOption('zh');
+		await expect(
+			page.getByRole('region', { name: '链式法则' }).locator('.accumulated')
+		).toContainText('w.grad 现已累加 2 次反向传播。');
+		expect(errors).toEqual([]);
+	});
+
 	test('presenter mode: toggle and URL flag', async ({ page }) => {
 		const errors: string[] = [];
 		page.on('pageerror', (error) => errors.push(error.message));

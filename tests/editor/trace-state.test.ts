@@ -75,10 +75,12 @@ describe('the trace replay', () => {
 		const y = trace.steps.find((s) => s.nodeId === idOf(chain, 'y'));
 		expect(y?.kind).toBe('forward');
 		if (y?.kind !== 'forward') return;
+		// A one-element step: one line, the formula with the numbers inline.
 		const tex = forwardTex(y, names);
-		expect(tex).toContain('\\mathit{y} =');
-		expect(tex).toContain('\\mathit{w}');
-		expect(tex).toContain(formatValue((values(y.output) as number[])[0]));
+		expect(tex).toHaveLength(1);
+		expect(tex[0]).toContain('\\mathit{y} =');
+		expect(tex[0]).toContain('\\mathit{w}');
+		expect(tex[0]).toContain((values(y.output) as number[])[0].toFixed(4));
 	});
 
 	test('tensor views: scalar, table up to 4x4, heatmap beyond', () => {

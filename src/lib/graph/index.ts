@@ -83,6 +83,7 @@ export {
 	type ForwardStep,
 	type RunResult,
 	type TraceError,
+	type TraceErrorCode,
 	type TraceStep
 } from './trace';
 export {

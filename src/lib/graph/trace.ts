@@ -24,7 +24,7 @@ import { effectiveAttrs, sinks } from './shapes';
 import type { GraphDocument, GraphNode, LeafAttrs } from './types';
 import { validateDocument } from './validate';
 import { apply } from '$lib/engine/tensor';
-import { firstValue, viewOf, type TensorView } from './tensor-view';
+import { viewOf, type TensorView } from './tensor-view';
 
 export type { TensorView } from './tensor-view';
 
@@ -56,6 +56,8 @@ export interface BackwardInput {
 	grad: TensorView | null;
 	/** For one-element tensors: d(output)/d(input), the local derivative as a number. */
 	local: number | null;
+	/** The input's shape in the forward pass (its gradient has the same shape). */
+	shape: readonly number[];
 }
 
 export interface Accumulation {
@@ -77,10 +79,8 @@ export interface BackwardStep {
 	inputs: BackwardInput[];
 	/** Leaves whose `.grad` was complete after this step, with their new value. */
 	accumulated: Accumulation[];
-	/** The chain rule at this node, in TeX, with the numbers (scalars) or shapes (tensors). */
-	chainRule: string;
-	/** A plain-language line: what the op's gradient does (broadcasting, sum, ...). */
-	explanation: string;
+	/** The node Backward started from (`output.backward()`): every gradient is of it. */
+	outputId: string;
 }
 
 export type TraceStep = ForwardStep | BackwardStep;
@@ -92,34 +92,42 @@ export interface TraceError {
 	kind: string;
 	/** PyTorch's message, verbatim. */
 	message: string;
-	/** One plain line saying what it means and what to do. */
-	explanation: string;
+	/** What kind of problem it is, so the UI can say what it means in its own words. */
+	code: TraceErrorCode;
 }
+
+/**
+ * The problems a trace can meet: PyTorch's errors the UI explains (`freed`: a second backward
+ * without retain_graph; `nonScalar`: backward from a tensor with several elements; `noGrad`:
+ * nothing requires grad; `missingInput`), the editor's own (`invalidGraph`, `noOutput`: several
+ * ends and none chosen, `noForward`), and `other`: any other PyTorch error.
+ */
+export type TraceErrorCode =
+	| 'freed'
+	| 'nonScalar'
+	| 'noGrad'
+	| 'missingInput'
+	| 'invalidGraph'
+	| 'noOutput'
+	| 'noForward'
+	| 'other';
 
 export interface RunResult<S extends TraceStep> {
 	steps: S[];
 	error: TraceError | null;
 }
 
-const EXPLANATIONS: [RegExp, string][] = [
-	[
-		/^Trying to backward through the graph a second time/,
-		'The first Backward freed the values this graph saved for its gradients. Tick "Retain graph" before backward, or run Forward again to build a fresh graph.'
-	],
-	[
-		/^grad can be implicitly created only for scalar outputs/,
-		'Backward starts from a single number. Choose a node with one element (add a sum or mean), or select it before pressing Backward.'
-	],
-	[
-		/^element 0 of tensors does not require grad/,
-		'Nothing on the way to this output requires grad, so there is nothing to differentiate. Tick requires_grad on a leaf.'
-	],
-	[/^missing input/, 'Connect every input of this node first.']
+/** PyTorch's messages the UI explains, by their opening words. */
+const ERROR_CODES: [RegExp, TraceErrorCode][] = [
+	[/^Trying to backward through the graph a second time/, 'freed'],
+	[/^grad can be implicitly created only for scalar outputs/, 'nonScalar'],
+	[/^element 0 of tensors does not require grad/, 'noGrad'],
+	[/^missing input/, 'missingInput']
 ];
 
-function explain(message: string): string {
-	for (const [pattern, text] of EXPLANATIONS) if (pattern.test(message)) return text;
-	return 'PyTorch raises this error for the same graph.';
+function errorCode(message: string): TraceErrorCode {
+	for (const [pattern, code] of ERROR_CODES) if (pattern.test(message)) return code;
+	return 'other';
 }
 
 function toError(error: unknown, nodeId: string | null = null): TraceError {
@@ -128,11 +136,11 @@ function toError(error: unknown, nodeId: string | null = null): TraceError {
 			nodeId: failedNodeId(error) ?? nodeId,
 			kind: error.kind,
 			message: error.message,
-			explanation: explain(error.message)
+			code: errorCode(error.message)
 		};
 	}
 	const message = error instanceof Error ? error.message : String(error);
-	return { nodeId, kind: 'Error', message, explanation: explain(message) };
+	return { nodeId, kind: 'Error', message, code: errorCode(message) };
 }
 
 /** A leaf's identity across runs: same attributes, same tensor (and same accumulated grad). */
@@ -147,19 +155,6 @@ export function texName(name: string): string {
 	);
 	return `\\mathit{${escaped}}`;
 }
-
-/** A number as PyTorch prints it (4 decimals), for the chain rule. */
-function formatNumber(value: number): string {
-	if (Number.isNaN(value)) return '\\text{nan}';
-	if (!Number.isFinite(value)) return value > 0 ? '\\infty' : '-\\infty';
-	if (Number.isInteger(value)) return String(value);
-	const abs = Math.abs(value);
-	return abs !== 0 && (abs < 1e-4 || abs >= 1e8) ? value.toExponential(4) : value.toFixed(4);
-}
-
-const partial = (of: string, wrt: string) => `\\frac{\\partial ${of}}{\\partial ${wrt}}`;
-const shapeText = (shape: readonly number[]) => `[${shape.join(', ')}]`;
-const scalarOf = firstValue;
 
 export class TraceSession {
 	private leaves = new Map<string, { key: string; tensor: Tensor; count: number }>();
@@ -209,7 +204,7 @@ export class TraceSession {
 					nodeId: null,
 					kind: 'ValueError',
 					message: `${first.path ? `${first.path}: ` : ''}${first.message}`,
-					explanation: 'The graph is not valid yet.'
+					code: 'invalidGraph'
 				}
 			};
 		}
@@ -312,10 +307,7 @@ export class TraceSession {
 					nodeId: id,
 					kind: 'Error',
 					message: id === null ? 'no output chosen' : 'run Forward first',
-					explanation:
-						id === null
-							? 'This graph has several ends: select the node to start Backward from.'
-							: 'Backward needs the values of a Forward pass.'
+					code: id === null ? 'noOutput' : 'noForward'
 				}
 			};
 		}
@@ -352,7 +344,7 @@ export class TraceSession {
 				counted.add(leafId);
 			}
 		}
-		const steps = raw.map(({ step, local }, i) => {
+		const steps = raw.map(({ step, local }, i): BackwardStep => {
 			const nodeId = nodeOf.get(step.node) ?? '';
 			const upstream = viewOf(step.outputGrad);
 			allGrads.set(nodeId, upstream);
@@ -368,7 +360,8 @@ export class TraceSession {
 					arg: step.node.op.inputs[k] ?? `input${k}`,
 					nodeId: sourceId || this.inputSource(nodeId, step.node.op.inputs[k]),
 					grad: grad ? viewOf(grad) : null,
-					local: local[k] ?? null
+					local: local[k] ?? null,
+					shape: step.node.inputShapes[k]?.slice() ?? []
 				};
 			});
 			const accumulated: Accumulation[] = [];
@@ -379,7 +372,7 @@ export class TraceSession {
 				if (grad) accumulated.push({ nodeId: leafId, grad: viewOf(grad), count: leaf.count });
 			}
 			const node = this.doc?.nodes.find((n) => n.id === nodeId);
-			const backwardStep: BackwardStep = {
+			return {
 				kind: 'backward',
 				nodeId,
 				name: node?.name ?? nodeId,
@@ -388,12 +381,8 @@ export class TraceSession {
 				upstream,
 				inputs,
 				accumulated,
-				chainRule: '',
-				explanation: ''
+				outputId: id
 			};
-			backwardStep.chainRule = this.chainRule(backwardStep, id);
-			backwardStep.explanation = this.explanation(backwardStep);
-			return backwardStep;
 		});
 		for (const [leafId] of lastFeeder) {
 			const grad = this.leaves.get(leafId)?.tensor.gradSilently;
@@ -419,59 +408,6 @@ export class TraceSession {
 		const one = torch.onesLike(step.outputGrad);
 		const grads = node.op.vjp(node, one);
 		return grads.map((g) => (g && g.numel() === 1 ? g.data[0] : null));
-	}
-
-	private chainRule(step: BackwardStep, outputId: string): string {
-		const out = texName(this.nameOf(outputId));
-		const here = texName(step.name);
-		const lines: string[] = [];
-		for (const input of step.inputs) {
-			if (!input.grad) continue;
-			const target = texName(this.nameOf(input.nodeId));
-			const symbolic = `${partial(out, target)} = ${partial(out, here)} \\cdot ${partial(here, target)}`;
-			if (input.local !== null && step.upstream.data.length === 1) {
-				const upstream = scalarOf(step.upstream);
-				const result = scalarOf(input.grad);
-				lines.push(
-					`${symbolic} = ${formatNumber(upstream)} \\times ${formatNumber(input.local)} = ${formatNumber(result)}`
-				);
-			} else {
-				lines.push(
-					`\\underbrace{${partial(out, target)}}_{${shapeText(input.grad.shape)}} = \\underbrace{${partial(out, here)}}_{${shapeText(step.upstream.shape)}} \\cdot ${partial(here, target)}`
-				);
-			}
-		}
-		return lines.join(' \\\\ ');
-	}
-
-	private explanation(step: BackwardStep): string {
-		const parts: string[] = [];
-		if (step.op === 'sum' || step.op === 'mean') {
-			parts.push(
-				step.op === 'sum'
-					? 'The gradient of sum is 1 for every element: the upstream gradient is broadcast back as ones.'
-					: 'The gradient of mean is 1/n for every element: the upstream gradient is broadcast back, divided by n.'
-			);
-		}
-		for (const input of step.inputs) {
-			if (!input.grad) continue;
-			const source = this.tensors.get(input.nodeId);
-			const inShape = source?.shape ?? input.grad.shape;
-			const outShape = this.tensors.get(step.nodeId)?.shape ?? step.upstream.shape;
-			if (
-				inShape.length < outShape.length ||
-				inShape.some((d, i) => d === 1 && outShape[i + outShape.length - inShape.length] !== 1)
-			) {
-				parts.push(
-					`${this.nameOf(input.nodeId)} ${shapeText(inShape)} was broadcast to ${shapeText(outShape)}, so its gradient is summed over the broadcast dims.`
-				);
-			}
-		}
-		return parts.join(' ');
-	}
-
-	private nameOf(nodeId: string): string {
-		return this.doc?.nodes.find((n) => n.id === nodeId)?.name ?? nodeId;
 	}
 
 	/** PyTorch's `.grad` of every node: leaves (and retained non-leaves) or null for None. */

@@ -92,8 +92,8 @@ const en = {
 
 	'notice.refused': 'Refused: {reason}',
 	'notice.wireRefused': 'Wire refused: {reason}',
-	'notice.copied': 'Copied {count} node(s).',
-	'notice.pasted': 'Pasted {count} node(s).',
+	'notice.copied': 'Copied {count} nodes.',
+	'notice.pasted': 'Pasted {count} nodes.',
 	'notice.shareCopied': 'Share link copied to the clipboard.',
 	'notice.shareReady': 'Share link ready: copy it from the box under the button.',
 	'share.copied': 'Copied to the clipboard. Anyone with this link sees this graph.',
@@ -203,10 +203,30 @@ const en = {
 	'chain.leaf': '{name} is a leaf: a tensor you created. Its value enters the graph here.',
 	'chain.forwardExplain':
 		'{name} is computed from its inputs; the values travel along the wires into it.',
+	'chain.backwardStart': 'Backward starts at {output}: ∂{output}/∂{output} = 1.',
 	'chain.backwardExplain':
-		'The gradient of {output} with respect to {name} arrives from above and is multiplied by the local derivative of each input.',
-	'chain.accumulated': '{name}.grad is now {count} pass(es) accumulated.',
+		'The gradient of {output} with respect to {name} comes from the step before; each input gets it times its local derivative.',
+	'chain.opGrad.sum':
+		'The gradient of sum is 1 for every element: the upstream gradient is broadcast back as ones.',
+	'chain.opGrad.mean':
+		'The gradient of mean is 1/n for every element: the upstream gradient is broadcast back, divided by n.',
+	'chain.broadcast':
+		'{name} {from} was broadcast to {to}, so its gradient is summed over the broadcast dims.',
+	'chain.formulas': 'Formulas: point at an entry, or use the arrow keys, to follow one element',
+	'chain.picked': 'Element {name}[{index}] = {value}',
+	'chain.accumulated': '{name}.grad now holds {count} backward passes.',
 	'chain.error': 'PyTorch raises:',
+	'traceError.freed':
+		'The first Backward freed the values this graph saved for its gradients. Tick "Retain graph" before backward, or run Forward again to build a fresh graph.',
+	'traceError.nonScalar':
+		'Backward starts from a single number. Choose a node with one element (add a sum or mean), or select it before pressing Backward.',
+	'traceError.noGrad':
+		'Nothing on the way to this output requires grad, so there is nothing to differentiate. Tick requires_grad on a leaf.',
+	'traceError.missingInput': 'Connect every input of this node first.',
+	'traceError.invalidGraph': 'The graph is not valid yet.',
+	'traceError.noOutput': 'This graph has several ends: select the node to start Backward from.',
+	'traceError.noForward': 'Backward needs the values of a Forward pass.',
+	'traceError.other': 'PyTorch raises this error for the same graph.',
 	'help.title': 'Keyboard shortcuts',
 	'help.close': 'Close',
 	'help.playPause': 'Play / pause',
@@ -404,9 +424,27 @@ const zh: Record<MessageKey, string> = {
 	'chain.backwardStep': '反向 · {name}（{gradFn}）',
 	'chain.leaf': '{name} 是叶子节点：由你创建的张量。它的值从这里进入计算图。',
 	'chain.forwardExplain': '{name} 由它的输入计算得到；数值沿连线流入。',
-	'chain.backwardExplain': '{output} 对 {name} 的梯度从上游传来，再乘以每个输入的局部导数。',
+	'chain.backwardStart': '反向传播从 {output} 开始：∂{output}/∂{output} = 1。',
+	'chain.backwardExplain':
+		'{output} 对 {name} 的梯度来自上一步；每个输入得到它乘以该输入的局部导数。',
+	'chain.opGrad.sum': 'sum 对每个元素的梯度都是 1：上游梯度以全 1 的形式广播回去。',
+	'chain.opGrad.mean': 'mean 对每个元素的梯度都是 1/n：上游梯度广播回去并除以 n。',
+	'chain.broadcast': '{name} {from} 被广播到 {to}，所以它的梯度要在被广播的维度上求和。',
+	'chain.formulas': '公式：指向某个元素或使用方向键，跟随单个元素',
+	'chain.picked': '元素 {name}[{index}] = {value}',
 	'chain.accumulated': '{name}.grad 现已累加 {count} 次反向传播。',
 	'chain.error': 'PyTorch 报错：',
+	'traceError.freed':
+		'第一次“反向”已释放此计算图为求梯度保存的值。请在反向前勾选“保留计算图”，或重新运行“前向”以构建新的计算图。',
+	'traceError.nonScalar':
+		'反向传播从单个数开始。请选择只有一个元素的节点（加一个 sum 或 mean），或在按“反向”前选中它。',
+	'traceError.noGrad':
+		'通往此输出的路径上没有张量需要梯度，所以没有可求导的东西。请在某个叶子节点上勾选 requires_grad。',
+	'traceError.missingInput': '请先连接此节点的每个输入。',
+	'traceError.invalidGraph': '计算图还不是有效的。',
+	'traceError.noOutput': '此计算图有多个终点：请选中要开始反向传播的节点。',
+	'traceError.noForward': '反向传播需要一次前向传播的值。',
+	'traceError.other': 'PyTorch 对同一个计算图也会报这个错。',
 	'help.title': '键盘快捷键',
 	'help.close': '关闭',
 	'help.playPause': '播放 / 暂停',
@@ -419,11 +457,51 @@ const zh: Record<MessageKey, string> = {
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, zh };
 
+/**
+ * Other plural forms of messages with a `{count}`: the catalog holds the `other` form (Chinese
+ * has no other), this table the rest, by `Intl.PluralRules` category.
+ */
+export const PLURALS: Record<
+	Locale,
+	Partial<Record<MessageKey, Partial<Record<Intl.LDMLPluralRule, string>>>>
+> = {
+	en: {
+		'notice.copied': { one: 'Copied {count} node.' },
+		'notice.pasted': { one: 'Pasted {count} node.' },
+		'trace.accumulationsTitle': { one: '{count} backward pass accumulated into this .grad' },
+		'chain.accumulated': { one: '{name}.grad now holds {count} backward pass.' }
+	},
+	zh: {}
+};
+
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+
+/** The plural category of `count` in `locale` (`one`, `other`, ...). */
+function pluralOf(locale: Locale, count: number): Intl.LDMLPluralRule {
+	let rules = pluralRules.get(locale);
+	if (!rules) {
+		rules = new Intl.PluralRules(locale === 'zh' ? 'zh-CN' : 'en');
+		pluralRules.set(locale, rules);
+	}
+	return rules.select(count);
+}
+
+/** Whether `key` is a message of the catalog (for keys made from data, such as an op id). */
+export function hasMessage(key: string): key is MessageKey {
+	return Object.hasOwn(MESSAGES.en, key);
+}
+
 export type MessageParams = Record<string, string | number>;
 
-/** The message `key` in `locale`, with `{name}` parameters replaced by their text. */
+/**
+ * The message `key` in `locale`, with `{name}` parameters replaced by their text; a numeric
+ * `count` picks the message's plural form in that language.
+ */
 export function translate(locale: Locale, key: MessageKey, params?: MessageParams): string {
-	const template = MESSAGES[locale][key] ?? MESSAGES.en[key];
+	const count = params?.count;
+	const form =
+		typeof count === 'number' ? PLURALS[locale][key]?.[pluralOf(locale, count)] : undefined;
+	const template = form ?? MESSAGES[locale][key] ?? MESSAGES.en[key];
 	if (!params) return template;
 	return template.replace(/\{(\w+)\}/g, (match, name: string) =>
 		Object.hasOwn(params, name) ? String(params[name]) : match

@@ -1,25 +1,50 @@
 /**
- * The forward formula of a trace step, in TeX: the registry's `ui.formula` with the input names
- * replaced by the nodes' names, then with the step's values (scalars) or shapes (tensors). The
- * values are the trace's; nothing is computed here.
+ * The forward formula of a trace step, in TeX lines: the registry's `ui.formula` with the input
+ * names replaced by the nodes' names, then by the step's values (numbers, or the matrices), then
+ * the picked element through the same formula. The values are the trace's; nothing is computed
+ * here.
  */
 import { getOp } from '$lib/engine/registry';
-import { firstValue, numelOf, texName, type ForwardStep, type TensorView } from '$lib/graph';
-import { formatValue } from '$lib/viz/TensorView';
+import { numelOf, texName, type ForwardStep } from '$lib/graph';
+import { indexIn, isElementwise, broadcastSource, type Selection } from './selection';
+import { elementOf, texFactor, texIndex, texNumber, texTensor } from './tex-values';
 
-const show = (t: TensorView) =>
-	numelOf(t.shape) === 1 ? formatValue(firstValue(t)) : `\\text{[${t.shape.join(', ')}]}`;
-
-export function forwardTex(step: ForwardStep, names: ReadonlyMap<string, string>): string {
+export function forwardTex(
+	step: ForwardStep,
+	names: ReadonlyMap<string, string>,
+	selection: Selection = new Map()
+): string[] {
 	const out = texName(step.name);
-	if (step.op === 'tensor') return `${out} = ${show(step.output)}`;
+	const outIndex = indexIn(selection, step.nodeId, step.output.shape);
+	const outValue = texTensor(step.output, 'o', outIndex);
+	const scalar = numelOf(step.output.shape) === 1;
+	const element = `${out}${texIndex(outIndex)} = ${texNumber(elementOf(step.output, outIndex))}`;
+	if (step.op === 'tensor')
+		return scalar ? [`${out} = ${outValue}`] : [`${out} = ${outValue}`, element];
+
 	const formula = getOp(step.op)?.ui.formula ?? step.op;
-	const substitute = (value: (input: ForwardStep['inputs'][number]) => string) =>
+	const substitute = (value: (input: ForwardStep['inputs'][number], k: number) => string) =>
 		step.inputs.reduce(
-			(tex, input) => tex.split(`\\mathrm{${input.arg}}`).join(value(input)),
+			(tex, input, k) => tex.split(`\\mathrm{${input.arg}}`).join(value(input, k)),
 			formula
 		);
-	const named = substitute((input) => texName(names.get(input.nodeId) ?? input.arg));
-	const valued = substitute((input) => show(input.value));
-	return `${out} = ${named} = ${valued} = ${show(step.output)}`;
+	const nameOf = (input: ForwardStep['inputs'][number]) =>
+		texName(names.get(input.nodeId) ?? input.arg);
+	const named = substitute(nameOf);
+	const valued = substitute((input, k) => {
+		const view = input.value;
+		if (numelOf(view.shape) === 1) return texFactor(view.data[0]);
+		return `{${texTensor(view, `i${k}`, indexIn(selection, input.nodeId, view.shape))}}`;
+	});
+	const lines = [`${out} = ${named} = ${valued} = ${outValue}`];
+	if (scalar) return lines;
+	if (!isElementwise(step.op)) return [...lines, element];
+	// Elementwise: the picked output element, from the input elements that feed it.
+	const sources = step.inputs.map((input) => broadcastSource(outIndex, input.value.shape));
+	const indexedNames = substitute((input, k) => `${nameOf(input)}${texIndex(sources[k])}`);
+	const elementValues = substitute((input, k) => texFactor(elementOf(input.value, sources[k])));
+	lines.push(
+		`${out}${texIndex(outIndex)} = ${indexedNames} = ${elementValues} = ${texNumber(elementOf(step.output, outIndex))}`
+	);
+	return lines;
 }
