@@ -176,8 +176,12 @@ test.describe('forward and backward, step by step', () => {
 		await page.getByRole('heading', { name: 'Autograd Canvas' }).click();
 		await page.keyboard.press('ArrowRight');
 		await expect(position(page)).toContainText('Step 7 of 7');
+		// Slowest replay, so step 1 lasts long enough to be read on a loaded machine.
+		await page.getByRole('slider', { name: 'Speed' }).fill('0.25');
+		await page.getByRole('heading', { name: 'Autograd Canvas' }).click();
 		await page.keyboard.press(' ');
 		await expect(position(page)).toContainText('Step 1 of 7');
+		await page.keyboard.press(' ');
 		await page.keyboard.press('?');
 		const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
 		await expect(help).toBeVisible();
