@@ -6,6 +6,7 @@ import {
 	expectAutosaved,
 	counts,
 	dropFromPalette,
+	fileMenu,
 	fixture,
 	graphNode,
 	loadExample,
@@ -376,6 +377,8 @@ test.describe('the graph editor', () => {
 		const before = await graphNode(page, 'z').boundingBox();
 		await page.getByRole('button', { name: 'Auto layout' }).click();
 		await expect(page.getByRole('button', { name: 'Undo', exact: true })).toBeEnabled();
+		// Below 1440 px the minimap starts hidden; its toggle shows it.
+		await page.getByRole('button', { name: 'Minimap' }).click();
 		await expect(page.locator('.svelte-flow__minimap')).toBeVisible();
 		await expect(page.locator('.svelte-flow__controls')).toBeVisible();
 		await page.locator('.svelte-flow__controls-fitview').click();
