@@ -4,7 +4,7 @@
  * panel of the Linear regression example.
  */
 import { expect, test } from '@playwright/test';
-import { counts, graphNode, loadExample, openEditor } from './editor-helpers';
+import { counts, fileMenu, graphNode, loadExample, openEditor } from './editor-helpers';
 
 const CHAIN_RULE_CELL = [
 	'x = torch.rand(1)',
@@ -17,7 +17,7 @@ const CHAIN_RULE_CELL = [
 test.describe('PyTorch code', () => {
 	test("imports the tutorial's chain-rule cell as one undoable step", async ({ page }) => {
 		const errors = await openEditor(page);
-		await page.getByRole('button', { name: 'New', exact: true }).click();
+		await fileMenu(page, 'New');
 		await expect(counts(page, 0, 0)).toBeVisible();
 
 		await page.getByRole('button', { name: 'Code panel' }).click();

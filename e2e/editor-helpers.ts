@@ -51,22 +51,22 @@ export async function wire(page: Page, from: string, to: string, input: string) 
 export const counts = (page: Page, nodes: number, wires: number) =>
 	page.getByText(`${nodes} nodes, ${wires} wires`, { exact: true });
 
-/** Clicks Save and returns the downloaded file's text. */
+/** Opens the toolbar's File menu and picks `item` (New, Open, Save, Share link, Export ...). */
+export async function fileMenu(page: Page, item: string) {
+	await page.getByRole('button', { name: 'File', exact: true }).click();
+	await page.getByRole('menuitem', { name: item, exact: true }).click();
+}
+
+/** Clicks File > Save and returns the downloaded file's text. */
 export async function save(page: Page): Promise<{ text: string; download: Download }> {
-	const [download] = await Promise.all([
-		page.waitForEvent('download'),
-		page.getByRole('button', { name: 'Save', exact: true }).click()
-	]);
+	const [download] = await Promise.all([page.waitForEvent('download'), fileMenu(page, 'Save')]);
 	const path = await download.path();
 	return { text: await readFile(path, 'utf8'), download };
 }
 
-/** Opens `path` through the Open button's file chooser. */
+/** Opens `path` through File > Open's file chooser. */
 export async function openFile(page: Page, path: string) {
-	const [chooser] = await Promise.all([
-		page.waitForEvent('filechooser'),
-		page.getByRole('button', { name: 'Open', exact: true }).click()
-	]);
+	const [chooser] = await Promise.all([page.waitForEvent('filechooser'), fileMenu(page, 'Open')]);
 	await chooser.setFiles(path);
 }
 

@@ -6,6 +6,7 @@ import {
 	expectAutosaved,
 	counts,
 	dropFromPalette,
+	fileMenu,
 	fixture,
 	graphNode,
 	loadExample,
@@ -20,7 +21,7 @@ test.describe('the graph editor', () => {
 		page
 	}) => {
 		const errors = await openEditor(page);
-		await page.getByRole('button', { name: 'New', exact: true }).click();
+		await fileMenu(page, 'New');
 		await expect(counts(page, 0, 0)).toBeVisible();
 
 		await dropFromPalette(page, 'x', 110, 90);
@@ -138,7 +139,7 @@ test.describe('the graph editor', () => {
 		expect(saved.format).toBe('autograd-canvas.graph');
 		expect(saved.nodes).toHaveLength(6);
 
-		await page.getByRole('button', { name: 'New', exact: true }).click();
+		await fileMenu(page, 'New');
 		await expect(counts(page, 0, 0)).toBeVisible();
 		const path = test.info().outputPath('saved.json');
 		await writeFile(path, text);
@@ -241,7 +242,7 @@ test.describe('the graph editor', () => {
 		await page.getByRole('textbox', { name: 'Name' }).press('Enter');
 		const original = (await save(page)).text;
 
-		await page.getByRole('button', { name: 'Share link' }).click();
+		await fileMenu(page, 'Share link');
 		const link = await page.getByRole('textbox', { name: 'Share link' }).inputValue();
 		expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#g1\./);
 
@@ -276,7 +277,7 @@ test.describe('the graph editor', () => {
 		await openEditor(page);
 		const language = page.getByRole('combobox', { name: /Language|语言/ });
 		await language.selectOption('zh');
-		await expect(page.getByRole('button', { name: '新建' })).toBeVisible();
+		await expect(page.getByRole('button', { name: '文件' })).toBeVisible();
 		await expect(page.getByRole('heading', { name: '组件面板' })).toBeVisible();
 		await expect(page.getByRole('heading', { level: 1, name: 'Autograd Canvas' })).toBeVisible();
 		await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
@@ -286,7 +287,7 @@ test.describe('the graph editor', () => {
 		await expect(page.getByRole('button', { name: '撤销' })).toBeVisible();
 
 		await page.getByRole('combobox', { name: /Language|语言/ }).selectOption('en');
-		await expect(page.getByRole('button', { name: 'New', exact: true })).toBeVisible();
+		await expect(page.getByRole('button', { name: 'File', exact: true })).toBeVisible();
 		await expect(page.getByRole('heading', { name: 'Palette' })).toBeVisible();
 		await expect(page.locator('html')).toHaveAttribute('lang', 'en');
 	});
@@ -295,7 +296,7 @@ test.describe('the graph editor', () => {
 		page
 	}) => {
 		await openEditor(page);
-		await page.getByRole('button', { name: 'New', exact: true }).click();
+		await fileMenu(page, 'New');
 		await page.getByRole('searchbox', { name: 'Search the palette' }).fill('soft');
 		await expect(page.getByRole('button', { name: 'log_softmax', exact: true })).toBeVisible();
 		await expect(page.getByRole('button', { name: 'mul', exact: true })).toHaveCount(0);
@@ -376,6 +377,8 @@ test.describe('the graph editor', () => {
 		const before = await graphNode(page, 'z').boundingBox();
 		await page.getByRole('button', { name: 'Auto layout' }).click();
 		await expect(page.getByRole('button', { name: 'Undo', exact: true })).toBeEnabled();
+		// Below 1440 px the minimap starts hidden; its toggle shows it.
+		await page.getByRole('button', { name: 'Minimap' }).click();
 		await expect(page.locator('.svelte-flow__minimap')).toBeVisible();
 		await expect(page.locator('.svelte-flow__controls')).toBeVisible();
 		await page.locator('.svelte-flow__controls-fitview').click();
@@ -415,14 +418,10 @@ test.describe('the graph editor', () => {
 		await openEditor(page);
 		await loadExample(page, /Chain rule/);
 		for (const [item, extension] of [
-			['PNG image', 'png'],
-			['SVG image', 'svg']
+			['Export PNG image', 'png'],
+			['Export SVG image', 'svg']
 		]) {
-			await page.getByRole('button', { name: 'Export image' }).click();
-			const [download] = await Promise.all([
-				page.waitForEvent('download'),
-				page.getByRole('menuitem', { name: item }).click()
-			]);
+			const [download] = await Promise.all([page.waitForEvent('download'), fileMenu(page, item)]);
 			expect(download.suggestedFilename()).toMatch(new RegExp(`\\.${extension}$`));
 			const bytes = await readFile(await download.path());
 			if (extension === 'png') {

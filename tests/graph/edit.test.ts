@@ -153,7 +153,7 @@ describe('moveNodes', () => {
 		const d = example('chain-rule');
 		const after = applied(moveNodes(d, { n2: { x: 5, y: 6 } }));
 		expect(after.nodes[1].position).toEqual({ x: 5, y: 6 });
-		expect(d.nodes[1].position).toEqual({ x: 0, y: 140 });
+		expect(d.nodes[1].position).toEqual({ x: 0, y: 190 });
 		expect(after.nodes[0]).toBe(d.nodes[0]);
 	});
 
@@ -296,7 +296,7 @@ describe('duplicateNodes, extractFragment, insertFragment', () => {
 			['n7', 'w1', 'tensor'],
 			['n8', 'z1', 'add']
 		]);
-		expect(copies[0].position).toEqual({ x: 240 + 40, y: 70 + 40 });
+		expect(copies[0].position).toEqual({ x: 280 + 40, y: 83 + 40 });
 		// Only the edges among the copies: w -> y (input) and y -> z (input).
 		expect(after.edges.slice(4)).toEqual([
 			{ id: 'e5', source: 'n7', target: 'n6', targetInput: 'input' },

@@ -1,9 +1,11 @@
 /**
  * "Auto layout": the graph laid out left to right by dagre (a layered layout), using the sizes
- * the canvas measured. Returns new top-left positions by node id; the caller commits them as one
- * undo step.
+ * the canvas rendered. `layoutLeftToRight` returns new top-left positions by node id; `arrange`
+ * commits them as one undo step and fits the view.
  */
 import type { GraphDocument, Position } from '$lib/graph';
+import type { EditorState } from './editor-state.svelte';
+import { measuredSizes } from './flow-model';
 
 export interface NodeSize {
 	width: number;
@@ -19,7 +21,7 @@ export async function layoutLeftToRight(
 	// Loaded on first use: the layout library is not needed to open the editor.
 	const { default: dagre } = await import('@dagrejs/dagre');
 	const graph = new dagre.graphlib.Graph();
-	graph.setGraph({ rankdir: 'LR', nodesep: 40, ranksep: 90, marginx: 20, marginy: 20 });
+	graph.setGraph({ rankdir: 'LR', nodesep: 36, ranksep: 70, marginx: 20, marginy: 20 });
 	graph.setDefaultEdgeLabel(() => ({}));
 	for (const node of doc.nodes) {
 		const size = sizes.get(node.id) ?? DEFAULT_SIZE;
@@ -38,4 +40,36 @@ export async function layoutLeftToRight(
 		};
 	}
 	return positions;
+}
+
+/**
+ * The sizes of the nodes as rendered now (Svelte Flow's node elements, unscaled by the zoom),
+ * falling back to the sizes Svelte Flow measured. Read from the page so that a change of type
+ * (presenter mode) counts before Svelte Flow measures again.
+ */
+export function renderedSizes(
+	editor: EditorState,
+	root: ParentNode = document
+): Map<string, NodeSize> {
+	const sizes = new Map(measuredSizes(editor.flowNodes));
+	for (const element of root.querySelectorAll<HTMLElement>('.svelte-flow__node[data-id]')) {
+		const id = element.dataset.id;
+		if (id && element.offsetWidth > 0 && element.offsetHeight > 0) {
+			sizes.set(id, { width: element.offsetWidth, height: element.offsetHeight });
+		}
+	}
+	return sizes;
+}
+
+/** Lays the graph out left to right (one undo step) and fits the view; false if nothing moved. */
+export async function arrange(editor: EditorState): Promise<boolean> {
+	const doc = editor.doc;
+	if (doc.nodes.length === 0) return false;
+	const positions = await layoutLeftToRight(doc, renderedSizes(editor));
+	// Only if nothing changed while the layout library loaded.
+	if (editor.doc !== doc) return false;
+	const moved = editor.moveNodes(positions);
+	// Svelte Flow places the moved nodes first; fit them then.
+	queueMicrotask(() => editor.fitView());
+	return moved;
 }

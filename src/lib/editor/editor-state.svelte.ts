@@ -209,7 +209,14 @@ export class EditorState {
 		this.#view = view;
 	}
 
+	/**
+	 * The user panned or zoomed the canvas since the last fit (then Forward and Backward leave the
+	 * view where the user put it). The canvas sets it; every fit clears it.
+	 */
+	viewMovedByUser = false;
+
 	fitView(): void {
+		this.viewMovedByUser = false;
 		this.#view?.fitView();
 	}
 

@@ -1,6 +1,8 @@
 /**
  * The tutorial's graphs, for the Examples menu. Laid out left to right: leaves in the first
- * column, each op one column right of its furthest input.
+ * column, each op one column right of its furthest input. The nodes are spaced for their size
+ * after Forward and Backward (the editor's nodes are 220 px wide and do not grow with their
+ * values): `top` is a node's top edge in px.
  */
 import {
 	GRAPH_FORMAT,
@@ -17,20 +19,20 @@ export interface Example {
 	doc: GraphDocument;
 }
 
-const COLUMN = 240;
-const ROW = 140;
+/** A column: a node's width (220 px) and the gap for the wires. */
+const COLUMN = 280;
 
 const leaf = (
 	id: string,
 	name: string,
 	column: number,
-	row: number,
+	top: number,
 	attrs: LeafAttrs
 ): GraphNode => ({
 	id,
 	op: 'tensor',
 	name,
-	position: { x: column * COLUMN, y: row * ROW },
+	position: { x: column * COLUMN, y: top },
 	attrs: { ...attrs }
 });
 
@@ -39,13 +41,13 @@ const op = (
 	opId: string,
 	name: string,
 	column: number,
-	row: number,
+	top: number,
 	attrs?: Record<string, unknown>
 ): GraphNode => ({
 	id,
 	op: opId,
 	name,
-	position: { x: column * COLUMN, y: row * ROW },
+	position: { x: column * COLUMN, y: top },
 	...(attrs === undefined ? {} : { attrs })
 });
 
@@ -75,9 +77,9 @@ const EXAMPLE_LIST: Example[] = [
 		doc: doc(
 			[
 				leaf('n1', 'x', 0, 0, { shape: [3, 4], init: 'randn', seed: 1, requiresGrad: true }),
-				leaf('n2', 'b', 0, 1, { shape: [3, 4], init: 'randn', seed: 2, requiresGrad: true }),
-				op('n3', 'add', 't', 1, 0.5),
-				op('n4', 'sum', 'y', 2, 0.5, { keepdim: false })
+				leaf('n2', 'b', 0, 262, { shape: [3, 4], init: 'randn', seed: 2, requiresGrad: true }),
+				op('n3', 'add', 't', 1, 118),
+				op('n4', 'sum', 'y', 2, 161, { keepdim: false })
 			],
 			wires(['n1', 'n3', 'input'], ['n2', 'n3', 'other'], ['n3', 'n4', 'input'])
 		)
@@ -88,10 +90,10 @@ const EXAMPLE_LIST: Example[] = [
 		doc: doc(
 			[
 				leaf('n1', 'x', 0, 0, { shape: [1], init: 'rand', seed: 1, requiresGrad: false }),
-				leaf('n2', 'w', 0, 1, { shape: [1], init: 'rand', seed: 2, requiresGrad: true }),
-				leaf('n3', 'b', 0, 2, { shape: [1], init: 'rand', seed: 3, requiresGrad: true }),
-				op('n4', 'mul', 'y', 1, 0.5),
-				op('n5', 'add', 'z', 2, 1)
+				leaf('n2', 'w', 0, 190, { shape: [1], init: 'rand', seed: 2, requiresGrad: true }),
+				leaf('n3', 'b', 0, 380, { shape: [1], init: 'rand', seed: 3, requiresGrad: true }),
+				op('n4', 'mul', 'y', 1, 83),
+				op('n5', 'add', 'z', 2, 225)
 			],
 			wires(
 				['n2', 'n4', 'input'],
@@ -108,16 +110,16 @@ const EXAMPLE_LIST: Example[] = [
 			[
 				leaf('n1', 'x', 0, 0, { shape: [11, 1], init: 'arange', requiresGrad: false }),
 				// nn.Linear(1, 1)'s parameters, starting from 0 as in the deterministic training check.
-				leaf('n2', 'weight', 0, 1, { shape: [1, 1], init: 'zeros', requiresGrad: true }),
-				leaf('n3', 'bias', 0, 2, { shape: [1], init: 'zeros', requiresGrad: true }),
-				leaf('n4', 'y', 1, 2.5, {
+				leaf('n2', 'weight', 0, 262, { shape: [1, 1], init: 'zeros', requiresGrad: true }),
+				leaf('n3', 'bias', 0, 456, { shape: [1], init: 'zeros', requiresGrad: true }),
+				leaf('n4', 'y', 1, 0, {
 					shape: [11, 1],
 					init: 'values',
 					values: XS.map((x) => 2 * x + 1),
 					requiresGrad: false
 				}),
-				op('n5', 'linear', 'pred', 1, 1),
-				op('n6', 'mse_loss', 'loss', 2, 1.5, { reduction: 'mean' })
+				op('n5', 'linear', 'pred', 1, 262),
+				op('n6', 'mse_loss', 'loss', 2, 163, { reduction: 'mean' })
 			],
 			wires(
 				['n1', 'n5', 'input'],

@@ -1,0 +1,228 @@
+import { expect, test, type Page } from '@playwright/test';
+import { canvas, fileMenu, graphNode, loadExample, openEditor } from './editor-helpers';
+
+/**
+ * Always in view, on a laptop (1280x800) and on a projector (1920x1080): after Forward and
+ * Backward no two nodes overlap, every leaf's .grad is on screen and uncovered, the header is one
+ * row, and the chain-rule panel leaves the canvas at least 60% of the window's height.
+ */
+
+const EXAMPLES = [
+	{ id: 'autograd-basics', title: /Autograd basics/, leaves: ['x', 'b'] },
+	{ id: 'chain-rule', title: /Chain rule/, leaves: ['x', 'w', 'b'] },
+	{ id: 'linear-regression', title: /Linear regression/, leaves: ['x', 'weight', 'bias', 'y'] }
+] as const;
+
+const SIZES = [
+	{ name: '1280x800', width: 1280, height: 800 },
+	{ name: '1920x1080', width: 1920, height: 1080 }
+] as const;
+
+/** One row of buttons, with its padding and border (the old toolbar wrapped to 135 px). */
+const ONE_ROW_HEADER_PX = 60;
+
+const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
+const grad = (page: Page, name: string) => graphNode(page, name).locator('[data-role="grad"]');
+const chainPanel = (page: Page) => page.getByRole('region', { name: 'Chain rule' });
+
+/** Opens an example, runs Forward then Backward at full speed, and waits for the last step. */
+async function forwardBackward(page: Page, example: (typeof EXAMPLES)[number]) {
+	await loadExample(page, example.title);
+	await page.getByRole('slider', { name: 'Speed' }).fill('4');
+	await button(page, 'Forward').click();
+	await button(page, 'Backward').click();
+	// The replay ends on its last step ("Step 9 of 9").
+	await expect(chainPanel(page).locator('.where')).toContainText(/Step (\d+) of \1\b/);
+	for (const leaf of example.leaves) await expect(grad(page, leaf)).toBeVisible();
+}
+
+/** Pairs of canvas nodes whose boxes intersect. */
+function overlaps(page: Page): Promise<string[]> {
+	return page.evaluate(() => {
+		const boxes = [...document.querySelectorAll<HTMLElement>('.svelte-flow__node')].map(
+			(element) => ({
+				name: element.querySelector('[data-node-name]')?.getAttribute('data-node-name') ?? '?',
+				rect: element.getBoundingClientRect()
+			})
+		);
+		const found: string[] = [];
+		for (let i = 0; i < boxes.length; i++) {
+			for (let j = i + 1; j < boxes.length; j++) {
+				const a = boxes[i].rect;
+				const b = boxes[j].rect;
+				const apart =
+					a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+				if (!apart) found.push(`${boxes[i].name} / ${boxes[j].name}`);
+			}
+		}
+		return found;
+	});
+}
+
+/** Leaves whose .grad is not fully inside the window, or is covered at its centre. */
+function hiddenGrads(page: Page, leaves: readonly string[]): Promise<string[]> {
+	return page.evaluate((names) => {
+		const problems: string[] = [];
+		for (const name of names) {
+			const element = document.querySelector(
+				`[data-node-name=${JSON.stringify(name)}] [data-role="grad"]`
+			);
+			if (!element) {
+				problems.push(`${name}: no grad element`);
+				continue;
+			}
+			const r = element.getBoundingClientRect();
+			if (r.left < 0 || r.top < 0 || r.right > innerWidth || r.bottom > innerHeight) {
+				problems.push(`${name}: outside the window (${Math.round(r.left)}, ${Math.round(r.top)})`);
+				continue;
+			}
+			const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+			if (!hit || !element.contains(hit)) {
+				problems.push(`${name}: covered by ${hit?.className || hit?.tagName || 'nothing'}`);
+			}
+		}
+		return problems;
+	}, leaves);
+}
+
+/** The smallest rendered font size (CSS px after the canvas zoom) of the nodes' value texts. */
+function smallestValueFont(page: Page): Promise<number> {
+	return page.evaluate(() => {
+		const viewport = document.querySelector<HTMLElement>('.svelte-flow__viewport');
+		const zoom = viewport ? new DOMMatrixReadOnly(getComputedStyle(viewport).transform).a : 1;
+		let smallest = Infinity;
+		for (const value of document.querySelectorAll('.svelte-flow__node [data-role="value"]')) {
+			const walker = document.createTreeWalker(value, NodeFilter.SHOW_TEXT);
+			for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+				if (!text.textContent?.trim() || !text.parentElement) continue;
+				// Only text on the screen (not a heatmap cell's <title> tooltip).
+				const range = document.createRange();
+				range.selectNodeContents(text);
+				if (range.getBoundingClientRect().width === 0) continue;
+				const size = parseFloat(getComputedStyle(text.parentElement).fontSize) * zoom;
+				smallest = Math.min(smallest, size);
+			}
+		}
+		return smallest;
+	});
+}
+
+/** The canvas's pan and zoom, as Svelte Flow's viewport transform. */
+const viewTransform = (page: Page) =>
+	page.evaluate(
+		() => getComputedStyle(document.querySelector('.svelte-flow__viewport')!).transform
+	);
+
+async function expectInView(page: Page, example: (typeof EXAMPLES)[number]) {
+	const { height } = page.viewportSize()!;
+	// (a) No two node boxes intersect (polled: the view settles after the replay).
+	await expect.poll(() => overlaps(page)).toEqual([]);
+	// (b) Every leaf's .grad lies inside the window and nothing covers it.
+	await expect.poll(() => hiddenGrads(page, example.leaves)).toEqual([]);
+	// (c) The header is one row, and every control in it lies inside the window.
+	const header = await page.locator('.editor > header').boundingBox();
+	expect(header!.height).toBeLessThan(ONE_ROW_HEADER_PX);
+	const outside = await page.evaluate(() =>
+		[...document.querySelectorAll<HTMLElement>('.editor > header :is(button, input, a)')]
+			.filter((element) => element.offsetParent !== null)
+			.filter((element) => element.getBoundingClientRect().right > innerWidth)
+			.map((element) => element.getAttribute('aria-label') ?? element.textContent)
+	);
+	expect(outside).toEqual([]);
+	// (d) With the chain-rule panel open, the canvas keeps at least 60% of the window's height.
+	await expect(chainPanel(page)).toBeVisible();
+	const canvasBox = await canvas(page).boundingBox();
+	expect(canvasBox!.height).toBeGreaterThanOrEqual(0.6 * height);
+}
+
+for (const size of SIZES) {
+	test.describe(`at ${size.name}`, () => {
+		test.use({ viewport: { width: size.width, height: size.height } });
+
+		for (const example of EXAMPLES) {
+			test(`${example.id}: nodes apart, leaf grads in view after Backward`, async ({ page }) => {
+				const errors = await openEditor(page);
+				await forwardBackward(page, example);
+				await expectInView(page, example);
+				await page.screenshot({ path: `test-results/layout/${example.id}-${size.name}.png` });
+				expect(errors).toEqual([]);
+			});
+		}
+	});
+}
+
+test.describe('presenter mode at 1920x1080', () => {
+	test.use({ viewport: { width: 1920, height: 1080 } });
+
+	for (const example of EXAMPLES) {
+		test(`${example.id}: large values, every leaf grad in view`, async ({ page }) => {
+			const errors: string[] = [];
+			page.on('pageerror', (error) => errors.push(error.message));
+			await page.goto('/?present=1');
+			await expect(button(page, 'Presenter mode')).toHaveAttribute('aria-pressed', 'true');
+			await forwardBackward(page, example);
+			await expectInView(page, example);
+			// Values in large type: at least 20 px on the screen, the canvas zoom included.
+			await expect.poll(() => smallestValueFont(page)).toBeGreaterThanOrEqual(20);
+			// Palette, inspector and minimap are hidden.
+			await expect(button(page, 'add')).toBeHidden();
+			await expect(page.getByRole('textbox', { name: 'Name' })).toHaveCount(0);
+			await expect(page.locator('.svelte-flow__minimap')).toBeHidden();
+			await page.screenshot({
+				path: `test-results/layout/${example.id}-1920x1080-presenter.png`
+			});
+			expect(errors).toEqual([]);
+		});
+	}
+});
+
+test.describe('the view and the minimap', () => {
+	test('at 1280 px the minimap is hidden, can be shown, and the choice is kept', async ({
+		page
+	}) => {
+		await page.setViewportSize({ width: 1280, height: 800 });
+		await openEditor(page);
+		const minimap = page.locator('.svelte-flow__minimap');
+		const toggle = button(page, 'Minimap');
+		await expect(minimap).toHaveCount(0);
+		await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+		await toggle.click();
+		await expect(minimap).toBeVisible();
+		await page.reload();
+		await expect(page.locator('.svelte-flow__minimap')).toBeVisible();
+		await expect(button(page, 'Minimap')).toHaveAttribute('aria-pressed', 'true');
+	});
+
+	test('at 1920 px the minimap shows by default', async ({ page }) => {
+		await page.setViewportSize({ width: 1920, height: 1080 });
+		await openEditor(page);
+		await expect(page.locator('.svelte-flow__minimap')).toBeVisible();
+	});
+
+	test('Forward and Backward keep the view the user zoomed', async ({ page }) => {
+		await page.setViewportSize({ width: 1920, height: 1080 });
+		await openEditor(page);
+		await loadExample(page, /Chain rule/);
+		await page.getByRole('slider', { name: 'Speed' }).fill('4');
+		const fitted = await viewTransform(page);
+		// Zoom out with the wheel over the empty top of the canvas.
+		const box = (await canvas(page).boundingBox())!;
+		await page.mouse.move(box.x + box.width / 2, box.y + 12);
+		await page.mouse.wheel(0, 300);
+		await expect.poll(() => viewTransform(page)).not.toBe(fitted);
+		const zoomed = await viewTransform(page);
+		await button(page, 'Forward').click();
+		await button(page, 'Backward').click();
+		await expect(chainPanel(page).locator('.where')).toContainText(/Step (\d+) of \1\b/);
+		expect(await viewTransform(page)).toBe(zoomed);
+	});
+
+	test('a share link made in presenter mode opens in presenter mode', async ({ page }) => {
+		await page.goto('/?present=1');
+		await expect(button(page, 'Presenter mode')).toHaveAttribute('aria-pressed', 'true');
+		await fileMenu(page, 'Share link');
+		const link = await page.getByRole('textbox', { name: 'Share link' }).inputValue();
+		expect(new URL(link).searchParams.get('present')).toBe('1');
+		expect(new URL(link).hash).toMatch(/^#g1\./);
+	});
+});
