@@ -3,9 +3,9 @@ import { scaleDiverging, select, interpolateRdBu } from 'd3';
 
 export function drawHeatmap(svg: SVGSVGElement, cells: number[][], cellSize: number): void {
 	const flat = cells.flat().filter((v) => Number.isFinite(v));
-	const extent = Math.max(1e-12, ...flat.map((v) => Math.abs(v)));
+	const extent = flat.reduce((max, v) => Math.max(max, Math.abs(v)), 1e-12);
 	const colour = scaleDiverging((t: number) => interpolateRdBu(1 - t)).domain([-extent, 0, extent]);
-	const width = Math.max(1, ...cells.map((r) => r.length));
+	const width = cells.reduce((max, row) => Math.max(max, row.length), 1);
 	select(svg)
 		.attr('viewBox', `0 0 ${width * cellSize} ${cells.length * cellSize}`)
 		.selectAll('g')
