@@ -86,3 +86,19 @@ export {
 	type TraceError,
 	type TraceStep
 } from './trace';
+export {
+	CUSTOM_OP_FLOPS,
+	estimateWork,
+	formatBytes,
+	formatFlops,
+	HEAVY_WORK,
+	isHeavyWork,
+	opFlops,
+	WORK_BUDGET,
+	workRefusal,
+	type GraphWork,
+	type NodeWork,
+	type RefusalOptions,
+	type Work,
+	type WorkRefusal
+} from './cost';
