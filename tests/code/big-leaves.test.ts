@@ -45,6 +45,7 @@ describe('a randn 8192 x 8192 leaf (the 317-byte file)', () => {
 		);
 		expect(code).toContain('67108864 values, too many to write out');
 		expect(code.length).toBeLessThan(1000);
+		expect(code).not.toContain('Too much for the canvas');
 		expect(describeGraph(importCode(code).doc!)).toEqual(['x = randn[8192, 8192] seed 0 grad']);
 	});
 });
@@ -63,6 +64,12 @@ describe('matmul of two 8192 x 8192 leaves (the 629-byte file)', () => {
 			'mm1 has shape [8192, 8192]: backward() needs a one-element output'
 		);
 		expect(program.output).toBeNull();
+		// The canvas's budget refuses it (graph/cost); the program says so, and still runs in PyTorch.
+		expect(program.code).toContain(
+			'# Too much for the canvas to run (PyTorch may run it):\n' +
+				'# mm1: matmul of [8192, 8192] and [8192, 8192] needs about 3.3 TFLOP with backward;\n' +
+				'# the limit is 20 GFLOP.\n'
+		);
 		expect(describeGraph(importCode(program.code).doc!)).toEqual([
 			'a = randn[8192, 8192] seed 0 grad',
 			'b = randn[8192, 8192] seed 1 grad',

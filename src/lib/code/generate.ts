@@ -33,6 +33,7 @@ import {
 	sinks,
 	topologicalOrder,
 	validateDocument,
+	workRefusal,
 	type GraphDocument,
 	type GraphNode,
 	type LeafAttrs,
@@ -130,6 +131,7 @@ interface Py {
 }
 
 interface Graph {
+	doc: GraphDocument;
 	nodes: Map<string, GraphNode>;
 	/** target -> input name -> source */
 	inputs: Map<string, Map<string, string>>;
@@ -180,6 +182,7 @@ function generate(doc: GraphDocument, options: GenerateOptions): GeneratedProgra
 		);
 	}
 	const graph: Graph = {
+		doc: valid,
 		nodes: new Map(valid.nodes.map((n) => [n.id, n])),
 		inputs: new Map(),
 		fanOut: new Map(),
@@ -502,6 +505,13 @@ function autogradProgram(
 
 	const head = ['import torch'];
 	if (usesF) head.push('import torch.nn.functional as F');
+	// The canvas refuses to run work past its budget; PyTorch may well run it.
+	const refusal = workRefusal(graph.doc, graph.infos);
+	if (refusal !== null) {
+		head.push('', '# Too much for the canvas to run (PyTorch may run it):');
+		for (const part of oneLine(refusal.message).split('; ')) head.push(`# ${part};`);
+		head[head.length - 1] = head[head.length - 1].replace(/;$/, '.');
+	}
 	const sections = [head, body, tail].filter((s) => s.length > 0);
 	const code = sections.map((s) => s.join('\n')).join('\n\n') + '\n';
 	const variables: Record<string, string> = {};
