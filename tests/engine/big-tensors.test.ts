@@ -106,3 +106,15 @@ describe('tolist of big tensors', () => {
 		expect(level).toBe(6 ** 8 - 1);
 	});
 });
+
+describe('saving a big state dict', () => {
+	test('the JSON format refuses it up front with a clear message; safetensors saves it', () => {
+		const weight = torch.zeros([2048, 2049]);
+		expect(() => torch.saveStateDict({ weight }, 'json')).toThrow(
+			'a state dict of 4196352 numbers is too big for the JSON format (at most 4194304): save it as safetensors'
+		);
+		const bytes = torch.saveStateDict({ weight }, 'safetensors');
+		expect(bytes.length).toBeGreaterThan(4 * 2048 * 2049);
+		expect(torch.loadStateDict(bytes).weight.shape).toEqual([2048, 2049]);
+	});
+});
