@@ -75,4 +75,21 @@ test.describe('big tensors', () => {
 		);
 		expect(errors).toEqual([]);
 	});
+
+	test('a matmul of two 8192x8192 leaves is refused up front, naming the node', async ({
+		page
+	}) => {
+		const errors = await openEditor(page);
+		await openFile(page, fixture('matmul-8192.json'));
+		await expect(page.locator('.svelte-flow__node')).toHaveCount(3);
+		await button(page, 'Forward').click();
+		const refused = page.getByTestId('trace-refused');
+		await expect(refused).toContainText('Not run: too much work');
+		await expect(refused).toContainText(/matmul\) needs about 3\.3 TFLOP with backward/);
+		await expect(refused).toContainText('the limit is 200 GFLOP');
+		await expect(page.locator('.svelte-flow__node [data-role="value"]')).toHaveCount(0);
+		await refused.getByRole('button', { name: 'Dismiss' }).click();
+		await expect(refused).toHaveCount(0);
+		expect(errors).toEqual([]);
+	});
 });

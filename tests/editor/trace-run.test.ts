@@ -149,3 +149,28 @@ describe('stepping from nothing', () => {
 		expect(trace.index).toBe(6);
 	});
 });
+
+describe('the work budget', () => {
+	test('a graph past the budget is refused up front, naming the node; nothing runs', async () => {
+		const big = {
+			...chain,
+			nodes: chain.nodes.map((n) =>
+				n.op === 'tensor' ? { ...n, attrs: { ...n.attrs, shape: [8192, 8192] } } : n
+			)
+		};
+		const { editor, trace } = setup(big);
+		await trace.forward(false);
+		expect(trace.steps).toHaveLength(0);
+		expect(trace.refusal?.resource).toBe('bytes');
+		expect(trace.refusal?.amount).toMatch(/^[\d.]+ [MG]B$/);
+		expect(trace.refusal?.limit).toBe('1 GB');
+		expect(['x', 'w', 'b', 'y', 'z']).toContain(trace.refusal?.name);
+		await trace.stepForward();
+		expect(trace.steps).toHaveLength(0);
+		// Another document: the refusal does not follow it.
+		editor.replaceDocument(chain);
+		expect(trace.refusal).toBeNull();
+		await trace.forward(false);
+		expect(trace.steps).toHaveLength(5);
+	});
+});

@@ -14,6 +14,13 @@
  * `randomLeaves: 'seed'` the program calls `torch.manual_seed(s)` and `torch.randn(...)` instead
  * (PyTorch's numbers then differ from the canvas's).
  *
+ * Big leaves are never written out (a randn 8192 x 8192 holds 67 million numbers): a program
+ * writes at most MAX_LITERAL_VALUES numbers as literals, leaf by leaf in order, so that it stays
+ * short enough to read and to import back (see MAX_CODE_BYTES, MAX_CODE_LINES). Past that, a rand / randn leaf is written as
+ * `torch.manual_seed(s)` and its draw (as with `randomLeaves: 'seed'`, which imports back to the
+ * same leaf), and a leaf given by its values as `torch.zeros(...)` under a comment saying that
+ * the canvas's values are not written (save the graph file to keep them).
+ *
  * The linear regression pattern (leaf x -> linear(weight, bias) -> mse_loss with a leaf target)
  * gives the tutorial's training program instead: nn.Linear with the graph's weight and bias
  * loaded, nn.MSELoss, optim.SGD(lr=0.01), the device line, one forward and backward pass, the
@@ -26,6 +33,7 @@ import {
 	sinks,
 	topologicalOrder,
 	validateDocument,
+	workRefusal,
 	type GraphDocument,
 	type GraphNode,
 	type LeafAttrs,
@@ -78,6 +86,11 @@ export function generateCode(doc: GraphDocument, options: GenerateOptions = {}):
 }
 
 const MAX_LINE = 100;
+/**
+ * The most numbers one program writes as literals (all its leaves together): 10,000 numbers
+ * stay well under the importer's MAX_CODE_LINES even at two numbers a line.
+ */
+export const MAX_LITERAL_VALUES = 10_000;
 const INDENT = '    ';
 /** Python precedences, loosest first: + -, * / @, unary -, **, and atoms (names, calls). */
 const ARITH = 4;
@@ -118,6 +131,7 @@ interface Py {
 }
 
 interface Graph {
+	doc: GraphDocument;
 	nodes: Map<string, GraphNode>;
 	/** target -> input name -> source */
 	inputs: Map<string, Map<string, string>>;
@@ -168,6 +182,7 @@ function generate(doc: GraphDocument, options: GenerateOptions): GeneratedProgra
 		);
 	}
 	const graph: Graph = {
+		doc: valid,
 		nodes: new Map(valid.nodes.map((n) => [n.id, n])),
 		inputs: new Map(),
 		fanOut: new Map(),
@@ -211,6 +226,46 @@ interface LeafCode {
 	before: string[];
 	/** The expression, as lines (a long literal spans several). */
 	lines: string[];
+}
+
+/** How many more numbers the program may write as literals (see MAX_LITERAL_VALUES). */
+interface LiteralBudget {
+	left: number;
+}
+
+const newBudget = (): LiteralBudget => ({ left: MAX_LITERAL_VALUES });
+
+/** Whether a leaf of `count` elements is written as a literal; takes them from the budget if so. */
+function takeLiteral(budget: LiteralBudget, count: number): boolean {
+	if (count > budget.left) return false;
+	budget.left -= count;
+	return true;
+}
+
+/** Whether a leaf would be written as a seed and its draw (a statement before the expression). */
+function drawsWithSeed(attrs: LeafAttrs, budget: LiteralBudget): boolean {
+	if (attrs.init !== 'rand' && attrs.init !== 'randn') return false;
+	return numel(attrs.shape) > budget.left;
+}
+
+/** Takes a leaf's literal from the budget as `leafCode` will (zeros, ones, full, arange take none). */
+function planLiteral(attrs: LeafAttrs, budget: LiteralBudget): void {
+	if (attrs.init === 'values' || attrs.init === 'rand' || attrs.init === 'randn') {
+		takeLiteral(budget, numel(attrs.shape));
+	}
+}
+
+/** Appends `items` one by one (never `push(...items)`: a literal may have thousands of lines). */
+function append(target: string[], items: readonly string[]): void {
+	for (const item of items) target.push(item);
+}
+
+/** The lines that assign a leaf's code to `name`. */
+function assignment(name: string, code: LeafCode): string[] {
+	const lines = code.before.slice();
+	lines.push(`${name} = ${code.lines[0]}`);
+	append(lines, code.lines.slice(1));
+	return lines;
 }
 
 /**
@@ -260,12 +315,14 @@ function leafCode(
 	attrs: LeafAttrs,
 	grad: boolean,
 	random: 'values' | 'seed',
+	budget: LiteralBudget,
 	indent: string,
 	head: string,
 	tail: string
 ): LeafCode {
 	const gradArg = grad ? ', requires_grad=True' : '';
 	const shape = attrs.shape;
+	const count = numel(shape);
 	const literal = (texts: string[]): string[] => {
 		const lines = listLiteral(
 			shape,
@@ -280,7 +337,16 @@ function leafCode(
 	};
 	switch (attrs.init) {
 		case 'values':
-			return { before: [], lines: literal((attrs.values ?? []).map(pyFloat)) };
+			if (takeLiteral(budget, count)) {
+				return { before: [], lines: literal((attrs.values ?? []).map(pyFloat)) };
+			}
+			return {
+				before: [
+					`# The canvas holds ${count} values here, too many to write out: zeros stand in for them.`,
+					'# (Save the graph as a file to keep the values.)'
+				],
+				lines: [`torch.zeros(${sizeArgs(shape)}${gradArg})`]
+			};
 		case 'zeros':
 		case 'ones':
 			return { before: [], lines: [`torch.${attrs.init}(${sizeArgs(shape)}${gradArg})`] };
@@ -298,13 +364,24 @@ function leafCode(
 		case 'rand':
 		case 'randn': {
 			const seed = attrs.seed ?? 0;
+			const draw = [`torch.${attrs.init}(${sizeArgs(shape)}${gradArg})`];
 			if (random === 'seed') {
 				return {
 					before: [
 						`# The canvas draws these with its own generator: PyTorch's numbers differ.`,
 						`torch.manual_seed(${seed})`
 					],
-					lines: [`torch.${attrs.init}(${sizeArgs(shape)}${gradArg})`]
+					lines: draw
+				};
+			}
+			if (!takeLiteral(budget, count)) {
+				return {
+					before: [
+						`# ${count} values, too many to write out: PyTorch's generator draws other numbers`,
+						`# than the canvas's.`,
+						`torch.manual_seed(${seed})`
+					],
+					lines: draw
 				};
 			}
 			const values = Array.from(leafValues(attrs), pyFloat32);
@@ -338,12 +415,13 @@ function autogradProgram(
 
 	const body: string[] = [];
 	let usesF = false;
+	const budget = newBudget();
 	for (const id of leaves) {
 		const node = graph.nodes.get(id)!;
 		const attrs = leafAttrs(node);
 		const name = names.get(id)!;
-		const code = leafCode(attrs, attrs.requiresGrad, random, '', `${name} = `, '');
-		body.push(...code.before, `${name} = ${code.lines[0]}`, ...code.lines.slice(1));
+		const code = leafCode(attrs, attrs.requiresGrad, random, budget, '', `${name} = `, '');
+		append(body, assignment(name, code));
 		if (attrs.retainGrad === true) body.push(`${name}.retain_grad()`);
 	}
 	if (leaves.length > 0 && ops.length > 0) body.push('');
@@ -427,6 +505,13 @@ function autogradProgram(
 
 	const head = ['import torch'];
 	if (usesF) head.push('import torch.nn.functional as F');
+	// The canvas refuses to run work past its budget; PyTorch may well run it.
+	const refusal = workRefusal(graph.doc, graph.infos);
+	if (refusal !== null) {
+		head.push('', '# Too much for the canvas to run (PyTorch may run it):');
+		for (const part of oneLine(refusal.message).split('; ')) head.push(`# ${part};`);
+		head[head.length - 1] = head[head.length - 1].replace(/;$/, '.');
+	}
 	const sections = [head, body, tail].filter((s) => s.length > 0);
 	const code = sections.map((s) => s.join('\n')).join('\n\n') + '\n';
 	const variables: Record<string, string> = {};
@@ -684,6 +769,14 @@ function trainingPattern(graph: Graph, output: string): TrainingPattern | null {
 		const info = graph.infos.get(id);
 		if (info === undefined || info.error !== null || info.shape === null) return null;
 	}
+	// A weight or bias too big for a literal would need torch.manual_seed inside the state dict:
+	// such a graph gets the plain program instead. (Same order as trainingProgram: x, y, weight.)
+	const plan = newBudget();
+	planLiteral(xa, plan);
+	planLiteral(ya, plan);
+	if (drawsWithSeed(wa, plan)) return null;
+	planLiteral(wa, plan);
+	if (ba !== null && drawsWithSeed(ba, plan)) return null;
 	return { x, y, weight, bias, linear: linearId, loss: output };
 }
 
@@ -708,6 +801,7 @@ function trainingProgram(graph: Graph, p: TrainingPattern): GeneratedProgram {
 	const bias = p.bias === null ? null : attrs(p.bias);
 	const [outFeatures, inFeatures] = weight.shape;
 	const reduction = graph.nodes.get(p.loss)!.attrs?.reduction;
+	const budget = newBudget();
 
 	const lines: string[] = [
 		'import torch',
@@ -721,22 +815,25 @@ function trainingProgram(graph: Graph, p: TrainingPattern): GeneratedProgram {
 		[p.x, x],
 		[p.y, y]
 	] as const) {
-		const code = leafCode(attrs(id), false, 'values', '', `${variable} = `, '.to(device)');
+		const code = leafCode(attrs(id), false, 'values', budget, '', `${variable} = `, '.to(device)');
 		const last = code.lines.length - 1;
 		code.lines[last] += '.to(device)';
-		lines.push(...code.before, `${variable} = ${code.lines[0]}`, ...code.lines.slice(1));
+		append(lines, assignment(variable, code));
 	}
 	lines.push(
 		'',
 		`model = nn.Linear(${inFeatures}, ${outFeatures}${bias === null ? ', bias=False' : ''})`
 	);
 	const entries: { key: string; code: LeafCode }[] = [
-		{ key: 'weight', code: leafCode(weight, false, 'values', INDENT, `${INDENT}'weight': `, ',') }
+		{
+			key: 'weight',
+			code: leafCode(weight, false, 'values', budget, INDENT, `${INDENT}'weight': `, ',')
+		}
 	];
 	if (bias !== null)
 		entries.push({
 			key: 'bias',
-			code: leafCode(bias, false, 'values', INDENT, `${INDENT}'bias': `, ',')
+			code: leafCode(bias, false, 'values', budget, INDENT, `${INDENT}'bias': `, ',')
 		});
 	const oneLineDict = `model.load_state_dict({${entries.map((e) => `'${e.key}': ${e.code.lines.join('')}`).join(', ')}})`;
 	if (
@@ -748,7 +845,8 @@ function trainingProgram(graph: Graph, p: TrainingPattern): GeneratedProgram {
 		lines.push('model.load_state_dict({');
 		for (const { key, code } of entries) {
 			for (const comment of code.before) lines.push(INDENT + comment);
-			lines.push(`${INDENT}'${key}': ${code.lines[0]}`, ...code.lines.slice(1));
+			lines.push(`${INDENT}'${key}': ${code.lines[0]}`);
+			append(lines, code.lines.slice(1));
 			lines[lines.length - 1] += ',';
 		}
 		lines.push('})');

@@ -31,7 +31,10 @@ export function layoutNodes(nodes: GraphNode[], edges: GraphEdge[]): void {
 	for (const node of nodes) {
 		if ((inputs.get(node.id) ?? []).length > 0) continue;
 		const after = (consumers.get(node.id) ?? []).map((id) => column.get(id) ?? 0);
-		if (after.length > 0) column.set(node.id, Math.max(0, Math.min(...after) - 1));
+		if (after.length > 0) {
+			const nearest = after.reduce((a, b) => Math.min(a, b));
+			column.set(node.id, Math.max(0, nearest - 1));
+		}
 	}
 
 	const columns: string[][] = [];
@@ -57,7 +60,7 @@ export function layoutNodes(nodes: GraphNode[], edges: GraphEdge[]): void {
 		if (columns[c]) sortBy(columns[c], (id) => mean(inputs.get(id) ?? [], row.get(id)!));
 	}
 
-	const tallest = Math.max(1, ...columns.map((list) => list?.length ?? 0));
+	const tallest = columns.reduce((most, list) => Math.max(most, list?.length ?? 0), 1);
 	for (const node of nodes) {
 		const c = column.get(node.id)!;
 		const offset = ((tallest - columns[c].length) * ROW_HEIGHT) / 2;

@@ -14,9 +14,13 @@
 /* eslint-disable svelte/prefer-svelte-reactivity -- the maps are built inside $derived and never changed after */
 import { getContext, setContext } from 'svelte';
 import {
+	formatBytes,
+	formatFlops,
+	workRefusal,
 	type BackwardStep,
 	type ForwardStep,
 	type GraphDocument,
+	type NodeInfo,
 	type TensorView,
 	type TraceError,
 	type TraceStep
@@ -51,6 +55,22 @@ export interface TraceHost {
 	/** Changes whenever the document is replaced rather than edited (see EditorState). */
 	readonly documentKey: number;
 	readonly selectedNodeIds: ReadonlySet<string>;
+	/** Shape inference of the document (inferred again when absent). */
+	readonly infos?: Map<string, NodeInfo>;
+}
+
+/** A run refused up front: past the work budget (see graph/cost.ts). */
+export interface TraceRefusal {
+	/** The document key it was refused under. */
+	key: number;
+	nodeId: string;
+	/** The node's name and op, for the message. */
+	name: string;
+	op: string;
+	resource: 'flops' | 'bytes';
+	/** The node's estimate and the limit, in readable units (`1.1 TFLOP`, `1 GB`). */
+	amount: string;
+	limit: string;
 }
 
 /** A computation under way: what it is and how far it got. */
@@ -110,8 +130,11 @@ export class TraceState {
 	presenter = $state.raw(false);
 	/** The computation under way, with its progress (null: none). */
 	work = $state.raw<TraceWork | null>(null);
-	/** Why the last Forward was not run (past the work budget), or null. */
-	refusal = $state.raw<{ nodeId: string; message: string } | null>(null);
+	#refusal = $state.raw<TraceRefusal | null>(null);
+	/** Why the last Forward on this document was not run (past the work budget), or null. */
+	refusal: TraceRefusal | null = $derived.by(() =>
+		this.#refusal?.key === this.#host.documentKey ? this.#refusal : null
+	);
 	/** Bumped each time a run's result arrives (the canvas fits its view then). */
 	revision = $state.raw(0);
 
@@ -249,10 +272,31 @@ export class TraceState {
 		return next;
 	}
 
-	/** Forward on the document as it is now; the run it records starts at step -1. */
-	async #forward(): Promise<void> {
+	/**
+	 * Forward on the document as it is now; the run it records starts at step -1. False when it
+	 * was refused up front: the estimate (forward and backward) is past the work budget.
+	 */
+	async #forward(): Promise<boolean> {
 		const doc = this.#host.doc;
 		const key = this.#host.documentKey;
+		const refused = workRefusal(doc, this.#host.infos);
+		if (refused) {
+			const node = doc.nodes.find((n) => n.id === refused.nodeId);
+			const format = refused.resource === 'flops' ? formatFlops : formatBytes;
+			this.#refusal = {
+				key,
+				nodeId: refused.nodeId,
+				name: node?.name ?? refused.nodeId,
+				op: node?.op ?? '',
+				resource: refused.resource,
+				amount: format(refused.node),
+				limit: format(refused.limit)
+			};
+			this.#run = null;
+			this.#index = -1;
+			return false;
+		}
+		this.#refusal = null;
 		if (this.#sessionKey !== key) {
 			// A new document: its leaves start without grads, as a fresh script would.
 			await this.#runner.reset();
@@ -275,14 +319,19 @@ export class TraceState {
 			};
 			this.#index = -1;
 			this.revision++;
+			return true;
 		} finally {
 			this.work = null;
 		}
 	}
 
+	dismissRefusal(): void {
+		this.#refusal = null;
+	}
+
 	/** Backward from the chosen output, after a Forward when the run no longer holds. */
 	async #backward(): Promise<boolean> {
-		if (!this.#current || !this.#holding.fresh) await this.#forward();
+		if ((!this.#current || !this.#holding.fresh) && !(await this.#forward())) return false;
 		const run = this.#current;
 		if (!run || (run.error && run.forward.length < run.signatures.size)) {
 			this.#index = this.steps.length - 1;
@@ -317,7 +366,7 @@ export class TraceState {
 	forward(play = true): Promise<void> {
 		this.pause();
 		return this.#enqueue(async () => {
-			await this.#forward();
+			if (!(await this.#forward())) return;
 			if (play) this.#play(false);
 			else this.#index = this.steps.length - 1;
 		});
@@ -374,8 +423,7 @@ export class TraceState {
 		this.pause();
 		return this.#enqueue(async () => {
 			if (this.steps.length === 0) {
-				await this.#forward();
-				this.#index = 0;
+				if (await this.#forward()) this.#index = 0;
 			} else if (this.index < this.steps.length - 1) {
 				this.#index = this.index + 1;
 			} else if (this.#canContinue()) {
@@ -398,7 +446,7 @@ export class TraceState {
 	play(): Promise<void> {
 		return this.#enqueue(async () => {
 			if (this.steps.length === 0) {
-				await this.#forward();
+				if (!(await this.#forward())) return;
 				this.#index = -1;
 			} else if (this.index >= this.steps.length - 1 && !this.#canContinue()) {
 				this.#index = -1;

@@ -1,7 +1,7 @@
 /**
  * PyTorch's tensor repr: `tensor([0.7101], grad_fn=<AddBackward0>)`. Follows torch/_tensor_str.py:
  * integers print as `1.`, other values with 4 decimals, scientific notation when the magnitudes
- * span too much, one common width, and `...` past 1000 elements.
+ * span too much, one common width, and `...` past 1000 elements (edge items 3 along each dim).
  */
 import type { Storage } from './dtype';
 import type { Shape } from './shape';
@@ -16,26 +16,35 @@ interface Formatter {
 	width: number;
 }
 
+/**
+ * PyTorch's `_Formatter`: integer mode when every nonzero finite value is an integer; scientific
+ * notation when those values span more than 1000x, pass 1e8 or go under 1e-4; one width, the
+ * widest of the nonzero finite values. Loops only: `values` may hold millions of elements.
+ */
 function makeFormatter(values: ArrayLike<number>): Formatter {
-	const finite: number[] = [];
-	for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) finite.push(values[i]);
-	const allIntegers = finite.every((v) => Number.isInteger(v));
-	const abs = finite.map(Math.abs).filter((v) => v !== 0);
-	const max = abs.length ? Math.max(...abs) : 0;
-	const min = abs.length ? Math.min(...abs) : 0;
-	let format: (value: number) => string;
-	if (allIntegers) {
-		const sci = finite.length > 0 && max > 1e8;
-		format = sci
-			? (v) => scientific(v)
-			: (v) => (Number.isFinite(v) ? `${v.toFixed(0)}.` : special(v));
-	} else if (abs.length > 0 && (max / min > 1000 || max > 1e8 || min < 1e-4)) {
-		format = scientific;
-	} else {
-		format = (v) => (Number.isFinite(v) ? fixed(v) : special(v));
+	let count = 0;
+	let max = 0;
+	let min = Infinity;
+	let allIntegers = true;
+	for (let i = 0; i < values.length; i++) {
+		const v = values[i];
+		if (v === 0 || !Number.isFinite(v)) continue;
+		const abs = Math.abs(v);
+		count++;
+		if (abs > max) max = abs;
+		if (abs < min) min = abs;
+		if (allIntegers && !Number.isInteger(v)) allIntegers = false;
 	}
-	let width = 0;
-	for (let i = 0; i < values.length; i++) width = Math.max(width, format(values[i]).length);
+	const sci = count > 0 && (max / min > 1000 || max > 1e8 || min < 1e-4);
+	let format: (value: number) => string;
+	if (sci) format = scientific;
+	else if (allIntegers) format = (v) => (Number.isFinite(v) ? `${v.toFixed(0)}.` : special(v));
+	else format = (v) => (Number.isFinite(v) ? fixed(v) : special(v));
+	let width = 1;
+	for (let i = 0; i < values.length; i++) {
+		const v = values[i];
+		if (v !== 0 && Number.isFinite(v)) width = Math.max(width, format(v).length);
+	}
 	return { format, width };
 }
 
@@ -58,9 +67,20 @@ function special(v: number): string {
 	return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
 }
 
+/** `v` as `d.dddde±XX`, rounding exact ties to even as Python does (`toExponential` rounds up). */
 function scientific(v: number): string {
 	if (!Number.isFinite(v)) return special(v);
-	const [mantissa, exponent] = v.toExponential(PRECISION).split('e');
+	let [mantissa, exponent] = v.toExponential(PRECISION).split('e');
+	const [exactMantissa, exactExponent] = Math.abs(v)
+		.toExponential(PRECISION + 30)
+		.split('e');
+	const decimals = exactMantissa.slice(2);
+	const tie = decimals[PRECISION] === '5' && /^0*$/.test(decimals.slice(PRECISION + 1));
+	if (tie && Number(decimals[PRECISION - 1]) % 2 === 0) {
+		// An exact tie whose last kept digit is even: truncate instead of rounding up.
+		mantissa = (v < 0 ? '-' : '') + exactMantissa.slice(0, 2 + PRECISION);
+		exponent = exactExponent;
+	}
 	const sign = exponent.startsWith('-') ? '-' : '+';
 	const digits = exponent.replace(/^[+-]/, '').padStart(2, '0');
 	return `${mantissa}e${sign}${digits}`;

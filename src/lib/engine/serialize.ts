@@ -14,6 +14,11 @@ export type StateDictFormat = 'json' | 'safetensors';
 const JSON_FORMAT = 'autograd-canvas.state_dict';
 /** Refuse files whose header claims more than this (guards against hostile lengths). */
 const MAX_HEADER_BYTES = 100 * 1024 * 1024;
+/**
+ * The most numbers the JSON format holds (about 100 MB of text): past that, JSON.stringify would
+ * fail with "Invalid string length" after a long freeze. Safetensors holds any size.
+ */
+export const MAX_JSON_STATE_ELEMENTS = 4 * 1024 * 1024;
 
 const SAFETENSORS_DTYPES: Record<DType, { code: string; bytes: number }> = {
 	float32: { code: 'F32', bytes: 4 },
@@ -32,6 +37,13 @@ export function saveStateDict(
 		}
 	}
 	if (format === 'json') {
+		let count = 0;
+		for (const t of Object.values(stateDict)) count += t.data.length;
+		if (count > MAX_JSON_STATE_ELEMENTS) {
+			throw valueError(
+				`a state dict of ${count} numbers is too big for the JSON format (at most ${MAX_JSON_STATE_ELEMENTS}): save it as safetensors`
+			);
+		}
 		const tensors: Record<string, { dtype: DType; shape: number[]; data: (number | string)[] }> =
 			{};
 		for (const [name, t] of Object.entries(stateDict)) {

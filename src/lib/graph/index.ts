@@ -104,3 +104,19 @@ export {
 	viewOf,
 	type TensorView
 } from './tensor-view';
+export {
+	CUSTOM_OP_FLOPS,
+	estimateWork,
+	formatBytes,
+	formatFlops,
+	HEAVY_WORK,
+	isHeavyWork,
+	opFlops,
+	WORK_BUDGET,
+	workRefusal,
+	type GraphWork,
+	type NodeWork,
+	type RefusalOptions,
+	type Work,
+	type WorkRefusal
+} from './cost';

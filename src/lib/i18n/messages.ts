@@ -193,6 +193,10 @@ const en = {
 	'trace.working.backward': 'Computing Backward…',
 	'trace.cancel': 'Cancel',
 	'trace.refusedTitle': 'Not run: too much work',
+	'trace.refused.flops':
+		'{name} ({op}) needs about {amount} with backward; the limit is {limit}. Use smaller shapes.',
+	'trace.refused.bytes':
+		'{name} ({op}) needs about {amount} of memory with backward; the limit is {limit}. Use smaller shapes.',
 	'trace.dismiss': 'Dismiss',
 	'trace.value': 'value',
 	'trace.notStored': 'flowing grad',
@@ -424,6 +428,9 @@ const zh: Record<MessageKey, string> = {
 	'trace.working.backward': '正在计算反向…',
 	'trace.cancel': '取消',
 	'trace.refusedTitle': '未运行：计算量过大',
+	'trace.refused.flops': '{name}（{op}）连同反向约需 {amount}，上限为 {limit}。请使用更小的形状。',
+	'trace.refused.bytes':
+		'{name}（{op}）连同反向约需 {amount} 内存，上限为 {limit}。请使用更小的形状。',
 	'trace.dismiss': '关闭',
 	'trace.value': '值',
 	'trace.notStored': '流经的梯度',

@@ -54,8 +54,8 @@ function float32Scientific(value: number): string {
 function needsScientific(values: readonly number[]): boolean {
 	const magnitudes = values.filter((v) => Number.isFinite(v) && v !== 0).map(Math.abs);
 	if (magnitudes.length === 0) return false;
-	const max = Math.max(...magnitudes);
-	const min = Math.min(...magnitudes);
+	const max = magnitudes.reduce((a, b) => Math.max(a, b));
+	const min = magnitudes.reduce((a, b) => Math.min(a, b));
 	return max >= 1e8 || min < 1e-4 || max / min > 1e3;
 }
 
@@ -68,13 +68,13 @@ function formatElements(values: readonly number[]): string[] {
 		Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : null;
 	if (needsScientific(values)) {
 		// Every mantissa gets as many digits as the longest needs (`5.000e-01`).
-		const digits = Math.max(
-			0,
-			...values.filter(Number.isFinite).map((v) => {
-				const mantissa = float32Scientific(v).split('e')[0];
-				return mantissa.includes('.') ? mantissa.length - mantissa.indexOf('.') - 1 : 0;
-			})
-		);
+		const digits = values.filter(Number.isFinite).reduce((most, v) => {
+			const mantissa = float32Scientific(v).split('e')[0];
+			return Math.max(
+				most,
+				mantissa.includes('.') ? mantissa.length - mantissa.indexOf('.') - 1 : 0
+			);
+		}, 0);
 		const texts = values.map((v) => {
 			const word = special(v);
 			if (word !== null) return word;
@@ -83,7 +83,7 @@ function formatElements(values: readonly number[]): string[] {
 			const withPoint = mantissa.includes('.') ? mantissa : `${mantissa}.`;
 			return `${withPoint}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
 		});
-		const width = Math.max(...texts.map((t) => t.length));
+		const width = texts.reduce((most, t) => Math.max(most, t.length), 0);
 		return texts.map((t) => t.padStart(width));
 	}
 	const parts = values.map((v): [string, string] | string => {
@@ -94,8 +94,8 @@ function formatElements(values: readonly number[]): string[] {
 		return point === -1 ? [text, ''] : [text.slice(0, point), text.slice(point + 1)];
 	});
 	const numeric = parts.filter((p): p is [string, string] => typeof p !== 'string');
-	const intWidth = Math.max(0, ...numeric.map((p) => p[0].length));
-	const fracWidth = Math.max(0, ...numeric.map((p) => p[1].length));
+	const intWidth = numeric.reduce((most, p) => Math.max(most, p[0].length), 0);
+	const fracWidth = numeric.reduce((most, p) => Math.max(most, p[1].length), 0);
 	return parts.map((p) =>
 		typeof p === 'string'
 			? p.padStart(intWidth + 1 + fracWidth)

@@ -59,6 +59,11 @@ const op = {
 	f32x4Mul: [0xfd, ...uleb(0xe6)]
 };
 
+/** Appends each instruction's bytes to `code` (a loop: no spreading into push). */
+function emit(code: number[], ...instructions: readonly number[][]): void {
+	for (const bytes of instructions) for (const byte of bytes) code.push(byte);
+}
+
 /** `local = local + constant` */
 const bump = (local: number, by: number) => [
 	...op.localGet(local),
@@ -92,20 +97,21 @@ function assemble(): Uint8Array {
 		...bump(bp, COLS * 4)
 	];
 	for (let r = 0; r < ROWS; r++) {
-		inner.push(...op.localGet(rowPtr[r]), ...op.v128Load32Splat, ...op.localSet(a));
-		inner.push(...bump(rowPtr[r], 4));
+		emit(inner, op.localGet(rowPtr[r]), op.v128Load32Splat, op.localSet(a));
+		emit(inner, bump(rowPtr[r], 4));
 		for (let h = 0; h < 2; h++) {
-			inner.push(
-				...op.localGet(acc(r, h)),
-				...op.localGet(a),
-				...op.localGet(h === 0 ? b0 : b1),
-				...op.f32x4Mul,
-				...op.f32x4Add,
-				...op.localSet(acc(r, h))
+			emit(
+				inner,
+				op.localGet(acc(r, h)),
+				op.localGet(a),
+				op.localGet(h === 0 ? b0 : b1),
+				op.f32x4Mul,
+				op.f32x4Add,
+				op.localSet(acc(r, h))
 			);
 		}
 	}
-	inner.push(...bump(kk, -1), ...op.br(0), ...op.end, ...op.end);
+	emit(inner, bump(kk, -1), op.br(0), op.end, op.end);
 
 	const panel: number[] = [
 		...op.block,
@@ -116,58 +122,61 @@ function assemble(): Uint8Array {
 		...op.brIf(1)
 	];
 	for (let r = 0; r < ROWS; r++)
-		for (let h = 0; h < 2; h++) panel.push(...op.v128Zero, ...op.localSet(acc(r, h)));
+		for (let h = 0; h < 2; h++) emit(panel, op.v128Zero, op.localSet(acc(r, h)));
 	// rowPtr[r] = aPtr + (i + r) * k * 4
 	for (let r = 0; r < ROWS; r++) {
-		panel.push(
-			...op.localGet(i),
-			...op.i32Const(r),
-			...op.i32Add,
-			...op.localGet(k),
-			...op.i32Mul,
-			...op.i32Const(4),
-			...op.i32Mul,
-			...op.localGet(aPtr),
-			...op.i32Add,
-			...op.localSet(rowPtr[r])
+		emit(
+			panel,
+			op.localGet(i),
+			op.i32Const(r),
+			op.i32Add,
+			op.localGet(k),
+			op.i32Mul,
+			op.i32Const(4),
+			op.i32Mul,
+			op.localGet(aPtr),
+			op.i32Add,
+			op.localSet(rowPtr[r])
 		);
 	}
 	// bp = bPtr + q * k * COLS * 4; kk = k
-	panel.push(
-		...op.localGet(q),
-		...op.localGet(k),
-		...op.i32Mul,
-		...op.i32Const(COLS * 4),
-		...op.i32Mul,
-		...op.localGet(bPtr),
-		...op.i32Add,
-		...op.localSet(bp),
-		...op.localGet(k),
-		...op.localSet(kk),
-		...inner
+	emit(
+		panel,
+		op.localGet(q),
+		op.localGet(k),
+		op.i32Mul,
+		op.i32Const(COLS * 4),
+		op.i32Mul,
+		op.localGet(bPtr),
+		op.i32Add,
+		op.localSet(bp),
+		op.localGet(k),
+		op.localSet(kk),
+		inner
 	);
 	// Store the block: row r at cPtr + ((i + r) * n + q * COLS) * 4
 	for (let r = 0; r < ROWS; r++) {
-		panel.push(
-			...op.localGet(i),
-			...op.i32Const(r),
-			...op.i32Add,
-			...op.localGet(n),
-			...op.i32Mul,
-			...op.localGet(q),
-			...op.i32Const(COLS),
-			...op.i32Mul,
-			...op.i32Add,
-			...op.i32Const(4),
-			...op.i32Mul,
-			...op.localGet(cPtr),
-			...op.i32Add,
-			...op.localSet(cp)
+		emit(
+			panel,
+			op.localGet(i),
+			op.i32Const(r),
+			op.i32Add,
+			op.localGet(n),
+			op.i32Mul,
+			op.localGet(q),
+			op.i32Const(COLS),
+			op.i32Mul,
+			op.i32Add,
+			op.i32Const(4),
+			op.i32Mul,
+			op.localGet(cPtr),
+			op.i32Add,
+			op.localSet(cp)
 		);
 		for (let h = 0; h < 2; h++)
-			panel.push(...op.localGet(cp), ...op.localGet(acc(r, h)), ...op.v128Store(16 * h));
+			emit(panel, op.localGet(cp), op.localGet(acc(r, h)), op.v128Store(16 * h));
 	}
-	panel.push(...bump(q, 1), ...op.br(0), ...op.end, ...op.end);
+	emit(panel, bump(q, 1), op.br(0), op.end, op.end);
 
 	const body: number[] = [
 		// panels = n / COLS; i = 0

@@ -510,8 +510,9 @@ export class WebGPUBackend implements Backend {
 				outShape,
 				operands.map((o) => o.strides)
 			);
-			params.push(shape.length, ...shape);
-			for (const list of strides) params.push(...list);
+			params.push(shape.length);
+			for (const size of shape) params.push(size);
+			for (const list of strides) for (const stride of list) params.push(stride);
 		}
 		const spec: ElementwiseSpec = { expression, modes, inPlace: target !== undefined };
 		const buffers = operands.filter((_, i) => !(target && i === 0)).map((o) => o.buffer);
