@@ -3,7 +3,7 @@
  * starts from nothing. Each test is a repro from the issue, as a user does it.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { counts, graphNode, loadExample, openEditor } from './editor-helpers';
+import { counts, fileMenu, graphNode, loadExample, openEditor } from './editor-helpers';
 
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
 const chainPanel = (page: Page) => page.getByRole('region', { name: 'Chain rule' });
@@ -73,7 +73,7 @@ test.describe('nothing stale', () => {
 	test('New after the error keeps neither the trace nor the error box', async ({ page }) => {
 		const errors = await open(page, /Chain rule/);
 		await chainRuleError(page);
-		await button(page, 'New').click();
+		await fileMenu(page, 'New');
 		await expect(counts(page, 0, 0)).toBeVisible();
 		await expectClean(page);
 		// Undo brings the chain rule back, as a document of its own: still clean.
@@ -107,7 +107,7 @@ test.describe('nothing stale', () => {
 
 	test('a share link opened on a traced graph shows its own graph, clean', async ({ page }) => {
 		const errors = await open(page, /Linear regression/);
-		await page.getByRole('button', { name: 'Share link' }).click();
+		await fileMenu(page, 'Share link');
 		const link = await page.getByRole('textbox', { name: 'Share link' }).inputValue();
 		await page.keyboard.press('Escape');
 		await loadExample(page, /Chain rule/);
