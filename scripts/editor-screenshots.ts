@@ -78,7 +78,10 @@ async function main() {
 		await loadExample(page, 1);
 		const [chooser] = await Promise.all([
 			page.waitForEvent('filechooser'),
-			page.getByRole('button', { name: 'Open', exact: true }).click()
+			page
+				.getByRole('button', { name: 'File', exact: true })
+				.click()
+				.then(() => page.getByRole('menuitem', { name: 'Open', exact: true }).click())
 		]);
 		await chooser.setFiles(fileURLToPath(new URL('../e2e/fixtures/cycle.json', import.meta.url)));
 		await page.getByRole('dialog').waitFor();
