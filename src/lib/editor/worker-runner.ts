@@ -58,6 +58,11 @@ export class WorkerRunner implements TraceRunner {
 		await this.#call({ type: 'reset' });
 	}
 
+	/** Starts the worker ahead of the first run, so the first Forward does not wait for it to load. */
+	warm(): void {
+		this.#ensureWorker();
+	}
+
 	cancel(): void {
 		this.#worker?.terminate();
 		this.#worker = null;
@@ -109,7 +114,15 @@ export class WorkerRunner implements TraceRunner {
 	}
 }
 
-/** The runner the app uses: a worker where Workers exist, else the session on this thread. */
+/**
+ * The runner the app uses: a worker where Workers exist (started once the page is idle), else
+ * the session on this thread.
+ */
 export function defaultTraceRunner(): TraceRunner {
-	return typeof Worker === 'undefined' ? new InThreadRunner() : new WorkerRunner();
+	if (typeof Worker === 'undefined') return new InThreadRunner();
+	const runner = new WorkerRunner();
+	const warm = () => runner.warm();
+	if (typeof requestIdleCallback === 'function') requestIdleCallback(warm, { timeout: 2000 });
+	else setTimeout(warm, 500);
+	return runner;
 }
