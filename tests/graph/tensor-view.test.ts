@@ -52,12 +52,13 @@ describe('tensor views', () => {
 });
 
 describe('pooled heatmaps', () => {
-	test('block means and the extent, computed in one pass', () => {
+	test('a sample per block, and the extent over every value', () => {
 		const t = torch.arange(0, 80 * 80).reshape([80, 80]);
 		const pooled = pool(viewOf(t));
 		expect([pooled.rows, pooled.cols, pooled.blockRows, pooled.blockCols]).toEqual([40, 40, 2, 2]);
-		// Block (0, 0) holds 0, 1, 80, 81.
-		expect(pooled.cells[0]).toBe((0 + 1 + 80 + 81) / 4);
+		// Block (0, 0) holds 0, 1, 80, 81; block (1, 2) starts at row 2, column 4.
+		expect(pooled.cells[0]).toBe(0);
+		expect(pooled.cells[1 * 40 + 2]).toBe(2 * 80 + 4);
 		expect(pooled.extent).toBe(80 * 80 - 1);
 	});
 

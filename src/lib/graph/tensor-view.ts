@@ -24,7 +24,7 @@ export const POOL_AHEAD = 65536;
 
 /** A tensor seen as a matrix (rows folded), pooled into at most POOL_CELLS blocks a side. */
 export interface Pooled {
-	/** Block means, row-major (NaN where a block holds a non-finite value). */
+	/** Each block's first element, row-major. */
 	cells: Float64Array;
 	rows: number;
 	cols: number;
@@ -62,31 +62,27 @@ export function pooledOf(view: TensorView): Pooled {
 	return pooled;
 }
 
-/** Pools a view's matrix into block means, in one pass over the values. */
+/**
+ * Pools a view's matrix into blocks, in one pass over the values: each cell shows its block's
+ * first element (a sample, not a mean: the mean of a block of randn is about 0, which would draw
+ * random values as a blank; a sample keeps their texture), the extent covers every value.
+ */
 export function pool(view: TensorView): Pooled {
 	const { rows: R, cols: C } = matrixShape(view.shape);
 	const blockRows = Math.max(1, Math.ceil(R / POOL_CELLS));
 	const blockCols = Math.max(1, Math.ceil(C / POOL_CELLS));
 	const rows = Math.ceil(R / blockRows);
 	const cols = Math.ceil(C / blockCols);
-	const sums = new Float64Array(rows * cols);
-	const counts = new Float64Array(rows * cols);
 	const data = view.data;
-	let extent = 0;
-	for (let r = 0; r < R; r++) {
-		const cellRow = Math.floor(r / blockRows) * cols;
-		const base = r * C;
-		for (let c = 0; c < C; c++) {
-			const v = data[base + c];
-			const cell = cellRow + Math.floor(c / blockCols);
-			sums[cell] += v;
-			counts[cell]++;
-			const a = Math.abs(v);
-			if (a > extent && a !== Infinity) extent = a;
-		}
-	}
 	const cells = new Float64Array(rows * cols);
-	for (let i = 0; i < cells.length; i++) cells[i] = counts[i] > 0 ? sums[i] / counts[i] : NaN;
+	for (let i = 0; i < rows; i++) {
+		for (let j = 0; j < cols; j++) cells[i * cols + j] = data[i * blockRows * C + j * blockCols];
+	}
+	let extent = 0;
+	for (let k = 0; k < data.length; k++) {
+		const a = Math.abs(data[k]);
+		if (a > extent && a !== Infinity) extent = a;
+	}
 	return { cells, rows, cols, blockRows, blockCols, extent };
 }
 
