@@ -5,6 +5,7 @@
  * Chromium reports tasks over 50 ms only). The trace runs in a worker; the page must stay free.
  */
 import type { Browser } from '@playwright/test';
+import { seedDocument } from './graphs';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,15 +31,7 @@ export async function bigTensorRun(
 ): Promise<{ wallMs: number; longestTaskMs: number }> {
 	const context = await browser.newContext({ viewport });
 	const page = await context.newPage();
-	await page.addInitScript(
-		([doc]) => {
-			if (!sessionStorage.getItem('bench-seeded')) {
-				localStorage.setItem('autograd-canvas.document', doc);
-				sessionStorage.setItem('bench-seeded', '1');
-			}
-		},
-		[DOC]
-	);
+	await seedDocument(page, DOC);
 	await page.addInitScript(LONG_TASKS);
 	await page.goto(base);
 	await page.getByText('4 nodes, 3 wires', { exact: true }).waitFor();

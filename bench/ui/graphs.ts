@@ -1,3 +1,5 @@
+import type { Page } from '@playwright/test';
+
 /**
  * The graphs bench:ui loads: a 300-node chain of elementwise ops from one leaf, laid out as a
  * snake, with one wire missing in the middle. Wiring it gives shapes to the 150 nodes after it.
@@ -45,4 +47,20 @@ export function chainGraph(size = 300, columns = 20): BenchGraph {
 		last: name(size - 1),
 		dragged: name(Math.floor(size / 4))
 	};
+}
+
+/**
+ * Makes `doc` the autosaved document the page opens with: once per tab (a reload keeps what the
+ * page saved since).
+ */
+export async function seedDocument(page: Page, doc: unknown): Promise<void> {
+	await page.addInitScript(
+		([text]) => {
+			if (!sessionStorage.getItem('bench-seeded')) {
+				localStorage.setItem('autograd-canvas.document', text);
+				sessionStorage.setItem('bench-seeded', '1');
+			}
+		},
+		[typeof doc === 'string' ? doc : JSON.stringify(doc)]
+	);
 }

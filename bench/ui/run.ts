@@ -37,7 +37,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.js';
-import { chainGraph } from './graphs';
+import { chainGraph, seedDocument } from './graphs';
 import { bigTensorRun } from './big';
 import { animationFrames, traceRender } from './trace';
 
@@ -142,15 +142,7 @@ async function openBigGraph(browser: Browser): Promise<{ page: Page; close: () =
 	const graph = chainGraph();
 	const context = await browser.newContext({ viewport: VIEWPORT });
 	const page = await context.newPage();
-	await page.addInitScript(
-		([doc]) => {
-			if (!sessionStorage.getItem('bench-seeded')) {
-				localStorage.setItem('autograd-canvas.document', doc);
-				sessionStorage.setItem('bench-seeded', '1');
-			}
-		},
-		[JSON.stringify(graph.doc)]
-	);
+	await seedDocument(page, graph.doc);
 	await page.goto(BASE);
 	await page.locator('.svelte-flow__node').nth(299).waitFor();
 	await page.getByText('300 nodes, 298 wires', { exact: true }).waitFor();

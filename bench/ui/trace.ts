@@ -7,6 +7,7 @@
  *  - frame times while the forward replay animates (requestAnimationFrame deltas, p95).
  */
 import type { Browser } from '@playwright/test';
+import { seedDocument } from './graphs';
 
 const OPS = ['neg', 'exp', 'tanh', 'sigmoid', 'relu'];
 
@@ -96,15 +97,7 @@ async function openTraceGraph(
 ) {
 	const context = await browser.newContext({ viewport });
 	const page = await context.newPage();
-	await page.addInitScript(
-		([doc]) => {
-			if (!sessionStorage.getItem('bench-seeded')) {
-				localStorage.setItem('autograd-canvas.document', doc);
-				sessionStorage.setItem('bench-seeded', '1');
-			}
-		},
-		[JSON.stringify(traceGraph())]
-	);
+	await seedDocument(page, traceGraph());
 	await page.goto(base);
 	await page.getByText('200 nodes, 200 wires', { exact: true }).waitFor();
 	await page.locator('.svelte-flow__node').nth(199).waitFor();

@@ -15,6 +15,7 @@ import {
 	type GraphNode,
 	type LeafAttrs
 } from '$lib/graph';
+import { hash } from '$lib/graph/signatures';
 
 export interface RandomGraphOptions {
 	/** Only shape-valid ops with tame values (for PyTorch). */
@@ -317,20 +318,6 @@ export function nodeSignatures(doc: GraphDocument): Map<string, string> {
 	};
 	for (const node of doc.nodes) visit(node.id);
 	return signatures;
-}
-
-/** cyrb53: a 53-bit string hash. */
-function hash(text: string): string {
-	let h1 = 0xdeadbeef;
-	let h2 = 0x41c6ce57;
-	for (let i = 0; i < text.length; i++) {
-		const c = text.charCodeAt(i);
-		h1 = Math.imul(h1 ^ c, 2654435761);
-		h2 = Math.imul(h2 ^ c, 1597334677);
-	}
-	h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-	h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-	return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
 }
 
 export function graphSignature(doc: GraphDocument): string[] {

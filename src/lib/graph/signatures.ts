@@ -9,7 +9,7 @@ import { indexGraph } from './graph-index';
 import type { GraphDocument, GraphNode } from './types';
 
 /** cyrb53: a fast 53-bit string hash (public domain), as 14 hex digits. */
-function hash(text: string): string {
+export function hash(text: string): string {
 	let h1 = 0xdeadbeef;
 	let h2 = 0x41c6ce57;
 	for (let i = 0; i < text.length; i++) {
