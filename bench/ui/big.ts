@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const DOC = readFileSync(join(here, '..', '..', 'e2e', 'fixtures', 'big-add-4096.json'), 'utf8');
 
-const LONG_TASKS = `
+/** Records every long task (over 50 ms) of the page in `window.__longTasks`. */
+export const LONG_TASKS = `
 	(() => {
 		window.__longTasks = [];
 		new PerformanceObserver((list) => {

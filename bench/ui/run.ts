@@ -38,7 +38,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.js';
 import { chainGraph, seedDocument } from './graphs';
-import { bigTensorRun } from './big';
+import { bigTensorRun, LONG_TASKS } from './big';
 import { animationFrames, traceRender } from './trace';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -250,14 +250,8 @@ async function wireToShapes(browser: Browser): Promise<{ domMs: number; frameMs:
 }
 
 /** Records long tasks, the click on Train and when `predicted` appears (plus one frame). */
-const TRAIN_PROBE = `
+const TRAIN_PROBE = `${LONG_TASKS}
 	(() => {
-		window.__longTasks = [];
-		new PerformanceObserver((list) => {
-			for (const entry of list.getEntries()) {
-				window.__longTasks.push({ start: entry.startTime, duration: entry.duration });
-			}
-		}).observe({ type: 'longtask', buffered: true });
 		window.__train = {};
 		document.addEventListener('click', (event) => {
 			const button = event.target.closest && event.target.closest('button');
