@@ -4,28 +4,19 @@
  * `torch.manual_seed(s)` and its draw, which imports back to the same leaf; a leaf given by more
  * values than that is written as zeros under a comment that says so.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { generateCode, generateProgram, importCode } from '$lib/code';
 import { MAX_LITERAL_VALUES } from '$lib/code/generate';
 import {
 	GRAPH_FORMAT,
 	GRAPH_VERSION,
-	parseDocument,
 	type GraphDocument,
 	type GraphEdge,
 	type GraphNode,
 	type LeafAttrs
 } from '$lib/graph';
 import { describeGraph } from './helpers';
-
-const fixtureDoc = (name: string): GraphDocument => {
-	const parsed = parseDocument(
-		readFileSync(new URL(`../../e2e/fixtures/${name}`, import.meta.url), 'utf8')
-	);
-	if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-	return parsed.doc;
-};
+import { fixtureDoc } from '../graph/helpers';
 
 function leaf(id: string, name: string, attrs: LeafAttrs): GraphNode {
 	return { id, op: 'tensor', name, position: { x: 0, y: 0 }, attrs: { ...attrs } };

@@ -1,5 +1,4 @@
 /** Work estimates from shapes (issue 10): FLOPs and bytes per node, the budget and its refusal. */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { OP_LIST } from '$lib/engine';
 import {
@@ -11,20 +10,11 @@ import {
 	inferShapes,
 	isHeavyWork,
 	opFlops,
-	parseDocument,
 	WORK_BUDGET,
 	workRefusal,
 	type GraphDocument
 } from '$lib/graph';
-import { doc, example, leaf, opNode } from './helpers';
-
-const fixtureDoc = (name: string): GraphDocument => {
-	const parsed = parseDocument(
-		readFileSync(new URL(`../../e2e/fixtures/${name}`, import.meta.url), 'utf8')
-	);
-	if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-	return parsed.doc;
-};
+import { doc, example, fixtureDoc, leaf, opNode } from './helpers';
 
 /** `a <op> b` over two zeros leaves of the given shapes. */
 const binaryDoc = (op: string, a: number[], b: number[], requiresGrad = false) =>

@@ -1,7 +1,9 @@
 /** Shared fixtures for the graph tests. */
+import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import {
 	EXAMPLES,
+	parseDocument,
 	type Edit,
 	type Example,
 	type GraphDocument,
@@ -61,4 +63,13 @@ export function applied<T extends Edit>(result: T): GraphDocument {
 export function refusal(result: Edit): string {
 	expect(result.ok).toBe(false);
 	return result.ok ? '' : result.reason;
+}
+
+/** A graph file of the end-to-end fixtures (e2e/fixtures), parsed; throws if it is invalid. */
+export function fixtureDoc(name: string): GraphDocument {
+	const parsed = parseDocument(
+		readFileSync(new URL(`../../e2e/fixtures/${name}`, import.meta.url), 'utf8')
+	);
+	if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+	return parsed.doc;
 }
