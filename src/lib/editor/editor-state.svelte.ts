@@ -125,6 +125,12 @@ export class EditorState {
 	 * the document: no undo steps per epoch. `writeParameters` makes them part of it.
 	 */
 	liveParameters = $state.raw<Readonly<Record<string, readonly number[]>> | null>(null);
+	/**
+	 * The Train panel's session on this document (settings, loss history, log, epoch, device,
+	 * parameters), saved with the document and restored with it. Opaque here: the Train panel
+	 * writes it (`setTrainingSession`) and reads it back when it opens. Null for a new document.
+	 */
+	trainingSession = $state.raw<unknown>(null);
 
 	#flowNodes: FlowNode[] = $derived(this.#model.nodes(this.doc, this.selectedNodeIds));
 	#flowEdges: FlowEdge[] = $derived(this.#model.edges(this.doc, this.infos, this.selectedEdgeIds));
@@ -283,6 +289,13 @@ export class EditorState {
 		saveDocument(this.#storage, this.doc);
 	}
 
+	/** The Train panel's session changed: keep it with the document (autosaved with it). */
+	setTrainingSession(session: unknown): void {
+		if (session === this.trainingSession) return;
+		this.trainingSession = session;
+		this.#scheduleSave();
+	}
+
 	/** Opens `panel` beside the canvas, or closes it when it is open. */
 	toggleSidePanel(panel: SidePanelId): void {
 		this.sidePanel = this.sidePanel === panel ? null : panel;
@@ -310,6 +323,7 @@ export class EditorState {
 	/** Replaces the whole document (New, Open, an example, a share link): one undo step. */
 	replaceDocument(doc: GraphDocument): void {
 		this.liveParameters = null;
+		this.trainingSession = null;
 		this.select([]);
 		// A new object, so that even the same example opened again is a new document (and a new
 		// lineage): nothing computed for the one before may show on it.
