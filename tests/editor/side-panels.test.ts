@@ -1,23 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { exampleDocument } from '$lib/graph';
 import { EditorState } from '$lib/editor/editor-state.svelte';
-import type { DocumentStorage } from '$lib/editor/persistence';
-import {
-	loadParameters,
-	PARAMETERS_STORAGE_KEY,
-	saveParameters
-} from '$lib/editor/TrainSidePanel/saved-parameters';
 
 const linear = exampleDocument('linear-regression')!;
-
-function memoryStorage(): DocumentStorage & { items: Map<string, string> } {
-	const items = new Map<string, string>();
-	return {
-		items,
-		getItem: (key) => items.get(key) ?? null,
-		setItem: (key, value) => void items.set(key, value)
-	};
-}
 
 describe('the side panels in the editor state', () => {
 	test('a toggle opens its panel, switches panels, and closes its own', () => {
@@ -60,23 +45,5 @@ describe('the side panels in the editor state', () => {
 		editor.liveParameters = { n2: [2] };
 		editor.newDocument();
 		expect(editor.liveParameters).toBeNull();
-	});
-});
-
-describe('autosaved parameters', () => {
-	test('round trip for the leaves that still fit', () => {
-		const storage = memoryStorage();
-		expect(saveParameters(storage, { n2: [2], n3: [1], n9: [5] })).toBe(true);
-		expect(loadParameters(storage, linear)).toEqual({ n2: [2], n3: [1] });
-	});
-
-	test('wrong sizes, non-parameters, bad JSON and no storage give nothing', () => {
-		const storage = memoryStorage();
-		saveParameters(storage, { n2: [1, 2], n1: Array(11).fill(0) });
-		expect(loadParameters(storage, linear)).toBeUndefined();
-		storage.setItem(PARAMETERS_STORAGE_KEY, '{not json');
-		expect(loadParameters(storage, linear)).toBeUndefined();
-		expect(loadParameters(null, linear)).toBeUndefined();
-		expect(saveParameters(null, { n2: [1] })).toBe(false);
 	});
 });

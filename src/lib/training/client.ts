@@ -15,6 +15,7 @@ import { TrainingHost, type HostOptions } from './host';
 import type {
 	ModelSummary,
 	ProgressEvent,
+	RestoredTraining,
 	TrainConfig,
 	TrainEvent,
 	TrainRequest,
@@ -37,6 +38,8 @@ export interface TrainState {
 	/** Lines dropped from the front of the log. */
 	droppedLogLines: number;
 	parameters: Record<string, number[]>;
+	/** SGD's momentum buffers by node id (null: none; on a GPU, as of the last pause or end). */
+	momentum: Record<string, number[]> | null;
 	line: { w: number; b: number } | null;
 	predicted: string | null;
 	/** The device training runs on (null before the first answer). */
@@ -61,6 +64,7 @@ export const INITIAL_STATE: TrainState = {
 	logs: [],
 	droppedLogLines: 0,
 	parameters: {},
+	momentum: null,
 	line: null,
 	predicted: null,
 	device: null,
@@ -104,7 +108,9 @@ function plainConfig(config: TrainConfig): TrainConfig {
 		...(config.lossId === undefined ? {} : { lossId: config.lossId }),
 		...(config.initialParameters === undefined
 			? {}
-			: { initialParameters: JSON.parse(JSON.stringify(config.initialParameters)) })
+			: { initialParameters: JSON.parse(JSON.stringify(config.initialParameters)) }),
+		// Already plain data (null-prototype records, which a JSON copy would turn into ordinary ones).
+		...(config.restore === undefined ? {} : { restore: structuredClone(config.restore) })
 	};
 }
 
@@ -125,6 +131,8 @@ export class TrainingClient {
 	private readonly pending = new Map<number, Pending>();
 	private nextId = 1;
 	private readonly hostOptions: HostOptions;
+	/** A restored session the trainer has not been sent yet (it goes with the next request). */
+	private pendingRestore: RestoredTraining | null = null;
 
 	constructor(options: ClientOptions = {}) {
 		this.hostOptions = options.hostOptions ?? {};
@@ -160,9 +168,57 @@ export class TrainingClient {
 		return () => this.listeners.delete(listener);
 	}
 
+	/**
+	 * Show a saved session (its epoch, history, log, parameters) at once, and have the trainer go
+	 * on from it with the next request. Before any other request; `model` and `device` are what
+	 * the page knows of them until the trainer answers.
+	 */
+	restore(
+		session: RestoredTraining,
+		shown: { model: ModelSummary | null; device: Device | null; line: TrainState['line'] }
+	): void {
+		this.pendingRestore = session;
+		this.losses.clear();
+		this.weights.clear();
+		this.biases.clear();
+		this.losses.pushAll(session.losses);
+		if (session.trajectory !== null) {
+			this.weights.pushAll(session.trajectory.w);
+			this.biases.pushAll(session.trajectory.b);
+		}
+		this.logs = session.logs.slice(-MAX_LOG_LINES);
+		this.dropped = session.droppedLogLines + (session.logs.length - this.logs.length);
+		this.current = {
+			...INITIAL_STATE,
+			status: session.run === null ? 'idle' : 'paused',
+			epoch: session.epoch,
+			run: session.run === null ? null : { ...session.run },
+			losses: this.losses.view(),
+			trajectory:
+				session.trajectory === null ? null : { w: this.weights.view(), b: this.biases.view() },
+			logs: this.logs,
+			droppedLogLines: this.dropped,
+			parameters: session.parameters,
+			momentum: session.momentum,
+			line: shown.line,
+			predicted: session.predicted,
+			device: shown.device,
+			model: shown.model
+		};
+		for (const listener of this.listeners) listener(this.current);
+	}
+
+	/** The configuration with the restored session, the first time (the trainer takes it once). */
+	private withRestore(config: TrainConfig): TrainConfig {
+		const restore = this.pendingRestore;
+		if (restore === null) return config;
+		this.pendingRestore = null;
+		return { ...config, restore };
+	}
+
 	/** Train `config.settings.epochs` epochs. */
 	start(config: TrainConfig): void {
-		this.send({ type: 'start', ...plainConfig(config) });
+		this.send({ type: 'start', ...plainConfig(this.withRestore(config)) });
 	}
 
 	pause(): void {
@@ -171,24 +227,24 @@ export class TrainingClient {
 
 	/** Go on with a paused run, taking new settings and data (or start a run if none is paused). */
 	resume(config: TrainConfig): void {
-		this.send({ type: 'resume', ...plainConfig(config) });
+		this.send({ type: 'resume', ...plainConfig(this.withRestore(config)) });
 	}
 
 	/** One epoch. */
 	step(config: TrainConfig): void {
-		this.send({ type: 'step', ...plainConfig(config) });
+		this.send({ type: 'step', ...plainConfig(this.withRestore(config)) });
 	}
 
 	/** Parameters back to their leaves' init; history and log cleared. */
 	reset(config: TrainConfig): void {
-		this.send({ type: 'reset', ...plainConfig(config) });
+		this.send({ type: 'reset', ...plainConfig(this.withRestore(config)) });
 	}
 
 	/** The state dict's bytes (`weight`, `bias` for the Linear regression example). */
 	saveState(config: TrainConfig, format: StateDictFormat): Promise<Uint8Array> {
 		const id = this.nextId++;
 		const answer = this.expect<Uint8Array>(id);
-		this.send({ type: 'save-state', id, format, ...plainConfig(config) });
+		this.send({ type: 'save-state', id, format, ...plainConfig(this.withRestore(config)) });
 		return answer;
 	}
 
@@ -199,7 +255,8 @@ export class TrainingClient {
 	loadState(config: TrainConfig, bytes: Uint8Array): Promise<string[]> {
 		const id = this.nextId++;
 		const answer = this.expect<string[]>(id);
-		this.send({ type: 'load-state', id, bytes: bytes.slice(), ...plainConfig(config) });
+		const plain = plainConfig(this.withRestore(config));
+		this.send({ type: 'load-state', id, bytes: bytes.slice(), ...plain });
 		return answer;
 	}
 
@@ -304,7 +361,9 @@ export class TrainingClient {
 			weights: null,
 			biases: null,
 			logs: [],
+			droppedLogLines: 0,
 			parameters: s.parameters,
+			momentum: s.momentum,
 			line: s.line,
 			predicted: s.predicted,
 			device: s.device ?? 'cpu',
@@ -322,7 +381,7 @@ export class TrainingClient {
 			this.weights.clear();
 			this.biases.clear();
 			this.logs = [];
-			this.dropped = 0;
+			this.dropped = event.droppedLogLines;
 		}
 		// Take only what is new (the events come in order, so normally all of it).
 		const skip = Math.max(0, this.losses.length - event.from);
@@ -347,6 +406,7 @@ export class TrainingClient {
 			logs: this.logs,
 			droppedLogLines: this.dropped,
 			parameters: event.parameters,
+			momentum: event.momentum,
 			line: event.line,
 			predicted: event.predicted,
 			device: event.device,

@@ -17,6 +17,7 @@ import {
 import { sameDataset } from './data';
 import {
 	configOf,
+	summaryOf,
 	requestProblem,
 	type DeviceChoice,
 	type ModelSummary,
@@ -62,6 +63,13 @@ function modelKey(config: TrainConfig): string {
 	]);
 }
 
+/** A Map by node id as a null-prototype record (node ids come from users). */
+function recordOf(values: Map<string, Float32Array>): Record<string, number[]> {
+	const out: Record<string, number[]> = Object.create(null);
+	for (const [id, v] of values) out[id] = Array.from(v);
+	return out;
+}
+
 const sameSettings = (a: TrainSettings, b: TrainSettings) =>
 	a.lr === b.lr && a.momentum === b.momentum && a.epochs === b.epochs && a.logEvery === b.logEvery;
 
@@ -83,6 +91,10 @@ export class TrainingHost {
 	private sent = 0;
 	private restart = false;
 	private logs: string[] = [];
+	/** Log lines a restored session had dropped (sent with the next restart). */
+	private droppedLogs = 0;
+	/** The momentum buffers as last read back from a GPU (the CPU's are read at each flush). */
+	private gpuMomentum: Map<string, Float32Array> | null = null;
 	private predicted: string | null = null;
 	private message: string | null = null;
 	private nodeId: string | null = null;
@@ -159,10 +171,10 @@ export class TrainingHost {
 				}
 				return;
 			case 'resume': {
-				const paused = this.status === 'paused' && this.run !== null;
 				if (!(await this.configure(request))) return;
 				// A new model (the graph changed while paused) has no run to go on with: start one.
-				if (paused && this.run !== null) {
+				// A restored session's run comes back paused, and goes on.
+				if (this.status === 'paused' && this.run !== null) {
 					this.status = 'running';
 					this.message = null;
 					this.flush();
@@ -194,6 +206,8 @@ export class TrainingHost {
 				this.restart = true;
 				this.sent = 0;
 				this.logs = [];
+				this.droppedLogs = 0;
+				this.gpuMomentum = null;
 				this.message = null;
 				this.nodeId = null;
 				this.predicted = null;
@@ -320,6 +334,17 @@ export class TrainingHost {
 				this.predicted = null;
 				this.message = null;
 				this.nodeId = null;
+				this.droppedLogs = 0;
+				this.gpuMomentum = null;
+				const restore = config.restore;
+				if (restore !== undefined && this.trainer.restored) {
+					// Go on where the saved session stopped: its run (paused), log and predictions.
+					this.run = restore.run === null ? null : { ...restore.run };
+					this.status = this.run === null ? 'idle' : 'paused';
+					this.logs = [...restore.logs, ...this.logs];
+					this.droppedLogs = restore.droppedLogLines;
+					this.predicted = restore.predicted;
+				}
 			} else {
 				const trainer = this.trainer;
 				if (!sameDataset(trainer.data, config.data)) trainer.setData(config.data);
@@ -391,6 +416,9 @@ export class TrainingHost {
 	private async finishPhase(): Promise<void> {
 		try {
 			this.predicted = this.trainer ? await this.trainer.predictedText() : null;
+			if (this.trainer !== null && this.trainer.device !== 'cpu') {
+				this.gpuMomentum = await this.trainer.momentum();
+			}
 		} catch (error) {
 			this.predicted = null;
 			this.notice = `the predictions could not be computed: ${describe(error)}`;
@@ -400,16 +428,7 @@ export class TrainingHost {
 
 	private summary(): ModelSummary | null {
 		const binding = this.trainer?.binding;
-		if (!binding) return null;
-		return {
-			lossId: binding.lossId,
-			inputId: binding.inputId,
-			targetId: binding.targetId,
-			parameterIds: binding.parameterIds.slice(),
-			keys: { ...binding.keys },
-			line: binding.line,
-			reduction: binding.reduction
-		};
+		return binding ? summaryOf(binding) : null;
 	}
 
 	/** Post what changed since the previous progress event. */
@@ -420,6 +439,8 @@ export class TrainingHost {
 		const weights = trainer?.trajectory ? trainer.trajectory.w.slice(from) : null;
 		const biases = trainer?.trajectory ? trainer.trajectory.b.slice(from) : null;
 		this.sent = trainer ? trainer.losses.length : 0;
+		const momentum =
+			trainer?.momentumNow() ?? (trainer?.device === 'cpu' ? null : this.gpuMomentum);
 		const event: ProgressEvent = {
 			type: 'progress',
 			status: this.status,
@@ -431,7 +452,9 @@ export class TrainingHost {
 			weights,
 			biases,
 			logs: this.logs,
+			droppedLogLines: this.restart ? this.droppedLogs : 0,
 			parameters: trainer?.parameters() ?? {},
+			momentum: momentum ? recordOf(momentum) : null,
 			line: trainer?.line() ?? null,
 			predicted: this.predicted,
 			device: trainer?.device ?? 'cpu',

@@ -40,14 +40,29 @@ export {
 	configOf,
 	DEVICE_CHOICES,
 	requestProblem,
+	summaryOf,
 	type DeviceChoice,
 	type ModelSummary,
 	type ProgressEvent,
+	type RestoredTraining,
 	type TrainConfig,
 	type TrainEvent,
 	type TrainRequest,
 	type TrainStatus
 } from './protocol';
+export {
+	MAX_CSV_CHARS,
+	MAX_HISTORY,
+	readSession,
+	recordOf,
+	restoredTraining,
+	SESSION_VERSION,
+	sessionParameters,
+	snapshotSession,
+	type SavedTraining,
+	type SessionInputs,
+	type TrainingSession
+} from './session';
 export { TrainingHost, type HostOptions, type Post } from './host';
 export {
 	createTrainingWorker,

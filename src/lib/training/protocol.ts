@@ -15,6 +15,7 @@ import type { Device, StateDictFormat } from '$lib/engine';
 import type { GraphDocument } from '$lib/graph';
 import type { AutoChoice } from './auto-device';
 import type { Dataset } from './data';
+import type { ModelBinding } from './model';
 import type { TrainSettings } from './settings';
 
 /**
@@ -34,6 +35,34 @@ export interface TrainConfig {
 	lossId?: string;
 	/** Start values for a newly built model, by parameter node id (autosaved parameters). */
 	initialParameters?: Record<string, number[]>;
+	/**
+	 * A saved session to go on from when the model is built (a reload): epoch, history,
+	 * parameters, momentum buffers, log. Ignored when the model is already built, and when its
+	 * parameters do not fit the model (then it starts from `initialParameters` or the leaves).
+	 */
+	restore?: RestoredTraining;
+}
+
+/**
+ * Training as it stood when a session was saved, for the trainer to continue from. Keyed by
+ * parameter node id in null-prototype objects (`__proto__` is a valid node id).
+ */
+export interface RestoredTraining {
+	/** Epochs trained since the last reset. */
+	epoch: number;
+	/** The loss of the last `losses.length` epochs (older ones may have been dropped). */
+	losses: number[];
+	/** The (w, b) each of those epochs started from, for a line model (same length). */
+	trajectory: { w: number[]; b: number[] } | null;
+	parameters: Record<string, number[]>;
+	/** SGD's momentum buffers by parameter node id (null: none yet, or momentum 0). */
+	momentum: Record<string, number[]> | null;
+	/** The log's last lines, and how many were dropped before them. */
+	logs: string[];
+	droppedLogLines: number;
+	/** The run that was going on (it comes back paused), or null. */
+	run: { done: number; total: number } | null;
+	predicted: string | null;
 }
 
 export type TrainRequest =
@@ -72,6 +101,19 @@ export interface ModelSummary {
 	reduction: 'mean' | 'sum';
 }
 
+/** What the page is told of a bound model. */
+export function summaryOf(binding: ModelBinding): ModelSummary {
+	return {
+		lossId: binding.lossId,
+		inputId: binding.inputId,
+		targetId: binding.targetId,
+		parameterIds: binding.parameterIds.slice(),
+		keys: { ...binding.keys },
+		line: binding.line,
+		reduction: binding.reduction
+	};
+}
+
 export interface ProgressEvent {
 	type: 'progress';
 	status: TrainStatus;
@@ -90,8 +132,12 @@ export interface ProgressEvent {
 	biases: Float64Array | null;
 	/** New lines of the log (`epoch 50, loss ...`, warnings, the divergence message). */
 	logs: string[];
+	/** On a restart: lines dropped before the first of `logs` (a restored session's). */
+	droppedLogLines: number;
 	/** Every parameter's values now, by node id. */
 	parameters: Record<string, number[]>;
+	/** SGD's momentum buffers now, by node id (null: none, or not read back from the GPU yet). */
+	momentum: Record<string, number[]> | null;
 	/** The current line y = w x + b, for a line model. */
 	line: { w: number; b: number } | null;
 	/** NumPy's print of the predictions for x, after a run, a step, a load. */
@@ -165,6 +211,6 @@ export function requestProblem(message: unknown): string | null {
 
 /** The configuration part of a request. */
 export function configOf(request: TrainConfig): TrainConfig {
-	const { doc, data, settings, device, lossId, initialParameters } = request;
-	return { doc, data, settings, device, lossId, initialParameters };
+	const { doc, data, settings, device, lossId, initialParameters, restore } = request;
+	return { doc, data, settings, device, lossId, initialParameters, restore };
 }

@@ -31,6 +31,7 @@ import { effectiveAttrs } from '$lib/graph/shapes';
 import type { Dataset } from './data';
 import { epochLine, numpyFloat32Array } from './format';
 import { bindModel, withData, type ModelBinding } from './model';
+import type { RestoredTraining } from './protocol';
 import { Series } from './series';
 import type { TrainSettings } from './settings';
 
@@ -53,6 +54,11 @@ export interface TrainerConfig {
 	lossId?: string;
 	/** Start from these values (by parameter node id) instead of the leaves' own init. */
 	initialParameters?: Record<string, readonly number[]>;
+	/**
+	 * Go on from a saved session: its epoch count, loss history, trajectory, parameters and
+	 * momentum buffers. Used only when its parameters fit the model (see `restored`).
+	 */
+	restore?: Pick<RestoredTraining, 'epoch' | 'losses' | 'trajectory' | 'parameters' | 'momentum'>;
 	/** 'cpu' (default) or 'webgpu' (after `torch.initWebGPU()` found an adapter). */
 	device?: Device;
 	/** Receives each line the tutorial would print, and each warning once. */
@@ -77,6 +83,15 @@ interface OpStep {
 }
 
 type Values = Map<string, Float32Array>;
+
+/** `record[id]` when it is its own property (never one of Object.prototype's). */
+const own = <T>(
+	record: Readonly<Record<string, T>> | null | undefined,
+	id: string
+): T | undefined => (record != null && Object.hasOwn(record, id) ? record[id] : undefined);
+
+const fitting = (given: readonly number[] | undefined, length: number) =>
+	Array.isArray(given) && given.length === length && given.every(Number.isFinite);
 
 /** The model's parameters as an nn.Module, so load_state_dict checks keys and sizes as PyTorch. */
 class GraphModel extends torch.nn.Module {
@@ -115,6 +130,8 @@ export class Trainer {
 	device: Device;
 	/** Epochs trained since the last reset. */
 	epoch = 0;
+	/** Whether the model went on from `config.restore` (false: it fitted no longer). */
+	readonly restored: boolean;
 	/** The loss of every epoch, in order. */
 	readonly losses = new Series();
 	/** For a line model, the (w, b) each epoch started from; null for other models. */
@@ -167,17 +184,72 @@ export class Trainer {
 					attrs: effectiveAttrs(op, node.attrs)
 				};
 			});
+		const restore = config.restore;
+		const size = (id: string) => compiled.tensors.get(id)!.data.length;
+		this.restored =
+			restore !== undefined &&
+			this.binding.parameterIds.every((id) => fitting(own(restore.parameters, id), size(id)));
 		const start: Values = new Map();
 		for (const id of this.binding.parameterIds) {
-			const given = config.initialParameters?.[id];
+			const given = this.restored
+				? own(restore!.parameters, id)
+				: own(config.initialParameters, id);
 			const initial = compiled.tensors.get(id)!.data;
-			start.set(
-				id,
-				Float32Array.from(given !== undefined && given.length === initial.length ? given : initial)
-			);
+			start.set(id, Float32Array.from(fitting(given, initial.length) ? given! : initial));
 		}
 		this.setParameterValues(start);
+		if (this.restored) this.goOnFrom(restore!, size);
 		this.placeData(compiled);
+	}
+
+	/** The epoch count, the history and the momentum buffers of a saved session. */
+	private goOnFrom(
+		restore: NonNullable<TrainerConfig['restore']>,
+		size: (id: string) => number
+	): void {
+		this.epoch = Number.isSafeInteger(restore.epoch) && restore.epoch > 0 ? restore.epoch : 0;
+		const losses = restore.losses;
+		const path = restore.trajectory;
+		const pathFits =
+			this.trajectory === null ||
+			(path !== null && path.w.length === losses.length && path.b.length === losses.length);
+		if (pathFits && losses.length <= this.epoch) {
+			this.losses.pushAll(losses);
+			if (this.trajectory !== null && path !== null) {
+				this.trajectory.w.pushAll(path.w);
+				this.trajectory.b.pushAll(path.b);
+			}
+		}
+		if (this.settings.momentum === 0 || restore.momentum === null) return;
+		for (const [id, tensor] of this.parameterTensors) {
+			const buffer = own(restore.momentum, id);
+			if (!fitting(buffer, size(id))) continue;
+			this.optimizer.setMomentumBuffer(
+				tensor,
+				torch.tensor(Float32Array.from(buffer!), { shape: tensor.shape, device: this.device })
+			);
+		}
+	}
+
+	/** SGD's momentum buffers by node id, read where they live (null when there are none). */
+	async momentum(): Promise<Map<string, Float32Array> | null> {
+		const out = new Map<string, Float32Array>();
+		for (const [id, tensor] of this.parameterTensors) {
+			const buffer = this.optimizer.momentumBuffer(tensor);
+			if (buffer !== null) out.set(id, Float32Array.from(await buffer.dataAsync()));
+		}
+		return out.size > 0 ? out : null;
+	}
+
+	/** The momentum buffers on the CPU, without waiting; null on a GPU or when there are none. */
+	momentumNow(): Map<string, Float32Array> | null {
+		if (this.device !== 'cpu') return null;
+		const out = new Map<string, Float32Array>();
+		for (const [id, tensor] of this.parameterTensors) {
+			const buffer = this.optimizer.momentumBuffer(tensor);
+			if (buffer !== null) out.set(id, Float32Array.from(buffer.data));
+		}
+		return out.size > 0 ? out : null;
 	}
 
 	/**
@@ -335,7 +407,8 @@ export class Trainer {
 
 	/** Each parameter's values by node id (row-major). */
 	parameters(): Record<string, number[]> {
-		const out: Record<string, number[]> = {};
+		// Null prototype: node ids come from users, and `__proto__` is a valid one.
+		const out: Record<string, number[]> = Object.create(null);
 		for (const [id, values] of this.host) out[id] = Array.from(values);
 		return out;
 	}

@@ -1,3 +1,2 @@
-/** The Train panel beside the canvas, with live parameters on the nodes and their autosave. */
+/** The Train panel beside the canvas, with live parameters on the nodes; its session is the document's. */
 export { default as TrainSidePanel } from './TrainSidePanel.svelte';
-export * from './saved-parameters';

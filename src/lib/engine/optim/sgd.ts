@@ -68,6 +68,24 @@ export class SGD {
 		});
 	}
 
+	/** PyTorch's `optimizer.state[p]['momentum_buffer']`: null before the first step with momentum. */
+	momentumBuffer(p: Tensor): Tensor | null {
+		return this.buffers.get(p) ?? null;
+	}
+
+	/**
+	 * Sets `optimizer.state[p]['momentum_buffer']` (as `load_state_dict` would), so that a run
+	 * restored from a checkpoint continues exactly. `buffer` must have `p`'s shape and device.
+	 */
+	setMomentumBuffer(p: Tensor, buffer: Tensor): void {
+		if (!this.params.includes(p))
+			throw valueError('setMomentumBuffer: not a parameter of this optimizer');
+		if (buffer.numel() !== p.numel() || buffer.device !== p.device) {
+			throw valueError('setMomentumBuffer: the buffer must match the parameter in size and device');
+		}
+		this.buffers.set(p, buffer);
+	}
+
 	zeroGrad(options: { setToNone?: boolean } = {}): void {
 		for (const p of this.params) zeroGradOf(p, options.setToNone ?? true);
 	}

@@ -22,7 +22,15 @@ import {
 	type LossStats
 } from '../landscape';
 import { bindModel, lossNodes } from '../model';
-import type { DeviceChoice, TrainConfig } from '../protocol';
+import { summaryOf, type DeviceChoice, type TrainConfig } from '../protocol';
+import {
+	readSession,
+	restoredTraining,
+	sessionParameters,
+	snapshotSession,
+	type SessionInputs,
+	type TrainingSession
+} from '../session';
 import {
 	DEFAULT_SETTINGS,
 	validateFormula,
@@ -48,7 +56,17 @@ export interface PanelOptions {
 	initialParameters?: Record<string, number[]>;
 	/** The training client (default: a new one, in a worker). */
 	client?: TrainingClient;
+	/** A saved session to restore (from storage: read with `readSession`, never trusted). */
+	session?: unknown;
+	/**
+	 * The session to save, after each change: at once when it is not training, at most every
+	 * SESSION_SAVE_MS while it is.
+	 */
+	onSession?: (session: TrainingSession) => void;
 }
+
+/** While training runs, the session is handed out at most this often. */
+export const SESSION_SAVE_MS = 500;
 
 export class TrainPanelState {
 	formulaText = $state<FormulaText>(asText(DEFAULT_FORMULA));
@@ -70,6 +88,8 @@ export class TrainPanelState {
 
 	/** What training reports, taken once per frame. */
 	train = $state.raw<TrainState>(INITIAL_STATE);
+	/** The restored session's CSV was too long to be saved with it: its data is the formula's. */
+	csvNotSaved = $state(false);
 	/** A message about saving or loading the model (PyTorch's load_state_dict message on a mismatch). */
 	fileMessage = $state<{ tone: 'info' | 'error'; text: string } | null>(null);
 
@@ -111,11 +131,15 @@ export class TrainPanelState {
 	private lastGrid: { grid: ContourGrid; stats: LossStats; reduction: 'mean' | 'sum' } | null =
 		null;
 	private sentInitial = false;
+	private sessionTimer: ReturnType<typeof setTimeout> | null = null;
+	private sessionSeen = false;
 
 	constructor(options: PanelOptions) {
 		this.options = options;
 		this.ownsClient = options.client === undefined;
 		this.client = options.client ?? new TrainingClient();
+		const saved = readSession(options.session);
+		if (saved !== null) this.restore(saved);
 		this.stopListening = this.client.subscribe((state) => {
 			this.pending = state;
 			if (this.frame === 0) this.frame = requestAnimationFrame(() => this.takeFrame());
@@ -124,12 +148,91 @@ export class TrainPanelState {
 		void this.detectWebGPU();
 	}
 
+	/** The form and the training as a saved session would hold them (reactive). */
+	readonly sessionInputs: SessionInputs = $derived({
+		settingsText: { ...this.settingsText },
+		formulaText: { ...this.formulaText },
+		source: this.source,
+		csvText: this.csvText,
+		device: this.device,
+		lossId: this.lossId,
+		format: this.format,
+		logScale: this.logScale,
+		train: this.train
+	});
+
+	/** The session to save now. */
+	session(): TrainingSession {
+		return snapshotSession(this.sessionInputs);
+	}
+
+	/**
+	 * The session changed (the panel's effect follows `sessionInputs`): hand it out at once, or
+	 * within SESSION_SAVE_MS while training runs. Not for the first call (the panel opening).
+	 */
+	sessionChanged(): void {
+		if (!this.sessionSeen) {
+			this.sessionSeen = true;
+			return;
+		}
+		if (this.running) {
+			this.sessionTimer ??= setTimeout(() => this.handOutSession(), SESSION_SAVE_MS);
+			return;
+		}
+		this.handOutSession();
+	}
+
+	private handOutSession(): void {
+		if (this.sessionTimer !== null) clearTimeout(this.sessionTimer);
+		this.sessionTimer = null;
+		this.options.onSession?.(this.session());
+	}
+
+	/** The form and the training of a saved session; the trainer goes on from it when asked. */
+	private restore(saved: TrainingSession): void {
+		this.settingsText = { ...saved.settings };
+		this.formulaText = { ...saved.formula };
+		this.device = saved.device;
+		this.format = saved.format;
+		this.logScale = saved.logScale;
+		const doc = this.doc();
+		if (saved.lossId !== null && lossNodes(doc).some((n) => n.id === saved.lossId)) {
+			this.lossId = saved.lossId;
+		}
+		if (saved.source === 'csv' && saved.csvText !== null) {
+			if (!this.applyCsv(saved.csvText)) this.useFormula();
+		} else {
+			if (saved.csvText !== null) this.csvText = saved.csvText;
+			this.useFormula();
+			this.csvNotSaved = saved.source === 'csv';
+		}
+		const training = saved.training;
+		const binding = bindModel(doc, this.lossId);
+		if (training === null || !binding.ok) return;
+		const restored = restoredTraining(training);
+		const line = binding.binding.line;
+		const first = (id: string) =>
+			Object.hasOwn(restored.parameters, id) ? (restored.parameters[id][0] ?? 0) : 0;
+		this.client.restore(restored, {
+			model: summaryOf(binding.binding),
+			device: training.device,
+			line:
+				line === null
+					? null
+					: { w: first(line.weightId), b: line.biasId === null ? 0 : first(line.biasId) }
+		});
+		const live = sessionParameters(saved, doc);
+		if (live !== null) this.options.onParameters?.(live);
+	}
+
 	/** The document now (reactive when the panel's prop is). */
 	doc(): GraphDocument {
 		return this.options.doc();
 	}
 
 	dispose(): void {
+		// Closing the panel while training: hand out the last state now.
+		if (this.sessionTimer !== null) this.handOutSession();
 		cancelAnimationFrame(this.frame);
 		this.stopListening();
 		if (this.ownsClient) this.client.dispose();
