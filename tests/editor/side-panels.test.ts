@@ -21,7 +21,7 @@ function memoryStorage(): DocumentStorage & { items: Map<string, string> } {
 
 describe('the side panels in the editor state', () => {
 	test('a toggle opens its panel, switches panels, and closes its own', () => {
-		const editor = new EditorState({ initial: linear, storage: null });
+		const editor = new EditorState({ initial: linear });
 		expect(editor.sidePanel).toBeNull();
 		editor.toggleSidePanel('train');
 		expect(editor.sidePanel).toBe('train');
@@ -32,7 +32,7 @@ describe('the side panels in the editor state', () => {
 	});
 
 	test('live parameters make no undo step; writing them back is one, and Undo restores', () => {
-		const editor = new EditorState({ initial: linear, storage: null });
+		const editor = new EditorState({ initial: linear });
 		const before = editor.doc;
 		editor.liveParameters = { n2: [1.9983], n3: [1.01] };
 		expect(editor.doc).toBe(before);
@@ -48,7 +48,7 @@ describe('the side panels in the editor state', () => {
 	});
 
 	test('values that do not fit a leaf change nothing', () => {
-		const editor = new EditorState({ initial: linear, storage: null, noticeMs: 10 });
+		const editor = new EditorState({ initial: linear, noticeMs: 10 });
 		const before = editor.doc;
 		expect(editor.writeParameters({ n2: [1, 2, 3] })).toBe(false);
 		expect(editor.doc).toBe(before);
@@ -56,7 +56,7 @@ describe('the side panels in the editor state', () => {
 	});
 
 	test('a new document clears the live parameters', () => {
-		const editor = new EditorState({ initial: linear, storage: null });
+		const editor = new EditorState({ initial: linear });
 		editor.liveParameters = { n2: [2] };
 		editor.newDocument();
 		expect(editor.liveParameters).toBeNull();
