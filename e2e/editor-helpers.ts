@@ -70,9 +70,66 @@ export async function openFile(page: Page, path: string) {
 	await chooser.setFiles(path);
 }
 
-/** The autosaved document, read from localStorage (null when there is none). */
+/**
+ * The text of a stored document (IndexedDB, as the app keeps it): this tab's by default. Null
+ * when there is none. Never creates the database (that would leave it without its stores).
+ */
+export async function storedText(page: Page, id?: string): Promise<string | null> {
+	return page.evaluate(async (wanted) => {
+		const key = wanted ?? sessionStorage.getItem('autograd-canvas.tab-document');
+		if (!key) return null;
+		const known = await indexedDB.databases();
+		if (!known.some((db) => db.name === 'autograd-canvas')) return null;
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			const open = indexedDB.open('autograd-canvas');
+			open.onsuccess = () => resolve(open.result);
+			open.onerror = () => reject(open.error);
+		});
+		try {
+			if (!db.objectStoreNames.contains('body')) return null;
+			const body = await new Promise<{ json?: string } | undefined>((resolve, reject) => {
+				const get = db.transaction('body').objectStore('body').get(key);
+				get.onsuccess = () => resolve(get.result as { json?: string } | undefined);
+				get.onerror = () => reject(get.error);
+			});
+			return body?.json ?? null;
+		} finally {
+			db.close();
+		}
+	}, id);
+}
+
+/** Every stored document's meta (id, origin, nodes, revision...), the newest first. */
+export async function storedMetas(
+	page: Page
+): Promise<{ id: string; nodes: number; origin: { kind: string } }[]> {
+	return page.evaluate(async () => {
+		const known = await indexedDB.databases();
+		if (!known.some((db) => db.name === 'autograd-canvas')) return [];
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			const open = indexedDB.open('autograd-canvas');
+			open.onsuccess = () => resolve(open.result);
+			open.onerror = () => reject(open.error);
+		});
+		try {
+			if (!db.objectStoreNames.contains('meta')) return [];
+			const all = await new Promise<
+				{ id: string; nodes: number; updated: number; origin: { kind: string } }[]
+			>((resolve, reject) => {
+				const get = db.transaction('meta').objectStore('meta').getAll();
+				get.onsuccess = () => resolve(get.result);
+				get.onerror = () => reject(get.error);
+			});
+			return all.sort((a, b) => b.updated - a.updated);
+		} finally {
+			db.close();
+		}
+	});
+}
+
+/** The autosaved document of this tab (null when there is none). */
 export async function autosaved(page: Page): Promise<unknown> {
-	const text = await page.evaluate(() => localStorage.getItem('autograd-canvas.document'));
+	const text = await storedText(page);
 	return text === null ? null : JSON.parse(text);
 }
 

@@ -1,21 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { EXAMPLES, serializeDocument } from '$lib/graph';
+import { EXAMPLES } from '$lib/graph';
 import { EditorState } from '$lib/editor/editor-state.svelte';
-import { DOCUMENT_STORAGE_KEY, loadSaved, type DocumentStorage } from '$lib/editor/persistence';
 
 const chain = EXAMPLES.find((e) => e.id === 'chain-rule')!.doc;
 
-function memoryStorage(): DocumentStorage & { items: Map<string, string> } {
-	const items = new Map<string, string>();
-	return {
-		items,
-		getItem: (key) => items.get(key) ?? null,
-		setItem: (key, value) => void items.set(key, value)
-	};
-}
-
-const editorWith = (storage = memoryStorage()) =>
-	new EditorState({ initial: chain, storage, noticeMs: 10 });
+const editorWith = () => new EditorState({ initial: chain, noticeMs: 10 });
 
 describe('editor state', () => {
 	test('edits are undoable steps, and redo brings them back', () => {
@@ -119,15 +108,4 @@ describe('editor state', () => {
 		expect(editor.doc).toBe(chain);
 	});
 
-	test('autosave holds the current graph, and reads back equal', async () => {
-		const storage = memoryStorage();
-		const editor = editorWith(storage);
-		editor.addNode('x', { x: 0, y: 400 });
-		editor.flushSave();
-		const saved = loadSaved(storage);
-		expect(saved).not.toBeNull();
-		expect(serializeDocument(saved!)).toBe(serializeDocument(editor.doc));
-		storage.items.set(DOCUMENT_STORAGE_KEY, '{"not": "a graph"}');
-		expect(loadSaved(storage)).toBeNull();
-	});
 });

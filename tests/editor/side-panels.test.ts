@@ -6,7 +6,7 @@ const linear = exampleDocument('linear-regression')!;
 
 describe('the side panels in the editor state', () => {
 	test('a toggle opens its panel, switches panels, and closes its own', () => {
-		const editor = new EditorState({ initial: linear, storage: null });
+		const editor = new EditorState({ initial: linear });
 		expect(editor.sidePanel).toBeNull();
 		editor.toggleSidePanel('train');
 		expect(editor.sidePanel).toBe('train');
@@ -17,7 +17,7 @@ describe('the side panels in the editor state', () => {
 	});
 
 	test('live parameters make no undo step; writing them back is one, and Undo restores', () => {
-		const editor = new EditorState({ initial: linear, storage: null });
+		const editor = new EditorState({ initial: linear });
 		const before = editor.doc;
 		editor.liveParameters = { n2: [1.9983], n3: [1.01] };
 		expect(editor.doc).toBe(before);
@@ -33,7 +33,7 @@ describe('the side panels in the editor state', () => {
 	});
 
 	test('values that do not fit a leaf change nothing', () => {
-		const editor = new EditorState({ initial: linear, storage: null, noticeMs: 10 });
+		const editor = new EditorState({ initial: linear, noticeMs: 10 });
 		const before = editor.doc;
 		expect(editor.writeParameters({ n2: [1, 2, 3] })).toBe(false);
 		expect(editor.doc).toBe(before);
@@ -41,7 +41,7 @@ describe('the side panels in the editor state', () => {
 	});
 
 	test('a new document clears the live parameters', () => {
-		const editor = new EditorState({ initial: linear, storage: null });
+		const editor = new EditorState({ initial: linear });
 		editor.liveParameters = { n2: [2] };
 		editor.newDocument();
 		expect(editor.liveParameters).toBeNull();

@@ -1,6 +1,7 @@
 /** The editor state, shared with every component of the editor through context. */
 import { getContext, setContext } from 'svelte';
 import type { EditorState } from './editor-state.svelte';
+import type { Autosave } from './store/autosave.svelte';
 
 const KEY = Symbol('editor');
 
@@ -18,4 +19,16 @@ export function getEditor(): EditorState {
 		);
 	}
 	return editor;
+}
+
+const AUTOSAVE_KEY = Symbol('autosave');
+
+export function setAutosave(autosave: Autosave): Autosave {
+	setContext(AUTOSAVE_KEY, autosave);
+	return autosave;
+}
+
+/** The autosave of the editor above, or null (components shown without one, in tests). */
+export function getAutosave(): Autosave | null {
+	return getContext<Autosave | undefined>(AUTOSAVE_KEY) ?? null;
 }

@@ -10,6 +10,9 @@
  */
 import {
 	addNode as addNodeEdit,
+	documentBytes,
+	MAX_FILE_BYTES,
+	tooBigToSave,
 	checkConnection,
 	connect as connectEdit,
 	decodeShareHash,
@@ -36,7 +39,7 @@ import {
 } from '$lib/graph';
 import type { MessageKey, MessageParams } from '$lib/i18n';
 import { FlowModel, idSet, type FlowEdge, type FlowNode } from './flow-model';
-import { saveDocument, type DocumentStorage } from './persistence';
+import { newDocumentInfo, type DocumentInfo, type DocumentOrigin } from './store/documents';
 
 /** A short message on the status line. `tone: 'error'` for refusals. */
 export interface Notice {
@@ -64,8 +67,14 @@ export interface CanvasView {
 export interface EditorOptions {
 	/** The first document (otherwise an empty one). */
 	initial?: GraphDocument;
-	/** Where to autosave (null: nowhere). */
-	storage?: DocumentStorage | null;
+	/** Which stored document the first one is (otherwise a new one, from `origin`). */
+	info?: DocumentInfo;
+	/** Where the first document came from, when it is a new one (default: New). */
+	origin?: DocumentOrigin;
+	/** The first document's Train panel session. */
+	session?: unknown;
+	/** Called after every change to the document or its session (the autosave listens). */
+	onChange?: () => void;
 	/** How long a notice stays, in ms. */
 	noticeMs?: number;
 }
@@ -82,12 +91,11 @@ export type SidePanelId = 'train' | 'code';
 
 export class EditorState {
 	#history: History;
-	#storage: DocumentStorage | null;
+	#onChange: (() => void) | undefined;
 	#model = new FlowModel();
 	#noticeMs: number;
 	#noticeTimer: ReturnType<typeof setTimeout> | undefined;
 	#noticeCount = 0;
-	#savePending = false;
 	#pendingMoves = false;
 	#clipboard: Fragment | null = null;
 	#pasteCount = 0;
@@ -95,6 +103,11 @@ export class EditorState {
 	/** Which replacement each document descends from (New, Open, an example, a link, an import). */
 	#lineage = new WeakMap<GraphDocument, number>();
 	#lineages = 0;
+	/** Which stored document each lineage is, and its Train panel session (read in #sync). */
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- copied into $state on each change
+	#infos = new Map<number, DocumentInfo>();
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- copied into $state on each change
+	#sessions = new Map<number, unknown>();
 
 	/** The current document. Change it only through `commit` (or the methods that call it). */
 	doc = $state.raw<GraphDocument>(emptyDocument());
@@ -131,6 +144,8 @@ export class EditorState {
 	 * writes it (`setTrainingSession`) and reads it back when it opens. Null for a new document.
 	 */
 	trainingSession = $state.raw<unknown>(null);
+	/** Which stored document this is (its id in the document store) and where it came from. */
+	documentInfo: DocumentInfo = $state.raw(newDocumentInfo({ kind: 'new' }));
 
 	#flowNodes: FlowNode[] = $derived(this.#model.nodes(this.doc, this.selectedNodeIds));
 	#flowEdges: FlowEdge[] = $derived(this.#model.edges(this.doc, this.infos, this.selectedEdgeIds));
@@ -138,12 +153,21 @@ export class EditorState {
 	constructor(options: EditorOptions = {}) {
 		const initial = options.initial ?? emptyDocument();
 		this.#history = new History(initial);
-		this.#storage = options.storage ?? null;
+		this.#onChange = options.onChange;
 		this.#noticeMs = options.noticeMs ?? 6000;
 		this.doc = initial;
 		this.#lineage.set(initial, 0);
-		// What is on screen is what a reload shows, from the first moment.
-		this.#scheduleSave();
+		this.documentInfo = options.info ?? newDocumentInfo(options.origin ?? { kind: 'new' });
+		this.#infos.set(0, this.documentInfo);
+		if (options.session !== undefined && options.session !== null) {
+			this.#sessions.set(0, options.session);
+			this.trainingSession = options.session;
+		}
+	}
+
+	/** The lineage of the current document (see `documentKey`), stable across undo and redo. */
+	get lineage(): number {
+		return this.#lineage.get(this.doc) ?? 0;
 	}
 
 	// --- Svelte Flow's view of the document ----------------------------------------------------
@@ -228,20 +252,26 @@ export class EditorState {
 
 	// --- The document and its history ----------------------------------------------------------
 
-	/** Makes `doc` current as one undo step, and autosaves it. */
-	commit(doc: GraphDocument): void {
-		if (doc === this.doc) return;
-		if (!this.#lineage.has(doc)) this.#lineage.set(doc, this.#lineage.get(this.doc) ?? 0);
+	/**
+	 * Makes `doc` current as one undo step, and autosaves it. Refused (with a notice, false) when
+	 * the graph would be too big to save: the editor never holds what Save and Open refuse.
+	 */
+	commit(doc: GraphDocument): boolean {
+		if (doc === this.doc) return true;
+		const bytes = documentBytes(doc);
+		if (bytes > MAX_FILE_BYTES && bytes > documentBytes(this.doc)) {
+			this.notify('notice.refused', { reason: tooBigToSave(bytes) }, 'error');
+			return false;
+		}
+		if (!this.#lineage.has(doc)) this.#lineage.set(doc, this.lineage);
 		this.#history.push(doc);
 		this.#sync();
+		return true;
 	}
 
 	/** Commits a successful edit; shows the reason of a refused one. True when it was applied. */
 	apply(edit: Edit): boolean {
-		if (edit.ok) {
-			this.commit(edit.doc);
-			return true;
-		}
+		if (edit.ok) return this.commit(edit.doc);
 		this.notify('notice.refused', { reason: edit.reason }, 'error');
 		return false;
 	}
@@ -257,7 +287,12 @@ export class EditorState {
 	#sync(): void {
 		const previous = this.doc;
 		this.doc = this.#history.current;
-		if (this.#lineage.get(this.doc) !== this.#lineage.get(previous)) this.documentKey++;
+		const lineage = this.lineage;
+		if (lineage !== this.#lineage.get(previous)) {
+			this.documentKey++;
+			this.documentInfo = this.#infos.get(lineage) ?? this.documentInfo;
+			this.trainingSession = this.#sessions.get(lineage) ?? null;
+		}
 		this.canUndo = this.#history.canUndo;
 		this.canRedo = this.#history.canRedo;
 		const ids = idSet(this.doc.nodes.map((node) => node.id));
@@ -266,34 +301,39 @@ export class EditorState {
 			[...this.selectedNodeIds].filter((id) => ids.has(id)),
 			[...this.selectedEdgeIds].filter((id) => edgeIds.has(id))
 		);
-		this.#scheduleSave();
-	}
-
-	/**
-	 * Autosaves after the change has been drawn: when the browser is idle, within half a second.
-	 * Several quick changes are written once; `flushSave` writes at once (the page calls it when
-	 * it is hidden or closed, so nothing is lost).
-	 */
-	#scheduleSave(): void {
-		if (!this.#storage || this.#savePending) return;
-		this.#savePending = true;
-		const save = () => this.flushSave();
-		if (typeof requestIdleCallback === 'function') requestIdleCallback(save, { timeout: 500 });
-		else setTimeout(save, 50);
-	}
-
-	/** Writes the autosave now, if a change is waiting. */
-	flushSave(): void {
-		if (!this.#savePending) return;
-		this.#savePending = false;
-		saveDocument(this.#storage, this.doc);
+		this.#onChange?.();
 	}
 
 	/** The Train panel's session changed: keep it with the document (autosaved with it). */
 	setTrainingSession(session: unknown): void {
 		if (session === this.trainingSession) return;
+		this.#sessions.set(this.lineage, session);
 		this.trainingSession = session;
-		this.#scheduleSave();
+		this.#onChange?.();
+	}
+
+	/**
+	 * From now on the current document is a new stored document (a copy of the one it was): the
+	 * choice "keep mine" when another tab changed the same document.
+	 */
+	forkDocument(): DocumentInfo {
+		const info = newDocumentInfo({ ...this.documentInfo.origin, copy: true });
+		this.#infos.set(this.lineage, info);
+		this.documentInfo = info;
+		this.#onChange?.();
+		return info;
+	}
+
+	/**
+	 * Another tab's newer version of the current document becomes current, as one undo step (Undo
+	 * brings back this tab's). It stays the same stored document.
+	 */
+	adoptVersion(doc: GraphDocument, session: unknown): boolean {
+		const fresh = { ...doc };
+		this.#lineage.set(fresh, this.lineage);
+		this.#sessions.set(this.lineage, session ?? null);
+		this.trainingSession = session ?? null;
+		return this.commit(fresh);
 	}
 
 	/** Opens `panel` beside the canvas, or closes it when it is open. */
@@ -315,30 +355,45 @@ export class EditorState {
 			}
 			doc = edit.doc;
 		}
-		this.commit(doc);
+		if (!this.commit(doc)) return false;
 		this.liveParameters = null;
 		return true;
 	}
 
-	/** Replaces the whole document (New, Open, an example, a share link): one undo step. */
-	replaceDocument(doc: GraphDocument): void {
-		this.liveParameters = null;
-		this.trainingSession = null;
-		this.select([]);
+	/**
+	 * Replaces the whole document (New, Open, an example, a share link, a recent document): one
+	 * undo step. It is a new stored document from `origin`, or the stored one `info` names.
+	 */
+	replaceDocument(
+		doc: GraphDocument,
+		from: { origin?: DocumentOrigin; info?: DocumentInfo; session?: unknown } = {}
+	): boolean {
 		// A new object, so that even the same example opened again is a new document (and a new
 		// lineage): nothing computed for the one before may show on it.
 		const fresh = { ...doc };
-		this.#lineage.set(fresh, ++this.#lineages);
-		this.commit(fresh);
+		const lineage = ++this.#lineages;
+		this.#lineage.set(fresh, lineage);
+		this.#infos.set(lineage, from.info ?? newDocumentInfo(from.origin ?? { kind: 'new' }));
+		if (from.session !== undefined && from.session !== null) {
+			this.#sessions.set(lineage, from.session);
+		}
+		const selection = this.selectedNodeIds;
+		this.select([]);
+		if (!this.commit(fresh)) {
+			this.select(selection);
+			return false;
+		}
+		this.liveParameters = null;
 		this.#pasteCount = 0;
 		this.problems = null;
 		// Frame the new graph (Svelte Flow waits until it has measured the nodes). An empty graph
 		// keeps the view as it is: a fit would wait for the first node, then jump to it.
 		if (doc.nodes.length > 0) queueMicrotask(() => this.fitView());
+		return true;
 	}
 
 	newDocument(): void {
-		this.replaceDocument(emptyDocument());
+		this.replaceDocument(emptyDocument(), { origin: { kind: 'new' } });
 	}
 
 	/** Opens JSON text or bytes. Invalid input changes nothing and lists its problems. */
@@ -348,8 +403,9 @@ export class EditorState {
 			this.showProblems({ source, name, problems: parsed.problems });
 			return false;
 		}
-		this.replaceDocument(parsed.doc);
-		return true;
+		return this.replaceDocument(parsed.doc, {
+			origin: source === 'file' && name !== undefined ? { kind: 'file', name } : { kind: 'new' }
+		});
 	}
 
 	/** Opens a share link's hash. Invalid links change nothing and list their problems. */
@@ -359,7 +415,7 @@ export class EditorState {
 			this.showProblems({ source: 'link', problems: parsed.problems });
 			return false;
 		}
-		this.replaceDocument(parsed.doc);
+		if (!this.replaceDocument(parsed.doc, { origin: { kind: 'link' } })) return false;
 		this.notify('notice.loadedShare');
 		return true;
 	}
@@ -397,10 +453,7 @@ export class EditorState {
 
 	connect(connection: Connection): boolean {
 		const edit = connectEdit(this.doc, connection);
-		if (edit.ok) {
-			this.commit(edit.doc);
-			return true;
-		}
+		if (edit.ok) return this.commit(edit.doc);
 		this.notify('notice.wireRefused', { reason: edit.reason }, 'error');
 		return false;
 	}
@@ -434,16 +487,14 @@ export class EditorState {
 	rename(id: string, name: string): string | null {
 		const edit = renameNodeEdit(this.doc, id, name);
 		if (!edit.ok) return edit.reason;
-		this.commit(edit.doc);
-		return null;
+		return this.commit(edit.doc) ? null : tooBigToSave(documentBytes(edit.doc));
 	}
 
 	/** Changes attributes; returns the reason they were refused, or null. */
 	updateAttrs(id: string, patch: Record<string, unknown>): string | null {
 		const edit = updateAttrsEdit(this.doc, id, patch);
 		if (!edit.ok) return edit.reason;
-		this.commit(edit.doc);
-		return null;
+		return this.commit(edit.doc) ? null : tooBigToSave(documentBytes(edit.doc));
 	}
 
 	copy(): void {
@@ -462,7 +513,7 @@ export class EditorState {
 			this.showProblems({ source: 'paste', problems: [{ path: '', message: edit.reason }] });
 			return;
 		}
-		this.commit(edit.doc);
+		if (!this.commit(edit.doc)) return;
 		if (edit.ids) this.select(edit.ids);
 		this.notify('notice.pasted', { count: edit.ids?.length ?? 0 });
 	}

@@ -2,7 +2,7 @@
  * Files and links in the browser: downloads, reading a chosen file within the size limit, and
  * share URLs. The document itself is read and written by `$lib/graph`.
  */
-import { MAX_FILE_BYTES } from '$lib/graph';
+import { MAX_FILE_BYTES, serializeDocument, type GraphDocument } from '$lib/graph';
 
 /** Starts a download of `content` as `filename`. */
 export function download(filename: string, content: Blob | string, type = 'application/json') {
@@ -31,6 +31,11 @@ export function downloadDataUrl(filename: string, dataUrl: string) {
 export function formatMegabytes(bytes: number): string {
 	const mb = bytes / (1024 * 1024);
 	return `${mb >= 10 ? mb.toFixed(0) : mb.toFixed(mb >= 1 ? 1 : 2)} MB`;
+}
+
+/** `32 KB`, `2.4 MB`: a size for a sentence. */
+export function formatKilobytes(bytes: number): string {
+	return bytes >= 1024 * 1024 ? formatMegabytes(bytes) : `${Math.round(bytes / 1024)} KB`;
 }
 
 export type FileRead =
@@ -67,4 +72,11 @@ export async function copyText(text: string): Promise<boolean> {
 export function datedName(base: string, extension: string, date = new Date()): string {
 	const day = date.toISOString().slice(0, 10);
 	return `${base}-${day}.${extension}`;
+}
+
+/** Downloads `doc` as a graph file (`graph-2025-01-31.json`); returns the file's name. */
+export function downloadDocument(doc: GraphDocument): string {
+	const name = datedName('graph', 'json');
+	download(name, serializeDocument(doc));
+	return name;
 }

@@ -23,4 +23,14 @@ export { FlowModel, type CanvasNodeData, type FlowEdge, type FlowNode } from './
 export { shortcutFor, isEditableTarget, type ShortcutAction } from './shortcuts';
 export { layoutLeftToRight } from './auto-layout';
 export { Theme, type ThemeChoice } from './theme.svelte';
-export { DOCUMENT_STORAGE_KEY, loadSaved, saveDocument } from './persistence';
+export { Autosave, type TabChannel, type TabMessage } from './store/autosave.svelte';
+export {
+	IdbDocumentStore,
+	MemoryDocumentStore,
+	type DocumentInfo,
+	type DocumentMeta,
+	type DocumentOrigin,
+	type DocumentRecord,
+	type DocumentStore
+} from './store/documents';
+export { startDocument, LEGACY_STORAGE_KEY, TAB_DOCUMENT_KEY } from './store/startup';

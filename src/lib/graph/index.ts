@@ -31,8 +31,8 @@ export {
 	MAX_VALUES,
 	REDUCTIONS
 } from './schema';
-export { parseDocument, validateDocument } from './validate';
-export { emptyDocument, serializeDocument } from './serialize';
+export { parseDocument, tooBigToSave, validateDocument } from './validate';
+export { compactDocument, documentBytes, emptyDocument, serializeDocument } from './serialize';
 export {
 	checkConnection,
 	inferShapes,
@@ -58,7 +58,7 @@ export {
 } from './edit';
 export { MAX_NAME_LENGTH, nameProblem } from './names';
 export { History } from './history';
-export { decodeShareHash, encodeShareHash } from './share';
+export { decodeShareHash, encodeShareHash, MAX_SHARE_LINK_CHARS } from './share';
 export { EXAMPLES, exampleDocument, type Example } from './examples';
 export {
 	PALETTE_CATEGORIES,

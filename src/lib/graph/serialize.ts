@@ -60,3 +60,39 @@ export function serializeDocument(doc: GraphDocument): string {
 export function compactDocument(doc: GraphDocument): string {
 	return JSON.stringify(canonicalDocument(doc));
 }
+
+const utf8 = new TextEncoder();
+/** Each node's and edge's bytes in the saved file (they are immutable: computed once each). */
+const elementBytes = new WeakMap<object, number>();
+
+/** The bytes `pretty` writes for one element of the nodes or edges list. */
+function listElementBytes<T extends object>(item: T, canonical: (item: T) => unknown): number {
+	let bytes = elementBytes.get(item);
+	if (bytes === undefined) {
+		bytes = utf8.encode(pretty(canonical(item), '\t\t')).length;
+		elementBytes.set(item, bytes);
+	}
+	return bytes;
+}
+
+/** The bytes `pretty` writes for a list of objects at the document's first level. */
+function listBytes<T extends object>(items: readonly T[], canonical: (item: T) => unknown): number {
+	if (items.length === 0) return 2; // []
+	let sum = 0;
+	for (const item of items) sum += listElementBytes(item, canonical);
+	// "[\n", then each item indented by two tabs, joined by ",\n", then "\n\t]".
+	return 2 + items.length * 2 + sum + (items.length - 1) * 2 + 3;
+}
+
+/**
+ * The size in bytes of `serializeDocument(doc)`, without writing it: each node and edge is
+ * measured once (documents are immutable, and an edit shares the nodes it did not change), so an
+ * edit to a graph holding 100,000-value leaves costs almost nothing. The one size limit
+ * (MAX_FILE_BYTES) applies to this number: what the editor holds, Save writes and Open reads.
+ */
+export function documentBytes(doc: GraphDocument): number {
+	const skeleton = utf8.encode(
+		serializeDocument({ format: doc.format, version: doc.version, nodes: [], edges: [] })
+	).length;
+	return skeleton - 4 + listBytes(doc.nodes, canonicalNode) + listBytes(doc.edges, canonicalEdge);
+}

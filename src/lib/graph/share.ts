@@ -12,6 +12,11 @@ import { parseDocument } from './validate';
 import type { GraphDocument, Parsed } from './types';
 
 export const SHARE_PREFIX = 'g1.';
+/**
+ * The longest link the app makes: browsers refuse or cut longer URLs (Chromium's address bar and
+ * many chat apps stop near 32 KB). Longer graphs are saved as files instead.
+ */
+export const MAX_SHARE_LINK_CHARS = 32 * 1024;
 /** Hashes longer than this are refused before decoding (4/3 of the largest file, plus slack). */
 export const MAX_SHARE_HASH_CHARS = Math.ceil((MAX_FILE_BYTES * 4) / 3) + 64;
 

@@ -37,6 +37,9 @@ import {
 	type Problem
 } from './types';
 
+import { excerpt, excerptValue } from '$lib/util/excerpt';
+import { documentBytes } from './serialize';
+
 const fail = (problems: Problem[]): Parsed => ({ ok: false, problems });
 const failWith = (path: string, message: string): Parsed => fail([{ path, message }]);
 
@@ -96,12 +99,28 @@ export function parseDocument(input: string | Uint8Array): Parsed {
 			value = JSON.parse(text);
 		} catch (error) {
 			const detail = error instanceof Error ? error.message : String(error);
-			return failWith('', `not valid JSON: ${detail}`);
+			return failWith('', `not valid JSON: ${excerpt(detail)}`);
 		}
-		return validateDocument(value);
+		return withinSizeLimit(validateDocument(value));
 	} catch (error) {
-		return failWith('', `could not read the document: ${String(error)}`);
+		return failWith('', `could not read the document: ${excerptValue(error)}`);
 	}
+}
+
+/**
+ * What is read must fit what is written: a compact file under the limit can grow when saved
+ * (Save writes one entry a line), and the editor never holds what it could not save and open.
+ */
+function withinSizeLimit(parsed: Parsed): Parsed {
+	if (!parsed.ok) return parsed;
+	const bytes = documentBytes(parsed.doc);
+	if (bytes <= MAX_FILE_BYTES) return parsed;
+	return failWith('', tooBigToSave(bytes));
+}
+
+/** Why a graph of `bytes` (as saved) is refused: the one size limit, for edits, Save and Open. */
+export function tooBigToSave(bytes: number): string {
+	return `saved, this graph would be ${megabytes(bytes)}; graphs of up to ${megabytes(MAX_FILE_BYTES)} can be saved and opened`;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

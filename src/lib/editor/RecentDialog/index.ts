@@ -1,0 +1,1 @@
+export { default as RecentDialog } from './RecentDialog.svelte';

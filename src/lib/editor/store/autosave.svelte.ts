@@ -1,0 +1,347 @@
+/**
+ * Autosave: the editor's documents kept in the document store, loudly.
+ *
+ * - Every change is written (when the browser is idle, within half a second; at once when the
+ *   page is hidden) to the record of the document it belongs to. Opening a file, a share link, an
+ *   example or a recent document makes or opens another record: nothing replaces the graph before.
+ * - A failed write is never silent: `failure` holds why until a write works again, and the page
+ *   shows it with "Save to file".
+ * - Tabs: each write names the revision it replaces. If another tab wrote the same document since,
+ *   the write is refused ('conflict') and the user chooses: keep this tab's version as a copy, or
+ *   take the other. A BroadcastChannel tells the other tabs of each write: a tab with nothing
+ *   unsaved follows it, a tab with unsaved changes asks at once.
+ * - What could not be read stays as it is (`unreadable`): the user may download or discard it.
+ */
+import { compactDocument, parseDocument, type GraphDocument } from '$lib/graph';
+import { excerpt } from '$lib/util/excerpt';
+import type { EditorState } from '../editor-state.svelte';
+import {
+	metaOf,
+	type DocumentInfo,
+	type DocumentMeta,
+	type DocumentRecord,
+	type DocumentStore
+} from './documents';
+
+/** What tabs tell each other. */
+export type TabMessage =
+	| { type: 'saved'; id: string; revision: number; tab: string }
+	| { type: 'removed'; id: string; tab: string };
+
+/** The part of BroadcastChannel used here (a fake in tests). */
+export interface TabChannel {
+	postMessage(message: TabMessage): void;
+	onmessage: ((event: { data: unknown }) => void) | null;
+	close(): void;
+}
+
+export const CHANNEL_NAME = 'autograd-canvas.documents';
+
+/** A record that could not be read, and why. */
+export interface Unreadable {
+	meta: DocumentMeta;
+	reason: string;
+}
+
+export interface AutosaveOptions {
+	/** This tab's id (random by default). */
+	tab?: string;
+	/** The channel to the other tabs (default: a BroadcastChannel, where there is one). */
+	channel?: TabChannel | null;
+	/** Remembers this tab's document across a reload (sessionStorage in the page). */
+	remember?: (id: string) => void;
+	/** Runs `write` later (default: when the browser is idle, within half a second). */
+	later?: (write: () => void) => void;
+	/** The revision of the first document as read from the store (null: not stored yet). */
+	revision?: number | null;
+	/** The first document is not written until it is changed (the example shown on a first visit). */
+	pristine?: boolean;
+	/** What could not be read at startup. */
+	unreadable?: Unreadable | null;
+	/** Why the store could not be used at all (no IndexedDB), if so. */
+	failure?: string | null;
+	now?: () => number;
+}
+
+type Saved = { doc: GraphDocument; session: unknown };
+
+function idle(write: () => void) {
+	if (typeof requestIdleCallback === 'function') requestIdleCallback(write, { timeout: 500 });
+	else setTimeout(write, 50);
+}
+
+function openChannel(): TabChannel | null {
+	try {
+		return typeof BroadcastChannel === 'function'
+			? (new BroadcastChannel(CHANNEL_NAME) as unknown as TabChannel)
+			: null;
+	} catch {
+		return null;
+	}
+}
+
+const isMessage = (data: unknown): data is TabMessage =>
+	typeof data === 'object' &&
+	data !== null &&
+	typeof (data as TabMessage).id === 'string' &&
+	typeof (data as TabMessage).tab === 'string';
+
+/** The session as plain JSON data (what IndexedDB can store), or null. */
+function plainSession(session: unknown): unknown {
+	if (session === null || session === undefined) return null;
+	try {
+		return JSON.parse(JSON.stringify(session)) as unknown;
+	} catch {
+		return null;
+	}
+}
+
+export class Autosave {
+	/** Why the last write failed (shown until one works), or null. */
+	failure = $state.raw<string | null>(null);
+	/** Another tab wrote this document since this tab last saw it: the user chooses. */
+	conflict = $state.raw<DocumentMeta | null>(null);
+	/** A stored document that could not be read (kept as it is). */
+	unreadable = $state.raw<Unreadable | null>(null);
+	/** Every stored document, the most recent first (refreshed after writes). */
+	recent = $state.raw<DocumentMeta[]>([]);
+	/** A write is waiting or running. */
+	saving = $state.raw(false);
+
+	readonly tab: string;
+	#editor: EditorState;
+	#store: DocumentStore;
+	#channel: TabChannel | null;
+	#remember: (id: string) => void;
+	#later: (write: () => void) => void;
+	#now: () => number;
+	/** The revision this tab last wrote or read, per record (null: not stored yet). */
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never shown
+	#revisions = new Map<string, number | null>();
+	/** What this tab last wrote or read, per record. */
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never shown
+	#saved = new Map<string, Saved>();
+	#scheduled = false;
+	#running: Promise<void> | null = null;
+	#again = false;
+	#disposed = false;
+
+	constructor(editor: EditorState, store: DocumentStore, options: AutosaveOptions = {}) {
+		this.#editor = editor;
+		this.#store = store;
+		this.tab = options.tab ?? Math.random().toString(36).slice(2);
+		this.#channel = options.channel === undefined ? openChannel() : options.channel;
+		this.#remember = options.remember ?? (() => {});
+		this.#later = options.later ?? idle;
+		this.#now = options.now ?? Date.now;
+		this.unreadable = options.unreadable ?? null;
+		this.failure = options.failure ?? null;
+		const { id } = editor.documentInfo;
+		this.#revisions.set(id, options.revision ?? null);
+		if ((options.revision !== undefined && options.revision !== null) || options.pristine) {
+			this.#saved.set(id, { doc: editor.doc, session: editor.trainingSession });
+		}
+		this.#remember(id);
+		if (this.#channel) this.#channel.onmessage = (event) => void this.#received(event.data);
+		void this.refresh();
+	}
+
+	dispose(): void {
+		this.#disposed = true;
+		this.#channel?.close();
+	}
+
+	/** The editor changed its document (or its session): write it soon. */
+	schedule(): void {
+		this.#remember(this.#editor.documentInfo.id);
+		if (this.#scheduled) return;
+		this.#scheduled = true;
+		this.saving = true;
+		this.#later(() => void this.flush());
+	}
+
+	/** Writes what is waiting now (the page calls it when it is hidden). Resolves when written. */
+	flush(): Promise<void> {
+		this.#scheduled = false;
+		if (this.#running) {
+			this.#again = true;
+			return this.#running;
+		}
+		this.#running = this.#write().finally(() => {
+			this.#running = null;
+			if (this.#again) {
+				this.#again = false;
+				void this.flush();
+			} else this.saving = this.#scheduled;
+		});
+		return this.#running;
+	}
+
+	/** Whether the current document differs from what this tab last wrote or read. */
+	get unsaved(): boolean {
+		const saved = this.#saved.get(this.#editor.documentInfo.id);
+		return (
+			saved === undefined ||
+			saved.doc !== this.#editor.doc ||
+			saved.session !== this.#editor.trainingSession
+		);
+	}
+
+	async #write(): Promise<void> {
+		if (this.#disposed) return;
+		const editor = this.#editor;
+		const info = editor.documentInfo;
+		const doc = editor.doc;
+		const session = editor.trainingSession;
+		if (!this.unsaved) return;
+		if (this.conflict?.id === info.id) return; // the user chooses first
+		const json = compactDocument(doc);
+		const record: Omit<DocumentRecord, 'revision'> = {
+			id: info.id,
+			origin: info.origin,
+			created: info.created,
+			updated: this.#now(),
+			nodes: doc.nodes.length,
+			chars: json.length,
+			json,
+			session: plainSession(session)
+		};
+		const expected = this.#revisions.get(info.id) ?? null;
+		const result = await this.#store.put(record, expected);
+		if (result.ok) {
+			this.#revisions.set(info.id, result.revision);
+			this.#saved.set(info.id, { doc, session });
+			this.failure = null;
+			this.#channel?.postMessage({
+				type: 'saved',
+				id: info.id,
+				revision: result.revision,
+				tab: this.tab
+			});
+			void this.refresh();
+		} else if (result.reason === 'conflict') {
+			this.conflict = result.current;
+		} else {
+			this.failure = excerpt(result.message, 200);
+		}
+	}
+
+	/** Reads the Recent list again. */
+	async refresh(): Promise<void> {
+		try {
+			this.recent = await this.#store.list();
+		} catch (error) {
+			this.failure ??= excerpt(String(error), 200);
+		}
+	}
+
+	async #received(data: unknown): Promise<void> {
+		if (!isMessage(data) || data.tab === this.tab) return;
+		void this.refresh();
+		const id = this.#editor.documentInfo.id;
+		if (data.id !== id || data.type !== 'saved') return;
+		const known = this.#revisions.get(id);
+		if (known !== null && known !== undefined && data.revision <= known) return;
+		if (this.unsaved) {
+			this.conflict = await this.#metaOf(id);
+			return;
+		}
+		await this.takeTheirs(true);
+	}
+
+	/** The stored meta of `id`, or (deleted, or the store failed) this tab's idea of it. */
+	async #metaOf(id: string): Promise<DocumentMeta> {
+		const metas = await this.#store.list().catch(() => [] as DocumentMeta[]);
+		const info = this.#editor.documentInfo;
+		return (
+			metas.find((meta) => meta.id === id) ?? {
+				...info,
+				updated: 0,
+				revision: 0,
+				nodes: this.#editor.doc.nodes.length,
+				chars: 0
+			}
+		);
+	}
+
+	/** Conflict, or another tab's write: the stored version becomes this tab's (one undo step). */
+	async takeTheirs(quietly = false): Promise<boolean> {
+		const info = this.#editor.documentInfo;
+		const record = await this.#store.get(info.id);
+		this.conflict = null;
+		if (record === null) return false;
+		const parsed = parseDocument(record.json);
+		if (!parsed.ok) {
+			this.unreadable = {
+				meta: metaOf(record),
+				reason: excerpt(parsed.problems[0]?.message ?? '', 200)
+			};
+			return false;
+		}
+		if (!this.#editor.adoptVersion(parsed.doc, record.session)) return false;
+		this.#revisions.set(info.id, record.revision);
+		this.#saved.set(info.id, { doc: this.#editor.doc, session: this.#editor.trainingSession });
+		this.#editor.notify(quietly ? 'notice.updatedFromTab' : 'notice.tookTheirs');
+		return true;
+	}
+
+	/** Conflict: this tab's version is kept as a new document; the other stays as it was. */
+	keepMine(): void {
+		this.conflict = null;
+		const info = this.#editor.forkDocument();
+		this.#revisions.set(info.id, null);
+		this.#editor.notify('notice.keptMine');
+	}
+
+	/**
+	 * Opens a stored document: it becomes this tab's (one undo step). An unreadable one is not
+	 * opened: it becomes `unreadable`, for the user to download or discard.
+	 */
+	async open(id: string): Promise<boolean> {
+		await this.flush();
+		const record = await this.#store.get(id);
+		if (record === null) {
+			void this.refresh();
+			return false;
+		}
+		const parsed = parseDocument(record.json);
+		if (!parsed.ok) {
+			this.unreadable = {
+				meta: metaOf(record),
+				reason: excerpt(parsed.problems[0]?.message ?? '', 200)
+			};
+			return false;
+		}
+		const info: DocumentInfo = { id: record.id, origin: record.origin, created: record.created };
+		if (!this.#editor.replaceDocument(parsed.doc, { info, session: record.session })) return false;
+		this.#revisions.set(id, record.revision);
+		this.#saved.set(id, { doc: this.#editor.doc, session: this.#editor.trainingSession });
+		this.#remember(id);
+		return true;
+	}
+
+	/** The stored text of a record, exactly as it is (for Download), or null. */
+	async text(id: string): Promise<string | null> {
+		return (await this.#store.get(id))?.json ?? null;
+	}
+
+	/** Deletes a stored document (never the one open in this tab). */
+	async discard(id: string): Promise<void> {
+		if (id === this.#editor.documentInfo.id) return;
+		await this.#store.remove(id);
+		if (this.unreadable?.meta.id === id) this.unreadable = null;
+		this.#channel?.postMessage({ type: 'removed', id, tab: this.tab });
+		await this.refresh();
+	}
+
+	/** Hides the notice about an unreadable document (it stays in the store and in Recent). */
+	dismissUnreadable(): void {
+		this.unreadable = null;
+	}
+
+	/** Try the failed write again. */
+	retry(): Promise<void> {
+		this.#saved.delete(this.#editor.documentInfo.id);
+		return this.flush();
+	}
+}

@@ -1,0 +1,36 @@
+/** A stored document's title in the Recent list and in messages: from where it came. */
+import { EXAMPLES } from '$lib/graph';
+import type { I18n } from '$lib/i18n';
+import { excerpt } from '$lib/util/excerpt';
+import type { DocumentOrigin } from './documents';
+
+export function originTitle(origin: DocumentOrigin, i18n: I18n): string {
+	let title: string;
+	switch (origin.kind) {
+		case 'example': {
+			const example = EXAMPLES.find((e) => e.id === origin.id);
+			title = i18n.t('recent.origin.example', {
+				title: example ? example.title[i18n.locale] : excerpt(origin.id, 40)
+			});
+			break;
+		}
+		case 'file':
+			title = i18n.t('recent.origin.file', { name: excerpt(origin.name, 60) });
+			break;
+		default:
+			title = i18n.t(`recent.origin.${origin.kind}`);
+	}
+	return origin.copy ? i18n.t('recent.copy', { title }) : title;
+}
+
+/** A date and time as the user's locale writes it. */
+export function formatWhen(ms: number, i18n: I18n): string {
+	try {
+		return new Date(ms).toLocaleString(i18n.locale === 'zh' ? 'zh-CN' : 'en-GB', {
+			dateStyle: 'medium',
+			timeStyle: 'short'
+		});
+	} catch {
+		return '';
+	}
+}
