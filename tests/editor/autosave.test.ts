@@ -69,15 +69,14 @@ async function openTab(
 		tabMemory,
 		first: () => ({ doc: basics, origin: { kind: 'example', id: 'autograd-basics' } })
 	});
-	let autosave: Autosave | undefined;
-	const editor = new EditorState({
+	const editor: EditorState = new EditorState({
 		initial: start.doc,
 		info: start.info,
 		session: start.session,
 		noticeMs: 5,
-		onChange: () => autosave?.schedule()
+		onChange: () => autosave.schedule()
 	});
-	autosave = new Autosave(editor, store, {
+	const autosave: Autosave = new Autosave(editor, store, {
 		...start.autosave,
 		channel: options.hub?.channel() ?? null,
 		remember: (id) => tabMemory.setItem(TAB_DOCUMENT_KEY, id),
