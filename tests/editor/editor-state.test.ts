@@ -107,5 +107,4 @@ describe('editor state', () => {
 		editor.undo();
 		expect(editor.doc).toBe(chain);
 	});
-
 });

@@ -2,6 +2,7 @@
  * Node names and ids. Names given in the editor must be Python identifiers (generated code uses
  * them as variable names); names read from files may be any short text (see validate.ts).
  */
+import { excerpt } from '$lib/util/excerpt';
 import type { GraphDocument } from './types';
 
 /** The longest name `renameNode` accepts. */
@@ -59,8 +60,8 @@ export function nameProblem(name: string): string | null {
 	if (!IDENTIFIER.test(name.normalize('NFKC'))) {
 		return 'a name must be a Python identifier: letters, digits and _, not starting with a digit';
 	}
-	if (PYTHON_KEYWORDS.has(name)) return `'${name}' is a Python keyword`;
-	if (RESERVED.has(name)) return `'${name}' is reserved for the generated code`;
+	if (PYTHON_KEYWORDS.has(name)) return `'${excerpt(name)}' is a Python keyword`;
+	if (RESERVED.has(name)) return `'${excerpt(name)}' is reserved for the generated code`;
 	return null;
 }
 

@@ -134,7 +134,7 @@ export function validateDocument(value: unknown): Parsed {
 	try {
 		return validate(value);
 	} catch (error) {
-		return failWith('', `could not validate the document: ${String(error)}`);
+		return failWith('', `could not validate the document: ${excerptValue(error)}`);
 	}
 }
 
@@ -144,7 +144,7 @@ function validate(value: unknown): Parsed {
 	if (value.format !== GRAPH_FORMAT) {
 		return failWith(
 			'format',
-			`not an Autograd Canvas graph: format must be '${GRAPH_FORMAT}', got ${JSON.stringify(value.format) ?? 'nothing'}`
+			`not an Autograd Canvas graph: format must be '${GRAPH_FORMAT}', got ${value.format === undefined ? 'nothing' : excerptValue(JSON.stringify(value.format) ?? typeof value.format)}`
 		);
 	}
 	if (value.version !== GRAPH_VERSION) {

@@ -1,0 +1,376 @@
+/**
+ * Autosave and the document store (issue #11): every transition between documents, tabs,
+ * reloads and failed writes, on the in-memory store (the IndexedDB store itself is tested in
+ * Chromium, store.browser.test.ts). A "reload" is a new editor started from the same store.
+ */
+import { describe, expect, test } from 'vitest';
+import { EditorState } from '$lib/editor/editor-state.svelte';
+import { Autosave, type TabChannel, type TabMessage } from '$lib/editor/store/autosave.svelte';
+import { MemoryDocumentStore, type DocumentStore } from '$lib/editor/store/documents';
+import {
+	LEGACY_STORAGE_KEY,
+	startDocument,
+	TAB_DOCUMENT_KEY,
+	type KeyValueStorage
+} from '$lib/editor/store/startup';
+import {
+	compactDocument,
+	documentBytes,
+	EXAMPLES,
+	MAX_FILE_BYTES,
+	serializeDocument,
+	type GraphDocument
+} from '$lib/graph';
+import { doc, leaf } from '../graph/helpers';
+
+const basics = EXAMPLES.find((e) => e.id === 'autograd-basics')!.doc;
+const chain = EXAMPLES.find((e) => e.id === 'chain-rule')!.doc;
+
+function memory(): KeyValueStorage & { items: Map<string, string> } {
+	const items = new Map<string, string>();
+	return {
+		items,
+		getItem: (key) => items.get(key) ?? null,
+		setItem: (key, value) => void items.set(key, value),
+		removeItem: (key) => void items.delete(key)
+	};
+}
+
+/** Channels between tabs of one browser: a message reaches every other channel, later. */
+class Hub {
+	#channels = new Set<TabChannel>();
+	channel(): TabChannel {
+		const hub = this.#channels;
+		const channel: TabChannel = {
+			onmessage: null,
+			postMessage(message: TabMessage) {
+				for (const other of hub) {
+					if (other !== channel) queueMicrotask(() => other.onmessage?.({ data: message }));
+				}
+			},
+			close: () => void hub.delete(channel)
+		};
+		hub.add(channel);
+		return channel;
+	}
+}
+
+/** Lets every pending promise and microtask run. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** A tab: the page's startup, then an editor and its autosave (writes run when flushed). */
+async function openTab(
+	store: DocumentStore,
+	options: { session?: KeyValueStorage; legacy?: KeyValueStorage; hub?: Hub } = {}
+) {
+	const tabMemory = options.session ?? memory();
+	const start = await startDocument(store, {
+		legacy: options.legacy ?? null,
+		tabMemory,
+		first: () => ({ doc: basics, origin: { kind: 'example', id: 'autograd-basics' } })
+	});
+	const editor: EditorState = new EditorState({
+		initial: start.doc,
+		info: start.info,
+		session: start.session,
+		noticeMs: 5,
+		onChange: () => autosave.schedule()
+	});
+	const autosave: Autosave = new Autosave(editor, store, {
+		...start.autosave,
+		channel: options.hub?.channel() ?? null,
+		remember: (id) => tabMemory.setItem(TAB_DOCUMENT_KEY, id),
+		later: () => {}
+	});
+	return { editor, autosave, start, tabMemory };
+}
+
+const nodeNames = (d: GraphDocument) => d.nodes.map((n) => n.name).sort();
+
+describe('startup', () => {
+	test('a first visit shows the example and writes nothing until it is changed', async () => {
+		const store = new MemoryDocumentStore();
+		const { editor, autosave } = await openTab(store);
+		expect(nodeNames(editor.doc)).toEqual(nodeNames(basics));
+		await autosave.flush();
+		expect(store.records.size).toBe(0);
+		editor.addNode('relu', { x: 0, y: 0 });
+		await autosave.flush();
+		expect(store.records.size).toBe(1);
+		const [record] = store.records.values();
+		expect(record.json).toBe(compactDocument(editor.doc));
+		expect(autosave.failure).toBeNull();
+	});
+
+	test('a reload opens what the tab had, exactly', async () => {
+		const store = new MemoryDocumentStore();
+		const session = memory();
+		const first = await openTab(store, { session });
+		first.editor.addNode('relu', { x: 10, y: 20 });
+		await first.autosave.flush();
+		const again = await openTab(store, { session });
+		expect(serializeDocument(again.editor.doc)).toBe(serializeDocument(first.editor.doc));
+		expect(again.editor.documentInfo.id).toBe(first.editor.documentInfo.id);
+	});
+
+	test('an unreadable document is kept byte for byte, reported, and offered', async () => {
+		for (const text of [
+			compactDocument(chain).slice(0, 200), // truncated
+			'\u0000\u0001garbage', // corrupt
+			JSON.stringify({ ...chain, version: 99 }) // from a newer version of the app
+		]) {
+			const store = new MemoryDocumentStore();
+			await store.put(
+				{
+					id: 'mine',
+					origin: { kind: 'file', name: 'homework.json' },
+					created: 1,
+					updated: 2,
+					nodes: 5,
+					chars: text.length,
+					json: text,
+					session: null
+				},
+				null
+			);
+			const { editor, autosave, start } = await openTab(store);
+			expect(start.autosave.unreadable?.meta.id).toBe('mine');
+			expect(autosave.unreadable?.reason.length).toBeGreaterThan(0);
+			expect(autosave.unreadable!.reason.length).toBeLessThanOrEqual(200);
+			// The page shows another graph, under another id: the record is never its target.
+			expect(editor.documentInfo.id).not.toBe('mine');
+			await autosave.flush();
+			editor.addNode('relu', { x: 0, y: 0 });
+			await autosave.flush();
+			expect(store.records.get('mine')!.json).toBe(text);
+			expect(await autosave.text('mine')).toBe(text);
+			// A reload says so again (until the user discards it or works on another graph).
+			const reload = await openTab(store);
+			expect(
+				reload.autosave.unreadable === null || reload.autosave.unreadable.meta.id === 'mine'
+			).toBe(true);
+			await autosave.discard('mine');
+			expect(store.records.has('mine')).toBe(false);
+			expect(autosave.unreadable).toBeNull();
+		}
+	});
+
+	test("the earlier version's localStorage autosave moves into the store, even unreadable", async () => {
+		const store = new MemoryDocumentStore();
+		const legacy = memory();
+		legacy.setItem(LEGACY_STORAGE_KEY, compactDocument(chain));
+		const { editor } = await openTab(store, { legacy });
+		expect(nodeNames(editor.doc)).toEqual(nodeNames(chain));
+		expect(legacy.items.has(LEGACY_STORAGE_KEY)).toBe(false);
+		expect([...store.records.values()][0].origin).toEqual({ kind: 'autosave' });
+
+		const broken = new MemoryDocumentStore();
+		const corrupt = memory();
+		corrupt.setItem(LEGACY_STORAGE_KEY, '{"format": "autograd-canvas.gr');
+		const tab = await openTab(broken, { legacy: corrupt });
+		expect(tab.autosave.unreadable).not.toBeNull();
+		expect([...broken.records.values()][0].json).toBe('{"format": "autograd-canvas.gr');
+
+		// A store that refuses the write: the old slot stays where it is.
+		const failing = new MemoryDocumentStore();
+		failing.failWrites = 'QuotaExceededError';
+		const kept = memory();
+		kept.setItem(LEGACY_STORAGE_KEY, compactDocument(chain));
+		await openTab(failing, { legacy: kept });
+		expect(kept.items.get(LEGACY_STORAGE_KEY)).toBe(compactDocument(chain));
+	});
+});
+
+describe('documents, not one slot', () => {
+	test('opening an example, a file or a link keeps the graph before; undo goes back to it', async () => {
+		const store = new MemoryDocumentStore();
+		const { editor, autosave } = await openTab(store);
+		editor.addNode('relu', { x: 0, y: 0 });
+		await autosave.flush();
+		const mine = editor.documentInfo.id;
+		const mineText = store.records.get(mine)!.json;
+
+		editor.replaceDocument(chain, { origin: { kind: 'example', id: 'chain-rule' } });
+		await autosave.flush();
+		expect(editor.open(serializeDocument(basics), 'file', 'lesson.json')).toBe(true);
+		await autosave.flush();
+		expect(store.records.size).toBe(3);
+		expect(store.records.get(mine)!.json).toBe(mineText);
+		await autosave.refresh();
+		expect(autosave.recent.map((meta) => meta.origin.kind)).toEqual(['file', 'example', 'example']);
+
+		// Undo across the replacement: the edits go to the first document's record again.
+		editor.undo();
+		editor.undo();
+		expect(editor.documentInfo.id).toBe(mine);
+		editor.addNode('tanh', { x: 50, y: 50 });
+		await autosave.flush();
+		expect(store.records.size).toBe(3);
+		expect(store.records.get(mine)!.json).toBe(compactDocument(editor.doc));
+	});
+
+	test('Recent opens a stored document; an unreadable one is not opened', async () => {
+		const store = new MemoryDocumentStore();
+		const { editor, autosave } = await openTab(store);
+		editor.addNode('relu', { x: 0, y: 0 });
+		await autosave.flush();
+		const first = editor.documentInfo.id;
+		const firstDoc = editor.doc;
+		editor.replaceDocument(chain, { origin: { kind: 'example', id: 'chain-rule' } });
+		await autosave.flush();
+		expect(await autosave.open(first)).toBe(true);
+		expect(editor.documentInfo.id).toBe(first);
+		expect(serializeDocument(editor.doc)).toBe(serializeDocument(firstDoc));
+
+		store.records.get(first)!.json = 'not json';
+		editor.replaceDocument(basics);
+		const before = editor.doc;
+		expect(await autosave.open(first)).toBe(false);
+		expect(editor.doc).toBe(before);
+		expect(autosave.unreadable?.meta.id).toBe(first);
+	});
+
+	test('the Train panel session is stored with its document and comes back with it', async () => {
+		const store = new MemoryDocumentStore();
+		const session = memory();
+		const tab = await openTab(store, { session });
+		tab.editor.addNode('relu', { x: 0, y: 0 });
+		tab.editor.setTrainingSession({ epoch: 300, log: ['epoch 300, loss 0.1'] });
+		await tab.autosave.flush();
+		const reload = await openTab(store, { session });
+		expect(reload.editor.trainingSession).toEqual({ epoch: 300, log: ['epoch 300, loss 0.1'] });
+		// Another document has its own (none); undo back brings this one's.
+		reload.editor.replaceDocument(chain);
+		expect(reload.editor.trainingSession).toBeNull();
+		reload.editor.undo();
+		expect(reload.editor.trainingSession).toEqual({ epoch: 300, log: ['epoch 300, loss 0.1'] });
+	});
+});
+
+describe('failures are loud', () => {
+	test('a failed write is reported until a write works, and nothing is marked saved', async () => {
+		const store = new MemoryDocumentStore();
+		const { editor, autosave } = await openTab(store);
+		store.failWrites = 'QuotaExceededError: the quota has been exceeded.';
+		editor.addNode('relu', { x: 0, y: 0 });
+		await autosave.flush();
+		expect(autosave.failure).toContain('QuotaExceededError');
+		expect(autosave.unsaved).toBe(true);
+		expect(store.records.size).toBe(0);
+		store.failWrites = null;
+		await autosave.retry();
+		expect(autosave.failure).toBeNull();
+		expect(store.records.get(editor.documentInfo.id)!.json).toBe(compactDocument(editor.doc));
+	});
+
+	test('an edit past the size limit is refused with the reason, and the graph stays', async () => {
+		const big = doc([
+			{
+				...leaf('n1', 'x', [100_000]),
+				attrs: {
+					shape: [100_000],
+					init: 'values',
+					values: Array(100_000).fill(0.123456789),
+					requiresGrad: false
+				}
+			}
+		]);
+		const editor = new EditorState({ initial: big, noticeMs: 5 });
+		editor.selectAll();
+		let refused = 0;
+		for (let i = 0; i < 4; i++) {
+			const before = editor.doc;
+			editor.duplicate();
+			if (editor.doc === before) refused++;
+			editor.selectAll();
+		}
+		expect(refused).toBeGreaterThan(0);
+		expect(documentBytes(editor.doc)).toBeLessThanOrEqual(MAX_FILE_BYTES);
+		expect(editor.notice?.tone).toBe('error');
+		expect(JSON.stringify(editor.notice?.params)).toMatch(/can be saved and opened/);
+	});
+});
+
+describe('tabs', () => {
+	test("a tab with nothing unsaved follows another tab's changes", async () => {
+		const store = new MemoryDocumentStore();
+		const hub = new Hub();
+		const a = await openTab(store, { hub });
+		a.editor.addNode('relu', { x: 0, y: 0 });
+		await a.autosave.flush();
+		const b = await openTab(store, { hub }); // opens the most recent: the same document
+		expect(b.editor.documentInfo.id).toBe(a.editor.documentInfo.id);
+		b.editor.addNode('tanh', { x: 100, y: 0 });
+		await b.autosave.flush();
+		await settle();
+		expect(serializeDocument(a.editor.doc)).toBe(serializeDocument(b.editor.doc));
+		expect(a.autosave.conflict).toBeNull();
+	});
+
+	test('two tabs changing the same graph: nothing is overwritten, the user chooses', async () => {
+		for (const withChannel of [true, false]) {
+			const store = new MemoryDocumentStore();
+			const hub = withChannel ? new Hub() : undefined;
+			const a = await openTab(store, { hub });
+			a.editor.addNode('relu', { x: 0, y: 0 });
+			await a.autosave.flush();
+			const b = await openTab(store, { hub });
+			const id = a.editor.documentInfo.id;
+
+			a.editor.addNode('sigmoid', { x: 0, y: 300 });
+			b.editor.addNode('tanh', { x: 300, y: 0 });
+			await b.autosave.flush();
+			await settle();
+			await a.autosave.flush();
+			// B's version is stored; A's write was refused, not silently applied.
+			expect(store.records.get(id)!.json).toBe(compactDocument(b.editor.doc));
+			expect(a.autosave.conflict?.id).toBe(id);
+			const mine = a.editor.doc;
+
+			a.autosave.keepMine();
+			await a.autosave.flush();
+			expect(a.autosave.conflict).toBeNull();
+			expect(a.editor.documentInfo.id).not.toBe(id);
+			expect(store.records.get(a.editor.documentInfo.id)!.json).toBe(compactDocument(mine));
+			expect(store.records.get(id)!.json).toBe(compactDocument(b.editor.doc));
+		}
+	});
+
+	test("taking the other tab's version is one undo step", async () => {
+		const store = new MemoryDocumentStore();
+		const a = await openTab(store);
+		a.editor.addNode('relu', { x: 0, y: 0 });
+		await a.autosave.flush();
+		const b = await openTab(store);
+		b.editor.addNode('tanh', { x: 300, y: 0 });
+		await b.autosave.flush();
+		a.editor.addNode('sigmoid', { x: 0, y: 300 });
+		const mine = a.editor.doc;
+		await a.autosave.flush();
+		expect(a.autosave.conflict).not.toBeNull();
+		expect(await a.autosave.takeTheirs()).toBe(true);
+		expect(serializeDocument(a.editor.doc)).toBe(serializeDocument(b.editor.doc));
+		a.editor.undo();
+		expect(a.editor.doc).toBe(mine);
+	});
+});
+
+describe('sizes', () => {
+	test('documentBytes is the size Save writes, for every example and edits of them', () => {
+		const encoder = new TextEncoder();
+		for (const example of EXAMPLES) {
+			const renamed = {
+				...example.doc,
+				nodes: example.doc.nodes.map((n, i) => ({ ...n, name: i % 2 ? `名字${i}` : n.name }))
+			};
+			for (const d of [
+				example.doc,
+				renamed,
+				{ ...example.doc, edges: [] },
+				{ ...example.doc, nodes: [], edges: [] }
+			]) {
+				expect(documentBytes(d)).toBe(encoder.encode(serializeDocument(d)).length);
+			}
+		}
+	});
+});
