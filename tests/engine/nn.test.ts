@@ -347,3 +347,40 @@ describe("loadStateDict on Linear(1, 1): PyTorch's results and messages", () => 
 		expect(values(layer)).toEqual([0.5, 0.5]);
 	});
 });
+
+describe("optim.SGD's momentum buffers (optimizer.state[p]['momentum_buffer'])", () => {
+	/** Two steps of SGD(momentum 0.9) on loss = sum(p * p) from p = [1, 2]. */
+	function twoSteps(resumeAfterOne: boolean): number[] {
+		let p = torch.tensor([1, 2], { requiresGrad: true });
+		let optimizer = new torch.optim.SGD([p], { lr: 0.1, momentum: 0.9 });
+		const step = () => {
+			optimizer.zeroGrad();
+			p.mul(p).sum().backward();
+			optimizer.step();
+		};
+		step();
+		if (resumeAfterOne) {
+			// A reload: new tensors and a new optimizer, given the saved values and buffer.
+			const buffer = Array.from(optimizer.momentumBuffer(p)!.data);
+			p = torch.tensor(Array.from(p.data), { requiresGrad: true });
+			optimizer = new torch.optim.SGD([p], { lr: 0.1, momentum: 0.9 });
+			expect(optimizer.momentumBuffer(p)).toBeNull();
+			optimizer.setMomentumBuffer(p, torch.tensor(buffer));
+		}
+		step();
+		return Array.from(p.data);
+	}
+
+	it('a buffer given back continues exactly as an uninterrupted run', () => {
+		expect(twoSteps(true)).toEqual(twoSteps(false));
+	});
+
+	it('refuses a buffer of another size, or for a tensor it does not optimize', () => {
+		const p = torch.tensor([1, 2], { requiresGrad: true });
+		const optimizer = new torch.optim.SGD([p], { lr: 0.1, momentum: 0.9 });
+		expect(() => optimizer.setMomentumBuffer(p, torch.tensor([1]))).toThrow(/must match/);
+		expect(() => optimizer.setMomentumBuffer(torch.tensor([1, 2]), torch.tensor([1, 2]))).toThrow(
+			/not a parameter/
+		);
+	});
+});
