@@ -6,7 +6,7 @@
  * their input, and give a valid, bounded session or null.
  */
 import fc from 'fast-check';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exampleDocument, type GraphDocument } from '$lib/graph';
 import {
 	DEFAULT_FORMULA,
@@ -23,13 +23,19 @@ import {
 	snapshotSession,
 	Trainer,
 	TrainingClient,
+	TrainPanelState,
 	type SessionInputs,
 	type TrainConfig,
 	type TrainingSession,
 	type TrainSettings,
 	type TrainState
 } from '$lib/training';
-import { MAX_FIELD_CHARS, MAX_ID_CHARS, MAX_LOG_LINE_CHARS } from '$lib/training/session';
+import {
+	MAX_EPOCH_COUNT,
+	MAX_FIELD_CHARS,
+	MAX_ID_CHARS,
+	MAX_LOG_LINE_CHARS
+} from '$lib/training/session';
 
 // Thousands of runs each: give them time on a slow machine.
 vi.setConfig({ testTimeout: 120_000 });
@@ -380,6 +386,7 @@ function expectValid(session: TrainingSession): void {
 	const training = session.training;
 	if (training === null) return;
 	expect(Number.isSafeInteger(training.epoch) && training.epoch >= 0).toBe(true);
+	expect(training.epoch).toBeLessThanOrEqual(MAX_EPOCH_COUNT);
 	expect(training.losses.length).toBeLessThanOrEqual(Math.min(MAX_HISTORY, training.epoch));
 	expect(training.losses.every(Number.isFinite)).toBe(true);
 	if (training.trajectory !== null) {
@@ -555,5 +562,57 @@ describe('readSession under fuzzing', () => {
 		);
 		expect(readSession(trap)).toBeNull();
 		expect(readSession({ ...validSession(), training: trap })).toBeNull();
+	});
+});
+
+describe('the Train panel opening on a hostile stored session', () => {
+	// Node has no animation frames: the panel's state takes the client's reports on a timer here.
+	beforeAll(() => {
+		vi.stubGlobal('requestAnimationFrame', (run: () => void) => setTimeout(run, 0));
+		vi.stubGlobal('cancelAnimationFrame', (id: ReturnType<typeof setTimeout>) => clearTimeout(id));
+	});
+	afterAll(() => vi.unstubAllGlobals());
+
+	it('never throws; the form holds text, the canvas hears only its parameters (2000 runs)', () => {
+		const leafIds = new Set([WEIGHT, BIAS]);
+		fc.assert(
+			fc.property(
+				fc.array(fc.tuple(fc.constantFrom(...TOP_KEYS), hostile), { maxLength: 3 }),
+				fc.array(fc.tuple(fc.constantFrom(...TRAINING_KEYS), hostile), { maxLength: 3 }),
+				(top, inner) => {
+					const session = validSession();
+					const training = session.training as Record<string, unknown>;
+					for (const [key, value] of inner) training[key] = value;
+					for (const [key, value] of top) session[key] = value;
+					const before = structuredClone(session);
+					const heard: Record<string, number[]>[] = [];
+					// Restoring only shows the session: nothing is sent until a command.
+					const client = inThread();
+					const panel = new TrainPanelState({
+						doc: () => doc,
+						client,
+						session,
+						onParameters: (values) => heard.push(values)
+					});
+					expect(session).toEqual(before);
+					for (const value of [
+						...Object.values(panel.settingsText),
+						...Object.values(panel.formulaText)
+					]) {
+						expect(typeof value).toBe('string');
+						expect(value.length).toBeLessThanOrEqual(MAX_FIELD_CHARS);
+					}
+					expect(['auto', 'cpu', 'webgpu']).toContain(panel.device);
+					expect(panel.data.x.length).toBe(panel.data.y.length);
+					for (const values of heard) {
+						for (const id of Object.keys(values)) expect(leafIds.has(id)).toBe(true);
+					}
+					expect(Number.isSafeInteger(panel.train.epoch)).toBe(true);
+					panel.dispose();
+					client.dispose();
+				}
+			),
+			{ numRuns: 2000 }
+		);
 	});
 });

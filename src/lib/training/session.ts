@@ -33,6 +33,8 @@ export const MAX_ID_CHARS = 200;
 /** At most this many parameters, and this many values over all parameters and buffers. */
 export const MAX_PARAMETERS = 1_000;
 export const MAX_SESSION_VALUES = 1_000_000;
+/** A larger epoch count is not read back (counting on from it stays exact). */
+export const MAX_EPOCH_COUNT = 1e12;
 
 export type SettingsText = Record<keyof TrainSettings, string>;
 export type FormulaText = Record<keyof Formula, string>;
@@ -235,7 +237,7 @@ function readTraining(value: unknown): SavedTraining | null {
 	const parameters = valuePairs(field(value, 'parameters'), budget);
 	if (parameters === null || parameters.length === 0) return null;
 	const momentum = valuePairs(field(value, 'momentum'), budget);
-	const epoch = count(field(value, 'epoch'), Number.MAX_SAFE_INTEGER) ?? 0;
+	const epoch = count(field(value, 'epoch'), MAX_EPOCH_COUNT) ?? 0;
 	// The history: the losses and (for a line model) the trajectory, all of it valid or none.
 	let losses = numbers(field(value, 'losses'), MAX_HISTORY) ?? [];
 	let trajectory: SavedTraining['trajectory'] = null;
