@@ -7,7 +7,7 @@
  *     const client = new TrainingClient();
  *     client.subscribe((state) => ...);
  *     client.start({ doc, data, settings, device: 'auto' });
- *     client.lastParameters; // for autosave
+ *     client.state; // what to show, and to save with the document (see session.ts)
  */
 import type { Device, StateDictFormat } from '$lib/engine';
 import type { AutoChoice } from './auto-device';
@@ -157,7 +157,7 @@ export class TrainingClient {
 		return this.current;
 	}
 
-	/** The last parameters the trainer reported, by node id (null before any), for autosave. */
+	/** The last parameters the trainer reported, by node id (null before any). */
 	get lastParameters(): Record<string, number[]> | null {
 		return this.current.model === null ? null : this.current.parameters;
 	}

@@ -33,7 +33,7 @@ export interface TrainConfig {
 	device: DeviceChoice;
 	/** The loss node (default: the document's first). */
 	lossId?: string;
-	/** Start values for a newly built model, by parameter node id (autosaved parameters). */
+	/** Start values for a newly built model, by parameter node id. */
 	initialParameters?: Record<string, number[]>;
 	/**
 	 * A saved session to go on from when the model is built (a reload): epoch, history,
