@@ -573,6 +573,38 @@ describe('the Train panel opening on a hostile stored session', () => {
 	});
 	afterAll(() => vi.unstubAllGlobals());
 
+	it('shows a fitting session at once, and one whose parameters no longer fit not at all', () => {
+		const open = (session: unknown) => {
+			const heard: Record<string, number[]>[] = [];
+			const client = inThread();
+			const panel = new TrainPanelState({
+				doc: () => doc,
+				client,
+				session,
+				onParameters: (values) => heard.push({ ...values })
+			});
+			const shown = { epoch: panel.train.epoch, logs: panel.train.logs, heard, line: panel.line };
+			panel.dispose();
+			client.dispose();
+			return shown;
+		};
+		const fitting = open(validSession());
+		expect(fitting.epoch).toBe(4);
+		expect(fitting.logs).toEqual(['epoch 2, loss 3.0', 'epoch 4, loss 1.0']);
+		expect(fitting.heard).toEqual([{ [WEIGHT]: [2], [BIAS]: [1] }]);
+		expect(fitting.line).toEqual({ w: 2, b: 1 });
+
+		const stale = validSession();
+		(stale.training as Record<string, unknown>).parameters = [
+			[WEIGHT, [2, 3]],
+			[BIAS, [1]]
+		];
+		const notShown = open(stale);
+		expect(notShown.epoch).toBe(0);
+		expect(notShown.logs).toEqual([]);
+		expect(notShown.heard).toEqual([]);
+	});
+
 	it('never throws; the form holds text, the canvas hears only its parameters (2000 runs)', () => {
 		const leafIds = new Set([WEIGHT, BIAS]);
 		fc.assert(

@@ -209,6 +209,11 @@ export class TrainPanelState {
 		const training = saved.training;
 		const binding = bindModel(doc, this.lossId);
 		if (training === null || !binding.ok) return;
+		// Only a session whose parameters still fit the graph (else training starts over).
+		const live = sessionParameters(saved, doc);
+		if (live === null || !binding.binding.parameterIds.every((id) => Object.hasOwn(live, id))) {
+			return;
+		}
 		const restored = restoredTraining(training);
 		const line = binding.binding.line;
 		const first = (id: string) =>
@@ -221,8 +226,7 @@ export class TrainPanelState {
 					? null
 					: { w: first(line.weightId), b: line.biasId === null ? 0 : first(line.biasId) }
 		});
-		const live = sessionParameters(saved, doc);
-		if (live !== null) this.options.onParameters?.(live);
+		this.options.onParameters?.(live);
 	}
 
 	/** The document now (reactive when the panel's prop is). */
