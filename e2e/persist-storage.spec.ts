@@ -157,6 +157,14 @@ test.describe('never lose work: storage', () => {
 			IDBObjectStore.prototype.put = function () {
 				throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
 			};
+			// (The app before the store wrote to localStorage: refuse that too, as a full quota does.)
+			const setItem = Storage.prototype.setItem;
+			Storage.prototype.setItem = function (key: string, value: string) {
+				if (key === 'autograd-canvas.document') {
+					throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+				}
+				setItem.call(this, key, value);
+			};
 		});
 		await add(page, 'tanh');
 		const banner = page.getByTestId('autosave-failed');
