@@ -206,7 +206,7 @@ export class GraphBuilder {
 	): Value {
 		const sources = inputs.map(
 			([name, value, at]) =>
-				[name, value === null ? null : this.materialize(value, at, `'${name}'`)] as const
+				[name, value === null ? null : this.materialize(value, at, `'${excerpt(name)}'`)] as const
 		);
 		const id = this.addNode(
 			opId,

@@ -116,12 +116,11 @@ export function asInteger(arg: Arg, what: string): number {
 	const value = arg.value;
 	if (value.kind === 'number' && value.integer && !Number.isSafeInteger(value.value)) {
 		// Python's int has no size limit; PyTorch unpacks it as a 64-bit integer.
-		const shown = Number.isFinite(value.value) ? ` = ${value.value}` : '';
 		throw valueProblem(
 			arg.start,
 			Math.abs(value.value) >= 2 ** 63
-				? `${what}${shown} is too big: Overflow when unpacking long long (PyTorch takes 64-bit integers)`
-				: `${what}${shown} is too big for the canvas (at most ${Number.MAX_SAFE_INTEGER})`
+				? `${what} is too big: Overflow when unpacking long long (PyTorch takes 64-bit integers)`
+				: `${what} = ${BigInt(value.value)} is too big for the canvas (at most ${Number.MAX_SAFE_INTEGER})`
 		);
 	}
 	if (value.kind !== 'number' || !value.integer) {

@@ -511,7 +511,7 @@ export abstract class CallImporter extends TensorCreation {
 		}
 		throw new ImportProblem(
 			call.start,
-			`${call.callee}(): Tensor.${name} is not one of the methods the canvas imports`,
+			`${call.callee}(): Tensor.${excerpt(name)} is not one of the methods the canvas imports`,
 			'unknown-function'
 		);
 	}
@@ -554,7 +554,7 @@ export abstract class CallImporter extends TensorCreation {
 		}
 		throw new ImportProblem(
 			call.start,
-			`${call.callee}(): nn.Linear.${name} is not one of the methods the canvas imports`,
+			`${call.callee}(): nn.Linear.${excerpt(name)} is not one of the methods the canvas imports`,
 			'unknown-function'
 		);
 	}

@@ -146,7 +146,7 @@ export abstract class TensorCreation extends GraphBuilder {
 			if (!options.includes(key)) {
 				throw valueProblem(
 					keywords.get(key)!.start,
-					`${call.callee}() got an unexpected keyword argument '${key}'`
+					`${call.callee}() got an unexpected keyword argument '${excerpt(key)}'`
 				);
 			}
 		}
@@ -191,7 +191,7 @@ export abstract class TensorCreation extends GraphBuilder {
 				if (numbers[key] !== undefined)
 					throw valueProblem(
 						call.start,
-						`${call.callee}() got multiple values for argument '${key}'`
+						`${call.callee}() got multiple values for argument '${excerpt(key)}'`
 					);
 				numbers[key] = keywords.get(key);
 				keywords.delete(key);
@@ -201,7 +201,7 @@ export abstract class TensorCreation extends GraphBuilder {
 			if (!['dtype', 'device', 'requires_grad'].includes(key)) {
 				throw valueProblem(
 					keywords.get(key)!.start,
-					`${call.callee}() got an unexpected keyword argument '${key}'`
+					`${call.callee}() got an unexpected keyword argument '${excerpt(key)}'`
 				);
 			}
 		}

@@ -75,7 +75,9 @@ export function checkShape(shape: Shape, what = 'shape'): void {
 		}
 	}
 	if (numelOverflows(shape)) {
-		throw runtimeError(`Storage size calculation overflowed with sizes=${formatShape(shape)}`);
+		// Digits as int64 prints them: 2^62 is 4611686018427387904, not 4611686018427388000.
+		const sizes = shape.map((size) => BigInt(size)).join(', ');
+		throw runtimeError(`Storage size calculation overflowed with sizes=[${sizes}]`);
 	}
 	checkNumel(numel(shape));
 }
