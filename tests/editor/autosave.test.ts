@@ -374,3 +374,24 @@ describe('sizes', () => {
 		}
 	});
 });
+
+describe('tabs: the session alone', () => {
+	test("another tab's new session on an equal graph adds no undo step", async () => {
+		const store = new MemoryDocumentStore();
+		const hub = new Hub();
+		const a = await openTab(store, { hub });
+		a.editor.addNode('relu', { x: 0, y: 0 });
+		await a.autosave.flush();
+		const b = await openTab(store, { hub });
+		const before = b.editor.doc;
+		for (let epoch = 1; epoch <= 3; epoch++) {
+			a.editor.setTrainingSession({ epoch });
+			await a.autosave.flush();
+			await settle();
+		}
+		expect(b.editor.trainingSession).toEqual({ epoch: 3 });
+		expect(b.editor.doc).toBe(before);
+		expect(b.editor.canUndo).toBe(false);
+		expect(b.autosave.unsaved).toBe(false);
+	});
+});

@@ -9,6 +9,7 @@ import { ImportProblem, StopImport, unsupported, valueProblem } from './import-a
 import { autoNameBase, isAutoName } from './names';
 import type { RawProblem } from './source';
 import { describeValue, type Value } from './values';
+import { excerpt } from '$lib/util/excerpt';
 
 export interface Mark {
 	nodes: number;
@@ -205,7 +206,7 @@ export class GraphBuilder {
 	): Value {
 		const sources = inputs.map(
 			([name, value, at]) =>
-				[name, value === null ? null : this.materialize(value, at, `'${name}'`)] as const
+				[name, value === null ? null : this.materialize(value, at, `'${excerpt(name)}'`)] as const
 		);
 		const id = this.addNode(
 			opId,
@@ -229,7 +230,7 @@ export class GraphBuilder {
 		if (node.op !== 'tensor') {
 			throw unsupported(
 				start,
-				`only leaves can have requires_grad set (PyTorch: you can only change requires_grad flags of leaf variables); ${node.name} is computed`
+				`only leaves can have requires_grad set (PyTorch: you can only change requires_grad flags of leaf variables); ${excerpt(node.name)} is computed`
 			);
 		}
 		this.setAttrs(id, { ...(node.attrs ?? {}), requiresGrad: flag });

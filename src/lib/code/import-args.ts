@@ -3,6 +3,7 @@ import type { Expr } from './ast';
 import type { CodeProblemKind } from './source';
 import { describeValue, type Value } from './values';
 import { MAX_DIMS } from '$lib/graph';
+import { excerpt } from '$lib/util/excerpt';
 
 /** A problem that stops the statement it is found in. */
 export class ImportProblem {
@@ -91,11 +92,14 @@ export function bindArgs(call: Call, params: readonly string[]): Map<string, Arg
 		if (!params.includes(name)) {
 			throw valueProblem(
 				arg.start,
-				`${call.callee}() got an unexpected keyword argument '${name}'`
+				`${call.callee}() got an unexpected keyword argument '${excerpt(name)}'`
 			);
 		}
 		if (bound.has(name))
-			throw valueProblem(arg.start, `${call.callee}() got multiple values for argument '${name}'`);
+			throw valueProblem(
+				arg.start,
+				`${call.callee}() got multiple values for argument '${excerpt(name)}'`
+			);
 		bound.set(name, arg);
 	}
 	return bound;
@@ -109,10 +113,20 @@ export function need(call: Call, args: Map<string, Arg>, name: string): Arg {
 }
 
 export function asInteger(arg: Arg, what: string): number {
-	if (arg.value.kind !== 'number' || !arg.value.integer || !Number.isSafeInteger(arg.value.value)) {
-		throw valueProblem(arg.start, `${what} must be an integer, not ${describeValue(arg.value)}`);
+	const value = arg.value;
+	if (value.kind === 'number' && value.integer && !Number.isSafeInteger(value.value)) {
+		// Python's int has no size limit; PyTorch unpacks it as a 64-bit integer.
+		throw valueProblem(
+			arg.start,
+			Math.abs(value.value) >= 2 ** 63
+				? `${what} is too big: Overflow when unpacking long long (PyTorch takes 64-bit integers)`
+				: `${what} = ${BigInt(value.value)} is too big for the canvas (at most ${Number.MAX_SAFE_INTEGER})`
+		);
 	}
-	return arg.value.value;
+	if (value.kind !== 'number' || !value.integer) {
+		throw valueProblem(arg.start, `${what} must be an integer, not ${describeValue(value)}`);
+	}
+	return value.value;
 }
 
 export function asBool(arg: Arg, what: string): boolean {
@@ -125,7 +139,7 @@ export function asReduction(arg: Arg): string {
 	if (value.kind !== 'string')
 		throw valueProblem(arg.start, "reduction must be 'mean', 'sum' or 'none'");
 	if (!['mean', 'sum', 'none'].includes(value.value)) {
-		throw valueProblem(arg.start, `${value.value} is not a valid value for reduction`);
+		throw valueProblem(arg.start, `${excerpt(value.value)} is not a valid value for reduction`);
 	}
 	return value.value;
 }
@@ -169,7 +183,7 @@ export function sizeFromCall(call: Call, name: string): number[] {
 		if (key !== name)
 			throw valueProblem(
 				call.keywords.get(key)!.start,
-				`${call.callee}() got an unexpected keyword argument '${key}'`
+				`${call.callee}() got an unexpected keyword argument '${excerpt(key)}'`
 			);
 	}
 	const args = keyword !== undefined ? [keyword] : call.args;
@@ -230,10 +244,14 @@ export function readNested(
 	return { shape, values, integer };
 }
 
-/** How the code names a callee: `torch.randn`, `x.sum`, `model`. */
+/** How the code names a callee, for messages: `torch.randn`, `x.sum`, `model` (an excerpt). */
 export function exprText(expr: Expr): string {
+	return excerpt(calleeText(expr));
+}
+
+function calleeText(expr: Expr): string {
 	if (expr.kind === 'name') return expr.id;
-	if (expr.kind === 'attribute') return `${exprText(expr.value)}.${expr.attr}`;
-	if (expr.kind === 'call') return `${exprText(expr.func)}(...)`;
+	if (expr.kind === 'attribute') return `${calleeText(expr.value)}.${expr.attr}`;
+	if (expr.kind === 'call') return `${calleeText(expr.func)}(...)`;
 	return '(...)';
 }

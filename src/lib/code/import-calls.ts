@@ -24,6 +24,7 @@ import {
 import { TensorCreation } from './import-creation';
 import { linearInit } from './leaves';
 import type { Value } from './values';
+import { excerpt } from '$lib/util/excerpt';
 
 const UNARY_METHODS = new Set(['neg', 'exp', 'log', 'sqrt', 'relu', 'tanh', 'sigmoid']);
 const OPAQUE_METHODS = new Set([
@@ -44,13 +45,16 @@ export abstract class CallImporter extends TensorCreation {
 	protected callFunction(path: string, call: Call): Value {
 		const root = path.split('.')[0];
 		if (root === 'builtins') {
-			throw unsupported(call.start, `${path.slice('builtins.'.length)}() is outside the subset`);
+			throw unsupported(
+				call.start,
+				`${excerpt(path.slice('builtins.'.length))}() is outside the subset`
+			);
 		}
 		if (root !== 'torch') {
 			const what =
 				root === 'numpy'
 					? 'numpy is outside the subset: write torch.tensor(...) instead'
-					: `${root} is outside the subset`;
+					: `${excerpt(root)} is outside the subset`;
 			throw unsupported(call.start, `${call.callee}: ${what}`);
 		}
 		const name = path.slice(path.lastIndexOf('.') + 1);
@@ -507,7 +511,7 @@ export abstract class CallImporter extends TensorCreation {
 		}
 		throw new ImportProblem(
 			call.start,
-			`${call.callee}(): Tensor.${name} is not one of the methods the canvas imports`,
+			`${call.callee}(): Tensor.${excerpt(name)} is not one of the methods the canvas imports`,
 			'unknown-function'
 		);
 	}
@@ -550,7 +554,7 @@ export abstract class CallImporter extends TensorCreation {
 		}
 		throw new ImportProblem(
 			call.start,
-			`${call.callee}(): nn.Linear.${name} is not one of the methods the canvas imports`,
+			`${call.callee}(): nn.Linear.${excerpt(name)} is not one of the methods the canvas imports`,
 			'unknown-function'
 		);
 	}
@@ -572,7 +576,7 @@ export abstract class CallImporter extends TensorCreation {
 				lines.push(`Missing key(s) in state_dict: ${missing.map((k) => `"${k}"`).join(', ')}.`);
 			if (unexpected.length > 0) {
 				lines.push(
-					`Unexpected key(s) in state_dict: ${unexpected.map((k) => `"${k}"`).join(', ')}.`
+					`Unexpected key(s) in state_dict: ${excerpt(unexpected.map((k) => `"${k}"`).join(', '))}.`
 				);
 			}
 			throw valueProblem(arg.start, lines.join(' '));
@@ -582,7 +586,7 @@ export abstract class CallImporter extends TensorCreation {
 			if (entry.value.kind !== 'fresh') {
 				throw unsupported(
 					entry.start,
-					`load_state_dict takes new tensors here, such as torch.tensor([...]) or torch.zeros(...), for "${key}"`
+					`load_state_dict takes new tensors here, such as torch.tensor([...]) or torch.zeros(...), for "${excerpt(key)}"`
 				);
 			}
 			const id = key === 'weight' ? module.weight : module.bias!;

@@ -20,6 +20,7 @@ import { GraphBuilder } from './graph-builder';
 import { leafValues, parseDrawnComment } from './leaves';
 import type { Comment } from './tokenizer';
 import type { Value } from './values';
+import { excerpt } from '$lib/util/excerpt';
 
 const FLOAT_DTYPES = new Set(['float32', 'float']);
 
@@ -54,7 +55,7 @@ export abstract class TensorCreation extends GraphBuilder {
 		if (!FLOAT_DTYPES.has(dtype.value.name)) {
 			throw valueProblem(
 				dtype.start,
-				`the canvas computes in float32: dtype=torch.${dtype.value.name} is outside the subset`
+				`the canvas computes in float32: dtype=torch.${excerpt(dtype.value.name)} is outside the subset`
 			);
 		}
 		return true;
@@ -139,13 +140,13 @@ export abstract class TensorCreation extends GraphBuilder {
 		const keywords = new Map(call.keywords);
 		for (const key of ['layout', 'pin_memory', 'generator', 'out']) {
 			if (keywords.has(key))
-				throw unsupported(keywords.get(key)!.start, `${key}= is outside the subset`);
+				throw unsupported(keywords.get(key)!.start, `${excerpt(key)}= is outside the subset`);
 		}
 		for (const key of keywords.keys()) {
 			if (!options.includes(key)) {
 				throw valueProblem(
 					keywords.get(key)!.start,
-					`${call.callee}() got an unexpected keyword argument '${key}'`
+					`${call.callee}() got an unexpected keyword argument '${excerpt(key)}'`
 				);
 			}
 		}
@@ -190,7 +191,7 @@ export abstract class TensorCreation extends GraphBuilder {
 				if (numbers[key] !== undefined)
 					throw valueProblem(
 						call.start,
-						`${call.callee}() got multiple values for argument '${key}'`
+						`${call.callee}() got multiple values for argument '${excerpt(key)}'`
 					);
 				numbers[key] = keywords.get(key);
 				keywords.delete(key);
@@ -200,7 +201,7 @@ export abstract class TensorCreation extends GraphBuilder {
 			if (!['dtype', 'device', 'requires_grad'].includes(key)) {
 				throw valueProblem(
 					keywords.get(key)!.start,
-					`${call.callee}() got an unexpected keyword argument '${key}'`
+					`${call.callee}() got an unexpected keyword argument '${excerpt(key)}'`
 				);
 			}
 		}

@@ -2,6 +2,7 @@
 import type { Expr, Stmt } from './ast';
 import type { LineMap } from './source';
 import type { Value } from './values';
+import { excerpt } from '$lib/util/excerpt';
 
 export function isPrint(
 	expr: Extract<Expr, { kind: 'call' }>,
@@ -94,6 +95,10 @@ export function firstLineText(source: string, lines: LineMap, start: number): st
 	const from = lines.lineStart(line);
 	let end = source.indexOf('\n', from);
 	if (end < 0) end = source.length;
-	const text = source.slice(start, end).replace(/\r$/, '').trim();
-	return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+	// Read no more than the excerpt can show: a 1 MB line is not copied for each statement.
+	const text = source
+		.slice(start, Math.min(end, start + 200))
+		.replace(/\r$/, '')
+		.trim();
+	return excerpt(text, 40);
 }

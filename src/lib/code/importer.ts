@@ -55,6 +55,7 @@ import {
 } from './source';
 import { tokenize } from './tokenizer';
 import { describeValue, type Value } from './values';
+import { excerpt } from '$lib/util/excerpt';
 import {
 	GRAPH_FORMAT,
 	GRAPH_VERSION,
@@ -209,7 +210,7 @@ export function importCode(source: string): ImportResult {
 				{
 					line: 1,
 					column: 1,
-					message: `could not import the code: ${String(error)}`,
+					message: excerpt(`could not import the code: ${String(error)}`, MAX_MESSAGE_CHARS),
 					kind: 'syntax'
 				}
 			],
@@ -218,6 +219,9 @@ export function importCode(source: string): ImportResult {
 		};
 	}
 }
+
+/** A problem's message is at most this long (each quote of the code in it is an excerpt). */
+const MAX_MESSAGE_CHARS = 200;
 
 class Importer extends CallImporter {
 	private readonly env = new Map<string, { value: Value; line: number }>();
@@ -278,7 +282,8 @@ class Importer extends CallImporter {
 			.map(({ p }) => p);
 		const out: CodeProblem[] = sorted.slice(0, MAX_CODE_PROBLEMS).map((p) => ({
 			...this.lines.position(p.offset),
-			message: p.message,
+			// Quotes are excerpts already; this bounds a message that quotes several.
+			message: excerpt(p.message, MAX_MESSAGE_CHARS),
 			kind: p.kind
 		}));
 		if (sorted.length > MAX_CODE_PROBLEMS) {
@@ -317,7 +322,7 @@ class Importer extends CallImporter {
 					value: {
 						kind: 'failed',
 						line: this.lineOf(statement.start),
-						reason: `${name} has no value: ${reason}`
+						reason: `${excerpt(name)} has no value: ${reason}`
 					},
 					line: this.lineOf(statement.start)
 				});
@@ -347,7 +352,7 @@ class Importer extends CallImporter {
 					if (item.name === '*') {
 						throw unsupported(
 							item.start,
-							`from ${statement.module} import * is outside the subset: import the names you use`
+							`from ${excerpt(statement.module)} import * is outside the subset: import the names you use`
 						);
 					}
 					this.bind(
@@ -368,7 +373,7 @@ class Importer extends CallImporter {
 				}
 				return;
 			case 'augassign': {
-				const name = statement.target.kind === 'name' ? statement.target.id : 'x';
+				const name = statement.target.kind === 'name' ? excerpt(statement.target.id) : 'x';
 				const op = statement.op.slice(0, -1);
 				throw unsupported(
 					statement.start,
@@ -397,7 +402,7 @@ class Importer extends CallImporter {
 							value: {
 								kind: 'failed',
 								line,
-								reason: `${name} has no value: its ${statement.keyword} statement (line ${line}) is outside the subset`
+								reason: `${excerpt(name)} has no value: its ${statement.keyword} statement (line ${line}) is outside the subset`
 							},
 							line
 						});
@@ -410,7 +415,7 @@ class Importer extends CallImporter {
 						value: {
 							kind: 'failed',
 							line,
-							reason: `${name} has no value: it is assigned in the ${statement.keyword} block on line ${line}, which is not imported`
+							reason: `${excerpt(name)} has no value: it is assigned in the ${statement.keyword} block on line ${line}, which is not imported`
 						},
 						line
 					});
@@ -485,13 +490,14 @@ class Importer extends CallImporter {
 			previous?.value.kind === 'tensor' &&
 			previous.value.node !== result.node
 		) {
-			const nodeName = this.node(result.node).name;
+			const nodeName = excerpt(this.node(result.node).name);
+			const shown = excerpt(name);
 			const first = previous.line > 0 ? ` (it was assigned on line ${previous.line})` : '';
 			this.note(
 				start,
 				readsName(valueExpr, name)
-					? `${name} = ... reads the old ${name}${first}: a node cannot feed itself, so the new value is a new node, ${nodeName}`
-					: `${name} is assigned again${first}: the canvas keeps both values; the new one is the node ${nodeName}`,
+					? `${shown} = ... reads the old ${shown}${first}: a node cannot feed itself, so the new value is a new node, ${nodeName}`
+					: `${shown} is assigned again${first}: the canvas keeps both values; the new one is the node ${nodeName}`,
 				'reassignment'
 			);
 		}
@@ -520,7 +526,7 @@ class Importer extends CallImporter {
 			this.setAttrs(id, { ...value.attrs, requiresGrad: true });
 			return;
 		}
-		throw unsupported(target.start, `assigning to .${target.attr} is outside the subset`);
+		throw unsupported(target.start, `assigning to .${excerpt(target.attr)} is outside the subset`);
 	}
 
 	// ---------------------------------------------------------------------------------------
@@ -604,7 +610,11 @@ class Importer extends CallImporter {
 						: name === 'np'
 							? ' (numpy is outside the subset anyway)'
 							: '';
-			throw new ImportProblem(start, `name '${name}' is not defined${hint}`, 'undefined-name');
+			throw new ImportProblem(
+				start,
+				`name '${excerpt(name)}' is not defined${hint}`,
+				'undefined-name'
+			);
 		}
 		if (binding.value.kind === 'failed') {
 			throw new ImportProblem(start, binding.value.reason, 'undefined-name');

@@ -5,7 +5,8 @@
  * compound statement), so one bad line never hides the others. Never throws.
  */
 import type { Expr, ImportName, Keyword, Stmt } from './ast';
-import { MAX_CHAIN, MAX_NESTING, type RawProblem } from './source';
+import { MAX_CHAIN, MAX_EXPRESSION_DEPTH, MAX_NESTING, type RawProblem } from './source';
+import { excerpt } from '$lib/util/excerpt';
 import { KEYWORDS, type Token, type Tokenized } from './tokenizer';
 
 /** A syntax error inside a statement; `silent` when the tokenizer already reported it. */
@@ -115,7 +116,7 @@ class Parser {
 			throw new SyntaxProblem(token.start, 'invalid syntax: the line ends too early');
 		}
 		if (token.type === 'indent') throw new SyntaxProblem(token.start, 'unexpected indent');
-		throw new SyntaxProblem(token.start, `invalid syntax at '${token.text}'`);
+		throw new SyntaxProblem(token.start, `invalid syntax at '${excerpt(token.text)}'`);
 	}
 
 	private expectOp(text: string, message?: string): Token {
@@ -168,13 +169,23 @@ class Parser {
 		const start = this.i;
 		try {
 			this.depth = 0;
-			if (
+			const statements =
 				(token.type === 'name' && COMPOUND.has(token.text)) ||
 				(token.type === 'op' && token.text === '@')
-			) {
-				return [this.compound()];
+					? [this.compound()]
+					: this.simpleStatements();
+			// The statement is read (its tokens are consumed): a tree too deep for the importer's
+			// walks is dropped here, with its place, instead of overflowing the stack later.
+			const deep = tooDeep(statements);
+			if (deep !== null) {
+				this.problems.push({
+					offset: deep,
+					message: `too deeply nested: more than ${MAX_EXPRESSION_DEPTH} levels of operators, calls and brackets in one expression`,
+					kind: 'syntax'
+				});
+				return [];
 			}
-			return this.simpleStatements();
+			return statements;
 		} catch (error) {
 			if (!(error instanceof SyntaxProblem)) throw error;
 			if (!error.silent) {
@@ -689,7 +700,7 @@ class Parser {
 				this.next();
 				this.next();
 				if (keywords.some((k) => k.name === token.text)) {
-					this.fail(token, `keyword argument repeated: ${token.text}`);
+					this.fail(token, `keyword argument repeated: ${excerpt(token.text)}`);
 				}
 				keywords.push({ name: token.text, value: this.test(), start: token.start });
 			} else {
@@ -925,6 +936,79 @@ class Parser {
 		if (isSet) return { kind: 'other', what: 'a set', start: open.start };
 		return { kind: 'dict', keys, values, start: open.start };
 	}
+}
+
+/** The offset of the first expression deeper than MAX_EXPRESSION_DEPTH, or null (no recursion). */
+function tooDeep(statements: readonly Stmt[]): number | null {
+	const stack: { expr: Expr; depth: number }[] = [];
+	const pending: Stmt[] = [...statements];
+	const push = (expr: Expr | null, depth: number) => {
+		if (expr !== null) stack.push({ expr, depth });
+	};
+	while (pending.length > 0) {
+		const statement = pending.pop()!;
+		switch (statement.kind) {
+			case 'assign':
+				for (const target of statement.targets) push(target, 1);
+				push(statement.value, 1);
+				break;
+			case 'augassign':
+				push(statement.target, 1);
+				push(statement.value, 1);
+				break;
+			case 'annassign':
+				push(statement.target, 1);
+				push(statement.value, 1);
+				break;
+			case 'expr':
+				push(statement.value, 1);
+				break;
+			case 'compound':
+				for (const inner of statement.body) pending.push(inner);
+				break;
+		}
+		while (stack.length > 0) {
+			const { expr, depth } = stack.pop()!;
+			if (depth > MAX_EXPRESSION_DEPTH) return expr.start;
+			const below = depth + 1;
+			switch (expr.kind) {
+				case 'unary':
+					push(expr.operand, below);
+					break;
+				case 'binary':
+					push(expr.left, below);
+					push(expr.right, below);
+					break;
+				case 'ifexp':
+					push(expr.test, below);
+					push(expr.body, below);
+					push(expr.orelse, below);
+					break;
+				case 'call':
+					push(expr.func, below);
+					for (const arg of expr.args) push(arg, below);
+					for (const keyword of expr.keywords) push(keyword.value, below);
+					break;
+				case 'attribute':
+				case 'starred':
+					push(expr.value, below);
+					break;
+				case 'subscript':
+					push(expr.value, below);
+					push(expr.index, below);
+					break;
+				case 'tuple':
+				case 'list':
+					for (const item of expr.items) push(item, below);
+					break;
+				case 'dict':
+					for (const key of expr.keys) push(key, below);
+					for (const value of expr.values) push(value, below);
+					break;
+			}
+		}
+	}
+	return null;
 }
 
 function numberExpr(token: Token): Expr {

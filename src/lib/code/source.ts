@@ -12,6 +12,12 @@ export const MAX_CODE_LINES = 10_000;
 export const MAX_NESTING = 100;
 /** Operators or calls in a row (`a + b + c ...`, `a.b.c ...`): each one nests the tree deeper. */
 export const MAX_CHAIN = 1000;
+/**
+ * An expression whose tree is deeper than this is refused: the importer walks trees
+ * recursively. Brackets around chains multiply (99 levels of 1000-operator chains are 99,000
+ * deep); one chain of MAX_CHAIN operators, inside a few calls, stays under it.
+ */
+export const MAX_EXPRESSION_DEPTH = MAX_CHAIN + 2 * MAX_NESTING;
 /** Problem lists stop after this many, then say how many more there were. */
 export const MAX_CODE_PROBLEMS = 100;
 

@@ -10,6 +10,7 @@
  */
 import type { RawProblem } from './source';
 import { PYTHON_KEYWORDS } from '$lib/graph/names';
+import { excerpt } from '$lib/util/excerpt';
 
 export type TokenType =
 	| 'name'
@@ -25,7 +26,10 @@ export type TokenType =
 
 export interface Token {
 	type: TokenType;
-	/** The source text of the token (empty for newline, indent, dedent and end). */
+	/**
+	 * The source text of the token (empty for newline, indent, dedent and end); a name's text is
+	 * NFKC-normalised as Python does, so it may differ from the source between start and end.
+	 */
 	text: string;
 	/** UTF-16 offsets into the source. */
 	start: number;
@@ -332,7 +336,10 @@ export function tokenize(source: string): Tokenized {
 				continue;
 			}
 			pos += text.length;
-			push('name', text, start);
+			// Python reads identifiers in NFKC: `𝔵` and `ｘ` are the name `x`. The token keeps its
+			// place in the source (end) while its text is the name Python sees.
+			const name = /[^\p{ASCII}]/u.test(text) ? text.normalize('NFKC') : text;
+			push('name', name, start, { end: pos });
 			continue;
 		}
 
@@ -347,7 +354,7 @@ export function tokenize(source: string): Tokenized {
 				const rest = IDENTIFIER.exec(source);
 				end += rest === null ? 1 : rest[0].length;
 				while (end < source.length && /[\p{XID_Continue}]/u.test(source[end])) end++;
-				error(start, end, `invalid decimal literal '${source.slice(start, end)}'`);
+				error(start, end, `invalid decimal literal '${excerpt(source.slice(start, end))}'`);
 			} else if (/^0+[0-9]/.test(match[0]) && /^[0-9_]+$/.test(match[0])) {
 				error(
 					start,

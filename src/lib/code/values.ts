@@ -1,5 +1,6 @@
 /** What a Python expression stands for while code is imported (nothing is ever run). */
 import type { LeafAttrs } from '$lib/graph';
+import { excerpt } from '$lib/util/excerpt';
 
 export type Value =
 	/** A node on the canvas. */
@@ -47,17 +48,17 @@ export function describeValue(value: Value): string {
 		case 'dict':
 			return 'a dict';
 		case 'module':
-			return value.path;
+			return excerpt(value.path);
 		case 'method':
-			return `the method ${value.name}`;
+			return `the method ${excerpt(value.name)}`;
 		case 'linear':
 			return 'an nn.Linear module';
 		case 'mse':
 			return 'an nn.MSELoss module';
 		case 'dtype':
-			return `torch.${value.name}`;
+			return `torch.${excerpt(value.name)}`;
 		case 'opaque':
-			return value.what;
+			return excerpt(value.what);
 		case 'failed':
 			return 'a value that was not imported';
 	}

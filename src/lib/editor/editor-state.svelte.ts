@@ -14,6 +14,7 @@ import {
 	MAX_FILE_BYTES,
 	tooBigToSave,
 	checkConnection,
+	compactDocument,
 	connect as connectEdit,
 	decodeShareHash,
 	disconnect,
@@ -329,10 +330,12 @@ export class EditorState {
 	 * brings back this tab's). It stays the same stored document.
 	 */
 	adoptVersion(doc: GraphDocument, session: unknown): boolean {
-		const fresh = { ...doc };
-		this.#lineage.set(fresh, this.lineage);
 		this.#sessions.set(this.lineage, session ?? null);
 		this.trainingSession = session ?? null;
+		// Only the session changed (the other tab trains): no undo step for an equal graph.
+		if (compactDocument(doc) === compactDocument(this.doc)) return true;
+		const fresh = { ...doc };
+		this.#lineage.set(fresh, this.lineage);
 		return this.commit(fresh);
 	}
 

@@ -22,6 +22,7 @@ import { runtimeError, valueError, warn } from './errors';
 import {
 	broadcastShapes,
 	formatShape,
+	numelOverflows,
 	normalizeDim,
 	numel,
 	reducedShape,
@@ -947,6 +948,10 @@ export function inferReshape(shape: Shape, target: readonly number[]): Shape {
 			throw runtimeError(`invalid shape dimension ${d}`);
 		} else known *= d;
 	}
+	// PyTorch multiplies the sizes as int64 and refuses an overflow (the product could be 0).
+	if (numelOverflows(target.filter((d) => d !== -1))) {
+		throw runtimeError('numel: integer multiplication overflow');
+	}
 	if (inferred >= 0) {
 		if (known === 0 || size % known !== 0) {
 			throw runtimeError(`shape '${formatShape(target)}' is invalid for input of size ${size}`);
@@ -989,6 +994,7 @@ export function expandShape(shape: Shape, size: readonly number[]): Shape {
 			);
 		}
 	}
+	if (numelOverflows(out)) throw runtimeError('numel: integer multiplication overflow');
 	return out;
 }
 

@@ -1,5 +1,5 @@
 /** Shapes, broadcasting and dims, with PyTorch's error messages. */
-import { indexError, runtimeError, valueError } from './errors';
+import { indexError, runtimeError, typeError, valueError } from './errors';
 
 export type Shape = readonly number[];
 
@@ -36,11 +36,29 @@ export function contiguousStrides(shape: Shape): number[] {
 /** `[3, 4]` as PyTorch prints a size inside messages. */
 export const formatShape = (shape: Shape) => `[${shape.join(', ')}]`;
 
+/** 2^63: PyTorch's sizes are int64, so every size and every partial product stays below it. */
+const INT64_LIMIT = 2 ** 63;
+
+/**
+ * Whether multiplying the sizes in order overflows int64 at any step, as PyTorch's
+ * `safe_multiplies_u64` checks: `[2^62, 2^62, 0]` overflows although its product is 0, while
+ * `[2^40, 0, 2^40]` does not. Plain `numel` would give NaN or 0 for such shapes.
+ */
+export function numelOverflows(shape: Shape): boolean {
+	let n = 1;
+	for (let i = 0; i < shape.length; i++) {
+		n *= shape[i];
+		if (!(n < INT64_LIMIT)) return true;
+	}
+	return false;
+}
+
 /** Refuse a shape that is not a list of non-negative integers, or that is over the size limit. */
 export function checkShape(shape: Shape, what = 'shape'): void {
 	if (!Array.isArray(shape))
 		throw valueError(`${what} must be a list of integers, got ${String(shape)}`);
-	for (const size of shape) {
+	for (let i = 0; i < shape.length; i++) {
+		const size = shape[i];
 		if (!Number.isInteger(size)) {
 			throw valueError(`${what} must be a list of integers, got ${formatShape(shape)}`);
 		}
@@ -49,12 +67,24 @@ export function checkShape(shape: Shape, what = 'shape'): void {
 				`Trying to create tensor with negative dimension ${size}: ${formatShape(shape)}`
 			);
 		}
+		// Python's int does not fit PyTorch's int64 (1e300 is an integer to JavaScript).
+		if (size >= INT64_LIMIT) {
+			throw typeError(
+				`argument '${what}' failed to unpack the object at pos ${i + 1} with error "Overflow when unpacking long long"`
+			);
+		}
+	}
+	if (numelOverflows(shape)) {
+		// Digits as int64 prints them: 2^62 is 4611686018427387904, not 4611686018427388000.
+		const sizes = shape.map((size) => BigInt(size)).join(', ');
+		throw runtimeError(`Storage size calculation overflowed with sizes=[${sizes}]`);
 	}
 	checkNumel(numel(shape));
 }
 
 export function checkNumel(n: number): void {
-	if (n > MAX_NUMEL) {
+	// NaN (an overflowing product times 0) is refused too: `n > MAX_NUMEL` would let it through.
+	if (!(n <= MAX_NUMEL)) {
 		throw runtimeError(
 			`a tensor of ${n} elements exceeds Autograd Canvas's limit of ${MAX_NUMEL} elements`
 		);

@@ -173,6 +173,7 @@ const en = {
 		'faster for this graph (timed once: CPU {cpu} ms vs GPU {gpu} ms per epoch)',
 	'trainPanel.autoGpuFailed': 'WebGPU failed, so the CPU took over',
 	'trainPanel.webgpuSoftware': 'WebGPU (software: {adapter})',
+	'trainPanel.csvLimit': 'Pasted text or a file under {size}, at most {rows} rows.',
 	'trainPanel.csvNotSaved':
 		"The CSV data was longer than {max} characters, so it was not saved with the document: the formula's data is in use. Paste or upload the CSV again to train on it.",
 	'notice.parametersWritten': 'Wrote the trained values into {names}.',
@@ -446,6 +447,7 @@ const zh: Record<MessageKey, string> = {
 	'trainPanel.autoCalibrated': '在此计算图上更快（各测一次：每轮 CPU {cpu} ms，GPU {gpu} ms）',
 	'trainPanel.autoGpuFailed': 'WebGPU 出错，已改由 CPU 接手',
 	'trainPanel.webgpuSoftware': 'WebGPU（软件实现：{adapter}）',
+	'trainPanel.csvLimit': '粘贴的文本或文件须小于 {size}，最多 {rows} 行。',
 	'trainPanel.csvNotSaved':
 		'CSV 数据超过 {max} 个字符，未随文档保存：现在使用的是公式生成的数据。如需用它训练，请重新粘贴或上传 CSV。',
 	'notice.parametersWritten': '已把训练后的值写入 {names}。',

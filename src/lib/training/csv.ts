@@ -4,12 +4,21 @@
  * tab (the first line decides). With a semicolon or a tab, a decimal comma is accepted (`1,5`).
  *
  * Refused, with the line named: text where a number belongs, NaN and infinities, empty lines,
- * rows without exactly two values, and more than MAX_ROWS rows. The caller keeps its previous
- * data when the result is not ok.
+ * rows without exactly two values, and more than MAX_ROWS rows. Text over MAX_CSV_BYTES is
+ * refused before any of it is read (an upload by its `file.size`, before reading the file).
+ * Reading is linear in the text and stops at the first bad line; messages quote at most an
+ * excerpt of a field. The caller keeps its previous data when the result is not ok.
  */
+import { excerpt } from '$lib/util/excerpt';
 
 /** At most this many data rows (the graph's leaves hold at most 100,000 values). */
 export const MAX_ROWS = 100_000;
+
+/**
+ * CSV text or files of this many bytes or more are refused: 2 MB, room for 100,000 rows of
+ * two numbers with several digits each. An upload is checked by its size before it is read.
+ */
+export const MAX_CSV_BYTES = 2 * 1024 * 1024;
 
 export type CsvDelimiter = ',' | ';' | '\t';
 
@@ -17,7 +26,7 @@ export type CsvResult =
 	| { ok: true; x: number[]; y: number[]; header: [string, string] | null; delimiter: CsvDelimiter }
 	| {
 			ok: false;
-			/** 1-based line number of the first problem. */
+			/** 1-based line number of the first problem; 0 when the whole text is too big. */
 			line: number;
 			/** A sentence that starts with the line: `line 4: "abc" is not a number (x)`. */
 			message: string;
@@ -54,8 +63,8 @@ function readField(raw: string, delimiter: CsvDelimiter): Field {
 	return { kind: 'text', text };
 }
 
-/** Short enough to quote in a message. */
-const quote = (text: string) => JSON.stringify(text.length > 24 ? `${text.slice(0, 24)}…` : text);
+/** Short enough to quote in a message (control characters shown as spaces). */
+const quote = (text: string) => JSON.stringify(excerpt(text, 24));
 
 function fieldProblem(field: Field, column: string): string | null {
 	switch (field.kind) {
@@ -68,7 +77,7 @@ function fieldProblem(field: Field, column: string): string | null {
 		case 'infinite':
 			return `${column} is ${field.text}; every value must be a finite number`;
 		case 'overflow':
-			return `${column} = ${field.text} is too large for a number`;
+			return `${column} = ${excerpt(field.text)} is too large for a number`;
 		case 'text':
 			return `${quote(field.text)} is not a number (${column})`;
 	}
@@ -86,34 +95,79 @@ const fail = (line: number, problem: string): CsvResult => ({
 	message: `line ${line}: ${problem}`
 });
 
+/** `1.5 MB`, `900 KB`: how big a text or a file is, in messages. */
+export function formatBytes(bytes: number): string {
+	const mb = bytes / (1024 * 1024);
+	return mb >= 1 ? `${mb.toFixed(1)} MB` : `${Math.max(1, Math.ceil(bytes / 1024))} KB`;
+}
+
+/** The limit as the UI states it: `2 MB`. */
+export const CSV_LIMIT_TEXT = `${MAX_CSV_BYTES / (1024 * 1024)} MB`;
+
+/**
+ * Why CSV data of this many bytes is refused before reading it, or null. For pasted text the
+ * caller passes its length (a UTF-16 code unit is at least one UTF-8 byte).
+ */
+export function csvSizeProblem(bytes: number): string | null {
+	if (bytes < MAX_CSV_BYTES) return null;
+	return `the CSV is ${formatBytes(bytes)}; the limit is under ${CSV_LIMIT_TEXT} (and ${MAX_ROWS.toLocaleString('en-US')} rows)`;
+}
+
+/** How many fields a line splits into, counted without splitting it. */
+function countFields(line: string, delimiter: CsvDelimiter): number {
+	let count = 1;
+	for (let at = line.indexOf(delimiter); at >= 0; at = line.indexOf(delimiter, at + 1)) count++;
+	return count;
+}
+
 /** Parse x,y CSV text (see the module comment). */
 export function parseCsv(text: string): CsvResult {
+	const tooBig = csvSizeProblem(text.length);
+	if (tooBig !== null) return { ok: false, line: 0, message: tooBig };
 	const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-	const lines = body.split(/\r\n|\r|\n/);
-	// One line break at the very end is how files end; it does not make an empty line.
-	if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
-	if (lines.length === 1 && lines[0].trim() === '') {
+	// Lines are cut one at a time, so a bad line stops the reading there.
+	let pos = 0;
+	const nextLine = (): string | null => {
+		if (pos > body.length) return null;
+		let end = pos;
+		while (end < body.length) {
+			const c = body.charCodeAt(end);
+			if (c === 10 || c === 13) break;
+			end++;
+		}
+		const line = body.slice(pos, end);
+		if (end === body.length) pos = end + 1;
+		else pos = body.charCodeAt(end) === 13 && body.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
+		// One line break at the very end is how files end; it does not make an empty line.
+		if (line === '' && end === body.length && end > 0) return null;
+		return line;
+	};
+	const first = nextLine() ?? '';
+	if (first.trim() === '' && pos >= body.length) {
 		return fail(1, 'the CSV is empty; expected x,y rows such as 0,1');
 	}
-	const delimiter = detectDelimiter(lines[0]);
+	const delimiter = detectDelimiter(first);
+	const isText = (field: string) => readField(field, delimiter).kind === 'text';
 	const x: number[] = [];
 	const y: number[] = [];
 	let header: [string, string] | null = null;
-	for (let i = 0; i < lines.length; i++) {
-		const lineNumber = i + 1;
-		const line = lines[i];
+	let lineNumber = 0;
+	for (let line: string | null = first; line !== null; line = nextLine()) {
+		lineNumber++;
 		if (line.trim() === '') return fail(lineNumber, 'the line is empty; remove it');
+		const count = countFields(line, delimiter);
+		if (count !== 2) {
+			// A first line of words is a header; its first three fields tell (a line of a
+			// million commas is not split).
+			const headerLike = lineNumber === 1 && line.split(delimiter, 3).every(isText);
+			const what = headerLike ? 'columns' : 'values';
+			return fail(lineNumber, `expected 2 ${what} (x, y), found ${count}`);
+		}
 		const raw = line.split(delimiter);
 		const fields = raw.map((f) => readField(f, delimiter));
-		if (i === 0 && fields.every((f) => f.kind === 'text')) {
-			if (fields.length !== 2) {
-				return fail(lineNumber, `expected 2 columns (x, y), found ${fields.length}`);
-			}
+		if (lineNumber === 1 && fields.every((f) => f.kind === 'text')) {
 			header = [unquote(raw[0]), unquote(raw[1])];
 			continue;
-		}
-		if (fields.length !== 2) {
-			return fail(lineNumber, `expected 2 values (x, y), found ${fields.length}`);
 		}
 		for (let c = 0; c < 2; c++) {
 			const problem = fieldProblem(fields[c], COLUMNS[c]);
@@ -128,7 +182,7 @@ export function parseCsv(text: string): CsvResult {
 		x.push((fields[0] as { value: number }).value);
 		y.push((fields[1] as { value: number }).value);
 	}
-	if (x.length === 0) return fail(lines.length, 'no data rows after the header');
+	if (x.length === 0) return fail(lineNumber, 'no data rows after the header');
 	return { ok: true, x, y, header, delimiter };
 }
 

@@ -3,7 +3,16 @@
  * graph document with the engine, in a Web Worker; its protocol, data, settings and the loss
  * landscape. The Train panel puts it together for the editor.
  */
-export { MAX_ROWS, parseCsv, toCsv, type CsvDelimiter, type CsvResult } from './csv';
+export {
+	CSV_LIMIT_TEXT,
+	MAX_CSV_BYTES,
+	MAX_ROWS,
+	csvSizeProblem,
+	parseCsv,
+	toCsv,
+	type CsvDelimiter,
+	type CsvResult
+} from './csv';
 export {
 	DEFAULT_FORMULA,
 	DEFAULT_X,

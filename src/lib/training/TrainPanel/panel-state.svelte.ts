@@ -8,7 +8,7 @@ import { webgpu, type StateDictFormat } from '$lib/engine';
 import type { ContourGrid } from '$lib/viz';
 import { chooseAuto, type AutoChoice, type GpuReport } from '../auto-device';
 import { INITIAL_STATE, TrainingClient, type TrainState } from '../client';
-import { parseCsv } from '../csv';
+import { csvSizeProblem, parseCsv } from '../csv';
 import { DEFAULT_FORMULA, formulaData, type Dataset, type Formula } from '../data';
 import {
 	covers,
@@ -353,7 +353,13 @@ export class TrainPanelState {
 		return true;
 	}
 
+	/** Read a CSV file, refused by its size before it is read (the data and the text stay). */
 	async uploadCsv(file: File): Promise<void> {
+		const tooBig = csvSizeProblem(file.size);
+		if (tooBig !== null) {
+			this.csvError = tooBig;
+			return;
+		}
 		this.applyCsv(await file.text());
 	}
 
