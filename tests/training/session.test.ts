@@ -56,6 +56,7 @@ function inputs(train: TrainState, overrides: Partial<SessionInputs> = {}): Sess
 		formulaText: text(DEFAULT_FORMULA),
 		source: 'formula',
 		csvText: '',
+		csvInUse: null,
 		device: 'cpu',
 		lossId: undefined,
 		format: 'safetensors',
@@ -235,7 +236,8 @@ describe('snapshot and readSession', () => {
 			inputs(trainedState(), {
 				settingsText: { lr: '0.02', momentum: '0', epochs: '1e3', logEvery: 'oops' },
 				source: 'csv',
-				csvText: 'x,y\n0,1\n1,3\n',
+				csvText: 'x,y\n0,1\n1,oops\n',
+				csvInUse: 'x,y\n0,1\n1,3\n',
 				device: 'webgpu',
 				lossId: 'n6',
 				format: 'json',
@@ -245,6 +247,9 @@ describe('snapshot and readSession', () => {
 		expect(readSession(stored(session))).toEqual(session);
 		expect(session.training).toMatchObject({ epoch: 3, run: null, device: 'cpu' });
 		expect(session.settings.logEvery).toBe('oops');
+		// The CSV the data came from, and the box's refused edit beside it.
+		expect(session.csvText).toBe('x,y\n0,1\n1,3\n');
+		expect(session.csvDraft).toBe('x,y\n0,1\n1,oops\n');
 	});
 
 	it('is a copy: training on does not change a saved session', () => {
@@ -448,6 +453,7 @@ const TOP_KEYS = [
 	'formula',
 	'source',
 	'csvText',
+	'csvDraft',
 	'device',
 	'lossId',
 	'format',
@@ -603,6 +609,21 @@ describe('the Train panel opening on a hostile stored session', () => {
 		expect(notShown.epoch).toBe(0);
 		expect(notShown.logs).toEqual([]);
 		expect(notShown.heard).toEqual([]);
+	});
+
+	it('the data of the CSV in use comes back, with the refused edit still in the CSV box', () => {
+		const client = inThread();
+		const first = new TrainPanelState({ doc: () => doc, client });
+		expect(first.applyCsv('x,y\n0,1\n1,3\n')).toBe(true);
+		expect(first.applyCsv('x,y\n0,1\n1,oops\n')).toBe(false);
+		const session = JSON.parse(JSON.stringify(first.session()));
+		first.dispose();
+		const again = new TrainPanelState({ doc: () => doc, client, session });
+		expect(again.source).toBe('csv');
+		expect(again.data).toEqual({ x: [0, 1], y: [1, 3] });
+		expect(again.csvText).toBe('x,y\n0,1\n1,oops\n');
+		again.dispose();
+		client.dispose();
 	});
 
 	it('never throws; the form holds text, the canvas hears only its parameters (2000 runs)', () => {

@@ -17,12 +17,16 @@ import { MAX_LOG_LINES } from './client';
 import { DEVICE_CHOICES, type DeviceChoice, type RestoredTraining } from './protocol';
 import { DEFAULT_SETTINGS, MAX_EPOCHS, type TrainSettings } from './settings';
 import { DEFAULT_FORMULA } from './data';
+import { MAX_CSV_BYTES } from './csv';
 
 export const SESSION_VERSION = 1;
 /** Epochs of loss history (and trajectory) kept: the last ones (the epoch count stays exact). */
 export const MAX_HISTORY = 20_000;
-/** A CSV longer than this (characters) is not saved with the session: it says so on restore. */
-export const MAX_CSV_CHARS = 1_000_000;
+/**
+ * A CSV longer than this (characters) is not saved with the session (it says so on restore): the
+ * CSV parser's own limit, so every CSV the panel can train on is kept.
+ */
+export const MAX_CSV_CHARS = MAX_CSV_BYTES;
 /** Longer log lines are cut (the trainer's are under 100 characters). */
 export const MAX_LOG_LINE_CHARS = 500;
 /** `predicted` longer than this is not kept (the next run prints it again). */
@@ -66,8 +70,13 @@ export interface TrainingSession {
 	settings: SettingsText;
 	formula: FormulaText;
 	source: 'formula' | 'csv';
-	/** The CSV text; null when it was longer than MAX_CSV_CHARS and not saved. */
+	/**
+	 * The CSV the data came from (source 'csv'), else the CSV box's text; null when it was
+	 * longer than MAX_CSV_CHARS and not saved.
+	 */
 	csvText: string | null;
+	/** The CSV box's text when it is not `csvText` (an edit not used yet, or refused); else null. */
+	csvDraft: string | null;
 	device: DeviceChoice;
 	/** The chosen loss node (null: the first). */
 	lossId: string | null;
@@ -82,7 +91,10 @@ export interface SessionInputs {
 	settingsText: SettingsText;
 	formulaText: FormulaText;
 	source: 'formula' | 'csv';
+	/** The CSV box's text. */
 	csvText: string;
+	/** The CSV text the data came from (null: none used yet). */
+	csvInUse: string | null;
 	device: DeviceChoice;
 	lossId: string | undefined;
 	format: StateDictFormat;
@@ -139,12 +151,16 @@ export function snapshotSession(inputs: SessionInputs): TrainingSession {
 							? train.predicted
 							: null
 				};
+	const used =
+		inputs.source === 'csv' && inputs.csvInUse !== null ? inputs.csvInUse : inputs.csvText;
+	const fitting = (csv: string) => (csv.length <= MAX_CSV_CHARS ? csv : null);
 	return {
 		version: SESSION_VERSION,
 		settings: { ...inputs.settingsText },
 		formula: { ...inputs.formulaText },
 		source: inputs.source,
-		csvText: inputs.csvText.length <= MAX_CSV_CHARS ? inputs.csvText : null,
+		csvText: fitting(used),
+		csvDraft: inputs.csvText === used ? null : fitting(inputs.csvText),
 		device: inputs.device,
 		lossId: inputs.lossId ?? null,
 		format: inputs.format,
@@ -284,6 +300,7 @@ function readSessionFields(value: Record<string, unknown>): TrainingSession {
 		formula: typedFields(field(value, 'formula'), asText(DEFAULT_FORMULA)),
 		source: source === 'csv' ? 'csv' : 'formula',
 		csvText: text(field(value, 'csvText'), MAX_CSV_CHARS),
+		csvDraft: text(field(value, 'csvDraft'), MAX_CSV_CHARS),
 		device: DEVICE_CHOICES.includes(device as DeviceChoice) ? (device as DeviceChoice) : 'auto',
 		lossId: lossId === '' ? null : lossId,
 		format: format === 'json' ? 'json' : 'safetensors',

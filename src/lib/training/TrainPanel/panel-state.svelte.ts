@@ -80,6 +80,8 @@ export class TrainPanelState {
 	logScale = $state(false);
 
 	csvText = $state('');
+	/** The CSV text the data came from (null: none used yet); the box may hold another. */
+	csvInUse = $state<string | null>(null);
 	/** The last CSV refusal (`line 3: ...`); the data stays what it was. */
 	csvError = $state<string | null>(null);
 	/** Where the data comes from now. */
@@ -154,6 +156,7 @@ export class TrainPanelState {
 		formulaText: { ...this.formulaText },
 		source: this.source,
 		csvText: this.csvText,
+		csvInUse: this.csvInUse,
 		device: this.device,
 		lossId: this.lossId,
 		format: this.format,
@@ -206,6 +209,7 @@ export class TrainPanelState {
 			this.useFormula();
 			this.csvNotSaved = saved.source === 'csv';
 		}
+		if (saved.csvDraft !== null) this.csvText = saved.csvDraft;
 		const training = saved.training;
 		const binding = bindModel(doc, this.lossId);
 		if (training === null || !binding.ok) return;
@@ -350,6 +354,7 @@ export class TrainPanelState {
 		this.csvError = null;
 		this.data = { x: result.x, y: result.y };
 		this.source = 'csv';
+		this.csvInUse = text;
 		return true;
 	}
 
