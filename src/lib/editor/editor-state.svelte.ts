@@ -35,6 +35,7 @@ import {
 	type Problem
 } from '$lib/graph';
 import type { MessageKey, MessageParams } from '$lib/i18n';
+import { dict } from '$lib/util/dict';
 import { FlowModel, idSet, type FlowEdge, type FlowNode } from './flow-model';
 import { saveDocument, type DocumentStorage } from './persistence';
 
@@ -184,7 +185,7 @@ export class EditorState {
 			const { x, y } = flowNode.position;
 			if (x !== node.position.x || y !== node.position.y) {
 				if (!this.doc.nodes.includes(node)) continue;
-				moves ??= {};
+				moves ??= dict(); // by node id, which may be `__proto__`
 				moves[node.id] = { x: Math.round(x), y: Math.round(y) };
 			}
 		}
