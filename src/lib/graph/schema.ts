@@ -8,6 +8,7 @@ import * as z from 'zod/mini';
 import { getOp, MAX_NUMEL, TorchError, type OpDef } from '$lib/engine';
 import type { AttrSpec } from '$lib/engine/registry';
 import { checkShape } from '$lib/engine/shape';
+import { excerpt } from '$lib/util/excerpt';
 import {
 	GRAPH_FORMAT,
 	GRAPH_VERSION,
@@ -71,7 +72,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 		if (typeof segment === 'number') out += `[${segment}]`;
 		else if (typeof segment === 'string' && PLAIN_KEY.test(segment))
 			out += out === '' ? segment : `.${segment}`;
-		else out += `[${JSON.stringify(String(segment))}]`;
+		else out += `[${JSON.stringify(excerpt(String(segment)))}]`;
 	}
 	return out;
 }
@@ -338,7 +339,7 @@ function attrValueSchema(spec: AttrSpec): z.ZodMiniType {
 			return z.enum(REDUCTIONS, {
 				error: (issue) =>
 					typeof issue.input === 'string'
-						? `${issue.input} is not a valid value for reduction`
+						? `${excerpt(issue.input)} is not a valid value for reduction`
 						: "expected 'mean', 'sum' or 'none'"
 			});
 	}
@@ -375,8 +376,8 @@ export function graphOp(id: string): OpDef | undefined {
 export function unknownOpMessage(id: string): string {
 	const op = getOp(id);
 	return op?.internal
-		? `op '${id}' is internal to the engine and cannot be used in a graph`
-		: `unknown op '${id}'`;
+		? `op '${excerpt(id)}' is internal to the engine and cannot be used in a graph`
+		: `unknown op '${excerpt(id)}'`;
 }
 
 // ---------------------------------------------------------------------------------------------
