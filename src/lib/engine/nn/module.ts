@@ -27,7 +27,7 @@ export class IncompatibleKeys {
 export const MAX_LISTED_KEYS = 10;
 
 /** PyTorch's `"a", "b"`, each key cut to 80 characters, and at most MAX_LISTED_KEYS of them. */
-function quoted(keys: readonly string[]): string {
+export function quoted(keys: readonly string[]): string {
 	const listed = keys.slice(0, MAX_LISTED_KEYS).map((k) => `"${excerpt(k)}"`);
 	if (keys.length > MAX_LISTED_KEYS) listed.push(`and ${keys.length - MAX_LISTED_KEYS} more`);
 	return listed.join(', ');
