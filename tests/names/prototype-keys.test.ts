@@ -23,6 +23,8 @@ import { DEFAULT_SETTINGS, formulaData, Trainer } from '$lib/training';
 import { graphSignature, randomGraph } from '../code/random-graphs';
 import { doc, leaf, opNode } from '../graph/helpers';
 import { PROTOTYPE_KEYS } from './keys';
+import { dictFrom, own } from '$lib/util/dict';
+import { loadParameters, saveParameters } from '$lib/editor/TrainSidePanel/saved-parameters';
 
 const ORDINARY = ['x', 'w', 'b', 'y', 'n1', 'weight', 'bias', 'pred', 'loss', 'isPrototypeOf'];
 const KEYS = [...PROTOTYPE_KEYS, ...ORDINARY];
@@ -133,16 +135,21 @@ describe('prototype-ish node ids and names (fast-check)', () => {
 			fc.property(fc.nat(), distinctKeys, distinctKeys, fc.boolean(), (seed, ids, names, line) => {
 				const d = line ? lineModel(ids, names, seed % 2 === 0) : hostileGraph(seed, ids, names);
 				const program = generateProgram(d);
-				// The variables name every node that has one, keyed by its own id.
+				// The variables name every node the code assigns, keyed by its own id.
 				for (const [id, name] of Object.entries(program.variables)) {
 					expect(d.nodes.find((n) => n.id === id)?.name).toBe(name);
+				}
+				for (const node of program.kind === 'autograd' ? d.nodes : []) {
+					if (program.code.split('\n').some((line) => line.startsWith(`${node.name} = `))) {
+						expect(Object.hasOwn(program.variables, node.id)).toBe(true);
+					}
 				}
 				const back = importCode(program.code);
 				expect(back.doc).not.toBeNull();
 				expect(graphSignature(back.doc!)).toEqual(graphSignature(d));
 				expect(generateCode(back.doc!, { output: back.output ?? undefined })).toBe(program.code);
 			}),
-			{ numRuns: 2000 }
+			{ numRuns: 1000 }
 		);
 	});
 
@@ -157,6 +164,37 @@ describe('prototype-ish node ids and names (fast-check)', () => {
 				const backward = session.backward(ids[6]);
 				expect(backward.error).toBeNull();
 				for (const id of [ids[1], ids[2]]) expect(session.tensor(id)?.grad).toBeTruthy();
+			}),
+			{ numRuns: 2000 }
+		);
+	});
+
+	it('the autosaved parameters come back under their own ids', () => {
+		fc.assert(
+			fc.property(distinctKeys, distinctKeys, fc.boolean(), (ids, names, linear) => {
+				const d = lineModel(ids, names, linear);
+				const items = new Map<string, string>();
+				const storage = {
+					getItem: (key: string) => items.get(key) ?? null,
+					setItem: (key: string, value: string) => void items.set(key, value),
+					removeItem: (key: string) => void items.delete(key)
+				};
+				const values = [[2], [1]];
+				expect(
+					saveParameters(
+						storage,
+						dictFrom([
+							[ids[1], values[0]],
+							[ids[2], values[1]]
+						])
+					)
+				).toBe(true);
+				const loaded = loadParameters(storage, d)!;
+				expect(Object.keys(loaded).sort()).toEqual([ids[1], ids[2]].sort());
+				expect(own(loaded, ids[1])).toEqual(values[0]);
+				expect(own(loaded, ids[2])).toEqual(values[1]);
+				// Ids that were never saved find nothing, not Object.prototype's members.
+				for (const id of [ids[0], ids[3]]) expect(own(loaded, id)).toBeUndefined();
 			}),
 			{ numRuns: 2000 }
 		);
@@ -192,7 +230,7 @@ describe('prototype-ish node ids and names (fast-check)', () => {
 				);
 				expect(trainer.parameters()).toEqual(trained);
 			}),
-			{ numRuns: 2000 }
+			{ numRuns: 1000 }
 		);
 	});
 });
