@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as torch from '$lib/engine';
 import { TorchError } from '$lib/engine';
+import type { StateDict } from '$lib/engine/nn/module';
 import { DEFAULT_SETTINGS, formulaData, Trainer } from '$lib/training';
 import { exampleDocument } from '$lib/graph';
 import { doc, leaf, opNode } from '../graph/helpers';
@@ -81,7 +82,7 @@ const echoes = (message: string, texts: string[]) =>
  * Load `bytes` with the engine's loader: it returns a state dict of tensors or throws a
  * TorchError whose message is bounded and echoes none of `texts` whole.
  */
-function loadChecked(bytes: Uint8Array, texts: string[] = []): torch.StateDict | null {
+function loadChecked(bytes: Uint8Array, texts: string[] = []): StateDict | null {
 	const copy = Buffer.from(bytes);
 	try {
 		const stateDict = torch.loadStateDict(bytes);
