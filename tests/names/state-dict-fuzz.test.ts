@@ -284,4 +284,15 @@ describe('the state dict loader against hostile files (fast-check)', () => {
 		expect(echoes(message, Object.keys(stateDict))).toBe(false);
 		expect(linear.parameters()).toEqual(before);
 	});
+
+	it("a parameter named __metadata__ (safetensors' reserved key) is refused as safetensors, kept as JSON", () => {
+		const stateDict: Record<string, torch.Tensor> = Object.create(null);
+		stateDict.__metadata__ = torch.tensor([1, 2]);
+		expect(() => torch.saveStateDict(stateDict, 'safetensors')).toThrow(
+			/'__metadata__' is reserved in safetensors/
+		);
+		const back = torch.loadStateDict(torch.saveStateDict(stateDict, 'json'));
+		expect(Object.keys(back)).toEqual(['__metadata__']);
+		expect(back.__metadata__.tolist()).toEqual([1, 2]);
+	});
 });
