@@ -6,6 +6,7 @@
  */
 import { MAX_NUMEL, type OpDef } from '$lib/engine';
 import type { AttrSpec } from '$lib/engine/registry';
+import { excerpt } from '$lib/util/excerpt';
 import { freshIds, nameBase, nameProblem, nodeNames, uniqueName } from './names';
 import {
 	canonicalAttrs,
@@ -173,7 +174,7 @@ export function connect(doc: GraphDocument, c: Connection): Edit & { id?: string
 
 export function disconnect(doc: GraphDocument, edgeId: string): Edit {
 	const edges = doc.edges.filter((e) => e.id !== edgeId);
-	if (edges.length === doc.edges.length) return refuse(`no edge with id '${edgeId}'`);
+	if (edges.length === doc.edges.length) return refuse(`no edge with id '${excerpt(edgeId)}'`);
 	return { ok: true, doc: withParts(doc, doc.nodes, edges) };
 }
 
@@ -183,7 +184,7 @@ export function disconnect(doc: GraphDocument, edgeId: string): Edit {
 
 function unknownIds(doc: GraphDocument, ids: Iterable<string>): string | null {
 	const known = new Set(doc.nodes.map((n) => n.id));
-	for (const id of ids) if (!known.has(id)) return `no node with id '${id}'`;
+	for (const id of ids) if (!known.has(id)) return `no node with id '${excerpt(id)}'`;
 	return null;
 }
 
@@ -227,12 +228,12 @@ export function moveNodes(doc: GraphDocument, moves: Record<string, Position>): 
  */
 export function renameNode(doc: GraphDocument, id: string, name: string): Edit {
 	const index = doc.nodes.findIndex((n) => n.id === id);
-	if (index < 0) return refuse(`no node with id '${id}'`);
+	if (index < 0) return refuse(`no node with id '${excerpt(id)}'`);
 	const problem = nameProblem(name);
 	if (problem !== null) return refuse(problem);
 	const normalized = name.normalize('NFKC');
 	const clash = doc.nodes.some((n) => n.id !== id && n.name.normalize('NFKC') === normalized);
-	if (clash) return refuse(`another node is already named ${name}`);
+	if (clash) return refuse(`another node is already named ${excerpt(name)}`);
 	const nodes = doc.nodes.slice();
 	nodes[index] = { ...nodes[index], name };
 	return { ok: true, doc: withParts(doc, nodes, doc.edges) };
@@ -278,7 +279,7 @@ function normalizeLeaf(attrs: Record<string, unknown>, patch: Record<string, unk
  */
 export function updateAttrs(doc: GraphDocument, id: string, patch: Record<string, unknown>): Edit {
 	const index = doc.nodes.findIndex((n) => n.id === id);
-	if (index < 0) return refuse(`no node with id '${id}'`);
+	if (index < 0) return refuse(`no node with id '${excerpt(id)}'`);
 	if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
 		return refuse('expected attributes by name');
 	}
