@@ -28,6 +28,7 @@ import {
 	type LeafAttrs
 } from '$lib/graph';
 import { effectiveAttrs } from '$lib/graph/shapes';
+import { dict, own } from '$lib/util/dict';
 import type { Dataset } from './data';
 import { epochLine, numpyFloat32Array } from './format';
 import { bindModel, withData, type ModelBinding } from './model';
@@ -169,7 +170,7 @@ export class Trainer {
 			});
 		const start: Values = new Map();
 		for (const id of this.binding.parameterIds) {
-			const given = config.initialParameters?.[id];
+			const given = own(config.initialParameters, id);
 			const initial = compiled.tensors.get(id)!.data;
 			start.set(
 				id,
@@ -335,7 +336,7 @@ export class Trainer {
 
 	/** Each parameter's values by node id (row-major). */
 	parameters(): Record<string, number[]> {
-		const out: Record<string, number[]> = {};
+		const out = dict<number[]>(); // by node id, which may be `__proto__`
 		for (const [id, values] of this.host) out[id] = Array.from(values);
 		return out;
 	}

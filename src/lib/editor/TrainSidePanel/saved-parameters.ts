@@ -3,6 +3,7 @@
  * Train panel opens again (after closing it, or a reload), for the leaves that still fit.
  */
 import type { GraphDocument } from '$lib/graph';
+import { dict, own } from '$lib/util/dict';
 import type { DocumentStorage } from '../persistence';
 
 export const PARAMETERS_STORAGE_KEY = 'autograd-canvas.parameters';
@@ -42,9 +43,9 @@ export function loadParameters(
 		return undefined;
 	}
 	if (typeof saved !== 'object' || saved === null) return undefined;
-	const values: ParameterValues = {};
+	const values: ParameterValues = dict(); // by node id, which may be `__proto__`
 	for (const node of doc.nodes) {
-		const given = (saved as Record<string, unknown>)[node.id];
+		const given = own(saved as Record<string, unknown>, node.id);
 		const attrs = node.attrs as { shape?: number[]; requiresGrad?: boolean } | undefined;
 		if (node.op !== 'tensor' || !attrs?.requiresGrad || !Array.isArray(attrs.shape)) continue;
 		if (!Array.isArray(given) || given.length !== elementCount(attrs.shape)) continue;
