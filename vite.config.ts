@@ -3,19 +3,20 @@ import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { chromiumPath, chromiumArgs } from './scripts/chromium.js';
 
+const KEEP_CLASS_NAMES = {
+	minify: {
+		compress: { keepNames: { class: true, function: false } },
+		mangle: { keepNames: { class: true, function: false } }
+	}
+};
+
 export default defineConfig({
 	plugins: [sveltekit()],
-	// Keep class names through minification: the engine's nn.Module repr prints them (`Linear(...)`).
-	build: {
-		rolldownOptions: {
-			output: {
-				minify: {
-					compress: { keepNames: { class: true, function: false } },
-					mangle: { keepNames: { class: true, function: false } }
-				}
-			}
-		}
-	},
+	// Keep class names through minification: the engine's nn.Module repr prints them (`Linear(...)`)
+	// and load_state_dict's errors name them. Workers are bundled on their own, with their own
+	// options: the training worker's messages need the same names (tests/build/class-names.test.ts).
+	build: { rolldownOptions: { output: KEEP_CLASS_NAMES } },
+	worker: { format: 'es', rolldownOptions: { output: KEEP_CLASS_NAMES } },
 	server: { host: '127.0.0.1' },
 	preview: { host: '127.0.0.1' },
 	test: {

@@ -291,4 +291,19 @@ test.describe('never lose work: storage', () => {
 		await page.reload();
 		await expect(counts(page, 1, 0)).toBeVisible();
 	});
+
+	test('a reload at once after an edit keeps the edit', async ({ page }) => {
+		await openEditor(page);
+		for (const op of ['relu', 'tanh', 'sigmoid']) {
+			// The edit and the reload in one task: no idle time for the save, only the page's unload.
+			await page.evaluate((id) => {
+				const button = [...document.querySelectorAll('button')].find((b) =>
+					b.textContent?.trim().endsWith(id)
+				);
+				button!.click();
+				location.reload();
+			}, op);
+			await expect(graphNode(page, `${op}1`)).toBeVisible();
+		}
+	});
 });

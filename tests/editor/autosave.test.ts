@@ -7,12 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { EditorState } from '$lib/editor/editor-state.svelte';
 import { Autosave, type TabChannel, type TabMessage } from '$lib/editor/store/autosave.svelte';
 import { MemoryDocumentStore, type DocumentStore } from '$lib/editor/store/documents';
-import {
-	LEGACY_STORAGE_KEY,
-	startDocument,
-	TAB_DOCUMENT_KEY,
-	type KeyValueStorage
-} from '$lib/editor/store/startup';
+import { LEGACY_STORAGE_KEY, startDocument, type KeyValueStorage } from '$lib/editor/store/startup';
 import {
 	compactDocument,
 	documentBytes,
@@ -55,6 +50,8 @@ class Hub {
 	}
 }
 
+let clock = Date.now();
+
 /** Lets every pending promise and microtask run. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -79,8 +76,9 @@ async function openTab(
 	const autosave: Autosave = new Autosave(editor, store, {
 		...start.autosave,
 		channel: options.hub?.channel() ?? null,
-		remember: (id) => tabMemory.setItem(TAB_DOCUMENT_KEY, id),
-		later: () => {}
+		tabMemory,
+		later: () => {},
+		now: () => ++clock // writes in one test come within a millisecond: order them
 	});
 	return { editor, autosave, start, tabMemory };
 }
@@ -393,5 +391,55 @@ describe('tabs: the session alone', () => {
 		expect(b.editor.doc).toBe(before);
 		expect(b.editor.canUndo).toBe(false);
 		expect(b.autosave.unsaved).toBe(false);
+	});
+});
+
+describe('unload', () => {
+	test('changes not written when the page goes away are picked up by the next start', async () => {
+		const store = new MemoryDocumentStore();
+		const session = memory();
+		const tab = await openTab(store, { session });
+		tab.editor.addNode('relu', { x: 0, y: 0 });
+		await tab.autosave.flush();
+		const id = tab.editor.documentInfo.id;
+		tab.editor.addNode('tanh', { x: 0, y: 100 });
+		tab.editor.setTrainingSession({ epoch: 5 });
+		// The page unloads: the store's write never finishes (it fails here), the tab keeps them.
+		store.failWrites = 'the page is gone';
+		tab.autosave.flushOnExit();
+		await settle();
+		store.failWrites = null;
+		const reload = await openTab(store, { session });
+		expect(reload.editor.documentInfo.id).toBe(id);
+		expect(serializeDocument(reload.editor.doc)).toBe(serializeDocument(tab.editor.doc));
+		expect(reload.editor.trainingSession).toEqual({ epoch: 5 });
+		expect(reload.autosave.unsaved).toBe(true);
+		await reload.autosave.flush();
+		expect(store.records.get(id)!.json).toBe(compactDocument(tab.editor.doc));
+		expect(session.items.has('autograd-canvas.tab-pending')).toBe(false);
+		// And only once: the next start reads the store.
+		const third = await openTab(store, { session });
+		expect(third.autosave.unsaved).toBe(false);
+	});
+
+	test('kept changes made on a revision another tab has since replaced: the user chooses', async () => {
+		const store = new MemoryDocumentStore();
+		const session = memory();
+		const a = await openTab(store, { session });
+		a.editor.addNode('relu', { x: 0, y: 0 });
+		await a.autosave.flush();
+		const id = a.editor.documentInfo.id;
+		store.failWrites = 'the page is gone';
+		a.editor.addNode('tanh', { x: 0, y: 100 });
+		a.autosave.flushOnExit();
+		await settle();
+		store.failWrites = null;
+		const b = await openTab(store); // another tab writes meanwhile
+		b.editor.addNode('sigmoid', { x: 100, y: 0 });
+		await b.autosave.flush();
+		const reload = await openTab(store, { session });
+		await reload.autosave.flush();
+		expect(reload.autosave.conflict?.id).toBe(id);
+		expect(store.records.get(id)!.json).toBe(compactDocument(b.editor.doc));
 	});
 });

@@ -39,6 +39,7 @@ import {
 	type LeafAttrs,
 	type NodeInfo
 } from '$lib/graph';
+import { dict } from '$lib/util/dict';
 import { drawnComment, leafValues } from './leaves';
 import { isAutoName } from './names';
 import {
@@ -514,7 +515,7 @@ function autogradProgram(
 	}
 	const sections = [head, body, tail].filter((s) => s.length > 0);
 	const code = sections.map((s) => s.join('\n')).join('\n\n') + '\n';
-	const variables: Record<string, string> = {};
+	const variables = dict<string>(); // by node id, which may be `__proto__`
 	for (const [id, name] of names) if (!skipped.has(id)) variables[id] = name;
 	return { code, kind: 'autograd', output: backward, variables, printed };
 }

@@ -4,6 +4,7 @@
  * node on the canvas, or a problem with PyTorch's wording where PyTorch has one.
  */
 import { inferReshape } from '$lib/engine/registry';
+import { quoted } from '$lib/engine/nn/module';
 import { MAX_VALUES, type LeafAttrs } from '$lib/graph';
 import {
 	asBool,
@@ -572,12 +573,9 @@ export abstract class CallImporter extends TensorCreation {
 		const unexpected = keys.filter((k) => !expected.includes(k));
 		if (missing.length > 0 || unexpected.length > 0) {
 			const lines = ['Error(s) in loading state_dict for Linear:'];
-			if (missing.length > 0)
-				lines.push(`Missing key(s) in state_dict: ${missing.map((k) => `"${k}"`).join(', ')}.`);
+			if (missing.length > 0) lines.push(`Missing key(s) in state_dict: ${quoted(missing)}.`);
 			if (unexpected.length > 0) {
-				lines.push(
-					`Unexpected key(s) in state_dict: ${excerpt(unexpected.map((k) => `"${k}"`).join(', '))}.`
-				);
+				lines.push(`Unexpected key(s) in state_dict: ${quoted(unexpected)}.`);
 			}
 			throw valueProblem(arg.start, lines.join(' '));
 		}

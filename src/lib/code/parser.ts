@@ -244,7 +244,7 @@ class Parser {
 			this.next();
 			keyword = this.peek().text;
 		}
-		if (!(keyword in CLAUSES)) this.fail(this.peek());
+		if (!Object.hasOwn(CLAUSES, keyword)) this.fail(this.peek());
 		const headerLine = this.peek().line;
 		const body = this.clause(keyword, headerLine);
 		const clauses = CLAUSES[keyword];

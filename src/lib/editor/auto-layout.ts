@@ -4,6 +4,7 @@
  * commits them as one undo step and fits the view.
  */
 import type { GraphDocument, Position } from '$lib/graph';
+import { dict } from '$lib/util/dict';
 import type { EditorState } from './editor-state.svelte';
 import { measuredSizes } from './flow-model';
 
@@ -23,15 +24,21 @@ export async function layoutLeftToRight(
 	const graph = new dagre.graphlib.Graph();
 	graph.setGraph({ rankdir: 'LR', nodesep: 36, ranksep: 70, marginx: 20, marginy: 20 });
 	graph.setDefaultEdgeLabel(() => ({}));
+	// dagre keys its nodes in plain objects: give it our own keys, never the user's ids (an id
+	// such as `__proto__` would vanish there).
+	const keyOf = new Map(doc.nodes.map((node, i) => [node.id, `n${i}`]));
 	for (const node of doc.nodes) {
 		const size = sizes.get(node.id) ?? DEFAULT_SIZE;
-		graph.setNode(node.id, { width: size.width, height: size.height });
+		graph.setNode(keyOf.get(node.id)!, { width: size.width, height: size.height });
 	}
-	for (const edge of doc.edges) graph.setEdge(edge.source, edge.target);
+	for (const edge of doc.edges) {
+		const [source, target] = [keyOf.get(edge.source), keyOf.get(edge.target)];
+		if (source !== undefined && target !== undefined) graph.setEdge(source, target);
+	}
 	dagre.layout(graph);
-	const positions: Record<string, Position> = {};
+	const positions = dict<Position>();
 	for (const node of doc.nodes) {
-		const laid = graph.node(node.id);
+		const laid = graph.node(keyOf.get(node.id)!);
 		const size = sizes.get(node.id) ?? DEFAULT_SIZE;
 		// dagre gives centres; the document stores top-left corners.
 		positions[node.id] = {

@@ -39,6 +39,7 @@ import {
 	type Problem
 } from '$lib/graph';
 import type { MessageKey, MessageParams } from '$lib/i18n';
+import { dict } from '$lib/util/dict';
 import { FlowModel, idSet, type FlowEdge, type FlowNode } from './flow-model';
 import { newDocumentInfo, type DocumentInfo, type DocumentOrigin } from './store/documents';
 
@@ -209,7 +210,7 @@ export class EditorState {
 			const { x, y } = flowNode.position;
 			if (x !== node.position.x || y !== node.position.y) {
 				if (!this.doc.nodes.includes(node)) continue;
-				moves ??= {};
+				moves ??= dict(); // by node id, which may be `__proto__`
 				moves[node.id] = { x: Math.round(x), y: Math.round(y) };
 			}
 		}

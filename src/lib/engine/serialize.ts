@@ -3,6 +3,8 @@
  * length, a JSON header of `{ name: { dtype, shape, data_offsets } }`, then raw little-endian
  * data), which Python reads with `safetensors.torch.load_file`.
  */
+import { dict } from '../util/dict';
+import { excerpt, excerptValue } from '../util/excerpt';
 import { allocate, type DType } from './dtype';
 import { valueError } from './errors';
 import { checkShape, numel } from './shape';
@@ -32,7 +34,7 @@ export function saveStateDict(
 	for (const [name, t] of Object.entries(stateDict)) {
 		if (t.device !== 'cpu') {
 			throw valueError(
-				`${name} is on ${t.device}: move the model to the CPU first (await model.toAsync('cpu'))`
+				`${excerpt(name)} is on ${t.device}: move the model to the CPU first (await model.toAsync('cpu'))`
 			);
 		}
 	}
@@ -44,8 +46,8 @@ export function saveStateDict(
 				`a state dict of ${count} numbers is too big for the JSON format (at most ${MAX_JSON_STATE_ELEMENTS}): save it as safetensors`
 			);
 		}
-		const tensors: Record<string, { dtype: DType; shape: number[]; data: (number | string)[] }> =
-			{};
+		// Keys are the user's names: `__proto__` must be a key like any other.
+		const tensors = dict<{ dtype: DType; shape: number[]; data: (number | string)[] }>();
 		for (const [name, t] of Object.entries(stateDict)) {
 			tensors[name] = {
 				dtype: t.dtype,
@@ -55,8 +57,16 @@ export function saveStateDict(
 		}
 		return new TextEncoder().encode(JSON.stringify({ format: JSON_FORMAT, version: 1, tensors }));
 	}
-	if (format !== 'safetensors') throw valueError(`unknown state dict format '${String(format)}'`);
-	const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
+	if (format !== 'safetensors') {
+		throw valueError(`unknown state dict format '${excerptValue(format)}'`);
+	}
+	if (Object.hasOwn(stateDict, '__metadata__')) {
+		throw valueError(
+			"'__metadata__' is reserved in safetensors: rename that parameter, or save as JSON"
+		);
+	}
+	const header = dict<unknown>();
+	header.__metadata__ = { format: 'pt' };
 	let offset = 0;
 	for (const [name, t] of Object.entries(stateDict)) {
 		const size = t.data.length * SAFETENSORS_DTYPES[t.dtype].bytes;
@@ -95,14 +105,45 @@ export function loadStateDict(bytes: Uint8Array): StateDict {
 	if (!(bytes instanceof Uint8Array))
 		throw valueError('loadStateDict expects bytes (a Uint8Array)');
 	if (bytes.length === 0) throw valueError('the file is empty');
-	return bytes[0] === 0x7b ? loadJson(bytes) : loadSafetensors(bytes);
+	return isJsonText(bytes) ? loadJson(bytes) : loadSafetensors(bytes);
+}
+
+const isSpace = (byte: number) => byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+
+/**
+ * Whether the bytes are our JSON format rather than safetensors, by content: a safetensors file
+ * starts with its header length (8 bytes, little-endian, that fit the file) and a header that
+ * begins with `{` (the format requires it); JSON text starts with `{` after an optional UTF-8
+ * byte order mark and whitespace, and has no NUL byte where the length would be.
+ */
+function isJsonText(bytes: Uint8Array): boolean {
+	if (bytes.length >= 9 && bytes[8] === 0x7b) {
+		const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+		if (view.getBigUint64(0, true) <= BigInt(bytes.length - 8)) return false;
+	}
+	let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+	const bom = i === 3;
+	while (i < bytes.length && isSpace(bytes[i])) i++;
+	if (i < bytes.length && bytes[i] === 0x7b) return true;
+	// A byte order mark or leading whitespace says text even before something that is not JSON.
+	return (bom || i > 0) && !bytes.subarray(0, 8).includes(0);
+}
+
+/** A value from a file, as a message may quote it (at most 80 characters of it). */
+function quote(value: unknown): string {
+	if (typeof value === 'string') return `"${excerpt(value)}"`;
+	try {
+		return excerptValue(JSON.stringify(value) ?? String(value));
+	} catch {
+		return typeof value;
+	}
 }
 
 function parseJson(text: string, what: string): unknown {
 	try {
 		return JSON.parse(text);
 	} catch (error) {
-		throw valueError(`${what} is not valid JSON: ${(error as Error).message}`);
+		throw valueError(`${what} is not valid JSON: ${excerptValue((error as Error).message, 100)}`);
 	}
 }
 
@@ -118,21 +159,24 @@ function checkTensorShape(shape: unknown, where: string): number[] {
 	return shape as number[];
 }
 
+const shapeText = (shape: readonly number[]) => `[${excerpt(shape.join(', '))}]`;
+
 function loadJson(bytes: Uint8Array): StateDict {
+	// TextDecoder drops a leading byte order mark; JSON.parse skips whitespace.
 	const doc = parseJson(new TextDecoder().decode(bytes), 'the state dict');
 	if (!isRecord(doc) || doc.format !== JSON_FORMAT) {
 		throw valueError(`format: expected "${JSON_FORMAT}"`);
 	}
-	if (doc.version !== 1)
-		throw valueError(`version: expected 1, got ${JSON.stringify(doc.version)}`);
+	if (doc.version !== 1) throw valueError(`version: expected 1, got ${quote(doc.version)}`);
 	if (!isRecord(doc.tensors)) throw valueError('tensors: expected an object');
-	const out: StateDict = {};
+	// Keys are the user's names (JSON.parse keeps `__proto__` as an own key): no prototype here.
+	const out: StateDict = dict();
 	for (const [name, entry] of Object.entries(doc.tensors)) {
-		const where = `tensors.${name}`;
+		const where = `tensors.${excerpt(name)}`;
 		if (!isRecord(entry)) throw valueError(`${where}: expected an object`);
 		const dtype = entry.dtype;
 		if (dtype !== 'float32' && dtype !== 'float64')
-			throw valueError(`${where}.dtype: expected float32 or float64`);
+			throw valueError(`${where}.dtype: expected float32 or float64, got ${quote(dtype)}`);
 		const shape = checkTensorShape(entry.shape, where);
 		const data = entry.data;
 		if (!Array.isArray(data) || data.length !== numel(shape)) {
@@ -142,7 +186,7 @@ function loadJson(bytes: Uint8Array): StateDict {
 		for (let i = 0; i < data.length; i++) {
 			const value = decodeNumber(data[i]);
 			if (value === null) {
-				throw valueError(`${where}.data[${i}]: expected a number, got ${JSON.stringify(data[i])}`);
+				throw valueError(`${where}.data[${i}]: expected a number, got ${quote(data[i])}`);
 			}
 			storage[i] = value;
 		}
@@ -168,15 +212,16 @@ function loadSafetensors(bytes: Uint8Array): StateDict {
 	if (!isRecord(header)) throw valueError('safetensors: the header is not a JSON object');
 	const dataStart = 8 + headerLength;
 	const dataLength = bytes.length - dataStart;
-	const out: StateDict = {};
+	const out: StateDict = dict();
 	const spans: [number, number, string][] = [];
-	for (const [name, entry] of Object.entries(header)) {
-		if (name === '__metadata__') continue;
+	for (const [key, entry] of Object.entries(header)) {
+		if (key === '__metadata__') continue;
+		const name = excerpt(key);
 		if (!isRecord(entry)) throw valueError(`safetensors: ${name}: expected an object`);
 		const dtype = entry.dtype === 'F32' ? 'float32' : entry.dtype === 'F64' ? 'float64' : null;
 		if (!dtype)
 			throw valueError(
-				`safetensors: ${name}.dtype: ${JSON.stringify(entry.dtype)} is not supported (F32 or F64)`
+				`safetensors: ${name}.dtype: ${quote(entry.dtype)} is not supported (F32 or F64)`
 			);
 		const shape = checkTensorShape(entry.shape, `safetensors: ${name}`);
 		const offsets = entry.data_offsets;
@@ -194,7 +239,7 @@ function loadSafetensors(bytes: Uint8Array): StateDict {
 		}
 		if (offsets[1] - offsets[0] !== numel(shape) * width) {
 			throw valueError(
-				`safetensors: ${name}: ${offsets[1] - offsets[0]} bytes do not hold shape [${shape.join(', ')}] of ${entry.dtype}`
+				`safetensors: ${name}: ${offsets[1] - offsets[0]} bytes do not hold shape ${shapeText(shape)} of ${entry.dtype}`
 			);
 		}
 		spans.push([offsets[0], offsets[1], name]);
@@ -203,7 +248,7 @@ function loadSafetensors(bytes: Uint8Array): StateDict {
 			const at = dataStart + offsets[0] + i * width;
 			storage[i] = dtype === 'float64' ? view.getFloat64(at, true) : view.getFloat32(at, true);
 		}
-		out[name] = new Tensor(storage, shape, dtype);
+		out[key] = new Tensor(storage, shape, dtype);
 	}
 	// As the reference loader: tensors tile the data exactly, with no gap and no overlap.
 	spans.sort((x, y) => x[0] - y[0]);

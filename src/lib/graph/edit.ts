@@ -4,9 +4,9 @@
  * Each edit checks what it changes, so a valid document stays valid; a refused edit returns
  * `{ ok: false, reason }` and the caller keeps the document it had.
  */
-import { excerpt } from '$lib/util/excerpt';
 import { MAX_NUMEL, type OpDef } from '$lib/engine';
 import type { AttrSpec } from '$lib/engine/registry';
+import { excerpt } from '$lib/util/excerpt';
 import { freshIds, nameBase, nameProblem, nodeNames, uniqueName } from './names';
 import {
 	canonicalAttrs,

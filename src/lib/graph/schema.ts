@@ -4,11 +4,11 @@
  *
  * zod runs `jitless`: it never builds code from strings (the house rule: no `new Function`).
  */
-import { excerpt, excerptValue } from '$lib/util/excerpt';
 import * as z from 'zod/mini';
 import { getOp, MAX_NUMEL, TorchError, type OpDef } from '$lib/engine';
 import type { AttrSpec } from '$lib/engine/registry';
 import { checkShape } from '$lib/engine/shape';
+import { excerpt } from '$lib/util/excerpt';
 import {
 	GRAPH_FORMAT,
 	GRAPH_VERSION,
@@ -339,7 +339,7 @@ function attrValueSchema(spec: AttrSpec): z.ZodMiniType {
 			return z.enum(REDUCTIONS, {
 				error: (issue) =>
 					typeof issue.input === 'string'
-						? `${excerptValue(issue.input)} is not a valid value for reduction`
+						? `${excerpt(issue.input)} is not a valid value for reduction`
 						: "expected 'mean', 'sum' or 'none'"
 			});
 	}

@@ -36,7 +36,6 @@ import {
 	type Parsed,
 	type Problem
 } from './types';
-
 import { excerpt, excerptValue } from '$lib/util/excerpt';
 import { documentBytes } from './serialize';
 
@@ -99,11 +98,22 @@ export function parseDocument(input: string | Uint8Array): Parsed {
 			value = JSON.parse(text);
 		} catch (error) {
 			const detail = error instanceof Error ? error.message : String(error);
-			return failWith('', `not valid JSON: ${excerpt(detail)}`);
+			return failWith('', `not valid JSON: ${excerpt(detail, 100)}`);
 		}
 		return withinSizeLimit(validateDocument(value));
 	} catch (error) {
-		return failWith('', `could not read the document: ${excerptValue(error)}`);
+		return failWith('', `could not read the document: ${excerptValue(error, 100)}`);
+	}
+}
+
+/** A value from the file as a message quotes it: at most 80 characters of it. */
+function quote(value: unknown): string {
+	if (value === undefined) return 'nothing';
+	if (typeof value === 'string') return JSON.stringify(excerpt(value));
+	try {
+		return excerptValue(JSON.stringify(value));
+	} catch {
+		return typeof value;
 	}
 }
 
@@ -134,7 +144,7 @@ export function validateDocument(value: unknown): Parsed {
 	try {
 		return validate(value);
 	} catch (error) {
-		return failWith('', `could not validate the document: ${excerptValue(error)}`);
+		return failWith('', `could not validate the document: ${excerptValue(error, 100)}`);
 	}
 }
 
@@ -144,7 +154,7 @@ function validate(value: unknown): Parsed {
 	if (value.format !== GRAPH_FORMAT) {
 		return failWith(
 			'format',
-			`not an Autograd Canvas graph: format must be '${GRAPH_FORMAT}', got ${value.format === undefined ? 'nothing' : excerptValue(JSON.stringify(value.format) ?? typeof value.format)}`
+			`not an Autograd Canvas graph: format must be '${GRAPH_FORMAT}', got ${quote(value.format)}`
 		);
 	}
 	if (value.version !== GRAPH_VERSION) {
@@ -213,7 +223,10 @@ function checkNodes(nodes: GraphNode[], problems: ProblemList): void {
 	nodes.forEach((node, i) => {
 		const first = seen.get(node.id);
 		if (first !== undefined) {
-			problems.add(['nodes', i, 'id'], `duplicate node id '${node.id}' (also nodes[${first}])`);
+			problems.add(
+				['nodes', i, 'id'],
+				`duplicate node id '${excerpt(node.id)}' (also nodes[${first}])`
+			);
 		} else seen.set(node.id, i);
 		checkNodeAttrs(node, problems, ['nodes', i]);
 	});
@@ -229,19 +242,25 @@ function checkEdges(doc: GraphDocument, problems: ProblemList): void {
 	doc.edges.forEach((edge, i) => {
 		const firstId = edgeIds.get(edge.id);
 		if (firstId !== undefined) {
-			problems.add(['edges', i, 'id'], `duplicate edge id '${edge.id}' (also edges[${firstId}])`);
+			problems.add(
+				['edges', i, 'id'],
+				`duplicate edge id '${excerpt(edge.id)}' (also edges[${firstId}])`
+			);
 		} else edgeIds.set(edge.id, i);
 		const source = nodes.get(edge.source);
 		const target = nodes.get(edge.target);
 		if (source === undefined) {
-			problems.add(['edges', i, 'source'], `no node with id '${edge.source}'`);
+			problems.add(['edges', i, 'source'], `no node with id '${excerpt(edge.source)}'`);
 		}
 		if (target === undefined) {
-			problems.add(['edges', i, 'target'], `no node with id '${edge.target}'`);
+			problems.add(['edges', i, 'target'], `no node with id '${excerpt(edge.target)}'`);
 			return;
 		}
 		if (target.op === LEAF_OP) {
-			problems.add(['edges', i, 'target'], `${target.name} is a tensor leaf: it has no inputs`);
+			problems.add(
+				['edges', i, 'target'],
+				`${excerpt(target.name)} is a tensor leaf: it has no inputs`
+			);
 			return;
 		}
 		const op = graphOp(target.op);
@@ -249,7 +268,7 @@ function checkEdges(doc: GraphDocument, problems: ProblemList): void {
 		if (!op.inputs.includes(edge.targetInput)) {
 			problems.add(
 				['edges', i, 'targetInput'],
-				`${op.id} has no input '${edge.targetInput}' (its inputs: ${op.inputs.join(', ')})`
+				`${op.id} has no input '${excerpt(edge.targetInput)}' (its inputs: ${op.inputs.join(', ')})`
 			);
 			return;
 		}
@@ -258,7 +277,7 @@ function checkEdges(doc: GraphDocument, problems: ProblemList): void {
 		if (firstInto !== undefined) {
 			problems.add(
 				['edges', i, 'targetInput'],
-				`input '${edge.targetInput}' of ${target.name} already has an edge (edges[${firstInto}])`
+				`input '${edge.targetInput}' of ${excerpt(target.name)} already has an edge (edges[${firstInto}])`
 			);
 			return;
 		}
@@ -266,6 +285,12 @@ function checkEdges(doc: GraphDocument, problems: ProblemList): void {
 		if (source !== undefined) wired.push({ edge, index: i });
 	});
 	checkCycles(nodes, wired, problems);
+}
+
+/** The cycle's names back to the first, at most 10 of them (a message stays short). */
+function cycleText(names: string[]): string {
+	const shown = names.length > 10 ? [...names.slice(0, 10), '…'] : names;
+	return [...shown, names[0]].join(' → ');
 }
 
 /** Each back edge found by a depth-first walk closes a cycle: report it with the cycle's names. */
@@ -300,11 +325,11 @@ function checkCycles(
 				stack.push({ id: edge.target, next: 0 });
 			} else if (seen === 'open') {
 				const from = stack.findIndex((f) => f.id === edge.target);
-				const names = stack.slice(from).map((f) => nodes.get(f.id)!.name);
+				const names = stack.slice(from).map((f) => excerpt(nodes.get(f.id)!.name));
 				const message =
 					edge.source === edge.target
 						? `connects ${names[0]} to itself`
-						: `makes a cycle: ${[...names, names[0]].join(' → ')}`;
+						: `makes a cycle: ${cycleText(names)}`;
 				problems.add(['edges', index], message);
 			}
 		}

@@ -9,6 +9,7 @@
  */
 import { getOp } from '$lib/engine';
 import { LEAF_OP, topologicalOrder, type GraphDocument, type GraphNode } from '$lib/graph';
+import { dict } from '$lib/util/dict';
 
 export interface ModelBinding {
 	/** The loss node (its output is the number training lowers). */
@@ -204,7 +205,7 @@ export function bindModel(doc: GraphDocument, lossId?: string): Binding {
 	const isLinear =
 		linearParameters.length === parameterIds.length &&
 		linearParameters.every((name) => parameterIds.includes(wired!.get(name)!));
-	const keys: Record<string, string> = {};
+	const keys = dict<string>(); // by node id, which may be `__proto__`
 	for (const id of parameterIds) keys[id] = nodes.get(id)!.name;
 	if (isLinear) for (const name of linearParameters) keys[wired!.get(name)!] = name;
 	return {

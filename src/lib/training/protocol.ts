@@ -12,6 +12,7 @@
  * `saved` / `loaded` / `failed` answer save-state and load-state by request id.
  */
 import type { Device, StateDictFormat } from '$lib/engine';
+import { dictFrom } from '$lib/util/dict';
 import type { GraphDocument } from '$lib/graph';
 import type { AutoChoice } from './auto-device';
 import type { Dataset } from './data';
@@ -108,7 +109,7 @@ export function summaryOf(binding: ModelBinding): ModelSummary {
 		inputId: binding.inputId,
 		targetId: binding.targetId,
 		parameterIds: binding.parameterIds.slice(),
-		keys: { ...binding.keys },
+		keys: dictFrom(Object.entries(binding.keys)), // by node id, which may be `__proto__`
 		line: binding.line,
 		reduction: binding.reduction
 	};

@@ -28,6 +28,7 @@ import {
 	type LeafAttrs
 } from '$lib/graph';
 import { effectiveAttrs } from '$lib/graph/shapes';
+import { dict, own } from '$lib/util/dict';
 import type { Dataset } from './data';
 import { epochLine, numpyFloat32Array } from './format';
 import { bindModel, withData, type ModelBinding } from './model';
@@ -83,12 +84,6 @@ interface OpStep {
 }
 
 type Values = Map<string, Float32Array>;
-
-/** `record[id]` when it is its own property (never one of Object.prototype's). */
-const own = <T>(
-	record: Readonly<Record<string, T>> | null | undefined,
-	id: string
-): T | undefined => (record != null && Object.hasOwn(record, id) ? record[id] : undefined);
 
 const fitting = (given: readonly number[] | undefined, length: number) =>
 	Array.isArray(given) && given.length === length && given.every(Number.isFinite);
@@ -407,8 +402,7 @@ export class Trainer {
 
 	/** Each parameter's values by node id (row-major). */
 	parameters(): Record<string, number[]> {
-		// Null prototype: node ids come from users, and `__proto__` is a valid one.
-		const out: Record<string, number[]> = Object.create(null);
+		const out = dict<number[]>(); // by node id, which may be `__proto__`
 		for (const [id, values] of this.host) out[id] = Array.from(values);
 		return out;
 	}

@@ -22,6 +22,13 @@ import {
 	type DocumentRecord,
 	type DocumentStore
 } from './documents';
+import {
+	clearPending,
+	safely,
+	TAB_DOCUMENT_KEY,
+	writePending,
+	type KeyValueStorage
+} from './tab-memory';
 
 /** What tabs tell each other. */
 export type TabMessage =
@@ -48,8 +55,13 @@ export interface AutosaveOptions {
 	tab?: string;
 	/** The channel to the other tabs (default: a BroadcastChannel, where there is one). */
 	channel?: TabChannel | null;
-	/** Remembers this tab's document across a reload (sessionStorage in the page). */
-	remember?: (id: string) => void;
+	/**
+	 * The tab's memory across a reload (sessionStorage in the page): which document it has open,
+	 * and the changes not yet written when the page goes away.
+	 */
+	tabMemory?: KeyValueStorage | null;
+	/** The first document has changes not written yet (kept by the tab at its last unload). */
+	dirty?: boolean;
 	/** Runs `write` later (default: when the browser is idle, within half a second). */
 	later?: (write: () => void) => void;
 	/** The revision of the first document as read from the store (null: not stored yet). */
@@ -112,7 +124,7 @@ export class Autosave {
 	#editor: EditorState;
 	#store: DocumentStore;
 	#channel: TabChannel | null;
-	#remember: (id: string) => void;
+	#memory: KeyValueStorage | null;
 	#later: (write: () => void) => void;
 	#now: () => number;
 	/** The revision this tab last wrote or read, per record (null: not stored yet). */
@@ -131,17 +143,19 @@ export class Autosave {
 		this.#store = store;
 		this.tab = options.tab ?? Math.random().toString(36).slice(2);
 		this.#channel = options.channel === undefined ? openChannel() : options.channel;
-		this.#remember = options.remember ?? (() => {});
+		this.#memory = options.tabMemory ?? null;
 		this.#later = options.later ?? idle;
 		this.#now = options.now ?? Date.now;
 		this.unreadable = options.unreadable ?? null;
 		this.failure = options.failure ?? null;
 		const { id } = editor.documentInfo;
 		this.#revisions.set(id, options.revision ?? null);
-		if ((options.revision !== undefined && options.revision !== null) || options.pristine) {
+		const stored = options.revision !== undefined && options.revision !== null;
+		if ((stored || options.pristine) && !options.dirty) {
 			this.#saved.set(id, { doc: editor.doc, session: editor.trainingSession });
 		}
 		this.#remember(id);
+		if (options.dirty) this.schedule();
 		if (this.#channel) this.#channel.onmessage = (event) => void this.#received(event.data);
 		void this.refresh();
 	}
@@ -149,6 +163,32 @@ export class Autosave {
 	dispose(): void {
 		this.#disposed = true;
 		this.#channel?.close();
+	}
+
+	/** This tab's document is `id` (a reload opens it again). */
+	#remember(id: string): void {
+		const memory = this.#memory;
+		if (memory) safely(() => memory.setItem(TAB_DOCUMENT_KEY, id), undefined);
+	}
+
+	/**
+	 * The page is being hidden or closed: what is not written yet is kept in the tab's memory at
+	 * once (an IndexedDB write may not finish before the page is gone), then written.
+	 */
+	flushOnExit(): void {
+		const editor = this.#editor;
+		if (this.unsaved && this.conflict?.id !== editor.documentInfo.id) {
+			const { id, origin, created } = editor.documentInfo;
+			writePending(this.#memory, {
+				id,
+				origin,
+				created,
+				base: this.#revisions.get(id) ?? null,
+				json: compactDocument(editor.doc),
+				session: plainSession(editor.trainingSession)
+			});
+		}
+		void this.flush();
 	}
 
 	/** The editor changed its document (or its session): write it soon. */
@@ -212,6 +252,7 @@ export class Autosave {
 			this.#revisions.set(info.id, result.revision);
 			this.#saved.set(info.id, { doc, session });
 			this.failure = null;
+			if (!this.unsaved) clearPending(this.#memory);
 			this.#channel?.postMessage({
 				type: 'saved',
 				id: info.id,
@@ -268,6 +309,11 @@ export class Autosave {
 	async takeTheirs(quietly = false): Promise<boolean> {
 		const info = this.#editor.documentInfo;
 		const record = await this.#store.get(info.id);
+		if (quietly && (this.unsaved || this.#editor.documentInfo.id !== info.id)) {
+			// The user changed something while the other version was read: they choose.
+			if (this.#editor.documentInfo.id === info.id) this.conflict = await this.#metaOf(info.id);
+			return false;
+		}
 		this.conflict = null;
 		if (record === null) return false;
 		const parsed = parseDocument(record.json);
@@ -278,10 +324,12 @@ export class Autosave {
 			};
 			return false;
 		}
+		const before = this.#editor.doc;
 		if (!this.#editor.adoptVersion(parsed.doc, record.session)) return false;
 		this.#revisions.set(info.id, record.revision);
 		this.#saved.set(info.id, { doc: this.#editor.doc, session: this.#editor.trainingSession });
-		this.#editor.notify(quietly ? 'notice.updatedFromTab' : 'notice.tookTheirs');
+		if (!quietly) this.#editor.notify('notice.tookTheirs');
+		else if (this.#editor.doc !== before) this.#editor.notify('notice.updatedFromTab');
 		return true;
 	}
 

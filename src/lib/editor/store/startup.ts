@@ -8,6 +8,13 @@ import { parseDocument, type GraphDocument } from '$lib/graph';
 import { excerpt } from '$lib/util/excerpt';
 import type { AutosaveOptions, Unreadable } from './autosave.svelte';
 import {
+	clearPending,
+	readPending,
+	safely,
+	TAB_DOCUMENT_KEY,
+	type KeyValueStorage
+} from './tab-memory';
+import {
 	metaOf,
 	newDocumentInfo,
 	type DocumentInfo,
@@ -17,15 +24,7 @@ import {
 
 /** Earlier versions kept one document here. */
 export const LEGACY_STORAGE_KEY = 'autograd-canvas.document';
-/** This tab's document (sessionStorage: it survives a reload, not a new tab). */
-export const TAB_DOCUMENT_KEY = 'autograd-canvas.tab-document';
-
-/** The subset of the Web Storage API used here. */
-export interface KeyValueStorage {
-	getItem(key: string): string | null;
-	setItem(key: string, value: string): void;
-	removeItem(key: string): void;
-}
+export { TAB_DOCUMENT_KEY, type KeyValueStorage } from './tab-memory';
 
 export interface StartOptions {
 	/** localStorage, where an earlier version's autosave may be. */
@@ -41,19 +40,11 @@ export interface Start {
 	doc: GraphDocument;
 	info: DocumentInfo;
 	session: unknown;
-	autosave: Pick<AutosaveOptions, 'revision' | 'pristine' | 'unreadable' | 'failure'>;
+	autosave: Pick<AutosaveOptions, 'revision' | 'pristine' | 'unreadable' | 'failure' | 'dirty'>;
 }
 
 const problemOf = (problems: readonly { message: string }[]) =>
 	excerpt(problems[0]?.message ?? 'unreadable', 200);
-
-function safely<T>(read: () => T, fallback: T): T {
-	try {
-		return read();
-	} catch {
-		return fallback;
-	}
-}
 
 /** Moves an earlier version's single autosave into the store (kept as is, even unreadable). */
 async function migrate(store: DocumentStore, legacy: KeyValueStorage, now: number) {
@@ -91,6 +82,28 @@ export async function startDocument(store: DocumentStore, options: StartOptions)
 		if (options.legacy) await migrate(store, options.legacy, now);
 		const metas = await store.list();
 		const remembered = safely(() => options.tabMemory?.getItem(TAB_DOCUMENT_KEY) ?? null, null);
+		// Changes this tab made but could not write before its last unload come first.
+		const pending = readPending(options.tabMemory ?? null);
+		clearPending(options.tabMemory ?? null);
+		if (pending !== null && pending.id === remembered) {
+			const parsed = parseDocument(pending.json);
+			if (parsed.ok) {
+				return {
+					doc: parsed.doc,
+					info: { id: pending.id, origin: pending.origin, created: pending.created },
+					session: pending.session,
+					// Written on the revision they were made on: if another tab wrote since, the
+					// user chooses (nothing is overwritten).
+					autosave: {
+						revision: pending.base,
+						pristine: false,
+						dirty: true,
+						unreadable: null,
+						failure: null
+					}
+				};
+			}
+		}
 		const candidate = metas.find((meta) => meta.id === remembered) ?? metas[0];
 		if (candidate === undefined) return first(null);
 		const record = await store.get(candidate.id);

@@ -4,6 +4,8 @@ import { device as checkDevice, type Device } from '../device';
 import { runtimeError } from '../errors';
 import { sameShape } from '../shape';
 import type { Tensor } from '../tensor';
+import { dict } from '../../util/dict';
+import { excerpt } from '../../util/excerpt';
 
 export type StateDict = Record<string, Tensor>;
 
@@ -21,7 +23,17 @@ export class IncompatibleKeys {
 	}
 }
 
-const quoted = (keys: string[]) => keys.map((k) => `"${k}"`).join(', ');
+/** Keys a load_state_dict message lists; past them it says how many more there are. */
+export const MAX_LISTED_KEYS = 10;
+
+/** PyTorch's `"a", "b"`, each key cut to 80 characters, and at most MAX_LISTED_KEYS of them. */
+export function quoted(keys: readonly string[]): string {
+	const listed = keys.slice(0, MAX_LISTED_KEYS).map((k) => `"${excerpt(k)}"`);
+	if (keys.length > MAX_LISTED_KEYS) listed.push(`and ${keys.length - MAX_LISTED_KEYS} more`);
+	return listed.join(', ');
+}
+
+const sizeText = (shape: readonly number[]) => `torch.Size([${excerpt(shape.join(', '))}])`;
 
 export abstract class Module {
 	private readonly parameterSlots = new Map<string, Tensor | null>();
@@ -63,7 +75,8 @@ export abstract class Module {
 
 	/** Detached tensors keyed like PyTorch (`weight`, `linear.bias`). */
 	stateDict(): StateDict {
-		const out: StateDict = {};
+		// Keys are parameter names, which may be `__proto__`: an object with no prototype.
+		const out: StateDict = dict();
 		for (const [name, p] of this.namedParameters()) out[name] = p.detach();
 		return out;
 	}
@@ -83,14 +96,18 @@ export abstract class Module {
 		if (strict && unexpected.length) {
 			errors.push(`Unexpected key(s) in state_dict: ${quoted(unexpected)}. `);
 		}
+		let mismatches = 0;
 		for (const [key, p] of own) {
+			if (!Object.hasOwn(stateDict, key)) continue;
 			const value = stateDict[key];
-			if (value === undefined || !Object.hasOwn(stateDict, key)) continue;
-			if (!sameShape(value.shape, p.shape)) {
+			if (!sameShape(value.shape, p.shape) && mismatches++ < MAX_LISTED_KEYS) {
 				errors.push(
-					`size mismatch for ${key}: copying a param with shape torch.Size([${value.shape.join(', ')}]) from checkpoint, the shape in current model is torch.Size([${p.shape.join(', ')}]).`
+					`size mismatch for ${excerpt(key)}: copying a param with shape ${sizeText(value.shape)} from checkpoint, the shape in current model is ${sizeText(p.shape)}.`
 				);
 			}
+		}
+		if (mismatches > MAX_LISTED_KEYS) {
+			errors.push(`and ${mismatches - MAX_LISTED_KEYS} more size mismatches.`);
 		}
 		if (errors.length) {
 			throw runtimeError(

@@ -5,6 +5,7 @@
  */
 import { createLeaf, type GraphDocument, type LeafAttrs } from '$lib/graph';
 import { webgpu, type StateDictFormat } from '$lib/engine';
+import { own } from '$lib/util/dict';
 import type { ContourGrid } from '$lib/viz';
 import { chooseAuto, type AutoChoice, type GpuReport } from '../auto-device';
 import { INITIAL_STATE, TrainingClient, type TrainState } from '../client';
@@ -280,7 +281,7 @@ export class TrainPanelState {
 		if (!this.binding.ok || this.binding.binding.line === null) return null;
 		const { weightId, biasId } = this.binding.binding.line;
 		const value = (id: string) => {
-			const given = this.options.initialParameters?.[id];
+			const given = own(this.options.initialParameters, id);
 			if (given !== undefined && given.length === 1) return given[0];
 			const node = this.doc().nodes.find((n) => n.id === id);
 			return node ? createLeaf(node.attrs as unknown as LeafAttrs).data[0] : 0;
