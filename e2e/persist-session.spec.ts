@@ -100,6 +100,12 @@ test('defect 4: after a reload the training session is intact, and Train goes on
 	const after = await shownTraining(page);
 	await expect.poll(() => storedEpoch(page)).toBe(400);
 
+	// Reloaded with the panel closed, the canvas shows the trained values all the same.
+	await page.reload();
+	await expect(trainPanel(page)).toBeHidden();
+	await expect(graphNode(page, 'weight').getByTestId('node-live')).toHaveText(after.weightNode!);
+	await expect(graphNode(page, 'bias').getByTestId('node-live')).toHaveText(after.biasNode!);
+
 	// Reloaded again: the continued session is the one kept.
 	await reloadWithPanel(page);
 	await expect(statusLine(page, 400)).toContainText('loss');

@@ -443,3 +443,26 @@ describe('unload', () => {
 		expect(store.records.get(id)!.json).toBe(compactDocument(b.editor.doc));
 	});
 });
+
+describe('the canvas shows a session’s parameters without the Train panel', () => {
+	test('at start, after opening a document with a session, and across undo', () => {
+		const parametersOf = (session: unknown) =>
+			(session as { w?: number[] } | null)?.w ? { n1: (session as { w: number[] }).w } : null;
+		const editor = new EditorState({
+			initial: basics,
+			session: { w: [2] },
+			sessionParameters: parametersOf
+		});
+		expect(editor.liveParameters).toEqual({ n1: [2] });
+		editor.replaceDocument(chain);
+		expect(editor.liveParameters).toBeNull();
+		editor.replaceDocument(basics, { session: { w: [3] } });
+		expect(editor.liveParameters).toEqual({ n1: [3] });
+		editor.undo();
+		expect(editor.liveParameters).toBeNull();
+		editor.undo();
+		expect(editor.liveParameters).toEqual({ n1: [2] });
+		editor.adoptVersion(basics, { w: [4] });
+		expect(editor.liveParameters).toEqual({ n1: [4] });
+	});
+});

@@ -77,6 +77,14 @@ export interface EditorOptions {
 	session?: unknown;
 	/** Called after every change to the document or its session (the autosave listens). */
 	onChange?: () => void;
+	/**
+	 * The trained parameters a session holds that fit `doc` (by node id), or null: what the canvas
+	 * shows when a document opens with a session, before the Train panel is opened.
+	 */
+	sessionParameters?: (
+		session: unknown,
+		doc: GraphDocument
+	) => Readonly<Record<string, readonly number[]>> | null;
 	/** How long a notice stays, in ms. */
 	noticeMs?: number;
 }
@@ -94,6 +102,7 @@ export type SidePanelId = 'train' | 'code';
 export class EditorState {
 	#history: History;
 	#onChange: (() => void) | undefined;
+	#sessionParameters: EditorOptions['sessionParameters'];
 	#model = new FlowModel();
 	#noticeMs: number;
 	#noticeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -156,6 +165,7 @@ export class EditorState {
 		const initial = options.initial ?? emptyDocument();
 		this.#history = new History(initial);
 		this.#onChange = options.onChange;
+		this.#sessionParameters = options.sessionParameters;
 		this.#noticeMs = options.noticeMs ?? 6000;
 		this.doc = initial;
 		this.#lineage.set(initial, 0);
@@ -164,6 +174,7 @@ export class EditorState {
 		if (options.session !== undefined && options.session !== null) {
 			this.#sessions.set(0, options.session);
 			this.trainingSession = options.session;
+			this.#showSessionParameters();
 		}
 	}
 
@@ -294,6 +305,7 @@ export class EditorState {
 			this.documentKey++;
 			this.documentInfo = this.#infos.get(lineage) ?? this.documentInfo;
 			this.trainingSession = this.#sessions.get(lineage) ?? null;
+			this.#showSessionParameters();
 		}
 		this.canUndo = this.#history.canUndo;
 		this.canRedo = this.#history.canRedo;
@@ -304,6 +316,13 @@ export class EditorState {
 			[...this.selectedEdgeIds].filter((id) => edgeIds.has(id))
 		);
 		this.#onChange?.();
+	}
+
+	/** The canvas shows the parameters the current document's session trained (or none). */
+	#showSessionParameters(): void {
+		const session = this.trainingSession;
+		this.liveParameters =
+			session === null ? null : (this.#sessionParameters?.(session, this.doc) ?? null);
 	}
 
 	/** The Train panel's session changed: keep it with the document (autosaved with it). */
@@ -334,10 +353,13 @@ export class EditorState {
 		this.#sessions.set(this.lineage, session ?? null);
 		this.trainingSession = session ?? null;
 		// Only the session changed (the other tab trains): no undo step for an equal graph.
-		if (compactDocument(doc) === compactDocument(this.doc)) return true;
-		const fresh = { ...doc };
-		this.#lineage.set(fresh, this.lineage);
-		return this.commit(fresh);
+		if (compactDocument(doc) !== compactDocument(this.doc)) {
+			const fresh = { ...doc };
+			this.#lineage.set(fresh, this.lineage);
+			if (!this.commit(fresh)) return false;
+		}
+		this.#showSessionParameters();
+		return true;
 	}
 
 	/** Opens `panel` beside the canvas, or closes it when it is open. */
@@ -382,12 +404,14 @@ export class EditorState {
 			this.#sessions.set(lineage, from.session);
 		}
 		const selection = this.selectedNodeIds;
+		const live = this.liveParameters;
 		this.select([]);
+		this.liveParameters = null; // (the new document's session, if any, sets its own)
 		if (!this.commit(fresh)) {
 			this.select(selection);
+			this.liveParameters = live;
 			return false;
 		}
-		this.liveParameters = null;
 		this.#pasteCount = 0;
 		this.problems = null;
 		// Frame the new graph (Svelte Flow waits until it has measured the nodes). An empty graph

@@ -3,6 +3,7 @@
  * and what the training client reports, taken at most once per animation frame, with the loss
  * landscape kept in step. The panel's markup reads it and calls its methods; nothing else.
  */
+import { excerpt } from '$lib/util/excerpt';
 import { createLeaf, type GraphDocument, type LeafAttrs } from '$lib/graph';
 import { webgpu, type StateDictFormat } from '$lib/engine';
 import { own } from '$lib/util/dict';
@@ -68,6 +69,15 @@ export interface PanelOptions {
 
 /** While training runs, the session is handed out at most this often. */
 export const SESSION_SAVE_MS = 500;
+
+/**
+ * The largest model file Load model reads (checked on the file's size before reading it): the
+ * engine's largest tensor (MAX_NUMEL float32 values) as safetensors.
+ */
+export const MAX_MODEL_FILE_BYTES = 256 * 1024 * 1024;
+
+const megabytes = (bytes: number) =>
+	`${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
 
 export class TrainPanelState {
 	formulaText = $state<FormulaText>(asText(DEFAULT_FORMULA));
@@ -434,9 +444,18 @@ export class TrainPanelState {
 	async loadModel(file: File): Promise<void> {
 		const config = this.config();
 		if (config === null) return;
+		const name = excerpt(file.name, 60);
+		if (file.size > MAX_MODEL_FILE_BYTES) {
+			// Refused before a byte is read: a huge file would freeze the page, then be refused.
+			this.fileMessage = {
+				tone: 'error',
+				text: `${name} is ${megabytes(file.size)}; model files of up to ${megabytes(MAX_MODEL_FILE_BYTES)} can be loaded.`
+			};
+			return;
+		}
 		try {
 			const keys = await this.client.loadState(config, new Uint8Array(await file.arrayBuffer()));
-			this.fileMessage = { tone: 'info', text: `Loaded ${keys.join(', ')} from ${file.name}.` };
+			this.fileMessage = { tone: 'info', text: `Loaded ${excerpt(keys.join(', '))} from ${name}.` };
 		} catch (error) {
 			this.fileMessage = { tone: 'error', text: (error as Error).message };
 		}
