@@ -71,10 +71,14 @@ export async function openFile(page: Page, path: string) {
 }
 
 /**
- * The text of a stored document (IndexedDB, as the app keeps it): this tab's by default. Null
- * when there is none. Never creates the database (that would leave it without its stores).
+ * A stored document's body (IndexedDB, as the app keeps it): its text and its Train panel
+ * session; this tab's document by default. Null when there is none. Never creates the database
+ * (that would leave it without its stores).
  */
-export async function storedText(page: Page, id?: string): Promise<string | null> {
+export async function storedBody(
+	page: Page,
+	id?: string
+): Promise<{ json?: string; session?: unknown } | null> {
 	return page.evaluate(async (wanted) => {
 		const key = wanted ?? sessionStorage.getItem('autograd-canvas.tab-document');
 		if (!key) return null;
@@ -87,16 +91,20 @@ export async function storedText(page: Page, id?: string): Promise<string | null
 		});
 		try {
 			if (!db.objectStoreNames.contains('body')) return null;
-			const body = await new Promise<{ json?: string } | undefined>((resolve, reject) => {
+			return await new Promise<{ json?: string; session?: unknown } | null>((resolve, reject) => {
 				const get = db.transaction('body').objectStore('body').get(key);
-				get.onsuccess = () => resolve(get.result as { json?: string } | undefined);
+				get.onsuccess = () => resolve(get.result ?? null);
 				get.onerror = () => reject(get.error);
 			});
-			return body?.json ?? null;
 		} finally {
 			db.close();
 		}
 	}, id);
+}
+
+/** The text of a stored document (this tab's by default), or null. */
+export async function storedText(page: Page, id?: string): Promise<string | null> {
+	return (await storedBody(page, id))?.json ?? null;
 }
 
 /** Every stored document's meta (id, origin, nodes, revision...), the newest first. */

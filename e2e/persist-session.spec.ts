@@ -5,34 +5,14 @@
  * goes on from that epoch (the log continues at epoch 250, not at epoch 50 again).
  */
 import { expect, test, type Page } from '@playwright/test';
-import { graphNode } from './editor-helpers';
+import { graphNode, storedBody } from './editor-helpers';
 import { logLines, openTraining, shown, trainPanel, trainToEnd } from './train-helpers';
 
 /** The epoch of the training session stored with this tab's document (IndexedDB), or null. */
 async function storedEpoch(page: Page): Promise<number | null> {
-	return page.evaluate(async () => {
-		const key = sessionStorage.getItem('autograd-canvas.tab-document');
-		const known = await indexedDB.databases();
-		if (!key || !known.some((db) => db.name === 'autograd-canvas')) return null;
-		const db = await new Promise<IDBDatabase>((resolve, reject) => {
-			const open = indexedDB.open('autograd-canvas');
-			open.onsuccess = () => resolve(open.result);
-			open.onerror = () => reject(open.error);
-		});
-		try {
-			if (!db.objectStoreNames.contains('body')) return null;
-			const body = await new Promise<{ session?: { training?: { epoch?: number } } }>(
-				(resolve, reject) => {
-					const get = db.transaction('body').objectStore('body').get(key);
-					get.onsuccess = () => resolve(get.result ?? {});
-					get.onerror = () => reject(get.error);
-				}
-			);
-			return body.session?.training?.epoch ?? null;
-		} finally {
-			db.close();
-		}
-	});
+	const session = (await storedBody(page))?.session as
+		{ training?: { epoch?: number } } | null | undefined;
+	return session?.training?.epoch ?? null;
 }
 
 /** The panel's status line, `Epoch 200, loss 0.00157 w = 1.99, b = 1.02` (not the chart's caption). */

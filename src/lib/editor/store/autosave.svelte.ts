@@ -305,6 +305,17 @@ export class Autosave {
 		);
 	}
 
+	/** The record's document, or null: then it is `unreadable` (kept, for the user to decide). */
+	#readable(record: DocumentRecord): GraphDocument | null {
+		const parsed = parseDocument(record.json);
+		if (parsed.ok) return parsed.doc;
+		this.unreadable = {
+			meta: metaOf(record),
+			reason: excerpt(parsed.problems[0]?.message ?? '', 200)
+		};
+		return null;
+	}
+
 	/** Conflict, or another tab's write: the stored version becomes this tab's (one undo step). */
 	async takeTheirs(quietly = false): Promise<boolean> {
 		const info = this.#editor.documentInfo;
@@ -316,16 +327,10 @@ export class Autosave {
 		}
 		this.conflict = null;
 		if (record === null) return false;
-		const parsed = parseDocument(record.json);
-		if (!parsed.ok) {
-			this.unreadable = {
-				meta: metaOf(record),
-				reason: excerpt(parsed.problems[0]?.message ?? '', 200)
-			};
-			return false;
-		}
+		const doc = this.#readable(record);
+		if (doc === null) return false;
 		const before = this.#editor.doc;
-		if (!this.#editor.adoptVersion(parsed.doc, record.session)) return false;
+		if (!this.#editor.adoptVersion(doc, record.session)) return false;
 		this.#revisions.set(info.id, record.revision);
 		this.#saved.set(info.id, { doc: this.#editor.doc, session: this.#editor.trainingSession });
 		if (!quietly) this.#editor.notify('notice.tookTheirs');
@@ -352,16 +357,10 @@ export class Autosave {
 			void this.refresh();
 			return false;
 		}
-		const parsed = parseDocument(record.json);
-		if (!parsed.ok) {
-			this.unreadable = {
-				meta: metaOf(record),
-				reason: excerpt(parsed.problems[0]?.message ?? '', 200)
-			};
-			return false;
-		}
+		const doc = this.#readable(record);
+		if (doc === null) return false;
 		const info: DocumentInfo = { id: record.id, origin: record.origin, created: record.created };
-		if (!this.#editor.replaceDocument(parsed.doc, { info, session: record.session })) return false;
+		if (!this.#editor.replaceDocument(doc, { info, session: record.session })) return false;
 		this.#revisions.set(id, record.revision);
 		this.#saved.set(id, { doc: this.#editor.doc, session: this.#editor.trainingSession });
 		this.#remember(id);
