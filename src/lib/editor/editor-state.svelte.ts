@@ -64,6 +64,8 @@ export interface CanvasView {
 	/** The flow position at the centre of the visible canvas. */
 	centre(): Position;
 	fitView(): void;
+	/** The element Svelte Flow renders into (image export reads it). */
+	element(): HTMLElement | null;
 }
 
 export interface EditorOptions {
@@ -261,6 +263,11 @@ export class EditorState {
 	fitView(): void {
 		this.viewMovedByUser = false;
 		this.#view?.fitView();
+	}
+
+	/** The canvas's element, while a canvas is mounted (for image export). */
+	canvasElement(): HTMLElement | null {
+		return this.#view?.element() ?? null;
 	}
 
 	// --- The document and its history ----------------------------------------------------------
