@@ -4,7 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 
-/** mulberry32, exactly as BENCHMARKS.md gives it: uniform in [0, 1). */
+/** mulberry32, exactly as the benchmark definitions give it: uniform in [0, 1). */
 export function mulberry32(seed: number): () => number {
 	let a = seed | 0;
 	return () => {

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: our engine against tfjs 4.22 (cpu backend) in the same process, on the
- * workloads of /work/shared/BENCHMARKS.md.
+ * workloads of bench/workloads.ts.
  *
  *     npm run bench                                  # everything (default set), 20 rounds
  *     npm run bench -- --only matmul_f32_256         # one benchmark (comma-separate several)

@@ -1,5 +1,5 @@
 /**
- * The workloads of /work/shared/BENCHMARKS.md, once for our engine and once for tfjs (cpu
+ * The benchmark workloads (the team's definitions, with the figures of the engines we compare with), once for our engine and once for tfjs (cpu
  * backend), on the same mulberry32 data and with the same correctness gates.
  *
  * Every workload has, per engine, a `gate()` (run on fresh state, checks the figure the

@@ -1,6 +1,6 @@
 /**
  * The WebGPU benchmark page (served by bench/webgpu/run.ts, driven by Playwright): the
- * workloads of shared/BENCHMARKS.md on the engine's WebGPU backend and on its CPU backend, in
+ * workloads of bench/workloads.ts on the engine's WebGPU backend and on its CPU backend, in
  * this same page, interleaved round by round. Also measures the per-dispatch overhead and the
  * matmul / add sizes at which WebGPU overtakes the CPU. Publishes everything on
  * `window.__webgpuBench` for the runner to collect.
@@ -95,7 +95,7 @@ const state: {
 };
 (window as unknown as { __webgpuBench: typeof state }).__webgpuBench = state;
 
-// ---------------------------------------------------------------- data (BENCHMARKS.md)
+// ---------------------------------------------------------------- data (bench/workloads.ts)
 
 function mulberry32(seed: number): () => number {
 	const rng = new torch.Mulberry32(seed);

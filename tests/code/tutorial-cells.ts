@@ -1,5 +1,5 @@
 /**
- * The code cells of the seed tutorial (shared/seed/, "PyTorch实战(三)"), verbatim: the Chinese
+ * The code cells of the seed tutorial ("PyTorch实战(三)"), verbatim: the Chinese
  * comments, the spaces around `=` in `requires_grad = True` and the trailing spaces are the
  * tutorial's own. Consecutive cells of one section are joined, as a student would paste them.
  */

@@ -1,6 +1,6 @@
 /**
- * The seed tutorial's linear regression (shared/seed/, part two) and the deterministic
- * `linreg_tutorial_1000ep` gate of shared/BENCHMARKS.md.
+ * The seed tutorial's linear regression ("PyTorch实战(三)", part two; tests/code/tutorial-cells.ts) and the deterministic
+ * `linreg_tutorial_1000ep` gate of the benchmarks (bench/workloads.ts).
  */
 import { describe, expect, it } from 'vitest';
 import * as torch from '$lib/engine';

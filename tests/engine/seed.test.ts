@@ -1,6 +1,6 @@
 /**
- * The seed tutorial's autograd examples (shared/seed/, part one), checked against what
- * PyTorch 2.13 prints for the same code (see shared/PYTORCH-SEMANTICS.md).
+ * The seed tutorial's autograd examples ("PyTorch实战(三)", part one; tests/code/tutorial-cells.ts), checked against what
+ * PyTorch 2.13 prints for the same code (pinned here).
  */
 import { describe, expect, it } from 'vitest';
 import * as torch from '$lib/engine';

@@ -33,7 +33,7 @@ describe('inferShapes on the examples', () => {
 		for (const name of ['x', 'w', 'b', 'y', 'z']) {
 			expect(info[name]).toMatchObject({ shape: [1], error: null, missingInputs: [] });
 		}
-		// PYTORCH-SEMANTICS.md: requires_grad x False, b True, w True, y True; is_leaf x, w, b True, y, z False.
+		// As PyTorch 2.13 prints: requires_grad x False, b True, w True, y True; is_leaf x, w, b True, y, z False.
 		const flags = (n: string) => [info[n].requiresGrad, info[n].isLeaf];
 		expect(['x', 'w', 'b', 'y', 'z'].map(flags)).toEqual([
 			[false, true],

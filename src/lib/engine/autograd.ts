@@ -1,6 +1,6 @@
 /**
  * Reverse-mode autograd: the graph of grad_fn nodes that ops record, and the backward pass that
- * walks it. Semantics follow PyTorch (see shared/PYTORCH-SEMANTICS.md): only leaves get `.grad`,
+ * walks it. Semantics follow PyTorch (as PyTorch 2.13 behaves; the golden tests pin it): only leaves get `.grad`,
  * gradients accumulate, saved tensors are freed after backward unless `retainGraph` is set.
  */
 import {

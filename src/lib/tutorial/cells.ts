@@ -1,5 +1,5 @@
 /**
- * The seed tutorial's cells (shared/seed/), run live with the engine. Plain TypeScript: each
+ * The seed tutorial's cells ("PyTorch实战(三)", verbatim in tests/code/tutorial-cells.ts), run live with the engine. Plain TypeScript: each
  * function or class runs one card's Python code with the engine and returns what a notebook
  * would print, as PyTorch-style strings, next to the raw values the tests check.
  *

@@ -1,5 +1,5 @@
 /**
- * The Python each card shows, from the seed tutorial (shared/seed/), comments in English.
+ * The Python each card shows, from the seed tutorial (the Chinese "PyTorch实战(三)"; its cells verbatim in tests/code/tutorial-cells.ts), comments in English.
  * Static strings: the UI renders them as text, never as HTML.
  */
 export const PY = {
