@@ -37,6 +37,7 @@ import {
 	type Problem
 } from './types';
 import { excerpt, excerptValue } from '$lib/util/excerpt';
+import { utf8Length } from '$lib/util/utf8';
 import { documentBytes } from './serialize';
 
 const fail = (problems: Problem[]): Parsed => ({ ok: false, problems });
@@ -52,21 +53,6 @@ function tooBig(bytes: number): Parsed {
 		'',
 		`files of up to ${megabytes(MAX_FILE_BYTES)} can be opened; this one is ${megabytes(bytes)}`
 	);
-}
-
-/** The length of `text` in UTF-8. */
-function utf8Length(text: string): number {
-	let bytes = 0;
-	for (let i = 0; i < text.length; i++) {
-		const code = text.charCodeAt(i);
-		if (code < 0x80) bytes += 1;
-		else if (code < 0x800) bytes += 2;
-		else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-			bytes += 4;
-			i++;
-		} else bytes += 3;
-	}
-	return bytes;
 }
 
 /**
