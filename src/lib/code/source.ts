@@ -3,6 +3,7 @@
  * JavaScript strings use); problems carry 1-based lines and 1-based columns counted in
  * characters (Unicode code points), as editors and Python show them.
  */
+import { utf8Length } from '$lib/util/utf8';
 
 /** Inputs of this many UTF-8 bytes or more are refused (1 MB). */
 export const MAX_CODE_BYTES = 1024 * 1024;
