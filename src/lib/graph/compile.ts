@@ -1,7 +1,8 @@
 /**
- * Compile a document to engine calls: every node becomes a tensor, in topological order. Leaves
- * are created from their attrs (rand and randn after `torch.manualSeed(seed)`, so a leaf draws
- * the same numbers every run, whatever else the graph holds); ops run through the registry.
+ * Compile a document to engine calls with the graph interpreter (`interpret.ts`): every node
+ * becomes a tensor, in topological order. Leaves are created from their attrs (rand and randn
+ * after `torch.manualSeed(seed)`, so a leaf draws the same numbers every run, whatever else the
+ * graph holds); ops run through the registry.
  *
  * Errors: compileGraph THROWS the engine's TorchError (PyTorch's message) of the first node that
  * fails, with `nodeId` set on it (read it with `failedNodeId`). An invalid document throws a
@@ -9,11 +10,10 @@
  */
 import * as torch from '$lib/engine';
 import { TorchError, type Tensor } from '$lib/engine';
-import { apply } from '$lib/engine/tensor';
 import { indexGraph } from './graph-index';
-import { graphOp, LEAF_OP, numelOf } from './schema';
-import { effectiveAttrs } from './shapes';
-import type { GraphDocument, GraphNode, LeafAttrs } from './types';
+import { runGraph } from './interpret';
+import { numelOf } from './schema';
+import type { GraphDocument, LeafAttrs } from './types';
 import { validateDocument } from './validate';
 
 export interface CompiledGraph {
@@ -67,38 +67,6 @@ export function createLeaf(attrs: LeafAttrs): Tensor {
 	}
 }
 
-function compileNode(
-	node: GraphNode,
-	sources: Map<string, string>,
-	tensors: Map<string, Tensor>
-): Tensor {
-	if (node.op === LEAF_OP) {
-		const leaf = createLeaf(node.attrs as unknown as LeafAttrs);
-		if (node.attrs?.retainGrad === true) leaf.retainGrad();
-		return leaf;
-	}
-	const op = graphOp(node.op)!;
-	const optional = op.optionalInputs ?? [];
-	const missing: string[] = [];
-	const inputs = op.inputs.map((name) => {
-		const source = sources.get(name);
-		if (source === undefined) {
-			if (!optional.includes(name)) missing.push(name);
-			return null;
-		}
-		return tensors.get(source)!;
-	});
-	if (missing.length > 0) {
-		throw new TorchError(
-			'RuntimeError',
-			`missing input${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`
-		);
-	}
-	const out = apply(op, inputs, effectiveAttrs(op, node.attrs));
-	if (node.attrs?.retainGrad === true) out.retainGrad();
-	return out;
-}
-
 /** Build every node's tensor (see the module comment for errors). */
 export function compileGraph(doc: GraphDocument): CompiledGraph {
 	const parsed = validateDocument(doc);
@@ -111,14 +79,12 @@ export function compileGraph(doc: GraphDocument): CompiledGraph {
 		throw atNode(new TorchError('ValueError', `invalid graph: ${where}${first.message}`), nodeId);
 	}
 	const index = indexGraph(parsed.doc);
-	const tensors = new Map<string, Tensor>();
-	for (const id of index.order) {
-		const node = index.nodes.get(id)!;
-		try {
-			tensors.set(id, compileNode(node, index.inputs.get(id) ?? new Map(), tensors));
-		} catch (error) {
-			throw atNode(error, id);
+	const { tensors, failed } = runGraph(index, {
+		leafFor: (node) => createLeaf(node.attrs as unknown as LeafAttrs),
+		onNode: ({ node }, tensor) => {
+			if (node.attrs?.retainGrad === true) tensor.retainGrad();
 		}
-	}
+	});
+	if (failed !== null) throw atNode(failed.error, failed.nodeId);
 	return { tensors, order: index.order };
 }

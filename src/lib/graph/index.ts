@@ -1,7 +1,7 @@
 /**
  * The graph document: nodes and edges, its versioned schema, validation, (de)serialization,
- * share links, shape inference, edits, undo/redo, examples, the palette, and compilation to
- * engine calls. Plain TypeScript: no Svelte, no DOM.
+ * share links, shape inference, edits, undo/redo, examples, the palette, and the one graph
+ * interpreter (`runGraph`) that compiling, tracing and training run a graph with. Plain TypeScript: no Svelte, no DOM.
  */
 export {
 	GRAPH_FORMAT,
@@ -34,8 +34,11 @@ export {
 export { parseDocument, tooBigToSave, validateDocument } from './validate';
 export { compactDocument, documentBytes, emptyDocument, serializeDocument } from './serialize';
 export {
+	capturingWarnings,
 	checkConnection,
+	effectiveAttrs,
 	inferShapes,
+	missingInputMessage,
 	sinks,
 	topologicalOrder,
 	type ConnectionCheck,
@@ -66,6 +69,16 @@ export {
 	type PaletteCategory,
 	type PaletteEntry
 } from './palette';
+export { indexGraph, inputSources, reaches, type GraphIndex } from './graph-index';
+export {
+	planGraph,
+	runGraph,
+	runPlan,
+	type GraphPlan,
+	type GraphRun,
+	type PlanStep,
+	type RunHooks
+} from './interpret';
 export {
 	compileGraph,
 	createLeaf,

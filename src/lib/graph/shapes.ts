@@ -98,7 +98,8 @@ function errorInfo(error: string, requiresGrad = false, missingInputs: string[] 
 	return { shape: null, error, requiresGrad, isLeaf: !requiresGrad, missingInputs };
 }
 
-const describeMissing = (names: string[]) =>
+/** The message of an op node whose required inputs are not wired: `missing input: other`. */
+export const missingInputMessage = (names: readonly string[]) =>
 	`missing input${names.length > 1 ? 's' : ''}: ${names.join(', ')}`;
 
 function opInfo(index: GraphIndex, infos: Map<string, NodeInfo>, node: GraphNode): NodeInfo {
@@ -131,7 +132,7 @@ function opInfo(index: GraphIndex, infos: Map<string, NodeInfo>, node: GraphNode
 	};
 	const attrsError = attrsProblem(op, node.attrs);
 	if (attrsError !== null) info.error = attrsError;
-	else if (missing.length > 0) info.error = describeMissing(missing);
+	else if (missing.length > 0) info.error = missingInputMessage(missing);
 	else if (!unknown) {
 		try {
 			info.shape = runShapeRule(op, shapes, effectiveAttrs(op, node.attrs));
@@ -144,8 +145,8 @@ function opInfo(index: GraphIndex, infos: Map<string, NodeInfo>, node: GraphNode
 	return info;
 }
 
-/** Run `body` with the engine's warnings sent to `sink` instead of the console. */
-function capturingWarnings<T>(sink: (message: string) => void, body: () => T): T {
+/** Run `body` with the engine's warnings (PyTorch's UserWarnings) sent to `sink`, not the console. */
+export function capturingWarnings<T>(sink: (message: string) => void, body: () => T): T {
 	const previous = setWarningHandler(sink);
 	try {
 		return body();

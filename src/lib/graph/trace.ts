@@ -1,8 +1,9 @@
 /**
  * The trace: what running a graph forward and backward computed, step by step, so the UI can
  * replay it. Every value in a trace comes from the engine (the UI computes nothing itself):
- * forward steps come from compiling the graph, backward steps from the engine's backward pass,
- * observed node by node through its `onStep` hook.
+ * forward steps come from running the graph with the graph interpreter (`interpret.ts`),
+ * backward steps from the engine's backward pass, observed node by node through its `onStep`
+ * hook.
  *
  * A `TraceSession` keeps the state PyTorch keeps between calls: leaves (and their accumulated
  * `.grad`) survive a new Forward as long as their attributes are unchanged, exactly like
@@ -18,12 +19,11 @@ import {
 	type Tensor
 } from '$lib/engine';
 import { createLeaf, failedNodeId } from './compile';
-import { indexGraph } from './graph-index';
-import { graphOp, LEAF_OP } from './schema';
-import { effectiveAttrs, sinks } from './shapes';
+import { indexGraph, type GraphIndex } from './graph-index';
+import { runGraph } from './interpret';
+import { sinks } from './shapes';
 import type { GraphDocument, GraphNode, LeafAttrs } from './types';
 import { validateDocument } from './validate';
-import { apply } from '$lib/engine/tensor';
 import { viewOf, type TensorView } from './tensor-view';
 
 export type { TensorView } from './tensor-view';
@@ -160,6 +160,8 @@ export class TraceSession {
 	private leaves = new Map<string, { key: string; tensor: Tensor; count: number }>();
 	private tensors = new Map<string, Tensor>();
 	private doc: GraphDocument | null = null;
+	/** The last Forward's document, indexed. */
+	private index: GraphIndex | null = null;
 	private forwardSteps: ForwardStep[] = [];
 	private backwardSteps: BackwardStep[] = [];
 	/** Every node's gradient from the last backward pass (the "Show all gradients" view). */
@@ -210,19 +212,23 @@ export class TraceSession {
 		}
 		this.doc = parsed.doc;
 		this.views = new Map();
-		const index = indexGraph(parsed.doc);
-		const tensors = new Map<string, Tensor>();
+		this.index = indexGraph(parsed.doc);
 		const steps: ForwardStep[] = [];
 		const liveLeaves = new Set<string>();
-		let error: TraceError | null = null;
-		for (const id of index.order) {
-			onProgress?.(steps.length, index.order.length);
-			const node = index.nodes.get(id)!;
-			const sources = index.inputs.get(id) ?? new Map<string, string>();
-			try {
-				const { tensor, inputs } = this.computeNode(node, sources, tensors);
-				if (node.op === LEAF_OP) liveLeaves.add(id);
-				tensors.set(id, tensor);
+		const { tensors, failed } = runGraph(this.index, {
+			leafFor: (node) => this.leafFor(node),
+			onProgress,
+			onNode: ({ id, node, op, sources }, tensor, args) => {
+				const inputs: ForwardInput[] = [];
+				if (op === null || op === undefined) liveLeaves.add(id);
+				else {
+					if (node.attrs?.retainGrad === true && tensor.requiresGrad) tensor.retainGrad();
+					args.forEach((input, k) => {
+						if (input !== null) {
+							inputs.push({ arg: op.inputs[k], nodeId: sources[k]!, value: this.valueView(input) });
+						}
+					});
+				}
 				steps.push({
 					kind: 'forward',
 					nodeId: id,
@@ -234,53 +240,23 @@ export class TraceSession {
 					isLeaf: tensor.isLeaf,
 					gradFn: tensor.gradFn?.name ?? null
 				});
-			} catch (caught) {
-				error = toError(caught, id);
-				break;
 			}
-		}
+		});
 		for (const id of [...this.leaves.keys()]) if (!liveLeaves.has(id)) this.leaves.delete(id);
 		this.tensors = tensors;
 		this.forwardSteps = steps;
-		return { steps, error };
+		return { steps, error: failed === null ? null : toError(failed.error, failed.nodeId) };
 	}
 
-	private computeNode(
-		node: GraphNode,
-		sources: Map<string, string>,
-		tensors: Map<string, Tensor>
-	): { tensor: Tensor; inputs: ForwardInput[] } {
-		if (node.op === LEAF_OP) {
-			const key = leafKey(node);
-			let leaf = this.leaves.get(node.id);
-			if (!leaf || leaf.key !== key) {
-				leaf = { key, tensor: createLeaf(node.attrs as unknown as LeafAttrs), count: 0 };
-				this.leaves.set(node.id, leaf);
-			}
-			return { tensor: leaf.tensor, inputs: [] };
+	/** A leaf's tensor: the same one (and its accumulated grad) while its attributes are unchanged. */
+	private leafFor(node: GraphNode): Tensor {
+		const key = leafKey(node);
+		let leaf = this.leaves.get(node.id);
+		if (!leaf || leaf.key !== key) {
+			leaf = { key, tensor: createLeaf(node.attrs as unknown as LeafAttrs), count: 0 };
+			this.leaves.set(node.id, leaf);
 		}
-		const op = graphOp(node.op)!;
-		const inputs: ForwardInput[] = [];
-		const missing: string[] = [];
-		const args = op.inputs.map((arg) => {
-			const source = sources.get(arg);
-			const input = source === undefined ? undefined : tensors.get(source);
-			if (source === undefined || input === undefined) {
-				if (!(op.optionalInputs ?? []).includes(arg)) missing.push(arg);
-				return null;
-			}
-			inputs.push({ arg, nodeId: source, value: this.valueView(input) });
-			return input;
-		});
-		if (missing.length > 0) {
-			throw new TorchError(
-				'RuntimeError',
-				`missing input${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`
-			);
-		}
-		const tensor = apply(op, args, effectiveAttrs(op, node.attrs));
-		if (node.attrs?.retainGrad === true && tensor.requiresGrad) tensor.retainGrad();
-		return { tensor, inputs };
+		return leaf.tensor;
 	}
 
 	/** The output Backward starts from: `outputId`, or the graph's single sink. */
@@ -371,7 +347,7 @@ export class TraceSession {
 				const grad = leaf.tensor.gradSilently;
 				if (grad) accumulated.push({ nodeId: leafId, grad: viewOf(grad), count: leaf.count });
 			}
-			const node = this.doc?.nodes.find((n) => n.id === nodeId);
+			const node = this.index?.nodes.get(nodeId);
 			return {
 				kind: 'backward',
 				nodeId,
@@ -395,7 +371,8 @@ export class TraceSession {
 
 	/** Which node feeds `arg` of `nodeId` in the document. */
 	private inputSource(nodeId: string, arg: string | undefined): string {
-		return this.doc?.edges.find((e) => e.target === nodeId && e.targetInput === arg)?.source ?? '';
+		if (arg === undefined) return '';
+		return this.index?.inputs.get(nodeId)?.get(arg) ?? '';
 	}
 
 	/** For one-element tensors: each input's local derivative, by the op's own vjp with 1 upstream. */

@@ -8,7 +8,7 @@
  * y <- data y, parameters = [weight, bias], and the state dict keys are nn.Linear's.
  */
 import { getOp } from '$lib/engine';
-import { LEAF_OP, topologicalOrder, type GraphDocument, type GraphNode } from '$lib/graph';
+import { indexGraph, LEAF_OP, type GraphDocument, type GraphNode } from '$lib/graph';
 import { dict } from '$lib/util/dict';
 
 export interface ModelBinding {
@@ -45,17 +45,6 @@ const numel = (node: GraphNode) =>
 /** The nodes whose op is a loss (the registry's 'losses' category), in document order. */
 export function lossNodes(doc: GraphDocument): GraphNode[] {
 	return doc.nodes.filter((n) => getOp(n.op)?.category === 'losses');
-}
-
-/** target id -> input name -> source id (the first edge into an input wins, as in the graph). */
-function wiring(doc: GraphDocument): Map<string, Map<string, string>> {
-	const inputs = new Map<string, Map<string, string>>();
-	for (const edge of doc.edges) {
-		let into = inputs.get(edge.target);
-		if (into === undefined) inputs.set(edge.target, (into = new Map()));
-		if (!into.has(edge.targetInput)) into.set(edge.targetInput, edge.source);
-	}
-	return inputs;
 }
 
 function ancestors(start: string, inputs: Map<string, Map<string, string>>): Set<string> {
@@ -130,7 +119,8 @@ function findLine(
  * first). Returns why the document cannot be trained otherwise.
  */
 export function bindModel(doc: GraphDocument, lossId?: string): Binding {
-	const nodes = new Map(doc.nodes.map((n) => [n.id, n]));
+	const index = indexGraph(doc);
+	const { nodes, inputs } = index;
 	const losses = lossNodes(doc);
 	if (losses.length === 0) {
 		return { ok: false, message: 'nothing to train: the graph has no loss node (add mse_loss)' };
@@ -145,7 +135,6 @@ export function bindModel(doc: GraphDocument, lossId?: string): Binding {
 			message: `the loss '${loss.name}' must give one number to train: set its reduction to 'mean' or 'sum'`
 		};
 	}
-	const inputs = wiring(doc);
 	const outputId = inputs.get(loss.id)?.get('input');
 	const targetId = inputs.get(loss.id)?.get('target');
 	if (outputId === undefined || targetId === undefined) {
@@ -194,7 +183,7 @@ export function bindModel(doc: GraphDocument, lossId?: string): Binding {
 		};
 	}
 	const reach = ancestors(loss.id, inputs);
-	const order = topologicalOrder(doc).filter((id) => reach.has(id));
+	const order = index.order.filter((id) => reach.has(id));
 	const line = findLine(outputId, input.id, nodes, inputs, new Set(parameterIds));
 
 	// nn.Linear's keys when the parameters are exactly one linear node's weight (and bias).

@@ -12,22 +12,19 @@
  * parameter tensors. No DOM, no Svelte: the worker and the tests run it as it is.
  */
 import * as torch from '$lib/engine';
+import { TorchError, type Device, type StateDictFormat, type Tensor } from '$lib/engine';
 import {
-	TorchError,
-	type Device,
-	type OpDef,
-	type StateDictFormat,
-	type Tensor
-} from '$lib/engine';
-import { apply } from '$lib/engine/tensor';
-import {
+	capturingWarnings,
 	compileGraph,
 	createLeaf,
 	failedNodeId,
+	indexGraph,
+	planGraph,
+	runPlan,
 	type GraphDocument,
+	type GraphPlan,
 	type LeafAttrs
 } from '$lib/graph';
-import { effectiveAttrs } from '$lib/graph/shapes';
 import { dict, own } from '$lib/util/dict';
 import type { Dataset } from './data';
 import { epochLine, numpyFloat32Array } from './format';
@@ -75,14 +72,6 @@ export interface EpochResult {
 	diverged: string | null;
 }
 
-/** One op node of the model: its registry op, its inputs' node ids, its attributes. */
-interface OpStep {
-	id: string;
-	op: OpDef;
-	inputs: (string | null)[];
-	attrs: Record<string, unknown>;
-}
-
 type Values = Map<string, Float32Array>;
 
 const fitting = (given: readonly number[] | undefined, length: number) =>
@@ -107,16 +96,6 @@ export const divergedMessage = (epoch: number) =>
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** Run `fn`, collecting the engine's warnings (PyTorch's UserWarnings) instead of printing them. */
-function collectingWarnings<T>(warnings: Set<string>, fn: () => T): T {
-	const previous = torch.setWarningHandler((message) => warnings.add(message));
-	try {
-		return fn();
-	} finally {
-		torch.setWarningHandler(previous);
-	}
-}
-
 export class Trainer {
 	readonly binding: ModelBinding;
 	readonly doc: GraphDocument;
@@ -134,7 +113,8 @@ export class Trainer {
 	/** Receives each line the tutorial would print (and each warning, once). */
 	onLog: (line: string) => void;
 
-	private readonly steps: OpStep[];
+	/** The model's nodes, from the leaves to the loss, as the graph interpreter runs them. */
+	private readonly plan: GraphPlan;
 	private readonly shapes = new Map<string, number[]>();
 	private parameterTensors = new Map<string, Tensor>();
 	private x!: Tensor;
@@ -157,28 +137,11 @@ export class Trainer {
 		this.settings = config.settings;
 		this.device = config.device ?? 'cpu';
 		this.trajectory = this.binding.line === null ? null : { w: new Series(), b: new Series() };
-		const reach = new Set(this.binding.order);
-		for (const node of this.doc.nodes) {
-			if (reach.has(node.id) && node.op === 'tensor') {
-				this.shapes.set(node.id, (node.attrs as unknown as LeafAttrs).shape.slice());
-			}
+		this.plan = planGraph(indexGraph(this.doc), this.binding.order);
+		for (const { id, node, op } of this.plan.steps) {
+			if (op === null) this.shapes.set(id, (node.attrs as unknown as LeafAttrs).shape.slice());
 		}
 		const compiled = this.compileWith(config.data);
-		this.steps = this.binding.order
-			.map((id) => this.doc.nodes.find((n) => n.id === id)!)
-			.filter((node) => node.op !== 'tensor')
-			.map((node) => {
-				const op = torch.getOp(node.op)!;
-				const wired = new Map(
-					this.doc.edges.filter((e) => e.target === node.id).map((e) => [e.targetInput, e.source])
-				);
-				return {
-					id: node.id,
-					op,
-					inputs: op.inputs.map((name) => wired.get(name) ?? null),
-					attrs: effectiveAttrs(op, node.attrs)
-				};
-			});
 		const restore = config.restore;
 		const size = (id: string) => compiled.tensors.get(id)!.data.length;
 		this.restored =
@@ -267,7 +230,10 @@ export class Trainer {
 		const warnings = new Set<string>();
 		let compiled;
 		try {
-			compiled = collectingWarnings(warnings, () => compileGraph(model));
+			compiled = capturingWarnings(
+				(message) => warnings.add(message),
+				() => compileGraph(model)
+			);
 		} catch (error) {
 			throw new TrainingError(describe(error), failedNodeId(error));
 		}
@@ -319,18 +285,21 @@ export class Trainer {
 		});
 	}
 
+	/** The current tensor of a model leaf: the data's x or y, or a parameter. */
+	private leafTensor(id: string): Tensor {
+		if (id === this.binding.inputId) return this.x;
+		if (id === this.binding.targetId) return this.y;
+		return this.parameterTensors.get(id)!;
+	}
+
 	/** Run the model's ops from the leaves to the loss; every node's tensor by id. */
 	private forward(): Map<string, Tensor> {
-		const tensors = new Map<string, Tensor>(this.parameterTensors);
-		tensors.set(this.binding.inputId, this.x);
-		tensors.set(this.binding.targetId, this.y);
 		const warnings = new Set<string>();
-		collectingWarnings(warnings, () => {
-			for (const step of this.steps) {
-				const inputs = step.inputs.map((id) => (id === null ? null : tensors.get(id)!));
-				tensors.set(step.id, apply(step.op, inputs, step.attrs));
-			}
+		const { tensors, failed } = runPlan(this.plan, {
+			leafFor: (node) => this.leafTensor(node.id),
+			onWarning: (message) => warnings.add(message)
 		});
+		if (failed !== null) throw failed.error;
 		this.reportWarnings(warnings);
 		return tensors;
 	}
