@@ -12,7 +12,15 @@ import type { Backend, DeviceBuffer } from '../../device';
 import type { DType, Storage } from '../../dtype';
 import { runtimeError } from '../../errors';
 import { OPS, type Attrs, type OpDef } from '../../registry';
-import { broadcastShapes, contiguousStrides, numel, sameShape, type Shape } from '../../shape';
+import {
+	asMatrixShape,
+	broadcastShapes,
+	broadcastStrides,
+	contiguousStrides,
+	numel,
+	sameShape,
+	type Shape
+} from '../../shape';
 import type { Tensor } from '../../tensor';
 import { BufferPool, GpuBuffer, type MemoryStats } from './pool';
 import {
@@ -93,13 +101,6 @@ function f32Bits(value: number): number {
 	return view.getUint32(0, true);
 }
 
-/** Strides of `shape` as seen from `outShape` (right-aligned; 0 on broadcast dims). */
-function broadcastStrides(shape: Shape, outShape: Shape): number[] {
-	const own = contiguousStrides(shape);
-	const lead = outShape.length - shape.length;
-	return outShape.map((_, d) => (d < lead || shape[d - lead] === 1 ? 0 : own[d - lead]));
-}
-
 const bufferOf = (t: Tensor | null): GpuBuffer => {
 	if (!t || !(t.buffer instanceof GpuBuffer)) {
 		throw runtimeError('internal: a WebGPU op got a tensor that is not on webgpu');
@@ -167,10 +168,8 @@ export class WebGPUBackend implements Backend {
 					op.id === 'mean'
 				);
 			case 'matmul': {
-				const [a, b] = [input!.shape, other!.shape];
-				const m = a.length === 2 ? a[0] : 1;
-				const k = a.length === 2 ? a[1] : a[0];
-				const n = b.length === 2 ? b[1] : 1;
+				const [m, k] = asMatrixShape(input!.shape, 'left');
+				const [, n] = asMatrixShape(other!.shape, 'right');
 				return this.matmul(bufferOf(input), bufferOf(other), m, k, n, false);
 			}
 			case 'transpose': {
