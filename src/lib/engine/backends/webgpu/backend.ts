@@ -14,6 +14,7 @@ import { runtimeError } from '../../errors';
 import type { Attrs, OpDef } from '../../registry';
 import { broadcastStrides, contiguousStrides, numel, type Shape } from '../../shape';
 import type { Tensor } from '../../tensor';
+import { coalesce, reductionLayout } from './layout';
 import { loweringOf, type GpuKernels, type Operand } from './lowerings';
 import { BufferPool, GpuBuffer, type MemoryStats } from './pool';
 import {
@@ -498,26 +499,7 @@ export class WebGPUBackend implements Backend, GpuKernels {
 		dims: readonly number[] | undefined,
 		mean: boolean
 	): GpuBuffer {
-		const reduced = dims ?? shape.map((_, i) => i);
-		const strides = contiguousStrides(shape);
-		const kept = { shape: [] as number[], strides: [] as number[] };
-		const over = { shape: [] as number[], strides: [] as number[] };
-		let previous: 'kept' | 'over' | null = null;
-		shape.forEach((size, d) => {
-			if (size === 1) return;
-			const kind = reduced.includes(d) ? 'over' : 'kept';
-			const group = kind === 'over' ? over : kept;
-			const last = group.shape.length - 1;
-			// Adjacent dims of the same kind merge into one (row-major, so strides chain).
-			if (previous === kind && last >= 0 && group.strides[last] === size * strides[d]) {
-				group.shape[last] *= size;
-				group.strides[last] = strides[d];
-			} else {
-				group.shape.push(size);
-				group.strides.push(strides[d]);
-			}
-			previous = kind;
-		});
+		const { kept, over } = reductionLayout(shape, dims);
 		const outputs = numel(kept.shape);
 		const count = numel(over.shape);
 		const out = this.pool.acquire(outputs);
@@ -588,29 +570,4 @@ export class WebGPUBackend implements Backend, GpuKernels {
 		);
 		return out;
 	}
-}
-
-/**
- * Drop size-1 dims and merge neighbouring dims that every operand walks contiguously, so most
- * strided kernels loop over one or two dims.
- */
-function coalesce(
-	shape: Shape,
-	strides: readonly number[][]
-): { shape: number[]; strides: number[][] } {
-	const outShape: number[] = [];
-	const outStrides: number[][] = strides.map(() => []);
-	for (let d = 0; d < shape.length; d++) {
-		const size = shape[d];
-		if (size === 1) continue;
-		const last = outShape.length - 1;
-		if (last >= 0 && strides.every((list, i) => outStrides[i][last] === size * list[d])) {
-			outShape[last] *= size;
-			strides.forEach((list, i) => (outStrides[i][last] = list[d]));
-			continue;
-		}
-		outShape.push(size);
-		strides.forEach((list, i) => outStrides[i].push(list[d]));
-	}
-	return { shape: outShape, strides: outStrides };
 }
