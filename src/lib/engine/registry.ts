@@ -20,6 +20,7 @@ import {
 import type { Storage } from './dtype';
 import { runtimeError, valueError, warn } from './errors';
 import {
+	asMatrixShape,
 	broadcastShapes,
 	formatShape,
 	numelOverflows,
@@ -172,12 +173,6 @@ function reductionCount(shape: Shape, dims: readonly number[] | undefined): numb
 	let count = 1;
 	for (const d of dims) count *= shape[d];
 	return count;
-}
-
-/** matmul's operands as 2-D: a vector on the left is a row, on the right a column. */
-function asMatrixShape(shape: Shape, side: 'left' | 'right'): [number, number] {
-	if (shape.length === 2) return [shape[0], shape[1]];
-	return side === 'left' ? [1, shape[0]] : [shape[0], 1];
 }
 
 function matmulShape(shapes: readonly (Shape | null)[]): Shape {

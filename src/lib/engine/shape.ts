@@ -33,6 +33,24 @@ export function contiguousStrides(shape: Shape): number[] {
 	return strides;
 }
 
+/** Strides of `shape` seen from the broadcast shape `out`: 0 along stretched or missing dims. */
+export function broadcastStrides(shape: Shape, out: Shape): number[] {
+	const strides = new Array<number>(out.length).fill(0);
+	let stride = 1;
+	for (let i = shape.length - 1; i >= 0; i--) {
+		const o = i + out.length - shape.length;
+		strides[o] = shape[i] === 1 ? 0 : stride;
+		stride *= shape[i];
+	}
+	return strides;
+}
+
+/** matmul's operands as 2-D: a vector on the left is a row, on the right a column. */
+export function asMatrixShape(shape: Shape, side: 'left' | 'right'): [number, number] {
+	if (shape.length === 2) return [shape[0], shape[1]];
+	return side === 'left' ? [1, shape[0]] : [shape[0], 1];
+}
+
 /** `[3, 4]` as PyTorch prints a size inside messages. */
 export const formatShape = (shape: Shape) => `[${shape.join(', ')}]`;
 

@@ -4,23 +4,11 @@
  * once on store, like PyTorch's float32 kernels up to the last bit.
  */
 import type { Storage } from '../../dtype';
-import type { Shape } from '../../shape';
+import { broadcastStrides, type Shape } from '../../shape';
 import { wasmMatmul } from './wasm-matmul';
 
 export type BinaryFn = (a: number, b: number) => number;
 export type UnaryFn = (a: number) => number;
-
-/** Strides of `shape` seen from the broadcast shape `out`: 0 along stretched or missing dims. */
-export function broadcastStrides(shape: Shape, out: Shape): number[] {
-	const strides = new Array<number>(out.length).fill(0);
-	let stride = 1;
-	for (let i = shape.length - 1; i >= 0; i--) {
-		const o = i + out.length - shape.length;
-		strides[o] = shape[i] === 1 ? 0 : stride;
-		stride *= shape[i];
-	}
-	return strides;
-}
 
 /** Build an elementwise binary kernel with PyTorch broadcasting from a scalar function. */
 /**

@@ -11,9 +11,11 @@
 import type { Backend, DeviceBuffer } from '../../device';
 import type { DType, Storage } from '../../dtype';
 import { runtimeError } from '../../errors';
-import { OPS, type Attrs, type OpDef } from '../../registry';
-import { broadcastShapes, contiguousStrides, numel, sameShape, type Shape } from '../../shape';
+import type { Attrs, OpDef } from '../../registry';
+import { broadcastStrides, contiguousStrides, numel, type Shape } from '../../shape';
 import type { Tensor } from '../../tensor';
+import { coalesce, reductionLayout } from './layout';
+import { loweringOf, type GpuKernels, type Operand } from './lowerings';
 import { BufferPool, GpuBuffer, type MemoryStats } from './pool';
 import {
 	elementwiseKey,
@@ -63,15 +65,6 @@ export interface AdapterInfo {
 	isFallbackAdapter: boolean;
 }
 
-/** An operand of an elementwise kernel: a buffer read through strides in output coordinates. */
-interface Operand {
-	buffer: GPUBuffer;
-	/** Strides for each output dim (0 where the operand is broadcast). */
-	strides: number[];
-	/** The operand has exactly one element. */
-	single: boolean;
-}
-
 /** Kinds of fault that take the GPU away. */
 export type GpuFaultKind = 'device-lost' | 'out-of-memory';
 
@@ -93,13 +86,6 @@ function f32Bits(value: number): number {
 	return view.getUint32(0, true);
 }
 
-/** Strides of `shape` as seen from `outShape` (right-aligned; 0 on broadcast dims). */
-function broadcastStrides(shape: Shape, outShape: Shape): number[] {
-	const own = contiguousStrides(shape);
-	const lead = outShape.length - shape.length;
-	return outShape.map((_, d) => (d < lead || shape[d - lead] === 1 ? 0 : own[d - lead]));
-}
-
 const bufferOf = (t: Tensor | null): GpuBuffer => {
 	if (!t || !(t.buffer instanceof GpuBuffer)) {
 		throw runtimeError('internal: a WebGPU op got a tensor that is not on webgpu');
@@ -107,7 +93,11 @@ const bufferOf = (t: Tensor | null): GpuBuffer => {
 	return t.buffer;
 };
 
-export class WebGPUBackend implements Backend {
+/**
+ * Elementwise ops run the registry's WGSL expression; custom ops run their lowering (see
+ * lowerings.ts), written with the kernels this class implements.
+ */
+export class WebGPUBackend implements Backend, GpuKernels {
 	readonly device = 'webgpu' as const;
 	/** Set when the device is lost or failed: nothing runs any more. */
 	dead: string | null = null;
@@ -155,50 +145,9 @@ export class WebGPUBackend implements Backend {
 			const operands = inputs.map((t) => this.operand(t!, outShape));
 			return this.elementwise(op.wgsl, operands, outShape);
 		}
-		const [input, other] = inputs;
-		switch (op.id) {
-			case 'sum':
-			case 'mean':
-				return this.reduce(
-					'sum',
-					bufferOf(input),
-					input!.shape,
-					attrs.dim as number[] | undefined,
-					op.id === 'mean'
-				);
-			case 'matmul': {
-				const [a, b] = [input!.shape, other!.shape];
-				const m = a.length === 2 ? a[0] : 1;
-				const k = a.length === 2 ? a[1] : a[0];
-				const n = b.length === 2 ? b[1] : 1;
-				return this.matmul(bufferOf(input), bufferOf(other), m, k, n, false);
-			}
-			case 'transpose': {
-				const source = bufferOf(input);
-				const d0 = attrs.dim0 as number;
-				const d1 = attrs.dim1 as number;
-				if (d0 === d1) return this.copy(source);
-				const strides = contiguousStrides(input!.shape);
-				[strides[d0], strides[d1]] = [strides[d1], strides[d0]];
-				return this.elementwise(
-					'a',
-					[{ buffer: source.gpu, strides, single: source.length === 1 }],
-					outShape
-				);
-			}
-			case 'reshape':
-				return this.copy(bufferOf(input));
-			case 'expand':
-				return this.elementwise('a', [this.operand(input!, outShape)], outShape);
-			case 'mse_loss':
-				return this.mseLoss(input!, other!, attrs.reduction as string, outShape);
-			case 'linear':
-				return this.linear(input!, other!, inputs[2] ?? null, outShape);
-			case 'log_softmax':
-				return this.logSoftmax(bufferOf(input), input!.shape, attrs.dim as number);
-			default:
-				throw runtimeError(`op '${op.id}' has no WebGPU kernel`);
-		}
+		const lowering = loweringOf(op.id);
+		if (!lowering) throw runtimeError(`op '${op.id}' has no WebGPU kernel`);
+		return lowering(this, inputs, attrs, outShape);
 	}
 
 	runInPlace(op: OpDef, target: Tensor, other: Tensor): void {
@@ -217,7 +166,7 @@ export class WebGPUBackend implements Backend {
 			);
 			this.encode().copyBufferToBuffer(result.gpu, 0, into.gpu, 0, 4 * into.length);
 			this.recordedOne();
-			this.releaseInternal(result);
+			this.release(result);
 			return;
 		}
 		this.elementwise(op.wgsl, [this.operand(target, target.shape), source], target.shape, into);
@@ -340,7 +289,8 @@ export class WebGPUBackend implements Backend {
 		if (buffer.refs === 0) this.pool.release(buffer);
 	}
 
-	private releaseInternal(buffer: GpuBuffer): void {
+	/** Give back an intermediate buffer that no tensor holds. */
+	release(buffer: GpuBuffer): void {
 		if (buffer.refs === 0) this.pool.release(buffer);
 	}
 
@@ -476,19 +426,24 @@ export class WebGPUBackend implements Backend {
 		this.recordedOne();
 	}
 
-	// ---------------------------------------------------------------- kernels
+	// ---------------------------------------------------------------- kernels (GpuKernels)
 
-	private operand(t: Tensor, outShape: Shape): Operand {
-		const buffer = bufferOf(t);
+	readonly buffer = bufferOf;
+
+	view(buffer: GpuBuffer, shape: Shape, outShape: Shape): Operand {
 		return {
 			buffer: buffer.gpu,
-			strides: broadcastStrides(t.shape, outShape),
+			strides: broadcastStrides(shape, outShape),
 			single: buffer.length === 1
 		};
 	}
 
+	operand(t: Tensor, outShape: Shape): Operand {
+		return this.view(bufferOf(t), t.shape, outShape);
+	}
+
 	/** out = expression(a, b) over outShape; into `target` (which is also `a`) when given. */
-	private elementwise(
+	elementwise(
 		expression: string,
 		operands: readonly Operand[],
 		outShape: Shape,
@@ -527,7 +482,7 @@ export class WebGPUBackend implements Backend {
 		return out;
 	}
 
-	private copy(source: GpuBuffer): GpuBuffer {
+	copy(source: GpuBuffer): GpuBuffer {
 		const out = this.pool.acquire(source.length);
 		if (source.length > 0) {
 			this.encode().copyBufferToBuffer(source.gpu, 0, out.gpu, 0, 4 * source.length);
@@ -537,33 +492,14 @@ export class WebGPUBackend implements Backend {
 	}
 
 	/** Reduce `shape` over `dims` (all when undefined); the output has the kept dims. */
-	private reduce(
+	reduce(
 		combine: ReduceCombine,
 		input: GpuBuffer,
 		shape: Shape,
 		dims: readonly number[] | undefined,
 		mean: boolean
 	): GpuBuffer {
-		const reduced = dims ?? shape.map((_, i) => i);
-		const strides = contiguousStrides(shape);
-		const kept = { shape: [] as number[], strides: [] as number[] };
-		const over = { shape: [] as number[], strides: [] as number[] };
-		let previous: 'kept' | 'over' | null = null;
-		shape.forEach((size, d) => {
-			if (size === 1) return;
-			const kind = reduced.includes(d) ? 'over' : 'kept';
-			const group = kind === 'over' ? over : kept;
-			const last = group.shape.length - 1;
-			// Adjacent dims of the same kind merge into one (row-major, so strides chain).
-			if (previous === kind && last >= 0 && group.strides[last] === size * strides[d]) {
-				group.shape[last] *= size;
-				group.strides[last] = strides[d];
-			} else {
-				group.shape.push(size);
-				group.strides.push(strides[d]);
-			}
-			previous = kind;
-		});
+		const { kept, over } = reductionLayout(shape, dims);
 		const outputs = numel(kept.shape);
 		const count = numel(over.shape);
 		const out = this.pool.acquire(outputs);
@@ -605,7 +541,7 @@ export class WebGPUBackend implements Backend {
 	}
 
 	/** C[m, n] = A[m, k] B[k, n], or A B^T with B stored [n, k]. */
-	private matmul(
+	matmul(
 		a: GpuBuffer,
 		b: GpuBuffer,
 		m: number,
@@ -634,111 +570,4 @@ export class WebGPUBackend implements Backend {
 		);
 		return out;
 	}
-
-	/** mse_loss = reduce((input - target) * (input - target)), from the registry's sub and mul. */
-	private mseLoss(input: Tensor, target: Tensor, reduction: string, outShape: Shape): GpuBuffer {
-		const shape = broadcastShapes(input.shape, target.shape);
-		const diff = this.elementwise(
-			OPS.sub.wgsl,
-			[this.operand(input, shape), this.operand(target, shape)],
-			shape
-		);
-		const same: Operand = {
-			buffer: diff.gpu,
-			strides: contiguousStrides(shape),
-			single: diff.length === 1
-		};
-		const squared = this.elementwise(OPS.mul.wgsl, [same, same], shape);
-		this.releaseInternal(diff);
-		if (reduction === 'none' && sameShape(outShape, shape)) return squared;
-		const out = this.reduce('sum', squared, shape, undefined, reduction === 'mean');
-		this.releaseInternal(squared);
-		return out;
-	}
-
-	/** linear = matmul(input, weight^T) (+ bias through the registry's add). */
-	private linear(input: Tensor, weight: Tensor, bias: Tensor | null, outShape: Shape): GpuBuffer {
-		const [outFeatures, inFeatures] = weight.shape;
-		const rows = numel(input.shape.slice(0, -1));
-		const product = this.matmul(
-			bufferOf(input),
-			bufferOf(weight),
-			rows,
-			inFeatures,
-			outFeatures,
-			true
-		);
-		if (!bias) return product;
-		const productOperand: Operand = {
-			buffer: product.gpu,
-			strides: contiguousStrides(outShape),
-			single: product.length === 1
-		};
-		const out = this.elementwise(
-			OPS.add.wgsl,
-			[productOperand, this.operand(bias, outShape)],
-			outShape
-		);
-		this.releaseInternal(product);
-		return out;
-	}
-
-	/**
-	 * log_softmax over `dim`: x - max, then minus log(sum(exp(x - max))), from the reduction
-	 * kernel and the registry's sub, exp and log.
-	 */
-	private logSoftmax(input: GpuBuffer, inputShape: Shape, dim: number): GpuBuffer {
-		const shape = inputShape.length === 0 ? [1] : inputShape;
-		const keptShape = shape.map((size, d) => (d === dim ? 1 : size));
-		const asOperand = (buffer: GpuBuffer, of: Shape): Operand => ({
-			buffer: buffer.gpu,
-			strides: broadcastStrides(of, shape),
-			single: buffer.length === 1
-		});
-		const max = this.reduce('max', input, shape, [dim], false);
-		const shifted = this.elementwise(
-			OPS.sub.wgsl,
-			[asOperand(input, shape), asOperand(max, keptShape)],
-			shape
-		);
-		this.releaseInternal(max);
-		const exps = this.elementwise(OPS.exp.wgsl, [asOperand(shifted, shape)], shape);
-		const total = this.reduce('sum', exps, shape, [dim], false);
-		this.releaseInternal(exps);
-		const logTotal = this.elementwise(OPS.log.wgsl, [asOperand(total, keptShape)], keptShape);
-		this.releaseInternal(total);
-		const out = this.elementwise(
-			OPS.sub.wgsl,
-			[asOperand(shifted, shape), asOperand(logTotal, keptShape)],
-			shape
-		);
-		this.releaseInternal(shifted);
-		this.releaseInternal(logTotal);
-		return out;
-	}
-}
-
-/**
- * Drop size-1 dims and merge neighbouring dims that every operand walks contiguously, so most
- * strided kernels loop over one or two dims.
- */
-function coalesce(
-	shape: Shape,
-	strides: readonly number[][]
-): { shape: number[]; strides: number[][] } {
-	const outShape: number[] = [];
-	const outStrides: number[][] = strides.map(() => []);
-	for (let d = 0; d < shape.length; d++) {
-		const size = shape[d];
-		if (size === 1) continue;
-		const last = outShape.length - 1;
-		if (last >= 0 && strides.every((list, i) => outStrides[i][last] === size * list[d])) {
-			outShape[last] *= size;
-			strides.forEach((list, i) => (outStrides[i][last] = list[d]));
-			continue;
-		}
-		outShape.push(size);
-		strides.forEach((list, i) => outStrides[i].push(list[d]));
-	}
-	return { shape: outShape, strides: outStrides };
 }
