@@ -49,10 +49,7 @@ const CASES: Record<string, Case[]> = {
 	sigmoid: UNARY,
 	sum: REDUCTION,
 	mean: REDUCTION,
-	matmul: [
-		{ inputs: { input: [2, 3], other: [3, 4] } },
-		{ inputs: { input: [3], other: [3] } }
-	],
+	matmul: [{ inputs: { input: [2, 3], other: [3, 4] } }, { inputs: { input: [3], other: [3] } }],
 	transpose: [
 		{ inputs: { input: [2, 3] }, attrs: { dim0: 0, dim1: 1 } },
 		{ inputs: { input: [2, 3, 4] }, attrs: { dim0: 0, dim1: 2 } },

@@ -52,6 +52,32 @@ export interface AttrSpec {
 	default?: unknown;
 }
 
+/**
+ * How PyTorch's Python spells an op. The code generator writes the first form that applies:
+ * the infix or prefix operator, then the first method, then the first `F.` function, then
+ * `torch.<id>(...)`; the importer reads every name listed here as this op. Tensor inputs are
+ * passed by their `inputs` names, attributes by their `AttrSpec` names.
+ */
+export interface PythonBinding {
+	/** An operator between the two inputs (`input + other`), at its level of Python's grammar. */
+	infix?: { symbol: string; level: 'arith' | 'term' | 'power' };
+	/** An operator before the one input (`-input`). */
+	prefix?: string;
+	/** A 0-d tensor operand may be written as a Python number (`x * 2`). */
+	numberOperand?: boolean;
+	/** Tensor method names (`x.exp()`); `mm` reads as matmul, `view` as reshape. */
+	methods?: readonly string[];
+	/** `torch.` function names. */
+	torch?: readonly string[];
+	/** `torch.nn.functional` (`F.`) function names. */
+	functional?: readonly string[];
+	/**
+	 * How the attributes follow the tensor inputs: as keywords (`sum(dim=1)`, a default left
+	 * out), by position (`transpose(0, 1)`), or as the numbers of a size (`reshape(3, 2)`).
+	 */
+	attrs?: 'keywords' | 'positional' | 'size';
+}
+
 export type Attrs = Record<string, unknown>;
 export type Vjp = (ctx: BackwardContext<Attrs>, outputGrad: Tensor) => (Tensor | null)[];
 
@@ -70,6 +96,8 @@ interface OpBase {
 	saves: 'none' | 'inputs' | 'output';
 	gradFn: string | ((attrs: Attrs, shapes: readonly Shape[]) => string);
 	vjp: Vjp;
+	/** Its Python spelling; internal ops have none (a graph cannot hold them). */
+	python?: PythonBinding;
 	ui: OpUi;
 }
 
@@ -314,6 +342,12 @@ export const OPS = {
 		},
 		wgsl: 'a + b',
 		vjp: (_ctx, g) => [g, g],
+		python: {
+			infix: { symbol: '+', level: 'arith' },
+			numberOperand: true,
+			methods: ['add'],
+			torch: ['add']
+		},
 		ui: {
 			label: 'add',
 			symbol: '+',
@@ -333,6 +367,12 @@ export const OPS = {
 		},
 		wgsl: 'a - b',
 		vjp: (ctx, g) => [g, need(ctx, 1) ? g.neg() : null],
+		python: {
+			infix: { symbol: '-', level: 'arith' },
+			numberOperand: true,
+			methods: ['sub'],
+			torch: ['sub']
+		},
 		ui: {
 			label: 'sub',
 			symbol: '−',
@@ -355,6 +395,12 @@ export const OPS = {
 			need(ctx, 0) ? g.mul(inputOf(ctx, 1)) : null,
 			need(ctx, 1) ? g.mul(inputOf(ctx, 0)) : null
 		],
+		python: {
+			infix: { symbol: '*', level: 'term' },
+			numberOperand: true,
+			methods: ['mul'],
+			torch: ['mul']
+		},
 		ui: {
 			label: 'mul',
 			symbol: '×',
@@ -376,6 +422,12 @@ export const OPS = {
 		vjp: (ctx, g) => {
 			const [a, b] = [inputOf(ctx, 0), inputOf(ctx, 1)];
 			return [need(ctx, 0) ? g.div(b) : null, need(ctx, 1) ? g.neg().mul(a).div(b.mul(b)) : null];
+		},
+		python: {
+			infix: { symbol: '/', level: 'term' },
+			numberOperand: true,
+			methods: ['div'],
+			torch: ['div']
 		},
 		ui: {
 			label: 'div',
@@ -415,6 +467,12 @@ export const OPS = {
 					need(ctx, 1) ? g.mul(x.powBackwardExponent(e)) : null
 				];
 			},
+			python: {
+				infix: { symbol: '**', level: 'power' },
+				numberOperand: true,
+				methods: ['pow'],
+				torch: ['pow']
+			},
 			ui: {
 				label: 'pow',
 				symbol: 'xⁿ',
@@ -436,6 +494,7 @@ export const OPS = {
 		},
 		wgsl: '-a',
 		vjp: (_ctx, g) => [g.neg()],
+		python: { prefix: '-', methods: ['neg'], torch: ['neg'] },
 		ui: {
 			label: 'neg',
 			symbol: '−x',
@@ -454,6 +513,7 @@ export const OPS = {
 		},
 		wgsl: 'exp_ieee(a)',
 		vjp: (ctx, g) => [g.mul(outputOf(ctx))],
+		python: { methods: ['exp'], torch: ['exp'] },
 		ui: {
 			label: 'exp',
 			symbol: 'eˣ',
@@ -473,6 +533,7 @@ export const OPS = {
 		},
 		wgsl: 'log_ieee(a)',
 		vjp: (ctx, g) => [g.div(inputOf(ctx, 0))],
+		python: { methods: ['log'], torch: ['log'] },
 		ui: {
 			label: 'log',
 			symbol: 'ln',
@@ -492,6 +553,7 @@ export const OPS = {
 		},
 		wgsl: 'sqrt_ieee(a)',
 		vjp: (ctx, g) => [g.div(outputOf(ctx).mul(2))],
+		python: { methods: ['sqrt'], torch: ['sqrt'] },
 		ui: {
 			label: 'sqrt',
 			symbol: '√',
@@ -511,6 +573,7 @@ export const OPS = {
 		},
 		wgsl: 'select(select(0.0, a, a > 0.0), a, is_nan_f32(a))',
 		vjp: (ctx, g) => [g.thresholdBackward(outputOf(ctx))],
+		python: { methods: ['relu'], torch: ['relu'], functional: ['relu'] },
 		ui: {
 			label: 'relu',
 			symbol: 'ReLU',
@@ -533,6 +596,7 @@ export const OPS = {
 			const out = outputOf(ctx);
 			return [g.mul(out.mul(out).neg().add(1))];
 		},
+		python: { methods: ['tanh'], torch: ['tanh'], functional: ['tanh'] },
 		ui: {
 			label: 'tanh',
 			symbol: 'tanh',
@@ -555,6 +619,7 @@ export const OPS = {
 			const out = outputOf(ctx);
 			return [g.mul(out.mul(out.neg().add(1)))];
 		},
+		python: { methods: ['sigmoid'], torch: ['sigmoid'], functional: ['sigmoid'] },
 		ui: {
 			label: 'sigmoid',
 			symbol: 'σ',
@@ -660,6 +725,7 @@ export const OPS = {
 		cpu: (inputs, out, shapes, _outShape, attrs) =>
 			sumKernel(inputs[0]!, shapes[0]!, dimsOf(attrs) ?? shapes[0]!.map((_, i) => i), out),
 		vjp: (ctx, g) => [expandReduced(g, ctx.inputShapes[0], ctx.attrs)],
+		python: { methods: ['sum'], torch: ['sum'], attrs: 'keywords' },
 		ui: {
 			label: 'sum',
 			symbol: 'Σ',
@@ -689,6 +755,7 @@ export const OPS = {
 			const shape = ctx.inputShapes[0];
 			return [expandReduced(g.div(reductionCount(shape, dimsOf(ctx.attrs))), shape, ctx.attrs)];
 		},
+		python: { methods: ['mean'], torch: ['mean'], attrs: 'keywords' },
 		ui: {
 			label: 'mean',
 			symbol: 'x̄',
@@ -706,6 +773,11 @@ export const OPS = {
 		shape: matmulShape,
 		cpu: matmulCpu,
 		vjp: matmulVjp,
+		python: {
+			infix: { symbol: '@', level: 'term' },
+			methods: ['matmul', 'mm'],
+			torch: ['matmul', 'mm']
+		},
 		ui: {
 			label: 'matmul',
 			symbol: '@',
@@ -758,6 +830,7 @@ export const OPS = {
 			else transposeCopy(inputs[0]!, shapes[0]!, attrs.dim0 as number, attrs.dim1 as number, out);
 		},
 		vjp: (ctx, g) => [g.transpose(ctx.attrs.dim0 as number, ctx.attrs.dim1 as number)],
+		python: { methods: ['transpose'], torch: ['transpose'], attrs: 'positional' },
 		ui: {
 			label: 'transpose',
 			symbol: 'ᵀ',
@@ -778,6 +851,7 @@ export const OPS = {
 		shape: (shapes, attrs) => inferReshape(shapes[0]!, attrs.shape as number[]),
 		cpu: (inputs, out) => out.set(inputs[0]!),
 		vjp: (ctx, g) => [g.reshape(ctx.inputShapes[0])],
+		python: { methods: ['reshape', 'view'], torch: ['reshape'], attrs: 'size' },
 		ui: {
 			label: 'reshape',
 			symbol: '⇄',
@@ -798,6 +872,7 @@ export const OPS = {
 		cpu: (inputs, out, shapes, outShape) => broadcastCopy(inputs[0]!, shapes[0]!, out, outShape),
 		// The engine sums a gradient back over the broadcast dims to the input's shape.
 		vjp: (_ctx, g) => [g],
+		python: { methods: ['expand'], attrs: 'size' },
 		ui: {
 			label: 'expand',
 			symbol: '⤢',
@@ -837,6 +912,7 @@ export const OPS = {
 			const inputGrad = input.sub(target).mul(scale);
 			return [need(ctx, 0) ? inputGrad : null, need(ctx, 1) ? inputGrad.neg() : null];
 		},
+		python: { functional: ['mse_loss'], attrs: 'keywords' },
 		ui: {
 			label: 'mse_loss',
 			symbol: 'MSE',
@@ -884,6 +960,7 @@ export const OPS = {
 				need(ctx, 2) ? g : null
 			];
 		},
+		python: { functional: ['linear'] },
 		ui: {
 			label: 'linear',
 			symbol: 'Wx+b',
@@ -910,6 +987,12 @@ export const OPS = {
 			const out = outputOf(ctx);
 			const dim = ctx.attrs.dim as number;
 			return [g.sub(out.exp().mul(g.sum(dim, true)))];
+		},
+		python: {
+			methods: ['log_softmax'],
+			torch: ['log_softmax'],
+			functional: ['log_softmax'],
+			attrs: 'keywords'
 		},
 		ui: {
 			label: 'log_softmax',
