@@ -4,6 +4,7 @@
  * node on the canvas, or a problem with PyTorch's wording where PyTorch has one.
  */
 import type { OpDef } from '$lib/engine';
+import type { AttrSpec } from '$lib/engine/registry';
 import { inferReshape } from '$lib/engine/registry';
 import { quoted } from '$lib/engine/nn/module';
 import { MAX_VALUES, type LeafAttrs } from '$lib/graph';
@@ -42,6 +43,47 @@ const OPAQUE_METHODS = new Set([
 const IDENTITY_METHODS = new Set(['to', 'cuda', 'cpu', 'float', 'contiguous']);
 
 type Linear = Extract<Value, { kind: 'linear' }>;
+
+/**
+ * Reads a registry attribute from a call's arguments into `attrs`, by its kind; a default
+ * (`keepdim=False`, `reduction='mean'`) is left out, as the canvas stores it.
+ */
+function readAttr(
+	spec: AttrSpec,
+	call: Call,
+	args: Map<string, Arg>,
+	sizeMethod: boolean,
+	attrs: Record<string, unknown>
+): void {
+	const name = spec.name;
+	const arg = args.get(name);
+	switch (spec.kind) {
+		case 'shape':
+			attrs[name] = sizeMethod
+				? sizeFromCall(call, name)
+				: asSize([need(call, args, name)], name, true);
+			return;
+		case 'dims':
+			if (arg !== undefined && arg.value.kind !== 'none') attrs[name] = asDims(arg);
+			return;
+		case 'dim':
+			attrs[name] = asInteger(need(call, args, name), name);
+			return;
+		case 'bool':
+		case 'reduction': {
+			if (arg === undefined) return;
+			const value = spec.kind === 'bool' ? asBool(arg, name) : asReduction(arg);
+			if (value !== spec.default) attrs[name] = value;
+			return;
+		}
+		case 'number': {
+			const value = need(call, args, name).value;
+			if (value.kind !== 'number') throw valueProblem(call.start, `${name} must be a number`);
+			attrs[name] = value.value;
+			return;
+		}
+	}
+}
 
 export abstract class CallImporter extends TensorCreation {
 	protected callFunction(path: string, call: Call): Value {
@@ -260,42 +302,16 @@ export abstract class CallImporter extends TensorCreation {
 		if (inplace !== undefined && asBool(inplace, 'inplace')) {
 			throw unsupported(call.start, 'in-place operations are outside the subset');
 		}
+		const attrs: Record<string, unknown> = {};
+		const read = (spec: AttrSpec) => readAttr(spec, call, args, sizeMethod, attrs);
+		// A size is read before the tensor (torch.reshape reports a bad size first).
+		for (const spec of specs) if (spec.kind === 'shape') read(spec);
 		const tensors = tensorNames.map((name) => need(call, args, name));
 		if (self !== null) tensors.unshift(self);
 		if (tensors.length > 1 && tensors.every((arg) => arg.value.kind === 'number')) {
 			throw valueProblem(call.start, `${call.callee} needs at least one tensor`);
 		}
-		const attrs: Record<string, unknown> = {};
-		for (const spec of specs) {
-			const name = spec.name;
-			const arg = args.get(name);
-			switch (spec.kind) {
-				case 'shape':
-					attrs[name] = sizeMethod
-						? sizeFromCall(call, name)
-						: asSize([need(call, args, name)], name, true);
-					break;
-				case 'dims':
-					if (arg !== undefined && arg.value.kind !== 'none') attrs[name] = asDims(arg);
-					break;
-				case 'dim':
-					attrs[name] = asInteger(need(call, args, name), name);
-					break;
-				case 'bool':
-				case 'reduction': {
-					if (arg === undefined) break;
-					const value = spec.kind === 'bool' ? asBool(arg, name) : asReduction(arg);
-					if (value !== spec.default) attrs[name] = value;
-					break;
-				}
-				case 'number': {
-					const value = need(call, args, name).value;
-					if (value.kind !== 'number') throw valueProblem(call.start, `${name} must be a number`);
-					attrs[name] = value.value;
-					break;
-				}
-			}
-		}
+		for (const spec of specs) if (spec.kind !== 'shape') read(spec);
 		// A new tensor that needs no grad stays a leaf when reshaped, as in PyTorch.
 		if (op.id === 'reshape') return this.reshape(call, tensors[0], attrs.shape as number[]);
 		return this.op(
