@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { OP_LIST } from '$lib/engine';
+import { FUNCTIONAL_OPS, INFIX_OPS, METHOD_OPS, PREFIX_OPS, TORCH_OPS } from '$lib/code/bindings';
 import {
 	GRAPH_FORMAT,
 	GRAPH_VERSION,
@@ -141,6 +142,26 @@ describe('every registry op survives graph -> code -> graph', () => {
 		expect(publicOps.filter((op) => CASES[op.id] === undefined).map((op) => op.id)).toEqual([]);
 		const ids = new Set(publicOps.map((op) => op.id));
 		expect(Object.keys(CASES).filter((id) => !ids.has(id))).toEqual([]);
+	});
+
+	it('every op a graph may hold has a Python binding, and no name or operator means two ops', () => {
+		expect(publicOps.filter((op) => op.python === undefined).map((op) => op.id)).toEqual([]);
+		const declared = (list: 'methods' | 'torch' | 'functional') =>
+			OP_LIST.flatMap((op) => op.python?.[list] ?? []);
+		const symbols = (key: 'infix' | 'prefix') =>
+			OP_LIST.flatMap((op) => {
+				const binding = op.python?.[key];
+				return binding === undefined
+					? []
+					: [typeof binding === 'string' ? binding : binding.symbol];
+			});
+		// A name listed twice would leave the importer's lookup with the last op only.
+		expect(METHOD_OPS.size).toBe(declared('methods').length);
+		expect(TORCH_OPS.size).toBe(declared('torch').length);
+		expect(FUNCTIONAL_OPS.size).toBe(declared('functional').length);
+		expect(INFIX_OPS.size).toBe(symbols('infix').length);
+		expect(PREFIX_OPS.size).toBe(symbols('prefix').length);
+		expect(INFIX_OPS.size).toBeGreaterThan(0);
 	});
 
 	it('internal ops cannot be in a graph, so they have no Python form to round-trip', () => {
