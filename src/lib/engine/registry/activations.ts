@@ -1,7 +1,7 @@
 /** The registry's activation ops: relu, tanh, sigmoid (with relu's gradient op) and log_softmax. */
 import type { Storage } from '../dtype';
 import { normalizeDim, type Shape } from '../shape';
-import { binary, unary, inputOf, outputOf, need, type OpDef } from './define';
+import { binary, inputOf, localOf, need, outputOf, unary, type OpDef } from './define';
 
 function logSoftmaxKernel(a: Storage, shape: Shape, dim: number, out: Storage): void {
 	const size = shape.length === 0 ? 1 : shape[dim];
@@ -38,8 +38,7 @@ export const ACTIVATION_OPS = {
 			label: 'relu',
 			symbol: 'ReLU',
 			formula: '\\max(0, \\mathrm{input})',
-			localGrad:
-				'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = \\begin{cases} 1 & \\mathrm{input} > 0 \\\\ 0 & \\text{otherwise} \\end{cases}'
+			localGrad: `${localOf('input')} = \\begin{cases} 1 & \\mathrm{input} > 0 \\\\ 0 & \\text{otherwise} \\end{cases}`
 		}
 	}),
 	tanh: unary({
@@ -61,8 +60,7 @@ export const ACTIVATION_OPS = {
 			label: 'tanh',
 			symbol: 'tanh',
 			formula: '\\tanh(\\mathrm{input})',
-			localGrad:
-				'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = 1 - \\tanh^2(\\mathrm{input})'
+			localGrad: `${localOf('input')} = 1 - \\tanh^2(\\mathrm{input})`
 		}
 	}),
 	sigmoid: unary({
@@ -84,8 +82,7 @@ export const ACTIVATION_OPS = {
 			label: 'sigmoid',
 			symbol: 'σ',
 			formula: '\\sigma(\\mathrm{input}) = \\frac{1}{1 + e^{-\\mathrm{input}}}',
-			localGrad:
-				'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = \\sigma(\\mathrm{input})\\,(1 - \\sigma(\\mathrm{input}))'
+			localGrad: `${localOf('input')} = \\sigma(\\mathrm{input})\\,(1 - \\sigma(\\mathrm{input}))`
 		}
 	}),
 	threshold_backward: binary({
@@ -106,8 +103,7 @@ export const ACTIVATION_OPS = {
 			label: 'threshold_backward',
 			symbol: '𝟙',
 			formula: '\\mathrm{input} \\cdot \\mathbb{1}[\\mathrm{other} > 0]',
-			localGrad:
-				'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = \\mathbb{1}[\\mathrm{other} > 0]'
+			localGrad: `${localOf('input')} = \\mathbb{1}[\\mathrm{other} > 0]`
 		}
 	}),
 	log_softmax: {

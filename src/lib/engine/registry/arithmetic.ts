@@ -1,5 +1,5 @@
 /** The registry's arithmetic ops: +, -, ×, ÷, powers, exp, log, sqrt, and the pow gradients' own ops. */
-import { binary, unary, inputOf, outputOf, need, type OpDef } from './define';
+import { binary, inputOf, localOf, need, outputOf, unary, type OpDef } from './define';
 
 /** C's pow: 1 ** y and (-1) ** ±inf are 1, where JavaScript's Math.pow gives NaN. */
 function ieeePow(x: number, y: number): number {
@@ -30,8 +30,7 @@ export const ARITHMETIC_OPS = {
 			label: 'add',
 			symbol: '+',
 			formula: '\\mathrm{input} + \\mathrm{other}',
-			localGrad:
-				'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = 1,\\quad \\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{other}} = 1'
+			localGrad: `${localOf('input')} = 1,\\quad ${localOf('other')} = 1`
 		}
 	}),
 	sub: binary({
@@ -55,8 +54,7 @@ export const ARITHMETIC_OPS = {
 			label: 'sub',
 			symbol: '−',
 			formula: '\\mathrm{input} - \\mathrm{other}',
-			localGrad:
-				'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = 1,\\quad \\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{other}} = -1'
+			localGrad: `${localOf('input')} = 1,\\quad ${localOf('other')} = -1`
 		}
 	}),
 	mul: binary({
@@ -83,8 +81,7 @@ export const ARITHMETIC_OPS = {
 			label: 'mul',
 			symbol: '×',
 			formula: '\\mathrm{input} \\cdot \\mathrm{other}',
-			localGrad:
-				'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = \\mathrm{other},\\quad \\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{other}} = \\mathrm{input}'
+			localGrad: `${localOf('input')} = \\mathrm{other},\\quad ${localOf('other')} = \\mathrm{input}`
 		}
 	}),
 	div: binary({
@@ -111,8 +108,7 @@ export const ARITHMETIC_OPS = {
 			label: 'div',
 			symbol: '÷',
 			formula: '\\frac{\\mathrm{input}}{\\mathrm{other}}',
-			localGrad:
-				'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = \\frac{1}{\\mathrm{other}},\\quad \\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{other}} = -\\frac{\\mathrm{input}}{\\mathrm{other}^2}'
+			localGrad: `${localOf('input')} = \\frac{1}{\\mathrm{other}},\\quad ${localOf('other')} = -\\frac{\\mathrm{input}}{\\mathrm{other}^2}`
 		}
 	}),
 	pow: {
@@ -155,8 +151,7 @@ export const ARITHMETIC_OPS = {
 				label: 'pow',
 				symbol: 'xⁿ',
 				formula: '\\mathrm{input}^{\\mathrm{exponent}}',
-				localGrad:
-					'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = \\mathrm{exponent}\\cdot\\mathrm{input}^{\\mathrm{exponent}-1},\\quad \\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{exponent}} = \\mathrm{input}^{\\mathrm{exponent}}\\ln \\mathrm{input}'
+				localGrad: `${localOf('input')} = \\mathrm{exponent}\\cdot\\mathrm{input}^{\\mathrm{exponent}-1},\\quad ${localOf('exponent')} = \\mathrm{input}^{\\mathrm{exponent}}\\ln \\mathrm{input}`
 			}
 		}),
 		inputs: ['input', 'exponent']
@@ -177,7 +172,7 @@ export const ARITHMETIC_OPS = {
 			label: 'neg',
 			symbol: '−x',
 			formula: '-\\mathrm{input}',
-			localGrad: '\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = -1'
+			localGrad: `${localOf('input')} = -1`
 		}
 	}),
 	exp: unary({
@@ -196,8 +191,7 @@ export const ARITHMETIC_OPS = {
 			label: 'exp',
 			symbol: 'eˣ',
 			formula: 'e^{\\mathrm{input}}',
-			localGrad:
-				'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = e^{\\mathrm{input}} = \\mathrm{out}'
+			localGrad: `${localOf('input')} = e^{\\mathrm{input}} = \\mathrm{out}`
 		}
 	}),
 	log: unary({
@@ -216,8 +210,7 @@ export const ARITHMETIC_OPS = {
 			label: 'log',
 			symbol: 'ln',
 			formula: '\\ln \\mathrm{input}',
-			localGrad:
-				'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = \\frac{1}{\\mathrm{input}}'
+			localGrad: `${localOf('input')} = \\frac{1}{\\mathrm{input}}`
 		}
 	}),
 	sqrt: unary({
@@ -236,8 +229,7 @@ export const ARITHMETIC_OPS = {
 			label: 'sqrt',
 			symbol: '√',
 			formula: '\\sqrt{\\mathrm{input}}',
-			localGrad:
-				'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}} = \\frac{1}{2\\sqrt{\\mathrm{input}}}'
+			localGrad: `${localOf('input')} = \\frac{1}{2\\sqrt{\\mathrm{input}}}`
 		}
 	}),
 	pow_backward_self: binary({

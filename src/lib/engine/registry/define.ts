@@ -139,3 +139,10 @@ export function unary(
 export const inputOf = (ctx: BackwardContext<Attrs>, i: number) => ctx.inputs[i] as Tensor;
 export const outputOf = (ctx: BackwardContext<Attrs>) => ctx.output as Tensor;
 export const need = (ctx: BackwardContext<Attrs>, i: number) => ctx.needsGrad[i];
+
+/** TeX for the loss's gradient with respect to a tensor: ∂L/∂name. */
+export const gradOf = (name: string) => `\\frac{\\partial L}{\\partial\\,\\mathrm{${name}}}`;
+
+/** TeX for a local derivative of the output: ∂out/∂name, `index` a subscript such as `_i`. */
+export const localOf = (name: string, index = '') =>
+	`\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{${name}}${index}}`;

@@ -12,7 +12,7 @@ import {
 	type Shape
 } from '../shape';
 import type { Tensor } from '../tensor';
-import { inputOf, need, type Attrs, type OpDef } from './define';
+import { gradOf, inputOf, need, type Attrs, type OpDef } from './define';
 import { ARITHMETIC_OPS } from './arithmetic';
 
 /** matmul's operands as 2-D: a vector on the left is a row, on the right a column. */
@@ -199,8 +199,7 @@ export const LINEAR_ALGEBRA_OPS = {
 			label: 'matmul',
 			symbol: '@',
 			formula: '\\mathrm{input} \\, \\mathrm{other}',
-			localGrad:
-				'\\frac{\\partial L}{\\partial\\,\\mathrm{input}} = \\frac{\\partial L}{\\partial\\,\\mathrm{out}}\\,\\mathrm{other}^{\\top},\\quad \\frac{\\partial L}{\\partial\\,\\mathrm{other}} = \\mathrm{input}^{\\top}\\frac{\\partial L}{\\partial\\,\\mathrm{out}}'
+			localGrad: `${gradOf('input')} = ${gradOf('out')}\\,\\mathrm{other}^{\\top},\\quad ${gradOf('other')} = \\mathrm{input}^{\\top}${gradOf('out')}`
 		}
 	},
 	transpose: {
@@ -252,8 +251,7 @@ export const LINEAR_ALGEBRA_OPS = {
 			label: 'transpose',
 			symbol: 'ᵀ',
 			formula: '\\mathrm{input}^{\\top}',
-			localGrad:
-				'\\frac{\\partial L}{\\partial\\,\\mathrm{input}} = \\left(\\frac{\\partial L}{\\partial\\,\\mathrm{out}}\\right)^{\\top}'
+			localGrad: `${gradOf('input')} = \\left(${gradOf('out')}\\right)^{\\top}`
 		}
 	},
 	reshape: {
@@ -273,8 +271,7 @@ export const LINEAR_ALGEBRA_OPS = {
 			label: 'reshape',
 			symbol: '⇄',
 			formula: '\\mathrm{reshape}(\\mathrm{input}, \\mathrm{shape})',
-			localGrad:
-				'\\frac{\\partial L}{\\partial\\,\\mathrm{input}} = \\mathrm{reshape}\\left(\\frac{\\partial L}{\\partial\\,\\mathrm{out}}, \\mathrm{input.shape}\\right)'
+			localGrad: `${gradOf('input')} = \\mathrm{reshape}\\left(${gradOf('out')}, \\mathrm{input.shape}\\right)`
 		}
 	},
 	expand: {
@@ -294,8 +291,7 @@ export const LINEAR_ALGEBRA_OPS = {
 			label: 'expand',
 			symbol: '⤢',
 			formula: '\\mathrm{expand}(\\mathrm{input}, \\mathrm{size})',
-			localGrad:
-				'\\frac{\\partial L}{\\partial\\,\\mathrm{input}} = \\sum_{\\text{expanded dims}} \\frac{\\partial L}{\\partial\\,\\mathrm{out}}'
+			localGrad: `${gradOf('input')} = \\sum_{\\text{expanded dims}} ${gradOf('out')}`
 		}
 	},
 	linear: {
@@ -342,8 +338,7 @@ export const LINEAR_ALGEBRA_OPS = {
 			label: 'linear',
 			symbol: 'Wx+b',
 			formula: '\\mathrm{input}\\,\\mathrm{weight}^{\\top} + \\mathrm{bias}',
-			localGrad:
-				'\\frac{\\partial L}{\\partial\\,\\mathrm{weight}} = \\left(\\frac{\\partial L}{\\partial\\,\\mathrm{out}}\\right)^{\\top}\\mathrm{input},\\quad \\frac{\\partial L}{\\partial\\,\\mathrm{bias}} = \\sum_{\\text{rows}} \\frac{\\partial L}{\\partial\\,\\mathrm{out}},\\quad \\frac{\\partial L}{\\partial\\,\\mathrm{input}} = \\frac{\\partial L}{\\partial\\,\\mathrm{out}}\\,\\mathrm{weight}'
+			localGrad: `${gradOf('weight')} = \\left(${gradOf('out')}\\right)^{\\top}\\mathrm{input},\\quad ${gradOf('bias')} = \\sum_{\\text{rows}} ${gradOf('out')},\\quad ${gradOf('input')} = ${gradOf('out')}\\,\\mathrm{weight}`
 		}
 	}
 } satisfies Record<string, OpDef>;

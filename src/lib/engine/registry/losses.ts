@@ -2,7 +2,7 @@
 import { binaryKernel } from '../backends/cpu/kernels';
 import { valueError, warn } from '../errors';
 import { broadcastShapes, numel, sameShape, type Shape } from '../shape';
-import { inputOf, need, type Attrs, type OpDef } from './define';
+import { inputOf, localOf, need, type Attrs, type OpDef } from './define';
 
 /** mse_loss: PyTorch warns when input and target differ in shape, then broadcasts. */
 function mseShape(shapes: readonly (Shape | null)[], attrs: Attrs): Shape {
@@ -65,8 +65,7 @@ export const LOSS_OPS = {
 			label: 'mse_loss',
 			symbol: 'MSE',
 			formula: '\\frac{1}{n}\\sum_i (\\mathrm{input}_i - \\mathrm{target}_i)^2',
-			localGrad:
-				'\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}_i} = \\frac{2}{n}(\\mathrm{input}_i - \\mathrm{target}_i),\\quad \\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{target}_i} = -\\frac{2}{n}(\\mathrm{input}_i - \\mathrm{target}_i)'
+			localGrad: `${localOf('input', '_i')} = \\frac{2}{n}(\\mathrm{input}_i - \\mathrm{target}_i),\\quad ${localOf('target', '_i')} = -\\frac{2}{n}(\\mathrm{input}_i - \\mathrm{target}_i)`
 		}
 	}
 } satisfies Record<string, OpDef>;

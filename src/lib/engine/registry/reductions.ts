@@ -3,7 +3,7 @@ import { sumKernel } from '../backends/cpu/kernels';
 import { runtimeError } from '../errors';
 import { normalizeDim, numel, reducedShape, type Shape } from '../shape';
 import type { Tensor } from '../tensor';
-import type { Attrs, OpDef } from './define';
+import { localOf, type Attrs, type OpDef } from './define';
 
 const dimsOf = (attrs: Attrs) => attrs.dim as number[] | undefined;
 
@@ -70,7 +70,7 @@ export const REDUCTION_OPS = {
 			label: 'sum',
 			symbol: 'Σ',
 			formula: '\\sum_i \\mathrm{input}_i',
-			localGrad: '\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}_i} = 1'
+			localGrad: `${localOf('input', '_i')} = 1`
 		}
 	},
 	mean: {
@@ -100,7 +100,7 @@ export const REDUCTION_OPS = {
 			label: 'mean',
 			symbol: 'x̄',
 			formula: '\\frac{1}{n}\\sum_i \\mathrm{input}_i',
-			localGrad: '\\frac{\\partial\\,\\mathrm{out}}{\\partial\\,\\mathrm{input}_i} = \\frac{1}{n}'
+			localGrad: `${localOf('input', '_i')} = \\frac{1}{n}`
 		}
 	}
 } satisfies Record<string, OpDef>;
