@@ -1,6 +1,9 @@
 /** Readable descriptions of graphs, for expectations in the code tests. */
+import { expect } from 'vitest';
 import { getOp } from '$lib/engine';
-import { LEAF_OP, type GraphDocument, type LeafAttrs } from '$lib/graph';
+import { generateCode, generateProgram, importCode, type GenerateOptions } from '$lib/code';
+import { LEAF_OP, validateDocument, type GraphDocument, type LeafAttrs } from '$lib/graph';
+import { graphSignature, nodeSignatures } from './random-graphs';
 
 /**
  * One line per node, in document order: `x = randn[3, 4] seed 0 grad` for a leaf,
@@ -33,3 +36,30 @@ export function describeGraph(doc: GraphDocument): string[] {
 /** The node's name by id. */
 export const nameOf = (doc: GraphDocument, id: string | null) =>
 	doc.nodes.find((n) => n.id === id)?.name ?? null;
+
+/**
+ * Graph -> code -> graph gives the same graph (ops, wiring, attributes, leaf values; not ids or
+ * positions) and the same output, and code -> graph -> code gives the same code.
+ */
+export function roundTrip(doc: GraphDocument, options: GenerateOptions = {}): string {
+	const program = generateProgram(doc, options);
+	const back = importCode(program.code);
+	expect(back.doc).not.toBeNull();
+	expect(validateDocument(back.doc).ok).toBe(true);
+	// The only thing a generated program holds outside the subset is the training loop.
+	const expected = program.kind === 'training' ? [{ kind: 'unsupported', text: 'for loop' }] : [];
+	expect(back.problems.map((p) => ({ kind: p.kind, text: p.message.slice(2, 10) }))).toEqual(
+		expected
+	);
+	expect(graphSignature(back.doc!)).toEqual(graphSignature(doc));
+	if (program.output === null) expect(back.output).toBeNull();
+	else {
+		expect(nodeSignatures(back.doc!).get(back.output!)).toBe(
+			nodeSignatures(doc).get(program.output)
+		);
+	}
+	expect(generateCode(back.doc!, { ...options, output: back.output ?? undefined })).toBe(
+		program.code
+	);
+	return program.code;
+}

@@ -99,21 +99,13 @@ const TERM = 5;
 const UNARY = 6;
 const POWER = 7;
 const ATOM = 9;
-const BINARY_FORMS: Record<string, [string, number]> = {
-	add: ['+', ARITH],
-	sub: ['-', ARITH],
-	mul: ['*', TERM],
-	div: ['/', TERM],
-	matmul: ['@', TERM]
-};
-const METHOD_OPS = new Set(['exp', 'log', 'sqrt', 'relu', 'tanh', 'sigmoid']);
+/** The precedence of each level of Python's grammar a registry op's infix operator sits at. */
+const INFIX_LEVELS = { arith: ARITH, term: TERM, power: POWER } as const;
 /**
  * At most this many ops go into one inlined expression, so that a long chain of automatically
  * named nodes stays a readable list of assignments rather than one deeply nested line.
  */
 const MAX_INLINED_OPS = 3;
-/** Ops a 0-d constant may be written inline into, as a Python number. */
-const ARITHMETIC = new Set(['add', 'sub', 'mul', 'div', 'pow']);
 const BASE_RESERVED = ['torch', 'F', 'nn', 'print', 'range'];
 const TRAINING_RESERVED = [
 	'device',
@@ -541,7 +533,7 @@ function inlinedNodes(graph: Graph, output: string | null): Set<string> {
 			attrs.shape.length === 0 &&
 			!attrs.requiresGrad &&
 			attrs.retainGrad !== true &&
-			ARITHMETIC.has(graph.nodes.get(consumerOf.get(id)!.target)!.op)
+			getOp(graph.nodes.get(consumerOf.get(id)!.target)!.op)?.python?.numberOperand === true
 		);
 	};
 	for (const id of graph.order) {
@@ -613,90 +605,59 @@ function opExpression(
 		text: `${wrap(input('input'), ATOM)}.${call}`,
 		prec: ATOM
 	});
+	const op = getOp(node.op);
+	const python = op?.python ?? {};
+	const inputNames = op?.inputs ?? [];
+	const attrArgs = (): string[] => {
+		const specs = op?.attrs ?? [];
+		switch (python.attrs) {
+			case 'keywords':
+				return specs
+					.filter((spec) => attrs[spec.name] !== undefined && attrs[spec.name] !== spec.default)
+					.map((spec) => `${spec.name}=${pyValue(attrs[spec.name])}`);
+			case 'positional':
+				return specs.map((spec) => pyValue(attrs[spec.name]));
+			case 'size':
+				return specs.map((spec) => sizeArgs(attrs[spec.name] as number[]));
+			default:
+				return [];
+		}
+	};
 	let py: Py;
-	const binary = BINARY_FORMS[node.op];
-	if (binary !== undefined) {
-		const [symbol, prec] = binary;
+	if (python.infix !== undefined) {
+		// Python's grammar: + - * / @ are left-associative; ** binds its left operand tighter
+		// than itself and its right operand as a unary expression (`x ** -y`).
+		const { symbol, level } = python.infix;
+		const prec = INFIX_LEVELS[level];
+		const [left, right] = level === 'power' ? [ATOM - 1, UNARY] : [prec, prec + 1];
 		py = {
-			text: `${wrap(input('input'), prec)} ${symbol} ${wrap(input('other'), prec + 1)}`,
+			text: `${wrap(input(inputNames[0]), left)} ${symbol} ${wrap(input(inputNames[1]), right)}`,
 			prec
 		};
-	} else if (METHOD_OPS.has(node.op)) {
-		py = method(`${node.op}()`);
+	} else if (python.prefix !== undefined) {
+		py = { text: `${python.prefix}${wrap(input(inputNames[0]), UNARY)}`, prec: UNARY };
+	} else if (python.methods !== undefined) {
+		const shape = inputs.has('input') ? graph.infos.get(inputs.get('input')!)?.shape : null;
+		// `x.t()`: PyTorch's short form of transpose(0, 1) for a matrix.
+		const isT =
+			node.op === 'transpose' && attrs.dim0 === 0 && attrs.dim1 === 1 && shape?.length === 2;
+		const args = [...inputNames.slice(1).map((name) => input(name).text), ...attrArgs()];
+		py = method(isT ? 't()' : `${python.methods[0]}(${args.join(', ')})`);
+	} else if (python.functional !== undefined) {
+		usesF = true;
+		// Optional inputs are left out when unwired; a missing required one shows as `?`.
+		const args = inputNames
+			.filter((name) => inputs.has(name) || !op?.optionalInputs?.includes(name))
+			.map((name) => input(name).text);
+		py = { text: `F.${python.functional[0]}(${[...args, ...attrArgs()].join(', ')})`, prec: ATOM };
 	} else {
-		switch (node.op) {
-			case 'pow':
-				py = {
-					text: `${wrap(input('input'), ATOM - 1)} ** ${wrap(input('exponent'), UNARY)}`,
-					prec: POWER
-				};
-				break;
-			case 'neg':
-				py = { text: `-${wrap(input('input'), UNARY)}`, prec: UNARY };
-				break;
-			case 'sum':
-			case 'mean': {
-				const args: string[] = [];
-				if (attrs.dim !== undefined) {
-					args.push(
-						`dim=${Array.isArray(attrs.dim) ? pyTuple(attrs.dim as number[]) : String(attrs.dim)}`
-					);
-				}
-				if (attrs.keepdim === true) args.push('keepdim=True');
-				py = method(`${node.op}(${args.join(', ')})`);
-				break;
-			}
-			case 'transpose': {
-				const shape = inputs.has('input') ? graph.infos.get(inputs.get('input')!)?.shape : null;
-				py =
-					attrs.dim0 === 0 && attrs.dim1 === 1 && shape?.length === 2
-						? method('t()')
-						: method(`transpose(${String(attrs.dim0)}, ${String(attrs.dim1)})`);
-				break;
-			}
-			case 'reshape':
-				py = method(`reshape(${sizeArgs(attrs.shape as number[])})`);
-				break;
-			case 'expand':
-				py = method(`expand(${sizeArgs(attrs.size as number[])})`);
-				break;
-			case 'log_softmax':
-				py = method(`log_softmax(dim=${String(attrs.dim)})`);
-				break;
-			case 'mse_loss': {
-				usesF = true;
-				const reduction =
-					attrs.reduction !== undefined && attrs.reduction !== 'mean'
-						? `, reduction=${pyString(String(attrs.reduction))}`
-						: '';
-				py = {
-					text: `F.mse_loss(${input('input').text}, ${input('target').text}${reduction})`,
-					prec: ATOM
-				};
-				break;
-			}
-			case 'linear': {
-				usesF = true;
-				const bias = inputs.has('bias') ? `, ${input('bias').text}` : '';
-				py = {
-					text: `F.linear(${input('input').text}, ${input('weight').text}${bias})`,
-					prec: ATOM
-				};
-				break;
-			}
-			default: {
-				// An op with no special form: PyTorch's function of the same name.
-				const op = getOp(node.op);
-				const args = (op?.inputs ?? [])
-					.filter((name) => inputs.has(name))
-					.map((name) => input(name).text);
-				for (const spec of op?.attrs ?? []) {
-					const value = attrs[spec.name];
-					if (value !== undefined) args.push(`${spec.name}=${pyValue(value)}`);
-				}
-				py = { text: `torch.${node.op}(${args.join(', ')})`, prec: ATOM };
-			}
+		// An op with no declared form: PyTorch's function of the same name.
+		const args = inputNames.filter((name) => inputs.has(name)).map((name) => input(name).text);
+		for (const spec of op?.attrs ?? []) {
+			const value = attrs[spec.name];
+			if (value !== undefined) args.push(`${spec.name}=${pyValue(value)}`);
 		}
+		py = { text: `torch.${node.op}(${args.join(', ')})`, prec: ATOM };
 	}
 	return { ...py, usesF };
 }

@@ -3,6 +3,8 @@
  * `nn.MSELoss`, `nn.Parameter`, tensor methods and nn.Linear's methods. Each gives a value, a
  * node on the canvas, or a problem with PyTorch's wording where PyTorch has one.
  */
+import type { OpDef } from '$lib/engine';
+import type { AttrSpec } from '$lib/engine/registry';
 import { inferReshape } from '$lib/engine/registry';
 import { quoted } from '$lib/engine/nn/module';
 import { MAX_VALUES, type LeafAttrs } from '$lib/graph';
@@ -22,12 +24,12 @@ import {
 	type Arg,
 	type Call
 } from './import-args';
+import { FUNCTIONAL_OPS, METHOD_OPS, TORCH_OPS } from './bindings';
 import { TensorCreation } from './import-creation';
 import { linearInit } from './leaves';
 import type { Value } from './values';
 import { excerpt } from '$lib/util/excerpt';
 
-const UNARY_METHODS = new Set(['neg', 'exp', 'log', 'sqrt', 'relu', 'tanh', 'sigmoid']);
 const OPAQUE_METHODS = new Set([
 	'item',
 	'tolist',
@@ -41,6 +43,47 @@ const OPAQUE_METHODS = new Set([
 const IDENTITY_METHODS = new Set(['to', 'cuda', 'cpu', 'float', 'contiguous']);
 
 type Linear = Extract<Value, { kind: 'linear' }>;
+
+/**
+ * Reads a registry attribute from a call's arguments into `attrs`, by its kind; a default
+ * (`keepdim=False`, `reduction='mean'`) is left out, as the canvas stores it.
+ */
+function readAttr(
+	spec: AttrSpec,
+	call: Call,
+	args: Map<string, Arg>,
+	sizeMethod: boolean,
+	attrs: Record<string, unknown>
+): void {
+	const name = spec.name;
+	const arg = args.get(name);
+	switch (spec.kind) {
+		case 'shape':
+			attrs[name] = sizeMethod
+				? sizeFromCall(call, name)
+				: asSize([need(call, args, name)], name, true);
+			return;
+		case 'dims':
+			if (arg !== undefined && arg.value.kind !== 'none') attrs[name] = asDims(arg);
+			return;
+		case 'dim':
+			attrs[name] = asInteger(need(call, args, name), name);
+			return;
+		case 'bool':
+		case 'reduction': {
+			if (arg === undefined) return;
+			const value = spec.kind === 'bool' ? asBool(arg, name) : asReduction(arg);
+			if (value !== spec.default) attrs[name] = value;
+			return;
+		}
+		case 'number': {
+			const value = need(call, args, name).value;
+			if (value.kind !== 'number') throw valueProblem(call.start, `${name} must be a number`);
+			attrs[name] = value.value;
+			return;
+		}
+	}
+}
 
 export abstract class CallImporter extends TensorCreation {
 	protected callFunction(path: string, call: Call): Value {
@@ -102,74 +145,9 @@ export abstract class CallImporter extends TensorCreation {
 				this.sideEffect = true;
 				return { kind: 'opaque', what: 'a generator' };
 			}
-			case 'matmul':
-			case 'mm': {
-				const args = bindArgs(call, ['input', 'other']);
-				return this.binaryOp(
-					'matmul',
-					call,
-					need(call, args, 'input'),
-					need(call, args, 'other'),
-					'other'
-				);
-			}
-			case 'add':
-			case 'sub':
-			case 'mul':
-			case 'div': {
-				const args = bindArgs(call, ['input', 'other']);
-				return this.binaryOp(
-					name,
-					call,
-					need(call, args, 'input'),
-					need(call, args, 'other'),
-					'other'
-				);
-			}
-			case 'pow': {
-				const args = bindArgs(call, ['input', 'exponent']);
-				return this.binaryOp(
-					'pow',
-					call,
-					need(call, args, 'input'),
-					need(call, args, 'exponent'),
-					'exponent'
-				);
-			}
-			case 'neg':
-			case 'exp':
-			case 'log':
-			case 'sqrt':
-			case 'relu':
-			case 'tanh':
-			case 'sigmoid': {
-				const args = bindArgs(call, ['input']);
-				const input = need(call, args, 'input');
-				return this.op(name, call.start, [['input', input.value, input.start]]);
-			}
-			case 'sum':
-			case 'mean': {
-				const args = bindArgs(call, ['input', 'dim', 'keepdim']);
-				return this.reduction(name, call, need(call, args, 'input'), args);
-			}
 			case 't': {
 				const args = bindArgs(call, ['input']);
 				return this.transposeT(need(call, args, 'input').value, call.start);
-			}
-			case 'transpose': {
-				const args = bindArgs(call, ['input', 'dim0', 'dim1']);
-				return this.transpose(call, need(call, args, 'input'), args);
-			}
-			case 'reshape': {
-				const args = bindArgs(call, ['input', 'shape']);
-				const shape = asSize([need(call, args, 'shape')], 'shape', true);
-				return this.reshape(call, need(call, args, 'input'), shape);
-			}
-			case 'log_softmax': {
-				const args = bindArgs(call, ['input', 'dim']);
-				const input = need(call, args, 'input');
-				const dim = asInteger(need(call, args, 'dim'), 'dim');
-				return this.op('log_softmax', call.start, [['input', input.value, input.start]], { dim });
 			}
 			case 'device':
 				return { kind: 'opaque', what: 'a device' };
@@ -187,7 +165,8 @@ export abstract class CallImporter extends TensorCreation {
 					'numpy arrays are outside the subset: write torch.tensor(...) instead'
 				);
 		}
-		return null;
+		const op = TORCH_OPS.get(name);
+		return op === undefined ? null : this.registryOp(op, call, null);
 	}
 
 	protected functional(name: string, call: Call): Value | null {
@@ -217,25 +196,11 @@ export abstract class CallImporter extends TensorCreation {
 					inputs.push(['bias', bias.value, bias.start]);
 				return this.op('linear', call.start, inputs);
 			}
-			case 'relu':
-			case 'sigmoid':
-			case 'tanh': {
-				const args = bindArgs(call, ['input', 'inplace']);
-				const inplace = args.get('inplace');
-				if (inplace !== undefined && asBool(inplace, 'inplace')) {
-					throw unsupported(call.start, 'in-place operations are outside the subset');
-				}
-				const input = need(call, args, 'input');
-				return this.op(name, call.start, [['input', input.value, input.start]]);
-			}
-			case 'log_softmax': {
-				const args = bindArgs(call, ['input', 'dim']);
-				const input = need(call, args, 'input');
-				const dim = asInteger(need(call, args, 'dim'), 'dim');
-				return this.op('log_softmax', call.start, [['input', input.value, input.start]], { dim });
-			}
 		}
-		return null;
+		const op = FUNCTIONAL_OPS.get(name);
+		if (op === undefined) return null;
+		// F.relu(x, inplace=True): the activations' in-place flag.
+		return this.registryOp(op, call, null, op.kind === 'unary' ? ['inplace'] : []);
 	}
 
 	protected nnModule(name: string, call: Call): Value | null {
@@ -315,14 +280,46 @@ export abstract class CallImporter extends TensorCreation {
 		return null;
 	}
 
-	protected binaryOp(opId: string, call: Call, input: Arg, other: Arg, second: string): Value {
-		if (input.value.kind === 'number' && other.value.kind === 'number') {
+	/**
+	 * A registry op called by one of its Python names (see `PythonBinding`). `self` is the tensor
+	 * a method is called on, its first input; the other inputs and the attributes are bound by
+	 * their registry names, after them `extra` keywords the call may pass.
+	 */
+	protected registryOp(
+		op: OpDef,
+		call: Call,
+		self: Arg | null,
+		extra: readonly string[] = []
+	): Value {
+		const specs = op.attrs ?? [];
+		// x.reshape(3, 2), x.expand(2, 3): a method takes the size's numbers as its arguments.
+		const sizeMethod = self !== null && op.python?.attrs === 'size';
+		const tensorNames = self === null ? op.inputs : op.inputs.slice(1);
+		const args = sizeMethod
+			? new Map<string, Arg>()
+			: bindArgs(call, [...tensorNames, ...specs.map((spec) => spec.name), ...extra]);
+		const inplace = args.get('inplace');
+		if (inplace !== undefined && asBool(inplace, 'inplace')) {
+			throw unsupported(call.start, 'in-place operations are outside the subset');
+		}
+		const attrs: Record<string, unknown> = {};
+		const read = (spec: AttrSpec) => readAttr(spec, call, args, sizeMethod, attrs);
+		// A size is read before the tensor (torch.reshape reports a bad size first).
+		for (const spec of specs) if (spec.kind === 'shape') read(spec);
+		const tensors = tensorNames.map((name) => need(call, args, name));
+		if (self !== null) tensors.unshift(self);
+		if (tensors.length > 1 && tensors.every((arg) => arg.value.kind === 'number')) {
 			throw valueProblem(call.start, `${call.callee} needs at least one tensor`);
 		}
-		return this.op(opId, call.start, [
-			['input', input.value, input.start],
-			[second, other.value, other.start]
-		]);
+		for (const spec of specs) if (spec.kind !== 'shape') read(spec);
+		// A new tensor that needs no grad stays a leaf when reshaped, as in PyTorch.
+		if (op.id === 'reshape') return this.reshape(call, tensors[0], attrs.shape as number[]);
+		return this.op(
+			op.id,
+			call.start,
+			tensors.map((arg, i) => [op.inputs[i], arg.value, arg.start]),
+			attrs
+		);
 	}
 
 	protected mseLoss(call: Call, input: Arg, target: Arg, reduction: string): Value {
@@ -355,7 +352,6 @@ export abstract class CallImporter extends TensorCreation {
 	protected reshape(call: Call, input: Arg, shape: number[]): Value {
 		const value = input.value;
 		if (value.kind === 'fresh' && !value.attrs.requiresGrad) {
-			// A new tensor that needs no grad stays a leaf when reshaped, as in PyTorch.
 			let newShape: number[];
 			try {
 				newShape = [...inferReshape(value.attrs.shape, shape)];
@@ -403,51 +399,12 @@ export abstract class CallImporter extends TensorCreation {
 
 	protected tensorMethod(self: Value, name: string, call: Call): Value {
 		const selfArg: Arg = { value: self, start: call.start };
-		if (UNARY_METHODS.has(name)) {
-			bindArgs(call, []);
-			return this.op(name, call.start, [['input', self, call.start]]);
-		}
+		const op = METHOD_OPS.get(name);
+		if (op !== undefined) return this.registryOp(op, call, selfArg);
 		switch (name) {
-			case 'sum':
-			case 'mean': {
-				const args = bindArgs(call, ['dim', 'keepdim']);
-				return this.reduction(name, call, selfArg, args);
-			}
-			case 'pow': {
-				const args = bindArgs(call, ['exponent']);
-				return this.binaryOp('pow', call, selfArg, need(call, args, 'exponent'), 'exponent');
-			}
-			case 'add':
-			case 'sub':
-			case 'mul':
-			case 'div': {
-				const args = bindArgs(call, ['other']);
-				return this.binaryOp(name, call, selfArg, need(call, args, 'other'), 'other');
-			}
-			case 'matmul':
-			case 'mm': {
-				const args = bindArgs(call, ['other']);
-				return this.binaryOp('matmul', call, selfArg, need(call, args, 'other'), 'other');
-			}
 			case 't':
 				bindArgs(call, []);
 				return this.transposeT(self, call.start);
-			case 'transpose': {
-				const args = bindArgs(call, ['dim0', 'dim1']);
-				return this.transpose(call, selfArg, args);
-			}
-			case 'reshape':
-			case 'view':
-				return this.reshape(call, selfArg, sizeFromCall(call, 'shape'));
-			case 'expand':
-				return this.op('expand', call.start, [['input', self, call.start]], {
-					size: sizeFromCall(call, 'size')
-				});
-			case 'log_softmax': {
-				const args = bindArgs(call, ['dim']);
-				const dim = asInteger(need(call, args, 'dim'), 'dim');
-				return this.op('log_softmax', call.start, [['input', self, call.start]], { dim });
-			}
 			case 'backward': {
 				const args = bindArgs(call, ['gradient', 'retain_graph', 'create_graph', 'inputs']);
 				const gradient = args.get('gradient');

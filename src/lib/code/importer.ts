@@ -33,6 +33,7 @@ import {
 	need,
 	type Call
 } from './import-args';
+import { INFIX_OPS, PREFIX_OPS } from './bindings';
 import { CallImporter } from './import-calls';
 import type { Mark } from './graph-builder';
 import {
@@ -75,14 +76,6 @@ export interface ImportResult {
 	nodeLines: Record<string, number>;
 }
 
-const BINARY_OPS: Record<string, string> = {
-	'+': 'add',
-	'-': 'sub',
-	'*': 'mul',
-	'/': 'div',
-	'**': 'pow',
-	'@': 'matmul'
-};
 const TENSOR_ATTRIBUTES = new Set([
 	'grad',
 	'requires_grad',
@@ -625,18 +618,17 @@ class Importer extends CallImporter {
 	private unary(expr: Extract<Expr, { kind: 'unary' }>): Value {
 		const operand = this.evaluate(expr.operand);
 		if (expr.op === '+' && (operand.kind === 'number' || isTensorValue(operand))) return operand;
-		if (expr.op === '-') {
-			if (operand.kind === 'number') return { ...operand, value: -operand.value };
-			if (isTensorValue(operand))
-				return this.op('neg', expr.start, [['input', operand, expr.operand.start]]);
-		}
+		if (expr.op === '-' && operand.kind === 'number') return { ...operand, value: -operand.value };
+		const op = PREFIX_OPS.get(expr.op);
+		if (op !== undefined && isTensorValue(operand))
+			return this.op(op.id, expr.start, [[op.inputs[0], operand, expr.operand.start]]);
 		const what = expr.op === 'not' ? "'not'" : `unary '${expr.op}'`;
 		throw unsupported(expr.start, `${what} on ${describeValue(operand)} is outside the subset`);
 	}
 
 	private binary(expr: Extract<Expr, { kind: 'binary' }>): Value {
-		const opId = BINARY_OPS[expr.op];
-		if (opId === undefined) {
+		const op = INFIX_OPS.get(expr.op);
+		if (op === undefined) {
 			const what = ['and', 'or'].includes(expr.op)
 				? `'${expr.op}'`
 				: ['<', '>', '==', '>=', '<=', '!=', 'in', 'not in', 'is', 'is not'].includes(expr.op)
@@ -655,13 +647,15 @@ class Importer extends CallImporter {
 				`'${expr.op}' between ${describeValue(left)} and ${describeValue(right)} is outside the subset`
 			);
 		}
-		if (expr.op === '@' && (left.kind === 'number' || right.kind === 'number')) {
-			throw valueProblem(expr.opStart, "'@' needs two tensors (matmul of a number is not defined)");
+		if (!op.python?.numberOperand && (left.kind === 'number' || right.kind === 'number')) {
+			throw valueProblem(
+				expr.opStart,
+				`'${expr.op}' needs two tensors (${op.id} of a number is not defined)`
+			);
 		}
-		const second = opId === 'pow' ? 'exponent' : 'other';
-		return this.op(opId, expr.opStart, [
-			['input', left, expr.left.start],
-			[second, right, expr.right.start]
+		return this.op(op.id, expr.opStart, [
+			[op.inputs[0], left, expr.left.start],
+			[op.inputs[1], right, expr.right.start]
 		]);
 	}
 

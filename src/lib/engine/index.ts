@@ -54,7 +54,15 @@ export {
 	type BackwardStep
 } from './autograd';
 export { TorchError, setWarningHandler, type WarningHandler } from './errors';
-export { OPS, OP_LIST, getOp, type OpDef, type OpId, type OpCategory } from './registry';
+export {
+	OPS,
+	OP_LIST,
+	getOp,
+	type OpDef,
+	type OpId,
+	type OpCategory,
+	type PythonBinding
+} from './registry';
 export { MAX_NUMEL, broadcastShapes, checkShape } from './shape';
 export { apply } from './tensor';
 export { saveStateDict, loadStateDict, type StateDictFormat } from './serialize';
