@@ -49,7 +49,9 @@ export async function wire(page: Page, from: string, to: string, input: string) 
 
 /** "5 nodes, 4 wires" on the status line. */
 export const counts = (page: Page, nodes: number, wires: number) =>
-	page.getByText(`${nodes} nodes, ${wires} wires`, { exact: true });
+	page.getByText(`${nodes} node${nodes === 1 ? '' : 's'}, ${wires} wire${wires === 1 ? '' : 's'}`, {
+		exact: true
+	});
 
 /** Opens the toolbar's File menu and picks `item` (New, Open, Save, Share link, Export ...). */
 export async function fileMenu(page: Page, item: string) {

@@ -27,7 +27,12 @@ describe('message catalog', () => {
 
 	test('parameters are filled in as plain text', () => {
 		expect(translate('en', 'notice.refused', { reason: '<b>x</b>' })).toBe('Refused: <b>x</b>');
-		expect(translate('zh', 'status.nodes', { nodes: 3, edges: 2 })).toBe('3 个节点，2 条连线');
+		expect(translate('zh', 'status.nodeCount', { count: 3 })).toBe('3 个节点');
+		expect(translate('en', 'status.nodeCount', { count: 1 })).toBe('1 node');
+		expect(translate('en', 'status.wireCount', { count: 0 })).toBe('0 wires');
+		expect(translate('zh', 'status.nodes', { nodes: '3 个节点', edges: '2 条连线' })).toBe(
+			'3 个节点，2 条连线'
+		);
 		expect(translate('en', 'notice.refused')).toBe('Refused: {reason}');
 	});
 

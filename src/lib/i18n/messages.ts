@@ -207,7 +207,9 @@ const en = {
 	'problems.readFailed': 'the file could not be read: {reason}',
 	'problems.close': 'Close',
 
-	'status.nodes': '{nodes} nodes, {edges} wires',
+	'status.nodes': '{nodes}, {edges}',
+	'status.nodeCount': '{count} nodes',
+	'status.wireCount': '{count} wires',
 	'status.help':
 		'Shift+drag: box select · Ctrl+click: multi-select · Ctrl+Z / Ctrl+Shift+Z: undo / redo · Ctrl+C / V / D: copy / paste / duplicate · Delete: remove · Double-click: quick add',
 
@@ -481,7 +483,9 @@ const zh: Record<MessageKey, string> = {
 	'problems.readFailed': '无法读取文件：{reason}',
 	'problems.close': '关闭',
 
-	'status.nodes': '{nodes} 个节点，{edges} 条连线',
+	'status.nodes': '{nodes}，{edges}',
+	'status.nodeCount': '{count} 个节点',
+	'status.wireCount': '{count} 条连线',
 	'status.help':
 		'Shift+拖动：框选 · Ctrl+点击：多选 · Ctrl+Z / Ctrl+Shift+Z：撤销 / 重做 · Ctrl+C / V / D：复制 / 粘贴 / 副本 · Delete：删除 · 双击：快速添加',
 
@@ -568,6 +572,8 @@ export const PLURALS: Record<
 		'notice.copied': { one: 'Copied {count} node.' },
 		'notice.pasted': { one: 'Pasted {count} node.' },
 		'recent.nodes': { one: '{count} node' },
+		'status.nodeCount': { one: '{count} node' },
+		'status.wireCount': { one: '{count} wire' },
 		'trace.accumulationsTitle': { one: '{count} backward pass accumulated into this .grad' },
 		'chain.accumulated': { one: '{name}.grad now holds {count} backward pass.' }
 	},
