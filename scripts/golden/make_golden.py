@@ -153,7 +153,8 @@ def run_op(op: str, args, attrs: dict):
         return F.linear(a, args[1], args[2] if len(args) > 2 else None)
     if op == "log_softmax":
         return a.log_softmax(attrs["dim"])
-    raise ValueError(op)
+    # Any other op: its tensor method, the other tensor inputs in order, its attrs as keywords.
+    return getattr(a, op)(*args[1:], **attrs)
 
 
 CASES = []
