@@ -33,3 +33,16 @@ for (const op of OP_LIST) {
 		});
 	}
 }
+
+declare module '../tensor' {
+	interface Tensor {
+		/** `x.abs()`: the registry's abs. */
+		abs(): Tensor;
+		/** `x.clamp(min, max)`: the registry's clamp; leave a bound out with null or undefined. */
+		clamp(min?: number | null, max?: number | null): Tensor;
+	}
+}
+
+export const abs = (input: Tensor) => input.abs();
+export const clamp = (input: Tensor, min?: number | null, max?: number | null) =>
+	input.clamp(min, max);
