@@ -153,7 +153,8 @@ def run_op(op: str, args, attrs: dict):
         return F.linear(a, args[1], args[2] if len(args) > 2 else None)
     if op == "log_softmax":
         return a.log_softmax(attrs["dim"])
-    raise ValueError(op)
+    # Any other op: its tensor method, the other tensor inputs in order, its attrs as keywords.
+    return getattr(a, op)(*args[1:], **attrs)
 
 
 CASES = []
@@ -430,6 +431,36 @@ def make_cases():
         note="large logits: needs the max-shift to avoid overflow",
     )
 
+    # ---- abs and clamp (drawn after every case above, so those keep their values) ----
+    case("abs_3x4", "abs", [spec("input", [3, 4], "nonzero")])
+    case("abs_5_f64", "abs", [spec("input", [5], "nonzero", dtype="float64")])
+    case(
+        "abs_at_zero",
+        "abs",
+        [fixed("input", [[-1.5, 0.0, 2.0], [-0.0, -0.25, 3.0]])],
+        note="sign(0) = 0: no gradient at 0 (nor at -0)",
+    )
+    case("clamp_min_max", "clamp", [spec("input", [3, 4])], {"min": -0.5, "max": 0.5})
+    case("clamp_min_only", "clamp", [spec("input", [3, 4])], {"min": 0.0})
+    case("clamp_max_only", "clamp", [spec("input", [2, 3])], {"max": 0.25})
+    case(
+        "clamp_f64", "clamp", [spec("input", [5], dtype="float64")], {"min": -1.0, "max": 0.75}
+    )
+    case(
+        "clamp_at_bounds",
+        "clamp",
+        [fixed("input", [-1.0, -0.5, 0.0, 0.5, 1.0])],
+        {"min": -0.5, "max": 0.5},
+        note="the gradient passes at the bounds themselves (inclusive)",
+    )
+    case(
+        "clamp_min_above_max",
+        "clamp",
+        [spec("input", [4])],
+        {"min": 1.0, "max": -1.0},
+        note="min > max: every value becomes max, and no gradient passes",
+    )
+
 
 # ---- errors: the scenario's Python code, run with `torch`, `nn`, `F` in scope ----
 ERRORS = [
@@ -482,6 +513,7 @@ ERRORS = [
         "load_state_dict_size_mismatch",
         "nn.Linear(1, 1).load_state_dict({'weight': torch.zeros(2, 1), 'bias': torch.zeros(1)})",
     ),
+    ("clamp_no_bounds", "torch.clamp(torch.ones(2))"),
 ]
 
 

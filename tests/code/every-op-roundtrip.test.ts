@@ -48,6 +48,12 @@ const CASES: Record<string, Case[]> = {
 	relu: UNARY,
 	tanh: UNARY,
 	sigmoid: UNARY,
+	abs: UNARY,
+	clamp: [
+		{ inputs: { input: [2, 3] }, attrs: { min: -0.5, max: 0.5 } },
+		{ inputs: { input: [2, 3] }, attrs: { min: 0 } },
+		{ inputs: { input: [2, 3] }, attrs: { max: 1.5 } }
+	],
 	sum: REDUCTION,
 	mean: REDUCTION,
 	matmul: [{ inputs: { input: [2, 3], other: [3, 4] } }, { inputs: { input: [3], other: [3] } }],

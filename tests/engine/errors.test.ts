@@ -309,6 +309,9 @@ interface BinaryReference {
 	grads: (a: number, b: number, y: number) => [number, number];
 }
 
+/** PyTorch's sgn of a real number: -1, 0 or 1, and 0 for NaN. */
+const sgn = (x: number) => (x > 0 ? 1 : x < 0 ? -1 : 0);
+
 const UNARY_REFERENCE: Record<string, UnaryReference> = {
 	neg: { forward: (x) => -x, grad: () => -1 },
 	exp: { forward: Math.exp, grad: (_x, y) => y },
@@ -317,13 +320,17 @@ const UNARY_REFERENCE: Record<string, UnaryReference> = {
 	// relu(NaN) = NaN; its backward is threshold_backward(grad, result, 0): result <= 0 ? 0 : grad.
 	relu: { forward: (x) => (x > 0 || Number.isNaN(x) ? x : 0), grad: (_x, y) => (y <= 0 ? 0 : 1) },
 	tanh: { forward: Math.tanh, grad: (_x, y) => 1 - y * y },
-	sigmoid: { forward: (x) => 1 / (1 + Math.exp(-x)), grad: (_x, y) => (1 - y) * y }
+	sigmoid: { forward: (x) => 1 / (1 + Math.exp(-x)), grad: (_x, y) => (1 - y) * y },
+	// grad * sgn(x), PyTorch's sgn: 0 at 0 and at NaN.
+	abs: { forward: Math.abs, grad: (x) => sgn(x) }
 };
 
 const BINARY_REFERENCE: Record<string, BinaryReference> = {
 	add: { forward: (a, b) => a + b, grads: () => [1, 1] },
 	sub: { forward: (a, b) => a - b, grads: () => [1, -1] },
 	mul: { forward: (a, b) => a * b, grads: (a, b) => [b, a] },
+	// abs's gradient op: grad * sgn(input); sgn is flat, so nothing flows to its input.
+	abs_backward: { forward: (g, x) => g * sgn(x), grads: (_g, x) => [sgn(x), 0] },
 	div: { forward: (a, b) => a / b, grads: (a, b) => [1 / b, -(a / b / b)] },
 	// PyTorch's pow_backward_self / pow_backward_exponent mask exponent == 0 and (base == 0 and
 	// exponent >= 0) to a zero gradient.

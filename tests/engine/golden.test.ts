@@ -9,7 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import * as torch from '$lib/engine';
-import { OP_LIST, Tensor } from '$lib/engine';
+import { OP_LIST, OPS, Tensor } from '$lib/engine';
+import { apply } from '$lib/engine/tensor';
 import {
 	buildInputs,
 	isTensorInput,
@@ -129,7 +130,12 @@ const ERROR_SCENARIOS: Record<string, () => unknown> = {
 	load_state_dict_missing_and_unexpected: () =>
 		new torch.nn.Linear(1, 1).loadStateDict({ weight: torch.zeros([1, 1]), foo: torch.zeros([1]) }),
 	load_state_dict_size_mismatch: () =>
-		new torch.nn.Linear(1, 1).loadStateDict({ weight: torch.zeros([2, 1]), bias: torch.zeros([1]) })
+		new torch.nn.Linear(1, 1).loadStateDict({
+			weight: torch.zeros([2, 1]),
+			bias: torch.zeros([1])
+		}),
+	// torch.clamp(x) with neither bound: the registry entry run with no attrs.
+	clamp_no_bounds: () => apply(OPS.clamp, [torch.ones([2])], {})
 };
 
 describe('errors against PyTorch', () => {

@@ -305,6 +305,29 @@ const linearArb: fc.Arbitrary<Case> = fc
 		seed
 	}));
 
+/** clamp's bounds (none of them within a finite difference of a drawn value, in practice). */
+const CLAMP_BOUNDS: Attrs[] = [
+	{ min: -0.5, max: 0.5 },
+	{ min: 0.3 },
+	{ max: -0.2 },
+	{ min: 1, max: -1 }
+];
+
+/** clamp (input) or clamp_backward (grad, input): same-shape tensors and one set of bounds. */
+function clampSpec(tensors: 1 | 2): Spec {
+	const make = (shape: number[], attrs: Attrs, seed: number): Case => ({
+		args: Array.from({ length: tensors }, () => ({ shape, domain: 'any' as const })),
+		attrs,
+		seed
+	});
+	return {
+		arb: fc
+			.tuple(shapeArb(), fc.constantFrom(...CLAMP_BOUNDS), seedArb)
+			.map(([shape, attrs, seed]) => make(shape, attrs, seed)),
+		examples: CLAMP_BOUNDS.map((attrs, i) => make([5], attrs, i + 1))
+	};
+}
+
 /** The input-domain spec of every registry op, by id. */
 const SPECS: Record<string, Spec> = {
 	add: binarySpec('any', 'any'),
@@ -331,6 +354,11 @@ const SPECS: Record<string, Spec> = {
 	sigmoid: unarySpec('any'),
 	// input: an incoming gradient (anything); other: relu's output, away from the kink.
 	threshold_backward: binarySpec('any', 'awayFromKink'),
+	abs: unarySpec('awayFromKink'),
+	clamp: clampSpec(1),
+	// input: an incoming gradient (anything); other: abs's input, away from the kink at 0.
+	abs_backward: binarySpec('any', 'awayFromKink'),
+	clamp_backward: clampSpec(2),
 	// pow's own gradients (internal): positive bases, any exponent.
 	pow_backward_self: binarySpec('positive', 'any'),
 	pow_backward_exponent: binarySpec('positive', 'any'),

@@ -297,6 +297,19 @@ describe('function form and method form agree for every registry op', () => {
 		],
 		tanh: [['torch.tanh / .tanh', () => torch.tanh(a()), () => a().tanh()]],
 		sigmoid: [['torch.sigmoid / .sigmoid', () => torch.sigmoid(a()), () => a().sigmoid()]],
+		abs: [['torch.abs / .abs', () => torch.abs(a()), () => a().abs()]],
+		clamp: [
+			[
+				'torch.clamp(a, -0.5, 1) / a.clamp(-0.5, 1)',
+				() => torch.clamp(a(), -0.5, 1),
+				() => a().clamp(-0.5, 1)
+			],
+			[
+				'torch.clamp(a, null, 1) / a.clamp(undefined, 1)',
+				() => torch.clamp(a(), null, 1),
+				() => a().clamp(undefined, 1)
+			]
+		],
 		sum: [
 			['torch.sum(a) / a.sum()', () => torch.sum(a()), () => a().sum()],
 			[

@@ -228,6 +228,30 @@ const CASES: Record<string, Case[]> = {
 		{ shapes: [[11, 1], [1, 1], [1]] },
 		{ shapes: [[256, 100], [70, 100], [70]] }
 	],
+	clamp: [
+		{ shapes: [[3, 4]], attrs: { min: -0.5, max: 0.5 } },
+		{ shapes: [[3, 4]], attrs: { min: 0 } },
+		{ shapes: [[2, 3, 4]], attrs: { max: 0.25 } },
+		{ shapes: [[]], attrs: { min: -1, max: 1 } },
+		{ shapes: [[1000]], attrs: { min: 1, max: -1 } },
+		{ shapes: [[0, 3]], attrs: { min: 0 } }
+	],
+	clamp_backward: [
+		{
+			shapes: [
+				[3, 4],
+				[3, 4]
+			],
+			attrs: { min: -0.5, max: 0.5 }
+		},
+		{
+			shapes: [
+				[70, 300],
+				[70, 300]
+			],
+			attrs: { max: 0 }
+		}
+	],
 	log_softmax: [
 		{ shapes: [[3, 4]], attrs: { dim: 1 } },
 		{ shapes: [[3, 4]], attrs: { dim: 0 } },

@@ -77,6 +77,8 @@ function readAttr(
 			return;
 		}
 		case 'number': {
+			// An optional number left out or given as None stays out (PyTorch's None).
+			if (spec.optional && (arg === undefined || arg.value.kind === 'none')) return;
 			const value = need(call, args, name).value;
 			if (value.kind !== 'number') throw valueProblem(call.start, `${name} must be a number`);
 			attrs[name] = value.value;

@@ -44,6 +44,7 @@ export {
 	type CreationOptions
 } from './creation';
 export * from './functional';
+export * from './registry/functions';
 export { manualSeed, Mulberry32 } from './random';
 export {
 	noGrad,

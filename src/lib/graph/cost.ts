@@ -88,7 +88,8 @@ export const CUSTOM_OP_FLOPS: Readonly<Record<string, OpFlops>> = {
 
 /** Forward FLOPs of `op`, or null when the registry has an op this module does not know. */
 export function opFlops(op: OpDef, inputs: readonly (Shape | null)[], out: Shape): number | null {
-	if (op.kind === 'binary' || op.kind === 'unary') return numel(out);
+	// Elementwise ops, including custom ones that declare their WGSL: one FLOP per output value.
+	if (op.kind === 'binary' || op.kind === 'unary' || op.wgsl !== undefined) return numel(out);
 	const rule = Object.hasOwn(CUSTOM_OP_FLOPS, op.id) ? CUSTOM_OP_FLOPS[op.id] : undefined;
 	return rule === undefined ? null : rule(inputs, out);
 }

@@ -1,5 +1,21 @@
-/** The registry's arithmetic ops: +, -, ×, ÷, powers, exp, log, sqrt, and the pow gradients' own ops. */
-import { binary, inputOf, localOf, need, outputOf, unary, type OpDef } from './define';
+/**
+ * The registry's arithmetic ops: +, -, ×, ÷, powers, exp, log, sqrt, abs, clamp, and the
+ * gradients' own ops of pow, abs and clamp.
+ */
+import { runtimeError } from '../errors';
+import { apply } from '../tensor';
+import {
+	binary,
+	inputOf,
+	localOf,
+	need,
+	outputOf,
+	unary,
+	wgslNumber,
+	type Attrs,
+	type CustomOp,
+	type OpDef
+} from './define';
 
 /** C's pow: 1 ** y and (-1) ** ±inf are 1, where JavaScript's Math.pow gives NaN. */
 function ieeePow(x: number, y: number): number {
@@ -7,6 +23,89 @@ function ieeePow(x: number, y: number): number {
 	if (x === 1 || (x === -1 && (y === Infinity || y === -Infinity))) return 1;
 	return Math.pow(x, y);
 }
+
+/** PyTorch's sgn of a real number: -1, 0 or 1, and 0 for NaN. */
+const sign = (x: number) => (x > 0 ? 1 : x < 0 ? -1 : 0);
+
+/** abs's gradient: the incoming gradient (input) times sign(other), other being abs's input. */
+const absBackward = binary({
+	id: 'abs_backward',
+	category: 'arithmetic',
+	internal: true,
+	saves: 'inputs',
+	gradFn: 'AbsBackwardBackward0',
+	fn: (g, x) => g * sign(x),
+	loop: (a, b, out, n, s) => {
+		for (let i = 0; i < n; i++) out[i] = a[i] * sign(b[i * s]);
+	},
+	wgsl: 'a * select(select(0.0, -1.0, b < 0.0), 1.0, b > 0.0)',
+	vjp: (ctx, g) => [need(ctx, 0) ? apply(absBackward, [g, inputOf(ctx, 1)]) : null, null],
+	ui: {
+		label: 'abs_backward',
+		symbol: 'sgn',
+		formula: '\\mathrm{input} \\cdot \\operatorname{sgn}(\\mathrm{other})',
+		localGrad: `${localOf('input')} = \\operatorname{sgn}(\\mathrm{other})`
+	}
+});
+
+/** clamp's bounds: None (absent) or a number. */
+const boundsOf = (attrs: Attrs) => ({
+	min: attrs.min == null ? null : (attrs.min as number),
+	max: attrs.max == null ? null : (attrs.max as number)
+});
+
+/** clamp's forward in WGSL over `a`: NaN stays NaN, as in PyTorch. */
+function clampWgsl(attrs: Attrs): string {
+	const { min, max } = boundsOf(attrs);
+	let e = 'a';
+	if (min !== null) e = `max(${e}, ${wgslNumber(min)})`;
+	if (max !== null) e = `min(${e}, ${wgslNumber(max)})`;
+	return `select(${e}, a, is_nan_f32(a))`;
+}
+
+/** Where clamp passes the gradient: min <= x <= max, inclusive at the bounds (not at NaN). */
+function insideWgsl(attrs: Attrs, x: string): string {
+	const { min, max } = boundsOf(attrs);
+	const tests = [`!is_nan_f32(${x})`];
+	if (min !== null) tests.push(`${x} >= ${wgslNumber(min)}`);
+	if (max !== null) tests.push(`${x} <= ${wgslNumber(max)}`);
+	return tests.join(' && ');
+}
+
+const CLAMP_ATTRS = [
+	{ name: 'min', kind: 'number', optional: true },
+	{ name: 'max', kind: 'number', optional: true }
+] as const;
+
+/** clamp's gradient: the incoming gradient (grad) where input is within [min, max], else 0. */
+const clampBackward: CustomOp & Required<Pick<CustomOp, 'wgsl'>> = {
+	id: 'clamp_backward',
+	kind: 'custom',
+	inputs: ['grad', 'input'],
+	attrs: CLAMP_ATTRS,
+	category: 'arithmetic',
+	internal: true,
+	saves: 'inputs',
+	gradFn: 'ClampBackwardBackward0',
+	shape: (shapes) => shapes[1]!,
+	cpu: (inputs, out, _shapes, _outShape, attrs) => {
+		const [g, x] = [inputs[0]!, inputs[1]!];
+		const lo = attrs.min == null ? -Infinity : (attrs.min as number);
+		const hi = attrs.max == null ? Infinity : (attrs.max as number);
+		for (let i = 0; i < out.length; i++) out[i] = x[i] >= lo && x[i] <= hi ? g[i] : 0;
+	},
+	wgsl: (attrs) => `select(0.0, a, ${insideWgsl(attrs, 'b')})`,
+	vjp: (ctx, g) => [
+		need(ctx, 0) ? apply(clampBackward, [g, inputOf(ctx, 1)], ctx.attrs) : null,
+		null
+	],
+	ui: {
+		label: 'clamp_backward',
+		symbol: '𝟙',
+		formula: '\\mathrm{grad} \\cdot \\mathbb{1}[\\min \\le \\mathrm{input} \\le \\max]',
+		localGrad: `${localOf('grad')} = \\mathbb{1}[\\min \\le \\mathrm{input} \\le \\max]`
+	}
+};
 
 export const ARITHMETIC_OPS = {
 	add: binary({
@@ -232,6 +331,61 @@ export const ARITHMETIC_OPS = {
 			localGrad: `${localOf('input')} = \\frac{1}{2\\sqrt{\\mathrm{input}}}`
 		}
 	}),
+	abs: unary({
+		id: 'abs',
+		category: 'arithmetic',
+		saves: 'inputs',
+		gradFn: 'AbsBackward0',
+		fn: Math.abs,
+		loop: (a, out, n) => {
+			for (let i = 0; i < n; i++) out[i] = Math.abs(a[i]);
+		},
+		wgsl: 'abs(a)',
+		vjp: (ctx, g) => [apply(absBackward, [g, inputOf(ctx, 0)])],
+		python: { methods: ['abs'], torch: ['abs'] },
+		ui: {
+			label: 'abs',
+			symbol: '|x|',
+			formula: '|\\mathrm{input}|',
+			localGrad: `${localOf('input')} = \\operatorname{sgn}(\\mathrm{input}) = \\begin{cases} 1 & \\mathrm{input} > 0 \\\\ 0 & \\mathrm{input} = 0 \\\\ -1 & \\mathrm{input} < 0 \\end{cases}`
+		}
+	}),
+	clamp: {
+		id: 'clamp',
+		kind: 'custom',
+		inputs: ['input'],
+		attrs: CLAMP_ATTRS,
+		category: 'arithmetic',
+		saves: 'inputs',
+		gradFn: 'ClampBackward1',
+		shape: (shapes, attrs) => {
+			if (attrs.min == null && attrs.max == null) {
+				throw runtimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
+			}
+			return shapes[0]!;
+		},
+		cpu: (inputs, out, _shapes, _outShape, attrs) => {
+			const x = inputs[0]!;
+			const { min, max } = boundsOf(attrs);
+			for (let i = 0; i < out.length; i++) {
+				let v = x[i];
+				if (min !== null && v < min) v = min;
+				if (max !== null && v > max) v = max;
+				out[i] = v;
+			}
+		},
+		wgsl: clampWgsl,
+		vjp: (ctx, g) => [apply(clampBackward, [g, inputOf(ctx, 0)], ctx.attrs)],
+		python: { methods: ['clamp'], torch: ['clamp'], attrs: 'keywords' },
+		ui: {
+			label: 'clamp',
+			symbol: '⌊x⌉',
+			formula: '\\min(\\max(\\mathrm{input}, \\mathrm{min}), \\mathrm{max})',
+			localGrad: `${localOf('input')} = \\begin{cases} 1 & \\mathrm{min} \\le \\mathrm{input} \\le \\mathrm{max} \\\\ 0 & \\text{otherwise} \\end{cases}`
+		}
+	} satisfies CustomOp,
+	abs_backward: absBackward,
+	clamp_backward: clampBackward,
 	pow_backward_self: binary({
 		id: 'pow_backward_self',
 		category: 'arithmetic',

@@ -112,6 +112,12 @@ export interface CustomOp extends OpBase {
 		outShape: Shape,
 		attrs: Attrs
 	) => void;
+	/**
+	 * For a custom op that is elementwise over its (broadcast) inputs: its WGSL expression over
+	 * `a` and `b` (f32), built from its attrs (numbers written with `wgslNumber`). The WebGPU
+	 * backend runs it through the elementwise template, so the op needs no lowering.
+	 */
+	wgsl?: (attrs: Attrs) => string;
 }
 
 export type OpDef = ElementwiseBinaryOp | ElementwiseUnaryOp | CustomOp;
@@ -133,6 +139,15 @@ export function unary(
 ): ElementwiseUnaryOp {
 	const { loop, ...rest } = def;
 	return { ...rest, kind: 'unary', inputs: ['input'], kernel: unaryKernel(loop) };
+}
+
+const F32_BITS = new Float32Array(1);
+const U32_BITS = new Uint32Array(F32_BITS.buffer);
+
+/** A number as an exact WGSL f32 (its bits, so infinities and NaN are written too). */
+export function wgslNumber(value: number): string {
+	F32_BITS[0] = value;
+	return `bitcast<f32>(${U32_BITS[0]}u)`;
 }
 
 /** What a vjp reads: an input or the output it saved, and whether input `i` needs a gradient. */

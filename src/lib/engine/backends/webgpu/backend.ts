@@ -146,6 +146,11 @@ export class WebGPUBackend implements Backend, GpuKernels {
 			return this.elementwise(op.wgsl, operands, outShape);
 		}
 		const lowering = loweringOf(op.id);
+		if (!lowering && op.wgsl) {
+			// A custom op that declares itself elementwise: its WGSL, built from its attrs.
+			const operands = inputs.map((t) => this.operand(t!, outShape));
+			return this.elementwise(op.wgsl(attrs), operands, outShape);
+		}
 		if (!lowering) throw runtimeError(`op '${op.id}' has no WebGPU kernel`);
 		return lowering(this, inputs, attrs, outShape);
 	}

@@ -67,9 +67,13 @@ export type Lowering = (
 	outShape: Shape
 ) => GpuBuffer;
 
-/** The registry's op ids of kind 'custom'. */
+/** The registry's op ids of kind 'custom', less those that declare their own elementwise WGSL. */
 type CustomOpId = {
-	[K in OpId]: (typeof OPS)[K]['kind'] extends 'custom' ? K : never;
+	[K in OpId]: (typeof OPS)[K] extends { wgsl: (attrs: never) => string }
+		? never
+		: (typeof OPS)[K]['kind'] extends 'custom'
+			? K
+			: never;
 }[OpId];
 
 const reduction =
