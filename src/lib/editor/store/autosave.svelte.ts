@@ -117,8 +117,6 @@ export class Autosave {
 	unreadable = $state.raw<Unreadable | null>(null);
 	/** Every stored document, the most recent first (refreshed after writes). */
 	recent = $state.raw<DocumentMeta[]>([]);
-	/** A write is waiting or running. */
-	saving = $state.raw(false);
 
 	readonly tab: string;
 	#editor: EditorState;
@@ -196,7 +194,6 @@ export class Autosave {
 		this.#remember(this.#editor.documentInfo.id);
 		if (this.#scheduled) return;
 		this.#scheduled = true;
-		this.saving = true;
 		this.#later(() => void this.flush());
 	}
 
@@ -212,7 +209,7 @@ export class Autosave {
 			if (this.#again) {
 				this.#again = false;
 				void this.flush();
-			} else this.saving = this.#scheduled;
+			}
 		});
 		return this.#running;
 	}

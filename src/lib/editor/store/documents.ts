@@ -65,8 +65,6 @@ export interface DocumentStore {
 	remove(id: string): Promise<void>;
 }
 
-export const ORIGIN_KINDS = ['new', 'example', 'file', 'link', 'code', 'autosave'] as const;
-
 /** A new document's identity. */
 export function newDocumentInfo(origin: DocumentOrigin, now = Date.now()): DocumentInfo {
 	return { id: randomId(), origin, created: now };
