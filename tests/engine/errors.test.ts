@@ -6,7 +6,7 @@
 import { describe, expect, it, test } from 'vitest';
 import * as torch from '$lib/engine';
 import { MAX_NUMEL, OP_LIST, OPS, TorchError, type OpDef, type Tensor } from '$lib/engine';
-import { apply } from '$lib/engine/tensor';
+import { apply } from '$lib/engine/dispatch';
 import { FREED_GRAPH, useEngineSandbox } from './sandbox';
 
 useEngineSandbox();

@@ -5,7 +5,7 @@
  */
 import * as torch from '$lib/engine';
 import { getOp, OPS, Tensor, type Device, type DType, type NestedList } from '$lib/engine';
-import { apply } from '$lib/engine/tensor';
+import { apply } from '$lib/engine/dispatch';
 
 export interface TensorRecord {
 	shape: number[];

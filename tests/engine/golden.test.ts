@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import * as torch from '$lib/engine';
 import { OP_LIST, OPS, Tensor } from '$lib/engine';
-import { apply } from '$lib/engine/tensor';
+import { apply } from '$lib/engine/dispatch';
 import {
 	buildInputs,
 	isTensorInput,

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import * as torch from '$lib/engine';
 import { Mulberry32, OP_LIST, OPS, type OpDef, type Tensor } from '$lib/engine';
-import { apply } from '$lib/engine/tensor';
+import { apply } from '$lib/engine/dispatch';
 import { assertGradcheck, gradcheck, type GradcheckInput } from './gradcheck-util';
 
 const NUM_RUNS = 25;

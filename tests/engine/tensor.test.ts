@@ -6,7 +6,7 @@
 import { describe, expect, it, test } from 'vitest';
 import * as torch from '$lib/engine';
 import { OP_LIST, OPS, TorchError, type Tensor } from '$lib/engine';
-import { apply } from '$lib/engine/tensor';
+import { apply } from '$lib/engine/dispatch';
 import { useEngineSandbox } from './sandbox';
 
 const NON_LEAF_WARNING_START =

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as torch from '$lib/engine';
 import { OP_LIST, OPS, Tensor, type OpDef } from '$lib/engine';
-import { apply } from '$lib/engine/tensor';
+import { apply } from '$lib/engine/dispatch';
 import { compare, requireWebGPU, toleranceFor, type Comparison } from './webgpu-helpers';
 
 type Values = (rng: torch.Mulberry32) => number;

@@ -1,7 +1,8 @@
 /** The function forms of the ops: `torch.add(a, b)` is `a.add(b)`. */
 import { runtimeError } from './errors';
 import { OPS } from './registry';
-import { apply, Tensor, toTensor, type Scalar } from './tensor';
+import { apply, toTensor } from './dispatch';
+import { Tensor, type Scalar } from './tensor';
 
 type Operand = Tensor | Scalar;
 

@@ -65,7 +65,7 @@ export {
 	type PythonBinding
 } from './registry';
 export { MAX_NUMEL, broadcastShapes, checkShape } from './shape';
-export { apply } from './tensor';
+export { apply } from './dispatch';
 export { saveStateDict, loadStateDict, type StateDictFormat } from './serialize';
 export * as nn from './nn';
 export * as optim from './optim';

@@ -1,46 +1,31 @@
 /**
  * The Tensor: a contiguous float32/float64 buffer with a shape, plus the autograd fields.
- * Every op method is a thin typed front for a registry entry, run by `apply` below.
+ * Every op method is a thin typed front for a registry entry, run by `dispatch.ts`.
  */
 import {
 	AccumulateGrad,
 	backward,
 	GradNode,
-	installAutogradOps,
 	isGradEnabled,
 	noGrad,
 	type BackwardOptions
 } from './autograd';
-import { broadcastCopy, sumKernel } from './backends/cpu/kernels';
+import { broadcastCopy } from './backends/cpu/kernels';
 import { backendFor, device as checkDevice, type Device, type DeviceBuffer } from './device';
-import { allocate, promote, type DType, type Storage } from './dtype';
+import { allocate, type DType, type Storage } from './dtype';
 import {
 	LEAF_INPLACE_MESSAGE,
 	NON_LEAF_GRAD_WARNING,
 	NON_LEAF_REQUIRES_GRAD_MESSAGE,
 	indexError,
 	runtimeError,
-	typeError,
 	warn
 } from './errors';
 import { formatTensor } from './format';
-import {
-	gradFnName,
-	OPS,
-	type Attrs,
-	type CustomOp,
-	type ElementwiseBinaryOp,
-	type ElementwiseUnaryOp,
-	type OpDef
-} from './registry';
-import {
-	broadcastReduction,
-	broadcastShapes,
-	checkNumel,
-	numel,
-	sameShape,
-	type Shape
-} from './shape';
+import { OPS, type ElementwiseBinaryOp } from './registry';
+import { broadcastShapes, checkNumel, numel, sameShape, type Shape } from './shape';
+import { binary, record, run, toTensor, unary } from './dispatch';
+import { OPS_CLONE, OPS_COPY, OPS_TO_COPY } from './registry/copies';
 
 export type { Device } from './device';
 export type NestedList = number | NestedList[];
@@ -507,39 +492,7 @@ export class Tensor {
 	}
 }
 
-/** clone and dtype casts: recorded copies (not in the palette). */
-const OPS_CLONE: ElementwiseUnaryOp = {
-	...OPS.neg,
-	id: 'clone',
-	internal: true,
-	saves: 'none',
-	gradFn: 'CloneBackward0',
-	fn: (a) => a,
-	kernel: (a, out) => out.set(a),
-	wgsl: 'a',
-	vjp: (_ctx, g) => [g]
-};
-const OPS_TO_COPY: ElementwiseUnaryOp = {
-	...OPS_CLONE,
-	id: '_to_copy',
-	gradFn: 'ToCopyBackward0',
-	// The gradient goes back to the source's device and dtype. A device-to-CPU gradient has to
-	// be on the source device already (the engine never reads a device synchronously).
-	vjp: (ctx, g) => [g.to({ device: ctx.attrs.device as Device, dtype: ctx.attrs.dtype as DType })]
-};
-
 const NO_HOST_DATA = new Float32Array(0);
-
-/** In-place copy as a binary op (`target = other`), for device backends' runInPlace. */
-const OPS_COPY: ElementwiseBinaryOp = {
-	...OPS.add,
-	id: 'copy_',
-	internal: true,
-	fn: (_a, b) => b,
-	kernel: (_a, _as, b, bs, out, outShape) => broadcastCopy(b, bs, out, outShape),
-	wgsl: 'b'
-};
-
 /** A tensor like `t` filled with `value`, on t's device. */
 function full_(t: Tensor, value: number): Tensor {
 	return Tensor.onDevice(
@@ -577,262 +530,3 @@ function toNested(data: Storage, shape: Shape, dim: number, offset: number): Nes
 	for (let i = 0; i < size; i++) out[i] = toNested(data, shape, dim + 1, offset + i * stride);
 	return out;
 }
-
-const SCALAR_SHAPE: number[] = [];
-
-/** A number operand becomes a 0-d tensor of the other operand's dtype (PyTorch's wrapped number). */
-export function toTensor(value: Tensor | Scalar, like: Tensor): Tensor {
-	if (value instanceof Tensor) return value;
-	if (typeof value !== 'number') {
-		throw typeError(`expected a Tensor or a number, got ${describe(value)}`);
-	}
-	const cache = like.dtype === 'float64' ? SCALARS_64 : SCALARS_32;
-	let wrapped = cache.get(value);
-	if (wrapped === undefined || Object.is(value, -0)) {
-		const data = allocate(like.dtype, 1);
-		data[0] = value;
-		wrapped = new Tensor(data, SCALAR_SHAPE, like.dtype);
-		if (cache.size >= SCALAR_CACHE_SIZE) cache.clear();
-		if (!Object.is(value, -0)) cache.set(value, wrapped);
-	}
-	return wrapped;
-}
-
-/**
- * Wrapped numbers are reused: they never require grad, are never handed to the user, and no op
- * writes into them, so `x.mul(2)` in a loop need not allocate a tensor for the 2 each time.
- */
-const SCALAR_CACHE_SIZE = 64;
-const SCALARS_32 = new Map<number, Tensor>();
-const SCALARS_64 = new Map<number, Tensor>();
-
-function describe(value: unknown): string {
-	if (value === null) return 'null';
-	if (Array.isArray(value)) return 'an array (wrap it with torch.tensor)';
-	return typeof value;
-}
-
-/** PyTorch's promotion: a 0-d tensor does not promote a tensor with dimensions. */
-function resultType(a: Tensor, b: Tensor): DType {
-	if (a.shape.length === 0 && b.shape.length > 0) return b.dtype;
-	if (b.shape.length === 0 && a.shape.length > 0) return a.dtype;
-	return promote(a.dtype, b.dtype);
-}
-
-function checkDevices(a: Tensor, b: Tensor): void {
-	if (a.device !== b.device) {
-		throw runtimeError(
-			`Expected all tensors to be on the same device, but found at least two devices, ${a.device} and ${b.device}!`
-		);
-	}
-}
-
-const NOTHING_SAVED: readonly (readonly null[])[] = [[], [null], [null, null], [null, null, null]];
-
-/** Record `op` for autograd when grad mode is on and an input requires grad. */
-function record(op: OpDef, inputs: readonly (Tensor | null)[], out: Tensor, attrs: Attrs): void {
-	const n = inputs.length;
-	// Packed arrays (push, not new Array(n)): V8 reads them faster in backward.
-	const next: (GradNode | AccumulateGrad | null)[] = [];
-	const needs: boolean[] = [];
-	const shapes: Shape[] = [];
-	for (let i = 0; i < n; i++) {
-		const input = inputs[i];
-		shapes.push(input ? input.shape : SCALAR_SHAPE);
-		const needsGrad = input !== null && input._requiresGrad;
-		next.push(needsGrad ? (input.gradFn ?? input.accumulator()) : null);
-		needs.push(needsGrad);
-	}
-	const saved = op.saves === 'inputs' ? inputs : NOTHING_SAVED[n];
-	const node = new GradNode(
-		gradFnName(op, attrs, shapes),
-		op,
-		next,
-		needs,
-		shapes,
-		out.shape,
-		attrs,
-		saved,
-		op.saves === 'output' ? out : null
-	);
-	out.gradFn = node;
-	out._requiresGrad = true;
-}
-
-/** An elementwise binary op with broadcasting. */
-export function binary(
-	op: ElementwiseBinaryOp,
-	a: Tensor,
-	other: Tensor | Scalar,
-	attrs: Attrs = {}
-): Tensor {
-	const b = toTensor(other, a);
-	const shape = broadcastShapes(a.shape, b.shape) as number[];
-	const dtype = a.dtype === b.dtype ? a.dtype : resultType(a, b);
-	if (a.device !== 'cpu' || b.device !== 'cpu') return onDevice(op, [a, b], attrs, shape, dtype);
-	const size = shape === a.shape ? a.data.length : shape === b.shape ? b.data.length : numel(shape);
-	checkNumel(size);
-	const data = allocate(dtype, size);
-	op.kernel(a.data, a.shape, b.data, b.shape, data, shape);
-	const out = new Tensor(data, shape, dtype);
-	if ((a._requiresGrad || b._requiresGrad) && isGradEnabled()) record(op, [a, b], out, attrs);
-	return out;
-}
-
-/** An elementwise unary op. */
-export function unary(op: ElementwiseUnaryOp, a: Tensor): Tensor {
-	if (a.device !== 'cpu') return onDevice(op, [a], {}, a.shape, a.dtype);
-	const data = allocate(a.dtype, a.data.length);
-	op.kernel(a.data, data);
-	const out = new Tensor(data, a.shape, a.dtype);
-	if (a._requiresGrad && isGradEnabled()) record(op, [a], out, {});
-	return out;
-}
-
-/** Any registry op, by its shape rule and CPU kernel. `attrs` is copied, never changed. */
-export function apply(op: OpDef, inputs: readonly (Tensor | null)[], attrs: Attrs = {}): Tensor {
-	return run(op, inputs, { ...attrs });
-}
-
-/** `apply` for callers that hand over a fresh attrs object (shape rules normalise it in place). */
-function run(op: OpDef, inputs: readonly (Tensor | null)[], attrs: Attrs): Tensor {
-	if (op.kind === 'binary') return binary(op, inputs[0]!, inputs[1]!, attrs);
-	if (op.kind === 'unary') return unary(op, inputs[0]!);
-	return custom(op, inputs, attrs);
-}
-
-function custom(op: CustomOp, inputs: readonly (Tensor | null)[], attrs: Attrs): Tensor {
-	let first: Tensor | null = null;
-	let dtype: DType = 'float32';
-	let requiresGrad = false;
-	const shapes = new Array<Shape | null>(inputs.length);
-	const storages = new Array<Storage | null>(inputs.length);
-	for (let i = 0; i < inputs.length; i++) {
-		const input = inputs[i];
-		if (input == null) {
-			shapes[i] = null;
-			storages[i] = null;
-			continue;
-		}
-		if (!(input instanceof Tensor)) {
-			throw typeError(
-				`${op.id}(): argument '${op.inputs[i]}' must be Tensor, not ${describe(input)}`
-			);
-		}
-		if (first) checkDevices(first, input);
-		dtype = first ? promote(dtype, input.dtype) : input.dtype;
-		first ??= input;
-		requiresGrad ||= input._requiresGrad;
-		shapes[i] = input.shape;
-		storages[i] = input.data;
-	}
-	const shape = op.shape(shapes, attrs) as number[];
-	if (first !== null && first.device !== 'cpu') return onDevice(op, inputs, attrs, shape, dtype);
-	const size = numel(shape);
-	checkNumel(size);
-	const data = allocate(dtype, size);
-	op.cpu(storages, data, shapes, shape, attrs);
-	const out = new Tensor(data, shape, dtype);
-	if (requiresGrad && isGradEnabled()) record(op, inputs, out, attrs);
-	return out;
-}
-
-/**
- * A registry op on a device backend: the same checks and autograd record as on the CPU, with the
- * kernel run by the device's backend. Number operands are moved to the device as well.
- */
-function onDevice(
-	op: OpDef,
-	inputs: readonly (Tensor | null)[],
-	attrs: Attrs,
-	shape: number[],
-	dtype: DType
-): Tensor {
-	let device: Device | null = null;
-	let requiresGrad = false;
-	const moved = inputs.map((input) => {
-		if (input === null) return null;
-		requiresGrad ||= input._requiresGrad;
-		// A number operand (a 0-d CPU tensor that requires nothing) follows the other operand.
-		if (
-			input.device === 'cpu' &&
-			input.shape.length === 0 &&
-			!input._requiresGrad &&
-			input.gradFn === null
-		) {
-			return input;
-		}
-		if (device !== null && device !== input.device) checkDevices({ device } as Tensor, input);
-		device = input.device;
-		return input;
-	});
-	const target = device as Device | null;
-	if (target === null || target === 'cpu') {
-		throw runtimeError('internal: onDevice called without a device tensor');
-	}
-	for (let i = 0; i < moved.length; i++) {
-		const input = moved[i];
-		if (input !== null && input.device === 'cpu') moved[i] = noGrad(() => input.to(target));
-	}
-	checkNumel(numel(shape));
-	const buffer = backendFor(target).run(op, moved, attrs, shape, dtype);
-	const out = Tensor.onDevice(buffer, shape, dtype, target);
-	if (requiresGrad && isGradEnabled()) record(op, inputs, out, attrs);
-	return out;
-}
-
-/** Sum a broadcast gradient back to `shape` (over the dims broadcasting stretched). */
-export function sumToShape(grad: Tensor, shape: Shape): Tensor {
-	if (sameShape(grad.shape, shape)) return grad;
-	const { dims } = broadcastReduction(shape, grad.shape);
-	if (grad.device !== 'cpu') return grad.sum(dims, true).reshape(shape);
-	const data = allocate(grad.dtype, numel(shape));
-	sumKernel(grad.data, grad.shape, dims, data);
-	return new Tensor(data, shape.slice(), grad.dtype);
-}
-
-/** Add `grad` into `.grad` of `tensor`: a fresh copy the first time, in place after. */
-function accumulate(tensor: Tensor, grad: Tensor): void {
-	const current = tensor.gradSilently;
-	if (grad.device !== tensor.device) {
-		throw runtimeError(
-			`backward cannot bring a gradient from ${grad.device} to a tensor on ${tensor.device} synchronously: create the leaf on ${grad.device} ({ device: '${grad.device}' })`
-		);
-	}
-	if (tensor.device !== 'cpu') {
-		noGrad(() => {
-			if (current === null) tensor.grad = grad.clone();
-			else current.add_(grad);
-		});
-		return;
-	}
-	if (current === null) {
-		const data = allocate(tensor.dtype, grad.data.length);
-		data.set(grad.data);
-		tensor.grad = new Tensor(data, tensor.shape, tensor.dtype);
-		return;
-	}
-	const target = current.data;
-	const source = grad.data;
-	for (let i = 0; i < target.length; i++) target[i] += source[i];
-	current._version++;
-}
-
-installAutogradOps({
-	onesLike: (t) => {
-		if (t.device !== 'cpu') {
-			return Tensor.onDevice(
-				backendFor(t.device).fill(t.numel(), 1, t.dtype),
-				t.shape,
-				t.dtype,
-				t.device
-			);
-		}
-		const data = allocate(t.dtype, t.data.length);
-		data.fill(1);
-		return new Tensor(data, t.shape, t.dtype);
-	},
-	add: (a, b) => binary(OPS.add, a, b),
-	sumToShape,
-	accumulate
-});

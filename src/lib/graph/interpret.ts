@@ -7,8 +7,7 @@
  * A plan (`planGraph`) is made once per document: each node's op, its input sources in the
  * op's argument order and its effective attributes. The trainer runs the same plan every epoch.
  */
-import { TorchError, type OpDef, type Tensor } from '$lib/engine';
-import { apply } from '$lib/engine/tensor';
+import { apply, TorchError, type OpDef, type Tensor } from '$lib/engine';
 import type { GraphIndex } from './graph-index';
 import { graphOp, LEAF_OP, unknownOpMessage } from './schema';
 import { capturingWarnings, effectiveAttrs, missingInputMessage } from './shapes';

@@ -1,7 +1,8 @@
 /** `torch.nn.functional`: losses built from registry ops. */
 import { runtimeError } from '../errors';
 import { OPS } from '../registry';
-import { apply, Tensor } from '../tensor';
+import { apply } from '../dispatch';
+import { Tensor } from '../tensor';
 import { zeros } from '../creation';
 
 export const mseLoss = (

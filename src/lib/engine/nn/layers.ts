@@ -2,7 +2,8 @@
 import { uniform } from '../creation';
 import { runtimeError, valueError } from '../errors';
 import { OPS } from '../registry';
-import { apply, Tensor } from '../tensor';
+import { apply } from '../dispatch';
+import { Tensor } from '../tensor';
 import { crossEntropy } from './functional';
 import { Module } from './module';
 

@@ -3,7 +3,7 @@
  * gradients' own ops of pow, abs and clamp.
  */
 import { runtimeError } from '../errors';
-import { apply } from '../tensor';
+import { apply } from '../dispatch';
 import {
 	binary,
 	inputOf,

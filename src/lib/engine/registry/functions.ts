@@ -6,7 +6,8 @@
  * engine/index.ts), are declared in this file, op by op.
  */
 import { OP_LIST } from '../registry';
-import { apply, Tensor } from '../tensor';
+import { apply } from '../dispatch';
+import { Tensor } from '../tensor';
 import type { OpDef } from './define';
 
 function methodOf(op: OpDef) {
