@@ -73,12 +73,12 @@ function matmulVjp(ctx: BackwardContext<Attrs>, outputGrad: Tensor): (Tensor | n
 	const [a, b] = ctx.inputs as Tensor[];
 	const [aRows, aCols] = asMatrixShape(a.shape, 'left');
 	const [bRows, bCols] = asMatrixShape(b.shape, 'right');
-	const grad2 = outputGrad.reshape([aRows, bCols]);
-	const a2 = a.reshape([aRows, aCols]);
-	const b2 = b.reshape([bRows, bCols]);
+	const gradMatrix = outputGrad.reshape([aRows, bCols]);
+	const aMatrix = a.reshape([aRows, aCols]);
+	const bMatrix = b.reshape([bRows, bCols]);
 	return [
-		ctx.needsGrad[0] ? grad2.matmul(b2.t()).reshape(a.shape) : null,
-		ctx.needsGrad[1] ? a2.t().matmul(grad2).reshape(b.shape) : null
+		ctx.needsGrad[0] ? gradMatrix.matmul(bMatrix.t()).reshape(a.shape) : null,
+		ctx.needsGrad[1] ? aMatrix.t().matmul(gradMatrix).reshape(b.shape) : null
 	];
 }
 
@@ -321,10 +321,10 @@ export const LINEAR_ALGEBRA_OPS = {
 			const [input, weight] = [inputOf(ctx, 0), inputOf(ctx, 1)];
 			const inFeatures = weight.shape[1];
 			const rows = numel(input.shape) / inFeatures;
-			const g2 = g.reshape([rows, weight.shape[0]]);
+			const gradRows = g.reshape([rows, weight.shape[0]]);
 			return [
-				need(ctx, 0) ? g2.matmul(weight).reshape(input.shape) : null,
-				need(ctx, 1) ? g2.t().matmul(input.reshape([rows, inFeatures])) : null,
+				need(ctx, 0) ? gradRows.matmul(weight).reshape(input.shape) : null,
+				need(ctx, 1) ? gradRows.t().matmul(input.reshape([rows, inFeatures])) : null,
 				need(ctx, 2) ? g : null
 			];
 		},
