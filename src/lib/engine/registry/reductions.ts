@@ -3,7 +3,7 @@ import { sumKernel } from '../backends/cpu/kernels';
 import { runtimeError } from '../errors';
 import { normalizeDim, numel, reducedShape, type Shape } from '../shape';
 import type { Tensor } from '../tensor';
-import { localOf, type Attrs, type OpDef } from './define';
+import { localOf, type Attrs, type AttrSpec, type OpDef } from './define';
 
 const dimsOf = (attrs: Attrs) => attrs.dim as number[] | undefined;
 
@@ -49,15 +49,18 @@ function reductionCount(shape: Shape, dims: readonly number[] | undefined): numb
 	return count;
 }
 
+/** sum's and mean's arguments: `dim` (one or several, all when left out) and `keepdim`. */
+const REDUCTION_ATTRS: AttrSpec[] = [
+	{ name: 'dim', kind: 'dims', optional: true },
+	{ name: 'keepdim', kind: 'bool', default: false }
+];
+
 export const REDUCTION_OPS = {
 	sum: {
 		id: 'sum',
 		kind: 'custom',
 		inputs: ['input'],
-		attrs: [
-			{ name: 'dim', kind: 'dims', optional: true },
-			{ name: 'keepdim', kind: 'bool', default: false }
-		],
+		attrs: REDUCTION_ATTRS,
 		category: 'reductions',
 		saves: 'none',
 		gradFn: (attrs) => (dimsOf(attrs) === undefined ? 'SumBackward0' : 'SumBackward1'),
@@ -77,10 +80,7 @@ export const REDUCTION_OPS = {
 		id: 'mean',
 		kind: 'custom',
 		inputs: ['input'],
-		attrs: [
-			{ name: 'dim', kind: 'dims', optional: true },
-			{ name: 'keepdim', kind: 'bool', default: false }
-		],
+		attrs: REDUCTION_ATTRS,
 		category: 'reductions',
 		saves: 'none',
 		gradFn: (attrs) => (dimsOf(attrs) === undefined ? 'MeanBackward0' : 'MeanBackward1'),

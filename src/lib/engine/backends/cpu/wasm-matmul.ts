@@ -81,6 +81,14 @@ function assemble(): Uint8Array {
 	// v128 locals: 16-23 accumulators (row r, half h at 16 + 2r + h), 24 b0, 25 b1, 26 a
 	const acc = (r: number, h: number) => 16 + 2 * r + h;
 	const [b0, b1, a] = [24, 25, 26];
+	/** `(i + r) * width`: the start of row i + r of a matrix `width` wide, in elements. */
+	const rowTimes = (r: number, width: number) => [
+		...op.localGet(i),
+		...op.i32Const(r),
+		...op.i32Add,
+		...op.localGet(width),
+		...op.i32Mul
+	];
 
 	const inner: number[] = [
 		...op.block,
@@ -127,11 +135,7 @@ function assemble(): Uint8Array {
 	for (let r = 0; r < ROWS; r++) {
 		emit(
 			panel,
-			op.localGet(i),
-			op.i32Const(r),
-			op.i32Add,
-			op.localGet(k),
-			op.i32Mul,
+			rowTimes(r, k),
 			op.i32Const(4),
 			op.i32Mul,
 			op.localGet(aPtr),
@@ -158,11 +162,7 @@ function assemble(): Uint8Array {
 	for (let r = 0; r < ROWS; r++) {
 		emit(
 			panel,
-			op.localGet(i),
-			op.i32Const(r),
-			op.i32Add,
-			op.localGet(n),
-			op.i32Mul,
+			rowTimes(r, n),
 			op.localGet(q),
 			op.i32Const(COLS),
 			op.i32Mul,
