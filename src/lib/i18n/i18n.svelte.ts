@@ -12,6 +12,7 @@ import {
 	type MessageKey,
 	type MessageParams
 } from './messages';
+import { loadCjkFont } from './cjk-font';
 
 export const LOCALE_STORAGE_KEY = 'autograd-canvas.locale';
 
@@ -33,24 +34,40 @@ function browserLanguages(): readonly string[] {
 export class I18n {
 	/** The language every message is shown in. */
 	locale = $state.raw<Locale>('en');
+	/** Settles when the starting language can be shown (its font loaded, for Chinese). */
+	readonly ready: Promise<void>;
+	/** The language asked for last: a slower earlier switch never overrides a later one. */
+	#wanted: Locale;
 
 	constructor(initial?: Locale) {
-		this.locale = initial ?? readStoredLocale() ?? preferredLocale(browserLanguages());
+		this.#wanted = initial ?? readStoredLocale() ?? preferredLocale(browserLanguages());
+		this.locale = this.#wanted;
 		this.#applyToDocument();
+		this.ready = this.#fontFor(this.locale);
 	}
 
 	/** The message `key` in the current language (plain text). */
 	t = (key: MessageKey, params?: MessageParams): string => translate(this.locale, key, params);
 
-	/** Switches the language and remembers it. */
-	setLocale(locale: Locale): void {
-		this.locale = locale;
+	/**
+	 * Switches the language and remembers it. Chinese shows once its font has loaded (see
+	 * `cjk-font.ts`), so the returned promise settles when the switch is on screen.
+	 */
+	async setLocale(locale: Locale): Promise<void> {
+		this.#wanted = locale;
 		try {
 			globalThis.localStorage?.setItem(LOCALE_STORAGE_KEY, locale);
 		} catch {
 			// Private mode or a full quota: the switch still works for this visit.
 		}
+		await this.#fontFor(locale);
+		if (this.#wanted !== locale) return;
+		this.locale = locale;
 		this.#applyToDocument();
+	}
+
+	#fontFor(locale: Locale): Promise<void> {
+		return locale === 'zh' ? loadCjkFont() : Promise.resolve();
 	}
 
 	#applyToDocument(): void {
