@@ -221,6 +221,14 @@ describe('methods and functions', () => {
 		]);
 	});
 
+	it('F.linear wires a bias only when one is given (None is none)', () => {
+		const code = `import torch.nn.functional as F\n${x}w = torch.ones(4, 3)\nb = torch.zeros(4)\nc = F.linear(x, w, None)\nd = F.linear(x, w, bias=b)`;
+		expect(graphOf(code).slice(3)).toEqual([
+			'c = linear(input=x, weight=w)',
+			'd = linear(input=x, weight=w, bias=b)'
+		]);
+	});
+
 	it('F without its import is an undefined name, with a hint', () => {
 		expect(problemsOf(`${x}l = F.mse_loss(x, x)`)).toEqual([
 			"2:5 undefined-name: name 'F' is not defined: add import torch.nn.functional as F"
@@ -253,6 +261,28 @@ loss.backward()`;
 			node(result.doc!, 'bias').attrs!.values as number[]
 		);
 		for (const v of values) expect(Math.abs(v)).toBeLessThanOrEqual(1 / Math.sqrt(2));
+	});
+
+	it("nn.Linear(bias=False) wires no bias; nn.MSELoss keeps its reduction; size_average= and reduce= are PyTorch's deprecated arguments", () => {
+		const code = `import torch.nn as nn
+import torch.nn.functional as F
+x = torch.ones(4, 2)
+y = torch.zeros(4, 3)
+model = nn.Linear(2, 3, bias=False)
+criterion = nn.MSELoss(reduction='sum')
+pred = model(x)
+loss = criterion(pred, y)
+old = nn.MSELoss(size_average=False)
+other = F.mse_loss(pred, y, reduce=True)`;
+		const result = importCode(code);
+		expect(result.problems.map((p) => `${p.line}:${p.column} ${p.kind}: ${p.message}`)).toEqual([
+			'9:18 unsupported: size_average is deprecated in PyTorch: use reduction=',
+			'10:29 unsupported: reduce is deprecated in PyTorch: use reduction='
+		]);
+		expect(describeGraph(result.doc!).slice(3)).toEqual([
+			'pred = linear(input=x, weight=weight)',
+			'loss = mse_loss(input=pred, target=y) {"reduction":"sum"}'
+		]);
 	});
 
 	it('load_state_dict and nn.Parameter set the parameters; .weight / .bias are the leaves', () => {

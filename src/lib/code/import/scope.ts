@@ -1,6 +1,6 @@
 /** What statements assign and read, found in the syntax tree. */
-import type { Expr, Stmt } from './ast';
-import type { LineMap } from './source';
+import type { Expr, Stmt } from '../ast';
+import type { LineMap } from '../source';
 import type { Value } from './values';
 import { excerpt } from '$lib/util/excerpt';
 

@@ -1,7 +1,7 @@
 /** Calls as the importer sees them (arguments bound like Python's), problems, and helpers. */
-import type { Expr } from './ast';
-import type { CodeProblemKind } from './source';
-import { describeValue, type Value } from './values';
+import type { Expr } from '../ast';
+import type { CodeProblemKind } from '../source';
+import { describeValue, type TensorValue, type Value } from './values';
 import { MAX_DIMS } from '$lib/graph';
 import { excerpt } from '$lib/util/excerpt';
 
@@ -41,7 +41,8 @@ export interface Call {
 	keywords: Map<string, Arg>;
 }
 
-export const isTensorValue = (value: Value) => value.kind === 'tensor' || value.kind === 'fresh';
+export const isTensorValue = (value: Value): value is TensorValue =>
+	value.kind === 'tensor' || value.kind === 'fresh';
 
 export function integerGradProblem(start: number): ImportProblem {
 	return valueProblem(

@@ -30,6 +30,12 @@ export type Value =
 	/** A name whose statement was not imported. */
 	| { kind: 'failed'; line: number; reason: string };
 
+/** A tensor: a node on the canvas, or a new leaf that is not one yet. */
+export type TensorValue = Extract<Value, { kind: 'tensor' | 'fresh' }>;
+
+/** An `nn.Linear` module. */
+export type Linear = Extract<Value, { kind: 'linear' }>;
+
 export function describeValue(value: Value): string {
 	switch (value.kind) {
 		case 'tensor':

@@ -1,0 +1,225 @@
+/**
+ * Calls as the importer reads them: what a callee is (a function in a module, a method, a
+ * module such as nn.Linear), then torch functions, `torch.nn.functional` and `torch.nn`. Each
+ * gives a value, a node on the canvas, or a problem with PyTorch's wording where PyTorch has one.
+ * Registry ops are found by their Python names (`bindings.ts`); the cases here are the calls
+ * that are not ops. A new torch function goes in `torchFunction`, a new nn module in
+ * `nnModule` (its methods in `methods.ts`).
+ */
+import { MAX_VALUES } from '$lib/graph';
+import {
+	asBool,
+	asInteger,
+	bindArgs,
+	ImportProblem,
+	need,
+	unsupported,
+	valueProblem,
+	type Call
+} from './args';
+import { FUNCTIONAL_OPS, TORCH_OPS } from '../bindings';
+import { arange, checkDtype, filled, full, tensorLiteral } from './creation';
+import { addNode, manualSeed, nextSeed, paramName, transposeT } from './graph';
+import { linearInit } from '../leaves';
+import { callMethod, linearForward } from './methods';
+import { linearOp, mseLoss, mseReduction, registryOp } from './ops';
+import type { ImportState } from './state';
+import { describeValue, type Value } from './values';
+import { excerpt } from '$lib/util/excerpt';
+
+/** Call a value with its arguments read (`call.args`, `call.keywords`). */
+export function callValue(state: ImportState, callee: Value, call: Call): Value {
+	switch (callee.kind) {
+		case 'module':
+			return callFunction(state, callee.path, call);
+		case 'method':
+			return callMethod(state, callee.self, callee.name, call);
+		case 'linear':
+			return linearForward(state, callee, call);
+		case 'mse': {
+			const args = bindArgs(call, ['input', 'target']);
+			return mseLoss(
+				state,
+				call,
+				need(call, args, 'input'),
+				need(call, args, 'target'),
+				callee.reduction
+			);
+		}
+		default:
+			throw valueProblem(call.start, `${describeValue(callee)} is not callable`);
+	}
+}
+
+export function callFunction(state: ImportState, path: string, call: Call): Value {
+	const root = path.split('.')[0];
+	if (root === 'builtins') {
+		throw unsupported(
+			call.start,
+			`${excerpt(path.slice('builtins.'.length))}() is outside the subset`
+		);
+	}
+	if (root !== 'torch') {
+		const what =
+			root === 'numpy'
+				? 'numpy is outside the subset: write torch.tensor(...) instead'
+				: `${excerpt(root)} is outside the subset`;
+		throw unsupported(call.start, `${call.callee}: ${what}`);
+	}
+	const name = path.slice(path.lastIndexOf('.') + 1);
+	const module = path.slice(0, path.lastIndexOf('.'));
+	if (module === 'torch') {
+		const value = torchFunction(state, name, call);
+		if (value !== null) return value;
+	} else if (module === 'torch.nn.functional') {
+		const value = functional(state, name, call);
+		if (value !== null) return value;
+	} else if (module === 'torch.nn') {
+		const value = nnModule(state, name, call);
+		if (value !== null) return value;
+	} else if (module === 'torch.optim') {
+		return { kind: 'opaque', what: 'an optimizer' };
+	} else if (path === 'torch.cuda.is_available') {
+		return { kind: 'opaque', what: 'torch.cuda.is_available()' };
+	}
+	throw new ImportProblem(
+		call.start,
+		`${call.callee} is not one of the functions the canvas imports`,
+		'unknown-function'
+	);
+}
+
+function torchFunction(state: ImportState, name: string, call: Call): Value | null {
+	switch (name) {
+		case 'tensor':
+			return tensorLiteral(state, call);
+		case 'zeros':
+		case 'ones':
+		case 'rand':
+		case 'randn':
+			return filled(state, name, call);
+		case 'full':
+			return full(call);
+		case 'arange':
+			return arange(call);
+		case 'manual_seed': {
+			const args = bindArgs(call, ['seed']);
+			const seed = asInteger(need(call, args, 'seed'), 'seed');
+			manualSeed(state, seed);
+			state.sideEffect = true;
+			return { kind: 'opaque', what: 'a generator' };
+		}
+		case 't': {
+			const args = bindArgs(call, ['input']);
+			return transposeT(state, need(call, args, 'input').value, call.start);
+		}
+		case 'device':
+			return { kind: 'opaque', what: 'a device' };
+		case 'no_grad':
+		case 'enable_grad':
+			return { kind: 'opaque', what: `torch.${name}()` };
+		case 'save':
+		case 'set_printoptions':
+			return { kind: 'none' };
+		case 'load':
+			throw unsupported(call.start, 'torch.load reads a file: outside the subset');
+		case 'from_numpy':
+			throw unsupported(
+				call.start,
+				'numpy arrays are outside the subset: write torch.tensor(...) instead'
+			);
+	}
+	const op = TORCH_OPS.get(name);
+	return op === undefined ? null : registryOp(state, op, call, null);
+}
+
+function functional(state: ImportState, name: string, call: Call): Value | null {
+	switch (name) {
+		case 'mse_loss': {
+			const args = bindArgs(call, ['input', 'target', 'size_average', 'reduce', 'reduction']);
+			const reduction = mseReduction(args);
+			return mseLoss(state, call, need(call, args, 'input'), need(call, args, 'target'), reduction);
+		}
+		case 'linear': {
+			const args = bindArgs(call, ['input', 'weight', 'bias']);
+			const input = need(call, args, 'input');
+			const weight = need(call, args, 'weight');
+			const bias = args.get('bias');
+			const given = bias !== undefined && bias.value.kind !== 'none' ? bias : null;
+			return linearOp(state, call.start, input, weight, given);
+		}
+	}
+	const op = FUNCTIONAL_OPS.get(name);
+	if (op === undefined) return null;
+	// F.relu(x, inplace=True): the activations' in-place flag.
+	return registryOp(state, op, call, null, op.kind === 'unary' ? ['inplace'] : []);
+}
+
+function nnModule(state: ImportState, name: string, call: Call): Value | null {
+	switch (name) {
+		case 'Linear': {
+			const args = bindArgs(call, ['in_features', 'out_features', 'bias', 'device', 'dtype']);
+			const inFeatures = asInteger(need(call, args, 'in_features'), 'in_features');
+			const outFeatures = asInteger(need(call, args, 'out_features'), 'out_features');
+			for (const [what, n] of [
+				['in_features', inFeatures],
+				['out_features', outFeatures]
+			] as const) {
+				if (n < 1)
+					throw valueProblem(call.start, `${what} must be at least 1 on the canvas, got ${n}`);
+			}
+			if (inFeatures * outFeatures > MAX_VALUES) {
+				throw valueProblem(
+					call.start,
+					`nn.Linear(${inFeatures}, ${outFeatures}) has more than ${MAX_VALUES} weights`
+				);
+			}
+			const hasBias = args.has('bias') ? asBool(args.get('bias')!, 'bias') : true;
+			checkDtype(args);
+			const seed = nextSeed(state);
+			const init = linearInit(inFeatures, outFeatures, hasBias, seed);
+			const weight = addNode(
+				state,
+				'tensor',
+				paramName(state, 'weight'),
+				{
+					shape: [outFeatures, inFeatures],
+					init: 'values',
+					values: init.weight,
+					requiresGrad: true
+				},
+				call.start
+			);
+			const bias =
+				init.bias === null
+					? null
+					: addNode(
+							state,
+							'tensor',
+							paramName(state, 'bias'),
+							{ shape: [outFeatures], init: 'values', values: init.bias, requiresGrad: true },
+							call.start
+						);
+			return { kind: 'linear', weight, bias, inFeatures, outFeatures };
+		}
+		case 'MSELoss': {
+			const args = bindArgs(call, ['size_average', 'reduce', 'reduction']);
+			return { kind: 'mse', reduction: mseReduction(args) };
+		}
+		case 'Parameter': {
+			const args = bindArgs(call, ['data', 'requires_grad']);
+			const data = need(call, args, 'data');
+			if (data.value.kind !== 'fresh') {
+				throw unsupported(
+					data.start,
+					'nn.Parameter takes a new tensor here, such as torch.tensor([...]) or torch.zeros(...)'
+				);
+			}
+			const flag = args.has('requires_grad')
+				? asBool(args.get('requires_grad')!, 'requires_grad')
+				: true;
+			return { ...data.value, attrs: { ...data.value.attrs, requiresGrad: flag } };
+		}
+	}
+	return null;
+}

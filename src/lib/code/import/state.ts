@@ -1,0 +1,111 @@
+/**
+ * Everything one import reads and builds, in one object that the importer's functions take as
+ * their first argument: the source, the names in scope, the graph being built, the problems
+ * found. Only the functions in `graph.ts` add or change nodes and edges (so that a failed
+ * statement can be rolled back, see `mark` / `rollback` there).
+ */
+import type { GraphEdge, GraphNode } from '$lib/graph';
+import type { CodeProblemKind, LineMap, RawProblem } from '../source';
+import type { Comment } from '../tokenizer';
+import type { Value } from './values';
+import { excerpt } from '$lib/util/excerpt';
+
+/** What a name stands for, and the line that gave it the value (0: defined before the code). */
+export interface Binding {
+	value: Value;
+	line: number;
+}
+
+export interface ImportState {
+	readonly source: string;
+	readonly lines: LineMap;
+	/** The names in scope: builtins, `torch`, imports, assigned names. */
+	readonly env: Map<string, Binding>;
+	/** Comments alone on their line, by line. */
+	readonly comments: Map<number, Comment>;
+	/** Every name the code assigns: automatic names avoid them. */
+	readonly assigned: Set<string>;
+	/** Problems found so far (a failed statement drops those it added). */
+	readonly problems: RawProblem[];
+
+	// The graph being built.
+	readonly nodes: GraphNode[];
+	readonly edges: GraphEdge[];
+	readonly byId: Map<string, GraphNode>;
+	/** Source offset of the expression that made each node. */
+	readonly origin: Map<string, number>;
+	/** The names of the nodes. */
+	readonly names: Set<string>;
+	/** Transpose nodes written `.t()` / `.T`: fixed up for 1-D inputs at the end. */
+	readonly fromT: Set<string>;
+	/** Nodes made by the current statement that still have automatic names. */
+	readonly unnamed: Set<string>;
+	/** The next number to try for automatic names (`mul1`), by base. */
+	readonly counters: Map<string, number>;
+	/** The next number to try for versions of a name (`x_1`), by name. */
+	readonly versions: Map<string, number>;
+	/** How to undo changes to existing nodes (attrs, names), newest last. */
+	readonly undo: (() => void)[];
+	nextNode: number;
+	nextEdge: number;
+
+	/** rand / randn seeds: the k-th draw after `torch.manual_seed(seedBase)` gets seedBase + k. */
+	seedBase: number;
+	draws: number;
+	/** The node `.backward()` was called on last. */
+	output: string | null;
+	/** Whether the current statement did something that counts (backward, retain_grad, ...). */
+	sideEffect: boolean;
+}
+
+export function createImportState(source: string, lines: LineMap): ImportState {
+	return {
+		source,
+		lines,
+		env: new Map(),
+		comments: new Map(),
+		assigned: new Set(),
+		problems: [],
+		nodes: [],
+		edges: [],
+		byId: new Map(),
+		origin: new Map(),
+		names: new Set(),
+		fromT: new Set(),
+		unnamed: new Set(),
+		counters: new Map(),
+		versions: new Map(),
+		undo: [],
+		nextNode: 1,
+		nextEdge: 1,
+		seedBase: 0,
+		draws: 0,
+		output: null,
+		sideEffect: false
+	};
+}
+
+/** The 1-based line of a source offset. */
+export function lineOf(state: ImportState, offset: number): number {
+	return state.lines.line(offset);
+}
+
+/** Give `name` a value, assigned by the code at `start`. */
+export function bind(state: ImportState, name: string, value: Value, start: number): void {
+	state.env.set(name, { value, line: lineOf(state, start) });
+}
+
+/** Give `name` a value that says why it has none (`why`: its statement was not imported). */
+export function bindFailed(state: ImportState, name: string, line: number, why: string): void {
+	const reason = `${excerpt(name)} has no value: ${why}`;
+	state.env.set(name, { value: { kind: 'failed', line, reason }, line });
+}
+
+export function note(
+	state: ImportState,
+	offset: number,
+	message: string,
+	kind: CodeProblemKind
+): void {
+	state.problems.push({ offset, message, kind });
+}

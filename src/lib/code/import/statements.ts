@@ -1,0 +1,251 @@
+/**
+ * Statements as the importer reads them: imports, assignments (to names, tuples, attributes),
+ * expression statements, and the blocks outside the subset (reported, their names marked as
+ * having no value). Each statement either imports whole or not at all (see `importStatement`).
+ */
+import type { Expr, Stmt } from '../ast';
+import { ImportProblem, unsupported, valueProblem } from './args';
+import { evaluate } from './expressions';
+import {
+	addNode,
+	claimName,
+	getNode,
+	mark,
+	rename,
+	rollback,
+	setAttrs,
+	setRequiresGrad,
+	type Mark
+} from './graph';
+import { blockTargets, firstLineText, isPrint, readsName, statementTargets } from './scope';
+import { bind, bindFailed, lineOf, note, type ImportState } from './state';
+import { describeValue, type Value } from './values';
+import { excerpt } from '$lib/util/excerpt';
+
+const COMPOUND_MESSAGES: Record<string, string> = {
+	for: 'a for loop is outside the subset: its body is not imported (the canvas shows one forward and backward pass)',
+	while:
+		'a while loop is outside the subset: its body is not imported (the canvas shows one forward and backward pass)',
+	if: 'if statements are outside the subset: the block is not imported',
+	def: 'function definitions are outside the subset: write the computation at the top level',
+	class:
+		'class definitions are outside the subset: use nn.Linear directly, for example model = nn.Linear(1, 1)',
+	with: 'with blocks (torch.no_grad() included) are outside the subset: the block is not imported',
+	try: 'try statements are outside the subset: the block is not imported'
+};
+
+/**
+ * Import one statement. A statement with a problem is not imported: what it made is rolled
+ * back, the problem is noted, and the names it assigns have no value.
+ */
+export function importStatement(state: ImportState, statement: Stmt): void {
+	const before = mark(state);
+	state.unnamed.clear();
+	state.sideEffect = false;
+	try {
+		execute(state, statement, before);
+	} catch (error) {
+		if (!(error instanceof ImportProblem)) throw error;
+		rollback(state, before);
+		note(state, error.offset, error.message, error.kind);
+		const line = lineOf(state, statement.start);
+		const reason = `${firstLineText(state.source, state.lines, statement.start)} (line ${line}) was not imported`;
+		for (const name of statementTargets(statement)) bindFailed(state, name, line, reason);
+	}
+}
+
+/** What each kind of statement does; a new statement pattern goes here. */
+function execute(state: ImportState, statement: Stmt, before: Mark): void {
+	switch (statement.kind) {
+		case 'pass':
+			return;
+		case 'import':
+			for (const item of statement.names) {
+				if (item.asname !== null)
+					bind(state, item.asname, { kind: 'module', path: item.name }, item.start);
+				else {
+					const root = item.name.split('.')[0];
+					bind(state, root, { kind: 'module', path: root }, item.start);
+				}
+			}
+			return;
+		case 'from':
+			if (statement.level > 0) {
+				throw unsupported(statement.start, 'relative imports are outside the subset');
+			}
+			for (const item of statement.names) {
+				if (item.name === '*') {
+					throw unsupported(
+						item.start,
+						`from ${excerpt(statement.module)} import * is outside the subset: import the names you use`
+					);
+				}
+				bind(
+					state,
+					item.asname ?? item.name,
+					{ kind: 'module', path: `${statement.module}.${item.name}` },
+					item.start
+				);
+			}
+			return;
+		case 'assign': {
+			let value = evaluate(state, statement.value);
+			for (const target of statement.targets) value = assign(state, target, value, statement.value);
+			return;
+		}
+		case 'annassign':
+			if (statement.value !== null) {
+				assign(state, statement.target, evaluate(state, statement.value), statement.value);
+			}
+			return;
+		case 'augassign': {
+			const name = statement.target.kind === 'name' ? excerpt(statement.target.id) : 'x';
+			const op = statement.op.slice(0, -1);
+			throw unsupported(
+				statement.start,
+				`in-place update '${name} ${statement.op} ...' is outside the subset: write ${name} = ${name} ${op} ...`
+			);
+		}
+		case 'expr':
+			return expressionStatement(state, statement.value, before);
+		case 'keyword':
+			throw unsupported(
+				statement.start,
+				`'${statement.keyword}' statements are outside the subset`
+			);
+		case 'compound': {
+			const message =
+				COMPOUND_MESSAGES[statement.keyword] ??
+				`'${statement.keyword}' blocks are outside the subset`;
+			note(state, statement.start, message, 'unsupported');
+			const line = lineOf(state, statement.start);
+			if (statement.keyword === 'def' || statement.keyword === 'class') {
+				const name = /^(?:async\s+)?(?:def|class)\s+([\p{XID_Start}_][\p{XID_Continue}]*)/u.exec(
+					state.source.slice(statement.start, statement.end)
+				)?.[1];
+				if (name !== undefined) {
+					const reason = `its ${statement.keyword} statement (line ${line}) is outside the subset`;
+					bindFailed(state, name, line, reason);
+				}
+				return;
+			}
+			// Names the block assigns have no known value after it.
+			const reason = `it is assigned in the ${statement.keyword} block on line ${line}, which is not imported`;
+			for (const name of blockTargets(statement.body)) {
+				bindFailed(state, name, line, reason);
+			}
+			return;
+		}
+	}
+}
+
+/** An expression statement: calls with effects (`y.backward()`) count; the rest is dropped. */
+function expressionStatement(state: ImportState, expr: Expr, before: Mark): void {
+	if (expr.kind === 'call' && isPrint(expr, state.env)) return;
+	if (expr.kind === 'string') return;
+	evaluate(state, expr);
+	// A value shown and dropped (`y`, `x.grad`, `x + 1`): nothing goes on the canvas.
+	if (!state.sideEffect) rollback(state, before);
+}
+
+/** Bind an assignment target; returns the value for the next target of `a = b = ...`. */
+function assign(state: ImportState, target: Expr, value: Value, valueExpr: Expr): Value {
+	switch (target.kind) {
+		case 'name':
+			return assignName(state, target.id, target.start, value, valueExpr);
+		case 'tuple':
+		case 'list': {
+			if (value.kind !== 'sequence' || value.items.length !== target.items.length) {
+				throw unsupported(
+					target.start,
+					value.kind === 'sequence'
+						? `cannot unpack ${value.items.length} values into ${target.items.length} names`
+						: `unpacking ${describeValue(value)} is outside the subset`
+				);
+			}
+			const items = target.items.map((item, i) => {
+				const itemExpr =
+					(valueExpr.kind === 'tuple' || valueExpr.kind === 'list') && valueExpr.items[i]
+						? valueExpr.items[i]
+						: valueExpr;
+				return assign(state, item, value.items[i], itemExpr);
+			});
+			return { ...value, items };
+		}
+		case 'attribute':
+			assignAttribute(state, target, value);
+			return value;
+		case 'subscript':
+			throw unsupported(
+				target.start,
+				'assigning to part of a tensor (x[...] = ...) is outside the subset'
+			);
+		default:
+			throw unsupported(target.start, 'this assignment target is outside the subset');
+	}
+}
+
+function assignName(
+	state: ImportState,
+	name: string,
+	start: number,
+	value: Value,
+	valueExpr: Expr
+): Value {
+	const previous = state.env.get(name);
+	let result = value;
+	if (value.kind === 'fresh') {
+		const id = addNode(state, 'tensor', claimName(state, name), { ...value.attrs }, value.start);
+		result = { kind: 'tensor', node: id };
+	} else if (value.kind === 'tensor' && state.unnamed.has(value.node)) {
+		rename(state, value.node, claimName(state, name));
+		state.unnamed.delete(value.node);
+	}
+	if (
+		result.kind === 'tensor' &&
+		previous?.value.kind === 'tensor' &&
+		previous.value.node !== result.node
+	) {
+		const nodeName = excerpt(getNode(state, result.node).name);
+		const shown = excerpt(name);
+		const first = previous.line > 0 ? ` (it was assigned on line ${previous.line})` : '';
+		note(
+			state,
+			start,
+			readsName(valueExpr, name)
+				? `${shown} = ... reads the old ${shown}${first}: a node cannot feed itself, so the new value is a new node, ${nodeName}`
+				: `${shown} is assigned again${first}: the canvas keeps both values; the new one is the node ${nodeName}`,
+			'reassignment'
+		);
+	}
+	bind(state, name, result, start);
+	return result;
+}
+
+function assignAttribute(
+	state: ImportState,
+	target: Extract<Expr, { kind: 'attribute' }>,
+	value: Value
+): void {
+	const owner = evaluate(state, target.value);
+	if (owner.kind === 'tensor' && target.attr === 'requires_grad') {
+		if (value.kind !== 'bool')
+			throw valueProblem(target.start, 'requires_grad must be True or False');
+		setRequiresGrad(state, owner.node, value.value, target.start);
+		state.sideEffect = true;
+		return;
+	}
+	if (owner.kind === 'linear' && (target.attr === 'weight' || target.attr === 'bias')) {
+		if (value.kind !== 'fresh' || !value.attrs.requiresGrad) {
+			throw unsupported(
+				target.start,
+				`assign ${target.attr} as nn.Parameter(torch.tensor(...)): PyTorch expects an nn.Parameter here`
+			);
+		}
+		const id = target.attr === 'weight' ? owner.weight : owner.bias;
+		if (id === null) throw unsupported(target.start, 'this nn.Linear has no bias');
+		setAttrs(state, id, { ...value.attrs, requiresGrad: true });
+		return;
+	}
+	throw unsupported(target.start, `assigning to .${excerpt(target.attr)} is outside the subset`);
+}
