@@ -1,0 +1,255 @@
+/**
+ * The ZIP container of PyTorch's model files: a reader for stored (uncompressed) entries, with
+ * ZIP64 end records as PyTorch writes them, and a writer that aligns each entry's data to 64
+ * bytes as `torch.save` does. Every offset and size is checked against the file; a defect raises
+ * a message naming it.
+ */
+import { valueError } from '../errors';
+import { excerpt } from '../../util/excerpt';
+
+/** Where each entry's data starts in the archive PyTorch writes (`.storage_alignment`). */
+export const ZIP_ALIGNMENT = 64;
+
+const LOCAL_HEADER = 0x04034b50;
+const CENTRAL_HEADER = 0x02014b50;
+const END_RECORD = 0x06054b50;
+const ZIP64_END_RECORD = 0x06064b50;
+const ZIP64_LOCATOR = 0x07064b50;
+const ZIP64_EXTRA = 0x0001;
+/** PyTorch's extra field that pads a local header so the data starts aligned. */
+const PADDING_EXTRA = 0x4246; // "FB"
+
+let crcTable: Uint32Array | null = null;
+
+/** CRC-32 (the ZIP and PNG one: polynomial 0xEDB88320, reflected). */
+export function crc32(bytes: Uint8Array): number {
+	if (crcTable === null) {
+		crcTable = new Uint32Array(256);
+		for (let n = 0; n < 256; n++) {
+			let c = n;
+			for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+			crcTable[n] = c >>> 0;
+		}
+	}
+	const table = crcTable;
+	let crc = 0xffffffff;
+	for (let i = 0; i < bytes.length; i++) crc = table[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+	return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** Whether the bytes start like a ZIP archive (a local header, or an empty archive's end). */
+export function isZipArchive(bytes: Uint8Array): boolean {
+	return (
+		bytes.length >= 4 &&
+		bytes[0] === 0x50 &&
+		bytes[1] === 0x4b &&
+		((bytes[2] === 3 && bytes[3] === 4) || (bytes[2] === 5 && bytes[3] === 6))
+	);
+}
+
+const broken = (what: string) => valueError(`not a valid PyTorch model file: ${what}`);
+
+/** A little-endian view that refuses reads past its end with a message, never a RangeError. */
+class Reader {
+	private readonly view: DataView;
+	constructor(readonly bytes: Uint8Array) {
+		this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	}
+	private check(at: number, width: number, what: string): void {
+		if (!(at >= 0 && at + width <= this.bytes.length)) {
+			throw broken(`the ${what} runs past the end of the file`);
+		}
+	}
+	u16(at: number, what: string): number {
+		this.check(at, 2, what);
+		return this.view.getUint16(at, true);
+	}
+	u32(at: number, what: string): number {
+		this.check(at, 4, what);
+		return this.view.getUint32(at, true);
+	}
+	u64(at: number, what: string): number {
+		this.check(at, 8, what);
+		const value = this.view.getBigUint64(at, true);
+		if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw broken(`the ${what} is out of range`);
+		return Number(value);
+	}
+	span(at: number, length: number, what: string): Uint8Array {
+		this.check(at, length, what);
+		return this.bytes.subarray(at, at + length);
+	}
+}
+
+interface Directory {
+	count: number;
+	offset: number;
+	size: number;
+}
+
+function findDirectory(reader: Reader): Directory {
+	const bytes = reader.bytes;
+	// The end record is 22 bytes plus a comment of at most 65535 bytes, at the very end.
+	let end = -1;
+	for (let at = bytes.length - 22; at >= Math.max(0, bytes.length - 22 - 65535); at--) {
+		if (reader.u32(at, 'end record') === END_RECORD) {
+			end = at;
+			break;
+		}
+	}
+	if (end < 0) throw broken('no ZIP end record (the file is cut short or is not a ZIP archive)');
+	let count = reader.u16(end + 10, 'end record');
+	let size = reader.u32(end + 12, 'end record');
+	let offset = reader.u32(end + 16, 'end record');
+	if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff) {
+		const locator = end - 20;
+		if (locator < 0 || reader.u32(locator, 'ZIP64 locator') !== ZIP64_LOCATOR) {
+			throw broken('the ZIP64 end record is missing');
+		}
+		const record = reader.u64(locator + 8, 'ZIP64 locator');
+		if (reader.u32(record, 'ZIP64 end record') !== ZIP64_END_RECORD) {
+			throw broken('the ZIP64 end record is missing');
+		}
+		count = reader.u64(record + 32, 'ZIP64 end record');
+		size = reader.u64(record + 40, 'ZIP64 end record');
+		offset = reader.u64(record + 48, 'ZIP64 end record');
+	}
+	if (offset + size > bytes.length) throw broken('the central directory runs past the end');
+	return { count, offset, size };
+}
+
+/** Sizes and offset from a central header, with its ZIP64 extra field where a field is full. */
+function zip64Fields(
+	reader: Reader,
+	extra: number,
+	extraLength: number,
+	fields: { size: number; compressed: number; local: number }
+): void {
+	for (let at = extra; at + 4 <= extra + extraLength;) {
+		const id = reader.u16(at, 'extra field');
+		const length = reader.u16(at + 2, 'extra field');
+		if (id === ZIP64_EXTRA) {
+			let field = at + 4;
+			for (const key of ['size', 'compressed', 'local'] as const) {
+				if (fields[key] !== 0xffffffff) continue;
+				if (field + 8 > at + 4 + length) throw broken('a ZIP64 extra field is too short');
+				fields[key] = reader.u64(field, 'ZIP64 extra field');
+				field += 8;
+			}
+		}
+		at += 4 + length;
+	}
+}
+
+/**
+ * The entries of a ZIP archive by name, as views into `bytes` (nothing is copied). Refuses
+ * compressed or encrypted entries, names given twice, and data whose CRC-32 does not match.
+ */
+export function readZip(bytes: Uint8Array): Map<string, Uint8Array> {
+	const reader = new Reader(bytes);
+	const directory = findDirectory(reader);
+	const entries = new Map<string, Uint8Array>();
+	const decoder = new TextDecoder();
+	let at = directory.offset;
+	for (let i = 0; i < directory.count; i++) {
+		if (reader.u32(at, 'central directory') !== CENTRAL_HEADER) {
+			throw broken(`central directory entry ${i} is damaged`);
+		}
+		const flags = reader.u16(at + 8, 'central directory');
+		const method = reader.u16(at + 10, 'central directory');
+		const crc = reader.u32(at + 16, 'central directory');
+		const fields = {
+			compressed: reader.u32(at + 20, 'central directory'),
+			size: reader.u32(at + 24, 'central directory'),
+			local: reader.u32(at + 42, 'central directory')
+		};
+		const nameLength = reader.u16(at + 28, 'central directory');
+		const extraLength = reader.u16(at + 30, 'central directory');
+		const commentLength = reader.u16(at + 32, 'central directory');
+		const name = decoder.decode(reader.span(at + 46, nameLength, 'central directory'));
+		zip64Fields(reader, at + 46 + nameLength, extraLength, fields);
+		at += 46 + nameLength + extraLength + commentLength;
+
+		const shown = excerpt(name);
+		if (flags & 1) throw broken(`${shown} is encrypted`);
+		if (method !== 0) {
+			throw valueError(
+				`${shown} is compressed (ZIP method ${method}): PyTorch writes its model files uncompressed; save the model again with torch.save, or unzip and zip it with no compression (zip -0)`
+			);
+		}
+		if (fields.compressed !== fields.size) throw broken(`${shown}: its two sizes differ`);
+		if (reader.u32(fields.local, `local header of ${shown}`) !== LOCAL_HEADER) {
+			throw broken(`the local header of ${shown} is missing`);
+		}
+		const start =
+			fields.local +
+			30 +
+			reader.u16(fields.local + 26, `local header of ${shown}`) +
+			reader.u16(fields.local + 28, `local header of ${shown}`);
+		const data = reader.span(start, fields.size, `data of ${shown}`);
+		if (crc32(data) !== crc) throw broken(`${shown} is damaged (its CRC-32 does not match)`);
+		if (entries.has(name)) throw broken(`${shown} is in the archive twice`);
+		entries.set(name, data);
+	}
+	return entries;
+}
+
+/** A stored ZIP archive of these entries, in order, each entry's data 64-byte aligned. */
+export function writeZip(entries: readonly (readonly [string, Uint8Array])[]): Uint8Array {
+	const encoder = new TextEncoder();
+	const parts: Uint8Array[] = [];
+	const central: Uint8Array[] = [];
+	let offset = 0;
+	for (const [name, data] of entries) {
+		const nameBytes = encoder.encode(name);
+		const crc = crc32(data);
+		let padding =
+			(ZIP_ALIGNMENT - ((offset + 30 + nameBytes.length) % ZIP_ALIGNMENT)) % ZIP_ALIGNMENT;
+		if (padding > 0 && padding < 4) padding += ZIP_ALIGNMENT; // an extra field takes 4 bytes
+		const local = new Uint8Array(30 + nameBytes.length + padding);
+		const view = new DataView(local.buffer);
+		view.setUint32(0, LOCAL_HEADER, true);
+		view.setUint16(4, 20, true); // version needed: 2.0
+		view.setUint16(12, 0x21, true); // 1980-01-01, as a fixed date: the bytes are reproducible
+		view.setUint32(14, crc, true);
+		view.setUint32(18, data.length, true);
+		view.setUint32(22, data.length, true);
+		view.setUint16(26, nameBytes.length, true);
+		view.setUint16(28, padding, true);
+		local.set(nameBytes, 30);
+		if (padding > 0) {
+			view.setUint16(30 + nameBytes.length, PADDING_EXTRA, true);
+			view.setUint16(32 + nameBytes.length, padding - 4, true);
+			local.fill(0x5a, 34 + nameBytes.length); // "Z", as PyTorch pads
+		}
+		const header = new Uint8Array(46 + nameBytes.length);
+		const headerView = new DataView(header.buffer);
+		headerView.setUint32(0, CENTRAL_HEADER, true);
+		headerView.setUint16(4, 20, true);
+		headerView.setUint16(6, 20, true);
+		headerView.setUint16(14, 0x21, true);
+		headerView.setUint32(16, crc, true);
+		headerView.setUint32(20, data.length, true);
+		headerView.setUint32(24, data.length, true);
+		headerView.setUint16(28, nameBytes.length, true);
+		headerView.setUint32(42, offset, true);
+		header.set(nameBytes, 46);
+		parts.push(local, data);
+		central.push(header);
+		offset += local.length + data.length;
+	}
+	const centralSize = central.reduce((sum, part) => sum + part.length, 0);
+	const end = new Uint8Array(22);
+	const endView = new DataView(end.buffer);
+	endView.setUint32(0, END_RECORD, true);
+	endView.setUint16(8, entries.length, true);
+	endView.setUint16(10, entries.length, true);
+	endView.setUint32(12, centralSize, true);
+	endView.setUint32(16, offset, true);
+	const out = new Uint8Array(offset + centralSize + end.length);
+	let at = 0;
+	for (const part of [...parts, ...central, end]) {
+		out.set(part, at);
+		at += part.length;
+	}
+	return out;
+}
