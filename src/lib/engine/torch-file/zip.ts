@@ -10,11 +10,14 @@ import { excerpt } from '../../util/excerpt';
 /** Where each entry's data starts in the archive PyTorch writes (`.storage_alignment`). */
 export const ZIP_ALIGNMENT = 64;
 
-const LOCAL_HEADER = 0x04034b50;
-const CENTRAL_HEADER = 0x02014b50;
-const END_RECORD = 0x06054b50;
-const ZIP64_END_RECORD = 0x06064b50;
-const ZIP64_LOCATOR = 0x07064b50;
+/** Each record's first four bytes. */
+const SIGNATURES = {
+	local: 0x04034b50,
+	central: 0x02014b50,
+	end: 0x06054b50,
+	zip64End: 0x06064b50,
+	zip64Locator: 0x07064b50
+} as const;
 const ZIP64_EXTRA = 0x0001;
 /** PyTorch's extra field that pads a local header so the data starts aligned. */
 const PADDING_EXTRA = 0x4246; // "FB"
@@ -91,7 +94,7 @@ function findDirectory(reader: Reader): Directory {
 	// The end record is 22 bytes plus a comment of at most 65535 bytes, at the very end.
 	let end = -1;
 	for (let at = bytes.length - 22; at >= Math.max(0, bytes.length - 22 - 65535); at--) {
-		if (reader.u32(at, 'end record') === END_RECORD) {
+		if (reader.u32(at, 'end record') === SIGNATURES.end) {
 			end = at;
 			break;
 		}
@@ -102,11 +105,11 @@ function findDirectory(reader: Reader): Directory {
 	let offset = reader.u32(end + 16, 'end record');
 	if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff) {
 		const locator = end - 20;
-		if (locator < 0 || reader.u32(locator, 'ZIP64 locator') !== ZIP64_LOCATOR) {
+		if (locator < 0 || reader.u32(locator, 'ZIP64 locator') !== SIGNATURES.zip64Locator) {
 			throw broken('the ZIP64 end record is missing');
 		}
 		const record = reader.u64(locator + 8, 'ZIP64 locator');
-		if (reader.u32(record, 'ZIP64 end record') !== ZIP64_END_RECORD) {
+		if (reader.u32(record, 'ZIP64 end record') !== SIGNATURES.zip64End) {
 			throw broken('the ZIP64 end record is missing');
 		}
 		count = reader.u64(record + 32, 'ZIP64 end record');
@@ -151,7 +154,7 @@ export function readZip(bytes: Uint8Array): Map<string, Uint8Array> {
 	const decoder = new TextDecoder();
 	let at = directory.offset;
 	for (let i = 0; i < directory.count; i++) {
-		if (reader.u32(at, 'central directory') !== CENTRAL_HEADER) {
+		if (reader.u32(at, 'central directory') !== SIGNATURES.central) {
 			throw broken(`central directory entry ${i} is damaged`);
 		}
 		const flags = reader.u16(at + 8, 'central directory');
@@ -177,7 +180,7 @@ export function readZip(bytes: Uint8Array): Map<string, Uint8Array> {
 			);
 		}
 		if (fields.compressed !== fields.size) throw broken(`${shown}: its two sizes differ`);
-		if (reader.u32(fields.local, `local header of ${shown}`) !== LOCAL_HEADER) {
+		if (reader.u32(fields.local, `local header of ${shown}`) !== SIGNATURES.local) {
 			throw broken(`the local header of ${shown} is missing`);
 		}
 		const start =
@@ -193,6 +196,19 @@ export function readZip(bytes: Uint8Array): Map<string, Uint8Array> {
 	return entries;
 }
 
+type Field = readonly [at: number, width: 2 | 4, value: number];
+
+/** A little-endian record of `length` bytes with these fields set (the rest zero). */
+function record(length: number, fields: readonly Field[]): Uint8Array {
+	const out = new Uint8Array(length);
+	const view = new DataView(out.buffer);
+	for (const [at, width, value] of fields) {
+		if (width === 2) view.setUint16(at, value, true);
+		else view.setUint32(at, value, true);
+	}
+	return out;
+}
+
 /** A stored ZIP archive of these entries, in order, each entry's data 64-byte aligned. */
 export function writeZip(entries: readonly (readonly [string, Uint8Array])[]): Uint8Array {
 	const encoder = new TextEncoder();
@@ -201,50 +217,51 @@ export function writeZip(entries: readonly (readonly [string, Uint8Array])[]): U
 	let offset = 0;
 	for (const [name, data] of entries) {
 		const nameBytes = encoder.encode(name);
-		const crc = crc32(data);
 		let padding =
 			(ZIP_ALIGNMENT - ((offset + 30 + nameBytes.length) % ZIP_ALIGNMENT)) % ZIP_ALIGNMENT;
 		if (padding > 0 && padding < 4) padding += ZIP_ALIGNMENT; // an extra field takes 4 bytes
-		const local = new Uint8Array(30 + nameBytes.length + padding);
-		const view = new DataView(local.buffer);
-		view.setUint32(0, LOCAL_HEADER, true);
-		view.setUint16(4, 20, true); // version needed: 2.0
-		view.setUint16(12, 0x21, true); // 1980-01-01, as a fixed date: the bytes are reproducible
-		view.setUint32(14, crc, true);
-		view.setUint32(18, data.length, true);
-		view.setUint32(22, data.length, true);
-		view.setUint16(26, nameBytes.length, true);
-		view.setUint16(28, padding, true);
+		// The fields both headers hold, from "version needed" on (2 bytes later in the central one).
+		const shared = (shift: number): Field[] => [
+			[4 + shift, 2, 20], // version needed: 2.0
+			[12 + shift, 2, 0x21], // 1980-01-01, a fixed date: the bytes are reproducible
+			[14 + shift, 4, crc32(data)],
+			[18 + shift, 4, data.length],
+			[22 + shift, 4, data.length],
+			[26 + shift, 2, nameBytes.length]
+		];
+		const extra: Field[] = padding
+			? [
+					[30 + nameBytes.length, 2, PADDING_EXTRA],
+					[32 + nameBytes.length, 2, padding - 4]
+				]
+			: [];
+		const local = record(30 + nameBytes.length + padding, [
+			[0, 4, SIGNATURES.local],
+			...shared(0),
+			[28, 2, padding],
+			...extra
+		]);
 		local.set(nameBytes, 30);
-		if (padding > 0) {
-			view.setUint16(30 + nameBytes.length, PADDING_EXTRA, true);
-			view.setUint16(32 + nameBytes.length, padding - 4, true);
-			local.fill(0x5a, 34 + nameBytes.length); // "Z", as PyTorch pads
-		}
-		const header = new Uint8Array(46 + nameBytes.length);
-		const headerView = new DataView(header.buffer);
-		headerView.setUint32(0, CENTRAL_HEADER, true);
-		headerView.setUint16(4, 20, true);
-		headerView.setUint16(6, 20, true);
-		headerView.setUint16(14, 0x21, true);
-		headerView.setUint32(16, crc, true);
-		headerView.setUint32(20, data.length, true);
-		headerView.setUint32(24, data.length, true);
-		headerView.setUint16(28, nameBytes.length, true);
-		headerView.setUint32(42, offset, true);
+		if (padding > 0) local.fill(0x5a, 34 + nameBytes.length); // "Z", as PyTorch pads
+		const header = record(46 + nameBytes.length, [
+			[0, 4, SIGNATURES.central],
+			[4, 2, 20], // made by: 2.0
+			...shared(2),
+			[42, 4, offset]
+		]);
 		header.set(nameBytes, 46);
 		parts.push(local, data);
 		central.push(header);
 		offset += local.length + data.length;
 	}
 	const centralSize = central.reduce((sum, part) => sum + part.length, 0);
-	const end = new Uint8Array(22);
-	const endView = new DataView(end.buffer);
-	endView.setUint32(0, END_RECORD, true);
-	endView.setUint16(8, entries.length, true);
-	endView.setUint16(10, entries.length, true);
-	endView.setUint32(12, centralSize, true);
-	endView.setUint32(16, offset, true);
+	const end = record(22, [
+		[0, 4, SIGNATURES.end],
+		[8, 2, entries.length],
+		[10, 2, entries.length],
+		[12, 4, centralSize],
+		[16, 4, offset]
+	]);
 	const out = new Uint8Array(offset + centralSize + end.length);
 	let at = 0;
 	for (const part of [...parts, ...central, end]) {
