@@ -8,6 +8,7 @@ Made here (each by `torch.save(state_dict, path)` unless said otherwise):
     float64.pt      the same model in float64 (`model.double()`)
     two-layer.pt    nn.Sequential(nn.Linear(1, 4), nn.ReLU(), nn.Linear(4, 1)): 0.weight ... 2.bias
     views.pt        tensors that are views of one storage: an offset slice and a transpose
+    parameters.pt   a plain dict of the model's nn.Parameter objects (torch._utils._rebuild_parameter)
     forbidden.pt    model.pkl's archive with a data.pkl crafted opcode by opcode that calls
                     os.system: never executed here (torch.load with weights_only=True refuses it,
                     which the script checks)
@@ -157,6 +158,10 @@ def main() -> None:
     torch.save(views, OUT / "views.pt")
     expected["views.pt"] = describe(views)
 
+    parameters = {"weight": model.linear.weight, "bias": model.linear.bias}
+    torch.save(parameters, OUT / "parameters.pt")
+    expected["parameters.pt"] = describe(parameters)
+
     write_forbidden(OUT / "model.pkl", OUT / "forbidden.pt")
     try:
         torch.load(OUT / "forbidden.pt", weights_only=True)
@@ -172,7 +177,7 @@ def main() -> None:
             print(f"{name}: " + ", ".join(f"{k} {v['dtype']} {v['shape']}" for k, v in tensors.items()))
 
     # Round trip: every fixture reads back in PyTorch with weights_only=True.
-    for name in ("model.pkl", "float64.pt", "two-layer.pt", "views.pt"):
+    for name in ("model.pkl", "float64.pt", "two-layer.pt", "views.pt", "parameters.pt"):
         torch.load(io.BytesIO((OUT / name).read_bytes()), weights_only=True)
 
     app = OUT / "app-saved.pt"

@@ -203,6 +203,35 @@ describe('writing the torch.save format', () => {
 		);
 	});
 
+	it('reads an archive whose end record points to ZIP64 records (as for files past 4 GB)', () => {
+		const plain = archive(tensorPickle(), [['archive/data/0', twoFloats]]);
+		const end = plain.length - 22;
+		const old = new DataView(plain.buffer, end);
+		const count = old.getUint16(10, true);
+		const size = old.getUint32(12, true);
+		const offset = old.getUint32(16, true);
+		const out = new Uint8Array(end + 56 + 20 + 22);
+		out.set(plain.subarray(0, end));
+		const view = new DataView(out.buffer);
+		view.setUint32(end, 0x06064b50, true); // ZIP64 end record
+		view.setBigUint64(end + 4, 44n, true);
+		view.setBigUint64(end + 24, BigInt(count), true);
+		view.setBigUint64(end + 32, BigInt(count), true);
+		view.setBigUint64(end + 40, BigInt(size), true);
+		view.setBigUint64(end + 48, BigInt(offset), true);
+		view.setUint32(end + 56, 0x07064b50, true); // its locator
+		view.setBigUint64(end + 64, BigInt(end), true);
+		view.setUint32(end + 72, 1, true);
+		view.setUint32(end + 76, 0x06054b50, true); // the end record, every field full
+		view.setUint16(end + 84, 0xffff, true);
+		view.setUint16(end + 86, 0xffff, true);
+		view.setUint32(end + 88, 0xffffffff, true);
+		view.setUint32(end + 92, 0xffffffff, true);
+		expect(Array.from(torch.loadStateDict(out).weight.data)).toEqual([1.5, -2]);
+		view.setBigUint64(end + 64, BigInt(end + 1), true);
+		expect(refusal(out)).toMatch(/the ZIP64 end record is missing/);
+	});
+
 	it('computes the CRC-32 that ZIP readers check', () => {
 		expect(crc32(text('123456789'))).toBe(0xcbf43926);
 		expect(crc32(new Uint8Array(0))).toBe(0);

@@ -8,7 +8,14 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '$lib/engine';
 import { exampleDocument } from '$lib/graph';
-import { DEFAULT_SETTINGS, formulaData, Trainer } from '$lib/training';
+import {
+	DEFAULT_SETTINGS,
+	formulaData,
+	readSession,
+	requestProblem,
+	SESSION_VERSION,
+	Trainer
+} from '$lib/training';
 import { alignStateDictKeys, commonModulePrefix } from '$lib/training/state-keys';
 
 const doc = exampleDocument('linear-regression')!;
@@ -75,6 +82,18 @@ describe('the Train panel with PyTorch model files', () => {
 		const t = trainer();
 		expect(() => t.loadState(fixture('forbidden.pt'))).toThrow(/GLOBAL os\.system/);
 		expect(t.parameters()).toEqual({ [WEIGHT]: [0], [BIAS]: [0] });
+	});
+});
+
+describe('the .pt format in the session and the protocol', () => {
+	it('a saved session keeps the .pt choice; an unknown format falls back to safetensors', () => {
+		expect(readSession({ version: SESSION_VERSION, format: 'pt' })?.format).toBe('pt');
+		expect(readSession({ version: SESSION_VERSION, format: 'pkl' })?.format).toBe('safetensors');
+	});
+
+	it('the worker takes save-state requests for pt', () => {
+		const request = { type: 'save-state', id: 1, format: 'pt', doc, data: formulaData() };
+		expect(requestProblem({ ...request, settings: DEFAULT_SETTINGS, device: 'cpu' })).toBeNull();
 	});
 });
 
