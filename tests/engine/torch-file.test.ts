@@ -232,9 +232,22 @@ describe('writing the torch.save format', () => {
 		expect(refusal(out)).toMatch(/the ZIP64 end record is missing/);
 	});
 
-	it('computes the CRC-32 that ZIP readers check', () => {
+	it('computes the CRC-32 that ZIP readers check, as the bit-by-bit definition does', () => {
 		expect(crc32(text('123456789'))).toBe(0xcbf43926);
 		expect(crc32(new Uint8Array(0))).toBe(0);
+		const bitwise = (bytes: Uint8Array) => {
+			let crc = 0xffffffff;
+			for (const byte of bytes) {
+				crc ^= byte;
+				for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+			}
+			return (crc ^ 0xffffffff) >>> 0;
+		};
+		fc.assert(
+			fc.property(fc.uint8Array({ maxLength: 40 }), (bytes) => {
+				expect(crc32(bytes)).toBe(bitwise(bytes));
+			})
+		);
 	});
 });
 

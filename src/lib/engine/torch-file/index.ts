@@ -16,8 +16,10 @@ import { readZip, writeZip } from './zip';
 
 export { isZipArchive } from './zip';
 
-/** The largest model file read or written: the engine's largest tensor as float32, 256 MiB. */
+/** The most tensor data a model file holds: the engine's largest tensor as float32, 256 MiB. */
 export const MAX_TORCH_FILE_BYTES = 256 * 1024 * 1024;
+/** What the archive adds around the data (headers, data.pkl), allowed on top when reading. */
+const ARCHIVE_OVERHEAD_BYTES = 1024 * 1024;
 
 const STORAGE_TYPES: Record<string, { dtype: DType; bytes: number } | string> = {
 	'torch.FloatStorage': { dtype: 'float32', bytes: 4 },
@@ -31,6 +33,37 @@ const STORAGE_TYPES: Record<string, { dtype: DType; bytes: number } | string> = 
 	'torch.ByteStorage': 'uint8',
 	'torch.BoolStorage': 'bool'
 };
+
+/** Typed arrays use the host's byte order: little-endian wherever browsers run, checked once. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** `count` little-endian values of `dtype` from the start of `data`. */
+function readStorage(data: Uint8Array, dtype: DType, count: number): Storage {
+	const values = allocate(dtype, count);
+	const width = values.BYTES_PER_ELEMENT;
+	if (LITTLE_ENDIAN) {
+		new Uint8Array(values.buffer).set(data.subarray(0, count * width));
+		return values;
+	}
+	const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+	for (let i = 0; i < count; i++) {
+		values[i] = width === 8 ? view.getFloat64(i * 8, true) : view.getFloat32(i * 4, true);
+	}
+	return values;
+}
+
+/** The values as little-endian bytes (a view of them, on a little-endian host). */
+function storageBytes(values: Storage): Uint8Array {
+	if (LITTLE_ENDIAN) return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+	const width = values.BYTES_PER_ELEMENT;
+	const out = new Uint8Array(values.length * width);
+	const view = new DataView(out.buffer);
+	for (let i = 0; i < values.length; i++) {
+		if (width === 8) view.setFloat64(i * 8, values[i], true);
+		else view.setFloat32(i * 4, values[i], true);
+	}
+	return out;
+}
 
 /** A storage read through persistent_load: its values, as a flat typed array. */
 class StorageValue {
@@ -95,9 +128,9 @@ function rebuildTensor(args: readonly PyValue[]): TensorValue {
  * Refuses anything that is not a state_dict, and every defect, with a message.
  */
 export function loadTorchFile(bytes: Uint8Array): StateDict {
-	if (bytes.length > MAX_TORCH_FILE_BYTES) {
+	if (bytes.length > MAX_TORCH_FILE_BYTES + ARCHIVE_OVERHEAD_BYTES) {
 		throw valueError(
-			`the model file is ${bytes.length} bytes; at most ${MAX_TORCH_FILE_BYTES} can be loaded`
+			`the model file is ${bytes.length} bytes; at most ${MAX_TORCH_FILE_BYTES + ARCHIVE_OVERHEAD_BYTES} can be loaded`
 		);
 	}
 	const entries = readZip(bytes);
@@ -146,13 +179,7 @@ export function loadTorchFile(bytes: Uint8Array): StateDict {
 				`not a valid PyTorch model file: ${prefix}data/${excerpt(key)} holds ${data.length} bytes, not ${String(count)} elements of ${kind.dtype}`
 			);
 		}
-		const values = allocate(kind.dtype, count as number);
-		const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-		for (let i = 0; i < values.length; i++) {
-			values[i] =
-				kind.dtype === 'float64' ? view.getFloat64(i * 8, true) : view.getFloat32(i * 4, true);
-		}
-		const storage = new StorageValue(values);
+		const storage = new StorageValue(readStorage(data, kind.dtype, count as number));
 		storages.set(key, storage);
 		return storage;
 	};
@@ -225,14 +252,7 @@ export function saveTorchFile(stateDict: StateDict): Uint8Array {
 		pickle.int(0).tuple(t.shape).tuple(contiguousStrides(t.shape)).op(0x89); // requires_grad False
 		orderedDict(); // backward_hooks
 		pickle.op(0x74).op(0x52); // TUPLE, REDUCE
-		const width = float64 ? 8 : 4;
-		const data = new Uint8Array(t.data.length * width);
-		const view = new DataView(data.buffer);
-		for (let i = 0; i < t.data.length; i++) {
-			if (float64) view.setFloat64(i * width, t.data[i], true);
-			else view.setFloat32(i * width, t.data[i], true);
-		}
-		storages.push([`${ARCHIVE}/data/${key}`, data]);
+		storages.push([`${ARCHIVE}/data/${key}`, storageBytes(t.data)]);
 	}
 	pickle.op(0x75); // SETITEMS
 	const text = (value: string) => new TextEncoder().encode(value);

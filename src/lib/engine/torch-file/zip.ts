@@ -22,21 +22,45 @@ const ZIP64_EXTRA = 0x0001;
 /** PyTorch's extra field that pads a local header so the data starts aligned. */
 const PADDING_EXTRA = 0x4246; // "FB"
 
-let crcTable: Uint32Array | null = null;
+let crcTables: Uint32Array | null = null;
 
-/** CRC-32 (the ZIP and PNG one: polynomial 0xEDB88320, reflected). */
-export function crc32(bytes: Uint8Array): number {
-	if (crcTable === null) {
-		crcTable = new Uint32Array(256);
-		for (let n = 0; n < 256; n++) {
-			let c = n;
-			for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-			crcTable[n] = c >>> 0;
-		}
+/** Eight 256-entry tables: the byte-wise one, then each shifted on by a byte (slicing-by-8). */
+function tables(): Uint32Array {
+	if (crcTables) return crcTables;
+	const t = new Uint32Array(256 * 8);
+	for (let n = 0; n < 256; n++) {
+		let c = n;
+		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+		t[n] = c >>> 0;
 	}
-	const table = crcTable;
+	for (let n = 0; n < 256; n++) {
+		for (let k = 1; k < 8; k++)
+			t[k * 256 + n] = (t[(k - 1) * 256 + n] >>> 8) ^ t[t[(k - 1) * 256 + n] & 0xff];
+	}
+	crcTables = t;
+	return t;
+}
+
+/** CRC-32 (the ZIP and PNG one: polynomial 0xEDB88320, reflected), eight bytes a step. */
+export function crc32(bytes: Uint8Array): number {
+	const t = tables();
 	let crc = 0xffffffff;
-	for (let i = 0; i < bytes.length; i++) crc = table[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+	let i = 0;
+	for (const end = bytes.length - 8; i <= end; i += 8) {
+		const low =
+			crc ^ (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24));
+		const high = bytes[i + 4] | (bytes[i + 5] << 8) | (bytes[i + 6] << 16) | (bytes[i + 7] << 24);
+		crc =
+			t[1792 + (low & 0xff)] ^
+			t[1536 + ((low >>> 8) & 0xff)] ^
+			t[1280 + ((low >>> 16) & 0xff)] ^
+			t[1024 + (low >>> 24)] ^
+			t[768 + (high & 0xff)] ^
+			t[512 + ((high >>> 8) & 0xff)] ^
+			t[256 + ((high >>> 16) & 0xff)] ^
+			t[high >>> 24];
+	}
+	for (; i < bytes.length; i++) crc = t[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
 	return (crc ^ 0xffffffff) >>> 0;
 }
 
