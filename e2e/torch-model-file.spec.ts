@@ -33,6 +33,16 @@ test.describe('PyTorch model files in the Train panel', () => {
 		expect(errors).toEqual([]);
 	});
 
+	test('the same model zipped again with compression (deflated.pt) loads too', async ({ page }) => {
+		await openTraining(page);
+		const panel = trainPanel(page);
+		await panel.getByLabel('Load model file').setInputFiles(fixture('deflated.pt'));
+		await expect(
+			panel.getByText('Loaded linear.weight, linear.bias from deflated.pt.', { exact: true })
+		).toBeVisible();
+		await expect(graphNode(page, 'weight').getByTestId('node-live')).toContainText('= 2.000');
+	});
+
 	test('a pickle that calls os.system is refused with a message naming it', async ({ page }) => {
 		await openTraining(page);
 		const panel = trainPanel(page);

@@ -12,6 +12,8 @@ Made here (each by `torch.save(state_dict, path)` unless said otherwise):
     forbidden.pt    model.pkl's archive with a data.pkl crafted opcode by opcode that calls
                     os.system: never executed here (torch.load with weights_only=True refuses it,
                     which the script checks)
+    deflated.pt     model.pkl's archive zipped again with compression (ZIP_DEFLATED), as `zip -r`
+                    would after unzipping it; expected to hold model.pkl's tensors
     expected.json   every fixture's tensors (dtype, shape, values in row-major order), which
                     tests/engine/torch-file.test.ts compares the app's reader against
 
@@ -97,6 +99,14 @@ def forbidden_pickle() -> bytes:
     )
 
 
+def write_deflated(source: pathlib.Path, target: pathlib.Path) -> None:
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(
+        target, "w", compression=zipfile.ZIP_DEFLATED
+    ) as out:
+        for info in original.infolist():
+            out.writestr(info.filename, original.read(info.filename))
+
+
 def write_forbidden(source: pathlib.Path, target: pathlib.Path) -> None:
     with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as out:
         for info in original.infolist():
@@ -140,6 +150,7 @@ def main() -> None:
     expected = {}
 
     model = tutorial_model()
+    model_state = {k: v.clone() for k, v in model.state_dict().items()}
     torch.save(model.state_dict(), OUT / "model.pkl")
     expected["model.pkl"] = describe(model.state_dict())
 
@@ -161,6 +172,12 @@ def main() -> None:
     parameters = {"weight": model.linear.weight, "bias": model.linear.bias}
     torch.save(parameters, OUT / "parameters.pt")
     expected["parameters.pt"] = describe(parameters)
+
+    write_deflated(OUT / "model.pkl", OUT / "deflated.pt")
+    deflated = torch.load(OUT / "deflated.pt", weights_only=True)
+    assert all(torch.equal(deflated[k], v) for k, v in model_state.items())
+    print("deflated.pt: torch.load(weights_only=True) reads it too")
+    expected["deflated.pt"] = expected["model.pkl"]
 
     write_forbidden(OUT / "model.pkl", OUT / "forbidden.pt")
     try:

@@ -8,11 +8,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as torch from '$lib/engine';
 import { TorchError, type Tensor } from '$lib/engine';
+import { inflateModelFile } from '$lib/engine/torch-file';
 import { PickleWriter } from '$lib/engine/torch-file/pickle';
 import { crc32, readZip, writeZip } from '$lib/engine/torch-file/zip';
 
@@ -94,8 +96,8 @@ const twoFloats = new Uint8Array(new Float32Array([1.5, -2]).buffer);
 describe('reading files written by PyTorch 2.13', () => {
 	for (const [name, expected] of Object.entries(EXPECTED)) {
 		if (expected === null) continue;
-		it(`${name} reads back every key, dtype, shape and value`, () => {
-			const stateDict = torch.loadStateDict(fixture(name));
+		it(`${name} reads back every key, dtype, shape and value`, async () => {
+			const stateDict = torch.loadStateDict(await inflateModelFile(fixture(name)));
 			expect(Object.keys(stateDict)).toEqual(Object.keys(expected));
 			expect(described(stateDict)).toEqual(expected);
 		});
@@ -117,6 +119,16 @@ describe('reading files written by PyTorch 2.13', () => {
 			[0.25, 1],
 			[0.5, 1.25]
 		]);
+	});
+
+	it('deflated.pt (zipped again with compression) is refused as it is, and read once inflated', async () => {
+		expect(refusal(fixture('deflated.pt'))).toMatch(
+			/^model\/data\.pkl is compressed \(ZIP method 8\): PyTorch writes its model files uncompressed/
+		);
+		const stored = await inflateModelFile(fixture('deflated.pt'));
+		for (const data of readZip(stored).values()) expect(data.byteOffset % 64).toBe(0);
+		const bytes = fixture('model.pkl');
+		expect(await inflateModelFile(bytes)).toBe(bytes);
 	});
 
 	it('a pickle that calls os.system is refused, naming the global, and nothing runs', () => {
@@ -270,7 +282,7 @@ describe('refusals, each with a message', () => {
 		expect(refusal(archive(tensorPickle()))).toMatch(/the storage archive\/data\/0 is missing/);
 	});
 
-	it('an int64 tensor, a big-endian file, a compressed entry', () => {
+	it('an int64 tensor, a big-endian file, a compressed entry', async () => {
 		const long = archive(tensorPickle({ storage: ['torch', 'LongStorage'] }), [
 			['archive/data/0', new Uint8Array(16)]
 		]);
@@ -288,6 +300,20 @@ describe('refusals, each with a message', () => {
 		const central = deflated.length - 22 - view.getUint32(deflated.length - 22 + 12, true);
 		view.setUint16(central + 10, 8, true);
 		expect(refusal(deflated)).toMatch(/archive\/data\.pkl is compressed \(ZIP method 8\)/);
+		await expect(inflateModelFile(deflated)).rejects.toThrow(/archive\/data\.pkl does not inflate/);
+	});
+
+	it('a deflated entry stops inflating at its stated size (a ZIP bomb), and a huge one is refused', async () => {
+		const bomb = writeZip([
+			['archive/data.pkl', new Uint8Array(deflateRawSync(new Uint8Array(1 << 20)))]
+		]);
+		const view = new DataView(bomb.buffer);
+		const central = bomb.length - 22 - view.getUint32(bomb.length - 22 + 12, true);
+		view.setUint16(central + 10, 8, true);
+		view.setUint32(central + 24, 1000, true);
+		await expect(inflateModelFile(bomb)).rejects.toThrow(/data\.pkl inflates past its stated size/);
+		view.setUint32(central + 24, 2 ** 31, true);
+		await expect(inflateModelFile(bomb)).rejects.toThrow(/inflates to 2147483648 bytes; at most/);
 	});
 
 	it('any global outside the allowlist, and opcodes the weights_only unpickler lacks', () => {

@@ -12,7 +12,7 @@ import { checkShape, contiguousStrides, numel } from '../shape';
 import { Tensor } from '../tensor';
 import type { StateDict } from '../nn/module';
 import { PickleWriter, PyDict, PyGlobal, PyTuple, unpickle, type PyValue } from './pickle';
-import { readZip, writeZip } from './zip';
+import { readZip, storeDeflated, writeZip } from './zip';
 
 export { isZipArchive } from './zip';
 
@@ -63,6 +63,15 @@ function storageBytes(values: Storage): Uint8Array {
 		else view.setFloat32(i * 4, values[i], true);
 	}
 	return out;
+}
+
+/**
+ * A model file made ready for `loadStateDict`: a PyTorch archive that was unzipped and zipped
+ * again with compression comes back inflated and stored, as torch.save writes it (asynchronous:
+ * DecompressionStream). Anything else comes back as it is.
+ */
+export function inflateModelFile(bytes: Uint8Array): Promise<Uint8Array> {
+	return storeDeflated(bytes, MAX_TORCH_FILE_BYTES + ARCHIVE_OVERHEAD_BYTES);
 }
 
 /** A storage read through persistent_load: its values, as a flat typed array. */

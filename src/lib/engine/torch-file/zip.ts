@@ -1,10 +1,11 @@
 /**
  * The ZIP container of PyTorch's model files: a reader for stored (uncompressed) entries, with
- * ZIP64 end records as PyTorch writes them, and a writer that aligns each entry's data to 64
- * bytes as `torch.save` does. Every offset and size is checked against the file; a defect raises
- * a message naming it.
+ * ZIP64 end records as PyTorch writes them, a writer that aligns each entry's data to 64 bytes as
+ * `torch.save` does, and `storeDeflated`, which turns an archive zipped again with compression
+ * back into a stored one (asynchronous, by DecompressionStream). Every offset and size is checked
+ * against the file; a defect raises a message naming it.
  */
-import { valueError } from '../errors';
+import { TorchError, valueError } from '../errors';
 import { excerpt } from '../../util/excerpt';
 
 /** Where each entry's data starts in the archive PyTorch writes (`.storage_alignment`). */
@@ -167,14 +168,21 @@ function zip64Fields(
 	}
 }
 
-/**
- * The entries of a ZIP archive by name, as views into `bytes` (nothing is copied). Refuses
- * compressed or encrypted entries, names given twice, and data whose CRC-32 does not match.
- */
-export function readZip(bytes: Uint8Array): Map<string, Uint8Array> {
+/** One entry as the central directory lists it; `data` is its stored (maybe compressed) bytes. */
+interface Entry {
+	name: string;
+	method: number;
+	crc: number;
+	size: number;
+	data: Uint8Array;
+}
+
+/** Every entry of the archive, in directory order, each checked to lie inside the file. */
+function listZip(bytes: Uint8Array): Entry[] {
 	const reader = new Reader(bytes);
 	const directory = findDirectory(reader);
-	const entries = new Map<string, Uint8Array>();
+	const entries: Entry[] = [];
+	const names = new Set<string>();
 	const decoder = new TextDecoder();
 	let at = directory.offset;
 	for (let i = 0; i < directory.count; i++) {
@@ -198,12 +206,9 @@ export function readZip(bytes: Uint8Array): Map<string, Uint8Array> {
 
 		const shown = excerpt(name);
 		if (flags & 1) throw broken(`${shown} is encrypted`);
-		if (method !== 0) {
-			throw valueError(
-				`${shown} is compressed (ZIP method ${method}): PyTorch writes its model files uncompressed; save the model again with torch.save, or unzip and zip it with no compression (zip -0)`
-			);
+		if (method === 0 && fields.compressed !== fields.size) {
+			throw broken(`${shown}: its two sizes differ`);
 		}
-		if (fields.compressed !== fields.size) throw broken(`${shown}: its two sizes differ`);
 		if (reader.u32(fields.local, `local header of ${shown}`) !== SIGNATURES.local) {
 			throw broken(`the local header of ${shown} is missing`);
 		}
@@ -212,12 +217,87 @@ export function readZip(bytes: Uint8Array): Map<string, Uint8Array> {
 			30 +
 			reader.u16(fields.local + 26, `local header of ${shown}`) +
 			reader.u16(fields.local + 28, `local header of ${shown}`);
-		const data = reader.span(start, fields.size, `data of ${shown}`);
+		const data = reader.span(start, fields.compressed, `data of ${shown}`);
+		if (names.has(name)) throw broken(`${shown} is in the archive twice`);
+		names.add(name);
+		entries.push({ name, method, crc, size: fields.size, data });
+	}
+	return entries;
+}
+
+/**
+ * The entries of a ZIP archive by name, as views into `bytes` (nothing is copied). Refuses
+ * compressed or encrypted entries, names given twice, and data whose CRC-32 does not match.
+ */
+export function readZip(bytes: Uint8Array): Map<string, Uint8Array> {
+	const entries = new Map<string, Uint8Array>();
+	for (const { name, method, crc, data } of listZip(bytes)) {
+		const shown = excerpt(name);
+		if (method !== 0) {
+			throw valueError(
+				`${shown} is compressed (ZIP method ${method}): PyTorch writes its model files uncompressed; save the model again with torch.save, or zip the folder again with no compression (zip -0)`
+			);
+		}
 		if (crc32(data) !== crc) throw broken(`${shown} is damaged (its CRC-32 does not match)`);
-		if (entries.has(name)) throw broken(`${shown} is in the archive twice`);
 		entries.set(name, data);
 	}
 	return entries;
+}
+
+/** `bytes` inflated (raw deflate), refused past `size` bytes: a ZIP bomb stops there. */
+async function inflate(bytes: Uint8Array, size: number, name: string): Promise<Uint8Array> {
+	const stream = new Blob([bytes as Uint8Array<ArrayBuffer>])
+		.stream()
+		.pipeThrough(new DecompressionStream('deflate-raw'));
+	const reader = stream.getReader();
+	const out = new Uint8Array(size);
+	let length = 0;
+	try {
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			if (length + value.length > size) throw broken(`${name} inflates past its stated size`);
+			out.set(value, length);
+			length += value.length;
+		}
+	} catch (error) {
+		await reader.cancel().catch(() => {});
+		throw error instanceof TorchError ? error : broken(`${name} does not inflate`);
+	}
+	if (length !== size) throw broken(`${name} inflates to ${length} bytes, not ${size}`);
+	return out;
+}
+
+/**
+ * A ZIP archive whose entries were deflated (a model file unzipped and zipped again), written
+ * again stored and aligned as PyTorch writes it, so that `readZip` reads it. Any other bytes,
+ * and archives too damaged to list, come back as they are, for the reader to name the defect.
+ * `maxBytes` bounds the inflated total (checked on the sizes stated, before inflating).
+ */
+export async function storeDeflated(bytes: Uint8Array, maxBytes: number): Promise<Uint8Array> {
+	if (!isZipArchive(bytes)) return bytes;
+	let entries: Entry[];
+	try {
+		entries = listZip(bytes);
+	} catch {
+		return bytes;
+	}
+	if (!entries.some((entry) => entry.method === 8)) return bytes;
+	const total = entries.reduce((sum, entry) => sum + entry.size, 0);
+	if (total > maxBytes) {
+		throw valueError(
+			`the model file inflates to ${total} bytes; at most ${maxBytes} can be loaded`
+		);
+	}
+	const stored: [string, Uint8Array][] = [];
+	for (const { name, method, crc, size, data } of entries) {
+		const inflated = method === 8 ? await inflate(data, size, excerpt(name)) : data;
+		if (crc32(inflated) !== crc) {
+			throw broken(`${excerpt(name)} is damaged (its CRC-32 does not match)`);
+		}
+		stored.push([name, inflated]);
+	}
+	return writeZip(stored);
 }
 
 type Field = readonly [at: number, width: 2 | 4, value: number];
