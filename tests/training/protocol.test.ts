@@ -84,7 +84,7 @@ describe('requests', () => {
 		[{ ...config(), type: 'step', device: 'cuda' }, 'device: expected one of auto, cpu, webgpu'],
 		[
 			{ ...config(), type: 'save-state', id: 1, format: 'pickle' },
-			"format: expected 'safetensors' or 'json'"
+			"format: expected 'safetensors', 'pt' or 'json'"
 		],
 		[{ ...config(), type: 'load-state', id: 1, bytes: [1] }, 'bytes: expected a Uint8Array']
 	])('refuses %j', (request, problem) => {

@@ -1,7 +1,8 @@
 /**
- * State dicts as bytes: our JSON format, or real safetensors (an 8-byte little-endian header
+ * State dicts as bytes: our JSON format, real safetensors (an 8-byte little-endian header
  * length, a JSON header of `{ name: { dtype, shape, data_offsets } }`, then raw little-endian
- * data), which Python reads with `safetensors.torch.load_file`.
+ * data), which Python reads with `safetensors.torch.load_file`, or PyTorch's own `torch.save`
+ * format (torch-file/), which `torch.load(path, weights_only=True)` reads.
  */
 import { dict } from '../util/dict';
 import { excerpt, excerptValue } from '../util/excerpt';
@@ -9,9 +10,11 @@ import { allocate, type DType } from './dtype';
 import { valueError } from './errors';
 import { checkShape, numel } from './shape';
 import { Tensor } from './tensor';
+import { isZipArchive, loadTorchFile, saveTorchFile } from './torch-file';
 import type { StateDict } from './nn/module';
 
-export type StateDictFormat = 'json' | 'safetensors';
+/** `pt` is PyTorch's own format: what `torch.save(model.state_dict(), 'model.pt')` writes. */
+export type StateDictFormat = 'json' | 'safetensors' | 'pt';
 
 const JSON_FORMAT = 'autograd-canvas.state_dict';
 /** Refuse files whose header claims more than this (guards against hostile lengths). */
@@ -57,6 +60,7 @@ export function saveStateDict(
 		}
 		return new TextEncoder().encode(JSON.stringify({ format: JSON_FORMAT, version: 1, tensors }));
 	}
+	if (format === 'pt') return saveTorchFile(stateDict);
 	if (format !== 'safetensors') {
 		throw valueError(`unknown state dict format '${excerptValue(format)}'`);
 	}
@@ -100,13 +104,31 @@ export function saveStateDict(
 	return out;
 }
 
-/** Read a state dict saved as JSON or safetensors; any defect raises a message naming it. */
+/**
+ * Read a state dict saved as JSON, safetensors or by `torch.save` (told apart by content, not by
+ * the file's name); any defect raises a message naming it.
+ */
 export function loadStateDict(bytes: Uint8Array): StateDict {
 	if (!(bytes instanceof Uint8Array))
 		throw valueError('loadStateDict expects bytes (a Uint8Array)');
 	if (bytes.length === 0) throw valueError('the file is empty');
-	return isJsonText(bytes) ? loadJson(bytes) : loadSafetensors(bytes);
+	if (isZipArchive(bytes)) return loadTorchFile(bytes);
+	if (isJsonText(bytes)) return loadJson(bytes);
+	if (isBarePickle(bytes)) {
+		throw valueError(
+			"this file is a pickle without PyTorch's ZIP archive (torch.save before PyTorch 1.6, or pickle.dump): save it again with torch.save(model.state_dict(), path) in PyTorch 1.6 or newer"
+		);
+	}
+	return loadSafetensors(bytes);
 }
+
+/** A pickle's PROTO opcode first, and not a safetensors header length whose header follows. */
+const isBarePickle = (bytes: Uint8Array) =>
+	bytes.length >= 2 &&
+	bytes[0] === 0x80 &&
+	bytes[1] >= 2 &&
+	bytes[1] <= 5 &&
+	!(bytes.length >= 9 && bytes[8] === 0x7b);
 
 const isSpace = (byte: number) => byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
 

@@ -175,6 +175,9 @@ const en = {
 	'trainPanel.csvLimit': 'Pasted text or a file under {size}, at most {rows} rows.',
 	'trainPanel.csvNotSaved':
 		"The CSV data was longer than {max} characters, so it was not saved with the document: the formula's data is in use. Paste or upload the CSV again to train on it.",
+	'trainPanel.formatPt': '.pt (PyTorch)',
+	'trainPanel.modelFiles':
+		'Load model reads the files torch.save(model.state_dict(), path) writes (.pt, .pth, .pkl; keys such as linear.weight or weight), .safetensors and .json. It runs nothing from a file.',
 	'notice.parametersWritten': 'Wrote the trained values into {names}.',
 	'codePanel.title': 'PyTorch code',
 	'codePanel.copy': 'Copy',
@@ -450,6 +453,9 @@ const zh: Record<MessageKey, string> = {
 	'trainPanel.csvLimit': '粘贴的文本或文件须小于 {size}，最多 {rows} 行。',
 	'trainPanel.csvNotSaved':
 		'CSV 数据超过 {max} 个字符，未随文档保存：现在使用的是公式生成的数据。如需用它训练，请重新粘贴或上传 CSV。',
+	'trainPanel.formatPt': '.pt（PyTorch）',
+	'trainPanel.modelFiles':
+		'“加载模型”可读取 torch.save(model.state_dict(), path) 写出的文件（.pt、.pth、.pkl；键名如 linear.weight 或 weight），以及 .safetensors 和 .json 文件。不会执行文件中的任何代码。',
 	'notice.parametersWritten': '已把训练后的值写入 {names}。',
 	'codePanel.title': 'PyTorch 代码',
 	'codePanel.copy': '复制',

@@ -203,9 +203,10 @@ export function requestProblem(message: unknown): string | null {
 	if (
 		message.type === 'save-state' &&
 		message.format !== 'json' &&
-		message.format !== 'safetensors'
+		message.format !== 'safetensors' &&
+		message.format !== 'pt'
 	) {
-		return "format: expected 'safetensors' or 'json'";
+		return "format: expected 'safetensors', 'pt' or 'json'";
 	}
 	return null;
 }

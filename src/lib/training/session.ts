@@ -303,7 +303,7 @@ function readSessionFields(value: Record<string, unknown>): TrainingSession {
 		csvDraft: text(field(value, 'csvDraft'), MAX_CSV_CHARS),
 		device: DEVICE_CHOICES.includes(device as DeviceChoice) ? (device as DeviceChoice) : 'auto',
 		lossId: lossId === '' ? null : lossId,
-		format: format === 'json' ? 'json' : 'safetensors',
+		format: format === 'json' || format === 'pt' ? format : 'safetensors',
 		logScale: logScale === true,
 		training: readTraining(field(value, 'training'))
 	};

@@ -28,6 +28,7 @@ import {
 import { dict, own } from '$lib/util/dict';
 import type { Dataset } from './data';
 import { epochLine, numpyFloat32Array } from './format';
+import { alignStateDictKeys } from './state-keys';
 import { bindModel, withData, type ModelBinding } from './model';
 import type { RestoredTraining } from './protocol';
 import { Series } from './series';
@@ -455,20 +456,22 @@ export class Trainer {
 		return this.binding.moduleName === 'Linear' ? new Linear(entries) : new GraphModel(entries);
 	}
 
-	/** `torch.save(model.state_dict(), ...)` as safetensors or JSON bytes. */
+	/** `torch.save(model.state_dict(), ...)` as PyTorch's own format, safetensors or JSON bytes. */
 	saveState(format: StateDictFormat): Uint8Array {
 		return torch.saveStateDict(this.cpuModule().stateDict(), format);
 	}
 
 	/**
-	 * `model.load_state_dict(torch.load(...))`: a file in either format. A bad file, or a state
-	 * dict whose keys or sizes do not match, throws the engine's (PyTorch's) message and loads
-	 * nothing. Returns the state dict's keys.
+	 * `model.load_state_dict(torch.load(...))`: a file in any of the formats, keyed by PyTorch's
+	 * module names (`linear.weight`) or the model's (`weight`). A bad file, or a state dict whose
+	 * keys or sizes do not match, throws the engine's (PyTorch's) message and loads nothing.
+	 * Returns the file's keys.
 	 */
 	loadState(bytes: Uint8Array): string[] {
 		const stateDict = torch.loadStateDict(bytes);
 		const module = this.cpuModule();
-		module.loadStateDict(stateDict);
+		const keys = this.binding.parameterIds.map((id) => this.binding.keys[id]);
+		module.loadStateDict(alignStateDictKeys(stateDict, keys));
 		const byKey = new Map(module.namedParameters());
 		const values: Values = new Map(
 			this.binding.parameterIds.map((id) => [

@@ -6,6 +6,7 @@
 import { excerpt } from '$lib/util/excerpt';
 import { createLeaf, type GraphDocument, type LeafAttrs } from '$lib/graph';
 import { webgpu, type StateDictFormat } from '$lib/engine';
+import { inflateModelFile } from '$lib/engine/torch-file';
 import { own } from '$lib/util/dict';
 import type { ContourGrid } from '$lib/viz';
 import { chooseAuto, type AutoChoice, type GpuReport } from '../auto-device';
@@ -454,7 +455,8 @@ export class TrainPanelState {
 			return;
 		}
 		try {
-			const keys = await this.client.loadState(config, new Uint8Array(await file.arrayBuffer()));
+			const bytes = await inflateModelFile(new Uint8Array(await file.arrayBuffer()));
+			const keys = await this.client.loadState(config, bytes);
 			this.fileMessage = { tone: 'info', text: `Loaded ${excerpt(keys.join(', '))} from ${name}.` };
 		} catch (error) {
 			this.fileMessage = { tone: 'error', text: (error as Error).message };
