@@ -8,10 +8,10 @@ import { createLeaf, type GraphDocument, type LeafAttrs } from '$lib/graph';
 import { webgpu, type StateDictFormat } from '$lib/engine';
 import { own } from '$lib/util/dict';
 import type { ContourGrid } from '$lib/viz';
-import { chooseAuto, type AutoChoice, type GpuReport } from '../auto-device';
-import { INITIAL_STATE, TrainingClient, type TrainState } from '../client';
-import { csvSizeProblem, parseCsv } from '../csv';
-import { DEFAULT_FORMULA, formulaData, type Dataset, type Formula } from '../data';
+import { chooseAuto, type AutoChoice, type GpuReport } from '$lib/training/auto-device';
+import { INITIAL_STATE, TrainingClient, type TrainState } from '$lib/training/client';
+import { csvSizeProblem, parseCsv } from '$lib/training/csv';
+import { DEFAULT_FORMULA, formulaData, type Dataset, type Formula } from '$lib/training/data';
 import {
 	covers,
 	landscapeBounds,
@@ -22,9 +22,9 @@ import {
 	union,
 	type Bounds,
 	type LossStats
-} from '../landscape';
-import { bindModel, lossNodes } from '../model';
-import { summaryOf, type DeviceChoice, type TrainConfig } from '../protocol';
+} from '$lib/training/landscape';
+import { bindModel, lossNodes } from '$lib/training/model';
+import { summaryOf, type DeviceChoice, type TrainConfig } from '$lib/training/protocol';
 import {
 	readSession,
 	restoredTraining,
@@ -32,13 +32,13 @@ import {
 	snapshotSession,
 	type SessionInputs,
 	type TrainingSession
-} from '../session';
+} from '$lib/training/session';
 import {
 	DEFAULT_SETTINGS,
 	validateFormula,
 	validateSettings,
 	type TrainSettings
-} from '../settings';
+} from '$lib/training/settings';
 
 export type FormulaText = Record<keyof Formula, string>;
 export type SettingsText = Record<keyof TrainSettings, string>;
