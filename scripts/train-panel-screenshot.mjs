@@ -27,7 +27,7 @@ writeFileSync(
 	join(page, 'main.ts'),
 	`import { mount } from 'svelte';
 import { exampleDocument } from '$lib/graph';
-import { TrainPanel } from '$lib/training';
+import { TrainPanel } from '$lib/editor/TrainPanel';
 mount(TrainPanel, { target: document.body, props: { doc: exampleDocument('linear-regression')! } });
 `
 );

@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { ALLOWED, importsOf, readImports, violations } from './layers';
+import { ALLOWED, importsOf, readImports, sourceFiles, violations } from './layers';
 
 const src = fileURLToPath(new URL('../../src', import.meta.url));
 
@@ -22,6 +22,12 @@ describe('layers', () => {
 		for (const layer of layers) expect(Object.keys(ALLOWED).concat('$app')).toContain(layer);
 	});
 
+	test('training is plain TypeScript: its Svelte components live in the editor', () => {
+		const files = sourceFiles(join(src, 'lib/training'));
+		expect(files.length).toBeGreaterThan(5);
+		expect(files.filter((f) => /\.svelte(\.ts)?$/.test(f))).toEqual([]);
+	});
+
 	test('the check catches each kind of wrong import', () => {
 		const file = (path: string) => join(src, path);
 		const wrong = [
@@ -34,6 +40,8 @@ describe('layers', () => {
 			importsOf(src, file('lib/graph/trace.ts'), "export { z } from '$lib/editor/context';"),
 			importsOf(src, file('lib/code/parser.ts'), "const m = await import('$lib/training/client');"),
 			importsOf(src, file('lib/training/model.ts'), "import '../../routes/+page.svelte';"),
+			importsOf(src, file('lib/training/landscape.ts'), "import type { G } from '$lib/viz';"),
+			importsOf(src, file('lib/training/session.ts'), "import { t } from '$lib/i18n';"),
 			importsOf(src, file('lib/util/excerpt.ts'), "import { e } from '$lib/engine';")
 		];
 		for (const imports of wrong) {

@@ -13,9 +13,7 @@ export const ALLOWED: Record<string, readonly string[]> = {
 	graph: ['engine', 'util'],
 	viz: ['graph', 'engine', 'util', 'i18n'],
 	code: ['graph', 'engine', 'util'],
-	// The Train panel's Svelte components still live in training/ (issue #12 moves them to
-	// editor/): until then training may use viz and i18n.
-	training: ['graph', 'engine', 'util', 'viz', 'i18n'],
+	training: ['graph', 'engine', 'util'],
 	tutorial: ['training', 'code', 'graph', 'engine', 'util', 'viz', 'i18n', '$app'],
 	editor: ['training', 'code', 'graph', 'engine', 'util', 'viz', 'i18n', '$app'],
 	routes: [

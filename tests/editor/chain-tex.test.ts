@@ -16,6 +16,7 @@ import { PLURALS, translate, type Locale, type MessageKey } from '$lib/i18n';
 import { backwardExplanation, chainTex } from '$lib/editor/ChainRulePanel/chain-tex';
 import { forwardTex } from '$lib/editor/ChainRulePanel/forward-tex';
 import { indexIn, pick, stepIndex } from '$lib/editor/ChainRulePanel/selection';
+import { texName } from '$lib/editor/ChainRulePanel/tex-name';
 import { elementOf, texNumber, texTensor } from '$lib/editor/ChainRulePanel/tex-values';
 
 type ExampleId = 'autograd-basics' | 'chain-rule' | 'linear-regression';
@@ -264,5 +265,12 @@ describe('plural forms', () => {
 				expect(translate(locale, key), key).not.toContain('(s)');
 			}
 		}
+	});
+});
+
+describe('texName', () => {
+	it('escapes TeX specials so a hostile name is shown as text', () => {
+		expect(texName('a_b')).toBe('\\mathit{a\\_b}');
+		expect(texName('\\input{x}')).toBe('\\mathit{\\backslash input\\{x\\}}');
 	});
 });

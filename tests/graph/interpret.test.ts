@@ -62,6 +62,7 @@ describe('runGraph', () => {
 		expect(run.failed?.nodeId).toBe('b');
 		expect(run.failed?.error).toBeInstanceOf(torch.TorchError);
 		expect((run.failed?.error as Error).message).toBe(missingInputMessage(['other']));
+		expect((run.failed?.error as torch.TorchError).code).toBe('missingInput');
 		expect([...run.tensors.keys()]).toEqual(['a']);
 		expect(missingInputMessage(['input', 'other'])).toBe('missing inputs: input, other');
 	});

@@ -6,7 +6,7 @@ import { nestedList, type TensorView } from '$lib/graph/tensor-view';
 import { describe, expect, it } from 'vitest';
 import * as torch from '$lib/engine';
 import { exampleDocument, type GraphDocument } from '$lib/graph';
-import { TraceSession, texName, type BackwardStep } from '$lib/graph/trace';
+import { TraceSession, type BackwardStep } from '$lib/graph/trace';
 
 const values = (v: TensorView | null | undefined) => (v ? nestedList(v) : v);
 
@@ -200,12 +200,5 @@ describe('backward steps', () => {
 		const all = session.allGrads();
 		expect(values(all.get(idOf(doc, 'y')))).toEqual([1]);
 		expect(values(all.get(idOf(doc, 'z')))).toEqual([1]);
-	});
-});
-
-describe('texName', () => {
-	it('escapes TeX specials so a hostile name is shown as text', () => {
-		expect(texName('a_b')).toBe('\\mathit{a\\_b}');
-		expect(texName('\\input{x}')).toBe('\\mathit{\\backslash input\\{x\\}}');
 	});
 });

@@ -15,7 +15,7 @@ import {
 	type TrainEvent
 } from '$lib/training';
 import { chooseAuto, timeEpochs } from '$lib/training/auto-device';
-import { autoText, formatMs } from '$lib/training/TrainPanel/auto-text';
+import { autoText, formatMs } from '$lib/editor/TrainPanel/auto-text';
 import { translate } from '$lib/i18n';
 
 describe('chooseAuto', () => {

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EXCERPT_CHARS } from '$lib/util/excerpt';
 import { MAX_CSV_BYTES, MAX_ROWS, parseCsv, type CsvResult } from '$lib/training';
-import { TrainPanelState } from '$lib/training/TrainPanel/panel-state.svelte';
+import { TrainPanelState } from '$lib/editor/TrainPanel/panel-state.svelte';
 import type { TrainingClient } from '$lib/training/client';
 
 /** Characters that long generated runs are made of: no message may quote more than 80 of them. */

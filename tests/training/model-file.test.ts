@@ -1,6 +1,6 @@
 /** Load model (issue #11): a model file over the stated limit is refused by its size, unread. */
 import { describe, expect, it } from 'vitest';
-import { MAX_MODEL_FILE_BYTES, TrainPanelState } from '$lib/training/TrainPanel/panel-state.svelte';
+import { MAX_MODEL_FILE_BYTES, TrainPanelState } from '$lib/editor/TrainPanel/panel-state.svelte';
 import { INITIAL_STATE, type TrainingClient } from '$lib/training/client';
 import { EXAMPLES } from '$lib/graph';
 

@@ -23,13 +23,13 @@ import {
 	snapshotSession,
 	Trainer,
 	TrainingClient,
-	TrainPanelState,
 	type SessionInputs,
 	type TrainConfig,
 	type TrainingSession,
 	type TrainSettings,
 	type TrainState
 } from '$lib/training';
+import { TrainPanelState } from '$lib/editor/TrainPanel/panel-state.svelte';
 import {
 	MAX_EPOCH_COUNT,
 	MAX_FIELD_CHARS,

@@ -18,6 +18,13 @@ export function download(filename: string, content: Blob | string, type = 'appli
 	setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** The file chosen in a file input, which is cleared so that choosing the same file again works. */
+export function takeChosenFile(input: HTMLInputElement): File | undefined {
+	const file = input.files?.[0];
+	input.value = '';
+	return file;
+}
+
 /** Starts a download of a `data:` URL (an exported image). */
 export function downloadDataUrl(filename: string, dataUrl: string) {
 	const link = document.createElement('a');

@@ -11,6 +11,8 @@ export { ProblemsDialog } from './ProblemsDialog';
 export { QuickAdd } from './QuickAdd';
 export { StatusBar } from './StatusBar';
 export { Toolbar } from './Toolbar';
+export { TrainPanel, TrainPanelState, type PanelOptions } from './TrainPanel';
+export { DataEditor } from './DataEditor';
 export { MenuButton, type MenuItem } from './MenuButton';
 export {
 	EditorState,

@@ -95,12 +95,12 @@ export class GradNode implements BackwardContext {
 	}
 
 	get inputs(): readonly (Tensor | null)[] {
-		if (this.released) throw runtimeError(FREED_GRAPH_MESSAGE);
+		if (this.released) throw runtimeError(FREED_GRAPH_MESSAGE, 'freed');
 		return this.savedInputs;
 	}
 
 	get output(): Tensor | null {
-		if (this.released) throw runtimeError(FREED_GRAPH_MESSAGE);
+		if (this.released) throw runtimeError(FREED_GRAPH_MESSAGE, 'freed');
 		return this.savedOutput;
 	}
 
@@ -189,10 +189,10 @@ export function installAutogradOps(impl: Ops): void {
 
 /** `tensor.backward(gradient, { retainGraph })`. */
 export function backward(root: Tensor, gradient: Tensor | null, options: BackwardOptions = {}) {
-	if (!root.requiresGrad) throw runtimeError(NO_GRAD_FN_MESSAGE);
+	if (!root.requiresGrad) throw runtimeError(NO_GRAD_FN_MESSAGE, 'noGrad');
 	let seed: Tensor;
 	if (gradient === null) {
-		if (root.numel() !== 1) throw runtimeError(IMPLICIT_GRAD_MESSAGE);
+		if (root.numel() !== 1) throw runtimeError(IMPLICIT_GRAD_MESSAGE, 'nonScalar');
 		seed = ops.onesLike(root);
 	} else {
 		if (!sameShape(gradient.shape, root.shape)) {
@@ -210,7 +210,7 @@ export function backward(root: Tensor, gradient: Tensor | null, options: Backwar
 	const order = topologicalOrder(rootFn);
 	// Check everything before computing anything, so a refused backward changes no gradient.
 	for (const node of order) {
-		if (node.released && node.savesTensors) throw runtimeError(FREED_GRAPH_MESSAGE);
+		if (node.released && node.savesTensors) throw runtimeError(FREED_GRAPH_MESSAGE, 'freed');
 		node.checkVersions();
 	}
 	const touchedLeaves: AccumulateGrad[] = [];

@@ -4,16 +4,28 @@
  */
 export type TorchErrorKind = 'RuntimeError' | 'ValueError' | 'IndexError' | 'TypeError';
 
+/**
+ * The errors a caller may tell apart without reading PyTorch's wording: `freed` (a second
+ * backward through freed saved tensors), `nonScalar` (backward without a gradient from a tensor
+ * of several elements), `noGrad` (backward from a tensor that does not require grad),
+ * `missingInput` (an op run with a required input missing).
+ */
+export type TorchErrorCode = 'freed' | 'nonScalar' | 'noGrad' | 'missingInput';
+
 export class TorchError extends Error {
 	readonly kind: TorchErrorKind;
-	constructor(kind: TorchErrorKind, message: string) {
+	/** Which of the errors callers tell apart this is, if it is one of them. */
+	readonly code: TorchErrorCode | undefined;
+	constructor(kind: TorchErrorKind, message: string, code?: TorchErrorCode) {
 		super(message);
 		this.kind = kind;
 		this.name = kind;
+		this.code = code;
 	}
 }
 
-export const runtimeError = (message: string) => new TorchError('RuntimeError', message);
+export const runtimeError = (message: string, code?: TorchErrorCode) =>
+	new TorchError('RuntimeError', message, code);
 export const valueError = (message: string) => new TorchError('ValueError', message);
 export const indexError = (message: string) => new TorchError('IndexError', message);
 export const typeError = (message: string) => new TorchError('TypeError', message);

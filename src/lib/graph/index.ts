@@ -88,7 +88,6 @@ export {
 } from './compile';
 export {
 	TraceSession,
-	texName,
 	type Accumulation,
 	type BackwardInput,
 	type BackwardStep,

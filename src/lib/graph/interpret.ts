@@ -103,7 +103,7 @@ function runSteps(steps: readonly PlanStep[], hooks: RunHooks): GraphRun {
 				throw new TorchError('RuntimeError', unknownOpMessage(step.node.op));
 			} else {
 				if (step.missing.length > 0) {
-					throw new TorchError('RuntimeError', missingInputMessage(step.missing));
+					throw new TorchError('RuntimeError', missingInputMessage(step.missing), 'missingInput');
 				}
 				inputs = step.sources.map((source) => (source === null ? null : tensors.get(source)!));
 				tensor = apply(op, inputs, step.attrs);

@@ -97,37 +97,18 @@ export interface TraceError {
 }
 
 /**
- * The problems a trace can meet: PyTorch's errors the UI explains (`freed`: a second backward
- * without retain_graph; `nonScalar`: backward from a tensor with several elements; `noGrad`:
- * nothing requires grad; `missingInput`), the editor's own (`invalidGraph`, `noOutput`: several
- * ends and none chosen, `noForward`), and `other`: any other PyTorch error.
+ * The problems a trace can meet: PyTorch's errors the UI explains, by the code the engine gives
+ * them (`freed`: a second backward without retain_graph; `nonScalar`: backward from a tensor with
+ * several elements; `noGrad`: nothing requires grad; `missingInput`), the editor's own
+ * (`invalidGraph`, `noOutput`: several ends and none chosen, `noForward`), and `other`: any other
+ * PyTorch error.
  */
 export type TraceErrorCode =
-	| 'freed'
-	| 'nonScalar'
-	| 'noGrad'
-	| 'missingInput'
-	| 'invalidGraph'
-	| 'noOutput'
-	| 'noForward'
-	| 'other';
+	NonNullable<TorchError['code']> | 'invalidGraph' | 'noOutput' | 'noForward' | 'other';
 
 export interface RunResult<S extends TraceStep> {
 	steps: S[];
 	error: TraceError | null;
-}
-
-/** PyTorch's messages the UI explains, by their opening words. */
-const ERROR_CODES: [RegExp, TraceErrorCode][] = [
-	[/^Trying to backward through the graph a second time/, 'freed'],
-	[/^grad can be implicitly created only for scalar outputs/, 'nonScalar'],
-	[/^element 0 of tensors does not require grad/, 'noGrad'],
-	[/^missing input/, 'missingInput']
-];
-
-function errorCode(message: string): TraceErrorCode {
-	for (const [pattern, code] of ERROR_CODES) if (pattern.test(message)) return code;
-	return 'other';
 }
 
 function toError(error: unknown, nodeId: string | null = null): TraceError {
@@ -136,24 +117,16 @@ function toError(error: unknown, nodeId: string | null = null): TraceError {
 			nodeId: failedNodeId(error) ?? nodeId,
 			kind: error.kind,
 			message: error.message,
-			code: errorCode(error.message)
+			code: error.code ?? 'other'
 		};
 	}
 	const message = error instanceof Error ? error.message : String(error);
-	return { nodeId, kind: 'Error', message, code: errorCode(message) };
+	return { nodeId, kind: 'Error', message, code: 'other' };
 }
 
 /** A leaf's identity across runs: same attributes, same tensor (and same accumulated grad). */
 function leafKey(node: GraphNode): string {
 	return JSON.stringify(node.attrs ?? {});
-}
-
-/** Escape a node name for TeX (names loaded from files can hold any character). */
-export function texName(name: string): string {
-	const escaped = name.replace(/[\\{}$&#^_%~]/g, (c) =>
-		c === '\\' ? '\\backslash ' : c === '^' ? '\\hat{}' : c === '~' ? '\\sim ' : `\\${c}`
-	);
-	return `\\mathit{${escaped}}`;
 }
 
 export class TraceSession {

@@ -1,7 +1,8 @@
 /**
  * Training: the tutorial's linear regression (or any graph with a loss node) trained on the
  * graph document with the engine, in a Web Worker; its protocol, data, settings and the loss
- * landscape. The Train panel puts it together for the editor.
+ * landscape. Plain TypeScript: the Train panel that puts it together lives in the editor
+ * (`editor/TrainPanel`).
  */
 export {
 	CSV_LIMIT_TEXT,
@@ -95,9 +96,8 @@ export {
 	union,
 	type Bounds,
 	type GridOptions,
+	type LossGrid,
 	type LossStats,
 	type Point,
 	type Reduction
 } from './landscape';
-export { TrainPanel, TrainPanelState, type PanelOptions } from './TrainPanel';
-export { DataEditor } from './DataEditor';

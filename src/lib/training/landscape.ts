@@ -6,7 +6,6 @@
  * grid point) rather than by running the model 3,600 times; tests/training/landscape.test.ts
  * checks every grid value against the engine's own mse_loss.
  */
-import type { ContourGrid } from '$lib/viz';
 import type { Dataset } from './data';
 
 export type Reduction = 'mean' | 'sum';
@@ -19,6 +18,18 @@ export interface Point {
 export interface Bounds {
 	w: [number, number];
 	b: [number, number];
+}
+
+/**
+ * The loss on a cols x rows grid over bounds: `values[row * cols + col]` at the w of column
+ * `col` and the b of row `row` (see `gridPoint`), with the contour levels to draw it at. It is
+ * what the landscape chart draws (viz's `ContourGrid`, which asks for no more than this).
+ */
+export interface LossGrid extends Bounds {
+	cols: number;
+	rows: number;
+	values: Float64Array;
+	thresholds: number[];
 }
 
 /** Centred sums of the data: the loss of any (w, b) follows from them exactly. */
@@ -151,7 +162,7 @@ export interface GridOptions {
  * The loss at every point of a cols x rows grid over `bounds` (w along the columns, b along the
  * rows: `values[row * cols + col]`), with its contour thresholds.
  */
-export function lossGrid(stats: LossStats, bounds: Bounds, options: GridOptions = {}): ContourGrid {
+export function lossGrid(stats: LossStats, bounds: Bounds, options: GridOptions = {}): LossGrid {
 	const cols = options.cols ?? 60;
 	const rows = options.rows ?? 60;
 	const reduction = options.reduction ?? 'mean';
@@ -191,7 +202,7 @@ export function contourThresholds(min: number, max: number, count: number): numb
 }
 
 /** The w of a grid column and the b of a grid row. */
-export function gridPoint(grid: ContourGrid, col: number, row: number): Point {
+export function gridPoint(grid: LossGrid, col: number, row: number): Point {
 	return {
 		w: grid.w[0] + ((grid.w[1] - grid.w[0]) * col) / (grid.cols - 1),
 		b: grid.b[0] + ((grid.b[1] - grid.b[0]) * row) / (grid.rows - 1)

@@ -9,10 +9,11 @@
  *
  * Also the step's explanation, in the UI's language.
  */
-import { numelOf, texName, type BackwardStep } from '$lib/graph';
+import { numelOf, type BackwardStep } from '$lib/graph';
 import type { MessageKey, MessageParams } from '$lib/i18n';
 import { hasMessage } from '$lib/i18n';
 import { broadcastDims, indexIn, isElementwise, wasBroadcast, type Selection } from './selection';
+import { texName } from './tex-name';
 import { elementOf, texFactor, texIndex, texNumber, texTensor } from './tex-values';
 
 export const partial = (of: string, wrt: string) => `\\frac{\\partial ${of}}{\\partial ${wrt}}`;

@@ -5,8 +5,9 @@
  * here.
  */
 import { getOp } from '$lib/engine/registry';
-import { numelOf, texName, type ForwardStep } from '$lib/graph';
+import { numelOf, type ForwardStep } from '$lib/graph';
 import { indexIn, isElementwise, broadcastSource, type Selection } from './selection';
+import { texName } from './tex-name';
 import { elementOf, texFactor, texIndex, texNumber, texTensor } from './tex-values';
 
 export function forwardTex(

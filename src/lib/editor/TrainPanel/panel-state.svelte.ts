@@ -9,10 +9,10 @@ import { webgpu, type StateDictFormat } from '$lib/engine';
 import { inflateModelFile } from '$lib/engine/torch-file';
 import { own } from '$lib/util/dict';
 import type { ContourGrid } from '$lib/viz';
-import { chooseAuto, type AutoChoice, type GpuReport } from '../auto-device';
-import { INITIAL_STATE, TrainingClient, type TrainState } from '../client';
-import { csvSizeProblem, parseCsv } from '../csv';
-import { DEFAULT_FORMULA, formulaData, type Dataset, type Formula } from '../data';
+import { chooseAuto, type AutoChoice, type GpuReport } from '$lib/training/auto-device';
+import { INITIAL_STATE, TrainingClient, type TrainState } from '$lib/training/client';
+import { csvSizeProblem, parseCsv } from '$lib/training/csv';
+import { DEFAULT_FORMULA, formulaData, type Dataset, type Formula } from '$lib/training/data';
 import {
 	covers,
 	landscapeBounds,
@@ -22,10 +22,11 @@ import {
 	trajectoryExtent,
 	union,
 	type Bounds,
-	type LossStats
-} from '../landscape';
-import { bindModel, lossNodes } from '../model';
-import { summaryOf, type DeviceChoice, type TrainConfig } from '../protocol';
+	type LossStats,
+	type Reduction
+} from '$lib/training/landscape';
+import { bindModel, lossNodes } from '$lib/training/model';
+import { summaryOf, type DeviceChoice, type TrainConfig } from '$lib/training/protocol';
 import {
 	readSession,
 	restoredTraining,
@@ -33,13 +34,13 @@ import {
 	snapshotSession,
 	type SessionInputs,
 	type TrainingSession
-} from '../session';
+} from '$lib/training/session';
 import {
 	DEFAULT_SETTINGS,
 	validateFormula,
 	validateSettings,
 	type TrainSettings
-} from '../settings';
+} from '$lib/training/settings';
 
 export type FormulaText = Record<keyof Formula, string>;
 export type SettingsText = Record<keyof TrainSettings, string>;
@@ -128,7 +129,7 @@ export class TrainPanelState {
 	/** The line to draw: the trainer's, or before any training the leaves' own values. */
 	readonly line = $derived(this.train.line ?? this.initialLine());
 	/** The loss over (w, b) for a line model, else null. */
-	readonly grid = $derived.by(() => this.landscape());
+	readonly grid: ContourGrid | null = $derived.by(() => this.landscape());
 
 	readonly client: TrainingClient;
 	private readonly ownsClient: boolean;
@@ -136,14 +137,10 @@ export class TrainPanelState {
 	private frame = 0;
 	private pending: TrainState | null = null;
 	private readonly stopListening: () => void;
-	/** The trajectory's box so far, and how many of its points it covers (not reactive). */
-	private readonly extent: { bounds: Bounds | null; count: number; stats: LossStats | null } = {
-		bounds: null,
-		count: 0,
-		stats: null
-	};
-	private lastGrid: { grid: ContourGrid; stats: LossStats; reduction: 'mean' | 'sum' } | null =
-		null;
+	/** The trajectory's box so far, grown as frames are taken (a derived would redo it all). */
+	private trajectoryBox = $state.raw<TrajectoryBox>(NO_BOX);
+	/** The grid shown at the last frame taken: kept while it still covers what must be seen. */
+	private keptGrid = $state.raw<KeptGrid | null>(null);
 	private sentInitial = false;
 	private sessionTimer: ReturnType<typeof setTimeout> | null = null;
 	private sessionSeen = false;
@@ -158,7 +155,7 @@ export class TrainPanelState {
 			this.pending = state;
 			if (this.frame === 0) this.frame = requestAnimationFrame(() => this.takeFrame());
 		});
-		this.train = this.client.state;
+		this.takeState(this.client.state);
 		void this.detectWebGPU();
 	}
 
@@ -264,11 +261,19 @@ export class TrainPanelState {
 		if (state === null) return;
 		this.pending = null;
 		const before = this.train;
-		this.train = state;
+		this.takeState(state);
 		if (state.model !== null) this.sentInitial = true;
 		if (state.parameters !== before.parameters && Object.keys(state.parameters).length > 0) {
 			this.options.onParameters?.(state.parameters);
 		}
+	}
+
+	/** Show `state`: the trajectory's box grows by its new points, and its grid is kept. */
+	private takeState(state: TrainState): void {
+		this.train = state;
+		this.trajectoryBox = grownBox(this.trajectoryBox, state.trajectory);
+		const grid = this.grid;
+		this.keptGrid = grid === null ? null : { grid, stats: this.stats, reduction: this.reduction() };
 	}
 
 	/** Offer WebGPU only where an adapter exists, and say whether it is a software one. */
@@ -306,41 +311,30 @@ export class TrainPanelState {
 	 */
 	private landscape(): ContourGrid | null {
 		const line = this.binding.ok ? this.binding.binding.line : null;
-		if (line === null) return (this.lastGrid = null);
+		if (line === null) return null;
 		const stats = this.stats;
-		const reduction = this.binding.ok ? this.binding.binding.reduction : 'mean';
-		const trajectory = this.train.trajectory;
-		const length = trajectory?.w.length ?? 0;
-		const cache = this.extent;
-		if (cache.stats !== stats || length < cache.count) {
-			cache.bounds = null;
-			cache.count = 0;
-			cache.stats = stats;
-		}
-		if (trajectory !== null && length > cache.count) {
-			const more = trajectoryExtent(trajectory.w, trajectory.b, cache.count);
-			if (more !== null) cache.bounds = cache.bounds === null ? more : union(cache.bounds, more);
-			cache.count = length;
-		}
-		let needed = cache.bounds;
+		const reduction = this.reduction();
+		let needed = this.trajectoryBox.bounds;
 		const now = this.line;
 		if (now !== null && Number.isFinite(now.w) && Number.isFinite(now.b)) {
 			const point: Bounds = { w: [now.w, now.w], b: [now.b, now.b] };
 			needed = needed === null ? point : union(needed, point);
 		}
-		const previous = this.lastGrid;
+		const kept = this.keptGrid;
 		const bounds = landscapeBounds(stats, needed);
 		if (
-			previous !== null &&
-			previous.stats === stats &&
-			previous.reduction === reduction &&
-			(needed === null || covers(previous.grid, needed) || sameBounds(previous.grid, bounds))
+			kept !== null &&
+			kept.stats === stats &&
+			kept.reduction === reduction &&
+			(needed === null || covers(kept.grid, needed) || sameBounds(kept.grid, bounds))
 		) {
-			return previous.grid;
+			return kept.grid;
 		}
-		const grid = lossGrid(stats, bounds, { reduction });
-		this.lastGrid = { grid, stats, reduction };
-		return grid;
+		return lossGrid(stats, bounds, { reduction });
+	}
+
+	private reduction(): Reduction {
+		return this.binding.ok ? this.binding.binding.reduction : 'mean';
 	}
 
 	// ---- the form -----------------------------------------------------------------------------
@@ -462,6 +456,32 @@ export class TrainPanelState {
 			this.fileMessage = { tone: 'error', text: (error as Error).message };
 		}
 	}
+}
+
+interface TrajectoryBox {
+	bounds: Bounds | null;
+	/** How many of the trajectory's points `bounds` covers. */
+	count: number;
+}
+
+const NO_BOX: TrajectoryBox = { bounds: null, count: 0 };
+
+interface KeptGrid {
+	grid: ContourGrid;
+	stats: LossStats;
+	reduction: Reduction;
+}
+
+/** `box` grown by the points of `trajectory` it does not cover yet (from scratch if it shrank). */
+function grownBox(box: TrajectoryBox, trajectory: TrainState['trajectory']): TrajectoryBox {
+	const length = trajectory?.w.length ?? 0;
+	if (trajectory === null || length === 0) return NO_BOX;
+	const from = length < box.count ? NO_BOX : box;
+	if (length === from.count) return from;
+	const more = trajectoryExtent(trajectory.w, trajectory.b, from.count);
+	const bounds =
+		more === null ? from.bounds : from.bounds === null ? more : union(from.bounds, more);
+	return { bounds, count: length };
 }
 
 function sameBounds(grid: Bounds, bounds: Bounds): boolean {

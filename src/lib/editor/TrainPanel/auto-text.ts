@@ -1,6 +1,6 @@
 /** The Train panel's words for Auto's device choice (auto-device.ts), in the UI's language. */
 import type { MessageKey, MessageParams } from '$lib/i18n';
-import type { AutoChoice, AutoReason } from '../auto-device';
+import type { AutoChoice, AutoReason } from '$lib/training/auto-device';
 
 type Translate = (key: MessageKey, params?: MessageParams) => string;
 
