@@ -4,7 +4,7 @@
  * seed counter for rand / randn leaves.
  */
 import type { GraphEdge, GraphNode } from '$lib/graph';
-import { MAX_NODES } from '$lib/graph';
+import { isLeaf, LEAF_OP, MAX_NODES } from '$lib/graph';
 import { ImportProblem, StopImport, unsupported, valueProblem } from './import-args';
 import { autoNameBase, isAutoName } from './names';
 import type { RawProblem } from './source';
@@ -175,13 +175,13 @@ export class GraphBuilder {
 			case 'tensor':
 				return value.node;
 			case 'fresh':
-				return this.addNode('tensor', this.autoName('t'), { ...value.attrs }, value.start);
+				return this.addNode(LEAF_OP, this.autoName('t'), { ...value.attrs }, value.start);
 			case 'number': {
 				if (!Number.isFinite(value.value)) {
 					throw valueProblem(start, `${value.value} is not a finite number`);
 				}
 				return this.addNode(
-					'tensor',
+					LEAF_OP,
 					this.autoName('t'),
 					{ shape: [], init: 'values', values: [value.value], requiresGrad: false },
 					start
@@ -227,7 +227,7 @@ export class GraphBuilder {
 
 	protected setRequiresGrad(id: string, flag: boolean, start: number): void {
 		const node = this.node(id);
-		if (node.op !== 'tensor') {
+		if (!isLeaf(node)) {
 			throw unsupported(
 				start,
 				`only leaves can have requires_grad set (PyTorch: you can only change requires_grad flags of leaf variables); ${excerpt(node.name)} is computed`

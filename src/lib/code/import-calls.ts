@@ -7,7 +7,7 @@ import type { OpDef } from '$lib/engine';
 import type { AttrSpec } from '$lib/engine/registry';
 import { inferReshape } from '$lib/engine/registry';
 import { quoted } from '$lib/engine/nn/module';
-import { MAX_VALUES, type LeafAttrs } from '$lib/graph';
+import { isLeaf, LEAF_OP, MAX_VALUES } from '$lib/graph';
 import {
 	asBool,
 	asDims,
@@ -229,7 +229,7 @@ export abstract class CallImporter extends TensorCreation {
 				const seed = this.nextSeed();
 				const init = linearInit(inFeatures, outFeatures, hasBias, seed);
 				const weight = this.addNode(
-					'tensor',
+					LEAF_OP,
 					this.paramName('weight'),
 					{
 						shape: [outFeatures, inFeatures],
@@ -243,7 +243,7 @@ export abstract class CallImporter extends TensorCreation {
 					init.bias === null
 						? null
 						: this.addNode(
-								'tensor',
+								LEAF_OP,
 								this.paramName('bias'),
 								{ shape: [outFeatures], init: 'values', values: init.bias, requiresGrad: true },
 								call.start
@@ -547,7 +547,8 @@ export abstract class CallImporter extends TensorCreation {
 				);
 			}
 			const id = key === 'weight' ? module.weight : module.bias!;
-			const current = (this.node(id).attrs as unknown as LeafAttrs).shape;
+			const parameter = this.node(id);
+			const current = isLeaf(parameter) ? parameter.attrs.shape : [];
 			const shape = entry.value.attrs.shape;
 			if (shape.join(',') !== current.join(',')) {
 				throw valueProblem(

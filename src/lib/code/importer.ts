@@ -61,6 +61,7 @@ import {
 	GRAPH_FORMAT,
 	GRAPH_VERSION,
 	inferShapes,
+	LEAF_OP,
 	validateDocument,
 	type GraphDocument
 } from '$lib/graph';
@@ -472,7 +473,7 @@ class Importer extends CallImporter {
 		const previous = this.env.get(name);
 		let result = value;
 		if (value.kind === 'fresh') {
-			const id = this.addNode('tensor', this.claimName(name), { ...value.attrs }, value.start);
+			const id = this.addNode(LEAF_OP, this.claimName(name), { ...value.attrs }, value.start);
 			result = { kind: 'tensor', node: id };
 		} else if (value.kind === 'tensor' && this.unnamed.has(value.node)) {
 			this.rename(value.node, this.claimName(name));

@@ -5,7 +5,7 @@
  * here.
  */
 import { getOp } from '$lib/engine/registry';
-import { numelOf, texName, type ForwardStep } from '$lib/graph';
+import { LEAF_OP, numelOf, texName, type ForwardStep } from '$lib/graph';
 import { indexIn, isElementwise, broadcastSource, type Selection } from './selection';
 import { elementOf, texFactor, texIndex, texNumber, texTensor } from './tex-values';
 
@@ -19,7 +19,7 @@ export function forwardTex(
 	const outValue = texTensor(step.output, 'o', outIndex);
 	const scalar = numelOf(step.output.shape) === 1;
 	const element = `${out}${texIndex(outIndex)} = ${texNumber(elementOf(step.output, outIndex))}`;
-	if (step.op === 'tensor')
+	if (step.op === LEAF_OP)
 		return scalar ? [`${out} = ${outValue}`] : [`${out} = ${outValue}`, element];
 
 	const formula = getOp(step.op)?.ui.formula ?? step.op;
