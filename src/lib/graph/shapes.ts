@@ -134,8 +134,10 @@ function opInfo(index: GraphIndex, infos: Map<string, NodeInfo>, node: OpNode): 
 	};
 	const attrsError = attrsProblem(op, node.attrs);
 	if (attrsError !== null) info.error = attrsError;
-	else if (missing.length > 0) info.error = missingInputMessage(missing);
-	else if (!unknown) {
+	else if (missing.length > 0) {
+		info.error = missingInputMessage(missing);
+		info.incomplete = true;
+	} else if (!unknown) {
 		try {
 			info.shape = runShapeRule(op, shapes, effectiveAttrs(op, node.attrs));
 		} catch (error) {

@@ -109,6 +109,8 @@ export interface NodeInfo {
 	isLeaf: boolean;
 	/** Required inputs with no edge, in the op's argument order. */
 	missingInputs: string[];
+	/** Set when `error` is only that required inputs are not wired: work in progress, not wrong. */
+	incomplete?: true;
 }
 
 export type Position = { x: number; y: number };
