@@ -401,44 +401,42 @@ function nestIssues(payload: z.core.ParsePayload, error: z.core.$ZodError, prefi
 }
 
 /**
- * One node (after `documentSchema`), checked against its op: a `LeafNode` whose attrs are
- * `LeafAttrs`, or an `OpNode` of a graph op whose attrs fit its `AttrSpec`s. Problems carry
- * their path from the node (`attrs.shape`, `op`).
+ * A node that `documentSchema` read (a `RawNode`: its structure is checked, so it is not
+ * checked twice), checked against its op: a `LeafNode` whose attrs are `LeafAttrs`, or an
+ * `OpNode` of a graph op whose attrs fit its `AttrSpec`s. Problems carry their path from the
+ * node (`attrs.shape`, `op`).
  */
-export const graphNodeSchema = z.pipe(
-	nodeSchema,
-	z.transform((node, payload): GraphNode => {
-		const { op: id, attrs } = node;
-		if (id === LEAF_OP) {
-			if (attrs === undefined) {
-				payload.issues.push({
-					code: 'custom',
-					path: ['attrs'],
-					message: 'required for a tensor (shape, init, requiresGrad)',
-					input: attrs
-				});
-				return z.NEVER;
-			}
-			const leaf = check(leafAttrsSchema, attrs);
-			if (leaf.success) return { ...node, op: LEAF_OP, attrs: leaf.data };
-			nestIssues(payload, leaf.error, ['attrs']);
-			return z.NEVER;
-		}
-		const op = graphOp(id);
-		if (op === undefined) {
+export const graphNodeSchema = z.transform((node: RawNode, payload): GraphNode => {
+	const { op: id, attrs } = node;
+	if (id === LEAF_OP) {
+		if (attrs === undefined) {
 			payload.issues.push({
 				code: 'custom',
-				path: ['op'],
-				message: unknownOpMessage(id),
-				input: id
+				path: ['attrs'],
+				message: 'required for a tensor (shape, init, requiresGrad)',
+				input: attrs
 			});
 			return z.NEVER;
 		}
-		const checked = check(opAttrsSchema(op), attrs ?? {});
-		if (!checked.success) nestIssues(payload, checked.error, ['attrs']);
-		return node;
-	})
-);
+		const leaf = check(leafAttrsSchema, attrs);
+		if (leaf.success) return { ...node, op: LEAF_OP, attrs: leaf.data };
+		nestIssues(payload, leaf.error, ['attrs']);
+		return z.NEVER;
+	}
+	const op = graphOp(id);
+	if (op === undefined) {
+		payload.issues.push({
+			code: 'custom',
+			path: ['op'],
+			message: unknownOpMessage(id),
+			input: id
+		});
+		return z.NEVER;
+	}
+	const checked = check(opAttrsSchema(op), attrs ?? {});
+	if (!checked.success) nestIssues(payload, checked.error, ['attrs']);
+	return node;
+});
 
 // ---------------------------------------------------------------------------------------------
 // Canonical copies (stable key order, no shared arrays)
