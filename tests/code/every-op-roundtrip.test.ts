@@ -14,7 +14,9 @@ import {
 	LEAF_OP,
 	validateDocument,
 	type GraphDocument,
-	type GraphNode
+	type GraphNode,
+	type LeafNode,
+	type OpNode
 } from '$lib/graph';
 import { roundTrip } from './helpers';
 
@@ -104,7 +106,7 @@ function graphFor(opId: string, c: Case, form: Form): GraphDocument {
 	const nodes: GraphNode[] = [];
 	const edges: GraphDocument['edges'] = [];
 	let next = 1;
-	const add = (node: Omit<GraphNode, 'id' | 'position'>) => {
+	const add = (node: Omit<LeafNode, 'id' | 'position'> | Omit<OpNode, 'id' | 'position'>) => {
 		const id = `n${next++}`;
 		nodes.push({ id, position: { x: 0, y: 0 }, ...node });
 		return id;

@@ -10,7 +10,9 @@ import {
 	GRAPH_FORMAT,
 	GRAPH_VERSION,
 	inferShapes,
+	isLeaf,
 	LEAF_OP,
+	opAttrs,
 	type GraphDocument,
 	type GraphNode,
 	type LeafAttrs
@@ -266,9 +268,8 @@ export function randomGraph(seed: number, options: RandomGraphOptions = {}): Gra
 
 /** A node's attrs with defaults dropped, for comparing graphs. */
 function normalAttrs(node: GraphNode): Record<string, unknown> {
-	const attrs = node.attrs ?? {};
-	if (node.op === LEAF_OP) {
-		const leaf = attrs as unknown as LeafAttrs;
+	if (isLeaf(node)) {
+		const leaf = node.attrs;
 		const out: Record<string, unknown> = {
 			shape: leaf.shape,
 			init: leaf.init,
@@ -280,6 +281,7 @@ function normalAttrs(node: GraphNode): Record<string, unknown> {
 		if (leaf.retainGrad === true) out.retainGrad = true;
 		return out;
 	}
+	const attrs = opAttrs(node);
 	const out: Record<string, unknown> = {};
 	for (const spec of getOp(node.op)?.attrs ?? []) {
 		const value = attrs[spec.name];

@@ -207,6 +207,17 @@ describe("shape errors carry PyTorch's message", () => {
 		});
 		// linear's bias is optional.
 		expect(info.lin.missingInputs).toEqual(['weight']);
+		// Only missing inputs: work in progress (the canvas marks it so, not as a failure).
+		expect([info.c.incomplete, info.m.incomplete, info.lin.incomplete]).toEqual([true, true, true]);
+	});
+
+	it('an attribute error comes first: the node is wrong, not just incomplete', () => {
+		const d = doc([leaf('n1', 'a', [3]), opNode('n2', 'sum', 's', { dim: 'x' })]);
+		const info = byName(d);
+		expect(info.s).toMatchObject({ error: 'dim: expected an integer or a list of integers' });
+		expect(info.s.missingInputs).toEqual(['input']);
+		expect(info.s.incomplete).toBeUndefined();
+		expect(info.a.incomplete).toBeUndefined();
 	});
 
 	it('linear without its optional bias', () => {

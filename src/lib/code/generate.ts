@@ -29,7 +29,9 @@
 import { getOp } from '$lib/engine';
 import {
 	inferShapes,
+	isLeaf,
 	LEAF_OP,
+	opAttrs,
 	sinks,
 	topologicalOrder,
 	validateDocument,
@@ -206,7 +208,11 @@ function chooseOutput(
 	return candidates.length === 1 ? candidates[0] : null;
 }
 
-const leafAttrs = (node: GraphNode) => node.attrs as unknown as LeafAttrs;
+/** The attributes of a node known to be a leaf. */
+function leafAttrs(node: GraphNode): LeafAttrs {
+	if (!isLeaf(node)) throw new Error(`${node.name} is not a leaf`);
+	return node.attrs;
+}
 const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 const wrap = (py: Py, min: number) => (py.prec >= min ? py.text : `(${py.text})`);
 
@@ -600,7 +606,7 @@ function opExpression(
 	const inputs = graph.inputs.get(id) ?? new Map<string, string>();
 	const input = (name: string): Py =>
 		inputs.has(name) ? operand(inputs.get(name)!) : { text: '?', prec: ATOM };
-	const attrs = node.attrs ?? {};
+	const attrs = opAttrs(node);
 	const method = (call: string): Py => ({
 		text: `${wrap(input('input'), ATOM)}.${call}`,
 		prec: ATOM
@@ -762,7 +768,7 @@ function trainingProgram(graph: Graph, p: TrainingPattern): GeneratedProgram {
 	const weight = attrs(p.weight);
 	const bias = p.bias === null ? null : attrs(p.bias);
 	const [outFeatures, inFeatures] = weight.shape;
-	const reduction = graph.nodes.get(p.loss)!.attrs?.reduction;
+	const reduction = opAttrs(graph.nodes.get(p.loss)!).reduction;
 	const budget = newBudget();
 
 	const lines: string[] = [

@@ -80,7 +80,7 @@ export function compileGraph(doc: GraphDocument): CompiledGraph {
 	}
 	const index = indexGraph(parsed.doc);
 	const { tensors, failed } = runGraph(index, {
-		leafFor: (node) => createLeaf(node.attrs as unknown as LeafAttrs),
+		leafFor: (node) => createLeaf(node.attrs),
 		onNode: ({ node }, tensor) => {
 			if (node.attrs?.retainGrad === true) tensor.retainGrad();
 		}

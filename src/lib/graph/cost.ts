@@ -19,9 +19,8 @@
  */
 import { getOp, type OpDef } from '$lib/engine';
 import { indexGraph, type GraphIndex } from './graph-index';
-import { LEAF_OP } from './schema';
 import { inferShapes } from './shapes';
-import type { GraphDocument, NodeInfo } from './types';
+import { isLeaf, type GraphDocument, type NodeInfo } from './types';
 
 export interface Work {
 	flops: number;
@@ -101,7 +100,7 @@ function nodeWork(index: GraphIndex, infos: Map<string, NodeInfo>, id: string): 
 	if (info === undefined || info.shape === null) return null;
 	const outCount = numel(info.shape);
 	let flops: number;
-	if (node.op === LEAF_OP) flops = outCount;
+	if (isLeaf(node)) flops = outCount;
 	else {
 		const op = getOp(node.op);
 		if (op === undefined) return null;
@@ -115,7 +114,7 @@ function nodeWork(index: GraphIndex, infos: Map<string, NodeInfo>, id: string): 
 	}
 	const bytes = outCount * BYTES_PER_ELEMENT;
 	const withBackward = info.requiresGrad
-		? { flops: flops + BACKWARD_FACTOR * (node.op === LEAF_OP ? 0 : flops), bytes: 2 * bytes }
+		? { flops: flops + BACKWARD_FACTOR * (isLeaf(node) ? 0 : flops), bytes: 2 * bytes }
 		: { flops, bytes };
 	return { flops, bytes, withBackward };
 }
@@ -224,7 +223,7 @@ function describeNode(doc: GraphDocument, infos: Map<string, NodeInfo>, id: stri
 	const index = indexGraph(doc);
 	const node = index.nodes.get(id)!;
 	const shapeText = (shape: Shape | null | undefined) => `[${(shape ?? []).join(', ')}]`;
-	if (node.op === LEAF_OP) return `${node.name}: a ${shapeText(infos.get(id)?.shape)} tensor`;
+	if (isLeaf(node)) return `${node.name}: a ${shapeText(infos.get(id)?.shape)} tensor`;
 	const connected = index.inputs.get(id);
 	const op = getOp(node.op);
 	const operands = (op?.inputs ?? [])

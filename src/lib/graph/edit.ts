@@ -11,13 +11,13 @@ import { freshIds, nameBase, nameProblem, nodeNames, uniqueName } from './names'
 import {
 	canonicalAttrs,
 	canonicalEdge,
+	canonicalLeafAttrs,
 	canonicalNode,
 	check,
-	formatPath,
+	firstIssueText,
 	graphOp,
 	isPositiveIntegerList,
 	leafAttrsSchema,
-	LEAF_OP,
 	MAX_COORDINATE,
 	MAX_DIMS,
 	MAX_NODES,
@@ -27,6 +27,7 @@ import {
 	unknownOpMessage
 } from './schema';
 import { checkConnection } from './shapes';
+import { isLeaf, LEAF_OP } from './types';
 import type {
 	Connection,
 	Edit,
@@ -61,8 +62,8 @@ function positionProblem(position: unknown): string | null {
 // New nodes
 // ---------------------------------------------------------------------------------------------
 
-/** The ready-made leaves of the palette: `x` (no grad), `w` and `b` (grad), a generic `tensor`. */
-export const LEAF_KINDS = ['x', 'w', 'b', 'tensor'] as const;
+/** The palette's ready-made leaves: `x` (no grad), `w` and `b` (grad), a plain tensor (LEAF_OP). */
+export const LEAF_KINDS = ['x', 'w', 'b', LEAF_OP] as const;
 export type LeafKind = (typeof LEAF_KINDS)[number];
 
 const isLeafKind = (kind: string): kind is LeafKind =>
@@ -71,7 +72,7 @@ const isLeafKind = (kind: string): kind is LeafKind =>
 /** The smallest positive seed no leaf of `doc` uses, so new random leaves differ. */
 function freshSeed(doc: GraphDocument): number {
 	const used = new Set<unknown>();
-	for (const node of doc.nodes) if (node.op === LEAF_OP) used.add(node.attrs?.seed);
+	for (const node of doc.nodes) if (isLeaf(node)) used.add(node.attrs.seed);
 	let seed = 1;
 	while (used.has(seed)) seed++;
 	return seed;
@@ -79,7 +80,7 @@ function freshSeed(doc: GraphDocument): number {
 
 /** A leaf's attributes when added from the palette. */
 export function leafPreset(kind: LeafKind, seed: number): LeafAttrs {
-	if (kind === 'tensor') return { shape: [2, 2], init: 'zeros', requiresGrad: false };
+	if (kind === LEAF_OP) return { shape: [2, 2], init: 'zeros', requiresGrad: false };
 	return { shape: [1], init: 'rand', seed, requiresGrad: kind !== 'x' };
 }
 
@@ -137,9 +138,9 @@ export function addNode(
 		node = {
 			id,
 			op: LEAF_OP,
-			name: kind === 'tensor' ? uniqueName(taken, 't', true) : uniqueName(taken, kind),
+			name: kind === LEAF_OP ? uniqueName(taken, 't', true) : uniqueName(taken, kind),
 			position: { x: position.x + 0, y: position.y + 0 },
-			attrs: canonicalAttrs(LEAF_OP, { ...leafPreset(kind, freshSeed(doc)) })
+			attrs: canonicalLeafAttrs(leafPreset(kind, freshSeed(doc)))
 		};
 	} else {
 		const op = graphOp(kind);
@@ -239,18 +240,6 @@ export function renameNode(doc: GraphDocument, id: string, name: string): Edit {
 	return { ok: true, doc: withParts(doc, nodes, doc.edges) };
 }
 
-/** The first problem with `attrs` for `op`, as `shape: expected a list of positive integers`. */
-function attrsReason(op: string, attrs: Record<string, unknown>): string | null {
-	const schema = op === LEAF_OP ? leafAttrsSchema : opAttrsSchema(graphOp(op)!);
-	const result = check(schema, attrs);
-	if (result.success) return null;
-	const issue = result.error.issues[0];
-	const path =
-		issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : [...issue.path];
-	const message = issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
-	return path.length === 0 ? message : `${formatPath(path)}: ${message}`;
-}
-
 /**
  * A leaf whose values are listed keeps them through a change of shape: they are cut or padded
  * with zeros, unless the patch gives new values. Switching init away from 'values' drops them.
@@ -284,21 +273,28 @@ export function updateAttrs(doc: GraphDocument, id: string, patch: Record<string
 		return refuse('expected attributes by name');
 	}
 	const node = doc.nodes[index];
-	if (node.op !== LEAF_OP && graphOp(node.op) === undefined)
-		return refuse(unknownOpMessage(node.op));
 	const attrs: Record<string, unknown> = { ...(node.attrs ?? {}) };
 	for (const key of Object.keys(patch)) {
 		const value = patch[key];
 		if (value === undefined || value === null) delete attrs[key];
 		else attrs[key] = Array.isArray(value) ? value.slice() : value;
 	}
-	if (node.op === LEAF_OP) normalizeLeaf(attrs, patch);
-	const reason = attrsReason(node.op, attrs);
-	if (reason !== null) return refuse(reason);
-	const updated: GraphNode = { ...node };
-	const canonical = canonicalAttrs(node.op, attrs);
-	if (node.op === LEAF_OP || Object.keys(canonical).length > 0) updated.attrs = canonical;
-	else delete updated.attrs;
+	let updated: GraphNode;
+	if (isLeaf(node)) {
+		normalizeLeaf(attrs, patch);
+		const result = check(leafAttrsSchema, attrs);
+		if (!result.success) return refuse(firstIssueText(result.error));
+		updated = { ...node, attrs: canonicalLeafAttrs(result.data) };
+	} else {
+		const op = graphOp(node.op);
+		if (op === undefined) return refuse(unknownOpMessage(node.op));
+		const result = check(opAttrsSchema(op), attrs);
+		if (!result.success) return refuse(firstIssueText(result.error));
+		const canonical = canonicalAttrs(op.id, attrs);
+		updated = { ...node };
+		if (Object.keys(canonical).length > 0) updated.attrs = canonical;
+		else delete updated.attrs;
+	}
 	const nodes = doc.nodes.slice();
 	nodes[index] = updated;
 	return { ok: true, doc: withParts(doc, nodes, doc.edges) };

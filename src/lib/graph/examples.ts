@@ -7,10 +7,13 @@
 import {
 	GRAPH_FORMAT,
 	GRAPH_VERSION,
+	LEAF_OP,
 	type GraphDocument,
 	type GraphEdge,
 	type GraphNode,
-	type LeafAttrs
+	type LeafAttrs,
+	type LeafNode,
+	type OpNode
 } from './types';
 
 export interface Example {
@@ -28,9 +31,9 @@ const leaf = (
 	column: number,
 	top: number,
 	attrs: LeafAttrs
-): GraphNode => ({
+): LeafNode => ({
 	id,
-	op: 'tensor',
+	op: LEAF_OP,
 	name,
 	position: { x: column * COLUMN, y: top },
 	attrs: { ...attrs }
@@ -43,7 +46,7 @@ const op = (
 	column: number,
 	top: number,
 	attrs?: Record<string, unknown>
-): GraphNode => ({
+): OpNode => ({
 	id,
 	op: opId,
 	name,

@@ -6,6 +6,9 @@
 export {
 	GRAPH_FORMAT,
 	GRAPH_VERSION,
+	isLeaf,
+	LEAF_OP,
+	opAttrs,
 	type Connection,
 	type Edit,
 	type GraphDocument,
@@ -13,14 +16,15 @@ export {
 	type GraphNode,
 	type LeafAttrs,
 	type LeafInit,
+	type LeafNode,
 	type NodeInfo,
+	type OpNode,
 	type Parsed,
 	type Position,
 	type Problem
 } from './types';
 export {
 	LEAF_INITS,
-	LEAF_OP,
 	MAX_COORDINATE,
 	MAX_DIMS,
 	MAX_EDGES,

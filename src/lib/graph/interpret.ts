@@ -9,16 +9,16 @@
  */
 import { apply, TorchError, type OpDef, type Tensor } from '$lib/engine';
 import type { GraphIndex } from './graph-index';
-import { graphOp, LEAF_OP, unknownOpMessage } from './schema';
+import { graphOp, unknownOpMessage } from './schema';
 import { capturingWarnings, effectiveAttrs, missingInputMessage } from './shapes';
-import type { GraphNode } from './types';
+import { isLeaf, type LeafNode, type OpNode } from './types';
 
-/** One node of a plan. */
-export interface PlanStep {
+/** One node of a plan: a leaf (`op` null) or an op node (`op` undefined when unknown). */
+export type PlanStep = StepParts &
+	({ node: LeafNode; op: null } | { node: OpNode; op: OpDef | undefined });
+
+interface StepParts {
 	id: string;
-	node: GraphNode;
-	/** The node's registry op; null for a leaf, undefined for an unknown op. */
-	op: OpDef | null | undefined;
 	/** Each of the op's inputs' source node id, in the op's argument order (null: not wired). */
 	sources: (string | null)[];
 	/** The attributes the engine sees (defaults filled in, graph-only keys dropped). */
@@ -35,7 +35,7 @@ export interface GraphPlan {
 export function planGraph(index: GraphIndex, ids: readonly string[] = index.order): GraphPlan {
 	const steps = ids.map((id): PlanStep => {
 		const node = index.nodes.get(id)!;
-		if (node.op === LEAF_OP) return { id, node, op: null, sources: [], attrs: {}, missing: [] };
+		if (isLeaf(node)) return { id, node, op: null, sources: [], attrs: {}, missing: [] };
 		const op = graphOp(node.op);
 		if (op === undefined) return { id, node, op, sources: [], attrs: {}, missing: [] };
 		const wired = index.inputs.get(id);
@@ -54,7 +54,7 @@ export function planGraph(index: GraphIndex, ids: readonly string[] = index.orde
 
 export interface RunHooks {
 	/** The tensor of a leaf node. */
-	leafFor(node: GraphNode): Tensor;
+	leafFor(node: LeafNode): Tensor;
 	/**
 	 * After each node's tensor is computed: `inputs` in the op's argument order (null where an
 	 * optional input is not wired; empty for a leaf). What it throws fails that node.
@@ -97,16 +97,15 @@ function runSteps(steps: readonly PlanStep[], hooks: RunHooks): GraphRun {
 		try {
 			let tensor: Tensor;
 			let inputs = NO_INPUTS;
-			const op = step.op;
-			if (op === null) tensor = leafFor(step.node);
-			else if (op === undefined) {
+			if (step.op === null) tensor = leafFor(step.node);
+			else if (step.op === undefined) {
 				throw new TorchError('RuntimeError', unknownOpMessage(step.node.op));
 			} else {
 				if (step.missing.length > 0) {
 					throw new TorchError('RuntimeError', missingInputMessage(step.missing), 'missingInput');
 				}
 				inputs = step.sources.map((source) => (source === null ? null : tensors.get(source)!));
-				tensor = apply(op, inputs, step.attrs);
+				tensor = apply(step.op, inputs, step.attrs);
 			}
 			onNode?.(step, tensor, inputs);
 			tensors.set(step.id, tensor);

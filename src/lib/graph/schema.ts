@@ -12,6 +12,8 @@ import { excerpt } from '$lib/util/excerpt';
 import {
 	GRAPH_FORMAT,
 	GRAPH_VERSION,
+	isLeaf,
+	LEAF_OP,
 	type GraphEdge,
 	type GraphNode,
 	type LeafAttrs,
@@ -43,7 +45,6 @@ export const MAX_PROBLEMS = 100;
 /** The largest seed (seeds are 32-bit, like the engine's generator). */
 export const MAX_SEED = 2 ** 32 - 1;
 
-export const LEAF_OP = 'tensor';
 export const LEAF_INITS = [
 	'values',
 	'zeros',
@@ -170,6 +171,15 @@ export function check<T>(schema: z.ZodMiniType<T>, value: unknown) {
 	return schema.safeParse(value, { error: message });
 }
 
+/** An error's first issue as one line: `shape: expected a list of positive integers`. */
+export function firstIssueText(error: z.core.$ZodError): string {
+	const issue = error.issues[0];
+	const path =
+		issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : [...issue.path];
+	const text = issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
+	return path.length === 0 ? text : `${formatPath(path)}: ${text}`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Value predicates
 // ---------------------------------------------------------------------------------------------
@@ -226,6 +236,7 @@ const finiteNumber = z.custom<number>(isFiniteNumber, {
 	error: unless('expected a finite number')
 });
 
+/** A node's structure; its attrs are checked against its op afterwards (`graphNodeSchema`). */
 const nodeSchema = z.strictObject({
 	id: text,
 	op: text,
@@ -233,6 +244,9 @@ const nodeSchema = z.strictObject({
 	position: z.strictObject({ x: coordinate, y: coordinate }),
 	attrs: z.optional(z.record(z.string(), z.unknown()))
 });
+
+/** A node as `documentSchema` reads it (its attrs not yet checked against its op). */
+export type RawNode = z.infer<typeof nodeSchema>;
 
 const edgeSchema = z.strictObject({
 	id: text,
@@ -380,19 +394,53 @@ export function unknownOpMessage(id: string): string {
 		: `unknown op '${excerpt(id)}'`;
 }
 
+/** Add a nested parse's issues (their messages already ours) to `payload`, under `prefix`. */
+function nestIssues(payload: z.core.ParsePayload, error: z.core.$ZodError, prefix: PathSegment[]) {
+	for (const issue of error.issues)
+		payload.issues.push({ ...issue, path: [...prefix, ...issue.path], input: undefined });
+}
+
+/**
+ * A node that `documentSchema` read (a `RawNode`: its structure is checked, so it is not
+ * checked twice), checked against its op: a `LeafNode` whose attrs are `LeafAttrs`, or an
+ * `OpNode` of a graph op whose attrs fit its `AttrSpec`s. Problems carry their path from the
+ * node (`attrs.shape`, `op`).
+ */
+export const graphNodeSchema = z.transform((node: RawNode, payload): GraphNode => {
+	const { op: id, attrs } = node;
+	if (id === LEAF_OP) {
+		if (attrs === undefined) {
+			payload.issues.push({
+				code: 'custom',
+				path: ['attrs'],
+				message: 'required for a tensor (shape, init, requiresGrad)',
+				input: attrs
+			});
+			return z.NEVER;
+		}
+		const leaf = check(leafAttrsSchema, attrs);
+		if (leaf.success) return { ...node, op: LEAF_OP, attrs: leaf.data };
+		nestIssues(payload, leaf.error, ['attrs']);
+		return z.NEVER;
+	}
+	const op = graphOp(id);
+	if (op === undefined) {
+		payload.issues.push({
+			code: 'custom',
+			path: ['op'],
+			message: unknownOpMessage(id),
+			input: id
+		});
+		return z.NEVER;
+	}
+	const checked = check(opAttrsSchema(op), attrs ?? {});
+	if (!checked.success) nestIssues(payload, checked.error, ['attrs']);
+	return node;
+});
+
 // ---------------------------------------------------------------------------------------------
 // Canonical copies (stable key order, no shared arrays)
 // ---------------------------------------------------------------------------------------------
-
-const LEAF_KEYS = [
-	'shape',
-	'init',
-	'values',
-	'fill',
-	'seed',
-	'requiresGrad',
-	'retainGrad'
-] as const satisfies readonly (keyof LeafAttrs)[];
 
 /** A deep copy of an attribute value; -0 becomes 0 (JSON cannot tell them apart). */
 function copyValue(value: unknown): unknown {
@@ -400,15 +448,29 @@ function copyValue(value: unknown): unknown {
 	return value === 0 ? 0 : value;
 }
 
-/** Attributes in their declared order (leaf keys, or the op's AttrSpecs, then the rest sorted). */
+/** -0 as 0. */
+const unsigned = (value: number) => (value === 0 ? 0 : value);
+
+/** A leaf's attributes in their declared order (as `LeafAttrs` lists them), sharing no arrays. */
+export function canonicalLeafAttrs(attrs: LeafAttrs): LeafAttrs {
+	const { shape, init, values, fill, seed, requiresGrad, retainGrad } = attrs;
+	return {
+		shape: shape.slice(),
+		init,
+		...(values === undefined ? {} : { values: values.map(unsigned) }),
+		...(fill === undefined ? {} : { fill: unsigned(fill) }),
+		...(seed === undefined ? {} : { seed: unsigned(seed) }),
+		requiresGrad,
+		...(retainGrad === undefined ? {} : { retainGrad })
+	};
+}
+
+/** An op's attributes in their declared order (its AttrSpecs, `retainGrad`, then the rest sorted). */
 export function canonicalAttrs(
 	op: string,
 	attrs: Record<string, unknown>
 ): Record<string, unknown> {
-	const order: readonly string[] =
-		op === LEAF_OP
-			? LEAF_KEYS
-			: [...(getOp(op)?.attrs ?? []).map((spec) => spec.name), RETAIN_GRAD];
+	const order = [...(getOp(op)?.attrs ?? []).map((spec) => spec.name), RETAIN_GRAD];
 	const out: Record<string, unknown> = {};
 	for (const key of order) {
 		if (Object.hasOwn(attrs, key) && attrs[key] !== undefined) out[key] = copyValue(attrs[key]);
@@ -420,12 +482,12 @@ export function canonicalAttrs(
 }
 
 export function canonicalNode(node: GraphNode): GraphNode {
-	const out: GraphNode = {
-		id: node.id,
-		op: node.op,
-		name: node.name,
-		position: { x: node.position.x + 0, y: node.position.y + 0 }
-	};
+	const { id, name } = node;
+	const position = { x: node.position.x + 0, y: node.position.y + 0 };
+	if (isLeaf(node)) {
+		return { id, op: node.op, name, position, attrs: canonicalLeafAttrs(node.attrs) };
+	}
+	const out: GraphNode = { id, op: node.op, name, position };
 	if (node.attrs !== undefined) out.attrs = canonicalAttrs(node.op, node.attrs);
 	return out;
 }

@@ -11,15 +11,23 @@ import {
 	check,
 	graphOp,
 	isPositiveIntegerList,
-	LEAF_OP,
 	MAX_DIMS,
 	opAttrsSchema,
 	RETAIN_GRAD,
 	sizeLimitMessage,
 	unknownOpMessage,
-	formatPath
+	firstIssueText
 } from './schema';
-import type { Connection, GraphDocument, GraphNode, NodeInfo } from './types';
+import {
+	isLeaf,
+	type Connection,
+	type GraphDocument,
+	type GraphNode,
+	type LeafAttrs,
+	type LeafNode,
+	type NodeInfo,
+	type OpNode
+} from './types';
 
 /** The attributes a shape rule or the engine sees: declared defaults filled in, graph-only keys dropped. */
 export function effectiveAttrs(op: OpDef, attrs: Record<string, unknown> | undefined) {
@@ -37,14 +45,7 @@ export function effectiveAttrs(op: OpDef, attrs: Record<string, unknown> | undef
 function attrsProblem(op: OpDef, attrs: Record<string, unknown> | undefined): string | null {
 	if (attrs === undefined && (op.attrs ?? []).every(attrIsOptional)) return null;
 	const result = check(opAttrsSchema(op), attrs ?? {});
-	if (result.success) return null;
-	const issue = result.error.issues[0];
-	const path =
-		issue.code === 'unrecognized_keys'
-			? formatPath([...issue.path, issue.keys[0]])
-			: formatPath(issue.path);
-	const message = issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
-	return path === '' ? message : `${path}: ${message}`;
+	return result.success ? null : firstIssueText(result.error);
 }
 
 /** The output shape by the op's rule, or PyTorch's error (thrown). */
@@ -62,8 +63,9 @@ function runShapeRule(
 	return shape.slice();
 }
 
-function leafInfo(node: GraphNode): NodeInfo {
-	const attrs = node.attrs ?? {};
+function leafInfo(node: LeafNode): NodeInfo {
+	// Checked again: the analyses also run on documents that were never validated.
+	const attrs: Partial<LeafAttrs> = node.attrs ?? {};
 	const shape = attrs.shape;
 	const requiresGrad = attrs.requiresGrad === true;
 	const info: NodeInfo = {
@@ -102,7 +104,7 @@ function errorInfo(error: string, requiresGrad = false, missingInputs: string[] 
 export const missingInputMessage = (names: readonly string[]) =>
 	`missing input${names.length > 1 ? 's' : ''}: ${names.join(', ')}`;
 
-function opInfo(index: GraphIndex, infos: Map<string, NodeInfo>, node: GraphNode): NodeInfo {
+function opInfo(index: GraphIndex, infos: Map<string, NodeInfo>, node: OpNode): NodeInfo {
 	const op = graphOp(node.op);
 	if (op === undefined) return errorInfo(unknownOpMessage(node.op));
 	const connected = index.inputs.get(node.id);
@@ -132,8 +134,10 @@ function opInfo(index: GraphIndex, infos: Map<string, NodeInfo>, node: GraphNode
 	};
 	const attrsError = attrsProblem(op, node.attrs);
 	if (attrsError !== null) info.error = attrsError;
-	else if (missing.length > 0) info.error = missingInputMessage(missing);
-	else if (!unknown) {
+	else if (missing.length > 0) {
+		info.error = missingInputMessage(missing);
+		info.incomplete = true;
+	} else if (!unknown) {
 		try {
 			info.shape = runShapeRule(op, shapes, effectiveAttrs(op, node.attrs));
 		} catch (error) {
@@ -177,7 +181,7 @@ export function inferShapes(
 					warnings.length = 0;
 					let info: NodeInfo;
 					try {
-						info = node.op === LEAF_OP ? leafInfo(node) : opInfo(index, infos, node);
+						info = isLeaf(node) ? leafInfo(node) : opInfo(index, infos, node);
 					} catch (error) {
 						info = errorInfo(`could not infer the shape: ${String(error)}`);
 					}
@@ -260,7 +264,7 @@ export function checkConnection(
 		if (source === undefined) return refuse('unknown-node', `no node with id '${c.source}'`);
 		if (target === undefined) return refuse('unknown-node', `no node with id '${c.target}'`);
 		if (c.source === c.target) return refuse('self-loop', 'a node cannot feed itself');
-		if (target.op === LEAF_OP) return refuse('no-inputs', 'a tensor leaf has no inputs');
+		if (isLeaf(target)) return refuse('no-inputs', 'a tensor leaf has no inputs');
 		const op = graphOp(target.op);
 		if (op === undefined) return refuse('unknown-op', unknownOpMessage(target.op));
 		if (!op.inputs.includes(c.targetInput)) {
@@ -291,7 +295,7 @@ function checkShapeAsConnected(
 	index: GraphIndex,
 	infos: Map<string, NodeInfo>,
 	op: OpDef,
-	target: GraphNode,
+	target: OpNode,
 	c: Connection
 ): ConnectionCheck {
 	const connected = index.inputs.get(target.id);

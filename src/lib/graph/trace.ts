@@ -22,7 +22,7 @@ import { createLeaf, failedNodeId } from './compile';
 import { indexGraph, type GraphIndex } from './graph-index';
 import { runGraph } from './interpret';
 import { sinks } from './shapes';
-import type { GraphDocument, GraphNode, LeafAttrs } from './types';
+import type { GraphDocument, LeafNode } from './types';
 import { validateDocument } from './validate';
 import { viewOf, type TensorView } from './tensor-view';
 
@@ -39,7 +39,7 @@ export interface ForwardStep {
 	kind: 'forward';
 	nodeId: string;
 	name: string;
-	/** `'tensor'` for a leaf, else the registry op id. */
+	/** `LEAF_OP` for a leaf, else the registry op id. */
 	op: string;
 	inputs: ForwardInput[];
 	output: TensorView;
@@ -125,7 +125,7 @@ function toError(error: unknown, nodeId: string | null = null): TraceError {
 }
 
 /** A leaf's identity across runs: same attributes, same tensor (and same accumulated grad). */
-function leafKey(node: GraphNode): string {
+function leafKey(node: LeafNode): string {
 	return JSON.stringify(node.attrs ?? {});
 }
 
@@ -222,11 +222,11 @@ export class TraceSession {
 	}
 
 	/** A leaf's tensor: the same one (and its accumulated grad) while its attributes are unchanged. */
-	private leafFor(node: GraphNode): Tensor {
+	private leafFor(node: LeafNode): Tensor {
 		const key = leafKey(node);
 		let leaf = this.leaves.get(node.id);
 		if (!leaf || leaf.key !== key) {
-			leaf = { key, tensor: createLeaf(node.attrs as unknown as LeafAttrs), count: 0 };
+			leaf = { key, tensor: createLeaf(node.attrs), count: 0 };
 			this.leaves.set(node.id, leaf);
 		}
 		return leaf.tensor;

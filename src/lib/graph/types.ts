@@ -6,8 +6,14 @@
 /** How a leaf tensor gets its values. */
 export type LeafInit = 'values' | 'zeros' | 'ones' | 'full' | 'arange' | 'rand' | 'randn';
 
-/** The attributes of a leaf tensor (a node whose op is `'tensor'`). */
-export interface LeafAttrs {
+/** The op of every leaf tensor node: the one place this string is spelled (see `isLeaf`). */
+export const LEAF_OP = 'tensor';
+
+/**
+ * The attributes of a leaf tensor (a `LeafNode`). A type, not an interface, so that it is also a
+ * `Record<string, unknown>` (attrs are read generically too: `leafKey`, `leafSummary`).
+ */
+export type LeafAttrs = {
 	/** PyTorch's size: a list of positive integers; `[]` is a 0-d tensor. */
 	shape: number[];
 	init: LeafInit;
@@ -20,21 +26,42 @@ export interface LeafAttrs {
 	requiresGrad: boolean;
 	/** Kept for symmetry with op nodes; a leaf keeps its `.grad` anyway. */
 	retainGrad?: boolean;
-}
+};
 
-export interface GraphNode {
+/** What every node has, leaf or op. */
+interface NodeBase {
 	id: string;
-	/** `'tensor'` for a leaf, or a registry op id (`add`, `mul`, `sum`, ...). */
-	op: string;
 	/** The variable name shown on the node and used by code generation. */
 	name: string;
 	position: { x: number; y: number };
+}
+
+/** A leaf tensor: `torch.zeros(...)`, `torch.randn(...)`, `torch.tensor([...])`, ... */
+export interface LeafNode extends NodeBase {
+	op: typeof LEAF_OP;
+	attrs: LeafAttrs;
+}
+
+/** An op applied to its wired inputs. */
+export interface OpNode extends NodeBase {
+	/** A registry op id (`add`, `mul`, `sum`, ...); never `LEAF_OP`. */
+	op: string;
 	/**
-	 * A leaf's `LeafAttrs`, or an op's attributes (named by the registry's `AttrSpec`s, plus
-	 * `retainGrad`, which calls `retain_grad()` on the op's output).
+	 * The op's attributes, named by the registry's `AttrSpec`s, plus `retainGrad` (which calls
+	 * `retain_grad()` on the op's output). Absent when there are none.
 	 */
 	attrs?: Record<string, unknown>;
 }
+
+/** A node of the document: tell the two apart with `isLeaf`. */
+export type GraphNode = LeafNode | OpNode;
+
+/** Whether `node` is a leaf tensor (else an op node). */
+export const isLeaf = (node: GraphNode): node is LeafNode => node.op === LEAF_OP;
+
+/** An op node's attributes (`{}` when it has none, and for a leaf, which has no op attributes). */
+export const opAttrs = (node: GraphNode): Readonly<Record<string, unknown>> =>
+	isLeaf(node) ? {} : (node.attrs ?? {});
 
 /** A wire from `source`'s output into the input named `targetInput` of `target`. */
 export interface GraphEdge {
@@ -82,6 +109,8 @@ export interface NodeInfo {
 	isLeaf: boolean;
 	/** Required inputs with no edge, in the op's argument order. */
 	missingInputs: string[];
+	/** Set when `error` is only that required inputs are not wired: work in progress, not wrong. */
+	incomplete?: true;
 }
 
 export type Position = { x: number; y: number };

@@ -16,21 +16,18 @@ import {
 	canonicalNode,
 	check,
 	documentSchema,
+	graphNodeSchema,
 	graphOp,
-	leafAttrsSchema,
-	LEAF_OP,
 	MAX_EDGES,
 	MAX_FILE_BYTES,
 	MAX_NODES,
-	opAttrsSchema,
 	ProblemList,
-	unknownOpMessage,
-	type PathSegment
+	type RawNode
 } from './schema';
 import {
 	GRAPH_FORMAT,
 	GRAPH_VERSION,
-	type GraphDocument,
+	isLeaf,
 	type GraphEdge,
 	type GraphNode,
 	type Parsed,
@@ -165,47 +162,25 @@ function validate(value: unknown): Parsed {
 		addZodIssues(problems, parsed.error);
 		return fail(problems.result());
 	}
-	const doc = parsed.data as GraphDocument;
-	checkNodes(doc.nodes, problems);
-	checkEdges(doc, problems);
+	const { nodes, edges } = parsed.data;
+	const graphNodes = checkNodes(nodes, problems);
+	checkEdges(nodes, edges, problems);
 	if (problems.size > 0) return fail(problems.result());
 	return {
 		ok: true,
 		doc: {
 			format: GRAPH_FORMAT,
 			version: GRAPH_VERSION,
-			nodes: doc.nodes.map(canonicalNode),
-			edges: doc.edges.map(canonicalEdge)
+			nodes: graphNodes.map(canonicalNode),
+			edges: edges.map(canonicalEdge)
 		}
 	};
 }
 
-/** Problems with one node's attributes (leaf schema, or the op's AttrSpecs), under `prefix`. */
-export function checkNodeAttrs(
-	node: Pick<GraphNode, 'op' | 'attrs'>,
-	problems: ProblemList,
-	prefix: readonly PathSegment[]
-): void {
-	if (node.op === LEAF_OP) {
-		if (node.attrs === undefined) {
-			problems.add([...prefix, 'attrs'], 'required for a tensor (shape, init, requiresGrad)');
-			return;
-		}
-		const result = check(leafAttrsSchema, node.attrs);
-		if (!result.success) addZodIssues(problems, result.error, [...prefix, 'attrs']);
-		return;
-	}
-	const op = graphOp(node.op);
-	if (op === undefined) {
-		problems.add([...prefix, 'op'], unknownOpMessage(node.op));
-		return;
-	}
-	const result = check(opAttrsSchema(op), node.attrs ?? {});
-	if (!result.success) addZodIssues(problems, result.error, [...prefix, 'attrs']);
-}
-
-function checkNodes(nodes: GraphNode[], problems: ProblemList): void {
+/** Duplicate ids, and each node against its op; the nodes that pass, as `GraphNode`s. */
+function checkNodes(nodes: RawNode[], problems: ProblemList): GraphNode[] {
 	const seen = new Map<string, number>();
+	const graphNodes: GraphNode[] = [];
 	nodes.forEach((node, i) => {
 		const first = seen.get(node.id);
 		if (first !== undefined) {
@@ -214,18 +189,21 @@ function checkNodes(nodes: GraphNode[], problems: ProblemList): void {
 				`duplicate node id '${excerpt(node.id)}' (also nodes[${first}])`
 			);
 		} else seen.set(node.id, i);
-		checkNodeAttrs(node, problems, ['nodes', i]);
+		const result = check(graphNodeSchema, node);
+		if (result.success) graphNodes.push(result.data);
+		else addZodIssues(problems, result.error, ['nodes', i]);
 	});
+	return graphNodes;
 }
 
-function checkEdges(doc: GraphDocument, problems: ProblemList): void {
-	const nodes = new Map<string, GraphNode>();
-	for (const node of doc.nodes) if (!nodes.has(node.id)) nodes.set(node.id, node);
+function checkEdges(rawNodes: RawNode[], rawEdges: GraphEdge[], problems: ProblemList): void {
+	const nodes = new Map<string, RawNode>();
+	for (const node of rawNodes) if (!nodes.has(node.id)) nodes.set(node.id, node);
 	const edgeIds = new Map<string, number>();
 	const intoInput = new Map<string, number>();
 	/** Edges that pass every other rule, for the cycle check. */
 	const wired: { edge: GraphEdge; index: number }[] = [];
-	doc.edges.forEach((edge, i) => {
+	rawEdges.forEach((edge, i) => {
 		const firstId = edgeIds.get(edge.id);
 		if (firstId !== undefined) {
 			problems.add(
@@ -242,7 +220,7 @@ function checkEdges(doc: GraphDocument, problems: ProblemList): void {
 			problems.add(['edges', i, 'target'], `no node with id '${excerpt(edge.target)}'`);
 			return;
 		}
-		if (target.op === LEAF_OP) {
+		if (isLeaf(target)) {
 			problems.add(
 				['edges', i, 'target'],
 				`${excerpt(target.name)} is a tensor leaf: it has no inputs`
@@ -281,7 +259,7 @@ function cycleText(names: string[]): string {
 
 /** Each back edge found by a depth-first walk closes a cycle: report it with the cycle's names. */
 function checkCycles(
-	nodes: Map<string, GraphNode>,
+	nodes: Map<string, RawNode>,
 	wired: { edge: GraphEdge; index: number }[],
 	problems: ProblemList
 ): void {

@@ -8,7 +8,14 @@
  * y <- data y, parameters = [weight, bias], and the state dict keys are nn.Linear's.
  */
 import { getOp } from '$lib/engine';
-import { indexGraph, LEAF_OP, type GraphDocument, type GraphNode } from '$lib/graph';
+import {
+	indexGraph,
+	isLeaf,
+	opAttrs,
+	type GraphDocument,
+	type GraphNode,
+	type LeafNode
+} from '$lib/graph';
 import { dict } from '$lib/util/dict';
 
 export interface ModelBinding {
@@ -37,10 +44,9 @@ export interface ModelBinding {
 export type Binding =
 	{ ok: true; binding: ModelBinding } | { ok: false; message: string; nodeId?: string };
 
-const isLeaf = (node: GraphNode) => node.op === LEAF_OP;
-const requiresGrad = (node: GraphNode) => node.attrs?.requiresGrad === true;
+const requiresGrad = (node: GraphNode) => isLeaf(node) && node.attrs.requiresGrad;
 const numel = (node: GraphNode) =>
-	((node.attrs?.shape as number[] | undefined) ?? []).reduce((a, b) => a * b, 1);
+	(isLeaf(node) ? node.attrs.shape : []).reduce((a, b) => a * b, 1);
 
 /** The nodes whose op is a loss (the registry's 'losses' category), in document order. */
 export function lossNodes(doc: GraphDocument): GraphNode[] {
@@ -59,8 +65,8 @@ function ancestors(start: string, inputs: Map<string, Map<string, string>>): Set
 	return seen;
 }
 
-const leafShapeProblem = (node: GraphNode, role: string): string | null => {
-	const shape = (node.attrs?.shape as number[] | undefined) ?? [];
+const leafShapeProblem = (node: LeafNode, role: string): string | null => {
+	const shape = node.attrs.shape;
 	if (shape.length === 1 || (shape.length === 2 && shape[1] === 1)) return null;
 	return `${role} '${node.name}' has shape [${shape.join(', ')}]; to take the data it must be a column, [N, 1] or [N]`;
 };
@@ -127,7 +133,7 @@ export function bindModel(doc: GraphDocument, lossId?: string): Binding {
 	}
 	const loss = lossId === undefined ? losses[0] : losses.find((n) => n.id === lossId);
 	if (loss === undefined) return { ok: false, message: `no loss node with id '${lossId}'` };
-	const reduction = (loss.attrs?.reduction as string | undefined) ?? 'mean';
+	const reduction = (opAttrs(loss).reduction as string | undefined) ?? 'mean';
 	if (reduction !== 'mean' && reduction !== 'sum') {
 		return {
 			ok: false,
@@ -153,7 +159,7 @@ export function bindModel(doc: GraphDocument, lossId?: string): Binding {
 		};
 	}
 	const upstream = ancestors(outputId, inputs);
-	const leaves = doc.nodes.filter((n) => upstream.has(n.id) && isLeaf(n));
+	const leaves = doc.nodes.filter(isLeaf).filter((n) => upstream.has(n.id));
 	const inputLeaves = leaves.filter((n) => !requiresGrad(n));
 	if (inputLeaves.length !== 1) {
 		const names = inputLeaves.map((n) => `'${n.name}'`).join(', ');
@@ -224,7 +230,8 @@ export function withData(
 	data: { x: readonly number[]; y: readonly number[] }
 ): GraphDocument {
 	const fill = (node: GraphNode, values: readonly number[]): GraphNode => {
-		const shape = node.attrs!.shape as number[];
+		if (!isLeaf(node)) return node;
+		const shape = node.attrs.shape;
 		return {
 			...node,
 			attrs: {

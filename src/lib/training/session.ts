@@ -10,7 +10,7 @@
  * pairs, and handed out in null-prototype records.
  */
 import type { Device, StateDictFormat } from '$lib/engine';
-import type { GraphDocument, LeafAttrs } from '$lib/graph';
+import { isLeaf, type GraphDocument } from '$lib/graph';
 import type { TrainState } from './client';
 import type { Formula } from './data';
 import { MAX_LOG_LINES } from './client';
@@ -360,9 +360,9 @@ export function sessionParameters(
 	let any = false;
 	for (const node of doc.nodes) {
 		const values = saved.get(node.id);
-		if (values === undefined || node.op !== 'tensor') continue;
-		const attrs = node.attrs as unknown as Partial<LeafAttrs> | undefined;
-		if (!attrs?.requiresGrad || !Array.isArray(attrs.shape)) continue;
+		if (values === undefined || !isLeaf(node)) continue;
+		const attrs = node.attrs;
+		if (!attrs.requiresGrad || !Array.isArray(attrs.shape)) continue;
 		if (values.length !== elementCount(attrs.shape)) continue;
 		out[node.id] = values;
 		any = true;

@@ -19,11 +19,11 @@ import {
 	createLeaf,
 	failedNodeId,
 	indexGraph,
+	isLeaf,
 	planGraph,
 	runPlan,
 	type GraphDocument,
-	type GraphPlan,
-	type LeafAttrs
+	type GraphPlan
 } from '$lib/graph';
 import { dict, own } from '$lib/util/dict';
 import type { Dataset } from './data';
@@ -139,8 +139,8 @@ export class Trainer {
 		this.device = config.device ?? 'cpu';
 		this.trajectory = this.binding.line === null ? null : { w: new Series(), b: new Series() };
 		this.plan = planGraph(indexGraph(this.doc), this.binding.order);
-		for (const { id, node, op } of this.plan.steps) {
-			if (op === null) this.shapes.set(id, (node.attrs as unknown as LeafAttrs).shape.slice());
+		for (const { id, node } of this.plan.steps) {
+			if (isLeaf(node)) this.shapes.set(id, node.attrs.shape.slice());
 		}
 		const compiled = this.compileWith(config.data);
 		const restore = config.restore;
@@ -402,9 +402,10 @@ export class Trainer {
 	/** Parameters from their leaves' init (rand and randn from their seeds); history cleared. */
 	reset(): void {
 		const start: Values = new Map();
+		const leaves = this.doc.nodes.filter(isLeaf);
 		for (const id of this.binding.parameterIds) {
-			const node = this.doc.nodes.find((n) => n.id === id)!;
-			start.set(id, Float32Array.from(createLeaf(node.attrs as unknown as LeafAttrs).data));
+			const node = leaves.find((n) => n.id === id)!;
+			start.set(id, Float32Array.from(createLeaf(node.attrs).data));
 		}
 		this.setParameterValues(start);
 		this.epoch = 0;

@@ -6,7 +6,7 @@
  * that are not ops. A new torch function goes in `torchFunction`, a new nn module in
  * `nnModule` (its methods in `methods.ts`).
  */
-import { MAX_VALUES } from '$lib/graph';
+import { LEAF_OP, MAX_VALUES } from '$lib/graph';
 import {
 	asBool,
 	asInteger,
@@ -180,7 +180,7 @@ function nnModule(state: ImportState, name: string, call: Call): Value | null {
 			const init = linearInit(inFeatures, outFeatures, hasBias, seed);
 			const weight = addNode(
 				state,
-				'tensor',
+				LEAF_OP,
 				paramName(state, 'weight'),
 				{
 					shape: [outFeatures, inFeatures],
@@ -195,7 +195,7 @@ function nnModule(state: ImportState, name: string, call: Call): Value | null {
 					? null
 					: addNode(
 							state,
-							'tensor',
+							LEAF_OP,
 							paramName(state, 'bias'),
 							{ shape: [outFeatures], init: 'values', values: init.bias, requiresGrad: true },
 							call.start

@@ -3,8 +3,7 @@
  * (its nodes and attribute changes are dropped), automatic names like the editor's, and the
  * seed counter for rand / randn leaves. The only functions that change the state's graph.
  */
-import type { GraphNode } from '$lib/graph';
-import { MAX_NODES } from '$lib/graph';
+import { isLeaf, LEAF_OP, MAX_NODES, type GraphNode } from '$lib/graph';
 import { ImportProblem, StopImport, unsupported, valueProblem } from './args';
 import { autoNameBase, isAutoName } from '../names';
 import type { ImportState } from './state';
@@ -159,14 +158,14 @@ export function materialize(state: ImportState, value: Value, start: number, wha
 		case 'tensor':
 			return value.node;
 		case 'fresh':
-			return addNode(state, 'tensor', autoName(state, 't'), { ...value.attrs }, value.start);
+			return addNode(state, LEAF_OP, autoName(state, 't'), { ...value.attrs }, value.start);
 		case 'number': {
 			if (!Number.isFinite(value.value)) {
 				throw valueProblem(start, `${value.value} is not a finite number`);
 			}
 			return addNode(
 				state,
-				'tensor',
+				LEAF_OP,
 				autoName(state, 't'),
 				{ shape: [], init: 'values', values: [value.value], requiresGrad: false },
 				start
@@ -220,7 +219,7 @@ export function setRequiresGrad(
 	start: number
 ): void {
 	const node = getNode(state, id);
-	if (node.op !== 'tensor') {
+	if (!isLeaf(node)) {
 		throw unsupported(
 			start,
 			`only leaves can have requires_grad set (PyTorch: you can only change requires_grad flags of leaf variables); ${excerpt(node.name)} is computed`

@@ -4,7 +4,7 @@
  * method that is not an op goes in `tensorMethod`; a new module's methods get a function here.
  */
 import { quoted } from '$lib/engine/nn/module';
-import type { LeafAttrs } from '$lib/graph';
+import { isLeaf } from '$lib/graph';
 import {
 	asBool,
 	bindArgs,
@@ -210,7 +210,8 @@ function loadStateDict(state: ImportState, module: Linear, arg: Arg): void {
 			);
 		}
 		const id = key === 'weight' ? module.weight : module.bias!;
-		const current = (getNode(state, id).attrs as unknown as LeafAttrs).shape;
+		const parameter = getNode(state, id);
+		const current = isLeaf(parameter) ? parameter.attrs.shape : [];
 		const shape = entry.value.attrs.shape;
 		if (shape.join(',') !== current.join(',')) {
 			throw valueProblem(

@@ -3,6 +3,7 @@
  * expression statements, and the blocks outside the subset (reported, their names marked as
  * having no value). Each statement either imports whole or not at all (see `importStatement`).
  */
+import { LEAF_OP } from '$lib/graph';
 import type { Expr, Stmt } from '../ast';
 import { ImportProblem, unsupported, valueProblem } from './args';
 import { evaluate } from './expressions';
@@ -195,7 +196,7 @@ function assignName(
 	const previous = state.env.get(name);
 	let result = value;
 	if (value.kind === 'fresh') {
-		const id = addNode(state, 'tensor', claimName(state, name), { ...value.attrs }, value.start);
+		const id = addNode(state, LEAF_OP, claimName(state, name), { ...value.attrs }, value.start);
 		result = { kind: 'tensor', node: id };
 	} else if (value.kind === 'tensor' && state.unnamed.has(value.node)) {
 		rename(state, value.node, claimName(state, name));

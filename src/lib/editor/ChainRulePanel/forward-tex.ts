@@ -5,7 +5,7 @@
  * here.
  */
 import { getOp } from '$lib/engine/registry';
-import { numelOf, type ForwardStep } from '$lib/graph';
+import { LEAF_OP, numelOf, type ForwardStep } from '$lib/graph';
 import { indexIn, isElementwise, broadcastSource, type Selection } from './selection';
 import { texName } from './tex-name';
 import { elementOf, texFactor, texIndex, texNumber, texTensor } from './tex-values';
@@ -20,7 +20,7 @@ export function forwardTex(
 	const outValue = texTensor(step.output, 'o', outIndex);
 	const scalar = numelOf(step.output.shape) === 1;
 	const element = `${out}${texIndex(outIndex)} = ${texNumber(elementOf(step.output, outIndex))}`;
-	if (step.op === 'tensor')
+	if (step.op === LEAF_OP)
 		return scalar ? [`${out} = ${outValue}`] : [`${out} = ${outValue}`, element];
 
 	const formula = getOp(step.op)?.ui.formula ?? step.op;

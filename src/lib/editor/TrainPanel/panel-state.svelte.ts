@@ -4,7 +4,7 @@
  * landscape kept in step. The panel's markup reads it and calls its methods; nothing else.
  */
 import { excerpt } from '$lib/util/excerpt';
-import { createLeaf, type GraphDocument, type LeafAttrs } from '$lib/graph';
+import { createLeaf, isLeaf, type GraphDocument } from '$lib/graph';
 import { webgpu, type StateDictFormat } from '$lib/engine';
 import { inflateModelFile } from '$lib/engine/torch-file';
 import { own } from '$lib/util/dict';
@@ -300,7 +300,7 @@ export class TrainPanelState {
 			const given = own(this.options.initialParameters, id);
 			if (given !== undefined && given.length === 1) return given[0];
 			const node = this.doc().nodes.find((n) => n.id === id);
-			return node ? createLeaf(node.attrs as unknown as LeafAttrs).data[0] : 0;
+			return node && isLeaf(node) ? createLeaf(node.attrs).data[0] : 0;
 		};
 		return { w: value(weightId), b: biasId === null ? 0 : value(biasId) };
 	}
