@@ -286,7 +286,11 @@ const en = {
 	'help.forward': 'Forward',
 	'help.backward': 'Backward',
 	'help.reset': 'Reset',
-	'help.open': 'Open this help'
+	'help.open': 'Open this help',
+
+	'update.ready': 'A new version of Autograd Canvas is ready.',
+	'update.reload': 'Reload',
+	'update.later': 'Later'
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -553,7 +557,11 @@ const zh: Record<MessageKey, string> = {
 	'help.forward': '前向',
 	'help.backward': '反向',
 	'help.reset': '重置',
-	'help.open': '打开此帮助'
+	'help.open': '打开此帮助',
+
+	'update.ready': 'Autograd Canvas 已更新，新版本已就绪。',
+	'update.reload': '重新加载',
+	'update.later': '稍后'
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, zh };
