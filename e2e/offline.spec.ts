@@ -6,7 +6,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { graphNode, openEditor } from './editor-helpers';
+import { graphNode, loadExample, openEditor } from './editor-helpers';
+import { logLines, trainPanel, trainToEnd } from './train-helpers';
 
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
 const nodeCount = async (page: Page) =>
@@ -59,7 +60,12 @@ async function deployProxy(target: string) {
 }
 
 test.describe('offline and installable', () => {
-	test('after one visit the editor and the tutorial work offline', async ({ page, context }) => {
+	test('after one visit the editor, Train, Code and the tutorial work offline', async ({
+		page,
+		context
+	}) => {
+		// Four pages and a training run on a loaded machine.
+		test.setTimeout(120_000);
 		await openEditor(page);
 		await controlled(page);
 
@@ -80,6 +86,15 @@ test.describe('offline and installable', () => {
 			'data-tensor',
 			/\d/
 		);
+
+		// Training runs in its worker, and the Code panel opens.
+		await loadExample(page, /Linear regression/);
+		await page.getByRole('button', { name: 'Train panel' }).click();
+		await trainPanel(page).getByRole('combobox', { name: 'Device' }).selectOption('cpu');
+		await trainToEnd(page);
+		expect((await logLines(page)).length).toBeGreaterThan(0);
+		await page.getByRole('button', { name: 'Code panel' }).click();
+		await expect(page.getByTestId('generated-code')).toContainText('optimizer.step()');
 
 		// Every page of the app opens: the tutorial (its cells run), a share link's path.
 		await page.goto('/tutorial');
