@@ -55,7 +55,11 @@ async function deployProxy(target: string) {
 		deployNext: () => {
 			next = true;
 		},
-		close: () => new Promise((closed) => server.close(closed))
+		close: () =>
+			new Promise((closed) => {
+				server.close(closed);
+				server.closeAllConnections();
+			})
 	};
 }
 
@@ -224,7 +228,10 @@ test.describe('offline and installable', () => {
 			});
 
 			const notice = page.getByTestId('update-notice');
-			await expect(notice).toContainText('A new version of Autograd Canvas is ready.');
+			// The new worker first fetches and caches the whole next version.
+			await expect(notice).toContainText('A new version of Autograd Canvas is ready.', {
+				timeout: 30_000
+			});
 			await expect(notice).toHaveAttribute('role', 'status');
 			// The new worker waits: the page did not reload, the old version's cache is kept.
 			expect(await page.evaluate(() => 'stillHere' in window)).toBe(true);
