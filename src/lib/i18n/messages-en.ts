@@ -282,7 +282,11 @@ export const en = {
 	'help.forward': 'Forward',
 	'help.backward': 'Backward',
 	'help.reset': 'Reset',
-	'help.open': 'Open this help'
+	'help.open': 'Open this help',
+
+	'update.ready': 'A new version of Autograd Canvas is ready.',
+	'update.reload': 'Reload',
+	'update.later': 'Later'
 } as const;
 
 /** A message of the catalog. */

@@ -266,5 +266,9 @@ export const zh: Record<MessageKey, string> = {
 	'help.forward': '前向',
 	'help.backward': '反向',
 	'help.reset': '重置',
-	'help.open': '打开此帮助'
+	'help.open': '打开此帮助',
+
+	'update.ready': 'Autograd Canvas 已更新，新版本已就绪。',
+	'update.reload': '重新加载',
+	'update.later': '稍后'
 };
