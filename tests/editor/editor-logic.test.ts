@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { EXAMPLES, PALETTE_CATEGORIES, paletteEntries, validateDocument } from '$lib/graph';
 import { MESSAGES, preferredLocale, translate, type MessageKey } from '$lib/i18n';
-import { formatShape, leafSummary } from '$lib/editor/CanvasNode/format';
+import { formatShape } from '$lib/engine';
+import { leafSummary } from '$lib/editor/CanvasNode/format';
 import { FlowModel, idSet, inputSourceNames } from '$lib/editor/flow-model';
 import {
 	formatList,

@@ -5,7 +5,6 @@ import {
 	pool,
 	pooledOf,
 	nestedList,
-	numelOf,
 	ravelIndex,
 	unravelIndex,
 	viewOf
@@ -15,7 +14,7 @@ describe('tensor views', () => {
 	test.each([[[]], [[0]], [[3]], [[2, 3]], [[2, 0]], [[0, 3]], [[2, 3, 4]], [[1, 1, 1, 5]]])(
 		'nestedList of shape %j is tolist()',
 		(shape) => {
-			const t = torch.arange(0, numelOf(shape)).reshape(shape);
+			const t = torch.arange(0, torch.numel(shape)).reshape(shape);
 			expect(nestedList(viewOf(t))).toEqual(t.tolist());
 		}
 	);

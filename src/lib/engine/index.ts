@@ -64,7 +64,7 @@ export {
 	type OpCategory,
 	type PythonBinding
 } from './registry';
-export { MAX_NUMEL, broadcastShapes, checkShape } from './shape';
+export { MAX_NUMEL, broadcastShapes, checkShape, formatShape, numel } from './shape';
 export { apply } from './dispatch';
 export { saveStateDict, loadStateDict, type StateDictFormat } from './serialize';
 export * as nn from './nn';

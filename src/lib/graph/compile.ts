@@ -9,10 +9,9 @@
  * ValueError listing its first problem (with `nodeId` when the problem is on a node).
  */
 import * as torch from '$lib/engine';
-import { TorchError, type Tensor } from '$lib/engine';
+import { numel, TorchError, type Tensor } from '$lib/engine';
 import { indexGraph } from './graph-index';
 import { runGraph } from './interpret';
-import { numelOf } from './schema';
 import type { GraphDocument, LeafAttrs } from './types';
 import { validateDocument } from './validate';
 
@@ -52,7 +51,7 @@ export function createLeaf(attrs: LeafAttrs): Tensor {
 		case 'full':
 			return torch.full(shape, attrs.fill ?? 0, options);
 		case 'arange': {
-			const data = new Float32Array(numelOf(shape));
+			const data = new Float32Array(numel(shape));
 			for (let i = 0; i < data.length; i++) data[i] = i;
 			return torch.tensor(data, { ...options, shape });
 		}

@@ -17,7 +17,7 @@
  * `WORK_BUDGET` is what the editor agrees to run at all; `HEAVY_WORK` is what it runs off the main
  * thread. `workRefusal` names the node that takes a graph past the budget.
  */
-import { getOp, type OpDef } from '$lib/engine';
+import { getOp, numel, type OpDef } from '$lib/engine';
 import { indexGraph, type GraphIndex } from './graph-index';
 import { inferShapes } from './shapes';
 import { isLeaf, type GraphDocument, type NodeInfo } from './types';
@@ -59,11 +59,6 @@ type Shape = readonly number[];
 /** Forward FLOPs of an op from its input shapes (registry order, null when not connected). */
 type OpFlops = (inputs: readonly (Shape | null)[], out: Shape) => number;
 
-const numel = (shape: Shape) => {
-	let n = 1;
-	for (const d of shape) n *= d;
-	return n;
-};
 const lastDim = (shape: Shape | null) => (shape === null || shape.length === 0 ? 1 : shape.at(-1)!);
 const largest = (inputs: readonly (Shape | null)[], out: Shape) =>
 	inputs.reduce((most, s) => Math.max(most, s === null ? 0 : numel(s)), numel(out));

@@ -4,7 +4,7 @@
  * Each edit checks what it changes, so a valid document stays valid; a refused edit returns
  * `{ ok: false, reason }` and the caller keeps the document it had.
  */
-import { MAX_NUMEL, type OpDef } from '$lib/engine';
+import { MAX_NUMEL, numel, type OpDef } from '$lib/engine';
 import type { AttrSpec } from '$lib/engine/registry';
 import { excerpt } from '$lib/util/excerpt';
 import { freshIds, nameBase, nameProblem, nodeNames, uniqueName } from './names';
@@ -22,7 +22,6 @@ import {
 	MAX_DIMS,
 	MAX_NODES,
 	MAX_VALUES,
-	numelOf,
 	opAttrsSchema,
 	unknownOpMessage
 } from './schema';
@@ -251,7 +250,7 @@ function normalizeLeaf(attrs: Record<string, unknown>, patch: Record<string, unk
 	}
 	if (Object.hasOwn(patch, 'values') || !isPositiveIntegerList(attrs.shape)) return;
 	if (attrs.shape.length > MAX_DIMS) return;
-	const n = numelOf(attrs.shape);
+	const n = numel(attrs.shape);
 	if (n > MAX_VALUES || n > MAX_NUMEL) return;
 	const old = Array.isArray(attrs.values) ? (attrs.values as unknown[]) : [];
 	if (old.length === n) return;

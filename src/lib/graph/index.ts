@@ -114,7 +114,6 @@ export {
 	POOL_CELLS,
 	type Pooled,
 	nestedList,
-	numelOf,
 	ravelIndex,
 	unravelIndex,
 	viewOf,

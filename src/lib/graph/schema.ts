@@ -5,7 +5,7 @@
  * zod runs `jitless`: it never builds code from strings (the house rule: no `new Function`).
  */
 import * as z from 'zod/mini';
-import { getOp, MAX_NUMEL, TorchError, type OpDef } from '$lib/engine';
+import { getOp, MAX_NUMEL, numel, TorchError, type OpDef } from '$lib/engine';
 import type { AttrSpec } from '$lib/engine/registry';
 import { checkShape } from '$lib/engine/shape';
 import { excerpt } from '$lib/util/excerpt';
@@ -205,21 +205,15 @@ function isIntegerList(v: unknown): v is number[] {
 	return true;
 }
 
-export function numelOf(shape: readonly number[]): number {
-	let n = 1;
-	for (const d of shape) n *= d;
-	return n;
-}
-
 /** The engine's message when `shape` is over its size limit, else null. */
 export function sizeLimitMessage(shape: readonly number[]): string | null {
-	if (numelOf(shape) <= MAX_NUMEL) return null;
+	if (numel(shape) <= MAX_NUMEL) return null;
 	try {
 		checkShape(shape);
 	} catch (error) {
 		if (error instanceof TorchError) return error.message;
 	}
-	return `a tensor of ${numelOf(shape)} elements is over the limit of ${MAX_NUMEL} elements`;
+	return `a tensor of ${numel(shape)} elements is over the limit of ${MAX_NUMEL} elements`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -296,7 +290,7 @@ export const leafAttrsSchema = z
 				ctx.addIssue({ code: 'custom', path: ['shape'], message: limit, input: attrs.shape });
 				return;
 			}
-			const n = numelOf(attrs.shape);
+			const n = numel(attrs.shape);
 			if (attrs.init === 'values') {
 				if (attrs.values === undefined) {
 					ctx.addIssue({

@@ -4,7 +4,7 @@
  * million small arrays; every reader walks it with loops (no recursion or argument spreading
  * over elements).
  */
-import type { NestedList, Tensor } from '$lib/engine';
+import { numel, type NestedList, type Tensor } from '$lib/engine';
 
 export interface TensorView {
 	shape: readonly number[];
@@ -50,7 +50,7 @@ export function viewOf(t: Tensor): TensorView {
 /** The tensor seen as a matrix: a 1-d tensor is one row; higher ranks fold into the rows. */
 export function matrixShape(shape: readonly number[]): { rows: number; cols: number } {
 	const cols = shape.length === 0 ? 1 : shape[shape.length - 1];
-	return { rows: cols === 0 ? 0 : numelOf(shape) / cols, cols };
+	return { rows: cols === 0 ? 0 : numel(shape) / cols, cols };
 }
 
 const pooledViews = new WeakMap<TensorView, Pooled>();
@@ -84,12 +84,6 @@ export function pool(view: TensorView): Pooled {
 		if (a > extent && a !== Infinity) extent = a;
 	}
 	return { cells, rows, cols, blockRows, blockCols, extent };
-}
-
-export function numelOf(shape: readonly number[]): number {
-	let n = 1;
-	for (const d of shape) n *= d;
-	return n;
 }
 
 /** The first value (a one-element tensor's only one), NaN when empty. */
@@ -136,7 +130,7 @@ export function nestedList(view: TensorView, limit = PRINT_THRESHOLD): NestedLis
 		for (let j = 0; j < last; j++) row[j] = data[i + j];
 		level.push(row);
 	}
-	if (last === 0) level = new Array(numelOf(shape.slice(0, -1))).fill(null).map(() => []);
+	if (last === 0) level = new Array(numel(shape.slice(0, -1))).fill(null).map(() => []);
 	for (let d = shape.length - 2; d >= 0; d--) {
 		const size = shape[d];
 		const grouped: NestedList[] = [];

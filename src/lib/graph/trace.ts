@@ -352,8 +352,7 @@ export class TraceSession {
 	private localDerivatives(step: EngineStep): (number | null)[] {
 		const node = step.node;
 		const scalars =
-			step.outputGrad.numel() === 1 &&
-			node.inputShapes.every((shape) => shape.reduce((a, b) => a * b, 1) === 1);
+			step.outputGrad.numel() === 1 && node.inputShapes.every((shape) => torch.numel(shape) === 1);
 		if (!scalars) return node.next.map(() => null);
 		const one = torch.onesLike(step.outputGrad);
 		const grads = node.op.vjp(node, one);

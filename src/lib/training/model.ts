@@ -7,7 +7,7 @@
  * In the Linear regression example: loss = mse_loss(linear(x, weight, bias), y), so x <- data x,
  * y <- data y, parameters = [weight, bias], and the state dict keys are nn.Linear's.
  */
-import { getOp } from '$lib/engine';
+import { getOp, numel } from '$lib/engine';
 import {
 	indexGraph,
 	isLeaf,
@@ -45,8 +45,7 @@ export type Binding =
 	{ ok: true; binding: ModelBinding } | { ok: false; message: string; nodeId?: string };
 
 const requiresGrad = (node: GraphNode) => isLeaf(node) && node.attrs.requiresGrad;
-const numel = (node: GraphNode) =>
-	(isLeaf(node) ? node.attrs.shape : []).reduce((a, b) => a * b, 1);
+const elementsOf = (node: GraphNode) => numel(isLeaf(node) ? node.attrs.shape : []);
 
 /** The nodes whose op is a loss (the registry's 'losses' category), in document order. */
 export function lossNodes(doc: GraphDocument): GraphNode[] {
@@ -83,7 +82,7 @@ function findLine(
 	parameters: Set<string>
 ): ModelBinding['line'] {
 	const scalarParameter = (id: string | undefined) =>
-		id !== undefined && parameters.has(id) && numel(nodes.get(id)!) === 1 ? id : null;
+		id !== undefined && parameters.has(id) && elementsOf(nodes.get(id)!) === 1 ? id : null;
 	const output = nodes.get(outputId)!;
 	const wired = inputs.get(outputId) ?? new Map<string, string>();
 	if (output.op === 'linear') {

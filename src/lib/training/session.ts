@@ -9,7 +9,7 @@
  * throws. Node ids (which users choose: `__proto__` is a valid one) are kept as [id, values]
  * pairs, and handed out in null-prototype records.
  */
-import type { Device, StateDictFormat } from '$lib/engine';
+import { numel, type Device, type StateDictFormat } from '$lib/engine';
 import { isLeaf, type GraphDocument } from '$lib/graph';
 import type { TrainState } from './client';
 import type { Formula } from './data';
@@ -342,8 +342,6 @@ export function restoredTraining(training: SavedTraining): RestoredTraining {
 	};
 }
 
-const elementCount = (shape: readonly number[]) => shape.reduce((n, size) => n * size, 1);
-
 /**
  * The session's parameters that fit `doc` (leaves that require grad, with as many values as
  * their shape holds), by node id in a null-prototype record; null when none do. For the canvas
@@ -363,7 +361,7 @@ export function sessionParameters(
 		if (values === undefined || !isLeaf(node)) continue;
 		const attrs = node.attrs;
 		if (!attrs.requiresGrad || !Array.isArray(attrs.shape)) continue;
-		if (values.length !== elementCount(attrs.shape)) continue;
+		if (values.length !== numel(attrs.shape)) continue;
 		out[node.id] = values;
 		any = true;
 	}

@@ -2,7 +2,7 @@
  * Tensor creation as the importer reads it: `torch.tensor`, `zeros`, `ones`, `full`, `arange`,
  * `rand` and `randn` give new leaves (see `Value` `fresh`), with PyTorch's argument rules.
  */
-import { MAX_NUMEL } from '$lib/engine';
+import { MAX_NUMEL, numel } from '$lib/engine';
 import { MAX_DIMS, MAX_VALUES, type LeafAttrs } from '$lib/graph';
 import {
 	asBool,
@@ -69,11 +69,11 @@ export function checkShape(shape: number[], start: number): void {
 	}
 	if (shape.length > MAX_DIMS)
 		throw valueProblem(start, `a tensor has at most ${MAX_DIMS} dimensions on the canvas`);
-	const numel = shape.reduce((a, b) => a * b, 1);
-	if (numel > MAX_NUMEL) {
+	const count = numel(shape);
+	if (count > MAX_NUMEL) {
 		throw valueProblem(
 			start,
-			`a tensor of ${numel} elements is over the canvas's limit of ${MAX_NUMEL}`
+			`a tensor of ${count} elements is over the canvas's limit of ${MAX_NUMEL}`
 		);
 	}
 }

@@ -1,3 +1,3 @@
 /** The canvas node: name, op, output shape, labelled input handles, errors. */
 export { default as CanvasNode } from './CanvasNode.svelte';
-export { formatShape, leafSummary } from './format';
+export { leafSummary } from './format';

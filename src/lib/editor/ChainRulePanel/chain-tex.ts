@@ -9,7 +9,8 @@
  *
  * Also the step's explanation, in the UI's language.
  */
-import { numelOf, type BackwardStep } from '$lib/graph';
+import { numel } from '$lib/engine';
+import type { BackwardStep } from '$lib/graph';
 import type { MessageKey, MessageParams } from '$lib/i18n';
 import { hasMessage } from '$lib/i18n';
 import { broadcastDims, indexIn, isElementwise, wasBroadcast, type Selection } from './selection';
@@ -33,7 +34,7 @@ export function chainTex(
 	const out = nameOf(step.outputId);
 	const here = texName(step.name);
 	const upstream = step.upstream;
-	const upstreamScalar = numelOf(upstream.shape) === 1;
+	const upstreamScalar = numel(upstream.shape) === 1;
 	const inputs = step.inputs.filter((input) => input.grad !== null);
 	const lines: string[] = [];
 
@@ -84,7 +85,7 @@ function elementLine(
 			: `${texFactor(up)} \\cdot ${local}`;
 		return `${partial(out, at)} = ${partial(out, upTex)} \\cdot ${local} = ${numbers} = ${texNumber(value)}`;
 	};
-	if (numelOf(upstream.shape) === 1) {
+	if (numel(upstream.shape) === 1) {
 		// The node is one number: each input element's local derivative is one number too.
 		return honest(upstream.data[0], here, partial(here, at));
 	}

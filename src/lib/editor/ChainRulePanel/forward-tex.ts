@@ -4,8 +4,9 @@
  * the picked element through the same formula. The values are the trace's; nothing is computed
  * here.
  */
+import { numel } from '$lib/engine';
 import { getOp } from '$lib/engine/registry';
-import { LEAF_OP, numelOf, type ForwardStep } from '$lib/graph';
+import { LEAF_OP, type ForwardStep } from '$lib/graph';
 import { indexIn, isElementwise, broadcastSource, type Selection } from './selection';
 import { texName } from './tex-name';
 import { elementOf, texFactor, texIndex, texNumber, texTensor } from './tex-values';
@@ -18,7 +19,7 @@ export function forwardTex(
 	const out = texName(step.name);
 	const outIndex = indexIn(selection, step.nodeId, step.output.shape);
 	const outValue = texTensor(step.output, 'o', outIndex);
-	const scalar = numelOf(step.output.shape) === 1;
+	const scalar = numel(step.output.shape) === 1;
 	const element = `${out}${texIndex(outIndex)} = ${texNumber(elementOf(step.output, outIndex))}`;
 	if (step.op === LEAF_OP)
 		return scalar ? [`${out} = ${outValue}`] : [`${out} = ${outValue}`, element];
@@ -34,7 +35,7 @@ export function forwardTex(
 	const named = substitute(nameOf);
 	const valued = substitute((input, k) => {
 		const view = input.value;
-		if (numelOf(view.shape) === 1) return texFactor(view.data[0]);
+		if (numel(view.shape) === 1) return texFactor(view.data[0]);
 		return `{${texTensor(view, `i${k}`, indexIn(selection, input.nodeId, view.shape))}}`;
 	});
 	const lines = [`${out} = ${named} = ${valued} = ${outValue}`];

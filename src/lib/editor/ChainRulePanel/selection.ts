@@ -4,8 +4,9 @@
  * picked in the op's output and its other inputs (through broadcasting), so one element can be
  * followed through every formula. The default is [0, ..., 0].
  */
+import { numel } from '$lib/engine';
 import { getOp } from '$lib/engine/registry';
-import { numelOf, ravelIndex, type TensorView, type TraceStep } from '$lib/graph';
+import { ravelIndex, type TensorView, type TraceStep } from '$lib/graph';
 
 /** The picked index of each node (by node id). */
 export type Selection = ReadonlyMap<string, readonly number[]>;
@@ -67,7 +68,7 @@ export function broadcastDims(inShape: readonly number[], outShape: readonly num
 /** Whether `inShape` was broadcast to `outShape` (it fits and grew: not a reshape). */
 export function wasBroadcast(inShape: readonly number[], outShape: readonly number[]): boolean {
 	const offset = outShape.length - inShape.length;
-	if (offset < 0 || numelOf(inShape) >= numelOf(outShape)) return false;
+	if (offset < 0 || numel(inShape) >= numel(outShape)) return false;
 	return inShape.every((size, d) => size === 1 || size === outShape[d + offset]);
 }
 

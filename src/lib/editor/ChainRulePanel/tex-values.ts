@@ -7,7 +7,8 @@
  * Each entry of a matrix is wrapped in `\htmlData{t=<slot>, i=<index>}` so the panel can tell
  * which element is under the pointer (the only KaTeX command it trusts).
  */
-import { EDGE_ITEMS, numelOf, ravelIndex, type TensorView } from '$lib/graph';
+import { numel } from '$lib/engine';
+import { EDGE_ITEMS, ravelIndex, type TensorView } from '$lib/graph';
 
 /** Up to this size along every dim (and rank 2), a tensor is shown whole. */
 export const WHOLE_MAX = 4;
@@ -65,8 +66,8 @@ export function elementOf(view: TensorView, index: readonly number[]): number {
  */
 export function texTensor(view: TensorView, slot: string, selected: readonly number[]): string {
 	const { shape } = view;
-	if (numelOf(shape) === 1 && shape.every((d) => d === 1)) return texNumber(view.data[0]);
-	if (numelOf(shape) === 0) return `\\begin{bmatrix}\\,\\end{bmatrix}`;
+	if (numel(shape) === 1 && shape.every((d) => d === 1)) return texNumber(view.data[0]);
+	if (numel(shape) === 0) return `\\begin{bmatrix}\\,\\end{bmatrix}`;
 	const rank = shape.length;
 	const lead = rank > 2 ? selected.slice(0, rank - 2) : [];
 	const rowsDim = rank >= 2 ? shape[rank - 2] : 1;

@@ -1,11 +1,11 @@
 /** How a tensor is drawn: a number, a compact table (up to 4x4), or a heatmap. */
-import { matrixShape, numelOf, type TensorView } from '$lib/graph';
+import { numel } from '$lib/engine';
+import { matrixShape, type TensorView } from '$lib/graph';
 
 export type TensorKind = 'scalar' | 'table' | 'heatmap';
 
 export function tensorKind(shape: readonly number[]): TensorKind {
-	const numel = numelOf(shape);
-	if (numel === 1) return 'scalar';
+	if (numel(shape) === 1) return 'scalar';
 	if (shape.length <= 2 && shape.every((d) => d <= 4)) return 'table';
 	return 'heatmap';
 }
