@@ -64,11 +64,14 @@ export class ExpressionParser {
 	}
 
 	private starOrNamed(): Expr {
-		if (this.tokens.isOp('*')) {
-			const star = this.tokens.next();
-			return { kind: 'starred', value: this.bitOr(), start: star.start };
-		}
-		return this.namedExpression();
+		return this.starred() ?? this.namedExpression();
+	}
+
+	/** `*x`, or null when no star comes next. */
+	private starred(): Expr | null {
+		if (!this.tokens.isOp('*')) return null;
+		const star = this.tokens.next();
+		return { kind: 'starred', value: this.bitOr(), start: star.start };
 	}
 
 	private namedExpression(): Expr {
@@ -353,11 +356,7 @@ export class ExpressionParser {
 	}
 
 	private starTarget(): Expr {
-		if (this.tokens.isOp('*')) {
-			const star = this.tokens.next();
-			return { kind: 'starred', value: this.bitOr(), start: star.start };
-		}
-		return this.bitOr();
+		return this.starred() ?? this.bitOr();
 	}
 
 	private atom(): Expr {
