@@ -25,6 +25,10 @@
  * gives the tutorial's training program instead: nn.Linear with the graph's weight and bias
  * loaded, nn.MSELoss, optim.SGD(lr=0.01), the device line, one forward and backward pass, the
  * epoch loop printing every 50 epochs, and torch.save of the state dict.
+ *
+ * This file writes the autograd program; `generate-literals.ts` writes leaves,
+ * `generate-expressions.ts` op nodes (and chooses the inlined ones), `generate-training.ts` the
+ * training program, and `generate-graph.ts` holds what they share.
  */
 import { LEAF_OP, validateDocument, workRefusal, type GraphDocument } from '$lib/graph';
 import { dict } from '$lib/util/dict';
