@@ -3,15 +3,15 @@ import { describe, expect, it } from 'vitest';
 import {
 	ChainExample,
 	LinearRegressionExample,
-	pyFloat,
 	pyTuple,
 	runChainCell,
 	runSumCell
 } from '$lib/tutorial/cells';
 import { tokenizePython } from '$lib/tutorial/python-tokens';
+import { floatRepr } from '$lib/util/float-repr';
 import { PY } from '$lib/tutorial/python-sources';
 
-describe('pyFloat prints floats as Python does', () => {
+describe('floatRepr prints floats as Python does', () => {
 	it.each([
 		[2, '2.0'],
 		[0, '0.0'],
@@ -28,7 +28,7 @@ describe('pyFloat prints floats as Python does', () => {
 		[Infinity, 'inf'],
 		[NaN, 'nan']
 	])('%s -> %s', (value, text) => {
-		expect(pyFloat(value)).toBe(text);
+		expect(floatRepr(value)).toBe(text);
 	});
 
 	it('pyTuple writes one-element tuples with a trailing comma', () => {
@@ -142,7 +142,7 @@ describe('card 4: linear regression with nn.Linear, nn.MSELoss, optim.SGD(lr=0.0
 		expect(Math.abs(snapshot.weight - 2)).toBeLessThan(0.05);
 		expect(Math.abs(snapshot.bias - 1)).toBeLessThan(0.1);
 		expect(snapshot.parametersText).toBe(
-			`(${pyFloat(snapshot.weight)}, ${pyFloat(snapshot.bias)})`
+			`(${floatRepr(snapshot.weight)}, ${floatRepr(snapshot.bias)})`
 		);
 		expect(snapshot.epochsTrained).toBe(1000);
 	});

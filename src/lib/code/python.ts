@@ -1,28 +1,12 @@
 /** Writing Python: number literals as Python prints them, identifiers, argument lists. */
+import { floatRepr } from '$lib/util/float-repr';
 import { KEYWORDS } from './tokenizer';
 
-/**
- * Python's `repr` of a float: the shortest digits that read back as the same double, in fixed
- * notation for exponents from -4 to 15 and scientific (`1e-05`, `1e+16`) otherwise.
- */
+/** A float as a Python literal: its repr, and `float('nan')` / `float('inf')` where repr is no literal. */
 export function pyFloat(value: number): string {
 	if (Number.isNaN(value)) return "float('nan')";
 	if (!Number.isFinite(value)) return value > 0 ? "float('inf')" : "-float('inf')";
-	if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
-	const [mantissa, exponentText] = value.toExponential().split('e');
-	const exponent = Number(exponentText);
-	const negative = mantissa.startsWith('-');
-	const digits = mantissa.replace('-', '').replace('.', '');
-	const sign = negative ? '-' : '';
-	if (exponent < -4 || exponent >= 16) {
-		const body = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-		const expSign = exponent < 0 ? '-' : '+';
-		return `${sign}${body}e${expSign}${String(Math.abs(exponent)).padStart(2, '0')}`;
-	}
-	if (exponent < 0) return `${sign}0.${'0'.repeat(-exponent - 1)}${digits}`;
-	const whole = digits.slice(0, exponent + 1).padEnd(exponent + 1, '0');
-	const fraction = digits.slice(exponent + 1);
-	return `${sign}${whole}.${fraction === '' ? '0' : fraction}`;
+	return floatRepr(value);
 }
 
 /**

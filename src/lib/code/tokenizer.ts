@@ -189,278 +189,324 @@ interface OpenBracket {
 }
 
 export function tokenize(source: string): Tokenized {
-	const tokens: Token[] = [];
-	const comments: Comment[] = [];
-	const problems: RawProblem[] = [];
-	const indents = [0];
-	let brackets: OpenBracket[] = [];
-	const base = commonIndent(source);
-	let pos = 0;
-	let line = 1;
-	let atLineStart = true;
-	let lineHasTokens = false;
-	let recoveries = 0;
-	// A byte order mark at the start is not text (Python skips it too).
-	if (source.charCodeAt(0) === 0xfeff) pos = 1;
+	return new Tokenizer(source).run();
+}
 
-	const push = (type: TokenType, text: string, start: number, extra?: Partial<Token>) => {
-		tokens.push({ type, text, start, end: start + text.length, line, ...extra });
-		if (type !== 'newline' && type !== 'indent' && type !== 'dedent') lineHasTokens = true;
-	};
+/** One pass over the source: `run` reads it token by token, left to right. */
+class Tokenizer {
+	private readonly tokens: Token[] = [];
+	private readonly comments: Comment[] = [];
+	private readonly problems: RawProblem[] = [];
+	/** The indentation levels of the open blocks (an INDENT pushes one, a DEDENT pops one). */
+	private readonly indents = [0];
+	/** The brackets open at `pos`: inside them, line breaks and indentation mean nothing. */
+	private brackets: OpenBracket[] = [];
+	/** The indentation shared by every line, read as none (see `commonIndent`). */
+	private readonly base: number;
+	private pos = 0;
+	/** 1-based line of `pos`. */
+	private line = 1;
+	private atLineStart = true;
+	/** Whether the current logical line has a token yet (a NEWLINE ends only such a line). */
+	private lineHasTokens = false;
+	/** How many never-closed brackets were dropped so far (see MAX_RECOVERIES). */
+	private recoveries = 0;
 	/** One problem a line: a line of prose would otherwise give one for each character. */
-	let lastProblemLine = 0;
-	const problem = (offset: number, message: string) => {
-		if (line === lastProblemLine) return;
-		lastProblemLine = line;
-		problems.push({ offset, message, kind: 'syntax' });
-	};
-	const error = (start: number, end: number, message: string) => {
-		problem(start, message);
-		tokens.push({ type: 'error', text: source.slice(start, end), start, end, line });
-		lineHasTokens = true;
-	};
+	private lastProblemLine = 0;
+
+	constructor(private readonly source: string) {
+		this.base = commonIndent(source);
+		// A byte order mark at the start is not text (Python skips it too).
+		if (source.charCodeAt(0) === 0xfeff) this.pos = 1;
+	}
+
+	run(): Tokenized {
+		while (true) {
+			if (this.atLineStart && this.brackets.length === 0) this.indentation();
+			if (this.pos >= this.source.length) {
+				if (this.brackets.length > 0 && this.recoverUnclosed()) continue;
+				break;
+			}
+			this.step();
+		}
+		if (this.lineHasTokens) this.push('newline', '', this.source.length);
+		while (this.indents.length > 1) {
+			this.indents.pop();
+			this.push('dedent', '', this.source.length);
+		}
+		this.push('end', '', this.source.length);
+		return { tokens: this.tokens, comments: this.comments, problems: this.problems };
+	}
+
+	// ---------------------------------------------------------------------------------------
+	// Output
+	// ---------------------------------------------------------------------------------------
+
+	private push(type: TokenType, text: string, start: number, extra?: Partial<Token>): void {
+		this.tokens.push({ type, text, start, end: start + text.length, line: this.line, ...extra });
+		if (type !== 'newline' && type !== 'indent' && type !== 'dedent') this.lineHasTokens = true;
+	}
+
+	private problem(offset: number, message: string): void {
+		if (this.line === this.lastProblemLine) return;
+		this.lastProblemLine = this.line;
+		this.problems.push({ offset, message, kind: 'syntax' });
+	}
+
+	/** An `error` token over `start..end`, and its problem. */
+	private error(start: number, end: number, message: string, line = this.line): void {
+		this.problem(start, message);
+		this.tokens.push({ type: 'error', text: this.source.slice(start, end), start, end, line });
+		this.lineHasTokens = true;
+	}
+
 	/** Consume one line break at `p` (`\r\n` is one), counting the line. */
-	const lineBreakEnd = (p: number) => {
-		line++;
-		return source[p] === '\r' && source[p + 1] === '\n' ? p + 2 : p + 1;
-	};
+	private lineBreakEnd(p: number): number {
+		this.line++;
+		return this.source[p] === '\r' && this.source[p + 1] === '\n' ? p + 2 : p + 1;
+	}
 
-	while (true) {
-		if (atLineStart && brackets.length === 0) {
-			const { width, end } = indentWidth(source, pos);
-			pos = end;
-			atLineStart = false;
-			const c = source[pos];
-			if (pos < source.length && !isLineBreak(c) && c !== '#' && c !== '\\') {
-				const level = width - base;
-				if (level > indents[indents.length - 1]) {
-					indents.push(level);
-					push('indent', '', pos);
-				} else {
-					while (indents.length > 1 && level < indents[indents.length - 1]) {
-						indents.pop();
-						push('dedent', '', pos);
-					}
-					if (level !== indents[indents.length - 1]) {
-						problem(pos, 'unindent does not match any outer indentation level');
-					}
-				}
-			}
-		}
-		if (pos >= source.length) {
-			if (brackets.length > 0) {
-				const open = brackets[0];
-				problems.push({
-					offset: open.start,
-					message: `'${open.char}' was never closed`,
-					kind: 'syntax'
-				});
-				lastProblemLine = 0;
-				if (recoveries++ < MAX_RECOVERIES) {
-					// Drop the bracket's statement, and read the lines after its line again.
-					tokens.length = open.tokenCount;
-					comments.length = open.commentCount;
-					problems.splice(open.problemCount, problems.length - open.problemCount - 1);
-					tokens.push({
-						type: 'error',
-						text: open.char,
-						start: open.start,
-						end: open.start + 1,
-						line: open.line
-					});
-					let next = open.start;
-					while (next < source.length && !isLineBreak(source[next])) next++;
-					brackets = [];
-					line = open.line;
-					tokens.push({ type: 'newline', text: '', start: next, end: next, line });
-					lineHasTokens = false;
-					if (next < source.length) {
-						pos = lineBreakEnd(next);
-						atLineStart = true;
-						continue;
-					}
-					pos = next;
-				}
-				brackets = [];
-			}
-			break;
-		}
-		const c = source[pos];
-		if (c === ' ' || c === '\t' || c === '\f') {
-			pos++;
-			continue;
-		}
-		if (isLineBreak(c)) {
-			if (brackets.length === 0) {
-				if (lineHasTokens) push('newline', '', pos);
-				lineHasTokens = false;
-				atLineStart = true;
-			}
-			pos = lineBreakEnd(pos);
-			continue;
-		}
-		if (c === '#') {
-			let end = pos;
-			while (end < source.length && !isLineBreak(source[end])) end++;
-			comments.push({
-				text: source.slice(pos, end),
-				start: pos,
-				line,
-				ownLine: !lineHasTokens && brackets.length === 0
-			});
-			pos = end;
-			continue;
-		}
-		if (c === '\\') {
-			const next = source[pos + 1];
-			if (next !== undefined && isLineBreak(next)) {
-				pos = lineBreakEnd(pos + 1);
-				continue;
-			}
-			error(pos, pos + 1, 'unexpected character after line continuation character');
-			pos++;
-			continue;
-		}
-		const start = pos;
+	// ---------------------------------------------------------------------------------------
+	// Lines
+	// ---------------------------------------------------------------------------------------
 
-		// Names, keywords and string prefixes.
-		const code = source.charCodeAt(pos);
+	/** At the start of a line: its indentation, as INDENT or DEDENT tokens. */
+	private indentation(): void {
+		const { width, end } = indentWidth(this.source, this.pos);
+		this.pos = end;
+		this.atLineStart = false;
+		const c = this.source[end];
+		// Blank lines, comment lines and continued lines do not indent.
+		if (end >= this.source.length || isLineBreak(c) || c === '#' || c === '\\') return;
+		const level = width - this.base;
+		const indents = this.indents;
+		if (level > indents[indents.length - 1]) {
+			indents.push(level);
+			this.push('indent', '', end);
+			return;
+		}
+		while (indents.length > 1 && level < indents[indents.length - 1]) {
+			indents.pop();
+			this.push('dedent', '', end);
+		}
+		if (level !== indents[indents.length - 1]) {
+			this.problem(end, 'unindent does not match any outer indentation level');
+		}
+	}
+
+	/**
+	 * At the end of the text with a bracket still open: report it, drop its statement and read
+	 * the lines after its line again. True when there is text left to read.
+	 */
+	private recoverUnclosed(): boolean {
+		const open = this.brackets[0];
+		this.brackets = [];
+		this.problems.push({
+			offset: open.start,
+			message: `'${open.char}' was never closed`,
+			kind: 'syntax'
+		});
+		this.lastProblemLine = 0;
+		if (this.recoveries++ >= MAX_RECOVERIES) return false;
+		this.tokens.length = open.tokenCount;
+		this.comments.length = open.commentCount;
+		this.problems.splice(open.problemCount, this.problems.length - open.problemCount - 1);
+		const { source } = this;
+		this.tokens.push({
+			type: 'error',
+			text: open.char,
+			start: open.start,
+			end: open.start + 1,
+			line: open.line
+		});
+		let next = open.start;
+		while (next < source.length && !isLineBreak(source[next])) next++;
+		this.line = open.line;
+		this.tokens.push({ type: 'newline', text: '', start: next, end: next, line: this.line });
+		this.lineHasTokens = false;
+		if (next >= source.length) {
+			this.pos = next;
+			return false;
+		}
+		this.pos = this.lineBreakEnd(next);
+		this.atLineStart = true;
+		return true;
+	}
+
+	/** Reads what starts at `pos`: a blank, a line break, a comment, or a token. */
+	private step(): void {
+		const c = this.source[this.pos];
+		if (c === ' ' || c === '\t' || c === '\f') this.pos++;
+		else if (isLineBreak(c)) this.lineBreak();
+		else if (c === '#') this.comment();
+		else if (c === '\\') this.continuation();
+		else if (this.word() || this.number(c)) return;
+		else if (c === "'" || c === '"') this.pos = this.readString('', this.pos);
+		else if (!this.operator(c)) this.unreadable();
+	}
+
+	private lineBreak(): void {
+		if (this.brackets.length === 0) {
+			if (this.lineHasTokens) this.push('newline', '', this.pos);
+			this.lineHasTokens = false;
+			this.atLineStart = true;
+		}
+		this.pos = this.lineBreakEnd(this.pos);
+	}
+
+	private comment(): void {
+		const { source, pos } = this;
+		let end = pos;
+		while (end < source.length && !isLineBreak(source[end])) end++;
+		this.comments.push({
+			text: source.slice(pos, end),
+			start: pos,
+			line: this.line,
+			ownLine: !this.lineHasTokens && this.brackets.length === 0
+		});
+		this.pos = end;
+	}
+
+	/** A backslash: it continues the line when a line break follows. */
+	private continuation(): void {
+		const next = this.source[this.pos + 1];
+		if (next !== undefined && isLineBreak(next)) {
+			this.pos = this.lineBreakEnd(this.pos + 1);
+			return;
+		}
+		this.error(this.pos, this.pos + 1, 'unexpected character after line continuation character');
+		this.pos++;
+	}
+
+	// ---------------------------------------------------------------------------------------
+	// Tokens
+	// ---------------------------------------------------------------------------------------
+
+	/** A name, a keyword, or a string with a prefix (`r'...'`); false when none starts here. */
+	private word(): boolean {
+		const { source, pos: start } = this;
+		const code = source.charCodeAt(start);
 		const wordStart = code >= 0x80 || code === 95 || ((code | 32) >= 97 && (code | 32) <= 122);
-		IDENTIFIER.lastIndex = pos;
-		const word = wordStart ? IDENTIFIER.exec(source) : null;
-		if (word !== null) {
-			const text = word[0];
-			const after = source[pos + text.length];
-			if ((after === "'" || after === '"') && STRING_PREFIXES.has(text.toLowerCase())) {
-				pos = readString(text.toLowerCase(), pos + text.length);
-				continue;
-			}
-			pos += text.length;
-			// Python reads identifiers in NFKC: `𝔵` and `ｘ` are the name `x`. The token keeps its
-			// place in the source (end) while its text is the name Python sees.
-			const name = /[^\p{ASCII}]/u.test(text) ? text.normalize('NFKC') : text;
-			push('name', name, start, { end: pos });
-			continue;
+		if (!wordStart) return false;
+		IDENTIFIER.lastIndex = start;
+		const word = IDENTIFIER.exec(source);
+		if (word === null) return false;
+		const text = word[0];
+		const after = source[start + text.length];
+		if ((after === "'" || after === '"') && STRING_PREFIXES.has(text.toLowerCase())) {
+			this.pos = this.readString(text.toLowerCase(), start + text.length);
+			return true;
 		}
+		this.pos = start + text.length;
+		// Python reads identifiers in NFKC: `𝔵` and `ｘ` are the name `x`. The token keeps its
+		// place in the source (end) while its text is the name Python sees.
+		const name = /[^\p{ASCII}]/u.test(text) ? text.normalize('NFKC') : text;
+		this.push('name', name, start, { end: this.pos });
+		return true;
+	}
 
-		// Numbers.
-		if ((c >= '0' && c <= '9') || (c === '.' && /[0-9]/.test(source[pos + 1] ?? ''))) {
-			NUMBER.lastIndex = pos;
-			const match = NUMBER.exec(source)!;
-			let end = pos + match[0].length;
-			IDENTIFIER_CONTINUE.lastIndex = end;
-			if (IDENTIFIER_CONTINUE.test(source)) {
-				IDENTIFIER.lastIndex = end;
-				const rest = IDENTIFIER.exec(source);
-				end += rest === null ? 1 : rest[0].length;
-				while (end < source.length && /[\p{XID_Continue}]/u.test(source[end])) end++;
-				error(start, end, `invalid decimal literal '${excerpt(source.slice(start, end))}'`);
-			} else if (/^0+[0-9]/.test(match[0]) && /^[0-9_]+$/.test(match[0])) {
-				error(
-					start,
-					end,
-					'leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers'
-				);
-			} else push('number', match[0], start);
-			pos = end;
-			continue;
+	/** A number (a malformed one is an error token); false when none starts here. */
+	private number(c: string): boolean {
+		const { source, pos: start } = this;
+		if (!((c >= '0' && c <= '9') || (c === '.' && /[0-9]/.test(source[start + 1] ?? '')))) {
+			return false;
 		}
+		NUMBER.lastIndex = start;
+		const match = NUMBER.exec(source)!;
+		let end = start + match[0].length;
+		IDENTIFIER_CONTINUE.lastIndex = end;
+		if (IDENTIFIER_CONTINUE.test(source)) {
+			IDENTIFIER.lastIndex = end;
+			const rest = IDENTIFIER.exec(source);
+			end += rest === null ? 1 : rest[0].length;
+			while (end < source.length && /[\p{XID_Continue}]/u.test(source[end])) end++;
+			this.error(start, end, `invalid decimal literal '${excerpt(source.slice(start, end))}'`);
+		} else if (/^0+[0-9]/.test(match[0]) && /^[0-9_]+$/.test(match[0])) {
+			this.error(
+				start,
+				end,
+				'leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers'
+			);
+		} else this.push('number', match[0], start);
+		this.pos = end;
+		return true;
+	}
 
-		if (c === "'" || c === '"') {
-			pos = readString('', pos);
-			continue;
-		}
-
-		// Operators and brackets.
-		const three = source.slice(pos, pos + 3);
-		const two = source.slice(pos, pos + 2);
+	/** An operator or a bracket (brackets are matched here); false when none starts here. */
+	private operator(c: string): boolean {
+		const { source, pos: start } = this;
+		const three = source.slice(start, start + 3);
+		const two = source.slice(start, start + 2);
 		if (OPERATORS_3.has(three)) {
-			push('op', three, start);
-			pos += 3;
-			continue;
+			this.push('op', three, start);
+			this.pos += 3;
+			return true;
 		}
 		if (OPERATORS_2.has(two)) {
-			push('op', two, start);
-			pos += 2;
-			continue;
+			this.push('op', two, start);
+			this.pos += 2;
+			return true;
 		}
-		if (OPERATORS_1.has(c)) {
-			pos++;
-			if (c in OPENING) {
-				brackets.push({
-					char: c,
+		if (!OPERATORS_1.has(c)) return false;
+		this.pos++;
+		if (c in OPENING) {
+			this.brackets.push({
+				char: c,
+				start,
+				line: this.line,
+				tokenCount: this.tokens.length,
+				commentCount: this.comments.length,
+				problemCount: this.problems.length
+			});
+		} else if (c in CLOSING) {
+			const open = this.brackets.pop();
+			if (open === undefined) {
+				this.error(start, this.pos, `unmatched '${c}'`);
+				return true;
+			}
+			if (open.char !== CLOSING[c]) {
+				const where = open.line === this.line ? '' : ` on line ${open.line}`;
+				this.error(
 					start,
-					line,
-					tokenCount: tokens.length,
-					commentCount: comments.length,
-					problemCount: problems.length
-				});
-				push('op', c, start);
-				continue;
+					this.pos,
+					`closing parenthesis '${c}' does not match opening parenthesis '${open.char}'${where}`
+				);
+				return true;
 			}
-			if (c in CLOSING) {
-				const open = brackets.pop();
-				if (open === undefined) {
-					error(start, pos, `unmatched '${c}'`);
-					continue;
-				}
-				if (open.char !== CLOSING[c]) {
-					const where = open.line === line ? '' : ` on line ${open.line}`;
-					error(
-						start,
-						pos,
-						`closing parenthesis '${c}' does not match opening parenthesis '${open.char}'${where}`
-					);
-					continue;
-				}
-			}
-			push('op', c, start);
-			continue;
 		}
-
-		// Anything else: one character (a whole surrogate pair) that Python cannot read.
-		const char = String.fromCodePoint(source.codePointAt(pos)!);
-		pos += char.length;
-		error(start, pos, describeCharacter(char));
+		this.push('op', c, start);
+		return true;
 	}
 
-	if (lineHasTokens) push('newline', '', source.length);
-	while (indents.length > 1) {
-		indents.pop();
-		push('dedent', '', source.length);
+	/** One character (a whole surrogate pair) that Python cannot read. */
+	private unreadable(): void {
+		const start = this.pos;
+		const char = String.fromCodePoint(this.source.codePointAt(start)!);
+		this.pos += char.length;
+		this.error(start, this.pos, describeCharacter(char));
 	}
-	push('end', '', source.length);
-	return { tokens, comments, problems };
 
 	/** Read a string literal whose quote is at `quoteAt`; returns the offset after it. */
-	function readString(prefix: string, quoteAt: number): number {
+	private readString(prefix: string, quoteAt: number): number {
+		const source = this.source;
 		const start = quoteAt - prefix.length;
-		const startLine = line;
+		const startLine = this.line;
 		const quote = source[quoteAt];
 		const triple = source.startsWith(quote.repeat(3), quoteAt);
 		const delimiter = triple ? quote.repeat(3) : quote;
 		let p = quoteAt + delimiter.length;
-		const raw = prefix.includes('r');
 		while (true) {
 			if (p >= source.length) {
 				const kind = triple
 					? 'unterminated triple-quoted string literal'
 					: 'unterminated string literal';
-				problem(start, `${kind} (detected at line ${line})`);
-				tokens.push({
-					type: 'error',
-					text: source.slice(start, p),
-					start,
-					end: p,
-					line: startLine
-				});
-				lineHasTokens = true;
+				this.error(start, p, `${kind} (detected at line ${this.line})`, startLine);
 				return p;
 			}
 			const ch = source[p];
 			if (ch === '\\') {
 				const next = source[p + 1];
-				if (next !== undefined && isLineBreak(next)) p = lineBreakEnd(p + 1);
+				if (next !== undefined && isLineBreak(next)) p = this.lineBreakEnd(p + 1);
 				else p += next === undefined ? 1 : 2;
 				continue;
 			}
@@ -470,28 +516,20 @@ export function tokenize(source: string): Tokenized {
 			}
 			if (isLineBreak(ch)) {
 				if (!triple) {
-					problem(start, `unterminated string literal (detected at line ${line})`);
-					tokens.push({ type: 'error', text: source.slice(start, p), start, end: p, line });
-					lineHasTokens = true;
+					this.error(start, p, `unterminated string literal (detected at line ${this.line})`);
 					return p;
 				}
-				p = lineBreakEnd(p);
+				p = this.lineBreakEnd(p);
 				continue;
 			}
 			p++;
 		}
-		const text = source.slice(start, p);
 		const body = source.slice(quoteAt + delimiter.length, p - delimiter.length);
-		tokens.push({
-			type: 'string',
-			text,
-			start,
-			end: p,
+		this.push('string', source.slice(start, p), start, {
 			line: startLine,
-			value: decodeString(body, raw),
+			value: decodeString(body, prefix.includes('r')),
 			prefix
 		});
-		lineHasTokens = true;
 		return p;
 	}
 }

@@ -1,4 +1,9 @@
-/** The function forms of the ops: `torch.add(a, b)` is `a.add(b)`. */
+/**
+ * The function forms of the ops: `torch.add(a, b)` is `a.add(b)`. Each calls the Tensor method,
+ * which applies the registry op, so the only per-op knowledge here is each function's typed
+ * signature (exports made from the registry at run time would have no types). The registry's
+ * `torch` bindings are checked against these by tests/engine/functional.test.ts.
+ */
 import { runtimeError } from './errors';
 import { OPS } from './registry';
 import { apply, toTensor } from './dispatch';

@@ -2,28 +2,11 @@
  * What the tutorial prints, as Python and NumPy print it: `epoch 50, loss 0.4275938272476196`
  * (Python's repr of `loss.item()`) and `predicted` (NumPy's repr of a float32 array).
  */
-
-/**
- * Python's repr of a float: the shortest digits that round-trip (as in JavaScript), with
- * Python's layout: `2.0` for integral values, scientific below 1e-4 and from 1e16 (`1.8e-06`).
- */
-export function pyFloat(value: number): string {
-	if (Number.isNaN(value)) return 'nan';
-	if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
-	if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
-	const [mantissa, exponentText] = value.toExponential().split('e');
-	const exponent = Number(exponentText);
-	if (exponent < -4 || exponent >= 16) {
-		const sign = exponent < 0 ? '-' : '+';
-		return `${mantissa}e${sign}${String(Math.abs(exponent)).padStart(2, '0')}`;
-	}
-	const fixed = String(value);
-	return fixed.includes('.') ? fixed : `${fixed}.0`;
-}
+import { floatRepr } from '$lib/util/float-repr';
 
 /** The tutorial's log line: `print('epoch {}, loss {}'.format(epoch, loss.item()))`. */
 export const epochLine = (epoch: number, loss: number): string =>
-	`epoch ${epoch}, loss ${pyFloat(loss)}`;
+	`epoch ${epoch}, loss ${floatRepr(loss)}`;
 
 /** NumPy's default precision: at most 8 digits after the point. */
 const PRECISION = 8;

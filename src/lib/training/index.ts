@@ -22,7 +22,7 @@ export {
 	type Dataset,
 	type Formula
 } from './data';
-export { epochLine, numpyFloat32Array, pyFloat } from './format';
+export { epochLine, numpyFloat32Array } from './format';
 export { bindModel, lossNodes, withData, type Binding, type ModelBinding } from './model';
 export { Series } from './series';
 export {

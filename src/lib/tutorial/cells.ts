@@ -8,7 +8,7 @@
  */
 import * as torch from '$lib/engine';
 import type { Tensor } from '$lib/engine';
-import { pyFloat } from '$lib/training/format';
+import { floatRepr } from '$lib/util/float-repr';
 
 /** The seed the page starts with. */
 export const DEFAULT_SEED = 0;
@@ -22,8 +22,6 @@ export const pyTuple = (items: readonly string[]): string =>
 
 /** Python's repr of a str (single quotes; the names printed here need no escaping). */
 export const pyStr = (value: string): string => `'${value}'`;
-
-export { pyFloat } from '$lib/training/format';
 
 /** The repr of a tensor that may be None (`.grad` before any backward). */
 const reprOrNone = (t: Tensor | null): string => (t === null ? 'None' : String(t));
@@ -250,7 +248,7 @@ export class LinearRegressionExample {
 			if (epoch % LOG_EVERY === 0) {
 				const value = loss.item();
 				losses.push(value);
-				log.push(`epoch ${epoch}, loss ${pyFloat(value)}`);
+				log.push(`epoch ${epoch}, loss ${floatRepr(value)}`);
 			}
 		}
 		this.elapsedMs = performance.now() - start;
@@ -274,7 +272,7 @@ export class LinearRegressionExample {
 			elapsedMs: this.elapsedMs,
 			weight,
 			bias,
-			parametersText: pyTuple([pyFloat(weight), pyFloat(bias)])
+			parametersText: pyTuple([floatRepr(weight), floatRepr(bias)])
 		};
 	}
 }
