@@ -4,7 +4,7 @@
  * with its position and the parser goes on at the next line (skipping the block of a broken
  * compound statement), so one bad line never hides the others. Never throws.
  */
-import type { Expr, ImportName, Keyword, Stmt } from './ast';
+import type { CompoundHeader, Expr, ImportName, Keyword, Stmt } from './ast';
 import { MAX_CHAIN, MAX_EXPRESSION_DEPTH, MAX_NESTING, type RawProblem } from './source';
 import { excerpt } from '$lib/util/excerpt';
 import { KEYWORDS, type Token, type Tokenized } from './tokenizer';
@@ -246,6 +246,8 @@ class Parser {
 		}
 		if (!Object.hasOwn(CLAUSES, keyword)) this.fail(this.peek());
 		const headerLine = this.peek().line;
+		const structured = this.structuredCompound(keyword, first, headerLine);
+		if (structured !== null) return structured;
 		const body = this.clause(keyword, headerLine);
 		const clauses = CLAUSES[keyword];
 		while (this.peek().type === 'name' && clauses.includes(this.peek().text)) {
@@ -323,9 +325,10 @@ class Parser {
 			}
 			if (SIMPLE_KEYWORDS.has(token.text) && !(token.text === 'await')) {
 				this.next();
-				// Read the rest for syntax only.
-				if (!this.atStatementEnd()) this.starExpressions();
-				return { kind: 'keyword', keyword: token.text, start: token.start, end: this.peek(-1).end };
+				// Read the rest for syntax (the importer reads a `return`'s value).
+				const value = this.atStatementEnd() ? undefined : this.starExpressions();
+				const end = this.peek(-1).end;
+				return { kind: 'keyword', keyword: token.text, start: token.start, end, value };
 			}
 		}
 		const first = this.starExpressions();
@@ -875,6 +878,8 @@ class Parser {
 			return { kind: 'list', items, start: open.start };
 		}
 		items.push(this.starOrNamed());
+		const comprehension = this.isWord('for') ? this.listComprehension(open, items[0]) : null;
+		if (comprehension !== null) return comprehension;
 		if (this.isWord('for') || this.isWord('async')) {
 			this.comprehensionClauses();
 			this.expectOp(']');
@@ -936,6 +941,155 @@ class Parser {
 		if (isSet) return { kind: 'other', what: 'a set', start: open.start };
 		return { kind: 'dict', keys, values, start: open.start };
 	}
+
+	// ---------------------------------------------------------------------------------------
+	// What the importer reads of compound statements and comprehensions (see CompoundHeader)
+	// ---------------------------------------------------------------------------------------
+
+	/**
+	 * `[element for target in iterable]` after its element: the node, or null (the tokens are
+	 * left unread) when it has more clauses, which the caller reads as an opaque comprehension.
+	 */
+	private listComprehension(open: Token, element: Expr): Expr | null {
+		const at = this.i;
+		try {
+			this.next();
+			const target = this.targetList();
+			this.checkTarget(target);
+			if (this.isWord('in')) {
+				this.next();
+				const iterable = this.orTest();
+				if (this.isOp(']')) {
+					this.next();
+					return { kind: 'listcomp', element, target, iterable, start: open.start };
+				}
+			}
+		} catch (error) {
+			if (!(error instanceof SyntaxProblem)) throw error;
+		}
+		this.i = at;
+		return null;
+	}
+
+	/**
+	 * A `for`, `if`, `class` or `def` statement whose header the importer reads, with its
+	 * blocks; null (nothing read) for any other, or a header in another form, which `compound`
+	 * then reads loosely (and reports, if it is not Python).
+	 */
+	private structuredCompound(keyword: string, first: Token, headerLine: number): Stmt | null {
+		if (!STRUCTURED.has(keyword) || this.peek() !== first) return null;
+		const at = this.i;
+		let header: HeaderParts;
+		try {
+			header = this.compoundHeader(keyword);
+		} catch (error) {
+			if (!(error instanceof SyntaxProblem)) throw error;
+			this.i = at;
+			return null;
+		}
+		const body = this.indentedBlock(keyword, headerLine);
+		const orelse: Stmt[] = [];
+		const clauses = CLAUSES[keyword];
+		while (this.peek().type === 'name' && clauses.includes(this.peek().text)) {
+			const clause = this.peek();
+			for (const statement of this.clause(clause.text, clause.line)) orelse.push(statement);
+		}
+		return {
+			kind: 'compound',
+			keyword,
+			body: [...body, ...orelse],
+			start: first.start,
+			end: this.peek(-1).end,
+			header: { ...header, body, orelse } as CompoundHeader
+		};
+	}
+
+	/** From the keyword to the header's `:` (consumed); throws SyntaxProblem on any other form. */
+	private compoundHeader(keyword: string): HeaderParts {
+		this.next();
+		let parts: HeaderParts;
+		switch (keyword) {
+			case 'for': {
+				const target = this.targetList();
+				this.checkTarget(target);
+				if (!this.isWord('in')) this.fail(this.peek(), "expected 'in'");
+				this.next();
+				parts = { kind: 'for', target, iterable: this.starExpressions() };
+				break;
+			}
+			case 'if':
+				parts = { kind: 'if', test: this.namedExpression() };
+				break;
+			case 'class': {
+				const name = this.expectName().text;
+				let bases: Expr[] = [];
+				if (this.isOp('(')) {
+					this.next();
+					const read = this.callArguments();
+					if (read.keywords.length > 0) this.fail(this.peek());
+					bases = read.args;
+					this.expectOp(')');
+				}
+				parts = { kind: 'class', name, bases };
+				break;
+			}
+			default: {
+				const name = this.expectName().text;
+				this.expectOp('(');
+				const params: { name: string; start: number }[] = [];
+				while (!this.isOp(')')) {
+					const param = this.expectName();
+					params.push({ name: param.text, start: param.start });
+					if (!this.isOp(',')) break;
+					this.next();
+				}
+				this.expectOp(')');
+				parts = { kind: 'def', name, params };
+			}
+		}
+		this.expectOp(':');
+		return parts;
+	}
+
+	/** The block after a header's `:` (or the simple statements on its line). */
+	private indentedBlock(keyword: string, headerLine: number): Stmt[] {
+		if (this.peek().type !== 'newline') return this.simpleStatements();
+		const newline = this.next();
+		if (this.peek().type !== 'indent') {
+			this.problems.push({
+				offset: this.peek().type === 'end' ? newline.start : this.peek().start,
+				message: `expected an indented block after the '${keyword}' statement on line ${headerLine}`,
+				kind: 'syntax'
+			});
+			return [];
+		}
+		this.next();
+		return this.blockBody();
+	}
+}
+
+/** The compound statements whose headers the importer reads. */
+const STRUCTURED = new Set(['for', 'if', 'class', 'def']);
+
+/** A header without its blocks. */
+type HeaderParts =
+	| { kind: 'for'; target: Expr; iterable: Expr }
+	| { kind: 'if'; test: Expr }
+	| { kind: 'class'; name: string; bases: Expr[] }
+	| { kind: 'def'; name: string; params: { name: string; start: number }[] };
+
+/** The expressions of a header (for the depth check). */
+function headerExprs(header: CompoundHeader | undefined): Expr[] {
+	switch (header?.kind) {
+		case 'for':
+			return [header.target, header.iterable];
+		case 'if':
+			return [header.test];
+		case 'class':
+			return header.bases;
+		default:
+			return [];
+	}
 }
 
 /** The offset of the first expression deeper than MAX_EXPRESSION_DEPTH, or null (no recursion). */
@@ -965,6 +1119,10 @@ function tooDeep(statements: readonly Stmt[]): number | null {
 				break;
 			case 'compound':
 				for (const inner of statement.body) pending.push(inner);
+				for (const expr of headerExprs(statement.header)) push(expr, 1);
+				break;
+			case 'keyword':
+				push(statement.value ?? null, 1);
 				break;
 		}
 		while (stack.length > 0) {
@@ -1004,6 +1162,11 @@ function tooDeep(statements: readonly Stmt[]): number | null {
 				case 'dict':
 					for (const key of expr.keys) push(key, below);
 					for (const value of expr.values) push(value, below);
+					break;
+				case 'listcomp':
+					push(expr.element, below);
+					push(expr.target, below);
+					push(expr.iterable, below);
 					break;
 			}
 		}
@@ -1052,5 +1215,7 @@ export function describe(expr: Expr): string {
 			return 'starred';
 		case 'other':
 			return expr.what;
+		case 'listcomp':
+			return 'list comprehension';
 	}
 }
