@@ -289,7 +289,12 @@ const en = {
 	'help.forward': 'Forward',
 	'help.backward': 'Backward',
 	'help.reset': 'Reset',
-	'help.open': 'Open this help'
+	'help.open': 'Open this help',
+	'importCode.confirmDrop':
+		'{count} lines above cannot be imported and will be left out. Press “Import anyway” to build the rest.',
+	'importCode.acceptAnyway': 'Import anyway',
+	'importCode.notes': 'Accepted, not built ({count}):',
+	'importCode.training': 'Train settings: lr {lr}, {epochs} epochs.'
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -559,7 +564,11 @@ const zh: Record<MessageKey, string> = {
 	'help.forward': '前向',
 	'help.backward': '反向',
 	'help.reset': '重置',
-	'help.open': '打开此帮助'
+	'help.open': '打开此帮助',
+	'importCode.confirmDrop': '上面有 {count} 行无法导入，将被略去。按“仍然导入”生成其余部分。',
+	'importCode.acceptAnyway': '仍然导入',
+	'importCode.notes': '已接受但不生成（{count}）：',
+	'importCode.training': '训练设置：学习率 {lr}，{epochs} 轮。'
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, zh };
@@ -579,7 +588,10 @@ export const PLURALS: Record<
 		'status.nodeCount': { one: '{count} node' },
 		'status.wireCount': { one: '{count} wire' },
 		'trace.accumulationsTitle': { one: '{count} backward pass accumulated into this .grad' },
-		'chain.accumulated': { one: '{name}.grad now holds {count} backward pass.' }
+		'chain.accumulated': { one: '{name}.grad now holds {count} backward pass.' },
+		'importCode.confirmDrop': {
+			one: '{count} line above cannot be imported and will be left out. Press “Import anyway” to build the rest.'
+		}
 	},
 	zh: {}
 };
