@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { importCode, type ImportResult } from '$lib/code';
 import { inferShapes, MAX_VALUES, validateDocument } from '$lib/graph';
 import { PY } from '$lib/tutorial/python-sources';
-import { describeGraph, nameOf } from './helpers';
+import { describeGraph, nameOf, roundTrip } from './helpers';
 import { AUTOGRAD_CELLS, CHAIN_CELLS } from './tutorial-cells';
 import { CELLS, GPU, PROGRAM } from '../fixtures/tutorial-linreg';
 
@@ -127,6 +127,11 @@ describe("the linear regression program (tests/fixtures/tutorial-linreg.ts, the 
 		]);
 	});
 
+	it("its graph's Code panel program imports back to the same graph and settings", () => {
+		const code = roundTrip(importCode(PROGRAM).doc!);
+		expect(code).toContain('for epoch in range(epochs):');
+	});
+
 	it('the loop gives the Train panel its settings and data', () => {
 		const result = importCode(PROGRAM);
 		expect(result.training).toEqual({
@@ -223,6 +228,12 @@ x = torch.from_numpy(a)
 		expect(problems('for i in range(3):\n    print(i)\n')).toEqual([
 			'1:1 unsupported: a for loop is outside the subset: its body is not imported (the canvas shows one forward and backward pass)'
 		]);
+		// A training loop with a failing line: the loop is not imported, and that line says why.
+		const broken = PROGRAM.replace('loss.backward()', 'loss.backward(torch.ones(1))');
+		expect(importCode(broken).problems.map((p) => p.kind)).toEqual(['unsupported', 'unsupported']);
+		expect(importCode(broken).problems[0].message).toMatch(/^a for loop is outside the subset/);
+		expect(importCode(broken).problems[1].message).toMatch(/^backward\(gradient\) is outside/);
+		expect(importCode(broken).training).toBeNull();
 		// A class that is not an nn.Module with forward.
 		expect(problems('class A:\n    pass\n')[0]).toMatch(/^1:1 unsupported: class definitions/);
 	});

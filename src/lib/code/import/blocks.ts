@@ -251,8 +251,15 @@ function trainingLoop(
 		for (const [name, binding] of envBefore) state.env.set(name, binding);
 	};
 	if (!loop.stepped || loop.optimizer === null || state.output === outputBefore) {
+		// Not a training loop, or one whose lines failed: nothing of it is kept (but, for a loop
+		// that trains, the problems that say why); the caller reports the loop.
+		const trains = loop.stepped || state.output !== outputBefore;
+		const problems = trains
+			? state.problems.slice(before.problems).filter((p) => p.kind !== 'reassignment')
+			: [];
 		rollback(state, before);
 		restoreEnv();
+		for (const problem of problems) state.problems.push(problem);
 		return false;
 	}
 	if (hadPass) {
