@@ -28,8 +28,29 @@ async function expectSettings(page: Page, lr: string, epochs: string, logEvery: 
 	await expect(panel.getByRole('textbox', { name: 'Log every N epochs' })).toHaveValue(logEvery);
 }
 
+/**
+ * The tutorial's training in plain float64 arithmetic (an independent reference, not the
+ * engine): SGD on MSE over x = 0..10, y = 2x + 1. From w = b = 0 it gives PyTorch's gate
+ * (2.00037, 0.99746) to 1e-5.
+ */
+function referenceSgd(w: number, b: number, lr: number, epochs: number) {
+	const xs = Array.from({ length: 11 }, (_, i) => i);
+	for (let epoch = 0; epoch < epochs; epoch++) {
+		let gradW = 0;
+		let gradB = 0;
+		for (const x of xs) {
+			const residual = w * x + b - (2 * x + 1);
+			gradW += (2 * residual * x) / xs.length;
+			gradB += (2 * residual) / xs.length;
+		}
+		w -= lr * gradW;
+		b -= lr * gradB;
+	}
+	return { w, b };
+}
+
 test.describe("the tutorial's program in Import code", () => {
-	test('pasted whole: the graph, lr 0.01 and 1000 epochs in the Train panel, trained to y = 2x + 1', async ({
+	test('pasted whole: the graph, lr 0.01 and 1000 epochs in the Train panel, trained as the reference trains', async ({
 		page
 	}) => {
 		test.setTimeout(90_000);
@@ -50,9 +71,14 @@ test.describe("the tutorial's program in Import code", () => {
 		const panel = trainPanel(page);
 		await expect(panel.getByRole('combobox', { name: 'Device' })).toHaveValue('auto');
 		await panel.getByRole('combobox', { name: 'Device' }).selectOption('cpu');
+		// nn.Linear starts from random values, as in the tutorial (not the gate's w = b = 0).
+		const start = { w: await shown(page, 'w'), b: await shown(page, 'b') };
+		expect(start.w).not.toBe(0);
 		await trainToEnd(page);
 		expect(await logLines(page)).toHaveLength(20);
-		// From nn.Linear's random start (as in the tutorial), 1000 epochs fit w ~ 2, b ~ 1.
+		const end = referenceSgd(start.w, start.b, 0.01, 1000);
+		expect(Math.abs((await shown(page, 'w')) - end.w)).toBeLessThan(1e-4);
+		expect(Math.abs((await shown(page, 'b')) - end.b)).toBeLessThan(1e-4);
 		expect(Math.abs((await shown(page, 'w')) - 2)).toBeLessThan(0.05);
 		expect(Math.abs((await shown(page, 'b')) - 1)).toBeLessThan(0.1);
 		expect(errors).toEqual([]);
@@ -100,7 +126,10 @@ test.describe("the tutorial's program in Import code", () => {
 		await expectSettings(page, '0.01', '1000', '50');
 		await trainPanel(page).getByRole('combobox', { name: 'Device' }).selectOption('cpu');
 		await trainToEnd(page);
-		// The gate: PyTorch's w and b after 1000 epochs from w = b = 0.
+		// The gate: PyTorch's w and b after 1000 epochs from w = b = 0 (and the reference's).
+		const reference = referenceSgd(0, 0, 0.01, 1000);
+		expect(Math.abs(reference.w - 2.00037)).toBeLessThan(1e-5);
+		expect(Math.abs(reference.b - 0.99746)).toBeLessThan(1e-5);
 		expect(Math.abs((await shown(page, 'w')) - 2.00037)).toBeLessThan(1e-4);
 		expect(Math.abs((await shown(page, 'b')) - 0.99746)).toBeLessThan(1e-4);
 		expect(errors).toEqual([]);
