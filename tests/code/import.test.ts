@@ -425,7 +425,7 @@ ok = x.exp()`;
 			'3:5 unknown-function: torch.foo is not one of the functions the canvas imports',
 			'4:5 unknown-function: x.cumsum(): Tensor.cumsum is not one of the methods the canvas imports',
 			'5:5 unsupported: indexing (x[...]) is outside the subset',
-			'6:5 unsupported: a list comprehension is outside the subset',
+			'6:17 unsupported: a list comprehension over a tensor is outside the subset: loop over range(n) or a list of numbers',
 			'7:5 unsupported: conditional expressions on tensors are outside the subset'
 		]);
 		expect(describeGraph(importCode(code).doc!)).toEqual(['x = ones[2]', 'ok = exp(input=x)']);

@@ -34,7 +34,9 @@ export type Expr =
 	| { kind: 'dict'; keys: (Expr | null)[]; values: Expr[]; start: number }
 	| { kind: 'starred'; value: Expr; start: number }
 	/** Valid Python the subset never imports: `what` names it (a lambda, a comprehension, ...). */
-	| { kind: 'other'; what: string; start: number };
+	| { kind: 'other'; what: string; start: number }
+	/** `[element for target in iterable]`: one `for` clause, no `if` (others stay `other`). */
+	| { kind: 'listcomp'; element: Expr; target: Expr; iterable: Expr; start: number };
 
 export interface ImportName {
 	/** Dotted module (import) or name (from ... import). */
@@ -59,6 +61,66 @@ export type Stmt =
 	  }
 	| { kind: 'pass'; start: number; end: number }
 	/** A simple statement outside the subset (`del`, `return`, `global`, ...). */
-	| { kind: 'keyword'; keyword: string; start: number; end: number }
+	| { kind: 'keyword'; keyword: string; start: number; end: number; value?: Expr }
 	/** A compound statement (`for`, `if`, `def`, `class`, `with`, ...) and its parsed body. */
-	| { kind: 'compound'; keyword: string; body: Stmt[]; start: number; end: number };
+	| {
+			kind: 'compound';
+			keyword: string;
+			body: Stmt[];
+			start: number;
+			end: number;
+			/** The header, read, for the compound statements the importer reads (see below). */
+			header?: CompoundHeader;
+	  };
+
+/**
+ * The header of a `for`, `if`, `class` or `def` whose header is in the form the importer reads
+ * (`for name in expr:`, `if expr:`, `class Name(bases):`, `def name(a, b):`). `body` is the
+ * first clause's block, `orelse` the `elif` / `else` blocks (the statement's `body` holds both).
+ */
+export type CompoundHeader =
+	| { kind: 'for'; target: Expr; iterable: Expr; body: Stmt[]; orelse: Stmt[] }
+	| { kind: 'if'; test: Expr; body: Stmt[]; orelse: Stmt[] }
+	| { kind: 'class'; name: string; bases: Expr[]; body: Stmt[]; orelse: Stmt[] }
+	| {
+			kind: 'def';
+			name: string;
+			params: { name: string; start: number }[];
+			body: Stmt[];
+			orelse: Stmt[];
+	  };
+
+/** How Python names an expression in "cannot assign to ..." messages. */
+export function describe(expr: Expr): string {
+	switch (expr.kind) {
+		case 'name':
+			return 'name';
+		case 'number':
+		case 'string':
+		case 'constant':
+			return 'literal';
+		case 'unary':
+		case 'binary':
+			return 'expression';
+		case 'ifexp':
+			return 'conditional expression';
+		case 'call':
+			return 'function call';
+		case 'attribute':
+			return 'attribute';
+		case 'subscript':
+			return 'subscript';
+		case 'tuple':
+			return 'tuple';
+		case 'list':
+			return 'list';
+		case 'dict':
+			return 'dict literal';
+		case 'starred':
+			return 'starred';
+		case 'other':
+			return expr.what;
+		case 'listcomp':
+			return 'list comprehension';
+	}
+}

@@ -1,7 +1,9 @@
 /**
  * Import Python code as a graph: tokenize, parse, then walk the statements, turning the subset
  * (tensor creation, operators, methods, torch / F / nn calls, `.backward()`) into nodes and
- * edges. Nothing is evaluated: numbers are folded, everything else is read as syntax.
+ * edges. Nothing is run: numbers are folded, the tutorial's small constant programs (`range`,
+ * `[2*i + 1 for i in xs]`, `np.array`, `.reshape`) are evaluated within the canvas's size
+ * limit (`import/constants.ts`), everything else is read as syntax.
  *
  * Decisions:
  * - A statement with a problem is not imported (the nodes it made are dropped) and its names
@@ -19,6 +21,11 @@
  * - `nn.Linear(i, o)` makes its weight and bias leaves at once, with the values the canvas's
  *   nn.Linear draws (or those of a following `load_state_dict` / `nn.Parameter` assignment);
  *   calling the module makes a `linear` node.
+ * - The tutorial's `class ...(nn.Module)` and training loop (`import/blocks.ts`): the model's
+ *   methods run on the values above (its layers' leaves named `linear.weight`, as PyTorch
+ *   names them); the loop's body is one forward and backward pass, and the loop gives
+ *   `ImportResult.training` (the Train panel's settings). torch.save / torch.load and a
+ *   prediction read into numpy are accepted with a note (`ImportResult.notes`).
  *
  * The import is one state object (`import/state.ts`) and free functions over it, by concern:
  * `import/statements.ts` (a new statement pattern goes in its `execute`), `expressions.ts`,
@@ -47,7 +54,8 @@ import {
 	GRAPH_VERSION,
 	inferShapes,
 	validateDocument,
-	type GraphDocument
+	type GraphDocument,
+	type LeafAttrs
 } from '$lib/graph';
 
 export interface ImportResult {
@@ -59,6 +67,33 @@ export interface ImportResult {
 	output: string | null;
 	/** The line of the code that made each node (for linking the code and the canvas). */
 	nodeLines: Record<string, number>;
+	/** Lines accepted without building anything (torch.save, a prediction): said, not refused. */
+	notes: CodeNote[];
+	/** The training loop's settings, when the code has the tutorial's loop. */
+	training: ImportedTraining | null;
+}
+
+/** A line accepted but not built. */
+export interface CodeNote {
+	line: number;
+	column: number;
+	message: string;
+}
+
+/** What the tutorial's training loop sets up: the Train panel's settings and data. */
+export interface ImportedTraining {
+	lr: number;
+	momentum: number;
+	epochs: number;
+	/** Print the loss every N epochs (null: the loop prints nothing). */
+	logEvery: number | null;
+	/** `.to(device)`: 'auto' for `"cuda:0" if torch.cuda.is_available() else "cpu"`. */
+	device: 'auto' | 'cpu' | 'webgpu' | null;
+	/** The loss node (the one backward is called on). */
+	loss: string | null;
+	/** The data: the values of the model's input and target leaves (null: not constants). */
+	x: number[] | null;
+	y: number[] | null;
 }
 
 /** Python builtins: defined names, but outside the subset (print is accepted and ignored). */
@@ -121,7 +156,9 @@ export function importCode(source: string): ImportResult {
 			doc: null,
 			problems: [{ line: 1, column: 1, message: 'expected Python text', kind: 'limit' }],
 			output: null,
-			nodeLines: {}
+			nodeLines: {},
+			notes: [],
+			training: null
 		};
 	}
 	const refused = sizeProblem(source);
@@ -130,7 +167,9 @@ export function importCode(source: string): ImportResult {
 			doc: null,
 			problems: [{ line: 1, column: 1, message: refused, kind: 'limit' }],
 			output: null,
-			nodeLines: {}
+			nodeLines: {},
+			notes: [],
+			training: null
 		};
 	}
 	const lines = new LineMap(source);
@@ -149,7 +188,9 @@ export function importCode(source: string): ImportResult {
 				}
 			],
 			output: null,
-			nodeLines: {}
+			nodeLines: {},
+			notes: [],
+			training: null
 		};
 	}
 }
@@ -183,11 +224,45 @@ function importStatements(state: ImportState): ImportResult {
 	const nodeLines: Record<string, number> = {};
 	if (doc !== null)
 		for (const [id, offset] of state.origin) nodeLines[id] = state.lines.line(offset);
+	const output = doc === null ? null : state.output;
 	return {
 		doc,
 		problems: report(state),
-		output: doc === null ? null : state.output,
-		nodeLines
+		output,
+		nodeLines,
+		notes: state.notes.map((n) => ({
+			...state.lines.position(n.offset),
+			message: excerpt(n.message, MAX_MESSAGE_CHARS)
+		})),
+		training: state.training === null ? null : importedTraining(state, doc, output)
+	};
+}
+
+/** The loop's settings, and the data its loss reads (through the linear node) when constant. */
+function importedTraining(
+	state: ImportState,
+	doc: GraphDocument | null,
+	output: string | null
+): ImportedTraining {
+	const setup = state.training!;
+	const source = (target: string | null | undefined, input: string) =>
+		target == null
+			? undefined
+			: doc?.edges.find((e) => e.target === target && e.targetInput === input)?.source;
+	const values = (id: string | undefined) => {
+		const attrs = doc?.nodes.find((n) => n.id === id)?.attrs as Partial<LeafAttrs> | undefined;
+		return attrs?.init === 'values' && Array.isArray(attrs.values) ? [...attrs.values] : null;
+	};
+	const prediction = source(output, 'input');
+	return {
+		lr: setup.lr,
+		momentum: setup.momentum,
+		epochs: setup.epochs,
+		logEvery: setup.logEvery,
+		device: state.device,
+		loss: output,
+		x: values(source(prediction, 'input')),
+		y: values(source(output, 'target'))
 	};
 }
 

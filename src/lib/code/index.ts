@@ -13,7 +13,7 @@ export {
 	type GeneratedProgram,
 	type PrintedItem
 } from './generate';
-export { importCode, type ImportResult } from './importer';
+export { importCode, type CodeNote, type ImportedTraining, type ImportResult } from './importer';
 export {
 	MAX_CODE_BYTES,
 	MAX_CODE_LINES,

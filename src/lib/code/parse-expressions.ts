@@ -4,7 +4,7 @@
  * never evaluates anything; a syntax error throws a `SyntaxProblem`, which the statement parser
  * catches and reports.
  */
-import type { Expr, Keyword } from './ast';
+import { describe, type Expr, type Keyword } from './ast';
 import { excerpt } from '$lib/util/excerpt';
 import { SyntaxProblem, type TokenCursor } from './parse-tokens';
 import { KEYWORDS, type Token } from './tokenizer';
@@ -74,7 +74,7 @@ export class ExpressionParser {
 		return { kind: 'starred', value: this.bitOr(), start: star.start };
 	}
 
-	private namedExpression(): Expr {
+	namedExpression(): Expr {
 		const value = this.test();
 		if (this.tokens.isOp(':=')) {
 			this.tokens.next();
@@ -262,7 +262,7 @@ export class ExpressionParser {
 		}
 	}
 
-	private callArguments(): { args: Expr[]; keywords: Keyword[] } {
+	callArguments(): { args: Expr[]; keywords: Keyword[] } {
 		const args: Expr[] = [];
 		const keywords: Keyword[] = [];
 		while (!this.tokens.isOp(')')) {
@@ -344,7 +344,7 @@ export class ExpressionParser {
 	}
 
 	/** The targets of a `for` clause: stops at `in`. */
-	private targetList(): Expr {
+	targetList(): Expr {
 		const start = this.tokens.peek().start;
 		const items = [this.starTarget()];
 		while (this.tokens.isOp(',')) {
@@ -448,6 +448,8 @@ export class ExpressionParser {
 			return { kind: 'list', items, start: open.start };
 		}
 		items.push(this.starOrNamed());
+		const comprehension = this.tokens.isWord('for') ? this.listComprehension(open, items[0]) : null;
+		if (comprehension !== null) return comprehension;
 		if (this.tokens.isWord('for') || this.tokens.isWord('async')) {
 			this.comprehensionClauses();
 			this.tokens.expectOp(']');
@@ -460,6 +462,31 @@ export class ExpressionParser {
 		}
 		this.tokens.expectOp(']', "expected ']' or ','");
 		return { kind: 'list', items, start: open.start };
+	}
+
+	/**
+	 * `[element for target in iterable]` after its element: the node the importer reads, or
+	 * null (nothing read) when it has more clauses, which the caller reads as opaque.
+	 */
+	private listComprehension(open: Token, element: Expr): Expr | null {
+		const at = this.tokens.position;
+		try {
+			this.tokens.next();
+			const target = this.targetList();
+			this.checkTarget(target);
+			if (this.tokens.isWord('in')) {
+				this.tokens.next();
+				const iterable = this.orTest();
+				if (this.tokens.isOp(']')) {
+					this.tokens.next();
+					return { kind: 'listcomp', element, target, iterable, start: open.start };
+				}
+			}
+		} catch (error) {
+			if (!(error instanceof SyntaxProblem)) throw error;
+		}
+		this.tokens.position = at;
+		return null;
 	}
 
 	private dictOrSet(): Expr {
@@ -538,37 +565,4 @@ function numberExpr(token: Token): Expr {
 	const integer = prefixed || /^\d+$/.test(digits);
 	const value = Number(digits);
 	return { kind: 'number', value, integer, imaginary, text, start: token.start };
-}
-
-/** How Python names an expression in "cannot assign to ..." messages. */
-export function describe(expr: Expr): string {
-	switch (expr.kind) {
-		case 'name':
-			return 'name';
-		case 'number':
-		case 'string':
-		case 'constant':
-			return 'literal';
-		case 'unary':
-		case 'binary':
-			return 'expression';
-		case 'ifexp':
-			return 'conditional expression';
-		case 'call':
-			return 'function call';
-		case 'attribute':
-			return 'attribute';
-		case 'subscript':
-			return 'subscript';
-		case 'tuple':
-			return 'tuple';
-		case 'list':
-			return 'list';
-		case 'dict':
-			return 'dict literal';
-		case 'starred':
-			return 'starred';
-		case 'other':
-			return expr.what;
-	}
 }

@@ -7,8 +7,8 @@
  * Three files: this one reads statements (`Parser`), `parse-expressions.ts` reads expressions
  * (`ExpressionParser`) and `parse-tokens.ts` holds the cursor over the tokens both share.
  */
-import type { Expr, ImportName, Stmt } from './ast';
-import { AUGMENTED, describe, ExpressionParser } from './parse-expressions';
+import { describe, type CompoundHeader, type Expr, type ImportName, type Stmt } from './ast';
+import { AUGMENTED, ExpressionParser } from './parse-expressions';
 import { SyntaxProblem, TokenCursor } from './parse-tokens';
 import { MAX_EXPRESSION_DEPTH, type RawProblem } from './source';
 import type { Token, Tokenized } from './tokenizer';
@@ -164,6 +164,8 @@ class Parser {
 		}
 		if (!Object.hasOwn(CLAUSES, keyword)) this.tokens.fail(this.tokens.peek());
 		const headerLine = this.tokens.peek().line;
+		const structured = this.structuredCompound(keyword, first, headerLine);
+		if (structured !== null) return structured;
 		const body = this.clause(keyword, headerLine);
 		const clauses = CLAUSES[keyword];
 		while (this.tokens.peek().type === 'name' && clauses.includes(this.tokens.peek().text)) {
@@ -200,6 +202,11 @@ class Parser {
 			this.tokens.next();
 		}
 		this.tokens.next();
+		return this.indentedBlock(keyword, headerLine);
+	}
+
+	/** The block after a header's `:` (or the simple statements on its line). */
+	private indentedBlock(keyword: string, headerLine: number): Stmt[] {
 		if (this.tokens.peek().type !== 'newline') return this.simpleStatements();
 		const newline = this.tokens.next();
 		if (this.tokens.peek().type !== 'indent') {
@@ -212,6 +219,87 @@ class Parser {
 		}
 		this.tokens.next();
 		return this.blockBody();
+	}
+
+	/**
+	 * A `for`, `if`, `class` or `def` statement whose header the importer reads, with its
+	 * blocks; null (nothing read) for any other, or a header in another form, which `compound`
+	 * then reads loosely (and reports, if it is not Python).
+	 */
+	private structuredCompound(keyword: string, first: Token, headerLine: number): Stmt | null {
+		if (!STRUCTURED.has(keyword) || this.tokens.peek() !== first) return null;
+		const at = this.tokens.position;
+		let header: HeaderParts;
+		try {
+			header = this.compoundHeader(keyword);
+		} catch (error) {
+			if (!(error instanceof SyntaxProblem)) throw error;
+			this.tokens.position = at;
+			return null;
+		}
+		const body = this.indentedBlock(keyword, headerLine);
+		const orelse: Stmt[] = [];
+		const clauses = CLAUSES[keyword];
+		while (this.tokens.peek().type === 'name' && clauses.includes(this.tokens.peek().text)) {
+			const clause = this.tokens.peek();
+			for (const statement of this.clause(clause.text, clause.line)) orelse.push(statement);
+		}
+		return {
+			kind: 'compound',
+			keyword,
+			body: [...body, ...orelse],
+			start: first.start,
+			end: this.tokens.peek(-1).end,
+			header: { ...header, body, orelse } as CompoundHeader
+		};
+	}
+
+	/** From the keyword to the header's `:` (consumed); throws SyntaxProblem on any other form. */
+	private compoundHeader(keyword: string): HeaderParts {
+		const { tokens, expressions } = this;
+		tokens.next();
+		let parts: HeaderParts;
+		switch (keyword) {
+			case 'for': {
+				const target = expressions.targetList();
+				expressions.checkTarget(target);
+				if (!tokens.isWord('in')) tokens.fail(tokens.peek(), "expected 'in'");
+				tokens.next();
+				parts = { kind: 'for', target, iterable: expressions.starExpressions() };
+				break;
+			}
+			case 'if':
+				parts = { kind: 'if', test: expressions.namedExpression() };
+				break;
+			case 'class': {
+				const name = tokens.expectName().text;
+				let bases: Expr[] = [];
+				if (tokens.isOp('(')) {
+					tokens.next();
+					const read = expressions.callArguments();
+					if (read.keywords.length > 0) tokens.fail(tokens.peek());
+					bases = read.args;
+					tokens.expectOp(')');
+				}
+				parts = { kind: 'class', name, bases };
+				break;
+			}
+			default: {
+				const name = tokens.expectName().text;
+				tokens.expectOp('(');
+				const params: { name: string; start: number }[] = [];
+				while (!tokens.isOp(')')) {
+					const param = tokens.expectName();
+					params.push({ name: param.text, start: param.start });
+					if (!tokens.isOp(',')) break;
+					tokens.next();
+				}
+				tokens.expectOp(')');
+				parts = { kind: 'def', name, params };
+			}
+		}
+		tokens.expectOp(':');
+		return parts;
 	}
 
 	private simpleStatements(): Stmt[] {
@@ -241,14 +329,10 @@ class Parser {
 			}
 			if (SIMPLE_KEYWORDS.has(token.text) && !(token.text === 'await')) {
 				this.tokens.next();
-				// Read the rest for syntax only.
-				if (!this.atStatementEnd()) this.expressions.starExpressions();
-				return {
-					kind: 'keyword',
-					keyword: token.text,
-					start: token.start,
-					end: this.tokens.peek(-1).end
-				};
+				// Read the rest for syntax (the importer reads a `return`'s value).
+				const value = this.atStatementEnd() ? undefined : this.expressions.starExpressions();
+				const end = this.tokens.peek(-1).end;
+				return { kind: 'keyword', keyword: token.text, start: token.start, end, value };
 			}
 		}
 		const first = this.expressions.starExpressions();
@@ -377,6 +461,30 @@ class Parser {
 	}
 }
 
+/** The compound statements whose headers the importer reads. */
+const STRUCTURED = new Set(['for', 'if', 'class', 'def']);
+
+/** A header without its blocks. */
+type HeaderParts =
+	| { kind: 'for'; target: Expr; iterable: Expr }
+	| { kind: 'if'; test: Expr }
+	| { kind: 'class'; name: string; bases: Expr[] }
+	| { kind: 'def'; name: string; params: { name: string; start: number }[] };
+
+/** The expressions of a header (for the depth check). */
+function headerExprs(header: CompoundHeader | undefined): Expr[] {
+	switch (header?.kind) {
+		case 'for':
+			return [header.target, header.iterable];
+		case 'if':
+			return [header.test];
+		case 'class':
+			return header.bases;
+		default:
+			return [];
+	}
+}
+
 /** The offset of the first expression deeper than MAX_EXPRESSION_DEPTH, or null (no recursion). */
 function tooDeep(statements: readonly Stmt[]): number | null {
 	const stack: { expr: Expr; depth: number }[] = [];
@@ -404,6 +512,10 @@ function tooDeep(statements: readonly Stmt[]): number | null {
 				break;
 			case 'compound':
 				for (const inner of statement.body) pending.push(inner);
+				for (const expr of headerExprs(statement.header)) push(expr, 1);
+				break;
+			case 'keyword':
+				push(statement.value ?? null, 1);
 				break;
 		}
 		while (stack.length > 0) {
@@ -443,6 +555,11 @@ function tooDeep(statements: readonly Stmt[]): number | null {
 				case 'dict':
 					for (const key of expr.keys) push(key, below);
 					for (const value of expr.values) push(value, below);
+					break;
+				case 'listcomp':
+					push(expr.element, below);
+					push(expr.target, below);
+					push(expr.iterable, below);
 					break;
 			}
 		}

@@ -284,6 +284,12 @@ export const en = {
 	'help.reset': 'Reset',
 	'help.open': 'Open this help',
 
+	'importCode.confirmDrop':
+		'{count} lines above cannot be imported and will be left out. Press “Import anyway” to build the rest.',
+	'importCode.acceptAnyway': 'Import anyway',
+	'importCode.notes': 'Accepted, not built ({count}):',
+	'importCode.training': 'Train settings: lr {lr}, {epochs} epochs.',
+
 	'update.ready': 'A new version of Autograd Canvas is ready.',
 	'update.reload': 'Reload',
 	'update.later': 'Later'

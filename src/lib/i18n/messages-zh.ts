@@ -268,6 +268,11 @@ export const zh: Record<MessageKey, string> = {
 	'help.reset': '重置',
 	'help.open': '打开此帮助',
 
+	'importCode.confirmDrop': '上面有 {count} 行无法导入，将被略去。按“仍然导入”生成其余部分。',
+	'importCode.acceptAnyway': '仍然导入',
+	'importCode.notes': '已接受但不生成（{count}）：',
+	'importCode.training': '训练设置：学习率 {lr}，{epochs} 轮。',
+
 	'update.ready': 'Autograd Canvas 已更新，新版本已就绪。',
 	'update.reload': '重新加载',
 	'update.later': '稍后'

@@ -32,7 +32,10 @@ export const PLURALS: Record<
 		'status.nodeCount': { one: '{count} node' },
 		'status.wireCount': { one: '{count} wire' },
 		'trace.accumulationsTitle': { one: '{count} backward pass accumulated into this .grad' },
-		'chain.accumulated': { one: '{name}.grad now holds {count} backward pass.' }
+		'chain.accumulated': { one: '{name}.grad now holds {count} backward pass.' },
+		'importCode.confirmDrop': {
+			one: '{count} line above cannot be imported and will be left out. Press “Import anyway” to build the rest.'
+		}
 	},
 	zh: {}
 };

@@ -67,8 +67,10 @@ export {
 	recordOf,
 	restoredTraining,
 	SESSION_VERSION,
+	sessionFromImport,
 	sessionParameters,
 	snapshotSession,
+	type ImportedSetup,
 	type SavedTraining,
 	type SessionInputs,
 	type TrainingSession

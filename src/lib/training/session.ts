@@ -16,8 +16,8 @@ import type { Formula } from './data';
 import { MAX_LOG_LINES } from './client';
 import { DEVICE_CHOICES, type DeviceChoice, type RestoredTraining } from './protocol';
 import { DEFAULT_SETTINGS, MAX_EPOCHS, type TrainSettings } from './settings';
-import { DEFAULT_FORMULA } from './data';
-import { MAX_CSV_BYTES } from './csv';
+import { DEFAULT_FORMULA, DEFAULT_X } from './data';
+import { MAX_CSV_BYTES, toCsv } from './csv';
 
 export const SESSION_VERSION = 1;
 /** Epochs of loss history (and trajectory) kept: the last ones (the epoch count stays exact). */
@@ -366,4 +366,63 @@ export function sessionParameters(
 		any = true;
 	}
 	return any ? out : null;
+}
+
+// ---- a session from imported code ----------------------------------------------------------------
+
+/** What imported code trains with (the code module's `ImportedTraining`). */
+export interface ImportedSetup {
+	lr: number;
+	momentum: number;
+	epochs: number;
+	/** null: the code prints no log (the panel's default interval is kept). */
+	logEvery: number | null;
+	device: DeviceChoice | null;
+	/** The loss node. */
+	loss: string | null;
+	/** The data (null: not constants in the code). */
+	x: number[] | null;
+	y: number[] | null;
+}
+
+/**
+ * A new session holding the settings and data that imported code trains with, and no training
+ * yet: the Train panel opens with them. Data on the panel's x (0..10) along an exact line is the
+ * formula's; other data is a CSV.
+ */
+export function sessionFromImport(setup: ImportedSetup): TrainingSession {
+	const settings: TrainSettings = {
+		lr: setup.lr,
+		momentum: setup.momentum,
+		epochs: setup.epochs,
+		logEvery: setup.logEvery ?? DEFAULT_SETTINGS.logEvery
+	};
+	const { x, y } = setup;
+	const data = x !== null && y !== null && x.length === y.length && x.length > 0;
+	const line = data ? lineFormula(x, y) : null;
+	const csv = data && line === null ? toCsv(x, y) : null;
+	const useCsv = csv !== null && csv.length <= MAX_CSV_CHARS;
+	return {
+		version: SESSION_VERSION,
+		settings: asText(settings),
+		formula: asText(line ?? DEFAULT_FORMULA),
+		source: useCsv ? 'csv' : 'formula',
+		csvText: useCsv ? csv : null,
+		csvDraft: null,
+		device: setup.device ?? 'auto',
+		lossId: setup.loss,
+		format: 'safetensors',
+		logScale: false,
+		training: null
+	};
+}
+
+/** y = slope * x + intercept exactly, on the formula's x: that formula (no noise), else null. */
+function lineFormula(x: readonly number[], y: readonly number[]): Formula | null {
+	if (x.length !== DEFAULT_X.length || x.some((value, i) => value !== DEFAULT_X[i])) return null;
+	const intercept = y[0];
+	const slope = y[1] - y[0];
+	if (!Number.isFinite(slope) || !Number.isFinite(intercept)) return null;
+	if (y.some((value, i) => value !== slope * x[i] + intercept)) return null;
+	return { slope, intercept, noise: 0, seed: 0 };
 }

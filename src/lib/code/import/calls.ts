@@ -25,6 +25,9 @@ import { callMethod, linearForward } from './methods';
 import { linearOp, mseLoss, mseReduction, registryOp } from './ops';
 import type { ImportState } from './state';
 import { describeValue, type Value } from './values';
+import { callObject, instantiate, sgd, torchDevice, TORCH_LOAD } from './blocks';
+import { fromNumpy } from './constants';
+import { remark } from './state';
 import { excerpt } from '$lib/util/excerpt';
 
 /** Call a value with its arguments read (`call.args`, `call.keywords`). */
@@ -36,6 +39,10 @@ export function callValue(state: ImportState, callee: Value, call: Call): Value 
 			return callMethod(state, callee.self, callee.name, call);
 		case 'linear':
 			return linearForward(state, callee, call);
+		case 'class':
+			return instantiate(state, callee, call);
+		case 'object':
+			return callObject(state, callee, call);
 		case 'mse': {
 			const args = bindArgs(call, ['input', 'target']);
 			return mseLoss(
@@ -78,7 +85,7 @@ export function callFunction(state: ImportState, path: string, call: Call): Valu
 		const value = nnModule(state, name, call);
 		if (value !== null) return value;
 	} else if (module === 'torch.optim') {
-		return { kind: 'opaque', what: 'an optimizer' };
+		return name === 'SGD' ? sgd(call) : { kind: 'opaque', what: 'an optimizer' };
 	} else if (path === 'torch.cuda.is_available') {
 		return { kind: 'opaque', what: 'torch.cuda.is_available()' };
 	}
@@ -114,20 +121,23 @@ function torchFunction(state: ImportState, name: string, call: Call): Value | nu
 			return transposeT(state, need(call, args, 'input').value, call.start);
 		}
 		case 'device':
-			return { kind: 'opaque', what: 'a device' };
+			return torchDevice(call);
 		case 'no_grad':
 		case 'enable_grad':
 			return { kind: 'opaque', what: `torch.${name}()` };
 		case 'save':
+			remark(
+				state,
+				call.start,
+				'torch.save(...) writes a model file: use Save model in the Train panel'
+			);
+			return { kind: 'none' };
 		case 'set_printoptions':
 			return { kind: 'none' };
 		case 'load':
-			throw unsupported(call.start, 'torch.load reads a file: outside the subset');
+			return { kind: 'opaque', what: TORCH_LOAD };
 		case 'from_numpy':
-			throw unsupported(
-				call.start,
-				'numpy arrays are outside the subset: write torch.tensor(...) instead'
-			);
+			return fromNumpy(call);
 	}
 	const op = TORCH_OPS.get(name);
 	return op === undefined ? null : registryOp(state, op, call, null);

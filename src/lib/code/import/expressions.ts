@@ -18,6 +18,8 @@ import { callFunction, callValue } from './calls';
 import { addOp, transposeT } from './graph';
 import type { ImportState } from './state';
 import { describeValue, type Value } from './values';
+import { deviceChoice, objectAttribute } from './blocks';
+import { CONSTANT_FUNCTIONS, constantCall, listComprehension } from './constants';
 import { excerpt } from '$lib/util/excerpt';
 
 /** Tensor attributes the canvas does not model: reading them gives an opaque value. */
@@ -77,6 +79,8 @@ export function evaluate(state: ImportState, expr: Expr): Value {
 				evaluate(state, expr.body),
 				evaluate(state, expr.orelse)
 			];
+			const device = deviceChoice(parts[0], parts[1], parts[2]);
+			if (device !== null) return device;
 			if (parts.some((p) => p.kind === 'tensor' || p.kind === 'fresh')) {
 				throw unsupported(expr.start, 'conditional expressions on tensors are outside the subset');
 			}
@@ -116,6 +120,8 @@ export function evaluate(state: ImportState, expr: Expr): Value {
 			throw unsupported(expr.start, 'unpacking with * is outside the subset');
 		case 'other':
 			throw unsupported(expr.start, `${expr.what} is outside the subset`);
+		case 'listcomp':
+			return listComprehension(state, expr);
 	}
 }
 
@@ -128,7 +134,7 @@ function lookup(state: ImportState, name: string, start: number): Value {
 				: name === 'F'
 					? ': add import torch.nn.functional as F'
 					: name === 'np'
-						? ' (numpy is outside the subset anyway)'
+						? ': add import numpy as np'
 						: '';
 		throw new ImportProblem(
 			start,
@@ -210,6 +216,12 @@ function attribute(state: ImportState, expr: Extract<Expr, { kind: 'attribute' }
 			return { kind: 'method', self: owner, name };
 		case 'failed':
 			throw new ImportProblem(expr.start, owner.reason, 'undefined-name');
+		case 'object':
+			return objectAttribute(owner, name);
+		case 'array':
+			if (name === 'shape' || name === 'dtype' || name === 'ndim' || name === 'size')
+				return { kind: 'opaque', what: `${exprText(expr)}` };
+			return { kind: 'method', self: owner, name };
 		default:
 			return { kind: 'method', self: owner, name };
 	}
@@ -219,6 +231,9 @@ function attribute(state: ImportState, expr: Extract<Expr, { kind: 'attribute' }
 function callExpression(state: ImportState, expr: Extract<Expr, { kind: 'call' }>): Value {
 	const callee = evaluate(state, expr.func);
 	if (callee.kind === 'module' && callee.path === 'builtins.print') return { kind: 'none' };
+	if (callee.kind === 'module' && CONSTANT_FUNCTIONS.has(callee.path)) {
+		return constantCall(state, callee.path, expr);
+	}
 	if (callee.kind === 'module' && !callee.path.startsWith('torch.')) {
 		// numpy, range, ...: say so before reading the arguments.
 		return callFunction(state, callee.path, {

@@ -3,6 +3,8 @@
  * then `backward`, `retain_grad`, `requires_grad_`, ...) and nn.Linear's methods. A new tensor
  * method that is not an op goes in `tensorMethod`; a new module's methods get a function here.
  */
+import { loadFromFile, objectMethod, optimizerMethod, recordDevice, TORCH_LOAD } from './blocks';
+import { arrayMethod } from './constants';
 import { quoted } from '$lib/engine/nn/module';
 import { isLeaf } from '$lib/graph';
 import {
@@ -38,10 +40,17 @@ const IDENTITY_METHODS = new Set(['to', 'cuda', 'cpu', 'float', 'contiguous']);
 
 /** `self.name(...)`: a method of a tensor, of a module, or of a value the canvas does not model. */
 export function callMethod(state: ImportState, self: Value, name: string, call: Call): Value {
+	if (name === 'to') recordDevice(state, call);
 	switch (self.kind) {
 		case 'tensor':
 		case 'fresh':
 			return tensorMethod(state, self, name, call);
+		case 'object':
+			return objectMethod(state, self, name, call);
+		case 'optimizer':
+			return optimizerMethod(state, self, name, call);
+		case 'array':
+			return arrayMethod(self, name, call);
 		case 'linear':
 			return linearMethod(state, self, name, call);
 		case 'opaque':
@@ -170,7 +179,12 @@ function linearMethod(state: ImportState, module: Linear, name: string, call: Ca
 			return { kind: 'none' };
 		case 'load_state_dict': {
 			const args = bindArgs(call, ['state_dict', 'strict', 'assign']);
-			loadStateDict(state, module, need(call, args, 'state_dict'));
+			const dict = need(call, args, 'state_dict');
+			if (dict.value.kind === 'opaque' && dict.value.what === TORCH_LOAD) {
+				loadFromFile(state, dict, call);
+				return { kind: 'opaque', what: '<All keys matched successfully>' };
+			}
+			loadStateDict(state, module, dict);
 			state.sideEffect = true;
 			return { kind: 'opaque', what: '<All keys matched successfully>' };
 		}

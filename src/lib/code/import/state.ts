@@ -56,6 +56,28 @@ export interface ImportState {
 	output: string | null;
 	/** Whether the current statement did something that counts (backward, retain_grad, ...). */
 	sideEffect: boolean;
+
+	/** Lines accepted but not built (torch.save, a prediction printed): said, not refused. */
+	readonly notes: RawProblem[];
+	/** The training loop's settings (`blocks.ts`), once one is read. */
+	training: TrainingSetup | null;
+	/** The device the code moves its model or data to (`.to(device)`). */
+	device: 'auto' | 'cpu' | 'webgpu' | null;
+	/** How many method calls of a class (`model(x)` running `forward`) are running. */
+	callDepth: number;
+	/** Inside the training loop: whether it called `optimizer.step()`. */
+	loop: { stepped: boolean; optimizer: Extract<Value, { kind: 'optimizer' }> | null } | null;
+}
+
+/** What the tutorial's training loop sets up (the Train panel's settings). */
+export interface TrainingSetup {
+	lr: number;
+	momentum: number;
+	epochs: number;
+	/** `if epoch % N == 0: print(...)`: N, or null when the loop prints nothing. */
+	logEvery: number | null;
+	/** Offset of the `for`. */
+	start: number;
 }
 
 export function createImportState(source: string, lines: LineMap): ImportState {
@@ -81,7 +103,12 @@ export function createImportState(source: string, lines: LineMap): ImportState {
 		seedBase: 0,
 		draws: 0,
 		output: null,
-		sideEffect: false
+		sideEffect: false,
+		notes: [],
+		training: null,
+		device: null,
+		callDepth: 0,
+		loop: null
 	};
 }
 
@@ -108,4 +135,9 @@ export function note(
 	kind: CodeProblemKind
 ): void {
 	state.problems.push({ offset, message, kind });
+}
+
+/** A line accepted but not built, said in the import's notes (not a problem). */
+export function remark(state: ImportState, offset: number, message: string): void {
+	state.notes.push({ offset, message, kind: 'unsupported' });
 }

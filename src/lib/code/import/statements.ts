@@ -19,8 +19,9 @@ import {
 	type Mark
 } from './graph';
 import { blockTargets, firstLineText, isPrint, readsName, statementTargets } from './scope';
-import { bind, bindFailed, lineOf, note, type ImportState } from './state';
+import { bind, bindFailed, lineOf, note, remark, type ImportState } from './state';
 import { describeValue, type Value } from './values';
+import { compoundStatement, setObjectAttribute } from './blocks';
 import { excerpt } from '$lib/util/excerpt';
 
 const COMPOUND_MESSAGES: Record<string, string> = {
@@ -56,7 +57,7 @@ export function importStatement(state: ImportState, statement: Stmt): void {
 }
 
 /** What each kind of statement does; a new statement pattern goes here. */
-function execute(state: ImportState, statement: Stmt, before: Mark): void {
+export function execute(state: ImportState, statement: Stmt, before: Mark): void {
 	switch (statement.kind) {
 		case 'pass':
 			return;
@@ -90,6 +91,18 @@ function execute(state: ImportState, statement: Stmt, before: Mark): void {
 			}
 			return;
 		case 'assign': {
+			if (isNumpyResult(statement.value)) {
+				// `predicted = model(x).data.numpy()`: what the Train panel shows after training.
+				remark(
+					state,
+					statement.start,
+					`${firstLineText(state.source, state.lines, statement.start)}: a prediction read into numpy is not built (the Train panel shows the predictions)`
+				);
+				for (const name of statementTargets(statement)) {
+					bind(state, name, { kind: 'opaque', what: 'a numpy array' }, statement.start);
+				}
+				return;
+			}
 			let value = evaluate(state, statement.value);
 			for (const target of statement.targets) value = assign(state, target, value, statement.value);
 			return;
@@ -115,6 +128,7 @@ function execute(state: ImportState, statement: Stmt, before: Mark): void {
 				`'${statement.keyword}' statements are outside the subset`
 			);
 		case 'compound': {
+			if (compoundStatement(state, statement)) return;
 			const message =
 				COMPOUND_MESSAGES[statement.keyword] ??
 				`'${statement.keyword}' blocks are outside the subset`;
@@ -195,6 +209,11 @@ function assignName(
 ): Value {
 	const previous = state.env.get(name);
 	let result = value;
+	// Inside a method (`out = self.linear(x)`), the caller's assignment names the node.
+	if (state.callDepth > 0 && value.kind !== 'fresh') {
+		bind(state, name, value, start);
+		return value;
+	}
 	if (value.kind === 'fresh') {
 		const id = addNode(state, LEAF_OP, claimName(state, name), { ...value.attrs }, value.start);
 		result = { kind: 'tensor', node: id };
@@ -236,6 +255,10 @@ function assignAttribute(
 		state.sideEffect = true;
 		return;
 	}
+	if (owner.kind === 'object') {
+		setObjectAttribute(state, owner, target.attr, value);
+		return;
+	}
 	if (owner.kind === 'linear' && (target.attr === 'weight' || target.attr === 'bias')) {
 		if (value.kind !== 'fresh' || !value.attrs.requiresGrad) {
 			throw unsupported(
@@ -249,4 +272,9 @@ function assignAttribute(
 		return;
 	}
 	throw unsupported(target.start, `assigning to .${excerpt(target.attr)} is outside the subset`);
+}
+
+/** `... .numpy()`, `... .data.numpy()`: a value read out into numpy. */
+function isNumpyResult(expr: Expr): boolean {
+	return expr.kind === 'call' && expr.func.kind === 'attribute' && expr.func.attr === 'numpy';
 }

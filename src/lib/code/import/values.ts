@@ -1,4 +1,5 @@
 /** What a Python expression stands for while code is imported (nothing is ever run). */
+import type { Stmt } from '../ast';
 import type { LeafAttrs } from '$lib/graph';
 import { excerpt } from '$lib/util/excerpt';
 
@@ -28,7 +29,29 @@ export type Value =
 	/** A value the canvas does not model but code may print or pass around (a device, a grad). */
 	| { kind: 'opaque'; what: string }
 	/** A name whose statement was not imported. */
-	| { kind: 'failed'; line: number; reason: string };
+	| { kind: 'failed'; line: number; reason: string }
+	/** A numpy array of constants (`np.array([...], dtype=np.float32)`): not on the canvas. */
+	| { kind: 'array'; values: number[]; shape: number[]; integer: boolean }
+	/** `class Name(nn.Module):` and its methods. */
+	| { kind: 'class'; name: string; methods: Map<string, FunctionDef> }
+	/** An instance of such a class: its attributes (`self.linear`) and its class's methods. */
+	| {
+			kind: 'object';
+			className: string;
+			attrs: Map<string, Value>;
+			methods: Map<string, FunctionDef>;
+	  }
+	/** `torch.optim.SGD(params, lr=..., momentum=...)`. */
+	| { kind: 'optimizer'; lr: number; momentum: number }
+	/** `torch.device(...)`, or `"cuda:0" if torch.cuda.is_available() else "cpu"` ('auto'). */
+	| { kind: 'device'; choice: 'auto' | 'cpu' | 'webgpu' };
+
+/** A `def` inside a class: its parameters (self first) and its block. */
+export interface FunctionDef {
+	params: { name: string; start: number }[];
+	body: Stmt[];
+	start: number;
+}
 
 /** A tensor: a node on the canvas, or a new leaf that is not one yet. */
 export type TensorValue = Extract<Value, { kind: 'tensor' | 'fresh' }>;
@@ -67,5 +90,15 @@ export function describeValue(value: Value): string {
 			return excerpt(value.what);
 		case 'failed':
 			return 'a value that was not imported';
+		case 'array':
+			return 'a numpy array';
+		case 'class':
+			return `the class ${excerpt(value.name)}`;
+		case 'object':
+			return `a ${excerpt(value.className)} module`;
+		case 'optimizer':
+			return 'an SGD optimizer';
+		case 'device':
+			return 'a device';
 	}
 }
