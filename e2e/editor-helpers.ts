@@ -153,3 +153,26 @@ export async function loadExample(page: Page, title: RegExp) {
 	await page.getByRole('button', { name: 'Examples' }).click();
 	await page.getByRole('menuitem', { name: title }).click();
 }
+
+/** Pairs of canvas nodes whose boxes intersect. */
+export function overlaps(page: Page): Promise<string[]> {
+	return page.evaluate(() => {
+		const boxes = [...document.querySelectorAll<HTMLElement>('.svelte-flow__node')].map(
+			(element) => ({
+				name: element.querySelector('[data-node-name]')?.getAttribute('data-node-name') ?? '?',
+				rect: element.getBoundingClientRect()
+			})
+		);
+		const found: string[] = [];
+		for (let i = 0; i < boxes.length; i++) {
+			for (let j = i + 1; j < boxes.length; j++) {
+				const a = boxes[i].rect;
+				const b = boxes[j].rect;
+				const apart =
+					a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+				if (!apart) found.push(`${boxes[i].name} / ${boxes[j].name}`);
+			}
+		}
+		return found;
+	});
+}

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { canvas, fileMenu, graphNode, loadExample, openEditor } from './editor-helpers';
+import { canvas, fileMenu, graphNode, loadExample, openEditor, overlaps } from './editor-helpers';
 
 /**
  * Always in view, on a laptop (1280x800) and on a projector (1920x1080): after Forward and
@@ -34,29 +34,6 @@ async function forwardBackward(page: Page, example: (typeof EXAMPLES)[number]) {
 	// The replay ends on its last step ("Step 9 of 9").
 	await expect(chainPanel(page).locator('.where')).toContainText(/Step (\d+) of \1\b/);
 	for (const leaf of example.leaves) await expect(grad(page, leaf)).toBeVisible();
-}
-
-/** Pairs of canvas nodes whose boxes intersect. */
-function overlaps(page: Page): Promise<string[]> {
-	return page.evaluate(() => {
-		const boxes = [...document.querySelectorAll<HTMLElement>('.svelte-flow__node')].map(
-			(element) => ({
-				name: element.querySelector('[data-node-name]')?.getAttribute('data-node-name') ?? '?',
-				rect: element.getBoundingClientRect()
-			})
-		);
-		const found: string[] = [];
-		for (let i = 0; i < boxes.length; i++) {
-			for (let j = i + 1; j < boxes.length; j++) {
-				const a = boxes[i].rect;
-				const b = boxes[j].rect;
-				const apart =
-					a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
-				if (!apart) found.push(`${boxes[i].name} / ${boxes[j].name}`);
-			}
-		}
-		return found;
-	});
 }
 
 /** Leaves whose .grad is not fully inside the window, or is covered at its centre. */

@@ -5,7 +5,7 @@
  * settings and trains to the gate; code with problems is not imported without asking.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { counts, fileMenu, graphNode, loadExample, openEditor } from './editor-helpers';
+import { counts, fileMenu, graphNode, loadExample, openEditor, overlaps } from './editor-helpers';
 import { logLines, shown, trainPanel, trainToEnd } from './train-helpers';
 import { PROGRAM } from '../tests/fixtures/tutorial-linreg';
 
@@ -65,6 +65,8 @@ test.describe("the tutorial's program in Import code", () => {
 		for (const name of ['linear.weight', 'linear.bias', 'inputs', 'labels', 'outputs', 'loss']) {
 			await expect(graphNode(page, name)).toBeVisible();
 		}
+		// Laid out apart: no node hides another (nor its values and grads).
+		await expect.poll(() => overlaps(page)).toEqual([]);
 
 		await page.getByRole('button', { name: 'Train panel' }).click();
 		await expectSettings(page, '0.01', '1000', '50');

@@ -6,8 +6,8 @@
 import type { GraphEdge, GraphNode } from '$lib/graph';
 
 /** The spacing the examples use. */
-export const COLUMN_WIDTH = 240;
-export const ROW_HEIGHT = 140;
+export const COLUMN_WIDTH = 280;
+export const ROW_HEIGHT = 270;
 
 /** Set every node's position. `nodes` must list each node after its inputs. */
 export function layoutNodes(nodes: GraphNode[], edges: GraphEdge[]): void {
