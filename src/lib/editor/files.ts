@@ -3,19 +3,11 @@
  * share URLs. The document itself is read and written by `$lib/graph`.
  */
 import { MAX_FILE_BYTES, serializeDocument, type GraphDocument } from '$lib/graph';
+import { downloadBlob } from '$lib/viz/export';
 
 /** Starts a download of `content` as `filename`. */
 export function download(filename: string, content: Blob | string, type = 'application/json') {
-	const blob = typeof content === 'string' ? new Blob([content], { type }) : content;
-	const url = URL.createObjectURL(blob);
-	const link = document.createElement('a');
-	link.href = url;
-	link.download = filename;
-	link.rel = 'noopener';
-	document.body.append(link);
-	link.click();
-	link.remove();
-	setTimeout(() => URL.revokeObjectURL(url), 10_000);
+	downloadBlob(typeof content === 'string' ? new Blob([content], { type }) : content, filename);
 }
 
 /** The file chosen in a file input, which is cleared so that choosing the same file again works. */
