@@ -53,3 +53,14 @@ describe('torch. function forms', () => {
 		expect(actual.tolist()).toEqual(expected.tolist());
 	});
 });
+
+describe('F. function forms', () => {
+	const functional = OP_LIST.flatMap((op) =>
+		(op.python?.functional ?? []).map((name) => [op.id, name] as const)
+	);
+
+	test.each(functional)('%s: torch.nn.functional.%s exists in the engine', (_id, name) => {
+		const F = torch.nn.functional as unknown as Record<string, unknown>;
+		expect(typeof F[camelCase(name)]).toBe('function');
+	});
+});

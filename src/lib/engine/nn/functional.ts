@@ -12,6 +12,8 @@ export const mseLoss = (
 ) => input.mseLoss(target, options);
 
 export const relu = (input: Tensor) => input.relu();
+export const tanh = (input: Tensor) => input.tanh();
+export const sigmoid = (input: Tensor) => input.sigmoid();
 
 /** `F.linear(input, weight, bias)`: input @ weight.T + bias. */
 export const linear = (input: Tensor, weight: Tensor, bias: Tensor | null = null) =>
