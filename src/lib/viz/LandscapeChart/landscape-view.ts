@@ -125,21 +125,22 @@ export function createLandscapeView(svg: SVGSVGElement): ChartView<LandscapeInpu
 				.attr('stroke', theme.accent)
 				.attr('stroke-width', 3)
 				.attr('stroke-linejoin', 'round');
+			/** Puts a dot at `at` (hidden where there is none or it is not finite). */
+			const placeDot = (
+				dot: typeof start,
+				at: Line | null,
+				look: { fill: string; stroke: string; width: number }
+			) =>
+				dot
+					.attr('display', at !== null && finite(at.w, at.b) ? null : 'none')
+					.attr('cx', at ? x(at.w) : 0)
+					.attr('cy', at ? y(at.b) : 0)
+					.attr('fill', look.fill)
+					.attr('stroke', look.stroke)
+					.attr('stroke-width', look.width);
 			const first = n > 0 ? { w: trajectory!.w[0], b: trajectory!.b[0] } : null;
-			start
-				.attr('display', first !== null && finite(first.w, first.b) ? null : 'none')
-				.attr('cx', first ? x(first.w) : 0)
-				.attr('cy', first ? y(first.b) : 0)
-				.attr('fill', theme.surface)
-				.attr('stroke', theme.accent)
-				.attr('stroke-width', 3);
-			current
-				.attr('display', now !== null && finite(now.w, now.b) ? null : 'none')
-				.attr('cx', now ? x(now.w) : 0)
-				.attr('cy', now ? y(now.b) : 0)
-				.attr('fill', theme.accent)
-				.attr('stroke', theme.surface)
-				.attr('stroke-width', 2.5);
+			placeDot(start, first, { fill: theme.surface, stroke: theme.accent, width: 3 });
+			placeDot(current, now, { fill: theme.accent, stroke: theme.surface, width: 2.5 });
 			const best = input.minimum;
 			minimum
 				.attr('display', best !== null && finite(best.w, best.b) ? null : 'none')

@@ -229,6 +229,7 @@ export function matmulKernel(
 			else for (let kk = 0; kk < k; kk++) packedA[kk * PANEL + r] = 0;
 		}
 		for (let q = 0; q < nPanels; q++) {
+			// Unrolled on purpose: sixteen scalar accumulators can live in registers; an array cannot.
 			let c00 = 0,
 				c01 = 0,
 				c02 = 0,

@@ -276,6 +276,34 @@ ${ENTRY_1D}
 export const matmulKey = (transposeB: boolean) => `matmul|${transposeB ? 'bt' : 'b'}`;
 
 /**
+ * WGSL that loads one 16x64 slice of a matmul operand into its workgroup tile (256 threads, four
+ * elements each), zero outside the matrix. `x` runs along the tile's 64 rows of A or columns of B.
+ * With `kContiguous` the operand is stored with k contiguous ([M, K] or B transposed [N, K]) and
+ * consecutive threads read consecutive k; otherwise ([K, N]) consecutive threads read consecutive
+ * columns. Either way the reads are coalesced.
+ */
+function loadTile(operand: {
+	tile: 'tileA' | 'tileB';
+	from: 'A' | 'B';
+	start: 'row0' | 'col0';
+	extent: 'M' | 'N';
+	kContiguous: boolean;
+}): string {
+	const { tile, from, start, extent, kContiguous } = operand;
+	return /* wgsl */ `
+		for (var i = 0u; i < 4u; i++) {
+			let e = tid + i * 256u;
+			let kk = ${kContiguous ? 'e % 16u' : 'e / 64u'};
+			let x = ${kContiguous ? 'e / 16u' : 'e % 64u'};
+			let gx = ${start} + x;
+			let gk = k0 + kk;
+			var v = 0.0;
+			if (gx < ${extent} && gk < K) { v = ${from}[${kContiguous ? 'gx * K + gk' : `gk * ${extent} + gx`}]; }
+			${tile}[kk * 16u + x / 4u][x % 4u] = v;
+		}`;
+}
+
+/**
  * C[M, N] = A[M, K] B[K, N] (or B[N, K] transposed), tiled through workgroup memory: each
  * workgroup computes a 64x64 tile of C with 16x16 threads, each thread a 4x4 block, stepping
  * over K in slices of 16. params: [M, N, K].
@@ -283,30 +311,21 @@ export const matmulKey = (transposeB: boolean) => `matmul|${transposeB ? 'bt' : 
 export function matmulSource(transposeB: boolean): string {
 	// Tiles hold vec4s: tileA[k][i] is rows 4i..4i+3 of column k of the A slice, tileB[k][j]
 	// columns 4j..4j+3 of row k of the B slice, so each step of k reads two vec4s for 16 FMAs.
-	const loadB = transposeB
-		? /* wgsl */ `
-		// B is [N, K]: consecutive threads read consecutive k (coalesced).
-		for (var i = 0u; i < 4u; i++) {
-			let e = tid + i * 256u;
-			let kk = e % 16u;
-			let c = e / 16u;
-			let gk = k0 + kk;
-			let gc = col0 + c;
-			var v = 0.0;
-			if (gc < N && gk < K) { v = B[gc * K + gk]; }
-			tileB[kk * 16u + c / 4u][c % 4u] = v;
-		}`
-		: /* wgsl */ `
-		for (var i = 0u; i < 4u; i++) {
-			let e = tid + i * 256u;
-			let kk = e / 64u;
-			let c = e % 64u;
-			let gk = k0 + kk;
-			let gc = col0 + c;
-			var v = 0.0;
-			if (gc < N && gk < K) { v = B[gk * N + gc]; }
-			tileB[kk * 16u + c / 4u][c % 4u] = v;
-		}`;
+	// A is [M, K]; B is [K, N], or [N, K] transposed.
+	const loadA = loadTile({
+		tile: 'tileA',
+		from: 'A',
+		start: 'row0',
+		extent: 'M',
+		kContiguous: true
+	});
+	const loadB = loadTile({
+		tile: 'tileB',
+		from: 'B',
+		start: 'col0',
+		extent: 'N',
+		kContiguous: transposeB
+	});
 	return /* wgsl */ `
 @group(0) @binding(0) var<storage, read> A: array<f32>;
 @group(0) @binding(1) var<storage, read> B: array<f32>;
@@ -329,17 +348,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) loca
 	var acc2 = vec4<f32>(0.0);
 	var acc3 = vec4<f32>(0.0);
 	for (var k0 = 0u; k0 < K; k0 += 16u) {
-		// A is [M, K]: consecutive threads read consecutive k (coalesced).
-		for (var i = 0u; i < 4u; i++) {
-			let e = tid + i * 256u;
-			let kk = e % 16u;
-			let r = e / 16u;
-			let gr = row0 + r;
-			let gk = k0 + kk;
-			var v = 0.0;
-			if (gr < M && gk < K) { v = A[gr * K + gk]; }
-			tileA[kk * 16u + r / 4u][r % 4u] = v;
-		}${loadB}
+${loadA}${loadB}
 		workgroupBarrier();
 		for (var kk = 0u; kk < 16u; kk++) {
 			let a = tileA[kk * 16u + local.y];
