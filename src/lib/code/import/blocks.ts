@@ -11,7 +11,15 @@
  * Other `for` / `if` / `class` / `def` statements stay outside the subset.
  */
 import type { CompoundHeader, Expr, Stmt } from '../ast';
-import { bindArgs, ImportProblem, need, unsupported, valueProblem, type Call } from './args';
+import {
+	bindArgs,
+	ImportProblem,
+	need,
+	unsupported,
+	valueProblem,
+	type Arg,
+	type Call
+} from './args';
 import { evaluate } from './expressions';
 import { claimName, mark, rename, rollback } from './graph';
 import { isPrint } from './scope';
@@ -110,6 +118,38 @@ export function setObjectAttribute(
 	object.attrs.set(name, value);
 }
 
+/**
+ * nn.Module's own methods, on any module: moves and modes give the module back, parameter and
+ * state-dict reads are opaque, zero_grad is None, and `load` reads load_state_dict's argument.
+ * Null for any other name.
+ */
+export function moduleMethod(
+	module: Value,
+	name: string,
+	call: Call,
+	load: (dict: Arg) => void
+): Value | null {
+	switch (name) {
+		case 'to':
+		case 'cuda':
+		case 'cpu':
+		case 'float':
+		case 'train':
+		case 'eval':
+			return module;
+		case 'parameters':
+		case 'named_parameters':
+		case 'state_dict':
+			return { kind: 'opaque', what: `${call.callee}()` };
+		case 'zero_grad':
+			return { kind: 'none' };
+		case 'load_state_dict':
+			load(need(call, bindArgs(call, ['state_dict', 'strict', 'assign']), 'state_dict'));
+			return { kind: 'opaque', what: '<All keys matched successfully>' };
+	}
+	return null;
+}
+
 /** `model.name(...)`: one of its class's methods, or one of nn.Module's. */
 export function objectMethod(
 	state: ImportState,
@@ -119,26 +159,8 @@ export function objectMethod(
 ): Value {
 	const own = object.methods.get(name);
 	if (own !== undefined) return runMethod(state, object, own, call);
-	switch (name) {
-		case 'to':
-		case 'cuda':
-		case 'cpu':
-		case 'float':
-		case 'train':
-		case 'eval':
-			return object;
-		case 'parameters':
-		case 'named_parameters':
-		case 'state_dict':
-			return { kind: 'opaque', what: `${call.callee}()` };
-		case 'zero_grad':
-			return { kind: 'none' };
-		case 'load_state_dict': {
-			const args = bindArgs(call, ['state_dict', 'strict', 'assign']);
-			loadFromFile(state, need(call, args, 'state_dict'), call);
-			return { kind: 'opaque', what: '<All keys matched successfully>' };
-		}
-	}
+	const inherited = moduleMethod(object, name, call, (dict) => loadFromFile(state, dict, call));
+	if (inherited !== null) return inherited;
 	throw new ImportProblem(
 		call.start,
 		`${call.callee}(): ${excerpt(object.className)}.${excerpt(name)} is not one of the methods the canvas imports`,

@@ -3,7 +3,14 @@
  * then `backward`, `retain_grad`, `requires_grad_`, ...) and nn.Linear's methods. A new tensor
  * method that is not an op goes in `tensorMethod`; a new module's methods get a function here.
  */
-import { loadFromFile, objectMethod, optimizerMethod, recordDevice, TORCH_LOAD } from './blocks';
+import {
+	loadFromFile,
+	moduleMethod,
+	objectMethod,
+	optimizerMethod,
+	recordDevice,
+	TORCH_LOAD
+} from './blocks';
 import { arrayMethod } from './constants';
 import { quoted } from '$lib/engine/nn/module';
 import { isLeaf } from '$lib/graph';
@@ -161,34 +168,16 @@ export function linearForward(state: ImportState, module: Linear, call: Call): V
 }
 
 function linearMethod(state: ImportState, module: Linear, name: string, call: Call): Value {
-	switch (name) {
-		case 'forward':
-			return linearForward(state, module, call);
-		case 'to':
-		case 'cuda':
-		case 'cpu':
-		case 'float':
-		case 'train':
-		case 'eval':
-			return module;
-		case 'parameters':
-		case 'named_parameters':
-		case 'state_dict':
-			return { kind: 'opaque', what: `${call.callee}()` };
-		case 'zero_grad':
-			return { kind: 'none' };
-		case 'load_state_dict': {
-			const args = bindArgs(call, ['state_dict', 'strict', 'assign']);
-			const dict = need(call, args, 'state_dict');
-			if (dict.value.kind === 'opaque' && dict.value.what === TORCH_LOAD) {
-				loadFromFile(state, dict, call);
-				return { kind: 'opaque', what: '<All keys matched successfully>' };
-			}
-			loadStateDict(state, module, dict);
-			state.sideEffect = true;
-			return { kind: 'opaque', what: '<All keys matched successfully>' };
+	if (name === 'forward') return linearForward(state, module, call);
+	const inherited = moduleMethod(module, name, call, (dict) => {
+		if (dict.value.kind === 'opaque' && dict.value.what === TORCH_LOAD) {
+			loadFromFile(state, dict, call);
+			return;
 		}
-	}
+		loadStateDict(state, module, dict);
+		state.sideEffect = true;
+	});
+	if (inherited !== null) return inherited;
 	throw new ImportProblem(
 		call.start,
 		`${call.callee}(): nn.Linear.${excerpt(name)} is not one of the methods the canvas imports`,
