@@ -187,6 +187,11 @@ test.describe('forward and backward, step by step', () => {
 		await expect(help).toBeVisible();
 		await page.keyboard.press('Escape');
 		await expect(help).toHaveCount(0);
+		// `?` opens it and `?` closes it again; Close is focused inside it.
+		await page.keyboard.press('?');
+		await expect(help.getByRole('button', { name: 'Close' })).toBeFocused();
+		await page.keyboard.press('?');
+		await expect(help).toHaveCount(0);
 		await page.keyboard.press('r');
 		await expect(value(page, 'z')).toHaveCount(0);
 
