@@ -27,6 +27,13 @@ test.describe('PyTorch code', () => {
 		await dialog.getByRole('button', { name: 'Preview' }).click();
 		await expect(dialog.getByText('Builds 5 nodes and 4 wires.')).toBeVisible();
 		await expect(dialog.getByText('Every line imports.')).toBeVisible();
+		// One of each is said in the singular.
+		const textbox = dialog.getByRole('textbox', { name: 'Python code' });
+		await textbox.fill('x = torch.ones(2, requires_grad=True)\ny = x.sum()\n');
+		await dialog.getByRole('button', { name: 'Preview' }).click();
+		await expect(dialog.getByText('Builds 2 nodes and 1 wire.')).toBeVisible();
+		await textbox.fill(CHAIN_RULE_CELL);
+		await dialog.getByRole('button', { name: 'Preview' }).click();
 		// Nothing changes before Import.
 		await expect(counts(page, 0, 0)).toBeVisible();
 		await dialog.getByRole('button', { name: 'Import', exact: true }).click();

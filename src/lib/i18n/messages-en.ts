@@ -187,7 +187,7 @@ export const en = {
 	'importCode.preview': 'Preview',
 	'importCode.accept': 'Import',
 	'importCode.cancel': 'Cancel',
-	'importCode.summary': 'Builds {nodes} nodes and {wires} wires.',
+	'importCode.summary': 'Builds {nodes} and {wires}.',
 	'importCode.problems': 'Not imported ({count}):',
 	'importCode.noProblems': 'Every line imports.',
 	'importCode.unchanged': 'The canvas changes only when you press Import; Undo restores it.',

@@ -179,7 +179,7 @@ export const zh: Record<MessageKey, string> = {
 	'importCode.preview': '预览',
 	'importCode.accept': '导入',
 	'importCode.cancel': '取消',
-	'importCode.summary': '将生成 {nodes} 个节点和 {wires} 条连线。',
+	'importCode.summary': '将生成 {nodes}和 {wires}。',
 	'importCode.problems': '未导入（{count}）：',
 	'importCode.noProblems': '所有行均可导入。',
 	'importCode.unchanged': '只有按下“导入”后画布才会改变；撤销即可还原。',
