@@ -30,11 +30,11 @@ export const en = {
 	'tutorial.chainButtons': 'the gradient buttons',
 	'tutorial.backwardAgain': 'Run backward again',
 	'tutorial.zeroGrad': 'Zero the grads',
-	'tutorial.zeroed': 'Gradients zeroed: w.grad = 0, b.grad = 0.',
+	'tutorial.zeroed': 'Gradients zeroed: w.grad\u00a0=\u00a00, b.grad\u00a0=\u00a00.',
 	'tutorial.ranOnce':
-		'z.backward() has run once since the last zeroing: w.grad = 1 × x, b.grad = 1.',
+		'z.backward() has run once since the last zeroing: w.grad\u00a0=\u00a01\u00a0×\u00a0x, b.grad\u00a0=\u00a01.',
 	'tutorial.ranTimes':
-		'z.backward() has run {count} times since the last zeroing: w.grad = {count} × x, b.grad = {count}.',
+		'z.backward() has run {count} times since the last zeroing: w.grad\u00a0=\u00a0{count}\u00a0×\u00a0x, b.grad\u00a0=\u00a0{count}.',
 	'tutorial.regressionTitle': 'Linear regression: learn y = 2x + 1',
 	'tutorial.regressionIntro':
 		'A linear layer is a fully connected layer without an activation. Fit it to x = 0…10, y\u00a0=\u00a02x\u00a0+\u00a01 and it should find the weight w\u00a0=\u00a02 and the bias b\u00a0=\u00a01.',
@@ -44,9 +44,9 @@ export const en = {
 	'tutorial.train': 'Train {epochs} epochs',
 	'tutorial.pressTrain': 'Press the button to run the loop.',
 	'tutorial.learned': 'the learned weight and bias',
-	'tutorial.untrained': 'Untrained: w = {weight}, b = {bias}.',
+	'tutorial.untrained': 'Untrained: w\u00a0=\u00a0{weight}, b\u00a0=\u00a0{bias}.',
 	'tutorial.trained':
-		'After {epochs} epochs ({ms} ms for the last {last}): w = {weight}, b = {bias}. The target is w = 2, b = 1.',
+		'After {epochs} epochs ({ms}\u00a0ms for the last {last}): w\u00a0=\u00a0{weight}, b\u00a0=\u00a0{bias}. The target is w\u00a0=\u00a02, b\u00a0=\u00a01.',
 	'tutorial.footer':
 		"The cells follow qiuzitao's PyTorch tutorial (part 3, autograd). The engine draws its own random numbers, so values differ from PyTorch's for the same seed; shapes, flags and gradients behave the same.",
 

@@ -28,10 +28,11 @@ export const zh: Record<MessageKey, string> = {
 	'tutorial.chainButtons': '梯度按钮',
 	'tutorial.backwardAgain': '再次反向传播',
 	'tutorial.zeroGrad': '梯度清零',
-	'tutorial.zeroed': '梯度已清零：w.grad = 0，b.grad = 0。',
-	'tutorial.ranOnce': '上次清零后 z.backward() 运行了 1 次：w.grad = 1 × x，b.grad = 1。',
+	'tutorial.zeroed': '梯度已清零：w.grad\u00a0=\u00a00，b.grad\u00a0=\u00a00。',
+	'tutorial.ranOnce':
+		'上次清零后 z.backward() 运行了 1 次：w.grad\u00a0=\u00a01\u00a0×\u00a0x，b.grad\u00a0=\u00a01。',
 	'tutorial.ranTimes':
-		'上次清零后 z.backward() 运行了 {count} 次：w.grad = {count} × x，b.grad = {count}。',
+		'上次清零后 z.backward() 运行了 {count} 次：w.grad\u00a0=\u00a0{count}\u00a0×\u00a0x，b.grad\u00a0=\u00a0{count}。',
 	'tutorial.regressionTitle': '线性回归：学习 y = 2x + 1',
 	'tutorial.regressionIntro':
 		'线性回归其实就是一个不加激活函数的全连接层。用 x = 0…10、y\u00a0=\u00a02x\u00a0+\u00a01 训练它，模型应该学出权重 w\u00a0=\u00a02 和偏置 b\u00a0=\u00a01。',
@@ -41,9 +42,9 @@ export const zh: Record<MessageKey, string> = {
 	'tutorial.train': '训练 {epochs} 轮',
 	'tutorial.pressTrain': '点击按钮，运行训练循环。',
 	'tutorial.learned': '学到的权重和偏置',
-	'tutorial.untrained': '未训练：w = {weight}，b = {bias}。',
+	'tutorial.untrained': '未训练：w\u00a0=\u00a0{weight}，b\u00a0=\u00a0{bias}。',
 	'tutorial.trained':
-		'训练 {epochs} 轮后（最近 {last} 轮用时 {ms} ms）：w = {weight}，b = {bias}。目标是 w = 2，b = 1。',
+		'训练 {epochs} 轮后（最近 {last} 轮用时 {ms}\u00a0ms）：w\u00a0=\u00a0{weight}，b\u00a0=\u00a0{bias}。目标是 w\u00a0=\u00a02，b\u00a0=\u00a01。',
 	'tutorial.footer':
 		'这些代码单元来自 qiuzitao 的 PyTorch 实战教程（三，Autograd 自动求导机制）。引擎用自己的随机数，所以同一个种子得到的数值和 PyTorch 不同；形状、标志和梯度的行为完全相同。',
 
