@@ -9,6 +9,47 @@ export const en = {
 	'nav.tutorial': 'Tutorial',
 	'nav.editor': 'Editor',
 	'nav.language': 'Language',
+
+	'tutorial.tagline':
+		"Watch PyTorch's autograd at work: every output below is computed live, in your browser.",
+	'tutorial.reseed': 'Re-seed',
+	'tutorial.reseedNote': 'New random numbers for every card.',
+	'tutorial.columnCode': 'Python',
+	'tutorial.columnOutput': 'Engine output',
+	'tutorial.outputOf': 'Output of {label}',
+	'tutorial.flags': 'requires_grad flags',
+	'tutorial.sumTitle': 'Gradients flow through a sum',
+	'tutorial.sumIntro':
+		'`x` and `b` ask for gradients, so `t = x + b` and `y = t.sum()` are recorded. `y.backward()` then fills `b.grad` with ∂y/∂b: all ones.',
+	'tutorial.spreadTitle': 'requires_grad spreads',
+	'tutorial.spreadIntro':
+		'Nobody set `requires_grad` on `t`, but it was computed from tensors that need gradients, so it needs them too, and it remembers the op that made it.',
+	'tutorial.chainTitle': 'The chain rule: y = w·x, z = y + b',
+	'tutorial.chainIntro':
+		'Only `b` and `w` ask for gradients, yet `y` and `z` need them too. Backward gives ∂z/∂w = x and ∂z/∂b = 1. Run it again: without zeroing, the gradients add up.',
+	'tutorial.chainButtons': 'the gradient buttons',
+	'tutorial.backwardAgain': 'Run backward again',
+	'tutorial.zeroGrad': 'Zero the grads',
+	'tutorial.zeroed': 'Gradients zeroed: w.grad\u00a0=\u00a00, b.grad\u00a0=\u00a00.',
+	'tutorial.ranOnce':
+		'z.backward() has run once since the last zeroing: w.grad\u00a0=\u00a01\u00a0×\u00a0x, b.grad\u00a0=\u00a01.',
+	'tutorial.ranTimes':
+		'z.backward() has run {count} times since the last zeroing: w.grad\u00a0=\u00a0{count}\u00a0×\u00a0x, b.grad\u00a0=\u00a0{count}.',
+	'tutorial.regressionTitle': 'Linear regression: learn y = 2x + 1',
+	'tutorial.regressionIntro':
+		'A linear layer is a fully connected layer without an activation. Fit it to x = 0…10, y\u00a0=\u00a02x\u00a0+\u00a01 and it should find the weight w\u00a0=\u00a02 and the bias b\u00a0=\u00a01.',
+	'tutorial.optimizerAndLoss': 'the optimizer and loss',
+	'tutorial.noOutput': '(no output)',
+	'tutorial.trainingLoop': 'the training loop',
+	'tutorial.train': 'Train {epochs} epochs',
+	'tutorial.pressTrain': 'Press the button to run the loop.',
+	'tutorial.learned': 'the learned weight and bias',
+	'tutorial.untrained': 'Untrained: w\u00a0=\u00a0{weight}, b\u00a0=\u00a0{bias}.',
+	'tutorial.trained':
+		'After {epochs} epochs ({ms}\u00a0ms for the last {last}): w\u00a0=\u00a0{weight}, b\u00a0=\u00a0{bias}. The target is w\u00a0=\u00a02, b\u00a0=\u00a01.',
+	'tutorial.footer':
+		"The cells follow qiuzitao's PyTorch tutorial (part 3, autograd). The engine draws its own random numbers, so values differ from PyTorch's for the same seed; shapes, flags and gradients behave the same.",
+
 	'theme.toggle': 'Theme',
 	'theme.system': 'System theme',
 	'theme.light': 'Light theme',

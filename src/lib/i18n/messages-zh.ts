@@ -7,6 +7,47 @@ export const zh: Record<MessageKey, string> = {
 	'nav.tutorial': '教程',
 	'nav.editor': '编辑器',
 	'nav.language': '语言',
+
+	'tutorial.tagline':
+		'看 PyTorch 的自动求导机制如何工作：下面的每个输出都是在你的浏览器里实时算出来的。',
+	'tutorial.reseed': '换个随机种子',
+	'tutorial.reseedNote': '每张卡片都换一组新的随机数。',
+	'tutorial.columnCode': 'Python',
+	'tutorial.columnOutput': '引擎输出',
+	'tutorial.outputOf': '{label} 的输出',
+	'tutorial.flags': 'requires_grad 标志',
+	'tutorial.sumTitle': '梯度经过求和反向传播',
+	'tutorial.sumIntro':
+		'`x` 和 `b` 需要梯度，所以 `t = x + b` 和 `y = t.sum()` 都会被记录下来。`y.backward()` 把 y 当成损失函数开始反向传播求导，之后 `b.grad` 就是 ∂y/∂b，全都是 1。',
+	'tutorial.spreadTitle': 'requires_grad 会传递下去',
+	'tutorial.spreadIntro':
+		'虽然没有指定 `t` 的 `requires_grad`，但它是由需要梯度的张量算出来的，所以也会默认需要梯度，并且记住生成它的运算。',
+	'tutorial.chainTitle': '链式法则：y = w·x，z = y + b',
+	'tutorial.chainIntro':
+		'只有 `b` 和 `w` 指定了需要梯度，但 `y` 和 `z` 也需要。反向传播算出 ∂z/∂w = x、∂z/∂b = 1。再运行一次：如果不清零，梯度每次会默认累加。',
+	'tutorial.chainButtons': '梯度按钮',
+	'tutorial.backwardAgain': '再次反向传播',
+	'tutorial.zeroGrad': '梯度清零',
+	'tutorial.zeroed': '梯度已清零：w.grad\u00a0=\u00a00，b.grad\u00a0=\u00a00。',
+	'tutorial.ranOnce':
+		'上次清零后 z.backward() 运行了 1 次：w.grad\u00a0=\u00a01\u00a0×\u00a0x，b.grad\u00a0=\u00a01。',
+	'tutorial.ranTimes':
+		'上次清零后 z.backward() 运行了 {count} 次：w.grad\u00a0=\u00a0{count}\u00a0×\u00a0x，b.grad\u00a0=\u00a0{count}。',
+	'tutorial.regressionTitle': '线性回归：学习 y = 2x + 1',
+	'tutorial.regressionIntro':
+		'线性回归其实就是一个不加激活函数的全连接层。用 x = 0…10、y\u00a0=\u00a02x\u00a0+\u00a01 训练它，模型应该学出权重 w\u00a0=\u00a02 和偏置 b\u00a0=\u00a01。',
+	'tutorial.optimizerAndLoss': '优化器和损失函数',
+	'tutorial.noOutput': '（没有输出）',
+	'tutorial.trainingLoop': '训练循环',
+	'tutorial.train': '训练 {epochs} 轮',
+	'tutorial.pressTrain': '点击按钮，运行训练循环。',
+	'tutorial.learned': '学到的权重和偏置',
+	'tutorial.untrained': '未训练：w\u00a0=\u00a0{weight}，b\u00a0=\u00a0{bias}。',
+	'tutorial.trained':
+		'训练 {epochs} 轮后（最近 {last} 轮用时 {ms}\u00a0ms）：w\u00a0=\u00a0{weight}，b\u00a0=\u00a0{bias}。目标是 w\u00a0=\u00a02，b\u00a0=\u00a01。',
+	'tutorial.footer':
+		'这些代码单元来自 qiuzitao 的 PyTorch 实战教程（三，Autograd 自动求导机制）。引擎用自己的随机数，所以同一个种子得到的数值和 PyTorch 不同；形状、标志和梯度的行为完全相同。',
+
 	'theme.toggle': '主题',
 	'theme.system': '跟随系统主题',
 	'theme.light': '浅色主题',
