@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { translate, type Locale, type MessageKey, type MessageParams } from '$lib/i18n';
 import { parseCsv, csvSizeProblem, MAX_CSV_BYTES, MAX_ROWS } from '$lib/training/csv';
 import { validateFormula, validateSettings } from '$lib/training/settings';
-import { checkText, csvFailureMessage, KNOWN_CHECKS } from '$lib/editor/TrainPanel/check-text';
+import {
+	checkText,
+	csvFailureMessage,
+	KNOWN_CHECKS,
+	trainingMessage
+} from '$lib/editor/TrainPanel/check-text';
+import { divergedMessage } from '$lib/training/trainer';
 
 const t = (locale: Locale) => (key: MessageKey, params?: MessageParams) =>
 	translate(locale, key, params);
@@ -75,5 +81,18 @@ describe('settings and formula refusals', () => {
 
 	it('no refusal: nothing to show', () => {
 		expect(checkText(undefined, t('zh'))).toBeUndefined();
+	});
+});
+
+describe('training messages', () => {
+	it('the divergence, worded in each language with its epoch', () => {
+		const message = divergedMessage(17);
+		expect(trainingMessage(message, t('en'))).toBe(message);
+		expect(trainingMessage(message, t('zh'))).toBe('损失在第 17 轮发散了；请试试更小的学习率');
+	});
+
+	it('any other message (an engine or PyTorch error) stays as it is', () => {
+		const message = 'mat1 and mat2 shapes cannot be multiplied (11x1 and 2x1)';
+		expect(trainingMessage(message, t('zh'))).toBe(message);
 	});
 });

@@ -202,6 +202,7 @@ export const en = {
 	'trainPanel.logEmpty': 'The log is empty. Train or step an epoch.',
 	'trainPanel.earlierLines': '… {count} earlier lines',
 	'trainPanel.predicted': 'predicted',
+	'trainPanel.diverged': 'the loss diverged at epoch {epoch}; try a smaller learning rate',
 	'trainPanel.predictedLabel': 'Predicted values',
 	'trainPanel.data': 'Data',
 	'trainPanel.csvInUse': 'the CSV is in use',

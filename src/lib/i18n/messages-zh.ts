@@ -194,6 +194,7 @@ export const zh: Record<MessageKey, string> = {
 	'trainPanel.logEmpty': '日志为空。开始训练或训练一轮即可。',
 	'trainPanel.earlierLines': '…… 更早的 {count} 行已省略',
 	'trainPanel.predicted': '预测值 (predicted)',
+	'trainPanel.diverged': '损失在第 {epoch} 轮发散了；请试试更小的学习率',
 	'trainPanel.predictedLabel': '预测值',
 	'trainPanel.data': '数据',
 	'trainPanel.csvInUse': '正在使用 CSV',

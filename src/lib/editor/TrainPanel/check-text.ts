@@ -7,6 +7,7 @@ import type { MessageKey, MessageParams } from '$lib/i18n';
 import { MAX_EPOCHS } from '$lib/training/settings';
 import type { CsvProblem } from '$lib/training/csv';
 import { formatBytes, CSV_LIMIT_TEXT, MAX_ROWS } from '$lib/training/csv';
+import { divergedMessage } from '$lib/training/trainer';
 
 type Translate = (key: MessageKey, params?: MessageParams) => string;
 
@@ -42,6 +43,17 @@ export function checkText(message: string | undefined, t: Translate): string | u
 
 /** The English refusals `checkText` words (tests check that each check's refusal is one). */
 export const KNOWN_CHECKS: readonly string[] = [...CHECKS.keys()];
+
+const DIVERGED = new RegExp(`^${divergedMessage(0).replace('0', '(\\d+)')}$`);
+
+/**
+ * A training run's message in the UI's language: the divergence (the trainer's own sentence);
+ * any other (an engine or PyTorch error) stays as it is.
+ */
+export function trainingMessage(message: string, t: Translate): string {
+	const diverged = DIVERGED.exec(message);
+	return diverged ? t('trainPanel.diverged', { epoch: diverged[1] }) : message;
+}
 
 /** A CSV problem in the UI's language. */
 export function csvProblemMessage(problem: CsvProblem, t: Translate): string {
