@@ -51,7 +51,7 @@ describe('Load model', () => {
 		await panel.loadModel(file);
 		expect(wasRead()).toBe(true);
 		expect(calls).toHaveLength(1);
-		expect(panel.fileMessage).toEqual({
+		expect(panel.fileMessage).toMatchObject({
 			tone: 'info',
 			text: expect.stringMatching(/^Loaded weight, bias from n+…\.$/)
 		});

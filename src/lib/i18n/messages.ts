@@ -35,7 +35,11 @@ export const PLURALS: Record<
 		'chain.accumulated': { one: '{name}.grad now holds {count} backward pass.' },
 		'importCode.confirmDrop': {
 			one: '{count} line above cannot be imported and will be left out. Press “Import anyway” to build the rest.'
-		}
+		},
+		'trainPanel.earlierLines': { one: '… {count} earlier line' },
+		'trainPanel.rows': { one: '{count} row' },
+		'trainPanel.rowsFromCsv': { one: '{count} row from CSV' },
+		'chart.fitPoints': { one: '{count} point' }
 	},
 	zh: {}
 };

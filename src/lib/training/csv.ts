@@ -30,7 +30,18 @@ export type CsvResult =
 			line: number;
 			/** A sentence that starts with the line: `line 4: "abc" is not a number (x)`. */
 			message: string;
+			/** The problem as a code and its values, for the UI to word in its language. */
+			problem: CsvProblem;
 	  };
+
+/** What is wrong with CSV data: a code and the values its sentence needs. */
+export type CsvProblem =
+	| { code: 'empty' | 'emptyLine' | 'noRows' }
+	| { code: 'columns' | 'values'; count: number }
+	| { code: 'missing' | 'nan'; column: string }
+	| { code: 'infinite' | 'overflow' | 'notNumber'; column: string; text: string }
+	| { code: 'tooManyRows'; max: number }
+	| { code: 'tooBig'; bytes: number };
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NOT_A_NUMBER = /^[+-]?nan$/i;
@@ -66,20 +77,51 @@ function readField(raw: string, delimiter: CsvDelimiter): Field {
 /** Short enough to quote in a message (control characters shown as spaces). */
 const quote = (text: string) => JSON.stringify(excerpt(text, 24));
 
-function fieldProblem(field: Field, column: string): string | null {
+function fieldProblem(field: Field, column: string): CsvProblem | null {
 	switch (field.kind) {
 		case 'number':
 			return null;
 		case 'empty':
-			return `the ${column} value is missing`;
+			return { code: 'missing', column };
 		case 'nan':
-			return `${column} is NaN; every value must be a finite number`;
+			return { code: 'nan', column };
 		case 'infinite':
-			return `${column} is ${field.text}; every value must be a finite number`;
+			return { code: 'infinite', column, text: field.text };
 		case 'overflow':
-			return `${column} = ${excerpt(field.text)} is too large for a number`;
+			return { code: 'overflow', column, text: excerpt(field.text) };
 		case 'text':
-			return `${quote(field.text)} is not a number (${column})`;
+			return { code: 'notNumber', column, text: quote(field.text) };
+	}
+}
+
+/** The problem in English (the message of a refusal; the UI words it from its code). */
+export function csvProblemText(problem: CsvProblem): string {
+	switch (problem.code) {
+		case 'empty':
+			return 'the CSV is empty; expected x,y rows such as 0,1';
+		case 'emptyLine':
+			return 'the line is empty; remove it';
+		case 'noRows':
+			return 'no data rows after the header';
+		case 'columns':
+		case 'values':
+			return `expected 2 ${problem.code} (x, y), found ${problem.count}`;
+		case 'missing':
+			return `the ${problem.column} value is missing`;
+		case 'nan':
+			return `${problem.column} is NaN; every value must be a finite number`;
+		case 'infinite':
+			return `${problem.column} is ${problem.text}; every value must be a finite number`;
+		case 'overflow':
+			return `${problem.column} = ${problem.text} is too large for a number`;
+		case 'notNumber':
+			return `${problem.text} is not a number (${problem.column})`;
+		case 'tooManyRows': {
+			const max = problem.max.toLocaleString('en-US');
+			return `more than ${max} rows; the limit is ${max}`;
+		}
+		case 'tooBig':
+			return `the CSV is ${formatBytes(problem.bytes)}; the limit is under ${CSV_LIMIT_TEXT} (and ${MAX_ROWS.toLocaleString('en-US')} rows)`;
 	}
 }
 
@@ -89,10 +131,11 @@ function detectDelimiter(firstLine: string): CsvDelimiter {
 	return ',';
 }
 
-const fail = (line: number, problem: string): CsvResult => ({
+const fail = (line: number, problem: CsvProblem): CsvResult => ({
 	ok: false,
 	line,
-	message: `line ${line}: ${problem}`
+	message: `line ${line}: ${csvProblemText(problem)}`,
+	problem
 });
 
 /** `1.5 MB`, `900 KB`: how big a text or a file is, in messages. */
@@ -108,9 +151,8 @@ export const CSV_LIMIT_TEXT = `${MAX_CSV_BYTES / (1024 * 1024)} MB`;
  * Why CSV data of this many bytes is refused before reading it, or null. For pasted text the
  * caller passes its length (a UTF-16 code unit is at least one UTF-8 byte).
  */
-export function csvSizeProblem(bytes: number): string | null {
-	if (bytes < MAX_CSV_BYTES) return null;
-	return `the CSV is ${formatBytes(bytes)}; the limit is under ${CSV_LIMIT_TEXT} (and ${MAX_ROWS.toLocaleString('en-US')} rows)`;
+export function csvSizeProblem(bytes: number): CsvProblem | null {
+	return bytes < MAX_CSV_BYTES ? null : { code: 'tooBig', bytes };
 }
 
 /** How many fields a line splits into, counted without splitting it. */
@@ -123,7 +165,9 @@ function countFields(line: string, delimiter: CsvDelimiter): number {
 /** Parse x,y CSV text (see the module comment). */
 export function parseCsv(text: string): CsvResult {
 	const tooBig = csvSizeProblem(text.length);
-	if (tooBig !== null) return { ok: false, line: 0, message: tooBig };
+	if (tooBig !== null) {
+		return { ok: false, line: 0, message: csvProblemText(tooBig), problem: tooBig };
+	}
 	const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
 	// Lines are cut one at a time, so a bad line stops the reading there.
 	let pos = 0;
@@ -144,7 +188,7 @@ export function parseCsv(text: string): CsvResult {
 	};
 	const first = nextLine() ?? '';
 	if (first.trim() === '' && pos >= body.length) {
-		return fail(1, 'the CSV is empty; expected x,y rows such as 0,1');
+		return fail(1, { code: 'empty' });
 	}
 	const delimiter = detectDelimiter(first);
 	const isText = (field: string) => readField(field, delimiter).kind === 'text';
@@ -154,14 +198,13 @@ export function parseCsv(text: string): CsvResult {
 	let lineNumber = 0;
 	for (let line: string | null = first; line !== null; line = nextLine()) {
 		lineNumber++;
-		if (line.trim() === '') return fail(lineNumber, 'the line is empty; remove it');
+		if (line.trim() === '') return fail(lineNumber, { code: 'emptyLine' });
 		const count = countFields(line, delimiter);
 		if (count !== 2) {
 			// A first line of words is a header; its first three fields tell (a line of a
 			// million commas is not split).
 			const headerLike = lineNumber === 1 && line.split(delimiter, 3).every(isText);
-			const what = headerLike ? 'columns' : 'values';
-			return fail(lineNumber, `expected 2 ${what} (x, y), found ${count}`);
+			return fail(lineNumber, { code: headerLike ? 'columns' : 'values', count });
 		}
 		const raw = line.split(delimiter);
 		const fields = raw.map((f) => readField(f, delimiter));
@@ -174,15 +217,12 @@ export function parseCsv(text: string): CsvResult {
 			if (problem !== null) return fail(lineNumber, problem);
 		}
 		if (x.length === MAX_ROWS) {
-			return fail(
-				lineNumber,
-				`more than ${MAX_ROWS.toLocaleString('en-US')} rows; the limit is ${MAX_ROWS.toLocaleString('en-US')}`
-			);
+			return fail(lineNumber, { code: 'tooManyRows', max: MAX_ROWS });
 		}
 		x.push((fields[0] as { value: number }).value);
 		y.push((fields[1] as { value: number }).value);
 	}
-	if (x.length === 0) return fail(lineNumber, 'no data rows after the header');
+	if (x.length === 0) return fail(lineNumber, { code: 'noRows' });
 	return { ok: true, x, y, header, delimiter };
 }
 

@@ -8,10 +8,12 @@ export {
 	CSV_LIMIT_TEXT,
 	MAX_CSV_BYTES,
 	MAX_ROWS,
+	csvProblemText,
 	csvSizeProblem,
 	parseCsv,
 	toCsv,
 	type CsvDelimiter,
+	type CsvProblem,
 	type CsvResult
 } from './csv';
 export {

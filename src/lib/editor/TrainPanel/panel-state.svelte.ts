@@ -11,7 +11,8 @@ import { own } from '$lib/util/dict';
 import type { ContourGrid } from '$lib/viz';
 import { chooseAuto, type AutoChoice, type GpuReport } from '$lib/training/auto-device';
 import { INITIAL_STATE, TrainingClient, type TrainState } from '$lib/training/client';
-import { csvSizeProblem, parseCsv } from '$lib/training/csv';
+import { csvProblemText, csvSizeProblem, parseCsv, type CsvProblem } from '$lib/training/csv';
+import { translate, type MessageKey, type MessageParams } from '$lib/i18n';
 import { DEFAULT_FORMULA, formulaData, type Dataset, type Formula } from '$lib/training/data';
 import {
 	covers,
@@ -81,6 +82,23 @@ export const MAX_MODEL_FILE_BYTES = 256 * 1024 * 1024;
 const megabytes = (bytes: number) =>
 	`${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
 
+export interface FileMessage {
+	tone: 'info' | 'error';
+	/** In English. */
+	text: string;
+	/** The catalog's message and its values, when the message is ours (not PyTorch's). */
+	key?: MessageKey;
+	params?: MessageParams;
+}
+
+/** A file message of the catalog. */
+const ours = (tone: FileMessage['tone'], key: MessageKey, params: MessageParams): FileMessage => ({
+	tone,
+	text: translate('en', key, params),
+	key,
+	params
+});
+
 export class TrainPanelState {
 	formulaText = $state<FormulaText>(asText(DEFAULT_FORMULA));
 	settingsText = $state<SettingsText>(asText(DEFAULT_SETTINGS));
@@ -95,8 +113,16 @@ export class TrainPanelState {
 	csvText = $state('');
 	/** The CSV text the data came from (null: none used yet); the box may hold another. */
 	csvInUse = $state<string | null>(null);
-	/** The last CSV refusal (`line 3: ...`); the data stays what it was. */
-	csvError = $state<string | null>(null);
+	/** The last CSV refusal: its line (0: the whole text) and problem; the data stays what it was. */
+	csvFailure = $state.raw<{ line: number; problem: CsvProblem } | null>(null);
+	/** The last CSV refusal in English (`line 3: ...`). */
+	readonly csvError = $derived(
+		this.csvFailure === null
+			? null
+			: this.csvFailure.line === 0
+				? csvProblemText(this.csvFailure.problem)
+				: `line ${this.csvFailure.line}: ${csvProblemText(this.csvFailure.problem)}`
+	);
 	/** Where the data comes from now. */
 	source = $state<'formula' | 'csv'>('formula');
 	data = $state.raw<Dataset>(formulaData());
@@ -105,8 +131,11 @@ export class TrainPanelState {
 	train = $state.raw<TrainState>(INITIAL_STATE);
 	/** The restored session's CSV was too long to be saved with it: its data is the formula's. */
 	csvNotSaved = $state(false);
-	/** A message about saving or loading the model (PyTorch's load_state_dict message on a mismatch). */
-	fileMessage = $state<{ tone: 'info' | 'error'; text: string } | null>(null);
+	/**
+	 * A message about saving or loading the model: `text` in English, and the catalog's `key` and
+	 * `params` for the UI's language (none for PyTorch's load_state_dict message on a mismatch).
+	 */
+	fileMessage = $state<FileMessage | null>(null);
 
 	readonly formulaCheck = $derived(validateFormula(this.formulaText));
 	readonly settingsCheck = $derived(validateSettings(this.settingsText));
@@ -354,10 +383,10 @@ export class TrainPanelState {
 		this.csvText = text;
 		const result = parseCsv(text);
 		if (!result.ok) {
-			this.csvError = result.message;
+			this.csvFailure = { line: result.line, problem: result.problem };
 			return false;
 		}
-		this.csvError = null;
+		this.csvFailure = null;
 		this.data = { x: result.x, y: result.y };
 		this.source = 'csv';
 		this.csvInUse = text;
@@ -368,7 +397,7 @@ export class TrainPanelState {
 	async uploadCsv(file: File): Promise<void> {
 		const tooBig = csvSizeProblem(file.size);
 		if (tooBig !== null) {
-			this.csvError = tooBig;
+			this.csvFailure = { line: 0, problem: tooBig };
 			return;
 		}
 		this.applyCsv(await file.text());
@@ -379,7 +408,7 @@ export class TrainPanelState {
 		const check = this.formulaCheck;
 		this.data = formulaData(check.ok ? check.value : DEFAULT_FORMULA);
 		this.source = 'formula';
-		this.csvError = null;
+		this.csvFailure = null;
 	}
 
 	// ---- commands -----------------------------------------------------------------------------
@@ -428,7 +457,7 @@ export class TrainPanelState {
 		try {
 			const bytes = await this.client.saveState(config, this.format);
 			const fileName = `model.${this.format}`;
-			this.fileMessage = { tone: 'info', text: `Saved ${fileName} (${bytes.length} bytes).` };
+			this.fileMessage = ours('info', 'trainPanel.saved', { file: fileName, bytes: bytes.length });
 			return { bytes, fileName };
 		} catch (error) {
 			this.fileMessage = { tone: 'error', text: (error as Error).message };
@@ -442,16 +471,20 @@ export class TrainPanelState {
 		const name = excerpt(file.name, 60);
 		if (file.size > MAX_MODEL_FILE_BYTES) {
 			// Refused before a byte is read: a huge file would freeze the page, then be refused.
-			this.fileMessage = {
-				tone: 'error',
-				text: `${name} is ${megabytes(file.size)}; model files of up to ${megabytes(MAX_MODEL_FILE_BYTES)} can be loaded.`
-			};
+			this.fileMessage = ours('error', 'trainPanel.modelTooBig', {
+				file: name,
+				size: megabytes(file.size),
+				max: megabytes(MAX_MODEL_FILE_BYTES)
+			});
 			return;
 		}
 		try {
 			const bytes = await inflateModelFile(new Uint8Array(await file.arrayBuffer()));
 			const keys = await this.client.loadState(config, bytes);
-			this.fileMessage = { tone: 'info', text: `Loaded ${excerpt(keys.join(', '))} from ${name}.` };
+			this.fileMessage = ours('info', 'trainPanel.loaded', {
+				keys: excerpt(keys.join(', ')),
+				file: name
+			});
 		} catch (error) {
 			this.fileMessage = { tone: 'error', text: (error as Error).message };
 		}

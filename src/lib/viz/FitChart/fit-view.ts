@@ -10,6 +10,8 @@ export interface FitInput {
 	x: ArrayLike<number>;
 	y: ArrayLike<number>;
 	line: Line | null;
+	/** Shown when there is no data, in the UI's language. */
+	empty: string;
 }
 
 /** Points drawn at most (a sample of larger data sets). */
@@ -41,7 +43,7 @@ export function createFitView(svg: SVGSVGElement): ChartView<FitInput> {
 		draw(input, size, theme) {
 			const n = Math.min(input.x.length, input.y.length);
 			if (n === 0) {
-				renderEmpty(axes, size, theme, 'No data');
+				renderEmpty(axes, size, theme, input.empty);
 				points.selectAll('*').remove();
 				fitted.attr('display', 'none');
 				drawnFor = null;

@@ -17,6 +17,16 @@ export interface LandscapeInput {
 	current: Line | null;
 	/** Where the loss is lowest (the least-squares line). */
 	minimum: Line | null;
+	/** The words on the chart, in the UI's language (the same object while they stay). */
+	text: LandscapeText;
+}
+
+export interface LandscapeText {
+	/** Shown without a grid. */
+	empty: string;
+	/** The axes' labels. */
+	w: string;
+	b: string;
 }
 
 const MAX_PATH_POINTS = 1500;
@@ -34,14 +44,19 @@ export function createLandscapeView(svg: SVGSVGElement): ChartView<LandscapeInpu
 	const current = overlay.append('circle').attr('class', 'current').attr('r', 7);
 	let contourCache: { grid: ContourGrid; shapes: ContourMultiPolygon[] } | null = null;
 	/** What the bands and axes were last drawn for: while it holds, only the overlay moves. */
-	let drawnFor: { grid: ContourGrid; width: number; height: number; theme: ChartTheme } | null =
-		null;
+	let drawnFor: {
+		grid: ContourGrid;
+		width: number;
+		height: number;
+		theme: ChartTheme;
+		text: LandscapeText;
+	} | null = null;
 
 	return {
 		draw(input, size, theme) {
 			const grid = input.grid;
 			if (grid === null) {
-				renderEmpty(axes, size, theme, 'The landscape needs a line model y = w x + b');
+				renderEmpty(axes, size, theme, input.text.empty);
 				bands.selectAll('*').remove();
 				overlay.attr('display', 'none');
 				drawnFor = null;
@@ -63,7 +78,8 @@ export function createLandscapeView(svg: SVGSVGElement): ChartView<LandscapeInpu
 				drawnFor.grid === grid &&
 				drawnFor.width === size.width &&
 				drawnFor.height === size.height &&
-				drawnFor.theme === theme;
+				drawnFor.theme === theme &&
+				drawnFor.text === input.text;
 			if (!same) {
 				if (contourCache?.grid !== grid) {
 					const shapes = contours().size([grid.cols, grid.rows]).thresholds(grid.thresholds)(
@@ -94,15 +110,15 @@ export function createLandscapeView(svg: SVGSVGElement): ChartView<LandscapeInpu
 				renderAxes(axes, x.copy().range([0, innerWidth]), y.copy().range([innerHeight, 0]), theme, {
 					size,
 					margin: MARGIN,
-					xLabel: 'w (weight)',
-					yLabel: 'b (bias)',
+					xLabel: input.text.w,
+					yLabel: input.text.b,
 					xFormat: tick,
 					yFormat: tick
 				});
 				axes.selectAll('.tick line').attr('stroke-opacity', 0.25);
 				axes.raise();
 				overlay.attr('clip-path', plotClip(defs, size, MARGIN)).raise();
-				drawnFor = { grid, width: size.width, height: size.height, theme };
+				drawnFor = { grid, width: size.width, height: size.height, theme, text: input.text };
 			}
 
 			const trajectory = input.trajectory;

@@ -8,6 +8,8 @@ export interface LossInput {
 	/** losses[i] is the loss of epoch i + 1. */
 	losses: ArrayLike<number>;
 	logScale: boolean;
+	/** The words on the chart, in the UI's language. */
+	text: { empty: string; epoch: string; loss: string; lossLog: string };
 }
 
 const epochFormat = format('~s');
@@ -24,11 +26,11 @@ export function createLossView(svg: SVGSVGElement): ChartView<LossInput> {
 	const curve = root.append('path').attr('class', 'curve').attr('fill', 'none');
 	const last = root.append('circle').attr('class', 'last').attr('r', 5);
 	return {
-		draw({ losses, logScale }, size, theme) {
+		draw({ losses, logScale, text }, size, theme) {
 			const n = losses.length;
 			const width = size.width - MARGIN.left - MARGIN.right;
 			if (n === 0) {
-				renderEmpty(axes, size, theme, 'Train or step an epoch to see the loss');
+				renderEmpty(axes, size, theme, text.empty);
 				curve.attr('d', null);
 				last.attr('display', 'none');
 				return;
@@ -60,8 +62,8 @@ export function createLossView(svg: SVGSVGElement): ChartView<LossInput> {
 			renderAxes(axes, x.copy().range([0, width]), y.copy().range([bottom - top, 0]), theme, {
 				size,
 				margin: MARGIN,
-				xLabel: 'epoch',
-				yLabel: logScale ? 'loss (log scale)' : 'loss',
+				xLabel: text.epoch,
+				yLabel: logScale ? text.lossLog : text.loss,
 				yTicks,
 				xFormat: (v) => (Number.isInteger(v) ? epochFormat(v) : ''),
 				// A log axis labels only some of its ticks (1, 10, 100, ...), as d3 chooses.
