@@ -38,13 +38,14 @@ describe('share links', () => {
 	});
 
 	it.each([
-		['', 'not an Autograd Canvas share link (it should start with g1.)'],
-		['#hello', 'not an Autograd Canvas share link (it should start with g1.)'],
-		['g1.abc$def', 'this share link is damaged (unexpected characters)'],
-		['g1.AAAAAAAAAA', 'this share link is damaged (it does not decompress)'],
-		['g1.' + 'A'.repeat(8 * 1024 * 1024), 'this share link is too long']
-	])('refuses %s', async (hash, message) => {
-		expect(problemsOf(await decodeShareHash(hash))).toEqual([{ path: '', message }]);
+		['', 'not an Autograd Canvas share link (it should start with g1.)', 'notLink'],
+		['#hello', 'not an Autograd Canvas share link (it should start with g1.)', 'notLink'],
+		['g1.abc$def', 'this share link is damaged (unexpected characters)', 'damaged'],
+		['g1.AAAAAAAAAA', 'this share link is damaged (it does not decompress)', 'damaged'],
+		['g1.' + 'A'.repeat(8 * 1024 * 1024), 'this share link is too long', 'tooLong']
+	])('refuses %s', async (hash, message, code) => {
+		// The code lets the UI word the problem in its own language.
+		expect(problemsOf(await decodeShareHash(hash))).toEqual([{ path: '', message, code }]);
 	});
 
 	it('refuses a compressed payload that is not a graph', async () => {
@@ -65,7 +66,7 @@ describe('share links', () => {
 		expect(bomb.length).toBeLessThan(200_000);
 		const started = performance.now();
 		expect(problemsOf(await decodeShareHash(bomb))).toEqual([
-			{ path: '', message: 'this share link holds more than a file may (5 MB)' }
+			{ path: '', message: 'this share link holds more than a file may (5 MB)', code: 'tooBig' }
 		]);
 		expect(performance.now() - started).toBeLessThan(3000);
 	});

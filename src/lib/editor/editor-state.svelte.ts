@@ -40,7 +40,7 @@ import {
 } from '$lib/graph';
 import type { MessageKey, MessageParams } from '$lib/i18n';
 import { dict } from '$lib/util/dict';
-import { FlowModel, idSet, type FlowEdge, type FlowNode } from './flow-model';
+import { FlowModel, idSet, type EdgeLabel, type FlowEdge, type FlowNode } from './flow-model';
 import { newDocumentInfo, type DocumentInfo, type DocumentOrigin } from './store/documents';
 
 /** A short message on the status line. `tone: 'error'` for refusals. */
@@ -161,7 +161,15 @@ export class EditorState {
 	documentInfo: DocumentInfo = $state.raw(newDocumentInfo({ kind: 'new' }));
 
 	#flowNodes: FlowNode[] = $derived(this.#model.nodes(this.doc, this.selectedNodeIds));
-	#flowEdges: FlowEdge[] = $derived(this.#model.edges(this.doc, this.infos, this.selectedEdgeIds));
+	/**
+	 * The accessible name of a wire on the canvas (the canvas sets it from the message catalog;
+	 * Svelte Flow's own says "Edge from n1 to n2" in English, with ids).
+	 */
+	edgeLabel = $state.raw<EdgeLabel | undefined>(undefined);
+
+	#flowEdges: FlowEdge[] = $derived(
+		this.#model.edges(this.doc, this.infos, this.selectedEdgeIds, this.edgeLabel)
+	);
 
 	constructor(options: EditorOptions = {}) {
 		const initial = options.initial ?? emptyDocument();

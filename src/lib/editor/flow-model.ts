@@ -17,6 +17,9 @@ export type CanvasNodeData = {
 export type FlowNode = Node<CanvasNodeData, 'graph'>;
 export type FlowEdge = Edge & { data: { edge: GraphEdge } };
 
+/** A wire's accessible name, from the names of the nodes it joins. */
+export type EdgeLabel = (source: string, target: string) => string;
+
 /** The id of every node's one output handle. */
 export const OUTPUT_HANDLE = 'output';
 
@@ -63,11 +66,17 @@ export class FlowModel {
 	edges(
 		doc: GraphDocument,
 		infos: ReadonlyMap<string, NodeInfo>,
-		selected: ReadonlySet<string>
+		selected: ReadonlySet<string>,
+		label?: EdgeLabel
 	): FlowEdge[] {
 		const next = new Map<string, FlowEdge>();
+		const names = label ? new Map(doc.nodes.map((node) => [node.id, node.name])) : undefined;
 		const list = doc.edges.map((edge) => {
 			const isSelected = selected.has(edge.id);
+			const ariaLabel = label?.(
+				names!.get(edge.source) ?? edge.source,
+				names!.get(edge.target) ?? edge.target
+			);
 			const last = this.#edges.get(edge.id);
 			const broken = infos.get(edge.target)?.error != null;
 			const className = broken ? 'graph-edge broken' : 'graph-edge';
@@ -75,7 +84,8 @@ export class FlowModel {
 				last !== undefined &&
 				last.data.edge === edge &&
 				Boolean(last.selected) === isSelected &&
-				last.class === className
+				last.class === className &&
+				last.ariaLabel === ariaLabel
 					? last
 					: {
 							id: edge.id,
@@ -85,6 +95,7 @@ export class FlowModel {
 							targetHandle: edge.targetInput,
 							selected: isSelected,
 							class: className,
+							ariaLabel,
 							data: { edge }
 						};
 			next.set(edge.id, flowEdge);

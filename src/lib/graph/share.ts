@@ -9,7 +9,7 @@ import { deflateSync, Inflate } from 'fflate';
 import { MAX_FILE_BYTES } from './schema';
 import { compactDocument } from './serialize';
 import { parseDocument } from './validate';
-import type { GraphDocument, Parsed } from './types';
+import type { GraphDocument, Parsed, ShareProblemCode } from './types';
 
 export const SHARE_PREFIX = 'g1.';
 /**
@@ -108,25 +108,29 @@ export function encodeShareHash(doc: GraphDocument): string {
  * throws: anything wrong comes back as problems (path `''`, or the document's own paths).
  */
 export function decodeShareHash(hash: string): Parsed {
-	const fail = (message: string): Parsed => ({ ok: false, problems: [{ path: '', message }] });
+	const fail = (message: string, code: ShareProblemCode): Parsed => ({
+		ok: false,
+		problems: [{ path: '', message, code }]
+	});
 	try {
-		if (typeof hash !== 'string') return fail('expected a share link');
-		if (hash.length > MAX_SHARE_HASH_CHARS) return fail('this share link is too long');
+		if (typeof hash !== 'string') return fail('expected a share link', 'notLink');
+		if (hash.length > MAX_SHARE_HASH_CHARS) return fail('this share link is too long', 'tooLong');
 		const text = hash.slice(hash.lastIndexOf('#') + 1).trim();
 		if (!text.startsWith(SHARE_PREFIX)) {
-			return fail('not an Autograd Canvas share link (it should start with g1.)');
+			return fail('not an Autograd Canvas share link (it should start with g1.)', 'notLink');
 		}
 		const compressed = fromBase64Url(text.slice(SHARE_PREFIX.length));
-		if (compressed === null) return fail('this share link is damaged (unexpected characters)');
+		if (compressed === null)
+			return fail('this share link is damaged (unexpected characters)', 'damaged');
 		let bytes: Uint8Array | null;
 		try {
 			bytes = inflateBounded(compressed, MAX_FILE_BYTES);
 		} catch {
-			return fail('this share link is damaged (it does not decompress)');
+			return fail('this share link is damaged (it does not decompress)', 'damaged');
 		}
-		if (bytes === null) return fail('this share link holds more than a file may (5 MB)');
+		if (bytes === null) return fail('this share link holds more than a file may (5 MB)', 'tooBig');
 		return parseDocument(bytes);
 	} catch (error) {
-		return fail(`could not read this share link: ${String(error)}`);
+		return fail(`could not read this share link: ${String(error)}`, 'unreadable');
 	}
 }

@@ -90,7 +90,7 @@ export interface TraceError {
 	nodeId: string | null;
 	/** Python's exception class. */
 	kind: string;
-	/** PyTorch's message, verbatim. */
+	/** PyTorch's message, verbatim; empty where the problem is the UI's, not PyTorch's. */
 	message: string;
 	/** What kind of problem it is, so the UI can say what it means in its own words. */
 	code: TraceErrorCode;
@@ -255,7 +255,8 @@ export class TraceSession {
 				error: {
 					nodeId: id,
 					kind: 'Error',
-					message: id === null ? 'no output chosen' : 'run Forward first',
+					// Not PyTorch's error: the UI says it in its own words, by code.
+					message: '',
 					code: id === null ? 'noOutput' : 'noForward'
 				}
 			};

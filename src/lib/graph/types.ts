@@ -86,7 +86,12 @@ export interface GraphDocument {
 export interface Problem {
 	path: string;
 	message: string;
+	/** Set where a share link itself cannot be read: the UI words it in its own language. */
+	code?: ShareProblemCode;
 }
+
+/** Why a share link itself (not the document in it) cannot be read. */
+export type ShareProblemCode = 'notLink' | 'tooLong' | 'damaged' | 'tooBig' | 'unreadable';
 
 export type Parsed = { ok: true; doc: GraphDocument } | { ok: false; problems: Problem[] };
 

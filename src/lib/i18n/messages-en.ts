@@ -440,7 +440,29 @@ export const en = {
 
 	'update.ready': 'A new version of Autograd Canvas is ready.',
 	'update.reload': 'Reload',
-	'update.later': 'Later'
+	'update.later': 'Later',
+
+	'canvas.zoomIn': 'Zoom in',
+	'canvas.zoomOut': 'Zoom out',
+	'canvas.fitView': 'Fit the graph in view',
+	'canvas.interactive': 'Lock or unlock editing',
+	'canvas.handle': 'Connection point',
+	'canvas.edge': 'Wire from {source} to {target}',
+	'canvas.nodeHelp':
+		'Press Enter or Space to select a node, the arrow keys to move it, Delete to remove it and Escape to cancel.',
+	'canvas.nodeMoved': 'Moved the selected node {direction}. New position: x {x}, y {y}',
+	'canvas.edgeHelp':
+		'Press Enter or Space to select a wire, then Delete to remove it or Escape to cancel.',
+	'node.seed': 'seed {seed}',
+	'node.initValues': 'values',
+	'trace.gradNoneNonLeaf':
+		"None: PyTorch does not keep .grad for a tensor that is not a leaf, and warns: The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor.",
+	'storage.unreadableKept': '“{title}”, {date}. It is kept as it was; this is a new graph.',
+	'problems.share.notLink': 'This is not an Autograd Canvas share link (one starts with g1.).',
+	'problems.share.tooLong': 'This share link is too long.',
+	'problems.share.damaged': 'This share link is damaged: part of it is missing or changed.',
+	'problems.share.tooBig': 'This share link holds more than a file may (5 MB).',
+	'problems.share.unreadable': 'This share link could not be read.'
 } as const;
 
 /** A message of the catalog. */

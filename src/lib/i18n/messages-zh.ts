@@ -423,5 +423,25 @@ export const zh: Record<MessageKey, string> = {
 
 	'update.ready': 'Autograd Canvas 已更新，新版本已就绪。',
 	'update.reload': '重新加载',
-	'update.later': '稍后'
+	'update.later': '稍后',
+
+	'canvas.zoomIn': '放大',
+	'canvas.zoomOut': '缩小',
+	'canvas.fitView': '让整个计算图适应视图',
+	'canvas.interactive': '锁定或解锁编辑',
+	'canvas.handle': '连接点',
+	'canvas.edge': '从 {source} 到 {target} 的连线',
+	'canvas.nodeHelp': '按 Enter 或 Space 选中节点，用方向键移动它，按 Delete 删除，按 Esc 取消。',
+	'canvas.nodeMoved': '已移动选中的节点（{direction}）。新位置：x {x}，y {y}',
+	'canvas.edgeHelp': '按 Enter 或 Space 选中连线，然后按 Delete 删除，或按 Esc 取消。',
+	'node.seed': '种子 {seed}',
+	'node.initValues': '给定值',
+	'trace.gradNoneNonLeaf':
+		'None：PyTorch 不为非叶子节点保存 .grad，读取它时会发出警告。若需要非叶子节点的梯度，请在反向传播前对它调用 .retain_grad()。',
+	'storage.unreadableKept': '“{title}”，{date}。它原样保留；当前是一张新的计算图。',
+	'problems.share.notLink': '这不是 Autograd Canvas 的分享链接（分享链接以 g1. 开头）。',
+	'problems.share.tooLong': '此分享链接太长。',
+	'problems.share.damaged': '此分享链接已损坏：有部分缺失或被改动。',
+	'problems.share.tooBig': '此分享链接包含的内容超过了文件的上限（5 MB）。',
+	'problems.share.unreadable': '无法读取此分享链接。'
 };

@@ -1,12 +1,24 @@
 /** How nodes print shapes and leaves (plain text). */
 import { LEAF_INITS } from '$lib/graph';
+import { translate, type MessageKey, type MessageParams } from '$lib/i18n';
 
-/** A leaf's init in one line: `randn · seed 1`, `full 0.5`, `values`. */
-export function leafSummary(attrs: Record<string, unknown> | undefined): string {
+type Translate = (key: MessageKey, params?: MessageParams) => string;
+
+/**
+ * A leaf's init in one line: `randn · seed 1`, `full 0.5`, `values` (in English; `t` words it
+ * in the UI's language). The inits named after torch functions stay as they are.
+ */
+export function leafSummary(
+	attrs: Record<string, unknown> | undefined,
+	t: Translate = (key, params) => translate('en', key, params)
+): string {
 	const init = attrs?.init;
 	if (typeof init !== 'string' || !(LEAF_INITS as readonly string[]).includes(init)) return '';
-	if (init === 'rand' || init === 'randn') return `${init} · seed ${Number(attrs?.seed ?? 0)}`;
+	if (init === 'rand' || init === 'randn') {
+		return `${init} · ${t('node.seed', { seed: Number(attrs?.seed ?? 0) })}`;
+	}
 	if (init === 'full') return `full ${Number(attrs?.fill ?? 0)}`;
+	if (init === 'values') return t('node.initValues');
 	return init;
 }
 

@@ -1,0 +1,292 @@
+/**
+ * Issue #13, acceptance 3: every screen of the app in 简体中文 shows no English word outside an
+ * allowlist (op names, PyTorch identifiers, keys, file formats, the example graphs' node names,
+ * number formats). Each test opens screens with the locale set to zh and scans what is visible:
+ * the page's innerText plus the aria-label, title and placeholder of visible elements.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { OP_LIST } from '../src/lib/engine';
+import { EXAMPLES, exampleDocument } from '../src/lib/graph/examples';
+import { translate, type MessageKey } from '../src/lib/i18n/messages';
+import { graphNode } from './editor-helpers';
+
+const zh = (key: MessageKey, params?: Record<string, string | number>) =>
+	translate('zh', key, params);
+
+/** Words that stay as they are in the Chinese UI. */
+const ALLOWLIST = new Set<string>([
+	// PyTorch identifiers and names.
+	...['requires_grad', 'grad', 'grad_fn', 'retain_graph', 'retain_grad', 'backward', 'tensor'],
+	...['nn', 'Linear', 'MSELoss', 'SGD', 'lr', 'torch', 'numpy', 'np', 'dtype', 'float32', 'cuda'],
+	...['cpu', 'None', 'True', 'False', 'optim', 'state_dict', 'zero_grad'],
+	...['is_leaf', 'Python'],
+	// A leaf's init named after its torch function (torch.zeros, torch.randn, ...).
+	...['zeros', 'ones', 'full', 'arange', 'rand', 'randn'],
+	...['py', 'pt', 'pth', 'pkl', 'safetensors', 'json', 'csv', 'png', 'svg'],
+	...['AddBackward0', 'MulBackward0', 'SumBackward0', 'MeanBackward0', 'MseLossBackward0'],
+	...['AddmmBackward0', 'SubBackward0', 'TBackward0', 'AccumulateGrad'],
+	// The product, formats and devices.
+	...['Autograd', 'Canvas', 'PyTorch', 'CSV', 'PNG', 'SVG', 'JSON', 'CPU', 'GPU', 'WebGPU'],
+	...['SwiftShader'],
+	// Keys.
+	...['Shift', 'Ctrl', 'Space', 'Enter', 'Esc', 'Delete', 'Tab', 'Alt', 'Cmd'],
+	// Svelte Flow's attribution link.
+	...['Svelte', 'Flow'],
+	// The language switch names each language in its own language.
+	'English',
+	// Number formats.
+	...['e', 'inf', 'nan', 'Infinity', 'NaN'],
+	// The palette's leaves and their default names.
+	...['x', 'w', 'b', 't', 'y', 'z', 'pred', 'loss', 'weight', 'bias'],
+	// Every op of the registry: its id, symbol (math: ln, Wx+b, ReLU, MSE), inputs, attributes
+	// and Python spellings.
+	...OP_LIST.flatMap((op) => [
+		op.id,
+		...(op.ui?.symbol.match(/[A-Za-z]+/g) ?? []),
+		...op.inputs,
+		...(op.attrs ?? []).map((attr) => attr.name),
+		...(op.python?.methods ?? []),
+		...(op.python?.torch ?? []),
+		...(op.python?.functional ?? [])
+	]),
+	// The example graphs' node names.
+	...EXAMPLES.flatMap(
+		(example) => exampleDocument(example.id)?.nodes.map((node) => node.name) ?? []
+	)
+]);
+
+/** Allowlisted words also match as the parts of snake_case words (mse_loss, log_softmax). */
+function allowed(word: string): boolean {
+	return ALLOWLIST.has(word) || word.split('_').every((part) => part === '' || ALLOWLIST.has(part));
+}
+
+/**
+ * The English words visible on the page: in its innerText and in the aria-label, title and
+ * placeholder of visible elements, outside `skip`.
+ */
+async function englishWords(page: Page, skip: string[] = []): Promise<string[]> {
+	const texts = await page.evaluate((skipSelectors) => {
+		// KaTeX's MathML copy is for screen readers: TeX source (\frac, \partial), not words.
+		// Svelte Flow's attribution link names the library (its own words, allowlisted as a whole).
+		// [data-verbatim] marks text quoted as written in every language: PyTorch's own error
+		// messages (the app teaches them as PyTorch prints them) and a parser's diagnostics.
+		const skipped = [
+			...skipSelectors,
+			'.katex-mathml',
+			'.svelte-flow__attribution',
+			'[data-verbatim]'
+		];
+		const inSkipped = (element: Element) =>
+			skipped.some((selector) => element.closest(selector) !== null);
+		// innerText leaves out what is not displayed: hide the skipped elements while reading it.
+		const hidden = skipped.flatMap((selector) => [
+			...document.querySelectorAll<HTMLElement | SVGElement>(selector)
+		]);
+		const displays = hidden.map((element) => element.style.display);
+		for (const element of hidden) element.style.display = 'none';
+		const text = document.body.innerText;
+		hidden.forEach((element, i) => (element.style.display = displays[i]));
+		const attributes: string[] = [];
+		for (const element of document.querySelectorAll('[aria-label], [title], [placeholder]')) {
+			if (inSkipped(element) || !element.checkVisibility()) continue;
+			for (const name of ['aria-label', 'title', 'placeholder']) {
+				const value = element.getAttribute(name);
+				if (value) attributes.push(value);
+			}
+		}
+		return [text, ...attributes];
+	}, skip);
+	// Each word once, with the text around its first appearance, to find where it comes from.
+	const words = new Map<string, string>();
+	for (const text of texts) {
+		// Words of two or more Latin letters, snake_case kept whole; hex and numbers do not count.
+		for (const match of text.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) {
+			const word = match[0];
+			if (!/[A-Za-z]{2,}/.test(word) || allowed(word) || words.has(word)) continue;
+			const around = text.slice(Math.max(0, match.index - 30), match.index + word.length + 30);
+			words.set(word, `${word} «${around.replace(/\s+/g, ' ').trim()}»`);
+		}
+	}
+	return [...words.keys()].sort().map((word) => words.get(word)!);
+}
+
+/** Fails listing every English word of `screen` outside the allowlist. */
+async function expectChinese(page: Page, screen: string, skip?: string[]) {
+	expect.soft(await englishWords(page, skip), `English words on: ${screen}`).toEqual([]);
+}
+
+async function openZh(page: Page, path = '/') {
+	await page.addInitScript(() => localStorage.setItem('autograd-canvas.locale', 'zh'));
+	const errors: string[] = [];
+	page.on('pageerror', (error) => errors.push(error.message));
+	await page.goto(path);
+	return errors;
+}
+
+const button = (page: Page, key: MessageKey) =>
+	page.getByRole('button', { name: zh(key), exact: true });
+
+async function loadExampleZh(page: Page, id: (typeof EXAMPLES)[number]['id']) {
+	const example = EXAMPLES.find((candidate) => candidate.id === id)!;
+	await button(page, 'toolbar.examples').click();
+	await page.getByRole('menuitem', { name: example.title.zh }).click();
+}
+
+async function fileMenuZh(page: Page, item: MessageKey) {
+	await button(page, 'toolbar.file').click();
+	await page.getByRole('menuitem', { name: zh(item), exact: true }).click();
+}
+
+test.describe('the Chinese UI shows no English outside the allowlist', () => {
+	test('the editor after Forward and Backward, the Inspector, menus and dialogs', async ({
+		page
+	}) => {
+		const errors = await openZh(page);
+		await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+		await expect(page.getByRole('button', { name: 'add', exact: true })).toBeVisible();
+		await expectChinese(page, 'the editor as opened');
+
+		await button(page, 'toolbar.file').click();
+		await expect(page.getByRole('menuitem').first()).toBeVisible();
+		await expectChinese(page, 'the File menu');
+		await page.keyboard.press('Escape');
+		await button(page, 'toolbar.examples').click();
+		await expect(page.getByRole('menuitem').first()).toBeVisible();
+		await expectChinese(page, 'the Examples menu');
+		await page.keyboard.press('Escape');
+
+		await loadExampleZh(page, 'chain-rule');
+		await expect(graphNode(page, 'z')).toBeVisible();
+		await page.getByRole('slider', { name: zh('trace.speed') }).fill('4');
+		await button(page, 'trace.forward').click();
+		await expect(graphNode(page, 'z').locator('[data-role="value"]')).toBeVisible();
+		await button(page, 'trace.backward').click();
+		await expect(graphNode(page, 'w').locator('[data-role="grad"]')).toBeVisible();
+		await expect(page.getByRole('region', { name: zh('chain.title') })).toBeVisible();
+		await expectChinese(page, 'the editor after Forward and Backward (nodes, chain rule, trace)');
+
+		// The Inspector with a leaf, then an op, selected.
+		await graphNode(page, 'w').click();
+		await expect(page.getByRole('textbox', { name: zh('inspector.name') })).toHaveValue('w');
+		await expectChinese(page, 'the Inspector with the leaf w');
+		await graphNode(page, 'z').click();
+		await expect(page.getByRole('textbox', { name: zh('inspector.name') })).toHaveValue('z');
+		await expectChinese(page, 'the Inspector with the op z');
+
+		// A second Backward without retain_graph: PyTorch's error, with our hint.
+		await button(page, 'trace.backward').click();
+		const alert = page.getByRole('region', { name: zh('chain.title') }).getByRole('alert');
+		await expect(alert).toBeVisible();
+		// PyTorch's own error message quoted in the alert stays as PyTorch writes it.
+		await expectChinese(page, 'the chain rule with a PyTorch error');
+
+		await fileMenuZh(page, 'recent.menu');
+		const recent = page.getByRole('dialog', { name: zh('recent.title') });
+		await expect(recent).toBeVisible();
+		await expectChinese(page, 'Recent');
+		await recent
+			.getByRole('button', { name: zh('recent.close') })
+			.first()
+			.click();
+
+		await button(page, 'trace.help').click();
+		const help = page.getByRole('dialog', { name: zh('help.title') });
+		await expect(help).toBeVisible();
+		await expectChinese(page, 'the help dialog');
+		await help.getByRole('button', { name: zh('help.close') }).click();
+
+		await page.getByRole('button', { name: zh('trace.presenter') }).click();
+		await expect(page.getByRole('button', { name: 'add', exact: true })).toBeHidden();
+		await expectChinese(page, 'presenter mode');
+		await page.getByRole('button', { name: zh('trace.presenter') }).click();
+
+		expect(errors).toEqual([]);
+	});
+
+	test('the Code panel and Import code with problems and notes', async ({ page }) => {
+		const errors = await openZh(page);
+		await loadExampleZh(page, 'linear-regression');
+		await expect(graphNode(page, 'weight')).toBeVisible();
+		await button(page, 'panels.code').click();
+		await expect(button(page, 'importCode.open')).toBeVisible();
+		// The panel's program is Python: it is code, not UI text.
+		await expectChinese(page, 'the Code panel', ['pre']);
+
+		await button(page, 'importCode.open').click();
+		const dialog = page.getByRole('dialog', { name: zh('importCode.title') });
+		await expect(dialog).toBeVisible();
+		await expectChinese(page, 'the Import code dialog', ['pre']);
+		await dialog
+			.getByRole('textbox', { name: zh('importCode.text') })
+			.fill(
+				"x = torch.ones(2, requires_grad=True)\ny = numpy.zeros(2)\nz = (x * 2).sum()\ntorch.save(model.state_dict(), 'model.pkl')\n"
+			);
+		await dialog.getByRole('button', { name: zh('importCode.preview') }).click();
+		await expect(dialog.getByRole('list', { name: /^未导入/ })).toBeVisible();
+		// The importer's problems and notes are PyTorch-like diagnostics quoting the code: they
+		// stay English, so their lists (and the code typed in the box) are left out of the scan.
+		await expectChinese(page, 'the Import code preview', [
+			'pre',
+			'textarea',
+			'[aria-labelledby="import-code-problems"]',
+			'[aria-labelledby="import-code-notes"]'
+		]);
+		await dialog.getByRole('button', { name: zh('importCode.accept'), exact: true }).click();
+		await expect(dialog.getByRole('alert')).toBeVisible();
+		await expectChinese(page, 'the Import code confirmation', [
+			'pre',
+			'textarea',
+			'[aria-labelledby="import-code-problems"]',
+			'[aria-labelledby="import-code-notes"]'
+		]);
+		await dialog.getByRole('button', { name: zh('importCode.cancel') }).click();
+		expect(errors).toEqual([]);
+	});
+
+	test('Problems: a bad share link', async ({ page }) => {
+		await openZh(page, '/#g1.this-is-not-a-graph');
+		const dialog = page.getByRole('dialog', { name: zh('problems.linkTitle') });
+		await expect(dialog).toBeVisible();
+		await expectChinese(page, 'the Problems dialog of a bad link');
+	});
+
+	test('the storage banner of an unreadable autosave', async ({ page }) => {
+		await openZh(page);
+		await expect(page.getByRole('button', { name: 'add', exact: true })).toBeVisible();
+		await page.evaluate(() =>
+			localStorage.setItem(
+				'autograd-canvas.document',
+				'{"format":"autograd-canvas.graph","version":1,"nodes":[{"id":"n1","op":"ten'
+			)
+		);
+		await page.reload();
+		await expect(page.getByTestId('autosave-unreadable')).toBeVisible();
+		// The reason quotes the JSON parser's own message: it is [data-verbatim].
+		await expectChinese(page, 'the storage banner');
+	});
+
+	test('the Train panel after a short training', async ({ page }) => {
+		const errors = await openZh(page);
+		await loadExampleZh(page, 'linear-regression');
+		await expect(graphNode(page, 'weight')).toBeVisible();
+		await button(page, 'panels.train').click();
+		const panel = page.getByRole('complementary', { name: zh('panels.train') });
+		await expect(panel).toBeVisible();
+		await panel.getByRole('combobox', { name: /^(Device|设备)/ }).selectOption('cpu');
+		await panel.getByRole('button', { name: /^(Train|训练)$/ }).click();
+		await expect(panel.getByRole('button', { name: /^(Train|训练)$/ })).toBeVisible({
+			timeout: 30_000
+		});
+		await expect(panel.locator('svg').first()).toBeVisible();
+		await expectChinese(page, 'the Train panel after training');
+		expect(errors).toEqual([]);
+	});
+
+	test('the tutorial page', async ({ page }) => {
+		const errors = await openZh(page, '/tutorial');
+		await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+		// The cells' Python source and printed output are code, not UI text.
+		await expectChinese(page, 'the tutorial', ['pre', 'code']);
+		expect(errors).toEqual([]);
+	});
+});
