@@ -118,6 +118,15 @@ export class TraceState {
 	#sessionKey = -1;
 	/** Whether Play continues from the forward pass into backward. */
 	#playThrough = false;
+	/** Whether the replay was playing when a step was held (it plays on after `proceed()`). */
+	#resumeAfterHold = false;
+
+	/**
+	 * Asked before the replay shows a step (the quiz asks for a prediction first): true holds the
+	 * replay just before it, with the step in `waiting`, until `proceed()`. Null: nothing is held.
+	 */
+	hold: ((step: TraceStep) => boolean) | null = null;
+	#held = $state.raw<TraceStep | null>(null);
 
 	#run = $state.raw<Run | null>(null);
 	/** The step the user chose; shown clamped to the steps that still hold. */
@@ -169,6 +178,11 @@ export class TraceState {
 	/** The current step (-1: before the first). Steps 0..index have happened. */
 	index: number = $derived(Math.min(this.#index, this.steps.length - 1));
 	current: TraceStep | null = $derived(this.steps[this.index] ?? null);
+	/** The step held back by `hold`, while the replay stands just before it (null: none). */
+	waiting: TraceStep | null = $derived.by(() => {
+		const held = this.#held;
+		return held !== null && this.steps[this.index + 1] === held ? held : null;
+	});
 	/** PyTorch's error from the last Forward or Backward, while it concerns this document. */
 	error: TraceError | null = $derived(this.#holding.error);
 	stepMs: number = $derived(BASE_STEP_MS / this.speed);
@@ -261,6 +275,40 @@ export class TraceState {
 			run.backward.length === 0 &&
 			this.index === this.steps.length - 1
 		);
+	}
+
+	/**
+	 * The furthest step up to `target` the replay may go to: the step before the first one that
+	 * `hold` holds (which then waits), else `target`.
+	 */
+	#reach(target: number): number {
+		for (let i = this.index + 1; i <= target; i++) {
+			const step = this.steps[i];
+			if (step && this.hold?.(step)) {
+				this.#held = step;
+				return i - 1;
+			}
+		}
+		return target;
+	}
+
+	/** Shows the held step (its prediction is in) and plays on if the replay was playing. */
+	proceed(): void {
+		if (!this.waiting) return;
+		this.#held = null;
+		this.#index = this.index + 1;
+		if (this.#resumeAfterHold) {
+			this.#resumeAfterHold = false;
+			this.playing = true;
+			clearTimeout(this.#timer);
+			this.#timer = setTimeout(() => this.#tick(), this.stepMs);
+		}
+	}
+
+	/** Lets go of the held step without showing it (the quiz was turned off). */
+	release(): void {
+		this.#held = null;
+		this.#resumeAfterHold = false;
 	}
 
 	/** Runs `operation` after every operation queued before it. */
@@ -368,7 +416,7 @@ export class TraceState {
 		return this.#enqueue(async () => {
 			if (!(await this.#forward())) return;
 			if (play) this.#play(false);
-			else this.#index = this.steps.length - 1;
+			else this.#index = this.#reach(this.steps.length - 1);
 		});
 	}
 
@@ -379,7 +427,7 @@ export class TraceState {
 			if (!(await this.#backward())) return;
 			this.#index = this.forwardCount - 1;
 			if (play) this.#play(false);
-			else this.#index = this.steps.length - 1;
+			else this.#index = this.#reach(this.steps.length - 1);
 		});
 	}
 
@@ -425,9 +473,11 @@ export class TraceState {
 			if (this.steps.length === 0) {
 				if (await this.#forward()) this.#index = 0;
 			} else if (this.index < this.steps.length - 1) {
-				this.#index = this.index + 1;
+				this.#index = this.#reach(this.index + 1);
 			} else if (this.#canContinue()) {
-				if (await this.#backward()) this.#index = this.forwardCount;
+				if (!(await this.#backward())) return;
+				this.#index = this.forwardCount - 1;
+				this.#index = this.#reach(this.forwardCount);
 			}
 		});
 	}
@@ -437,9 +487,11 @@ export class TraceState {
 		if (this.index > -1) this.#index = this.index - 1;
 	}
 
+	/** Goes to step `index`; going on, it stops before a held step (see `hold`). */
 	seek(index: number): void {
 		this.pause();
-		this.#index = Math.max(-1, Math.min(this.steps.length - 1, Math.round(index)));
+		const target = Math.max(-1, Math.min(this.steps.length - 1, Math.round(index)));
+		this.#index = target > this.index ? this.#reach(target) : target;
 	}
 
 	/** Plays on from the current step; from nothing, or past the forward pass, it plays it all. */
@@ -478,12 +530,20 @@ export class TraceState {
 			this.playing = false;
 			return;
 		}
-		this.#index = this.index + 1;
+		const next = this.#reach(this.index + 1);
+		if (next === this.index) {
+			// Held: the replay waits for the prediction, then plays on.
+			this.playing = false;
+			this.#resumeAfterHold = true;
+			return;
+		}
+		this.#index = next;
 		this.#timer = setTimeout(() => this.#tick(), this.stepMs);
 	}
 
 	pause(): void {
 		this.playing = false;
+		this.#resumeAfterHold = false;
 		clearTimeout(this.#timer);
 	}
 
