@@ -39,7 +39,8 @@ export function chainTex(
 		lines.push(`${partial(out, texName(step.name))} = ${texTensor(upstream, 'u', upIndex)}`);
 	}
 	step.inputs.forEach((input, k) => {
-		if (input.grad !== null) lines.push(...inputTex(step, k, names, selection));
+		if (input.grad !== null)
+			for (const line of inputTex(step, k, names, selection)) lines.push(line);
 	});
 	return lines;
 }
@@ -77,16 +78,15 @@ export function inputTex(
 }
 
 /**
- * The chain rule for input `k` without its numbers (the quiz's hint): the op's formula with the
- * nodes' names, and the product of derivatives that gives the input's gradient.
+ * The chain rule of the step without its numbers (the quiz's hint): the op's formula with the
+ * nodes' names, then the product of derivatives that gives each input's gradient.
  */
-export function hintTex(
-	step: BackwardStep,
-	k: number,
-	names: ReadonlyMap<string, string>
-): string[] {
-	const { here } = texNames(step, k, names);
-	return [`${here} = ${namedFormula(step.op, step.inputs, names)}`, chainProduct(step, k, names)];
+export function hintTex(step: BackwardStep, names: ReadonlyMap<string, string>): string[] {
+	const lines = [`${texName(step.name)} = ${namedFormula(step.op, step.inputs, names)}`];
+	step.inputs.forEach((input, k) => {
+		if (input.grad !== null) lines.push(chainProduct(step, k, names));
+	});
+	return lines;
 }
 
 /** The output, this node and input `k`, as TeX names. */
