@@ -128,8 +128,10 @@ test.describe('predict, then reveal', () => {
 		expect(errors).toEqual([]);
 	});
 
-	test('keyboard only, in presenter mode: large type at 1920x1080', async ({ page }) => {
+	test('keyboard only, in presenter mode (dark): large type at 1920x1080', async ({ page }) => {
 		await page.setViewportSize({ width: 1920, height: 1080 });
+		// The dark theme (the system's choice), so axe checks the quiz in both themes.
+		await page.emulateMedia({ colorScheme: 'dark' });
 		const errors: string[] = [];
 		page.on('pageerror', (error) => errors.push(error.message));
 		// Presenter mode hides the palette (openEditor waits for it).
@@ -160,6 +162,7 @@ test.describe('predict, then reveal', () => {
 		expect(await size(score(page))).toBeGreaterThanOrEqual(24);
 		const panel = await quiz(page).boundingBox();
 		expect(panel!.x + panel!.width).toBeLessThanOrEqual(1920);
+		await expect(page.locator('.editor')).toHaveAttribute('data-theme', 'dark');
 		await expectAccessible(page);
 		expect(errors).toEqual([]);
 	});
