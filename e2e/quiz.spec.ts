@@ -60,6 +60,10 @@ test.describe('predict, then reveal', () => {
 		await box(page, 'Prediction of ∂z/∂y').fill('2');
 		await reveal(page).click();
 		await expect(score(page)).toHaveText('Score 1 / 2');
+		// Screen readers hear the marks and the score.
+		await expect(quiz(page).getByTestId('quiz-announce')).toHaveText(
+			'Revealed · z · ✗ Not quite ∂z/∂y, ✓ Right ∂z/∂b · Score 1 / 2'
+		);
 		const answers = quiz(page).getByTestId('quiz-answer');
 		await expect(answers.nth(0)).toContainText('✗ Not quite');
 		await expect(answers.nth(0)).toContainText('you said 2, the answer is 1');

@@ -223,6 +223,18 @@ describe('the quiz holds the trace', () => {
 		expect(held.index).toBe(held.forwardCount);
 	});
 
+	test('a refused second Backward keeps the held step held', async () => {
+		const trace = new TraceState(new EditorState({ initial: chain }));
+		const quiz = new QuizState(trace);
+		quiz.enabled = true;
+		await trace.backward(false);
+		const held = trace.index;
+		await trace.backward(false);
+		expect(trace.error?.code).toBe('freed');
+		expect(trace.index).toBe(held);
+		expect(quiz.step?.name).toBe('z');
+	});
+
 	test('the hints setting is remembered', () => {
 		const local = new MemoryStorage();
 		const trace = new TraceState(new EditorState({ initial: chain }));

@@ -390,9 +390,10 @@ export class TraceState {
 			const result = await this.#runner.backward(this.#outputId(), this.retainGraph);
 			if (this.#run !== run) return false;
 			if (result.error) {
-				// A refused backward changes no gradient: the last state stays, with the error.
+				// A refused backward changes no gradient: the last state stays, with the error (and
+				// a step still held stays held).
 				this.#run = { ...run, error: result.error };
-				this.#index = this.steps.length - 1;
+				this.#index = this.#reach(this.steps.length - 1);
 				return false;
 			}
 			this.#run = {

@@ -28,6 +28,16 @@ export interface Question {
 	whole: boolean;
 }
 
+/** The gradient a question asks for, as the student reads it: `∂z/∂w`. */
+export function gradLabel(
+	step: BackwardStep,
+	question: Question,
+	names: ReadonlyMap<string, string>
+): string {
+	const name = (id: string) => names.get(id) ?? id;
+	return `∂${name(step.outputId)}/∂${name(question.nodeId)}`;
+}
+
 /** The gradients a backward step reveals: one question per input that receives one (not empty). */
 export function questionsOf(step: BackwardStep): Question[] {
 	const questions: Question[] = [];
