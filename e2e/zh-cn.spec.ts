@@ -224,25 +224,34 @@ test.describe('the Chinese UI shows no English outside the allowlist', () => {
 		await dialog
 			.getByRole('textbox', { name: zh('importCode.text') })
 			.fill(
-				"x = torch.ones(2, requires_grad=True)\ny = numpy.zeros(2)\nz = (x * 2).sum()\ntorch.save(model.state_dict(), 'model.pkl')\n"
+				[
+					'import torch.nn as nn',
+					'x = torch.ones(2, requires_grad=True)',
+					'y = numpy.zeros(2)',
+					'z = (x * 2).sum()',
+					'model = nn.Linear(2, 1)',
+					"torch.save(model.state_dict(), 'model.pkl')"
+				].join('\n')
 			);
 		await dialog.getByRole('button', { name: zh('importCode.preview') }).click();
 		await expect(dialog.getByRole('list', { name: /^未导入/ })).toBeVisible();
-		// The importer's problems and notes are PyTorch-like diagnostics quoting the code: they
-		// stay English, so their lists (and the code typed in the box) are left out of the scan.
+		await expect(dialog.getByRole('list', { name: /^已接受/ })).toContainText(
+			'请用训练面板里的“保存模型”'
+		);
+		// The importer's problems are PyTorch-like diagnostics quoting the code: they stay English,
+		// so their list (and the code typed in the box) is left out of the scan. Its notes (a line
+		// accepted, not built) are worded in Chinese around the code they quote.
 		await expectChinese(page, 'the Import code preview', [
 			'pre',
 			'textarea',
-			'[aria-labelledby="import-code-problems"]',
-			'[aria-labelledby="import-code-notes"]'
+			'[aria-labelledby="import-code-problems"]'
 		]);
 		await dialog.getByRole('button', { name: zh('importCode.accept'), exact: true }).click();
 		await expect(dialog.getByRole('alert')).toBeVisible();
 		await expectChinese(page, 'the Import code confirmation', [
 			'pre',
 			'textarea',
-			'[aria-labelledby="import-code-problems"]',
-			'[aria-labelledby="import-code-notes"]'
+			'[aria-labelledby="import-code-problems"]'
 		]);
 		await dialog.getByRole('button', { name: zh('importCode.cancel') }).click();
 		expect(errors).toEqual([]);

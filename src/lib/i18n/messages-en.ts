@@ -244,6 +244,30 @@ export const en = {
 	'trainPanel.earlierLines': '… {count} earlier lines',
 	'trainPanel.predicted': 'predicted',
 	'trainPanel.diverged': 'the loss diverged at epoch {epoch}; try a smaller learning rate',
+	'trainPanel.stopped': 'training stopped: {reason}',
+	'trainPanel.workerFailed': 'the training worker failed: {reason}',
+	'trainPanel.model.noLoss': 'nothing to train: the graph has no loss node (add mse_loss)',
+	'trainPanel.model.unknownLoss': "no loss node with id '{id}'",
+	'trainPanel.model.lossNotScalar':
+		"the loss '{loss}' must give one number to train: set its reduction to 'mean' or 'sum'",
+	'trainPanel.model.lossUnwired':
+		"the loss '{loss}' needs both inputs wired: input (the prediction) and target (y)",
+	'trainPanel.model.targetNotData':
+		"the loss's target '{target}' must be a tensor leaf that does not require grad (the labels y)",
+	'trainPanel.model.noInput':
+		'the model reads no input leaf: wire a leaf that does not require grad (x) into it',
+	'trainPanel.model.manyInputs':
+		'the model must read exactly one input leaf (x) that does not require grad; it reads {names}',
+	'trainPanel.model.inputShape':
+		"the input leaf '{name}' has shape {shape}; to take the data it must be a column, [N, 1] or [N]",
+	'trainPanel.model.targetShape':
+		"the target leaf '{name}' has shape {shape}; to take the data it must be a column, [N, 1] or [N]",
+	'trainPanel.model.noParameters': 'nothing to train: no leaf that requires grad feeds the loss',
+	'trainPanel.notice.gpuUnavailable':
+		'WebGPU is not available ({reason}); training runs on the CPU',
+	'trainPanel.notice.gpuFailed':
+		'WebGPU failed ({reason}); training goes on on the CPU from epoch {epoch}',
+	'trainPanel.notice.predictionsFailed': 'the predictions could not be computed: {reason}',
 	'trainPanel.predictedLabel': 'Predicted values',
 	'trainPanel.data': 'Data',
 	'trainPanel.csvInUse': 'the CSV is in use',
@@ -436,6 +460,11 @@ export const en = {
 		'{count} lines above cannot be imported and will be left out. Press “Import anyway” to build the rest.',
 	'importCode.acceptAnyway': 'Import anyway',
 	'importCode.notes': 'Accepted, not built ({count}):',
+	'importCode.note.save': '{subject}(...) writes a model file: use Save model in the Train panel',
+	'importCode.note.load':
+		'{subject}(torch.load(...)) reads a model file: use Load model in the Train panel',
+	'importCode.note.prediction':
+		'{subject}: a prediction read into numpy is not built (the Train panel shows the predictions)',
 	'importCode.training': 'Train settings: lr {lr}, {epochs} epochs.',
 
 	'update.ready': 'A new version of Autograd Canvas is ready.',

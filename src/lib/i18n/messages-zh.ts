@@ -236,6 +236,27 @@ export const zh: Record<MessageKey, string> = {
 	'trainPanel.earlierLines': '…… 更早的 {count} 行已省略',
 	'trainPanel.predicted': '预测值 (predicted)',
 	'trainPanel.diverged': '损失在第 {epoch} 轮发散了；请试试更小的学习率',
+	'trainPanel.stopped': '训练停止了：{reason}',
+	'trainPanel.workerFailed': '训练线程出错了：{reason}',
+	'trainPanel.model.noLoss': '没有可训练的：图里没有损失节点（请添加 mse_loss）',
+	'trainPanel.model.unknownLoss': '没有 id 为 “{id}” 的损失节点',
+	'trainPanel.model.lossNotScalar':
+		'损失 “{loss}” 必须得出一个数才能训练：请把它的 reduction 设为 mean 或 sum',
+	'trainPanel.model.lossUnwired': '损失 “{loss}” 的两个输入都要连上：input（预测值）和 target（y）',
+	'trainPanel.model.targetNotData':
+		'损失的 target “{target}” 必须是不需要梯度（requires_grad 为 False）的张量叶子节点（标签 y）',
+	'trainPanel.model.noInput':
+		'模型没有读入任何输入叶子节点：请把一个不需要梯度的叶子节点（x）连进来',
+	'trainPanel.model.manyInputs':
+		'模型只能读入一个不需要梯度的输入叶子节点（x），现在读入了 {names}',
+	'trainPanel.model.inputShape':
+		'输入叶子节点 “{name}” 的形状是 {shape}；要接收数据，它必须是一列：[N, 1] 或 [N]',
+	'trainPanel.model.targetShape':
+		'目标叶子节点 “{name}” 的形状是 {shape}；要接收数据，它必须是一列：[N, 1] 或 [N]',
+	'trainPanel.model.noParameters': '没有可训练的：没有需要梯度的叶子节点连到损失',
+	'trainPanel.notice.gpuUnavailable': 'WebGPU 不可用（{reason}）；训练在 CPU 上进行',
+	'trainPanel.notice.gpuFailed': 'WebGPU 出错了（{reason}）；从第 {epoch} 轮起在 CPU 上继续训练',
+	'trainPanel.notice.predictionsFailed': '无法计算预测值：{reason}',
 	'trainPanel.predictedLabel': '预测值',
 	'trainPanel.data': '数据',
 	'trainPanel.csvInUse': '正在使用 CSV',
@@ -419,6 +440,10 @@ export const zh: Record<MessageKey, string> = {
 	'importCode.confirmDrop': '上面有 {count} 行无法导入，将被略去。按“仍然导入”生成其余部分。',
 	'importCode.acceptAnyway': '仍然导入',
 	'importCode.notes': '已接受但不生成（{count}）：',
+	'importCode.note.save': '{subject}(...) 会写出模型文件：请用训练面板里的“保存模型”',
+	'importCode.note.load': '{subject}(torch.load(...)) 会读入模型文件：请用训练面板里的“加载模型”',
+	'importCode.note.prediction':
+		'{subject}：读进 numpy 的预测值不会建成节点（训练面板会显示预测值）',
 	'importCode.training': '训练设置：学习率 {lr}，{epochs} 轮。',
 
 	'update.ready': 'Autograd Canvas 已更新，新版本已就绪。',
