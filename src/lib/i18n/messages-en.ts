@@ -154,7 +154,6 @@ export const en = {
 	'storage.saveToFile': 'Save to file',
 	'storage.retry': 'Try again',
 	'storage.unreadableTitle': 'A stored graph could not be read',
-	'storage.unreadable': '“{title}”, {date}: {reason}. It is kept as it was; this is a new graph.',
 	'storage.download': 'Download it',
 	'storage.discard': 'Discard it',
 	'storage.conflictTitle': 'Changed in another tab',

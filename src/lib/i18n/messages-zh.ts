@@ -151,7 +151,6 @@ export const zh: Record<MessageKey, string> = {
 	'storage.saveToFile': '保存为文件',
 	'storage.retry': '重试',
 	'storage.unreadableTitle': '有一张保存的计算图无法读取',
-	'storage.unreadable': '“{title}”，{date}：{reason}。它原样保留；当前是一张新的计算图。',
 	'storage.download': '下载它',
 	'storage.discard': '删除它',
 	'storage.conflictTitle': '已在另一个标签页中修改',
