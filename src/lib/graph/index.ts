@@ -139,6 +139,7 @@ export {
 	checkGradients,
 	GRADCHECK_ATOL,
 	GRADCHECK_EPS,
+	GRADCHECK_FLOPS,
 	GRADCHECK_RTOL,
 	MAX_ELEMENTS_PER_LEAF,
 	type CheckedElement,
