@@ -141,6 +141,7 @@ test('before Backward the button is off and says why; two passes are said plainl
 		expect([1, 2]).toContain(Math.round(value * 1e6) / 1e6);
 	}
 	await expect(rows.getByText('✓ agrees')).toHaveCount(12);
+	await expectInViewport(page, dialog);
 	await button(page, 'Close').click();
 	await expect(dialog).toBeHidden();
 	expect(errors).toEqual([]);
