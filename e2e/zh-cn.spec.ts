@@ -303,4 +303,21 @@ test.describe('the Chinese UI shows no English outside the allowlist', () => {
 		await expectChinese(page, 'the tutorial', ['pre', 'code']);
 		expect(errors).toEqual([]);
 	});
+
+	test('the Check gradient dialog after Backward', async ({ page }) => {
+		const errors = await openZh(page);
+		await loadExampleZh(page, 'linear-regression');
+		await expect(graphNode(page, 'weight')).toBeVisible();
+		await button(page, 'trace.forward').click();
+		await button(page, 'trace.backward').click();
+		// pred (linear) rather than loss: mse_loss's reduction select lists PyTorch's 'none'.
+		await graphNode(page, 'pred').click();
+		await expect(button(page, 'gradcheck.button')).toBeEnabled();
+		await expectChinese(page, 'the Inspector after Backward');
+		await button(page, 'gradcheck.button').click();
+		const dialog = page.getByRole('dialog', { name: zh('gradcheck.title', { name: 'pred' }) });
+		await expect(dialog.getByText(zh('gradcheck.status.ok'))).toHaveCount(2);
+		await expectChinese(page, 'the Check gradient dialog');
+		expect(errors).toEqual([]);
+	});
 });

@@ -128,6 +128,48 @@ export const en = {
 	'inspector.inputs': 'Inputs',
 	'inspector.missing': 'not connected',
 
+	// Check gradient (issue 14 part 1): the Inspector's button and its dialog.
+	'gradcheck.heading': 'Gradient check',
+	'gradcheck.button': 'Check gradient',
+	'gradcheck.checking': 'Checking…',
+	'gradcheck.needsBackward':
+		'Run Backward first: the check compares its .grad with finite differences.',
+	'gradcheck.title': 'Check gradient: {name}',
+	'gradcheck.intro':
+		'Each leaf {name} depends on: its .grad against central finite differences of {output}, in float64 through the engine’s own ops (step {eps}; a match is |analytic − numerical| ≤ {atol} + {rtol} × |numerical|, as torch.autograd.gradcheck).',
+	'gradcheck.allAgree': 'All {count} checked elements agree.',
+	'gradcheck.someDisagree': '{count} of {total} checked elements disagree.',
+	'gradcheck.leaf': 'Leaf {name}',
+	'gradcheck.checked': 'checked {count} of {total} elements',
+	'gradcheck.passes':
+		'.grad holds {count} Backward passes (no zero_grad between): it is compared with {count} × the gradient of one pass.',
+	'gradcheck.zeroed': '.grad is None (zeroed): only the formula is checked.',
+	'gradcheck.tableLabel': 'Gradient of {name}: analytic against numerical',
+	'gradcheck.element': 'Element',
+	'gradcheck.shown': 'Shown .grad',
+	'gradcheck.analytic': 'Analytic (float64)',
+	'gradcheck.numerical': 'Numerical',
+	'gradcheck.relativeError': 'Relative error',
+	'gradcheck.result': 'Result',
+	'gradcheck.none': 'None',
+	'gradcheck.status.ok': '✓ agrees',
+	'gradcheck.status.mismatch': '✗ mismatch',
+	'gradcheck.status.kink': '~ not differentiable here',
+	'gradcheck.status.shownDiffers': '✗ .grad differs',
+	'gradcheck.note.mismatch':
+		'✗ mismatch: the backward formula gives another value than the finite differences: a wrong formula.',
+	'gradcheck.note.kink':
+		'~ not differentiable here: the slopes left and right of the point differ (relu or abs at 0, a clamp bound, a tie), so no single derivative exists.',
+	'gradcheck.note.shownDiffers':
+		'✗ .grad differs: the formula checks out, but the shown .grad is not the passes × this gradient: some of its passes ran from another output or on another graph.',
+	'gradcheck.problem.noBackward': 'Run Backward first: there is no gradient to check.',
+	'gradcheck.problem.noLeaves':
+		'{name} depends on no leaf that requires grad and reaches the output: there is no gradient to check.',
+	'gradcheck.problem.tooBig':
+		'Too much work to check: two forward passes per element would take {flops}, past the limit of {limit}.',
+	'gradcheck.problem.failed': 'The check could not run the graph again: {message}',
+	'gradcheck.close': 'Close',
+
 	'notice.refused': 'Refused: {reason}',
 	'notice.wireRefused': 'Wire refused: {reason}',
 	'notice.copied': 'Copied {count} nodes.',

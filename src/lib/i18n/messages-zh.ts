@@ -126,6 +126,45 @@ export const zh: Record<MessageKey, string> = {
 	'inspector.inputs': '输入',
 	'inspector.missing': '未连接',
 
+	// Check gradient (issue 14 part 1): the Inspector's button and its dialog.
+	'gradcheck.heading': '梯度检验',
+	'gradcheck.button': '检验梯度',
+	'gradcheck.checking': '正在检验…',
+	'gradcheck.needsBackward': '请先运行反向传播：检验会把它得到的 .grad 与有限差分比较。',
+	'gradcheck.title': '检验梯度：{name}',
+	'gradcheck.intro':
+		'{name} 依赖的每个叶子：把它的 .grad 与 {output} 的中心有限差分比较，用双精度浮点数、经由引擎自己的算子计算（步长 {eps}；与 PyTorch 的梯度检验函数相同，|解析值 − 数值| ≤ {atol} + {rtol} × |数值| 即为一致）。',
+	'gradcheck.allAgree': '检验的 {count} 个元素全部一致。',
+	'gradcheck.someDisagree': '检验的 {total} 个元素中有 {count} 个不一致。',
+	'gradcheck.leaf': '叶子 {name}',
+	'gradcheck.checked': '检验了 {total} 个元素中的 {count} 个',
+	'gradcheck.passes':
+		'.grad 累加了 {count} 次反向传播（其间没有 zero_grad）：与单次梯度的 {count} 倍比较。',
+	'gradcheck.zeroed': '.grad 为 None（已清零）：只检验公式。',
+	'gradcheck.tableLabel': '{name} 的梯度：解析值与数值',
+	'gradcheck.element': '元素',
+	'gradcheck.shown': '显示的 .grad',
+	'gradcheck.analytic': '解析值（双精度）',
+	'gradcheck.numerical': '数值',
+	'gradcheck.relativeError': '相对误差',
+	'gradcheck.result': '结果',
+	'gradcheck.none': 'None',
+	'gradcheck.status.ok': '✓ 一致',
+	'gradcheck.status.mismatch': '✗ 不一致',
+	'gradcheck.status.kink': '~ 此处不可导',
+	'gradcheck.status.shownDiffers': '✗ .grad 不同',
+	'gradcheck.note.mismatch': '✗ 不一致：反向公式给出的值与有限差分不同，说明公式有误。',
+	'gradcheck.note.kink':
+		'~ 此处不可导：该点左右两侧的斜率不同（0 处的 relu 或 abs、clamp 的边界、并列最大值），不存在唯一的导数。',
+	'gradcheck.note.shownDiffers':
+		'✗ .grad 不同：公式正确，但显示的 .grad 不等于累加次数乘以此梯度：其中有些反向传播是从另一个输出或在另一张图上运行的。',
+	'gradcheck.problem.noBackward': '请先运行反向传播：没有可检验的梯度。',
+	'gradcheck.problem.noLeaves': '{name} 不依赖任何需要梯度且通向输出的叶子：没有可检验的梯度。',
+	'gradcheck.problem.tooBig':
+		'工作量太大，无法检验：每个元素两次前向传播需要 {flops}，超过上限 {limit}。',
+	'gradcheck.problem.failed': '检验无法再次运行计算图：{message}',
+	'gradcheck.close': '关闭',
+
 	'notice.refused': '已拒绝：{reason}',
 	'notice.wireRefused': '连线被拒绝：{reason}',
 	'notice.copied': '已复制 {count} 个节点。',
