@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: our engine against tfjs 4.22 (cpu backend) in the same process, on the
- * workloads of bench/workloads.ts.
+ * `npm run bench`: our engine against tfjs 4.22 (cpu backend) and, where it applies, the minimal
+ * hand-written tape (bench/tape.ts) in the same process, on the workloads of bench/workloads.ts.
  *
  *     npm run bench                                  # everything (default set), 20 rounds
  *     npm run bench -- --only matmul_f32_256         # one benchmark (comma-separate several)
@@ -9,9 +9,9 @@
  *
  * Method: correctness gates on fresh state for both engines, warm-up (which also picks how many
  * calls one timed sample makes, so short workloads are not timer-bound), then interleaved rounds:
- * round i runs, for each benchmark, one sample of ours and then one of tfjs. Reported: median,
- * min and max milliseconds per unit of work, the metric, and ratio_vs_tfjs_cpu = tfjs median /
- * our median (> 1: we are faster). The gates run again after the rounds. A failed gate or an
+ * round i runs, for each benchmark, one sample of ours, then tfjs, then the tape. Reported: median,
+ * min and max milliseconds per unit of work, the metric, ratio_vs_tfjs_cpu = tfjs median / our
+ * median (> 1: we are faster) and time_vs_tape = our median / the tape's (< 1: we are faster). The gates run again after the rounds. A failed gate or an
  * engine error is printed loudly and makes the process exit non-zero. Results go to
  * bench/results/latest.json.
  */
@@ -38,6 +38,7 @@ import {
 	type Benchmark,
 	type Case,
 	type EngineId,
+	type EngineImpl,
 	type Target
 } from './workloads';
 
@@ -54,7 +55,7 @@ interface Options {
 function usage(): string {
 	const names = BENCHMARKS.map((b) => `${b.name}${b.defaultOn ? '' : ' (opt-in)'}`).join(', ');
 	return [
-		'usage: npm run bench -- [--only NAME[,NAME...]] [--rounds N] [--engine ours|tfjs|both]',
+		'usage: npm run bench -- [--only NAME[,NAME...]] [--rounds N] [--engine ours|tfjs|tape|all]',
 		'                        [--sample-ms MS] [--out FILE]',
 		`benchmarks: ${names}`
 	].join('\n');
@@ -64,7 +65,7 @@ function parseArgs(argv: string[]): Options {
 	const options: Options = {
 		rounds: 20,
 		only: null,
-		engines: ['ours', 'tfjs'],
+		engines: ['ours', 'tfjs', 'tape'],
 		sampleMs: 10,
 		out: join(here, 'results', 'latest.json')
 	};
@@ -88,9 +89,10 @@ function parseArgs(argv: string[]): Options {
 				break;
 			case '--engine': {
 				const v = value();
-				if (v === 'both') options.engines = ['ours', 'tfjs'];
-				else if (v === 'ours' || v === 'tfjs') options.engines = [v];
-				else throw new Error(`--engine must be ours, tfjs or both\n${usage()}`);
+				if (v === 'all') options.engines = ['ours', 'tfjs', 'tape'];
+				else if (v === 'both') options.engines = ['ours', 'tfjs'];
+				else if (v === 'ours' || v === 'tfjs' || v === 'tape') options.engines = [v];
+				else throw new Error(`--engine must be ours, tfjs, tape, both or all\n${usage()}`);
 				break;
 			}
 			case '--sample-ms':
@@ -145,13 +147,16 @@ function tidyValue<T>(fn: () => T): T {
 	return result as T;
 }
 
+/** The slot's engine implementation (slots exist only for engines the benchmark has). */
+function engineOf(slot: Slot): EngineImpl {
+	return slot.bench.engines[slot.engine]!;
+}
+
 function runGate(slot: Slot, phase: string): void {
 	const label = `${slot.bench.name} [${ENGINE_NAMES[slot.engine]}] gate (${phase})`;
 	try {
 		const gate =
-			slot.engine === 'tfjs'
-				? tidyValue(slot.bench.engines.tfjs.gate)
-				: slot.bench.engines.ours.gate();
+			slot.engine === 'tfjs' ? tidyValue(slot.bench.engines.tfjs.gate) : engineOf(slot).gate();
 		slot.gates.push({ phase, gate });
 		if (gate.ok) console.log(`  ok   ${label}: ${gate.detail}`);
 		else loud(`GATE FAILED: ${label}: ${gate.detail}`);
@@ -242,6 +247,7 @@ async function main(): Promise<void> {
 	const slots: Slot[] = [];
 	for (const bench of selected) {
 		for (const engine of options.engines) {
+			if (bench.engines[engine] === undefined) continue;
 			slots.push({
 				bench,
 				engine,
@@ -260,7 +266,7 @@ async function main(): Promise<void> {
 	for (const slot of slots) {
 		runGate(slot, 'pre');
 		try {
-			const c = slot.bench.engines[slot.engine].make();
+			const c = engineOf(slot).make();
 			slot.case = c;
 			const cal = warmUpAndCalibrate(() => c.run(), {
 				minCalls: 3,
@@ -324,6 +330,7 @@ async function main(): Promise<void> {
 		'max ms',
 		'metric',
 		'ratio vs tfjs cpu',
+		'time / tape',
 		'target',
 		'met'
 	];
@@ -333,11 +340,13 @@ async function main(): Promise<void> {
 		const ours = slots.find((s) => s.bench === bench && s.engine === 'ours');
 		const theirs = slots.find((s) => s.bench === bench && s.engine === 'tfjs');
 		const theirStats = theirs && theirs.samples.length ? stats(theirs.samples) : null;
-		for (const slot of [ours, theirs]) {
+		const tapeSlot = slots.find((s) => s.bench === bench && s.engine === 'tape');
+		const tapeStats = tapeSlot && tapeSlot.samples.length ? stats(tapeSlot.samples) : null;
+		for (const slot of [ours, theirs, tapeSlot]) {
 			if (!slot) continue;
 			const gateOk = slot.gates.length > 0 && slot.gates.every((g) => g.gate.ok);
 			if (!slot.samples.length) {
-				rows.push([bench.name, ENGINE_NAMES[slot.engine], 'ERROR', '', '', '', '', '', '']);
+				rows.push([bench.name, ENGINE_NAMES[slot.engine], 'ERROR', '', '', '', '', '', '', '']);
 				json.push({
 					name: bench.name,
 					engine: ENGINE_NAMES[slot.engine],
@@ -345,6 +354,7 @@ async function main(): Promise<void> {
 					min_ms: null,
 					max_ms: null,
 					ratio_vs_tfjs_cpu: null,
+					time_vs_tape: null,
 					gate_ok: gateOk,
 					errors: slot.errors,
 					machine
@@ -354,6 +364,8 @@ async function main(): Promise<void> {
 			const s = stats(slot.samples);
 			const metric = bench.metric(s.median);
 			const ratio = slot.engine === 'ours' && theirStats ? theirStats.median / s.median : null;
+			// Our time over the tape's in the same run (issue 15 asks for <= 1.3 on add and chain).
+			const vsTape = slot.engine === 'ours' && tapeStats ? s.median / tapeStats.median : null;
 			let targetText = '';
 			let metText = '';
 			let targetsMet: boolean | null = null;
@@ -372,6 +384,7 @@ async function main(): Promise<void> {
 				fmtMs(s.max),
 				`${fmtNum(metric)} ${bench.metricUnit}`,
 				ratio === null ? '' : `${ratio.toFixed(2)}x`,
+				vsTape === null ? '' : `${vsTape.toFixed(2)}x`,
 				targetText,
 				metText
 			]);
@@ -382,6 +395,7 @@ async function main(): Promise<void> {
 				min_ms: s.min,
 				max_ms: s.max,
 				ratio_vs_tfjs_cpu: ratio,
+				time_vs_tape: vsTape,
 				metric: { value: metric, unit: bench.metricUnit },
 				samples: s.n,
 				calls_per_sample: slot.inner,

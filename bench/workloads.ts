@@ -10,12 +10,14 @@
 import * as tf from '@tensorflow/tfjs';
 import * as torch from '../src/lib/engine/index';
 import { combineGates, fill, gateWithin, mulberry32, type Gate } from './harness';
+import * as tape from './tape';
 
-export type EngineId = 'ours' | 'tfjs';
+export type EngineId = 'ours' | 'tfjs' | 'tape';
 
 export const ENGINE_NAMES: Record<EngineId, string> = {
 	ours: 'autograd-canvas-cpu',
-	tfjs: 'tfjs-cpu'
+	tfjs: 'tfjs-cpu',
+	tape: 'minimal-hand-tape'
 };
 
 export interface Case {
@@ -49,7 +51,8 @@ export interface Benchmark {
 	/** The metric from the milliseconds one `run()` takes. */
 	metric(ms: number): number;
 	targets: Target[];
-	engines: Record<EngineId, EngineImpl>;
+	/** The minimal hand tape (bench/tape.ts) runs only the workloads it was written for. */
+	engines: Record<'ours' | 'tfjs', EngineImpl> & { tape?: EngineImpl };
 }
 
 const noGradOurs = <T>(fn: () => T): T => torch.noGrad(fn);
@@ -78,6 +81,20 @@ function linregOurs(): [number, number] {
 		optimizer.step();
 	}
 	return [w.item(), b.item()];
+}
+
+function linregTape(): [number, number] {
+	const x = new tape.TapeTensor(LINREG_X);
+	const y = new tape.TapeTensor(LINREG_Y);
+	const w = new tape.TapeTensor(new Float32Array(1), true);
+	const b = new tape.TapeTensor(new Float32Array(1), true);
+	for (let epoch = 0; epoch < LINREG_EPOCHS; epoch++) {
+		const pred = tape.add(tape.mul(x, w), b);
+		const loss = tape.mean(tape.square(tape.sub(pred, y)));
+		tape.backward(loss);
+		tape.sgdStep([w, b], 0.01);
+	}
+	return [w.data[0], b.data[0]];
 }
 
 function linregTfjs(): [number, number] {
@@ -109,7 +126,8 @@ const linreg: Benchmark = {
 	],
 	engines: {
 		ours: { gate: () => linregGate(...linregOurs()), make: () => ({ run: linregOurs }) },
-		tfjs: { gate: () => linregGate(...linregTfjs()), make: () => ({ run: linregTfjs }) }
+		tfjs: { gate: () => linregGate(...linregTfjs()), make: () => ({ run: linregTfjs }) },
+		tape: { gate: () => linregGate(...linregTape()), make: () => ({ run: linregTape }) }
 	}
 };
 
@@ -124,6 +142,18 @@ function addOursCase(): Case {
 		run: () => {
 			let out = a;
 			for (let i = 0; i < ADD_OPS; i++) out = a.add(b);
+			return out;
+		}
+	};
+}
+
+function addTapeCase(): Case {
+	const a = new tape.TapeTensor(Float32Array.of(1.5));
+	const b = new tape.TapeTensor(Float32Array.of(2.25));
+	return {
+		run: () => {
+			let out = a;
+			for (let i = 0; i < ADD_OPS; i++) out = tape.add(a, b);
 			return out;
 		}
 	};
@@ -174,6 +204,19 @@ const opAdd: Benchmark = {
 					0
 				),
 			make: addTfjsCase
+		},
+		tape: {
+			gate: () =>
+				gateWithin(
+					'1.5 + 2.25',
+					tape.add(
+						new tape.TapeTensor(Float32Array.of(1.5)),
+						new tape.TapeTensor(Float32Array.of(2.25))
+					).data[0],
+					3.75,
+					0
+				),
+			make: addTapeCase
 		}
 	}
 };
@@ -196,6 +239,17 @@ function chainOurs(): number {
 	}
 	y.backward();
 	return x.grad!.item();
+}
+
+function chainTape(): number {
+	const x = new tape.TapeTensor(Float32Array.of(1), true);
+	let y = x;
+	for (let i = 0; i < CHAIN_STEPS; i++) {
+		y = tape.mulScalar(y, CHAIN_C);
+		y = tape.addScalar(y, CHAIN_C);
+	}
+	tape.backward(y);
+	return x.grad![0];
 }
 
 const chainTfjsGrad = tf.grad((x: tf.Tensor) => {
@@ -225,6 +279,10 @@ const chain: Benchmark = {
 		tfjs: {
 			gate: () => gateWithin('dy/dx', chainTfjs(), CHAIN_EXPECTED, CHAIN_TOLERANCE),
 			make: () => ({ run: chainTfjs })
+		},
+		tape: {
+			gate: () => gateWithin('dy/dx', chainTape(), CHAIN_EXPECTED, CHAIN_TOLERANCE),
+			make: () => ({ run: chainTape })
 		}
 	}
 };

@@ -224,25 +224,34 @@ test.describe('the Chinese UI shows no English outside the allowlist', () => {
 		await dialog
 			.getByRole('textbox', { name: zh('importCode.text') })
 			.fill(
-				"x = torch.ones(2, requires_grad=True)\ny = numpy.zeros(2)\nz = (x * 2).sum()\ntorch.save(model.state_dict(), 'model.pkl')\n"
+				[
+					'import torch.nn as nn',
+					'x = torch.ones(2, requires_grad=True)',
+					'y = numpy.zeros(2)',
+					'z = (x * 2).sum()',
+					'model = nn.Linear(2, 1)',
+					"torch.save(model.state_dict(), 'model.pkl')"
+				].join('\n')
 			);
 		await dialog.getByRole('button', { name: zh('importCode.preview') }).click();
 		await expect(dialog.getByRole('list', { name: /^未导入/ })).toBeVisible();
-		// The importer's problems and notes are PyTorch-like diagnostics quoting the code: they
-		// stay English, so their lists (and the code typed in the box) are left out of the scan.
+		await expect(dialog.getByRole('list', { name: /^已接受/ })).toContainText(
+			'请用训练面板里的“保存模型”'
+		);
+		// The importer's problems are PyTorch-like diagnostics quoting the code: they stay English,
+		// so their list (and the code typed in the box) is left out of the scan. Its notes (a line
+		// accepted, not built) are worded in Chinese around the code they quote.
 		await expectChinese(page, 'the Import code preview', [
 			'pre',
 			'textarea',
-			'[aria-labelledby="import-code-problems"]',
-			'[aria-labelledby="import-code-notes"]'
+			'[aria-labelledby="import-code-problems"]'
 		]);
 		await dialog.getByRole('button', { name: zh('importCode.accept'), exact: true }).click();
 		await expect(dialog.getByRole('alert')).toBeVisible();
 		await expectChinese(page, 'the Import code confirmation', [
 			'pre',
 			'textarea',
-			'[aria-labelledby="import-code-problems"]',
-			'[aria-labelledby="import-code-notes"]'
+			'[aria-labelledby="import-code-problems"]'
 		]);
 		await dialog.getByRole('button', { name: zh('importCode.cancel') }).click();
 		expect(errors).toEqual([]);
@@ -292,6 +301,23 @@ test.describe('the Chinese UI shows no English outside the allowlist', () => {
 		await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 		// The cells' Python source and printed output are code, not UI text.
 		await expectChinese(page, 'the tutorial', ['pre', 'code']);
+		expect(errors).toEqual([]);
+	});
+
+	test('the Check gradient dialog after Backward', async ({ page }) => {
+		const errors = await openZh(page);
+		await loadExampleZh(page, 'linear-regression');
+		await expect(graphNode(page, 'weight')).toBeVisible();
+		await button(page, 'trace.forward').click();
+		await button(page, 'trace.backward').click();
+		// pred (linear) rather than loss: mse_loss's reduction select lists PyTorch's 'none'.
+		await graphNode(page, 'pred').click();
+		await expect(button(page, 'gradcheck.button')).toBeEnabled();
+		await expectChinese(page, 'the Inspector after Backward');
+		await button(page, 'gradcheck.button').click();
+		const dialog = page.getByRole('dialog', { name: zh('gradcheck.title', { name: 'pred' }) });
+		await expect(dialog.getByText(zh('gradcheck.status.ok'))).toHaveCount(2);
+		await expectChinese(page, 'the Check gradient dialog');
 		expect(errors).toEqual([]);
 	});
 

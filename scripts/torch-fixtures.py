@@ -23,6 +23,10 @@ checks its keys, dtypes, shapes and values.
 
     /tmp/tv/bin/python scripts/torch-fixtures.py            # write the fixtures, check the app's
     /tmp/tv/bin/python scripts/torch-fixtures.py --check-only FILE.pt   # only check an app file
+    /tmp/tv/bin/python scripts/torch-fixtures.py --gate     # only print the gate (see below)
+
+Every run first prints the gate of e2e/tutorial-import.spec.ts: the tutorial's training from
+w = b = 0 in PyTorch.
 
 Needs torch (the 2.13 CPU wheel; numpy is not needed).
 """
@@ -60,11 +64,17 @@ class LinearRegressionModel(nn.Module):
         return self.linear(x)
 
 
-def tutorial_model() -> LinearRegressionModel:
+def tutorial_model(from_zero: bool = False) -> LinearRegressionModel:
+    """The tutorial's model trained as the tutorial trains it; from w = b = 0 when asked (the
+    app's gate), else from nn.Linear's random start under seed 0."""
     torch.manual_seed(0)
     x = torch.arange(11, dtype=torch.float32).reshape(-1, 1)
     y = 2 * x + 1
     model = LinearRegressionModel(1, 1)
+    if from_zero:
+        with torch.no_grad():
+            model.linear.weight.zero_()
+            model.linear.bias.zero_()
     criterion = nn.MSELoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
     for _ in range(1000):
@@ -140,8 +150,14 @@ def check_app_file(path: pathlib.Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--check-only", type=pathlib.Path, default=None)
+    parser.add_argument("--gate", action="store_true", help="only print the gate")
     args = parser.parse_args()
     print(f"torch {torch.__version__}, python {sys.version.split()[0]}")
+    gate = tutorial_model(from_zero=True).linear
+    # The app's e2e gate (e2e/tutorial-import.spec.ts): w = 2.00037, b = 0.99746.
+    print(f"gate: from w = b = 0, 1000 epochs of SGD lr 0.01 end at w = {gate.weight.item()!r}, b = {gate.bias.item()!r}")
+    if args.gate:
+        return
     if args.check_only is not None:
         check_app_file(args.check_only)
         return

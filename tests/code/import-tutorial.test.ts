@@ -1,6 +1,7 @@
 /** The seed tutorial's code cells import to the graphs they compute. */
 import { describe, expect, it } from 'vitest';
 import { importCode, type ImportResult } from '$lib/code';
+import { translate } from '$lib/i18n';
 import { inferShapes, MAX_VALUES, validateDocument } from '$lib/graph';
 import { PY } from '$lib/tutorial/python-sources';
 import { describeGraph, nameOf, roundTrip } from './helpers';
@@ -157,6 +158,19 @@ describe("the linear regression program (tests/fixtures/tutorial-linreg.ts, the 
 		]);
 		expect(result.notes[1].message).toMatch(/Save model/);
 		expect(result.notes[2].message).toMatch(/Load model/);
+		expect(result.notes.map((n) => n.code)).toEqual(['prediction', 'save', 'load']);
+	});
+
+	it('the notes read the same from the catalog in English, and in Chinese around the code', () => {
+		for (const note of importCode(PROGRAM).notes) {
+			const key = `importCode.note.${note.code}` as const;
+			expect(translate('en', key, { subject: note.subject })).toBe(note.message);
+			const zh = translate('zh', key, { subject: note.subject });
+			expect(zh).toContain(note.subject);
+			// No English left once the quoted code (and torch.load, numpy) is taken out.
+			const words = zh.replace(note.subject, '').replace(/torch\.load|numpy/g, '');
+			expect(words).not.toMatch(/[A-Za-z]{2,}/);
+		}
 	});
 
 	it('each cell pasted alone: its only problems are names an earlier cell defines', () => {

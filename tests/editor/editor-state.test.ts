@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { EXAMPLES } from '$lib/graph';
-import { EditorState } from '$lib/editor/editor-state.svelte';
+import { EditorState, freeSpot } from '$lib/editor/editor-state.svelte';
 
 const chain = EXAMPLES.find((e) => e.id === 'chain-rule')!.doc;
 
@@ -23,6 +23,31 @@ describe('editor state', () => {
 		editor.redo();
 		expect(editor.doc.edges).toHaveLength(5);
 		expect(editor.canRedo).toBe(false);
+	});
+
+	test('palette adds never land on another node, on an empty or a full canvas', () => {
+		for (const initial of [{ nodes: [], edges: [] }, chain]) {
+			const editor = new EditorState({ initial, noticeMs: 10 });
+			for (let i = 0; i < 12; i++) expect(editor.addNode(i % 2 ? 'relu' : 'tensor')).not.toBeNull();
+			const boxes = editor.doc.nodes.map((n) => n.position);
+			// Every added node against every other node (the example's own layout is its own).
+			for (let j = initial.nodes.length; j < boxes.length; j++) {
+				for (let i = 0; i < j; i++) {
+					const apart =
+						Math.abs(boxes[i].x - boxes[j].x) >= 250 || Math.abs(boxes[i].y - boxes[j].y) >= 260;
+					expect(apart, `${JSON.stringify(boxes[i])} / ${JSON.stringify(boxes[j])}`).toBe(true);
+				}
+			}
+		}
+	});
+
+	test('freeSpot: the start when free, else the nearest free room', () => {
+		expect(freeSpot([], { x: 10, y: 20 })).toEqual({ x: 10, y: 20 });
+		expect(freeSpot([{ position: { x: 0, y: 0 } }], { x: 100, y: 100 })).toEqual({
+			x: 350,
+			y: 100
+		});
+		expect(freeSpot([{ position: { x: 0, y: 0 } }], { x: 300, y: 0 })).toEqual({ x: 300, y: 0 });
 	});
 
 	test('a refused wire changes nothing and says why', () => {

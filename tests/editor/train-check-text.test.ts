@@ -10,9 +10,19 @@ import {
 	checkText,
 	csvFailureMessage,
 	KNOWN_CHECKS,
+	modelProblemMessage,
+	noticeMessage,
 	trainingMessage
 } from '$lib/editor/TrainPanel/check-text';
 import { divergedMessage } from '$lib/training/trainer';
+import { exampleDocument, isLeaf, type GraphDocument } from '$lib/graph';
+import { bindModel, type ModelProblem } from '$lib/training/model';
+import {
+	noticeText,
+	stoppedMessage,
+	workerFailedMessage,
+	type TrainNotice
+} from '$lib/training/protocol';
 
 const t = (locale: Locale) => (key: MessageKey, params?: MessageParams) =>
 	translate(locale, key, params);
@@ -94,5 +104,116 @@ describe('training messages', () => {
 	it('any other message (an engine or PyTorch error) stays as it is', () => {
 		const message = 'mat1 and mat2 shapes cannot be multiplied (11x1 and 2x1)';
 		expect(trainingMessage(message, t('zh'))).toBe(message);
+	});
+});
+
+describe('why a graph cannot be trained', () => {
+	const linear = exampleDocument('linear-regression')!;
+	const edit = (change: (doc: GraphDocument) => GraphDocument) => change(structuredClone(linear));
+	const withNodes = (doc: GraphDocument, nodes: GraphDocument['nodes']) => ({ ...doc, nodes });
+	const lossId = linear.nodes.find((n) => n.op === 'mse_loss')!.id;
+	/** Documents that bindModel refuses, one for each code that a document can reach. */
+	const refused: GraphDocument[] = [
+		edit((doc) =>
+			withNodes(
+				doc,
+				doc.nodes.filter((n) => n.op !== 'mse_loss')
+			)
+		),
+		edit((doc) => ({ ...doc, edges: doc.edges.filter((e) => e.target !== lossId) })),
+		edit((doc) =>
+			withNodes(
+				doc,
+				doc.nodes.map((n) => (n.op === 'mse_loss' ? { ...n, attrs: { reduction: 'none' } } : n))
+			)
+		),
+		edit((doc) =>
+			withNodes(
+				doc,
+				doc.nodes.map((n) => (isLeaf(n) ? { ...n, attrs: { ...n.attrs, requiresGrad: true } } : n))
+			)
+		),
+		edit((doc) =>
+			withNodes(
+				doc,
+				doc.nodes.map((n) =>
+					isLeaf(n) && n.attrs.requiresGrad
+						? { ...n, attrs: { ...n.attrs, requiresGrad: false } }
+						: n
+				)
+			)
+		),
+		edit((doc) =>
+			withNodes(
+				doc,
+				doc.nodes.map((n) =>
+					isLeaf(n) && !n.attrs.requiresGrad && n.name !== 'y'
+						? { ...n, attrs: { ...n.attrs, shape: [11, 2] } }
+						: n
+				)
+			)
+		)
+	];
+
+	it('each refusal reads in English as the training modules say it, and in Chinese', () => {
+		const codes = new Set<string>();
+		for (const doc of refused) {
+			const bound = bindModel(doc);
+			if (bound.ok) throw new Error(`expected a refusal for ${JSON.stringify(doc.nodes)}`);
+			codes.add(bound.problem.code);
+			expect(modelProblemMessage(bound.problem, t('en'))).toBe(bound.message);
+			const zh = modelProblemMessage(bound.problem, t('zh'));
+			expect(zh).toMatch(/[\u4e00-\u9fff]/);
+			expect(zh).not.toMatch(/\b(the|must|leaf|model|wired|shape|train)\b/);
+		}
+		expect(codes.size).toBeGreaterThanOrEqual(5);
+	});
+
+	it('every code, worded from its parameters', () => {
+		const problems: ModelProblem[] = [
+			{ code: 'noLoss' },
+			{ code: 'unknownLoss', id: 'n9' },
+			{ code: 'lossNotScalar', loss: 'loss' },
+			{ code: 'lossUnwired', loss: 'loss' },
+			{ code: 'targetNotData', target: 'y' },
+			{ code: 'noInput' },
+			{ code: 'manyInputs', names: "'x', 'b'" },
+			{ code: 'inputShape', name: 'x', shape: '[11, 2]' },
+			{ code: 'targetShape', name: 'y', shape: '[3, 3]' },
+			{ code: 'noParameters' }
+		];
+		const zh = problems.map((problem) => modelProblemMessage(problem, t('zh')));
+		expect(new Set(zh).size).toBe(problems.length);
+		expect(zh[7]).toContain('[11, 2]');
+		expect(zh[6]).toContain("'x', 'b'");
+	});
+});
+
+describe('worker notices and failures', () => {
+	const notices: TrainNotice[] = [
+		{ code: 'gpuUnavailable', reason: 'no adapter' },
+		{ code: 'gpuFailed', reason: 'device lost', epoch: 12 },
+		{ code: 'predictionsFailed', reason: 'out of memory' }
+	];
+
+	it.each(notices.map((notice) => [notice.code, notice]))('%s', (_code, notice) => {
+		expect(noticeMessage(notice, t('en'))).toBe(noticeText(notice));
+		const zh = noticeMessage(notice, t('zh'));
+		expect(zh).toMatch(/[\u4e00-\u9fff]/);
+		expect(zh).toContain(notice.reason);
+		expect(zh).not.toContain('training');
+	});
+
+	it('a stopped run and a failed worker keep the reason, in PyTorch words', () => {
+		const reason = 'mat1 and mat2 shapes cannot be multiplied (11x1 and 2x1)';
+		for (const message of [stoppedMessage(reason), workerFailedMessage(reason)]) {
+			expect(trainingMessage(message, t('en'))).toBe(message);
+			const zh = trainingMessage(message, t('zh'));
+			expect(zh).toMatch(/[\u4e00-\u9fff]/);
+			expect(zh.endsWith(reason)).toBe(true);
+		}
+		// A reason with regex characters and line breaks still matches.
+		const odd = 'a (b) [c]\n$d';
+		expect(trainingMessage(stoppedMessage(odd), t('zh')).endsWith(odd)).toBe(true);
 	});
 });

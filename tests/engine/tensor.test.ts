@@ -196,6 +196,34 @@ describe('reading and detaching', () => {
 		expect(torch.arange(6).reshape([3, 1, 2]).tolist()).toEqual([[[0, 1]], [[2, 3]], [[4, 5]]]);
 	});
 
+	it('numpy gives the flat row-major values, sharing memory as PyTorch does', () => {
+		const x = torch.arange(6).reshape([2, 3]);
+		const values = x.numpy();
+		expect(values).toBeInstanceOf(Float32Array);
+		expect(Array.from(values)).toEqual([0, 1, 2, 3, 4, 5]);
+		// PyTorch's .numpy() shares the storage: a write shows in the tensor.
+		values[0] = 5;
+		expect(x.tolist()).toEqual([
+			[5, 1, 2],
+			[3, 4, 5]
+		]);
+		expect(torch.zeros([2], { dtype: 'float64' }).numpy()).toBeInstanceOf(Float64Array);
+		expect(Array.from(torch.tensor(3).numpy())).toEqual([3]);
+		// A transpose reads in its own row-major order.
+		expect(Array.from(torch.arange(6).reshape([2, 3]).t().numpy())).toEqual([0, 3, 1, 4, 2, 5]);
+	});
+
+	it("numpy refuses a tensor that requires grad, in PyTorch's words, unless forced", async () => {
+		const w = torch.ones([2], { requiresGrad: true });
+		const refusal =
+			"Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.";
+		expect(() => w.numpy()).toThrow(refusal);
+		await expect(w.numpyAsync()).rejects.toThrow(refusal);
+		expect(Array.from(w.detach().numpy())).toEqual([1, 1]);
+		expect(Array.from(w.numpy({ force: true }))).toEqual([1, 1]);
+		expect(Array.from(await torch.tensor([1, 2]).numpyAsync())).toEqual([1, 2]);
+	});
+
 	it('detach shares values and drops the graph', () => {
 		const x = torch.tensor([1, 2], { requiresGrad: true });
 		const y = x.mul(2);

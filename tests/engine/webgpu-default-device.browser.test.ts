@@ -50,6 +50,15 @@ describe('defaultDevice', () => {
 		const x = torch.tensor([1, 2, 3], { device: 'webgpu', requiresGrad: true });
 		x.mul(x).sum().backward();
 		expect(await x.grad!.tolistAsync()).toEqual([2, 4, 6]);
+		// numpy(): PyTorch's refusal for a device tensor; numpyAsync() reads a copy back.
+		expect(() => x.grad!.numpy()).toThrow(
+			"can't convert webgpu device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host memory first."
+		);
+		const values = await x.grad!.numpyAsync();
+		expect(values).toBeInstanceOf(Float32Array);
+		expect(Array.from(values)).toEqual([2, 4, 6]);
+		values[0] = 0;
+		expect(await x.grad!.tolistAsync()).toEqual([2, 4, 6]);
 		// runWithFallback follows the default unless told the device.
 		const seen: torch.Device[] = [];
 		await torch.runWithFallback((device) => seen.push(device));

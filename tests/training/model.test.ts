@@ -78,6 +78,7 @@ describe('bindModel', () => {
 		expect(bound.ok && bound.binding.reduction).toBe('sum');
 		expect(bindModel(scalarModel, 'nope')).toEqual({
 			ok: false,
+			problem: { code: 'unknownLoss', id: 'nope' },
 			message: "no loss node with id 'nope'"
 		});
 	});

@@ -8,6 +8,7 @@ import { exampleDocument } from '$lib/graph';
 import {
 	DEFAULT_SETTINGS,
 	formulaData,
+	noticeText,
 	requestProblem,
 	TrainingClient,
 	TrainingHost,
@@ -151,7 +152,9 @@ describe('the host', () => {
 		await new Promise((resolve) => setTimeout(resolve, 50));
 		const progress = events.filter((e): e is ProgressEvent => e.type === 'progress');
 		expect(progress.at(-1)).toMatchObject({ device: 'cpu', epoch: 1, status: 'idle' });
-		expect(progress.map((e) => e.notice).find((n) => n !== null)).toBe(
+		const notice = progress.map((e) => e.notice).find((n) => n !== null);
+		expect(notice).toEqual({ code: 'gpuUnavailable', reason: 'no adapter in this test' });
+		expect(noticeText(notice!)).toBe(
 			'WebGPU is not available (no adapter in this test); training runs on the CPU'
 		);
 	});

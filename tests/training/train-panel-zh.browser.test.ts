@@ -101,6 +101,17 @@ describe('the Train panel in Chinese', () => {
 		expect(englishWords(texts)).toEqual([]);
 	});
 
+	test('a graph it cannot train says why in Chinese', async () => {
+		const screen = await render(TrainPanelWithLanguage, {
+			doc: exampleDocument('chain-rule')!,
+			locale: 'zh'
+		});
+		await expect
+			.element(screen.getByRole('alert'))
+			.toHaveTextContent('没有可训练的：图里没有损失节点（请添加 mse_loss）');
+		expect(englishWords(panelText(screen.container))).toEqual([]);
+	});
+
 	test("the same check finds the English panel's words", async () => {
 		const screen = await render(TrainPanelWithLanguage, { doc, locale: 'en' });
 		await expect.element(screen.getByRole('button', { name: 'Step epoch' })).toBeVisible();

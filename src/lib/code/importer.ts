@@ -39,7 +39,7 @@ import { layoutNodes } from './layout';
 import { parse } from './parser';
 import { collectAssigned } from './import/scope';
 import { importStatement } from './import/statements';
-import { createImportState, note, type ImportState } from './import/state';
+import { createImportState, note, type ImportState, type NoteCode } from './import/state';
 import {
 	LineMap,
 	MAX_CODE_PROBLEMS,
@@ -77,6 +77,11 @@ export interface ImportResult {
 export interface CodeNote {
 	line: number;
 	column: number;
+	/** Why (the UI words it in its language from `code` and `subject`). */
+	code: NoteCode;
+	/** The code the note is about, as an excerpt. */
+	subject: string;
+	/** The note in English. */
 	message: string;
 }
 
@@ -232,6 +237,8 @@ function importStatements(state: ImportState): ImportResult {
 		nodeLines,
 		notes: state.notes.map((n) => ({
 			...state.lines.position(n.offset),
+			code: n.code,
+			subject: n.subject,
 			message: excerpt(n.message, MAX_MESSAGE_CHARS)
 		})),
 		training: state.training === null ? null : importedTraining(state, doc, output)

@@ -95,6 +95,41 @@ const PASTE_STEP = 40;
 /** Roughly half a node, so a node added "at" a point is centred on it. */
 const NODE_HALF = { x: 80, y: 40 };
 
+/** The room a node takes on the canvas with its values and grads, and a gap (its top left is its position). */
+const NODE_ROOM = { x: 250, y: 260 };
+/** How many rooms away from the centre `freeSpot` looks. */
+const FREE_SPOT_RINGS = 4;
+
+/**
+ * The position nearest `start`, on a grid of node rooms around it, where a node overlaps no
+ * other (`start` itself when it is free); past the searched rings, a step down-right of the
+ * last node there, as before.
+ */
+export function freeSpot(nodes: readonly { position: Position }[], start: Position): Position {
+	const free = (p: Position) =>
+		nodes.every(
+			(n) =>
+				Math.abs(n.position.x - p.x) >= NODE_ROOM.x || Math.abs(n.position.y - p.y) >= NODE_ROOM.y
+		);
+	const offsets: [number, number][] = [];
+	for (let dy = -FREE_SPOT_RINGS; dy <= FREE_SPOT_RINGS; dy++) {
+		for (let dx = -FREE_SPOT_RINGS; dx <= FREE_SPOT_RINGS; dx++) offsets.push([dx, dy]);
+	}
+	// Nearest first; at equal distance, right of and below the centre before left and above.
+	offsets.sort(
+		([ax, ay], [bx, by]) => ax * ax + ay * ay - (bx * bx + by * by) || bx - ax || by - ay
+	);
+	for (const [dx, dy] of offsets) {
+		const p = { x: start.x + dx * NODE_ROOM.x, y: start.y + dy * NODE_ROOM.y };
+		if (free(p)) return p;
+	}
+	let p = start;
+	while (nodes.some((n) => n.position.x === p.x && n.position.y === p.y)) {
+		p = { x: p.x + 24, y: p.y + 24 };
+	}
+	return p;
+}
+
 const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>) =>
 	a.size === b.size && [...a].every((id) => b.has(id));
 
@@ -477,12 +512,9 @@ export class EditorState {
 	addNode(kind: string, at?: Position): string | null {
 		const centre = at ?? this.#view?.centre() ?? { x: 0, y: 0 };
 		let position = { x: Math.round(centre.x - NODE_HALF.x), y: Math.round(centre.y - NODE_HALF.y) };
-		if (!at) {
-			// Clicking the same entry again should not stack nodes exactly on top of each other.
-			const taken = (p: Position) =>
-				this.doc.nodes.some((n) => n.position.x === p.x && n.position.y === p.y);
-			while (taken(position)) position = { x: position.x + 24, y: position.y + 24 };
-		}
+		// From the palette (no drop point): the free spot nearest the centre, so a node never
+		// lands on another one and hides its values or grads.
+		if (!at) position = freeSpot(this.doc.nodes, position);
 		const edit = addNodeEdit(this.doc, kind, position);
 		if (!this.apply(edit) || !edit.ok || edit.id === undefined) return null;
 		this.select([edit.id]);

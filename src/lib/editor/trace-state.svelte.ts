@@ -19,6 +19,7 @@ import {
 	workRefusal,
 	type BackwardStep,
 	type ForwardStep,
+	type GradcheckReport,
 	type GraphDocument,
 	type NodeInfo,
 	type TensorView,
@@ -190,6 +191,9 @@ export class TraceState {
 	canStepForward: boolean = $derived(
 		this.index < this.steps.length - 1 || this.#canContinue() || this.steps.length === 0
 	);
+
+	/** "Check gradient" can run: the last Backward is of the document exactly as it is now. */
+	canCheckGradient: boolean = $derived(this.#holding.fresh && this.#holding.backward.length > 0);
 
 	/** Where each node's forward and backward steps are. */
 	#positions = $derived.by(() => {
@@ -442,6 +446,19 @@ export class TraceState {
 			this.#run = { ...run, backward: [], before: grads, after: grads, error: null };
 			this.#index = this.forwardCount - 1;
 		});
+	}
+
+	/**
+	 * "Check gradient" of `nodeId` (graph/gradcheck.ts), after every operation queued before it;
+	 * null when there is no Backward of the document as it is now.
+	 */
+	async checkGradient(nodeId: string): Promise<GradcheckReport | null> {
+		this.pause();
+		let report: GradcheckReport | null = null;
+		await this.#enqueue(async () => {
+			if (this.canCheckGradient) report = await this.#runner.gradcheck(nodeId);
+		});
+		return report;
 	}
 
 	/** Forgets values, gradients and steps. */

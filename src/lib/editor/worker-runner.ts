@@ -14,7 +14,7 @@ import {
 	type TraceResponse,
 	type TraceRunner
 } from '$lib/graph/trace-runner';
-import type { GraphDocument } from '$lib/graph';
+import type { GradcheckReport, GraphDocument } from '$lib/graph';
 
 type Body = TraceRequest extends infer R
 	? R extends { id: number }
@@ -52,6 +52,10 @@ export class WorkerRunner implements TraceRunner {
 
 	zeroGrad(): Promise<GradSnapshot> {
 		return this.#call({ type: 'zeroGrad' }) as Promise<GradSnapshot>;
+	}
+
+	gradcheck(nodeId: string): Promise<GradcheckReport> {
+		return this.#call({ type: 'gradcheck', nodeId }) as Promise<GradcheckReport>;
 	}
 
 	async reset(): Promise<void> {

@@ -19,6 +19,7 @@ import {
 	NON_LEAF_REQUIRES_GRAD_MESSAGE,
 	indexError,
 	runtimeError,
+	typeError,
 	warn
 } from './errors';
 import { formatTensor } from './format';
@@ -148,6 +149,37 @@ export class Tensor {
 	tolist(): NestedList {
 		this.checkHost('tolist', 'tolistAsync');
 		return toNested(this.data, this.shape, 0, 0);
+	}
+
+	/**
+	 * The values as a flat row-major typed array, as PyTorch's `.numpy()` (and tfjs's
+	 * `dataSync()`) serve them: on the CPU it shares the tensor's memory (writing to it changes
+	 * the tensor), without the nesting `tolist()` builds. PyTorch's rules: a tensor that requires
+	 * grad is refused unless `force` (use `t.detach().numpy()`), and a device tensor is refused
+	 * (read it with `numpyAsync()`).
+	 */
+	numpy(options: { force?: boolean } = {}): Storage {
+		this.checkNumpy(options.force);
+		if (this.buffer !== null) {
+			throw typeError(
+				`can't convert ${this.device} device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host memory first.`
+			);
+		}
+		return this.data;
+	}
+
+	/** `numpy()` for any device: a copy read back from a device tensor, the shared array on the CPU. */
+	async numpyAsync(options: { force?: boolean } = {}): Promise<Storage> {
+		this.checkNumpy(options.force);
+		return this.dataAsync();
+	}
+
+	private checkNumpy(force = false): void {
+		if (this._requiresGrad && !force) {
+			throw runtimeError(
+				"Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+			);
+		}
 	}
 
 	/** The values as a host typed array (a copy for device tensors). */

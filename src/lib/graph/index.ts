@@ -135,3 +135,16 @@ export {
 	type Work,
 	type WorkRefusal
 } from './cost';
+export {
+	checkGradients,
+	GRADCHECK_ATOL,
+	GRADCHECK_EPS,
+	GRADCHECK_FLOPS,
+	GRADCHECK_RTOL,
+	MAX_ELEMENTS_PER_LEAF,
+	type CheckedElement,
+	type ElementStatus,
+	type GradcheckProblem,
+	type GradcheckReport,
+	type LeafCheck
+} from './gradcheck';

@@ -4,6 +4,7 @@
  * session on the page (tests, no Workers) or in a Web Worker (the app: heavy tensors never block
  * the page). Every answer is plain data (steps, views, Maps), which a worker can post.
  */
+import { checkGradients, type GradcheckReport } from './gradcheck';
 import {
 	TraceSession,
 	type BackwardStep,
@@ -43,6 +44,8 @@ export interface TraceRunner {
 	forward(doc: GraphDocument, onProgress?: Progress): Promise<ForwardResult>;
 	backward(outputId: string | null, retainGraph: boolean): Promise<BackwardResult>;
 	zeroGrad(): Promise<GradSnapshot>;
+	/** "Check gradient" of a node after Backward (see gradcheck.ts). */
+	gradcheck(nodeId: string): Promise<GradcheckReport>;
 	/** Forgets values, grads and steps. */
 	reset(): Promise<void>;
 	/**
@@ -65,23 +68,27 @@ export type TraceRequest =
 	| { id: number; type: 'forward'; doc: GraphDocument }
 	| { id: number; type: 'backward'; outputId: string | null; retainGraph: boolean }
 	| { id: number; type: 'zeroGrad' }
+	| { id: number; type: 'gradcheck'; nodeId: string }
 	| { id: number; type: 'reset' };
 
 export type TraceResponse =
 	| { id: number; type: 'progress'; done: number; total: number }
-	| { id: number; type: 'done'; result: ForwardResult | BackwardResult | GradSnapshot | null }
+	| { id: number; type: 'done'; result: TraceAnswer }
 	| { id: number; type: 'failed'; message: string };
 
 function snapshot(session: TraceSession): GradSnapshot {
 	return { grads: session.grads(), counts: session.accumulations() };
 }
 
+/** What a request is answered with. */
+export type TraceAnswer = ForwardResult | BackwardResult | GradSnapshot | GradcheckReport | null;
+
 /** Answers one request with a session: the whole of what a worker does. */
 export function handleTraceRequest(
 	session: TraceSession,
 	request: TraceRequest,
 	onProgress?: Progress
-): ForwardResult | BackwardResult | GradSnapshot | null {
+): TraceAnswer {
 	switch (request.type) {
 		case 'forward': {
 			const { steps, error } = session.forward(request.doc, onProgress);
@@ -96,6 +103,13 @@ export function handleTraceRequest(
 		case 'zeroGrad':
 			session.zeroGrad();
 			return snapshot(session);
+		case 'gradcheck': {
+			const checkable = session.checkable();
+			if (checkable === null) {
+				return { ok: false, nodeId: request.nodeId, problem: 'noBackward', message: '' };
+			}
+			return checkGradients({ ...checkable, nodeId: request.nodeId });
+		}
 		case 'reset':
 			session.reset();
 			return null;
@@ -148,6 +162,10 @@ export class InThreadRunner implements TraceRunner {
 
 	zeroGrad(): Promise<GradSnapshot> {
 		return this.#answer({ id: 0, type: 'zeroGrad' }) as Promise<GradSnapshot>;
+	}
+
+	gradcheck(nodeId: string): Promise<GradcheckReport> {
+		return this.#answer({ id: 0, type: 'gradcheck', nodeId }) as Promise<GradcheckReport>;
 	}
 
 	async reset(): Promise<void> {

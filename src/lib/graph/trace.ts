@@ -139,6 +139,8 @@ export class TraceSession {
 	private backwardSteps: BackwardStep[] = [];
 	/** Every node's gradient from the last backward pass (the "Show all gradients" view). */
 	private lastGrads = new Map<string, TensorView>();
+	/** The node the last successful Backward since the last Forward ran from (null: none). */
+	private lastOutput: string | null = null;
 
 	/** Views of the values the last Forward computed: one per tensor, shared by every step. */
 	private views = new Map<Tensor, TensorView>();
@@ -171,6 +173,7 @@ export class TraceSession {
 		const parsed = validateDocument(doc);
 		this.backwardSteps = [];
 		this.lastGrads.clear();
+		this.lastOutput = null;
 		if (!parsed.ok) {
 			const first = parsed.problems[0];
 			return {
@@ -340,7 +343,28 @@ export class TraceSession {
 		}
 		this.backwardSteps = steps;
 		this.lastGrads = allGrads;
+		this.lastOutput = id;
 		return { steps, error: null };
+	}
+
+	/**
+	 * What "Check gradient" reads (`gradcheck.ts`): the last Forward's document, the output the
+	 * last Backward ran from, and a leaf's `.grad` with its accumulation count.
+	 */
+	checkable(): {
+		doc: GraphDocument;
+		outputId: string;
+		shown(leafId: string): { grad: ArrayLike<number> | null; passes: number };
+	} | null {
+		if (this.doc === null || this.lastOutput === null) return null;
+		return {
+			doc: this.doc,
+			outputId: this.lastOutput,
+			shown: (leafId) => {
+				const leaf = this.leaves.get(leafId);
+				return { grad: leaf?.tensor.gradSilently?.data ?? null, passes: leaf?.count ?? 0 };
+			}
+		};
 	}
 
 	/** Which node feeds `arg` of `nodeId` in the document. */
@@ -398,5 +422,6 @@ export class TraceSession {
 		this.forwardSteps = [];
 		this.backwardSteps = [];
 		this.lastGrads.clear();
+		this.lastOutput = null;
 	}
 }

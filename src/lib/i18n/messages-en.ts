@@ -128,6 +128,48 @@ export const en = {
 	'inspector.inputs': 'Inputs',
 	'inspector.missing': 'not connected',
 
+	// Check gradient (issue 14 part 1): the Inspector's button and its dialog.
+	'gradcheck.heading': 'Gradient check',
+	'gradcheck.button': 'Check gradient',
+	'gradcheck.checking': 'Checking…',
+	'gradcheck.needsBackward':
+		'Run Backward first: the check compares its .grad with finite differences.',
+	'gradcheck.title': 'Check gradient: {name}',
+	'gradcheck.intro':
+		'Each leaf {name} depends on: its .grad against central finite differences of {output}, in float64 through the engine’s own ops (step {eps}; a match is |analytic − numerical| ≤ {atol} + {rtol} × |numerical|, as torch.autograd.gradcheck).',
+	'gradcheck.allAgree': 'All {count} checked elements agree.',
+	'gradcheck.someDisagree': '{count} of {total} checked elements disagree.',
+	'gradcheck.leaf': 'Leaf {name}',
+	'gradcheck.checked': 'checked {count} of {total} elements',
+	'gradcheck.passes':
+		'.grad holds {count} Backward passes (no zero_grad between): it is compared with {count} × the gradient of one pass.',
+	'gradcheck.zeroed': '.grad is None (zeroed): only the formula is checked.',
+	'gradcheck.tableLabel': 'Gradient of {name}: analytic against numerical',
+	'gradcheck.element': 'Element',
+	'gradcheck.shown': 'Shown .grad',
+	'gradcheck.analytic': 'Analytic (float64)',
+	'gradcheck.numerical': 'Numerical',
+	'gradcheck.relativeError': 'Relative error',
+	'gradcheck.result': 'Result',
+	'gradcheck.none': 'None',
+	'gradcheck.status.ok': '✓ agrees',
+	'gradcheck.status.mismatch': '✗ mismatch',
+	'gradcheck.status.kink': '~ not differentiable here',
+	'gradcheck.status.shownDiffers': '✗ .grad differs',
+	'gradcheck.note.mismatch':
+		'✗ mismatch: the backward formula gives another value than the finite differences: a wrong formula.',
+	'gradcheck.note.kink':
+		'~ not differentiable here: the slopes left and right of the point differ (relu or abs at 0, a clamp bound, a tie), so no single derivative exists.',
+	'gradcheck.note.shownDiffers':
+		'✗ .grad differs: the formula checks out, but the shown .grad is not the passes × this gradient: some of its passes ran from another output or on another graph.',
+	'gradcheck.problem.noBackward': 'Run Backward first: there is no gradient to check.',
+	'gradcheck.problem.noLeaves':
+		'{name} depends on no leaf that requires grad and reaches the output: there is no gradient to check.',
+	'gradcheck.problem.tooBig':
+		'Too much work to check: two forward passes per element would take {flops}, past the limit of {limit}.',
+	'gradcheck.problem.failed': 'The check could not run the graph again: {message}',
+	'gradcheck.close': 'Close',
+
 	'notice.refused': 'Refused: {reason}',
 	'notice.wireRefused': 'Wire refused: {reason}',
 	'notice.copied': 'Copied {count} nodes.',
@@ -154,7 +196,6 @@ export const en = {
 	'storage.saveToFile': 'Save to file',
 	'storage.retry': 'Try again',
 	'storage.unreadableTitle': 'A stored graph could not be read',
-	'storage.unreadable': '“{title}”, {date}: {reason}. It is kept as it was; this is a new graph.',
 	'storage.download': 'Download it',
 	'storage.discard': 'Discard it',
 	'storage.conflictTitle': 'Changed in another tab',
@@ -244,6 +285,30 @@ export const en = {
 	'trainPanel.earlierLines': '… {count} earlier lines',
 	'trainPanel.predicted': 'predicted',
 	'trainPanel.diverged': 'the loss diverged at epoch {epoch}; try a smaller learning rate',
+	'trainPanel.stopped': 'training stopped: {reason}',
+	'trainPanel.workerFailed': 'the training worker failed: {reason}',
+	'trainPanel.model.noLoss': 'nothing to train: the graph has no loss node (add mse_loss)',
+	'trainPanel.model.unknownLoss': "no loss node with id '{id}'",
+	'trainPanel.model.lossNotScalar':
+		"the loss '{loss}' must give one number to train: set its reduction to 'mean' or 'sum'",
+	'trainPanel.model.lossUnwired':
+		"the loss '{loss}' needs both inputs wired: input (the prediction) and target (y)",
+	'trainPanel.model.targetNotData':
+		"the loss's target '{target}' must be a tensor leaf that does not require grad (the labels y)",
+	'trainPanel.model.noInput':
+		'the model reads no input leaf: wire a leaf that does not require grad (x) into it',
+	'trainPanel.model.manyInputs':
+		'the model must read exactly one input leaf (x) that does not require grad; it reads {names}',
+	'trainPanel.model.inputShape':
+		"the input leaf '{name}' has shape {shape}; to take the data it must be a column, [N, 1] or [N]",
+	'trainPanel.model.targetShape':
+		"the target leaf '{name}' has shape {shape}; to take the data it must be a column, [N, 1] or [N]",
+	'trainPanel.model.noParameters': 'nothing to train: no leaf that requires grad feeds the loss',
+	'trainPanel.notice.gpuUnavailable':
+		'WebGPU is not available ({reason}); training runs on the CPU',
+	'trainPanel.notice.gpuFailed':
+		'WebGPU failed ({reason}); training goes on on the CPU from epoch {epoch}',
+	'trainPanel.notice.predictionsFailed': 'the predictions could not be computed: {reason}',
 	'trainPanel.predictedLabel': 'Predicted values',
 	'trainPanel.data': 'Data',
 	'trainPanel.csvInUse': 'the CSV is in use',
@@ -463,6 +528,11 @@ export const en = {
 		'{count} lines above cannot be imported and will be left out. Press “Import anyway” to build the rest.',
 	'importCode.acceptAnyway': 'Import anyway',
 	'importCode.notes': 'Accepted, not built ({count}):',
+	'importCode.note.save': '{subject}(...) writes a model file: use Save model in the Train panel',
+	'importCode.note.load':
+		'{subject}(torch.load(...)) reads a model file: use Load model in the Train panel',
+	'importCode.note.prediction':
+		'{subject}: a prediction read into numpy is not built (the Train panel shows the predictions)',
 	'importCode.training': 'Train settings: lr {lr}, {epochs} epochs.',
 
 	'update.ready': 'A new version of Autograd Canvas is ready.',

@@ -126,6 +126,45 @@ export const zh: Record<MessageKey, string> = {
 	'inspector.inputs': '输入',
 	'inspector.missing': '未连接',
 
+	// Check gradient (issue 14 part 1): the Inspector's button and its dialog.
+	'gradcheck.heading': '梯度检验',
+	'gradcheck.button': '检验梯度',
+	'gradcheck.checking': '正在检验…',
+	'gradcheck.needsBackward': '请先运行反向传播：检验会把它得到的 .grad 与有限差分比较。',
+	'gradcheck.title': '检验梯度：{name}',
+	'gradcheck.intro':
+		'{name} 依赖的每个叶子：把它的 .grad 与 {output} 的中心有限差分比较，用双精度浮点数、经由引擎自己的算子计算（步长 {eps}；与 PyTorch 的梯度检验函数相同，|解析值 − 数值| ≤ {atol} + {rtol} × |数值| 即为一致）。',
+	'gradcheck.allAgree': '检验的 {count} 个元素全部一致。',
+	'gradcheck.someDisagree': '检验的 {total} 个元素中有 {count} 个不一致。',
+	'gradcheck.leaf': '叶子 {name}',
+	'gradcheck.checked': '检验了 {total} 个元素中的 {count} 个',
+	'gradcheck.passes':
+		'.grad 累加了 {count} 次反向传播（其间没有 zero_grad）：与单次梯度的 {count} 倍比较。',
+	'gradcheck.zeroed': '.grad 为 None（已清零）：只检验公式。',
+	'gradcheck.tableLabel': '{name} 的梯度：解析值与数值',
+	'gradcheck.element': '元素',
+	'gradcheck.shown': '显示的 .grad',
+	'gradcheck.analytic': '解析值（双精度）',
+	'gradcheck.numerical': '数值',
+	'gradcheck.relativeError': '相对误差',
+	'gradcheck.result': '结果',
+	'gradcheck.none': 'None',
+	'gradcheck.status.ok': '✓ 一致',
+	'gradcheck.status.mismatch': '✗ 不一致',
+	'gradcheck.status.kink': '~ 此处不可导',
+	'gradcheck.status.shownDiffers': '✗ .grad 不同',
+	'gradcheck.note.mismatch': '✗ 不一致：反向公式给出的值与有限差分不同，说明公式有误。',
+	'gradcheck.note.kink':
+		'~ 此处不可导：该点左右两侧的斜率不同（0 处的 relu 或 abs、clamp 的边界、并列最大值），不存在唯一的导数。',
+	'gradcheck.note.shownDiffers':
+		'✗ .grad 不同：公式正确，但显示的 .grad 不等于累加次数乘以此梯度：其中有些反向传播是从另一个输出或在另一张图上运行的。',
+	'gradcheck.problem.noBackward': '请先运行反向传播：没有可检验的梯度。',
+	'gradcheck.problem.noLeaves': '{name} 不依赖任何需要梯度且通向输出的叶子：没有可检验的梯度。',
+	'gradcheck.problem.tooBig':
+		'工作量太大，无法检验：每个元素两次前向传播需要 {flops}，超过上限 {limit}。',
+	'gradcheck.problem.failed': '检验无法再次运行计算图：{message}',
+	'gradcheck.close': '关闭',
+
 	'notice.refused': '已拒绝：{reason}',
 	'notice.wireRefused': '连线被拒绝：{reason}',
 	'notice.copied': '已复制 {count} 个节点。',
@@ -151,7 +190,6 @@ export const zh: Record<MessageKey, string> = {
 	'storage.saveToFile': '保存为文件',
 	'storage.retry': '重试',
 	'storage.unreadableTitle': '有一张保存的计算图无法读取',
-	'storage.unreadable': '“{title}”，{date}：{reason}。它原样保留；当前是一张新的计算图。',
 	'storage.download': '下载它',
 	'storage.discard': '删除它',
 	'storage.conflictTitle': '已在另一个标签页中修改',
@@ -236,6 +274,27 @@ export const zh: Record<MessageKey, string> = {
 	'trainPanel.earlierLines': '…… 更早的 {count} 行已省略',
 	'trainPanel.predicted': '预测值 (predicted)',
 	'trainPanel.diverged': '损失在第 {epoch} 轮发散了；请试试更小的学习率',
+	'trainPanel.stopped': '训练停止了：{reason}',
+	'trainPanel.workerFailed': '训练线程出错了：{reason}',
+	'trainPanel.model.noLoss': '没有可训练的：图里没有损失节点（请添加 mse_loss）',
+	'trainPanel.model.unknownLoss': '没有 id 为 “{id}” 的损失节点',
+	'trainPanel.model.lossNotScalar':
+		'损失 “{loss}” 必须得出一个数才能训练：请把它的 reduction 设为 mean 或 sum',
+	'trainPanel.model.lossUnwired': '损失 “{loss}” 的两个输入都要连上：input（预测值）和 target（y）',
+	'trainPanel.model.targetNotData':
+		'损失的 target “{target}” 必须是不需要梯度（requires_grad 为 False）的张量叶子节点（标签 y）',
+	'trainPanel.model.noInput':
+		'模型没有读入任何输入叶子节点：请把一个不需要梯度的叶子节点（x）连进来',
+	'trainPanel.model.manyInputs':
+		'模型只能读入一个不需要梯度的输入叶子节点（x），现在读入了 {names}',
+	'trainPanel.model.inputShape':
+		'输入叶子节点 “{name}” 的形状是 {shape}；要接收数据，它必须是一列：[N, 1] 或 [N]',
+	'trainPanel.model.targetShape':
+		'目标叶子节点 “{name}” 的形状是 {shape}；要接收数据，它必须是一列：[N, 1] 或 [N]',
+	'trainPanel.model.noParameters': '没有可训练的：没有需要梯度的叶子节点连到损失',
+	'trainPanel.notice.gpuUnavailable': 'WebGPU 不可用（{reason}）；训练在 CPU 上进行',
+	'trainPanel.notice.gpuFailed': 'WebGPU 出错了（{reason}）；从第 {epoch} 轮起在 CPU 上继续训练',
+	'trainPanel.notice.predictionsFailed': '无法计算预测值：{reason}',
 	'trainPanel.predictedLabel': '预测值',
 	'trainPanel.data': '数据',
 	'trainPanel.csvInUse': '正在使用 CSV',
@@ -445,6 +504,10 @@ export const zh: Record<MessageKey, string> = {
 	'importCode.confirmDrop': '上面有 {count} 行无法导入，将被略去。按“仍然导入”生成其余部分。',
 	'importCode.acceptAnyway': '仍然导入',
 	'importCode.notes': '已接受但不生成（{count}）：',
+	'importCode.note.save': '{subject}(...) 会写出模型文件：请用训练面板里的“保存模型”',
+	'importCode.note.load': '{subject}(torch.load(...)) 会读入模型文件：请用训练面板里的“加载模型”',
+	'importCode.note.prediction':
+		'{subject}：读进 numpy 的预测值不会建成节点（训练面板会显示预测值）',
 	'importCode.training': '训练设置：学习率 {lr}，{epochs} 轮。',
 
 	'update.ready': 'Autograd Canvas 已更新，新版本已就绪。',

@@ -12,14 +12,16 @@
 import type { Device, StateDictFormat } from '$lib/engine';
 import type { AutoChoice } from './auto-device';
 import { TrainingHost, type HostOptions } from './host';
-import type {
-	ModelSummary,
-	ProgressEvent,
-	RestoredTraining,
-	TrainConfig,
-	TrainEvent,
-	TrainRequest,
-	TrainStatus
+import {
+	workerFailedMessage,
+	type ModelSummary,
+	type ProgressEvent,
+	type RestoredTraining,
+	type TrainConfig,
+	type TrainEvent,
+	type TrainNotice,
+	type TrainRequest,
+	type TrainStatus
 } from './protocol';
 import { Series } from './series';
 
@@ -49,7 +51,7 @@ export interface TrainState {
 	message: string | null;
 	nodeId: string | null;
 	/** The last notice (WebGPU fell back to the CPU, ...), kept until a reset. */
-	notice: string | null;
+	notice: TrainNotice | null;
 	model: ModelSummary | null;
 }
 
@@ -294,7 +296,7 @@ export class TrainingClient {
 				this.receiveProgress({
 					...this.progressFromState(),
 					status: 'error',
-					message: `the training worker failed: ${event.message}`
+					message: workerFailedMessage(event.message)
 				});
 			}
 		};

@@ -24,8 +24,10 @@ import {
 	type ProgressEvent,
 	type TrainConfig,
 	type TrainEvent,
+	type TrainNotice,
 	type TrainRequest,
-	type TrainStatus
+	type TrainStatus,
+	stoppedMessage
 } from './protocol';
 import type { TrainSettings } from './settings';
 import { Trainer, TrainingError } from './trainer';
@@ -98,7 +100,7 @@ export class TrainingHost {
 	private predicted: string | null = null;
 	private message: string | null = null;
 	private nodeId: string | null = null;
-	private notice: string | null = null;
+	private notice: TrainNotice | null = null;
 	private webgpu: Promise<WebGPUFound> | null = null;
 	/** Auto's choice for the current configuration (null when the choice is not Auto). */
 	private auto: AutoChoice | null = null;
@@ -156,7 +158,7 @@ export class TrainingHost {
 				await this.yieldToEvents();
 			}
 		} catch (error) {
-			this.fail(`training stopped: ${describe(error)}`);
+			this.fail(stoppedMessage(describe(error)));
 		} finally {
 			this.pumping = false;
 		}
@@ -283,7 +285,7 @@ export class TrainingHost {
 			return this.auto?.device ?? 'cpu';
 		}
 		if (usable) return 'webgpu';
-		this.notice = `WebGPU is not available (${status.reason ?? 'no adapter'}); training runs on the CPU`;
+		this.notice = { code: 'gpuUnavailable', reason: status.reason ?? 'no adapter' };
 		return 'cpu';
 	}
 
@@ -380,7 +382,11 @@ export class TrainingHost {
 		if (this.gpuFailure !== null && trainer.device === 'webgpu') {
 			trainer.setDevice('cpu');
 			if (this.auto !== null) this.auto = { device: 'cpu', reason: { kind: 'gpu-failed' } };
-			this.notice = `WebGPU failed (${this.gpuFailure}); training goes on on the CPU from epoch ${trainer.epoch + 1}`;
+			this.notice = {
+				code: 'gpuFailed',
+				reason: this.gpuFailure,
+				epoch: trainer.epoch + 1
+			};
 			return result !== undefined;
 		}
 		if (result?.diverged) {
@@ -421,7 +427,7 @@ export class TrainingHost {
 			}
 		} catch (error) {
 			this.predicted = null;
-			this.notice = `the predictions could not be computed: ${describe(error)}`;
+			this.notice = { code: 'predictionsFailed', reason: describe(error) };
 		}
 		this.flush();
 	}

@@ -25,7 +25,15 @@ export {
 	type Formula
 } from './data';
 export { epochLine, numpyFloat32Array } from './format';
-export { bindModel, lossNodes, withData, type Binding, type ModelBinding } from './model';
+export {
+	bindModel,
+	lossNodes,
+	modelProblemText,
+	withData,
+	type Binding,
+	type ModelBinding,
+	type ModelProblem
+} from './model';
 export { Series } from './series';
 export {
 	checkEpochs,
@@ -51,6 +59,9 @@ export {
 export {
 	configOf,
 	DEVICE_CHOICES,
+	noticeText,
+	stoppedMessage,
+	workerFailedMessage,
 	requestProblem,
 	summaryOf,
 	type DeviceChoice,
@@ -59,6 +70,7 @@ export {
 	type RestoredTraining,
 	type TrainConfig,
 	type TrainEvent,
+	type TrainNotice,
 	type TrainRequest,
 	type TrainStatus
 } from './protocol';

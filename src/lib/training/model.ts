@@ -42,7 +42,55 @@ export interface ModelBinding {
 }
 
 export type Binding =
-	{ ok: true; binding: ModelBinding } | { ok: false; message: string; nodeId?: string };
+	| { ok: true; binding: ModelBinding }
+	| { ok: false; problem: ModelProblem; message: string; nodeId?: string };
+
+/**
+ * Why a document cannot be trained: a code with the names it needs, so the UI can word it in its
+ * language (`modelProblemText` gives the English sentence, the `message` of a refusal).
+ */
+export type ModelProblem =
+	| { code: 'noLoss' }
+	| { code: 'unknownLoss'; id: string }
+	| { code: 'lossNotScalar'; loss: string }
+	| { code: 'lossUnwired'; loss: string }
+	| { code: 'targetNotData'; target: string }
+	| { code: 'noInput' }
+	| { code: 'manyInputs'; names: string }
+	| { code: 'inputShape' | 'targetShape'; name: string; shape: string }
+	| { code: 'noParameters' };
+
+/** A model problem in English. */
+export function modelProblemText(problem: ModelProblem): string {
+	switch (problem.code) {
+		case 'noLoss':
+			return 'nothing to train: the graph has no loss node (add mse_loss)';
+		case 'unknownLoss':
+			return `no loss node with id '${problem.id}'`;
+		case 'lossNotScalar':
+			return `the loss '${problem.loss}' must give one number to train: set its reduction to 'mean' or 'sum'`;
+		case 'lossUnwired':
+			return `the loss '${problem.loss}' needs both inputs wired: input (the prediction) and target (y)`;
+		case 'targetNotData':
+			return `the loss's target '${problem.target}' must be a tensor leaf that does not require grad (the labels y)`;
+		case 'noInput':
+			return 'the model reads no input leaf: wire a leaf that does not require grad (x) into it';
+		case 'manyInputs':
+			return `the model must read exactly one input leaf (x) that does not require grad; it reads ${problem.names}`;
+		case 'inputShape':
+		case 'targetShape':
+			return `${problem.code === 'inputShape' ? 'the input leaf' : 'the target leaf'} '${problem.name}' has shape ${problem.shape}; to take the data it must be a column, [N, 1] or [N]`;
+		case 'noParameters':
+			return 'nothing to train: no leaf that requires grad feeds the loss';
+	}
+}
+
+const refuse = (problem: ModelProblem, nodeId?: string): Binding => ({
+	ok: false,
+	problem,
+	message: modelProblemText(problem),
+	...(nodeId === undefined ? {} : { nodeId })
+});
 
 const requiresGrad = (node: GraphNode) => isLeaf(node) && node.attrs.requiresGrad;
 const elementsOf = (node: GraphNode) => numel(isLeaf(node) ? node.attrs.shape : []);
@@ -64,10 +112,13 @@ function ancestors(start: string, inputs: Map<string, Map<string, string>>): Set
 	return seen;
 }
 
-const leafShapeProblem = (node: LeafNode, role: string): string | null => {
+const leafShapeProblem = (
+	node: LeafNode,
+	code: 'inputShape' | 'targetShape'
+): ModelProblem | null => {
 	const shape = node.attrs.shape;
 	if (shape.length === 1 || (shape.length === 2 && shape[1] === 1)) return null;
-	return `${role} '${node.name}' has shape [${shape.join(', ')}]; to take the data it must be a column, [N, 1] or [N]`;
+	return { code, name: node.name, shape: `[${shape.join(', ')}]` };
 };
 
 /**
@@ -127,66 +178,42 @@ export function bindModel(doc: GraphDocument, lossId?: string): Binding {
 	const index = indexGraph(doc);
 	const { nodes, inputs } = index;
 	const losses = lossNodes(doc);
-	if (losses.length === 0) {
-		return { ok: false, message: 'nothing to train: the graph has no loss node (add mse_loss)' };
-	}
+	if (losses.length === 0) return refuse({ code: 'noLoss' });
 	const loss = lossId === undefined ? losses[0] : losses.find((n) => n.id === lossId);
-	if (loss === undefined) return { ok: false, message: `no loss node with id '${lossId}'` };
+	if (loss === undefined) return refuse({ code: 'unknownLoss', id: String(lossId) });
 	const reduction = (opAttrs(loss).reduction as string | undefined) ?? 'mean';
 	if (reduction !== 'mean' && reduction !== 'sum') {
-		return {
-			ok: false,
-			nodeId: loss.id,
-			message: `the loss '${loss.name}' must give one number to train: set its reduction to 'mean' or 'sum'`
-		};
+		return refuse({ code: 'lossNotScalar', loss: loss.name }, loss.id);
 	}
 	const outputId = inputs.get(loss.id)?.get('input');
 	const targetId = inputs.get(loss.id)?.get('target');
 	if (outputId === undefined || targetId === undefined) {
-		return {
-			ok: false,
-			nodeId: loss.id,
-			message: `the loss '${loss.name}' needs both inputs wired: input (the prediction) and target (y)`
-		};
+		return refuse({ code: 'lossUnwired', loss: loss.name }, loss.id);
 	}
 	const target = nodes.get(targetId)!;
 	if (!isLeaf(target) || requiresGrad(target)) {
-		return {
-			ok: false,
-			nodeId: targetId,
-			message: `the loss's target '${target.name}' must be a tensor leaf that does not require grad (the labels y)`
-		};
+		return refuse({ code: 'targetNotData', target: target.name }, targetId);
 	}
 	const upstream = ancestors(outputId, inputs);
 	const leaves = doc.nodes.filter(isLeaf).filter((n) => upstream.has(n.id));
 	const inputLeaves = leaves.filter((n) => !requiresGrad(n));
 	if (inputLeaves.length !== 1) {
 		const names = inputLeaves.map((n) => `'${n.name}'`).join(', ');
-		return {
-			ok: false,
-			nodeId: outputId,
-			message:
-				inputLeaves.length === 0
-					? 'the model reads no input leaf: wire a leaf that does not require grad (x) into it'
-					: `the model must read exactly one input leaf (x) that does not require grad; it reads ${names}`
-		};
+		return refuse(
+			inputLeaves.length === 0 ? { code: 'noInput' } : { code: 'manyInputs', names },
+			outputId
+		);
 	}
 	const input = inputLeaves[0];
-	for (const [node, role] of [
-		[input, 'the input leaf'],
-		[target, 'the target leaf']
+	for (const [node, code] of [
+		[input, 'inputShape'],
+		[target, 'targetShape']
 	] as const) {
-		const problem = leafShapeProblem(node, role);
-		if (problem !== null) return { ok: false, nodeId: node.id, message: problem };
+		const problem = leafShapeProblem(node, code);
+		if (problem !== null) return refuse(problem, node.id);
 	}
 	const parameterIds = leaves.filter(requiresGrad).map((n) => n.id);
-	if (parameterIds.length === 0) {
-		return {
-			ok: false,
-			nodeId: outputId,
-			message: 'nothing to train: no leaf that requires grad feeds the loss'
-		};
-	}
+	if (parameterIds.length === 0) return refuse({ code: 'noParameters' }, outputId);
 	const reach = ancestors(loss.id, inputs);
 	const order = index.order.filter((id) => reach.has(id));
 	const line = findLine(outputId, input.id, nodes, inputs, new Set(parameterIds));

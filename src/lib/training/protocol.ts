@@ -152,8 +152,35 @@ export interface ProgressEvent {
 	/** The node the problem is on, when there is one. */
 	nodeId: string | null;
 	/** Something to know that is not a problem (WebGPU failed and the CPU took over). */
-	notice: string | null;
+	notice: TrainNotice | null;
 	model: ModelSummary | null;
+}
+
+/**
+ * A notice of the training worker: a code with what it needs (`reason` is the browser's or the
+ * engine's own words), worded by the UI in its language; `noticeText` gives the English.
+ */
+export type TrainNotice =
+	| { code: 'gpuUnavailable'; reason: string }
+	| { code: 'gpuFailed'; reason: string; epoch: number }
+	| { code: 'predictionsFailed'; reason: string };
+
+/** The error when a run throws (an engine error, in PyTorch's words). */
+export const stoppedMessage = (reason: string) => `training stopped: ${reason}`;
+
+/** The error when the training worker itself fails. */
+export const workerFailedMessage = (reason: string) => `the training worker failed: ${reason}`;
+
+/** A notice in English. */
+export function noticeText(notice: TrainNotice): string {
+	switch (notice.code) {
+		case 'gpuUnavailable':
+			return `WebGPU is not available (${notice.reason}); training runs on the CPU`;
+		case 'gpuFailed':
+			return `WebGPU failed (${notice.reason}); training goes on on the CPU from epoch ${notice.epoch}`;
+		case 'predictionsFailed':
+			return `the predictions could not be computed: ${notice.reason}`;
+	}
 }
 
 export type TrainEvent =

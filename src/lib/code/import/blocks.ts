@@ -176,11 +176,7 @@ export function loadFromFile(state: ImportState, arg: { value: Value; start: num
 			`load_state_dict takes torch.load(path) here, not ${describeValue(arg.value)}`
 		);
 	}
-	remark(
-		state,
-		call.start,
-		`${excerpt(call.callee)}(torch.load(...)) reads a model file: use Load model in the Train panel`
-	);
+	remark(state, call.start, 'load', call.callee);
 }
 
 /** What `torch.load(path)` stands for. */

@@ -126,11 +126,7 @@ function torchFunction(state: ImportState, name: string, call: Call): Value | nu
 		case 'enable_grad':
 			return { kind: 'opaque', what: `torch.${name}()` };
 		case 'save':
-			remark(
-				state,
-				call.start,
-				'torch.save(...) writes a model file: use Save model in the Train panel'
-			);
+			remark(state, call.start, 'save', 'torch.save');
 			return { kind: 'none' };
 		case 'set_printoptions':
 			return { kind: 'none' };

@@ -58,7 +58,7 @@ export interface ImportState {
 	sideEffect: boolean;
 
 	/** Lines accepted but not built (torch.save, a prediction printed): said, not refused. */
-	readonly notes: RawProblem[];
+	readonly notes: RawNote[];
 	/** The training loop's settings (`blocks.ts`), once one is read. */
 	training: TrainingSetup | null;
 	/** The device the code moves its model or data to (`.to(device)`). */
@@ -137,7 +137,37 @@ export function note(
 	state.problems.push({ offset, message, kind });
 }
 
+/**
+ * Why a line is accepted but not built: a model file written (`save`) or read (`load`), a
+ * prediction read into numpy (`prediction`). The UI words each in its language.
+ */
+export type NoteCode = 'save' | 'load' | 'prediction';
+
+/** A note before its line and column are known. */
+export interface RawNote {
+	offset: number;
+	code: NoteCode;
+	/** The code the note is about (an excerpt of the line, or the call). */
+	subject: string;
+	/** The note in English. */
+	message: string;
+}
+
+/** The English words of each note; `{subject}` is the code it is about. */
+export const NOTE_TEXT: Record<NoteCode, string> = {
+	save: '{subject}(...) writes a model file: use Save model in the Train panel',
+	load: '{subject}(torch.load(...)) reads a model file: use Load model in the Train panel',
+	prediction:
+		'{subject}: a prediction read into numpy is not built (the Train panel shows the predictions)'
+};
+
 /** A line accepted but not built, said in the import's notes (not a problem). */
-export function remark(state: ImportState, offset: number, message: string): void {
-	state.notes.push({ offset, message, kind: 'unsupported' });
+export function remark(state: ImportState, offset: number, code: NoteCode, subject: string): void {
+	const shown = excerpt(subject);
+	state.notes.push({
+		offset,
+		code,
+		subject: shown,
+		message: NOTE_TEXT[code].replace('{subject}', () => shown)
+	});
 }

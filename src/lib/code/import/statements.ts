@@ -96,7 +96,8 @@ export function execute(state: ImportState, statement: Stmt, before: Mark): void
 				remark(
 					state,
 					statement.start,
-					`${firstLineText(state.source, state.lines, statement.start)}: a prediction read into numpy is not built (the Train panel shows the predictions)`
+					'prediction',
+					firstLineText(state.source, state.lines, statement.start)
 				);
 				for (const name of statementTargets(statement)) {
 					bind(state, name, { kind: 'opaque', what: 'a numpy array' }, statement.start);

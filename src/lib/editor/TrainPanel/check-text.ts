@@ -8,6 +8,8 @@ import { MAX_EPOCHS } from '$lib/training/settings';
 import type { CsvProblem } from '$lib/training/csv';
 import { formatBytes, CSV_LIMIT_TEXT, MAX_ROWS } from '$lib/training/csv';
 import { divergedMessage } from '$lib/training/trainer';
+import type { ModelProblem } from '$lib/training/model';
+import { stoppedMessage, workerFailedMessage, type TrainNotice } from '$lib/training/protocol';
 
 type Translate = (key: MessageKey, params?: MessageParams) => string;
 
@@ -46,13 +48,61 @@ export const KNOWN_CHECKS: readonly string[] = [...CHECKS.keys()];
 
 const DIVERGED = new RegExp(`^${divergedMessage(0).replace('0', '(\\d+)')}$`);
 
+/** `^prefix(.*)$` for a sentence that ends with its reason (built by `sentence`). */
+const withReason = (sentence: (reason: string) => string) => {
+	const prefix = sentence('').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	return new RegExp(`^${prefix}([\\s\\S]*)$`);
+};
+const STOPPED = withReason(stoppedMessage);
+const WORKER_FAILED = withReason(workerFailedMessage);
+
 /**
- * A training run's message in the UI's language: the divergence (the trainer's own sentence);
- * any other (an engine or PyTorch error) stays as it is.
+ * A training run's message in the UI's language: the divergence, a stopped run, a failed worker
+ * (the training modules' own sentences); the reason they quote (an engine or PyTorch error, in
+ * PyTorch's words) and any other message stay as they are.
  */
 export function trainingMessage(message: string, t: Translate): string {
 	const diverged = DIVERGED.exec(message);
-	return diverged ? t('trainPanel.diverged', { epoch: diverged[1] }) : message;
+	if (diverged) return t('trainPanel.diverged', { epoch: diverged[1] });
+	const stopped = STOPPED.exec(message);
+	if (stopped) return t('trainPanel.stopped', { reason: stopped[1] });
+	const failed = WORKER_FAILED.exec(message);
+	if (failed) return t('trainPanel.workerFailed', { reason: failed[1] });
+	return message;
+}
+
+/** Why the graph cannot be trained, in the UI's language. */
+export function modelProblemMessage(problem: ModelProblem, t: Translate): string {
+	switch (problem.code) {
+		case 'noLoss':
+		case 'noInput':
+		case 'noParameters':
+			return t(`trainPanel.model.${problem.code}`);
+		case 'unknownLoss':
+			return t('trainPanel.model.unknownLoss', { id: problem.id });
+		case 'lossNotScalar':
+		case 'lossUnwired':
+			return t(`trainPanel.model.${problem.code}`, { loss: problem.loss });
+		case 'targetNotData':
+			return t('trainPanel.model.targetNotData', { target: problem.target });
+		case 'manyInputs':
+			return t('trainPanel.model.manyInputs', { names: problem.names });
+		case 'inputShape':
+		case 'targetShape':
+			return t(`trainPanel.model.${problem.code}`, { name: problem.name, shape: problem.shape });
+	}
+}
+
+/** A notice of the training worker in the UI's language. */
+export function noticeMessage(notice: TrainNotice, t: Translate): string {
+	switch (notice.code) {
+		case 'gpuUnavailable':
+			return t('trainPanel.notice.gpuUnavailable', { reason: notice.reason });
+		case 'gpuFailed':
+			return t('trainPanel.notice.gpuFailed', { reason: notice.reason, epoch: notice.epoch });
+		case 'predictionsFailed':
+			return t('trainPanel.notice.predictionsFailed', { reason: notice.reason });
+	}
 }
 
 /** A CSV problem in the UI's language. */

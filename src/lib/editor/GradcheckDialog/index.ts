@@ -1,0 +1,1 @@
+export { default as GradcheckDialog } from './GradcheckDialog.svelte';
