@@ -19,6 +19,8 @@ const ALLOWLIST = new Set<string>([
 	...['requires_grad', 'grad', 'grad_fn', 'retain_graph', 'retain_grad', 'backward', 'tensor'],
 	...['nn', 'Linear', 'MSELoss', 'SGD', 'lr', 'torch', 'numpy', 'np', 'dtype', 'float32', 'cuda'],
 	...['cpu', 'None', 'True', 'False', 'optim', 'state_dict', 'zero_grad'],
+	// A loss's reduction values, as PyTorch spells them (mean and sum are op names too).
+	...['none', 'mean', 'sum'],
 	...['is_leaf', 'Python', 'PYTHON', 'model', 'save', 'path', 'x_train', 'y_train'],
 	// The Train panel's settings name PyTorch's arguments in brackets: 学习率 (lr), 动量 (momentum),
 	// 轮数 (epochs), 预测值 (predicted); its log prints NumPy's array([[...]]).
