@@ -204,7 +204,8 @@ export const LESSONS: Lesson[] = [
 				done: (editor) => {
 					// The panel writes no session until something changes: then it has the defaults.
 					const settings = sessionOf(editor)?.settings ?? DEFAULT_SETTINGS;
-					return Number(settings.lr) === 0.01 && Number(settings.epochs) === 1000;
+					const tutorial = Number(settings.lr) === 0.01 && Number(settings.epochs) === 1000;
+					return editor.sidePanel === 'train' && tutorial;
 				}
 			},
 			{
