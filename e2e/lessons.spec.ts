@@ -76,7 +76,7 @@ test.describe('the first-run prompt', () => {
 	}) => {
 		const errors = await openEditor(page);
 		await expect(prompt(page)).toBeVisible();
-		await expect(prompt(page)).toContainText('Take a guided lesson');
+		await expect(prompt(page)).toContainText('Try a guided lesson');
 		// Not modal: the canvas and the toolbar work while it shows.
 		await button(page, 'Forward').click();
 		await expect(graphNode(page, 'y').locator('[data-role="value"]')).toBeVisible();

@@ -61,7 +61,7 @@ export const en = {
 	'lesson.exit': 'Exit lesson',
 	'lesson.waiting': 'Do it on the canvas: Next unlocks when it is done.',
 	'lesson.stepDone': 'Done: go on with Next.',
-	'lesson.prompt': 'New here? Take a guided lesson: autograd in eight steps.',
+	'lesson.prompt': 'New here? Try a guided lesson.',
 	'lesson.promptStart': 'Start lesson 1',
 	'lesson.promptDismiss': 'No thanks',
 	'lesson.basics.title': 'Lesson 1: autograd basics',

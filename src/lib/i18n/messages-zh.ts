@@ -59,7 +59,7 @@ export const zh: Record<MessageKey, string> = {
 	'lesson.exit': '退出课程',
 	'lesson.waiting': '请在画布上完成这一步：完成后“下一步”才可用。',
 	'lesson.stepDone': '完成了：点“下一步”继续。',
-	'lesson.prompt': '第一次来？跟着引导课程学习：八步看懂自动求导。',
+	'lesson.prompt': '第一次来？试试引导课程。',
 	'lesson.promptStart': '开始第 1 课',
 	'lesson.promptDismiss': '不用了',
 	'lesson.basics.title': '第 1 课：自动求导入门',

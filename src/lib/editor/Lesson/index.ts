@@ -1,6 +1,5 @@
 export { default as Lesson } from './Lesson.svelte';
-export { default as FirstRunPrompt } from './FirstRunPrompt.svelte';
-export { default as LessonMenu } from './LessonMenu.svelte';
+export { default as LessonStart } from './LessonStart.svelte';
 export {
 	LessonState,
 	PROMPT_DISMISSED_KEY,
