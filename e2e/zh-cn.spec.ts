@@ -8,6 +8,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { OP_LIST } from '../src/lib/engine';
 import { EXAMPLES, exampleDocument } from '../src/lib/graph/examples';
 import { translate, type MessageKey } from '../src/lib/i18n/messages';
+import { LESSONS } from '../src/lib/lessons/lessons';
 import { graphNode } from './editor-helpers';
 
 const zh = (key: MessageKey, params?: Record<string, string | number>) =>
@@ -19,7 +20,9 @@ const ALLOWLIST = new Set<string>([
 	...['requires_grad', 'grad', 'grad_fn', 'retain_graph', 'retain_grad', 'backward', 'tensor'],
 	...['nn', 'Linear', 'MSELoss', 'SGD', 'lr', 'torch', 'numpy', 'np', 'dtype', 'float32', 'cuda'],
 	...['cpu', 'None', 'True', 'False', 'optim', 'state_dict', 'zero_grad'],
-	...['is_leaf', 'Python', 'PYTHON', 'model', 'save', 'path', 'x_train', 'y_train'],
+	// A loss's reduction values, as PyTorch spells them (mean and sum are op names too).
+	...['none', 'mean', 'sum'],
+	...['is_leaf', 'Python', 'PYTHON', 'model', 'optimizer', 'save', 'path', 'x_train', 'y_train'],
 	// The Train panel's settings name PyTorch's arguments in brackets: 学习率 (lr), 动量 (momentum),
 	// 轮数 (epochs), 预测值 (predicted); its log prints NumPy's array([[...]]).
 	...['momentum', 'epochs', 'epoch', 'predicted', 'array'],
@@ -310,7 +313,6 @@ test.describe('the Chinese UI shows no English outside the allowlist', () => {
 		await expect(graphNode(page, 'weight')).toBeVisible();
 		await button(page, 'trace.forward').click();
 		await button(page, 'trace.backward').click();
-		// pred (linear) rather than loss: mse_loss's reduction select lists PyTorch's 'none'.
 		await graphNode(page, 'pred').click();
 		await expect(button(page, 'gradcheck.button')).toBeEnabled();
 		await expectChinese(page, 'the Inspector after Backward');
@@ -345,4 +347,30 @@ test.describe('the Chinese UI shows no English outside the allowlist', () => {
 		await expectChinese(page, 'the quiz after a reveal');
 		expect(errors).toEqual([]);
 	});
+});
+
+test('the first-run prompt, the Lessons menu and a lesson, and every lesson step in Chinese', async ({
+	page
+}) => {
+	const errors = await openZh(page);
+	const prompt = page.getByTestId('lesson-prompt');
+	await expect(prompt).toBeVisible();
+	await expectChinese(page, 'the first-run prompt');
+	await button(page, 'lesson.promptStart').click();
+	const lesson = page.getByRole('region', { name: zh('lesson.region') });
+	await expect(lesson).toContainText(zh('lesson.basics.title'));
+	await expect(lesson).toContainText(zh('lesson.stepOf', { index: 1, total: 8 }));
+	await lesson.getByRole('button', { name: zh('lesson.next'), exact: true }).click();
+	await expect(lesson).toContainText(zh('lesson.waiting'));
+	await expectChinese(page, 'a lesson step');
+	await button(page, 'lesson.menu').click();
+	await expect(page.getByRole('menuitem', { name: zh('lesson.regression.title') })).toBeVisible();
+	await expectChinese(page, 'the Lessons menu');
+	// Every step's text, as the lesson panel would show it.
+	const english = LESSONS.flatMap((each) => [each.title, ...each.steps.map((step) => step.text)])
+		.flatMap((key) => [...zh(key, { w: '2.000', b: '1.000' }).matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)])
+		.map((match) => match[0])
+		.filter((word) => /[A-Za-z]{2,}/.test(word) && !allowed(word));
+	expect(english).toEqual([]);
+	expect(errors).toEqual([]);
 });

@@ -14,8 +14,9 @@ export const ALLOWED: Record<string, readonly string[]> = {
 	viz: ['graph', 'engine', 'util', 'i18n'],
 	code: ['graph', 'engine', 'util'],
 	training: ['graph', 'engine', 'util'],
+	lessons: ['training', 'graph', 'engine', 'util', 'i18n'],
 	tutorial: ['training', 'code', 'graph', 'engine', 'util', 'viz', 'i18n', '$app'],
-	editor: ['training', 'code', 'graph', 'engine', 'util', 'viz', 'i18n', '$app'],
+	editor: ['lessons', 'training', 'code', 'graph', 'engine', 'util', 'viz', 'i18n', '$app'],
 	routes: [
 		'editor',
 		'tutorial',

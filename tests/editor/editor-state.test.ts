@@ -26,7 +26,7 @@ describe('editor state', () => {
 	});
 
 	test('palette adds never land on another node, on an empty or a full canvas', () => {
-		for (const initial of [{ nodes: [], edges: [] }, chain]) {
+		for (const initial of [{ ...chain, nodes: [], edges: [] }, chain]) {
 			const editor = new EditorState({ initial, noticeMs: 10 });
 			for (let i = 0; i < 12; i++) expect(editor.addNode(i % 2 ? 'relu' : 'tensor')).not.toBeNull();
 			const boxes = editor.doc.nodes.map((n) => n.position);

@@ -50,6 +50,64 @@ export const en = {
 	'tutorial.footer':
 		"The cells follow qiuzitao's PyTorch tutorial (part 3, autograd). The engine draws its own random numbers, so values differ from PyTorch's for the same seed; shapes, flags and gradients behave the same.",
 
+	// Guided lessons and the first-run prompt (issue 14 part 3): src/lib/lessons, editor/Lesson.
+	'lesson.region': 'Lesson',
+	'lesson.menu': 'Lessons',
+	'lesson.stepOf': 'Step {index} of {total}',
+	'lesson.back': 'Back',
+	'lesson.next': 'Next',
+	'lesson.nextLesson': 'Next lesson',
+	'lesson.finish': 'Finish',
+	'lesson.exit': 'Exit lesson',
+	'lesson.waiting': 'Do it on the canvas: Next unlocks when it is done.',
+	'lesson.stepDone': 'Done: go on with Next.',
+	'lesson.prompt': 'New here? Try a guided lesson.',
+	'lesson.promptStart': 'Start lesson 1',
+	'lesson.promptDismiss': 'No thanks',
+	'lesson.basics.title': 'Lesson 1: autograd basics',
+	'lesson.basics.graph':
+		"This is the tutorial's first graph: x and b are random 3×4 tensors created with requires_grad=True, t = x + b and y = t.sum(). x and b are highlighted.",
+	'lesson.basics.forward':
+		'Press Forward: each value flows along its wires into the next node, until y holds the sum.',
+	'lesson.basics.flags':
+		'Look at t: nobody set requires_grad on it, yet it says requires_grad=True, because it is computed from tensors that need gradients. It is not a leaf (is_leaf=False) and remembers its op (AddBackward0).',
+	'lesson.basics.backward':
+		'Treat y as the loss and press Backward: y.backward() sends the gradients back to the leaves.',
+	'lesson.basics.grad':
+		'Read b.grad on the node b: every element is 1, because each element of b adds once to the sum y.',
+	'lesson.basics.accumulate':
+		'Press Forward, then Backward again, without zeroing. The gradients accumulate: b.grad becomes 2 everywhere, and the node counts ×2.',
+	'lesson.basics.zeroGrad':
+		'Press Zero grad (optimizer.zero_grad()): every .grad goes back to None. Training zeroes the gradients on every iteration.',
+	'lesson.basics.summary':
+		"That is autograd: requires_grad marks what to track, backward() fills the leaves' .grad, and the gradients add up until you zero them. Next: the chain rule.",
+	'lesson.chain.title': 'Lesson 2: the chain rule and retain_graph',
+	'lesson.chain.graph':
+		'y = w * x, then z = y + b. x = torch.rand(1) does not ask for gradients; w and b do. All three are leaves; y and z are not.',
+	'lesson.chain.retain':
+		'Tick Retain graph: z.backward(retain_graph=True) keeps the graph, so backward can walk it again.',
+	'lesson.chain.backward': 'Press Forward, then Backward.',
+	'lesson.chain.grads':
+		'The chain rule: ∂z/∂w = ∂z/∂y · ∂y/∂w = 1 · x, so w.grad = x; ∂z/∂b = 1, so b.grad = 1. x.grad is None: x does not require grad.',
+	'lesson.chain.again':
+		'Press Backward again. The graph was kept, so it runs, and without zeroing the gradients add up: b.grad = 2, w.grad = 2x.',
+	'lesson.chain.error':
+		"Now untick Retain graph and press Backward twice. The first pass frees the graph; the second is refused with PyTorch's error, and no gradient changes.",
+	'lesson.chain.summary':
+		'Each backward adds to .grad until you zero it, and only retain_graph=True lets you walk one graph twice. Next: train a linear regression.',
+	'lesson.regression.title': 'Lesson 3: linear regression',
+	'lesson.regression.graph':
+		"The tutorial's model: pred = linear(x) with a weight and a bias, loss = MSE(pred, y), on x = 0…10 and y = 2x + 1. The model should learn weight = 2 and bias = 1.",
+	'lesson.regression.panel': 'Open the Train panel.',
+	'lesson.regression.settings':
+		"The settings are the tutorial's: SGD with learning rate lr = 0.01 for 1000 epochs, and the MSE loss. Check them (type them back if you changed them).",
+	'lesson.regression.train':
+		'Press Train and watch the loss fall: each epoch zeroes the gradients, runs forward, the loss, backward, and an SGD step.',
+	'lesson.regression.result':
+		'Read the result: w = {w}, b = {b}, close to the w = 2 and b = 1 of y = 2x + 1 that made the data. The nodes show the trained values too.',
+	'lesson.regression.summary':
+		"You trained the tutorial's model. Save it from the Train panel, or open Code to see the PyTorch program.",
+
 	'theme.toggle': 'Theme',
 	'theme.system': 'System theme',
 	'theme.light': 'Light theme',

@@ -48,6 +48,63 @@ export const zh: Record<MessageKey, string> = {
 	'tutorial.footer':
 		'这些代码单元来自 qiuzitao 的 PyTorch 实战教程（三，Autograd 自动求导机制）。引擎用自己的随机数，所以同一个种子得到的数值和 PyTorch 不同；形状、标志和梯度的行为完全相同。',
 
+	// Guided lessons and the first-run prompt (issue 14 part 3): src/lib/lessons, editor/Lesson.
+	'lesson.region': '课程',
+	'lesson.menu': '课程',
+	'lesson.stepOf': '第 {index} 步，共 {total} 步',
+	'lesson.back': '上一步',
+	'lesson.next': '下一步',
+	'lesson.nextLesson': '下一课',
+	'lesson.finish': '完成',
+	'lesson.exit': '退出课程',
+	'lesson.waiting': '请在画布上完成这一步：完成后“下一步”才可用。',
+	'lesson.stepDone': '完成了：点“下一步”继续。',
+	'lesson.prompt': '第一次来？试试引导课程。',
+	'lesson.promptStart': '开始第 1 课',
+	'lesson.promptDismiss': '不用了',
+	'lesson.basics.title': '第 1 课：自动求导入门',
+	'lesson.basics.graph':
+		'这是教程的第一个图：x 和 b 是随机的 3*4 矩阵，自动求导=True（requires_grad=True）；t = x + b，y 是 t 的求和。x 和 b 已高亮。',
+	'lesson.basics.forward': '点“前向”：每个值沿着连线流入下一个节点，直到 y 得到求和结果。',
+	'lesson.basics.flags':
+		'看一下 t：虽然没有指定 t 的 requires_grad，但是需要用到它，也会默认的（requires_grad=True）。它不是叶子节点（is_leaf=False），并记住了生成它的运算（AddBackward0）。',
+	'lesson.basics.backward':
+		'把 y 当成损失函数开始反向传播求导：点“反向”，y.backward() 把梯度传回叶子节点。',
+	'lesson.basics.grad':
+		'看一下 b 的梯度（求导）等于多少：节点 b 上的 b.grad 每个元素都是 1，因为 b 的每个元素都在求和 y 里加了一次。',
+	'lesson.basics.accumulate':
+		'不清零，再点一次“前向”，然后“反向”。如果不清零，梯度每次会默认累加：b.grad 全部变成 2，节点上显示 ×2。',
+	'lesson.basics.zeroGrad':
+		'点“梯度清零”（optimizer.zero_grad()）：所有 .grad 回到 None。训练时梯度要清零每一次迭代。',
+	'lesson.basics.summary':
+		'这就是自动求导：requires_grad 标记要追踪的张量，backward() 填好叶子节点的 .grad，不清零梯度就会累加。下一课：链式法则。',
+	'lesson.chain.title': '第 2 课：链式法则与 retain_graph',
+	'lesson.chain.graph':
+		'计算流程：y = w * x，z = y + b。x = torch.rand(1) 不需要梯度，w 和 b 需要。三者都是叶子节点，y 和 z 不是（注意 y 也是需要梯度的）。',
+	'lesson.chain.retain':
+		'勾选“保留计算图”：z.backward(retain_graph=True) 保留计算图，反向传播可以再走一遍。',
+	'lesson.chain.backward': '点“前向”，再点“反向”。',
+	'lesson.chain.grads':
+		'链式法则：z 对 w 求偏导 ∂z/∂w = ∂z/∂y · ∂y/∂w = 1 · x，所以 w.grad = x；z 对 b 求偏导 ∂z/∂b = 1，所以 b.grad = 1。x 不需要梯度，x.grad 是 None。',
+	'lesson.chain.again':
+		'再点一次“反向”。计算图被保留了，所以可以运行；如果不清空会累加起来：b.grad = 2，w.grad = 2x。',
+	'lesson.chain.error':
+		'现在取消勾选“保留计算图”，然后点两次“反向”。第一次会释放计算图，第二次被 PyTorch 的错误拒绝，梯度都不变。',
+	'lesson.chain.summary':
+		'每次反向传播都会累加到 .grad，直到清零；只有 retain_graph=True 才能在同一个图上反向传播两次。下一课：训练一个线性回归。',
+	'lesson.regression.title': '第 3 课：线性回归',
+	'lesson.regression.graph':
+		'教程的模型：pred = linear(x)，有权重 weight 和偏置 bias，损失 loss = MSE(pred, y)；x 是 0 - 10 一共 11 个数，y = 2x + 1。让模型学习拟合出 w 和 b，也就是 w = 2，b = 1。',
+	'lesson.regression.panel': '打开训练面板。',
+	'lesson.regression.settings':
+		'参数和教程一样：用 SGD 的优化器，学习率 lr = 0.01，训练 1000 轮，用均方误差（MSE）的损失函数。检查一下（如果改过，请改回来）。',
+	'lesson.regression.train':
+		'点“训练”，看损失下降：每一轮梯度清零、前向传播、计算损失、反向传播、更新权重参数。',
+	'lesson.regression.result':
+		'看结果：w = {w}，b = {b}，和我们预定的 y = 2x + 1 的 w = 2、b = 1 基本一样。节点上也显示训练后的值。',
+	'lesson.regression.summary':
+		'你训练好了教程的模型。可以在训练面板里保存模型，或者打开代码面板看 PyTorch 程序。',
+
 	'theme.toggle': '主题',
 	'theme.system': '跟随系统主题',
 	'theme.light': '浅色主题',

@@ -1,0 +1,9 @@
+export { default as Lesson } from './Lesson.svelte';
+export { default as LessonStart } from './LessonStart.svelte';
+export {
+	LessonState,
+	PROMPT_DISMISSED_KEY,
+	dismissPrompt,
+	promptDismissed,
+	type PromptStorage
+} from './lesson-state.svelte';
