@@ -322,6 +322,31 @@ test.describe('the Chinese UI shows no English outside the allowlist', () => {
 		await expectChinese(page, 'the Check gradient dialog');
 		expect(errors).toEqual([]);
 	});
+
+	test('the quiz: a prediction with its hint, then the revealed answer', async ({ page }) => {
+		const errors = await openZh(page);
+		await loadExampleZh(page, 'chain-rule');
+		await expect(graphNode(page, 'w')).toBeVisible();
+		await button(page, 'quiz.toggle').click();
+		const quiz = page.getByRole('region', { name: zh('quiz.title') });
+		await expect(quiz.getByText(zh('quiz.idle'))).toBeVisible();
+		await expectChinese(page, 'the quiz, before Backward');
+		await button(page, 'trace.backward').click();
+		await expect(quiz.getByTestId('quiz-hint')).toBeVisible();
+		await quiz.getByRole('textbox').first().fill('x');
+		await button(page, 'quiz.reveal').click();
+		await expect(quiz.getByRole('alert')).toHaveText(zh('quiz.invalid'));
+		await expectChinese(page, 'the quiz prompt, with a refused prediction');
+		await quiz.getByRole('textbox').first().fill('2');
+		await quiz.getByRole('textbox').nth(1).fill('1');
+		await button(page, 'quiz.reveal').click();
+		await expect(quiz.getByTestId('quiz-score')).toHaveText(
+			zh('quiz.score', { correct: 1, answered: 2 })
+		);
+		await expect(quiz.getByTestId('quiz-answer').first()).toContainText(zh('quiz.wrong'));
+		await expectChinese(page, 'the quiz after a reveal');
+		expect(errors).toEqual([]);
+	});
 });
 
 test('the first-run prompt, the Lessons menu and a lesson, and every lesson step in Chinese', async ({

@@ -119,6 +119,15 @@ export class TraceState {
 	#sessionKey = -1;
 	/** Whether Play continues from the forward pass into backward. */
 	#playThrough = false;
+	/** Whether the replay was playing when a step was held (it plays on after `proceed()`). */
+	#resumeAfterHold = false;
+
+	/**
+	 * Asked before the replay shows a step (the quiz asks for a prediction first): true holds the
+	 * replay just before it, with the step in `waiting`, until `proceed()`. Null: nothing is held.
+	 */
+	hold: ((step: TraceStep) => boolean) | null = null;
+	#held = $state.raw<TraceStep | null>(null);
 
 	#run = $state.raw<Run | null>(null);
 	/** The step the user chose; shown clamped to the steps that still hold. */
@@ -170,6 +179,11 @@ export class TraceState {
 	/** The current step (-1: before the first). Steps 0..index have happened. */
 	index: number = $derived(Math.min(this.#index, this.steps.length - 1));
 	current: TraceStep | null = $derived(this.steps[this.index] ?? null);
+	/** The step held back by `hold`, while the replay stands just before it (null: none). */
+	waiting: TraceStep | null = $derived.by(() => {
+		const held = this.#held;
+		return held !== null && this.steps[this.index + 1] === held ? held : null;
+	});
 	/** PyTorch's error from the last Forward or Backward, while it concerns this document. */
 	error: TraceError | null = $derived(this.#holding.error);
 	stepMs: number = $derived(BASE_STEP_MS / this.speed);
@@ -267,6 +281,40 @@ export class TraceState {
 		);
 	}
 
+	/**
+	 * The furthest step up to `target` the replay may go to: the step before the first one that
+	 * `hold` holds (which then waits), else `target`.
+	 */
+	#reach(target: number): number {
+		for (let i = this.index + 1; i <= target; i++) {
+			const step = this.steps[i];
+			if (step && this.hold?.(step)) {
+				this.#held = step;
+				return i - 1;
+			}
+		}
+		return target;
+	}
+
+	/** Shows the held step (its prediction is in) and plays on if the replay was playing. */
+	proceed(): void {
+		if (!this.waiting) return;
+		this.#held = null;
+		this.#index = this.index + 1;
+		if (this.#resumeAfterHold) {
+			this.#resumeAfterHold = false;
+			this.playing = true;
+			clearTimeout(this.#timer);
+			this.#timer = setTimeout(() => this.#tick(), this.stepMs);
+		}
+	}
+
+	/** Lets go of the held step without showing it (the quiz was turned off). */
+	release(): void {
+		this.#held = null;
+		this.#resumeAfterHold = false;
+	}
+
 	/** Runs `operation` after every operation queued before it. */
 	#enqueue(operation: () => Promise<void>): Promise<void> {
 		const next = this.#queue.then(operation).catch((error: unknown) => {
@@ -346,9 +394,10 @@ export class TraceState {
 			const result = await this.#runner.backward(this.#outputId(), this.retainGraph);
 			if (this.#run !== run) return false;
 			if (result.error) {
-				// A refused backward changes no gradient: the last state stays, with the error.
+				// A refused backward changes no gradient: the last state stays, with the error (and
+				// a step still held stays held).
 				this.#run = { ...run, error: result.error };
-				this.#index = this.steps.length - 1;
+				this.#index = this.#reach(this.steps.length - 1);
 				return false;
 			}
 			this.#run = {
@@ -372,7 +421,7 @@ export class TraceState {
 		return this.#enqueue(async () => {
 			if (!(await this.#forward())) return;
 			if (play) this.#play(false);
-			else this.#index = this.steps.length - 1;
+			else this.#index = this.#reach(this.steps.length - 1);
 		});
 	}
 
@@ -383,7 +432,7 @@ export class TraceState {
 			if (!(await this.#backward())) return;
 			this.#index = this.forwardCount - 1;
 			if (play) this.#play(false);
-			else this.#index = this.steps.length - 1;
+			else this.#index = this.#reach(this.steps.length - 1);
 		});
 	}
 
@@ -442,9 +491,11 @@ export class TraceState {
 			if (this.steps.length === 0) {
 				if (await this.#forward()) this.#index = 0;
 			} else if (this.index < this.steps.length - 1) {
-				this.#index = this.index + 1;
+				this.#index = this.#reach(this.index + 1);
 			} else if (this.#canContinue()) {
-				if (await this.#backward()) this.#index = this.forwardCount;
+				if (!(await this.#backward())) return;
+				this.#index = this.forwardCount - 1;
+				this.#index = this.#reach(this.forwardCount);
 			}
 		});
 	}
@@ -454,9 +505,11 @@ export class TraceState {
 		if (this.index > -1) this.#index = this.index - 1;
 	}
 
+	/** Goes to step `index`; going on, it stops before a held step (see `hold`). */
 	seek(index: number): void {
 		this.pause();
-		this.#index = Math.max(-1, Math.min(this.steps.length - 1, Math.round(index)));
+		const target = Math.max(-1, Math.min(this.steps.length - 1, Math.round(index)));
+		this.#index = target > this.index ? this.#reach(target) : target;
 	}
 
 	/** Plays on from the current step; from nothing, or past the forward pass, it plays it all. */
@@ -495,12 +548,20 @@ export class TraceState {
 			this.playing = false;
 			return;
 		}
-		this.#index = this.index + 1;
+		const next = this.#reach(this.index + 1);
+		if (next === this.index) {
+			// Held: the replay waits for the prediction, then plays on.
+			this.playing = false;
+			this.#resumeAfterHold = true;
+			return;
+		}
+		this.#index = next;
 		this.#timer = setTimeout(() => this.#tick(), this.stepMs);
 	}
 
 	pause(): void {
 		this.playing = false;
+		this.#resumeAfterHold = false;
 		clearTimeout(this.#timer);
 	}
 

@@ -15,6 +15,7 @@ import type { MessageKey, MessageParams } from '$lib/i18n';
 import { hasMessage } from '$lib/i18n';
 import { broadcastDims, indexIn, isElementwise, wasBroadcast, type Selection } from './selection';
 import { texName } from './tex-name';
+import { namedFormula } from './forward-tex';
 import { elementOf, texFactor, texIndex, texNumber, texTensor } from './tex-values';
 
 export const partial = (of: string, wrt: string) => `\\frac{\\partial ${of}}{\\partial ${wrt}}`;
@@ -30,38 +31,78 @@ export function chainTex(
 	names: ReadonlyMap<string, string>,
 	selection: Selection = new Map()
 ): string[] {
-	const nameOf = (id: string) => texName(names.get(id) ?? id);
-	const out = nameOf(step.outputId);
-	const here = texName(step.name);
 	const upstream = step.upstream;
-	const upstreamScalar = numel(upstream.shape) === 1;
-	const inputs = step.inputs.filter((input) => input.grad !== null);
 	const lines: string[] = [];
-
-	if (upstreamScalar && inputs.every((i) => i.local !== null)) {
-		// Every tensor holds one number: the chain rule with the numbers, as on paper.
-		for (const input of inputs) {
-			const target = nameOf(input.nodeId);
-			lines.push(
-				`${partial(out, target)} = ${partial(out, here)} \\cdot ${partial(here, target)} = ${texNumber(upstream.data[0])} \\times ${texFactor(input.local!)} = ${texNumber(input.grad!.data[0])}`
-			);
-		}
-		return lines;
+	if (!allNumbers(step)) {
+		const upIndex = indexIn(selection, step.nodeId, upstream.shape);
+		const out = texName(names.get(step.outputId) ?? step.outputId);
+		lines.push(`${partial(out, texName(step.name))} = ${texTensor(upstream, 'u', upIndex)}`);
 	}
-
-	const upIndex = indexIn(selection, step.nodeId, upstream.shape);
-	lines.push(`${partial(out, here)} = ${texTensor(upstream, 'u', upIndex)}`);
-	inputs.forEach((input) => {
-		const k = step.inputs.indexOf(input);
-		const grad = input.grad!;
-		const target = nameOf(input.nodeId);
-		const index = indexIn(selection, input.nodeId, grad.shape);
-		lines.push(
-			`${partial(out, target)} = ${partial(out, here)} \\cdot ${partial(here, target)} = ${texTensor(grad, `g${k}`, index)}`
-		);
-		lines.push(elementLine(step, input, k, index, out, here, target));
+	step.inputs.forEach((input, k) => {
+		if (input.grad !== null)
+			for (const line of inputTex(step, k, names, selection)) lines.push(line);
 	});
 	return lines;
+}
+
+/** Whether every tensor of the step holds one number (the chain rule is written as on paper). */
+const allNumbers = (step: BackwardStep) =>
+	numel(step.upstream.shape) === 1 &&
+	step.inputs.every((input) => input.grad === null || input.local !== null);
+
+/**
+ * The chain rule that gives input `k` its gradient at this step: one line with the numbers when
+ * every tensor holds one number, else the gradient as a matrix and the picked element.
+ */
+export function inputTex(
+	step: BackwardStep,
+	k: number,
+	names: ReadonlyMap<string, string>,
+	selection: Selection = new Map()
+): string[] {
+	const input = step.inputs[k];
+	const grad = input.grad;
+	if (!grad) return [];
+	const { out, here, target } = texNames(step, k, names);
+	const chain = chainProduct(step, k, names);
+	if (allNumbers(step)) {
+		return [
+			`${chain} = ${texNumber(step.upstream.data[0])} \\times ${texFactor(input.local!)} = ${texNumber(grad.data[0])}`
+		];
+	}
+	const index = indexIn(selection, input.nodeId, grad.shape);
+	return [
+		`${chain} = ${texTensor(grad, `g${k}`, index)}`,
+		elementLine(step, input, k, index, out, here, target)
+	];
+}
+
+/**
+ * The chain rule of the step without its numbers (the quiz's hint): the op's formula with the
+ * nodes' names, then the product of derivatives that gives each input's gradient.
+ */
+export function hintTex(step: BackwardStep, names: ReadonlyMap<string, string>): string[] {
+	const lines = [`${texName(step.name)} = ${namedFormula(step.op, step.inputs, names)}`];
+	step.inputs.forEach((input, k) => {
+		if (input.grad !== null) lines.push(chainProduct(step, k, names));
+	});
+	return lines;
+}
+
+/** The output, this node and input `k`, as TeX names. */
+function texNames(step: BackwardStep, k: number, names: ReadonlyMap<string, string>) {
+	const target = step.inputs[k].nodeId;
+	return {
+		out: texName(names.get(step.outputId) ?? step.outputId),
+		here: texName(step.name),
+		target: texName(names.get(target) ?? target)
+	};
+}
+
+/** `∂out/∂input = ∂out/∂here · ∂here/∂input`, for input `k`. */
+function chainProduct(step: BackwardStep, k: number, names: ReadonlyMap<string, string>): string {
+	const { out, here, target } = texNames(step, k, names);
+	return `${partial(out, target)} = ${partial(out, here)} \\cdot ${partial(here, target)}`;
 }
 
 /** The picked element of an input's gradient, through the chain rule. */

@@ -11,6 +11,34 @@ import { indexIn, isElementwise, broadcastSource, type Selection } from './selec
 import { texName } from './tex-name';
 import { elementOf, texFactor, texIndex, texNumber, texTensor } from './tex-values';
 
+interface FormulaInput {
+	/** PyTorch's argument name. */
+	arg: string;
+	nodeId: string;
+}
+
+/** The registry's formula of `op` with each `\mathrm{arg}` replaced by `value(input, k)`. */
+function substituteInputs<I extends FormulaInput>(
+	op: string,
+	inputs: readonly I[],
+	value: (input: I, k: number) => string
+): string {
+	const formula = getOp(op)?.ui.formula ?? op;
+	return inputs.reduce(
+		(tex, input, k) => tex.split(`\\mathrm{${input.arg}}`).join(value(input, k)),
+		formula
+	);
+}
+
+/** The registry's formula of `op` with the names of the nodes that feed it. */
+export function namedFormula(
+	op: string,
+	inputs: readonly FormulaInput[],
+	names: ReadonlyMap<string, string>
+): string {
+	return substituteInputs(op, inputs, (input) => texName(names.get(input.nodeId) ?? input.arg));
+}
+
 export function forwardTex(
 	step: ForwardStep,
 	names: ReadonlyMap<string, string>,
@@ -24,15 +52,11 @@ export function forwardTex(
 	if (step.op === LEAF_OP)
 		return scalar ? [`${out} = ${outValue}`] : [`${out} = ${outValue}`, element];
 
-	const formula = getOp(step.op)?.ui.formula ?? step.op;
 	const substitute = (value: (input: ForwardStep['inputs'][number], k: number) => string) =>
-		step.inputs.reduce(
-			(tex, input, k) => tex.split(`\\mathrm{${input.arg}}`).join(value(input, k)),
-			formula
-		);
+		substituteInputs(step.op, step.inputs, value);
 	const nameOf = (input: ForwardStep['inputs'][number]) =>
 		texName(names.get(input.nodeId) ?? input.arg);
-	const named = substitute(nameOf);
+	const named = namedFormula(step.op, step.inputs, names);
 	const valued = substitute((input, k) => {
 		const view = input.value;
 		if (numel(view.shape) === 1) return texFactor(view.data[0]);

@@ -1,0 +1,185 @@
+/**
+ * Issue #14, part 2: "Predict, then reveal". With the quiz on, Backward stops before each step
+ * that sends a gradient and asks for it; Reveal (Enter) grades the prediction, shows ✓ / ✗ with
+ * the chain-rule line, and counts it in the session's score. Hints (the chain rule without
+ * numbers) can be turned off and stay off; the quiz works in presenter mode and from the keyboard.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { graphNode, loadExample, openEditor } from './editor-helpers';
+
+const quiz = (page: Page) => page.getByRole('region', { name: 'Predict, then reveal' });
+const toggle = (page: Page) =>
+	page.getByRole('button', { name: 'Quiz: predict each gradient before Backward reveals it' });
+const score = (page: Page) => quiz(page).getByTestId('quiz-score');
+const box = (page: Page, name: string) => quiz(page).getByRole('textbox', { name, exact: true });
+const reveal = (page: Page) => quiz(page).getByRole('button', { name: 'Reveal', exact: true });
+const grad = (page: Page, name: string) => graphNode(page, name).locator('[data-role="grad"]');
+
+/** The chain-rule example, the replay at full speed, the quiz on. */
+async function openQuiz(page: Page, path = '/') {
+	const errors = await openEditor(page, path);
+	await loadExample(page, /Chain rule/);
+	await page.getByRole('slider', { name: 'Speed' }).fill('4');
+	await toggle(page).click();
+	await expect(toggle(page)).toHaveAttribute('aria-pressed', 'true');
+	return errors;
+}
+
+/** Axe finds nothing serious or critical on the page. */
+async function expectAccessible(page: Page) {
+	const results = await new AxeBuilder({ page }).include('[data-testid="quiz"]').analyze();
+	const serious = results.violations.filter(
+		(v) => v.impact === 'serious' || v.impact === 'critical'
+	);
+	expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
+}
+
+test.describe('predict, then reveal', () => {
+	test('Backward stops for each prediction; wrong then right scores 1 / 2', async ({ page }) => {
+		const errors = await openQuiz(page);
+		await expect(score(page)).toHaveText('Score 0 / 0');
+		await page.getByRole('button', { name: 'Backward', exact: true }).click();
+		// Held before z's step: it sends gradients to y and b, not shown on the canvas yet.
+		await expect(
+			quiz(page).getByText('Backward · z: what gradient does this step send?')
+		).toBeVisible();
+		await expect(grad(page, 'b')).toHaveText('None');
+		await expect(quiz(page).getByTestId('quiz-hint-line').first()).toBeVisible();
+		// A text that is no number is refused, and marked.
+		await box(page, 'Prediction of ∂z/∂y').fill('two');
+		await box(page, 'Prediction of ∂z/∂b').fill('1');
+		await reveal(page).click();
+		await expect(quiz(page).getByRole('alert')).toHaveText(
+			'Type a number in every box (2, -0.5, 1e-3 or 1/3).'
+		);
+		await expect(box(page, 'Prediction of ∂z/∂y')).toHaveAttribute('aria-invalid', 'true');
+		await expect(score(page)).toHaveText('Score 0 / 0');
+		// Wrong for y, right for b.
+		await box(page, 'Prediction of ∂z/∂y').fill('2');
+		await reveal(page).click();
+		await expect(score(page)).toHaveText('Score 1 / 2');
+		// Screen readers hear the marks and the score.
+		await expect(quiz(page).getByTestId('quiz-announce')).toHaveText(
+			'Revealed · z · ✗ Not quite ∂z/∂y, ✓ Right ∂z/∂b · Score 1 / 2'
+		);
+		const answers = quiz(page).getByTestId('quiz-answer');
+		await expect(answers.nth(0)).toContainText('✗ Not quite');
+		await expect(answers.nth(0)).toContainText('you said 2, the answer is 1');
+		await expect(answers.nth(1)).toContainText('✓ Right');
+		// The chain-rule line that gives each answer, with its numbers.
+		await expect(answers.nth(1).getByTestId('quiz-line')).toContainText('=1×1=1');
+		await expect(grad(page, 'b')).toHaveAttribute('data-tensor', '[1]');
+		// Play went on and stopped before y's step: w's gradient is x.
+		await expect(
+			quiz(page).getByText('Backward · y: what gradient does this step send?')
+		).toBeVisible();
+		// The prompt, its hint and the last answer together: nothing serious for axe.
+		await expectAccessible(page);
+		const x = JSON.parse(
+			(await graphNode(page, 'x').locator('[data-role="value"]').getAttribute('data-tensor'))!
+		) as number[];
+		await box(page, 'Prediction of ∂z/∂w').fill(String(x[0]));
+		await box(page, 'Prediction of ∂z/∂w').press('Enter');
+		await expect(score(page)).toHaveText('Score 2 / 3');
+		await expect(quiz(page).getByTestId('quiz-answer')).toContainText('✓ Right');
+		await expect(grad(page, 'w')).toHaveAttribute('data-tensor', JSON.stringify(x));
+		expect(errors).toEqual([]);
+	});
+
+	test('the score survives a reload of the tab; Reset score clears it', async ({ page }) => {
+		const errors = await openQuiz(page);
+		await page.getByRole('button', { name: 'Backward', exact: true }).click();
+		await box(page, 'Prediction of ∂z/∂y').fill('1');
+		await box(page, 'Prediction of ∂z/∂b').fill('3');
+		await box(page, 'Prediction of ∂z/∂b').press('Enter');
+		await expect(score(page)).toHaveText('Score 1 / 2');
+		await page.reload();
+		await expect(toggle(page)).toHaveAttribute('aria-pressed', 'true');
+		await expect(score(page)).toHaveText('Score 1 / 2');
+		await quiz(page).getByRole('button', { name: 'Reset score' }).click();
+		await expect(score(page)).toHaveText('Score 0 / 0');
+		expect(errors).toEqual([]);
+	});
+
+	test('hints off hides the hint, and stays off', async ({ page }) => {
+		const errors = await openQuiz(page);
+		await page.getByRole('button', { name: 'Backward', exact: true }).click();
+		const hint = quiz(page).getByTestId('quiz-hint');
+		await expect(hint).toBeVisible();
+		// The chain rule without numbers: z's formula, then the product for each input.
+		await expect(hint.getByTestId('quiz-hint-line')).toHaveCount(3);
+		await expect(hint).not.toContainText(/\d/);
+		await quiz(page).getByRole('switch', { name: 'Hints' }).uncheck();
+		await expect(hint).toBeHidden();
+		await page.reload();
+		await page.getByRole('slider', { name: 'Speed' }).fill('4');
+		await page.getByRole('button', { name: 'Backward', exact: true }).click();
+		await expect(box(page, 'Prediction of ∂z/∂y')).toBeVisible();
+		await expect(quiz(page).getByRole('switch', { name: 'Hints' })).not.toBeChecked();
+		await expect(quiz(page).getByTestId('quiz-hint')).toHaveCount(0);
+		// Skip shows the step without counting it.
+		await quiz(page).getByRole('button', { name: 'Skip' }).click();
+		await expect(
+			quiz(page).getByTestId('quiz-result').getByText('Skipped: not counted in the score.')
+		).toBeVisible();
+		await expect(score(page)).toHaveText('Score 0 / 0');
+		expect(errors).toEqual([]);
+	});
+
+	test('a tensor is predicted in a grid shaped like its gradient', async ({ page }) => {
+		const errors = await openEditor(page);
+		await loadExample(page, /Autograd basics/);
+		await page.getByRole('slider', { name: 'Speed' }).fill('4');
+		await toggle(page).click();
+		await page.getByRole('button', { name: 'Backward', exact: true }).click();
+		// y = sum(t): its gradient to t is a 3x4 matrix of ones.
+		await expect(quiz(page).getByText('shape [3, 4]')).toBeVisible();
+		const cells = quiz(page).getByRole('textbox');
+		await expect(cells).toHaveCount(12);
+		for (let i = 0; i < 12; i++) await cells.nth(i).fill(i === 5 ? '0' : '1');
+		await cells.nth(11).press('Enter');
+		await expect(score(page)).toHaveText('Score 0 / 1');
+		await expect(quiz(page).getByTestId('quiz-answer')).toContainText('1 of 12 elements off');
+		expect(errors).toEqual([]);
+	});
+
+	test('keyboard only, in presenter mode (dark): large type at 1920x1080', async ({ page }) => {
+		await page.setViewportSize({ width: 1920, height: 1080 });
+		// The dark theme (the system's choice), so axe checks the quiz in both themes.
+		await page.emulateMedia({ colorScheme: 'dark' });
+		const errors: string[] = [];
+		page.on('pageerror', (error) => errors.push(error.message));
+		// Presenter mode hides the palette (openEditor waits for it).
+		await page.goto('/?present=1');
+		await expect(page.getByRole('button', { name: 'Presenter mode' })).toHaveAttribute(
+			'aria-pressed',
+			'true'
+		);
+		await loadExample(page, /Chain rule/);
+		await page.getByRole('slider', { name: 'Speed' }).fill('4');
+		// The toggle by keyboard, then B for Backward: the first box takes the focus.
+		await toggle(page).focus();
+		await page.keyboard.press('Enter');
+		await expect(toggle(page)).toHaveAttribute('aria-pressed', 'true');
+		await page.keyboard.press('b');
+		await expect(box(page, 'Prediction of ∂z/∂y')).toBeFocused();
+		await page.keyboard.type('1');
+		await page.keyboard.press('Tab');
+		await expect(box(page, 'Prediction of ∂z/∂b')).toBeFocused();
+		await page.keyboard.type('1');
+		await page.keyboard.press('Enter');
+		await expect(score(page)).toHaveText('Score 2 / 2');
+		await expect(box(page, 'Prediction of ∂z/∂w')).toBeFocused();
+		// Readable on a projector: the prompt and the score in large type, inside the window.
+		const size = (locator: ReturnType<typeof quiz>) =>
+			locator.evaluate((element) => parseFloat(getComputedStyle(element).fontSize));
+		expect(await size(quiz(page).locator('.title'))).toBeGreaterThanOrEqual(24);
+		expect(await size(score(page))).toBeGreaterThanOrEqual(24);
+		const panel = await quiz(page).boundingBox();
+		expect(panel!.x + panel!.width).toBeLessThanOrEqual(1920);
+		await expect(page.locator('.editor')).toHaveAttribute('data-theme', 'dark');
+		await expectAccessible(page);
+		expect(errors).toEqual([]);
+	});
+});
