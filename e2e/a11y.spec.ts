@@ -169,3 +169,40 @@ for (const theme of ['light', 'dark'] as const) {
 		}
 	});
 }
+
+test('each trace step is read out in a polite live region', async ({ page }) => {
+	const errors = await openEditor(page);
+	await loadExample(page, /Chain rule/);
+	await expect(graphNode(page, 'z')).toBeVisible();
+	const live = page.getByTestId('trace-announcer');
+	await expect(live).toHaveAttribute('aria-live', 'polite');
+	await expect(live).toHaveText('');
+
+	// Step through with the arrow key: every forward step names its node and value.
+	await page.locator('body').press('ArrowRight');
+	await expect(live).toHaveText(/^Forward, step 1 of 5: \w+ = /);
+	for (let step = 2; step <= 5; step++) {
+		await page.locator('body').press('ArrowRight');
+		await expect(live).toHaveText(new RegExp(`^Forward, step ${step} of 5: `));
+	}
+	await expect(live).toHaveText(/^Forward, step 5 of 5: z = \[[-\d.e]+\]$/);
+
+	// Past the forward pass, the steps are Backward's: the gradients, then each leaf's .grad.
+	await page.locator('body').press('ArrowRight');
+	await expect(live).toHaveText('Backward, step 6 of 7: the gradient at z is [1]; b.grad = [1]');
+	await page.locator('body').press('ArrowRight');
+	const x = JSON.parse(
+		(await graphNode(page, 'x').locator('[data-role="value"]').getAttribute('data-tensor')) ?? '[]'
+	) as number[];
+	// w.grad = x, read out as the app's short numbers (4 significant digits).
+	const spoken =
+		x.length > 6
+			? `a tensor of shape [${x.length}]`
+			: `[${x.map((v) => +v.toPrecision(4)).join(', ')}]`;
+	await expect(live).toHaveText(/^Backward, step 7 of 7: /);
+	await expect(live).toContainText(`w.grad = ${spoken}`);
+	// Step back reads the step before again.
+	await page.locator('body').press('ArrowLeft');
+	await expect(live).toHaveText(/^Backward, step 6 of 7: /);
+	expect(errors).toEqual([]);
+});
