@@ -5,6 +5,8 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { exampleDocument } from '../src/lib/graph/examples';
+import { encodeShareHash } from '../src/lib/graph/share';
 import { canvas, graphNode, fileMenu, loadExample, openEditor } from './editor-helpers';
 
 type ThemeName = 'light' | 'dark';
@@ -124,6 +126,22 @@ const SCREENS: Screen[] = [
 			await expect(panel).toBeVisible();
 			await panel.getByText('Paste or upload x,y as CSV').click();
 			await expect(panel.getByRole('textbox', { name: /CSV/ })).toBeVisible();
+		}
+	},
+	{
+		name: 'the connect list (C on a node)',
+		open: async (page) => {
+			await tracedExample(page);
+			await graphNode(page, 'x').click();
+			await page.keyboard.press('c');
+			await expect(page.getByRole('combobox', { name: 'Connect x to an input' })).toBeFocused();
+		}
+	},
+	{
+		name: 'the embed mode',
+		open: async (page) => {
+			await page.goto(`/?embed=1#${encodeShareHash(exampleDocument('chain-rule')!)}`);
+			await expect(graphNode(page, 'z')).toBeVisible();
 		}
 	},
 	{
