@@ -347,6 +347,34 @@ test.describe('the Chinese UI shows no English outside the allowlist', () => {
 		await expectChinese(page, 'the quiz after a reveal');
 		expect(errors).toEqual([]);
 	});
+
+	test('issue #14.5: the connect list, the building keys in the help, the embed', async ({
+		page
+	}) => {
+		const errors = await openZh(page);
+		await loadExampleZh(page, 'chain-rule');
+		await expect(graphNode(page, 'z')).toBeVisible();
+		await graphNode(page, 'x').click();
+		await page.keyboard.press('c');
+		await expect(
+			page.getByRole('combobox', { name: zh('connect.title', { name: 'x' }) })
+		).toBeFocused();
+		await expectChinese(page, 'the connect list');
+		await page.keyboard.press('Escape');
+
+		await button(page, 'trace.help').click();
+		const help = page.getByRole('dialog', { name: zh('help.title') });
+		await expect(help.getByText(zh('help.connect'))).toBeVisible();
+		await expectChinese(page, 'the help dialog with the building keys');
+		await help.getByRole('button', { name: zh('help.close') }).click();
+
+		await page.goto('/?embed=1');
+		await expect(page.getByRole('toolbar', { name: zh('trace.label') })).toBeVisible();
+		await button(page, 'trace.stepForward').click();
+		await expect(page.getByTestId('trace-announcer')).toHaveText(/^前向，第 1 步/);
+		await expectChinese(page, 'the embed, with a trace step read out');
+		expect(errors).toEqual([]);
+	});
 });
 
 test('the first-run prompt, the Lessons menu and a lesson, and every lesson step in Chinese', async ({

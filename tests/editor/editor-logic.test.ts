@@ -114,6 +114,10 @@ describe('shortcuts', () => {
 		expect(key('Backspace')).toBe('delete');
 		expect(key('z')).toBeNull();
 		expect(key('z', { ctrl: true, alt: true })).toBeNull();
+		// C alone connects from the keyboard; Shift+C and Alt+C do nothing.
+		expect(key('c')).toBe('connect');
+		expect(key('C', { shift: true })).toBeNull();
+		expect(key('c', { alt: true })).toBeNull();
 	});
 });
 

@@ -179,6 +179,8 @@ export class EditorState {
 	});
 	notice = $state.raw<Notice | null>(null);
 	problems = $state.raw<ProblemReport | null>(null);
+	/** The node whose output is being connected from the keyboard (its list is open), or null. */
+	connectingFrom = $state.raw<string | null>(null);
 	/** The side panel beside the canvas (Train or Code), or null when closed. */
 	sidePanel = $state.raw<SidePanelId | null>(null);
 	/**
@@ -524,6 +526,13 @@ export class EditorState {
 	/** Whether a wire may be drawn (Svelte Flow asks while the user drags one). */
 	checkConnection(connection: Connection): { ok: true } | { ok: false; reason: string } {
 		return checkConnection(this.doc, connection, this.infos);
+	}
+
+	/** Opens the keyboard connection list for the one selected node (none selected: nothing). */
+	startConnect(): void {
+		if (this.selectedNodeIds.size !== 1) return;
+		const [id] = this.selectedNodeIds;
+		this.connectingFrom = id;
 	}
 
 	connect(connection: Connection): boolean {

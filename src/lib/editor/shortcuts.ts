@@ -1,8 +1,9 @@
 /**
- * The editor's keyboard shortcuts. Ctrl on Windows and Linux, Cmd on macOS.
+ * The editor's keyboard shortcuts. Ctrl on Windows and Linux, Cmd on macOS. C alone connects the
+ * selected node's output from the keyboard.
  */
 export type ShortcutAction =
-	'undo' | 'redo' | 'copy' | 'paste' | 'duplicate' | 'delete' | 'selectAll';
+	'undo' | 'redo' | 'copy' | 'paste' | 'duplicate' | 'delete' | 'selectAll' | 'connect';
 
 type Keys = Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>;
 
@@ -12,6 +13,7 @@ export function shortcutFor(event: Keys): ShortcutAction | null {
 	const command = event.ctrlKey || event.metaKey;
 	const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
 	if (!command) {
+		if (key === 'c' && !event.shiftKey) return 'connect';
 		return key === 'Delete' || key === 'Backspace' ? 'delete' : null;
 	}
 	switch (key) {

@@ -581,6 +581,23 @@ export const en = {
 	'help.backward': 'Backward',
 	'help.reset': 'Reset',
 	'help.open': 'Open this help',
+	// Accessibility (issue #14.5): the trace read aloud, keyboard-only building, its help rows.
+	'announce.forward': 'Forward, step {index} of {total}: {name} = {value}',
+	'announce.backward': 'Backward, step {index} of {total}: the gradient at {name} is {grad}',
+	'announce.leafGrad': '{name}.grad = {grad}',
+	'announce.separator': '; ',
+	'announce.shape': 'a tensor of shape {shape}',
+	'connect.title': 'Connect {name} to an input',
+	'connect.placeholder': 'Filter the inputs',
+	'connect.none': 'No free input can take this output',
+	'connect.option': '{node}: input {input}',
+	'help.building': 'Building without a mouse',
+	'help.addNode': 'On a palette entry: add it at the centre of the view',
+	'help.focusNode': 'Reach the nodes on the canvas',
+	'help.selectNode': 'On a node: select it',
+	'help.moveNode': 'Move the selected node (Shift: further)',
+	'help.connect': 'Connect the selected node’s output to an input',
+	'help.remove': 'Remove the selection',
 
 	'importCode.confirmDrop':
 		'{count} lines above cannot be imported and will be left out. Press “Import anyway” to build the rest.',

@@ -1,2 +1,3 @@
 /** Quick add: the search box a double-click on the canvas opens. */
 export { default as QuickAdd } from './QuickAdd.svelte';
+export { focusLeft, pickListKey, type PickListActions } from './pick-list';

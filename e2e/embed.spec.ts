@@ -1,0 +1,108 @@
+/**
+ * Issue #14, part 5: the embed mode (`?embed=1`) for slides and course pages. Only the trace
+ * controls and the canvas show, the canvas fills the frame below the controls, a share link's
+ * graph opens in it, it works inside an iframe, and it never writes to the browser's stored
+ * graphs (the user's autosaved document is left as it was).
+ */
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { encodeShareHash } from '../src/lib/graph/share';
+import { exampleDocument } from '../src/lib/graph/examples';
+import { canvas, graphNode, loadExample, openEditor, storedMetas } from './editor-helpers';
+
+const CHAIN_RULE = encodeShareHash(exampleDocument('chain-rule')!);
+const button = (scope: Page | ReturnType<Page['frameLocator']>, name: string) =>
+	scope.getByRole('button', { name, exact: true });
+
+async function box(locator: Locator) {
+	const found = await locator.boundingBox();
+	if (!found) throw new Error('not visible');
+	return found;
+}
+
+test('?embed=1 shows only the trace controls and the canvas, which fills the frame', async ({
+	page
+}) => {
+	await page.setViewportSize({ width: 800, height: 500 });
+	const errors: string[] = [];
+	page.on('pageerror', (error) => errors.push(error.message));
+	await page.goto(`/?embed=1#${CHAIN_RULE}`);
+	await expect(graphNode(page, 'z')).toBeVisible();
+
+	// Nothing but the trace controls and the canvas.
+	const controls = page.getByRole('toolbar', { name: 'Trace' });
+	await expect(controls).toBeVisible();
+	for (const name of ['add', 'File', 'Examples', 'Train panel', 'Code panel', 'Tutorial']) {
+		await expect(page.getByRole('button', { name, exact: true })).toHaveCount(0);
+	}
+	await expect(page.getByRole('region', { name: 'Palette' })).toHaveCount(0);
+	await expect(page.getByRole('link', { name: 'Tutorial' })).toHaveCount(0);
+	await expect(page.locator('footer')).toHaveCount(0);
+
+	// The canvas spans the frame's width and reaches its bottom; the controls are above it, in view.
+	const bar = await box(controls);
+	const area = await box(canvas(page));
+	expect(bar.y).toBeGreaterThanOrEqual(0);
+	expect(bar.x + bar.width).toBeLessThanOrEqual(800);
+	expect(area.x).toBe(0);
+	expect(area.width).toBe(800);
+	expect(area.y).toBeGreaterThanOrEqual(bar.y + bar.height);
+	expect(area.y + area.height).toBe(500);
+	// Forward, Backward and the steps are all visible at once.
+	for (const name of ['Forward', 'Backward', 'Step forward', 'Keyboard shortcuts']) {
+		const control = await box(button(page, name));
+		expect(control.x + control.width, name).toBeLessThanOrEqual(800);
+	}
+
+	// The trace works: Forward and Backward show w's grad on the canvas.
+	await page.getByRole('slider', { name: 'Speed' }).fill('4');
+	await button(page, 'Forward').click();
+	await button(page, 'Backward').click();
+	await expect(graphNode(page, 'b').locator('[data-role="grad"]')).toHaveAttribute(
+		'data-tensor',
+		'[1]'
+	);
+	// A reload of the frame shows the same graph: the link stays in its address.
+	expect(new URL(page.url()).hash).toBe(`#${CHAIN_RULE}`);
+	expect(errors).toEqual([]);
+});
+
+test('an embed leaves the autosaved document alone', async ({ page }) => {
+	await openEditor(page);
+	await loadExample(page, /Linear regression/);
+	await expect(graphNode(page, 'weight')).toBeVisible();
+	await expect.poll(async () => (await storedMetas(page)).length).toBeGreaterThan(0);
+	const before = await storedMetas(page);
+
+	await page.goto(`/?embed=1#${CHAIN_RULE}`);
+	await expect(graphNode(page, 'z')).toBeVisible();
+	// An edit in the embed (Delete on the selected w) stays in the frame.
+	await graphNode(page, 'w').click();
+	await page.keyboard.press('Delete');
+	await expect(graphNode(page, 'w')).toHaveCount(0);
+
+	// Back in the editor: the same stored documents, and the user's graph as it was.
+	await page.goto('/');
+	await expect(graphNode(page, 'weight')).toBeVisible();
+	await expect(graphNode(page, 'z')).toHaveCount(0);
+	expect(await storedMetas(page)).toEqual(before);
+});
+
+test('an embed in an iframe: the canvas fills the frame below the controls', async ({
+	page,
+	baseURL
+}) => {
+	await page.goto('/tutorial');
+	await page.setContent(
+		`<iframe title="graph" src="${baseURL}/?embed=1#${CHAIN_RULE}" width="640" height="400" style="border:0;display:block"></iframe>`
+	);
+	const frame = page.frameLocator('iframe');
+	await expect(frame.locator('[data-node-name="z"]')).toBeVisible();
+	const outer = await box(page.locator('iframe'));
+	const bar = await box(frame.getByRole('toolbar', { name: 'Trace' }));
+	const area = await box(frame.getByRole('application', { name: 'Graph canvas' }));
+	expect(area.width).toBe(outer.width);
+	expect(area.y + area.height).toBe(outer.y + outer.height);
+	expect(area.y).toBeGreaterThanOrEqual(bar.y + bar.height);
+	await button(frame, 'Forward').click();
+	await expect(frame.locator('[data-node-name="z"] [data-role="value"]')).toBeVisible();
+});

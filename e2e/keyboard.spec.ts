@@ -1,0 +1,110 @@
+/**
+ * Issue #14, part 5: a graph built, run and read with the keyboard alone (page.keyboard only, no
+ * pointer): nodes added from the palette, one moved with the arrow keys, outputs connected to
+ * inputs with C, a target chosen and Enter, then Forward and Backward with F and B, and each
+ * grad read from the nodes' text: for sum(x * w), w.grad shows x's values, x.grad is None.
+ */
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { counts, graphNode } from './editor-helpers';
+
+/** Presses Tab (Shift+Tab with `back`) until `target` has focus. */
+async function tabTo(page: Page, target: Locator, back = false) {
+	for (let presses = 0; presses < 120; presses++) {
+		if (await target.evaluate((element) => element === document.activeElement)) return;
+		await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+	}
+	throw new Error('Tab never reached the element');
+}
+
+/** Filters the palette to `query` and adds its first entry with Enter (focus ends on it). */
+async function addFromPalette(page: Page, query: string, id: string) {
+	const search = page.getByRole('searchbox', { name: 'Search the palette' });
+	await tabTo(page, search, true);
+	await page.keyboard.press('ControlOrMeta+A');
+	await page.keyboard.type(query);
+	const entry = page.getByRole('button', { name: id, exact: true });
+	await tabTo(page, entry);
+	await page.keyboard.press('Enter');
+}
+
+/** C on the selected node, the target typed into the list's filter, Enter. */
+async function connectTo(page: Page, from: string, filter: string) {
+	await page.keyboard.press('c');
+	const list = page.getByRole('combobox', { name: `Connect ${from} to an input` });
+	await expect(list).toBeFocused();
+	await page.keyboard.type(filter);
+	const options = page.getByRole('listbox', { name: `Connect ${from} to an input` });
+	await expect(options.getByRole('option', { selected: true })).toHaveText(
+		new RegExp(`^\\s*${filter}\\s*$`)
+	);
+	await page.keyboard.press('Enter');
+	await expect(list).toHaveCount(0);
+}
+
+const wrapper = (page: Page, name: string) =>
+	page.locator('.svelte-flow__node').filter({ has: graphNode(page, name) });
+
+test('build sum(x * w), move a node, run Forward and Backward, read each grad: keyboard only', async ({
+	page
+}) => {
+	// Many single key presses: on a loaded 2-core machine this takes longer than the default.
+	test.setTimeout(150_000);
+	const errors: string[] = [];
+	page.on('pageerror', (error) => errors.push(error.message));
+	await page.goto('/');
+	await expect(page.getByRole('button', { name: 'add', exact: true })).toBeVisible();
+	// The first visit shows an example: select all of it and delete it.
+	await page.keyboard.press('ControlOrMeta+A');
+	await page.keyboard.press('Delete');
+	await expect(counts(page, 0, 0)).toBeVisible();
+
+	// Enter on a palette entry adds it at the centre of the view, selected.
+	await addFromPalette(page, 'sum', 'sum');
+	await expect(graphNode(page, 'sum1')).toBeVisible();
+	await addFromPalette(page, 'mul', 'mul');
+	await expect(graphNode(page, 'mul1')).toBeVisible();
+	await connectTo(page, 'mul1', 'sum1: input input');
+	await expect(counts(page, 2, 1)).toBeVisible();
+
+	await addFromPalette(page, 'x', 'x');
+	await expect(graphNode(page, 'x')).toBeVisible();
+	// The list offers only inputs that may take x: not x itself, not the taken sum1 input.
+	await page.keyboard.press('c');
+	await expect(
+		page.getByRole('listbox', { name: 'Connect x to an input' }).getByRole('option')
+	).toHaveText(['mul1: input input', 'mul1: input other']);
+	await page.keyboard.press('Escape');
+	await connectTo(page, 'x', 'mul1: input input');
+	await addFromPalette(page, 'w', 'w');
+	await expect(graphNode(page, 'w')).toBeVisible();
+	await connectTo(page, 'w', 'mul1: input other');
+	await expect(counts(page, 4, 3)).toBeVisible();
+
+	// Tab reaches the nodes on the canvas; Enter selects one, the arrow keys move it.
+	const w = wrapper(page, 'w');
+	await tabTo(page, w);
+	await page.keyboard.press('Enter');
+	await expect(w).toHaveClass(/selected/);
+	const top = () =>
+		w.evaluate((element) => Number(/, ([-\d.]+)px\)/.exec(element.style.transform)?.[1]));
+	const before = await top();
+	for (let i = 0; i < 5; i++) await page.keyboard.press('Shift+ArrowDown');
+	await expect.poll(top).toBeGreaterThan(before);
+	// Escape lets go of the node: Backward starts from the graph's single end, sum1.
+	await page.keyboard.press('Escape');
+	await expect(w).not.toHaveClass(/selected/);
+
+	await page.keyboard.press('f');
+	await expect(graphNode(page, 'sum1').locator('[data-role="value"]')).toBeVisible();
+	await page.keyboard.press('b');
+	// d sum(x * w) / dw = x: w.grad reads as x's value. x is data (requires_grad=False, as the
+	// palette's x is): its .grad stays None, as PyTorch's would; sum1 and mul1 keep none either.
+	const grad = (name: string) => graphNode(page, name).locator('[data-role="grad"]');
+	const value = (name: string) => graphNode(page, name).locator('[data-role="value"]');
+	await expect(grad('w')).not.toHaveText('None');
+	await expect(grad('w')).toHaveText(await value('x').innerText());
+	for (const name of ['x', 'mul1', 'sum1']) await expect(grad(name)).toHaveText('None');
+	// The live region read the last step aloud, with w's grad.
+	await expect(page.getByTestId('trace-announcer')).toContainText('w.grad = ');
+	expect(errors).toEqual([]);
+});
