@@ -145,6 +145,33 @@ const SCREENS: Screen[] = [
 		}
 	},
 	{
+		name: 'the Check gradient dialog',
+		open: async (page) => {
+			await tracedExample(page);
+			await graphNode(page, 'w').click();
+			await button(page, 'Check gradient').click();
+			await expect(page.getByRole('dialog', { name: 'Check gradient: w' })).toBeVisible();
+		}
+	},
+	{
+		name: 'the quiz asking for a prediction',
+		open: async (page) => {
+			await openEditor(page);
+			await loadExample(page, /Chain rule/);
+			await page.getByRole('button', { name: /^Quiz/ }).click();
+			await button(page, 'Backward').click();
+			await expect(page.getByRole('textbox', { name: /^Prediction of/ }).first()).toBeVisible();
+		}
+	},
+	{
+		name: 'a guided lesson step (from the first-run prompt)',
+		open: async (page) => {
+			await openEditor(page);
+			await button(page, 'Start lesson 1').click();
+			await expect(page.getByRole('region', { name: 'Lesson' })).toBeVisible();
+		}
+	},
+	{
 		name: 'the tutorial',
 		open: async (page) => {
 			await page.goto('/tutorial');
