@@ -169,6 +169,10 @@ export class EditorState {
 	canRedo = $state.raw(false);
 	/** Shape inference for every node, recomputed on every change. */
 	infos: Map<string, NodeInfo> = $derived(inferShapes(this.doc));
+	/** Each node's name, by id (what the panels write for a node). */
+	nodeNames: ReadonlyMap<string, string> = $derived(
+		new Map(this.doc.nodes.map((node) => [node.id, node.name]))
+	);
 	selectedNodeIds = $state.raw<ReadonlySet<string>>(idSet([]));
 	selectedEdgeIds = $state.raw<ReadonlySet<string>>(idSet([]));
 	/** The node the inspector shows: the one selected node, if exactly one is. */
