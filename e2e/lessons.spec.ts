@@ -331,3 +331,25 @@ test('no serious or critical axe problems: the prompt and a lesson, light and da
 	await page.screenshot({ path: 'test-results/lessons/lesson-1-dark.png' });
 	expect(errors).toEqual([]);
 });
+
+test('the tutorial page links to each lesson: the link starts it, once', async ({ page }) => {
+	const errors: string[] = [];
+	page.on('pageerror', (error) => errors.push(error.message));
+	await page.goto('/tutorial');
+	const links = page.getByRole('navigation', { name: /guided lesson/ }).getByRole('link');
+	await expect(links).toHaveText([
+		'Lesson 1: autograd basics',
+		'Lesson 2: the chain rule and retain_graph',
+		'Lesson 3: linear regression'
+	]);
+	await links.nth(1).click();
+	await expect(lesson(page)).toContainText('Lesson 2: the chain rule and retain_graph');
+	await expect(progress(page)).toHaveText('Step 1 of 7');
+	await expect(graphNode(page, 'z')).toBeVisible();
+	// The address no longer asks for the lesson: a reload keeps the graph, without a new copy.
+	await expect(page).toHaveURL((url) => !url.searchParams.has('lesson'));
+	await page.reload();
+	await expect(graphNode(page, 'z')).toBeVisible();
+	await expect(lesson(page)).toHaveCount(0);
+	expect(errors).toEqual([]);
+});

@@ -15,7 +15,7 @@ export const ALLOWED: Record<string, readonly string[]> = {
 	code: ['graph', 'engine', 'util'],
 	training: ['graph', 'engine', 'util'],
 	lessons: ['training', 'graph', 'engine', 'util', 'i18n'],
-	tutorial: ['training', 'code', 'graph', 'engine', 'util', 'viz', 'i18n', '$app'],
+	tutorial: ['lessons', 'training', 'code', 'graph', 'engine', 'util', 'viz', 'i18n', '$app'],
 	editor: ['lessons', 'training', 'code', 'graph', 'engine', 'util', 'viz', 'i18n', '$app'],
 	routes: [
 		'editor',

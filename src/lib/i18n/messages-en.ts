@@ -14,6 +14,7 @@ export const en = {
 		"Watch PyTorch's autograd at work: every output below is computed live, in your browser.",
 	'tutorial.reseed': 'Re-seed',
 	'tutorial.reseedNote': 'New random numbers for every card.',
+	'tutorial.lessons': 'Follow it as a guided lesson in the editor:',
 	'tutorial.columnCode': 'Python',
 	'tutorial.columnOutput': 'Engine output',
 	'tutorial.outputOf': 'Output of {label}',

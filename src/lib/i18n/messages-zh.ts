@@ -12,6 +12,7 @@ export const zh: Record<MessageKey, string> = {
 		'看 PyTorch 的自动求导机制如何工作：下面的每个输出都是在你的浏览器里实时算出来的。',
 	'tutorial.reseed': '换个随机种子',
 	'tutorial.reseedNote': '每张卡片都换一组新的随机数。',
+	'tutorial.lessons': '在编辑器里跟着引导课程一步步做：',
 	'tutorial.columnCode': 'Python',
 	'tutorial.columnOutput': '引擎输出',
 	'tutorial.outputOf': '{label} 的输出',
