@@ -14,6 +14,7 @@ const ALLOWED = new Set([
 	'English',
 	'requires_grad',
 	'is_leaf',
+	'retain_graph',
 	'grad',
 	'grad_fn',
 	'backward',

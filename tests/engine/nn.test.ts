@@ -112,6 +112,21 @@ describe('nn.Linear', () => {
 		expect(new nn.Linear(3, 2).toString()).toBe('Linear(in_features=3, out_features=2, bias=True)');
 	});
 
+	it('the repr names the class as PyTorch does even when a bundler renamed it (Linear$1)', () => {
+		// What a bundler does when two classes in one chunk are both called Linear.
+		const renamed = new nn.Linear(1, 1);
+		Object.defineProperty(nn.Linear, 'name', { value: 'Linear$1', configurable: true });
+		try {
+			expect(nn.Linear.name).toBe('Linear$1');
+			expect(String(renamed)).toBe('Linear(in_features=1, out_features=1, bias=True)');
+		} finally {
+			Object.defineProperty(nn.Linear, 'name', { value: 'Linear', configurable: true });
+		}
+		// A subclass of the user's own is named by its JavaScript name.
+		class Wide extends nn.Linear {}
+		expect(String(new Wide(2, 3))).toBe('Wide(in_features=2, out_features=3, bias=True)');
+	});
+
 	it('{ bias: false }: no bias parameter, no bias key, repr says bias=False', () => {
 		const layer = new nn.Linear(3, 2, { bias: false });
 		expect(layer.bias).toBeNull();

@@ -95,6 +95,10 @@ const PASTE_STEP = 40;
 /** Roughly half a node, so a node added "at" a point is centred on it. */
 const NODE_HALF = { x: 80, y: 40 };
 
+/** Each node's name by id (a plain Map: it is rebuilt, never changed, on every edit). */
+const namesOf = (doc: GraphDocument): ReadonlyMap<string, string> =>
+	new Map(doc.nodes.map((node) => [node.id, node.name]));
+
 /** The room a node takes on the canvas with its values and grads, and a gap (its top left is its position). */
 const NODE_ROOM = { x: 250, y: 260 };
 /** How many rooms away from the centre `freeSpot` looks. */
@@ -170,9 +174,7 @@ export class EditorState {
 	/** Shape inference for every node, recomputed on every change. */
 	infos: Map<string, NodeInfo> = $derived(inferShapes(this.doc));
 	/** Each node's name, by id (what the panels write for a node). */
-	nodeNames: ReadonlyMap<string, string> = $derived(
-		new Map(this.doc.nodes.map((node) => [node.id, node.name]))
-	);
+	nodeNames: ReadonlyMap<string, string> = $derived(namesOf(this.doc));
 	selectedNodeIds = $state.raw<ReadonlySet<string>>(idSet([]));
 	selectedEdgeIds = $state.raw<ReadonlySet<string>>(idSet([]));
 	/** The node the inspector shows: the one selected node, if exactly one is. */

@@ -80,6 +80,8 @@ const fitting = (given: readonly number[] | undefined, length: number) =>
 
 /** The model's parameters as an nn.Module, so load_state_dict checks keys and sizes as PyTorch. */
 class GraphModel extends torch.nn.Module {
+	static readonly pythonName: string = 'GraphModel';
+
 	constructor(entries: [string, Tensor][]) {
 		super();
 		for (const [key, tensor] of entries) this.registerParameter(key, tensor);
@@ -89,8 +91,10 @@ class GraphModel extends torch.nn.Module {
 	}
 }
 
-/** Its class name is what PyTorch's messages name: `Error(s) in loading state_dict for Linear`. */
-class Linear extends GraphModel {}
+/** What PyTorch's messages name: `Error(s) in loading state_dict for Linear`. */
+class Linear extends GraphModel {
+	static readonly pythonName = 'Linear';
+}
 
 export const divergedMessage = (epoch: number) =>
 	`the loss diverged at epoch ${epoch}; try a smaller learning rate`;

@@ -176,6 +176,7 @@ export function runChainCell(seed: number = DEFAULT_SEED): {
 
 /** The tutorial's model: one `nn.Linear`, no activation. */
 export class LinearRegressionModel extends torch.nn.Module {
+	static readonly pythonName = 'LinearRegressionModel';
 	readonly linear: torch.nn.Linear;
 
 	constructor(inputDim: number, outputDim: number) {

@@ -8,6 +8,7 @@ import { crossEntropy } from './functional';
 import { Module } from './module';
 
 export class Linear extends Module {
+	static readonly pythonName = 'Linear';
 	readonly inFeatures: number;
 	readonly outFeatures: number;
 
@@ -61,6 +62,7 @@ function checkReduction(reduction: string): Reduction {
 }
 
 export class MSELoss extends Module {
+	static readonly pythonName = 'MSELoss';
 	readonly reduction: Reduction;
 	constructor(options: { reduction?: Reduction } = {}) {
 		super();
@@ -75,6 +77,7 @@ export class MSELoss extends Module {
 }
 
 export class CrossEntropyLoss extends Module {
+	static readonly pythonName = 'CrossEntropyLoss';
 	forward(input: Tensor, target: Tensor): Tensor {
 		return crossEntropy(input, target);
 	}

@@ -111,7 +111,7 @@ export abstract class Module {
 		}
 		if (errors.length) {
 			throw runtimeError(
-				`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errors.join('\n\t')}`
+				`Error(s) in loading state_dict for ${this.typeName}:\n\t${errors.join('\n\t')}`
 			);
 		}
 		noGrad(() => {
@@ -176,8 +176,18 @@ export abstract class Module {
 		return '';
 	}
 
+	/**
+	 * The class name PyTorch's repr and messages print: the class's own static `pythonName` when
+	 * it sets one, else its JavaScript name. A bundler may rename a class whose name another class
+	 * in the same chunk has (`Linear$1`): the engine's own classes name themselves.
+	 */
+	get typeName(): string {
+		const type = this.constructor as { name: string; pythonName?: string };
+		return Object.hasOwn(type, 'pythonName') && type.pythonName ? type.pythonName : type.name;
+	}
+
 	toString(): string {
-		const name = this.constructor.name;
+		const name = this.typeName;
 		if (this.children.size === 0) return `${name}(${this.extraRepr()})`;
 		const lines = [...this.children].map(
 			([childName, child]) => `  (${childName}): ${child.toString().split('\n').join('\n  ')}`
