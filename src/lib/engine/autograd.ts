@@ -9,6 +9,7 @@ import {
 	NO_GRAD_FN_MESSAGE,
 	runtimeError
 } from './errors';
+import { interceptor } from './intercept';
 import type { OpDef } from './registry';
 import { sameShape, type Shape } from './shape';
 import type { Tensor } from './tensor';
@@ -86,12 +87,16 @@ export class GradNode implements BackwardContext {
 		readonly outputShape: Shape,
 		readonly attrs: Record<string, unknown>,
 		savedInputs: readonly (Tensor | null)[],
-		savedOutput: Tensor | null
+		savedOutput: Tensor | null,
+		/** The saved inputs' versions when the op ran (compile's replay records after the fact). */
+		versions?: number[]
 	) {
 		this.savedInputs = savedInputs;
 		this.savedOutput = savedOutput;
 		this.savedVersions =
-			op.saves === 'inputs' ? savedInputs.map((t) => (t ? t._version : 0)) : NO_VERSIONS;
+			op.saves !== 'inputs'
+				? NO_VERSIONS
+				: (versions?.slice() ?? savedInputs.map((t) => (t ? t._version : 0)));
 	}
 
 	get inputs(): readonly (Tensor | null)[] {
@@ -189,6 +194,12 @@ export function installAutogradOps(impl: Ops): void {
 
 /** `tensor.backward(gradient, { retainGraph })`. */
 export function backward(root: Tensor, gradient: Tensor | null, options: BackwardOptions = {}) {
+	if (interceptor !== null) interceptor.backward(root, gradient, options);
+	else backwardEager(root, gradient, options);
+}
+
+/** `backward` without the compile interceptor. */
+export function backwardEager(root: Tensor, gradient: Tensor | null, options: BackwardOptions) {
 	if (!root.requiresGrad) throw runtimeError(NO_GRAD_FN_MESSAGE, 'noGrad');
 	let seed: Tensor;
 	if (gradient === null) {

@@ -1,4 +1,5 @@
 /** Tensor creation functions: `tensor`, `zeros`, `ones`, `full`, `arange`, `linspace`, `eye`, `rand`, `randn`. */
+import { interceptor } from './intercept';
 import { device as checkDevice } from './device';
 import { allocate, isDType, type DType, type Storage } from './dtype';
 import { runtimeError, typeError, valueError } from './errors';
@@ -27,6 +28,7 @@ function place(t: Tensor, options: CreationOptions): Tensor {
 	const placed =
 		options.device === undefined || options.device === 'cpu' ? t : t.to(options.device);
 	if (options.requiresGrad) placed.requiresGrad = true;
+	interceptor?.created(placed);
 	return placed;
 }
 

@@ -8,6 +8,7 @@ import { sumKernel } from './backends/cpu/kernels';
 import { backendFor, type Device } from './device';
 import { allocate, promote, type DType, type Storage } from './dtype';
 import { runtimeError, typeError } from './errors';
+import { interceptor } from './intercept';
 import {
 	gradFnName,
 	OPS,
@@ -41,6 +42,7 @@ export function toTensor(value: Tensor | Scalar, like: Tensor): Tensor {
 		const data = allocate(like.dtype, 1);
 		data[0] = value;
 		wrapped = new Tensor(data, SCALAR_SHAPE, like.dtype);
+		WRAPPED.add(wrapped);
 		if (cache.size >= SCALAR_CACHE_SIZE) cache.clear();
 		if (!Object.is(value, -0)) cache.set(value, wrapped);
 	}
@@ -54,6 +56,12 @@ export function toTensor(value: Tensor | Scalar, like: Tensor): Tensor {
 const SCALAR_CACHE_SIZE = 64;
 const SCALARS_32 = new Map<number, Tensor>();
 const SCALARS_64 = new Map<number, Tensor>();
+const WRAPPED = new WeakSet<Tensor>();
+
+/** Whether `t` is a wrapped number (see `toTensor`): compile matches it by value. */
+export function isWrappedNumber(t: Tensor): boolean {
+	return WRAPPED.has(t);
+}
 
 function describe(value: unknown): string {
 	if (value === null) return 'null';
@@ -83,7 +91,8 @@ export function record(
 	op: OpDef,
 	inputs: readonly (Tensor | null)[],
 	out: Tensor,
-	attrs: Attrs
+	attrs: Attrs,
+	versions?: number[]
 ): void {
 	const n = inputs.length;
 	// Packed arrays (push, not new Array(n)): V8 reads them faster in backward.
@@ -107,7 +116,8 @@ export function record(
 		out.shape,
 		attrs,
 		saved,
-		op.saves === 'output' ? out : null
+		op.saves === 'output' ? out : null,
+		versions
 	);
 	out.gradFn = node;
 	out._requiresGrad = true;
@@ -119,6 +129,17 @@ export function binary(
 	a: Tensor,
 	other: Tensor | Scalar,
 	attrs: Attrs = {}
+): Tensor {
+	if (interceptor !== null) return interceptor.binary(op, a, other, attrs);
+	return binaryEager(op, a, other, attrs);
+}
+
+/** `binary` without the compile interceptor. */
+export function binaryEager(
+	op: ElementwiseBinaryOp,
+	a: Tensor,
+	other: Tensor | Scalar,
+	attrs: Attrs
 ): Tensor {
 	const b = toTensor(other, a);
 	const shape = broadcastShapes(a.shape, b.shape) as number[];
@@ -135,6 +156,12 @@ export function binary(
 
 /** An elementwise unary op. */
 export function unary(op: ElementwiseUnaryOp, a: Tensor): Tensor {
+	if (interceptor !== null) return interceptor.unary(op, a);
+	return unaryEager(op, a);
+}
+
+/** `unary` without the compile interceptor. */
+export function unaryEager(op: ElementwiseUnaryOp, a: Tensor): Tensor {
 	if (a.device !== 'cpu') return onDevice(op, [a], {}, a.shape, a.dtype);
 	const data = allocate(a.dtype, a.data.length);
 	op.kernel(a.data, data);
@@ -156,6 +183,16 @@ export function run(op: OpDef, inputs: readonly (Tensor | null)[], attrs: Attrs)
 }
 
 function custom(op: CustomOp, inputs: readonly (Tensor | null)[], attrs: Attrs): Tensor {
+	if (interceptor !== null) return interceptor.custom(op, inputs, attrs);
+	return customEager(op, inputs, attrs);
+}
+
+/** A custom op without the compile interceptor. May normalise `attrs` in place. */
+export function customEager(
+	op: CustomOp,
+	inputs: readonly (Tensor | null)[],
+	attrs: Attrs
+): Tensor {
 	let first: Tensor | null = null;
 	let dtype: DType = 'float32';
 	let requiresGrad = false;
@@ -202,6 +239,7 @@ function onDevice(
 	shape: number[],
 	dtype: DType
 ): Tensor {
+	interceptor?.unsupported(`${op.id} on a device`);
 	let device: Device | null = null;
 	let requiresGrad = false;
 	const moved = inputs.map((input) => {
@@ -237,6 +275,12 @@ function onDevice(
 
 /** Sum a broadcast gradient back to `shape` (over the dims broadcasting stretched). */
 export function sumToShape(grad: Tensor, shape: Shape): Tensor {
+	if (interceptor !== null) return interceptor.sumToShape(grad, shape);
+	return sumToShapeEager(grad, shape);
+}
+
+/** `sumToShape` without the compile interceptor. */
+export function sumToShapeEager(grad: Tensor, shape: Shape): Tensor {
 	if (sameShape(grad.shape, shape)) return grad;
 	const { dims } = broadcastReduction(shape, grad.shape);
 	if (grad.device !== 'cpu') return grad.sum(dims, true).reshape(shape);
@@ -246,7 +290,7 @@ export function sumToShape(grad: Tensor, shape: Shape): Tensor {
 }
 
 /** Add `grad` into `.grad` of `tensor`: a fresh copy the first time, in place after. */
-function accumulate(tensor: Tensor, grad: Tensor): void {
+export function accumulate(tensor: Tensor, grad: Tensor): void {
 	const current = tensor.gradSilently;
 	if (grad.device !== tensor.device) {
 		throw runtimeError(
@@ -272,21 +316,25 @@ function accumulate(tensor: Tensor, grad: Tensor): void {
 	current._version++;
 }
 
+/** Ones with `t`'s shape, dtype and device (backward's seed). */
+export function onesLikeEager(t: Tensor): Tensor {
+	if (t.device !== 'cpu') {
+		return Tensor.onDevice(
+			backendFor(t.device).fill(t.numel(), 1, t.dtype),
+			t.shape,
+			t.dtype,
+			t.device
+		);
+	}
+	const data = allocate(t.dtype, t.data.length);
+	data.fill(1);
+	return new Tensor(data, t.shape, t.dtype);
+}
+
 installAutogradOps({
-	onesLike: (t) => {
-		if (t.device !== 'cpu') {
-			return Tensor.onDevice(
-				backendFor(t.device).fill(t.numel(), 1, t.dtype),
-				t.shape,
-				t.dtype,
-				t.device
-			);
-		}
-		const data = allocate(t.dtype, t.data.length);
-		data.fill(1);
-		return new Tensor(data, t.shape, t.dtype);
-	},
+	onesLike: (t) => (interceptor !== null ? interceptor.onesLike(t) : onesLikeEager(t)),
 	add: (a, b) => binary(OPS.add, a, b),
 	sumToShape,
-	accumulate
+	accumulate: (tensor, grad) =>
+		interceptor !== null ? interceptor.accumulate(tensor, grad) : accumulate(tensor, grad)
 });

@@ -57,6 +57,14 @@ export function setWarningHandler(handler: WarningHandler): WarningHandler {
 	return previous;
 }
 
+let warnings = 0;
+
+/** How many warnings have been given so far (compile notes which steps warn, to warn again). */
+export function warningCount(): number {
+	return warnings;
+}
+
 export function warn(message: string): void {
+	warnings++;
 	warningHandler(message);
 }

@@ -66,6 +66,7 @@ export {
 } from './registry';
 export { MAX_NUMEL, broadcastShapes, checkShape, formatShape, numel } from './shape';
 export { apply } from './dispatch';
+export { compile, type CompileStats, type CompiledFunction } from './compile';
 export { saveStateDict, loadStateDict, type StateDictFormat } from './serialize';
 export * as nn from './nn';
 export * as optim from './optim';

@@ -26,6 +26,7 @@ import { formatTensor } from './format';
 import { OPS, type ElementwiseBinaryOp } from './registry';
 import { broadcastShapes, checkNumel, numel, sameShape, type Shape } from './shape';
 import { binary, record, run, toTensor, unary } from './dispatch';
+import { interceptor } from './intercept';
 import { OPS_CLONE, OPS_COPY, OPS_TO_COPY } from './registry/copies';
 
 export type { Device } from './device';
@@ -165,6 +166,7 @@ export class Tensor {
 				`can't convert ${this.device} device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host memory first.`
 			);
 		}
+		interceptor?.escape(this);
 		return this.data;
 	}
 
@@ -184,7 +186,10 @@ export class Tensor {
 
 	/** The values as a host typed array (a copy for device tensors). */
 	async dataAsync(): Promise<Storage> {
-		if (this.buffer === null) return this.data;
+		if (this.buffer === null) {
+			interceptor?.escape(this);
+			return this.data;
+		}
 		return backendFor(this.device).download(this.buffer, this.dtype);
 	}
 
@@ -221,6 +226,7 @@ export class Tensor {
 
 	/** A tensor sharing this one's values, cut from the graph. */
 	detach(): Tensor {
+		interceptor?.escape(this);
 		return new Tensor(this.data, this.shape, this.dtype, this.device, this.buffer);
 	}
 
@@ -255,6 +261,7 @@ export class Tensor {
 	to(target: DType | Device | { device?: Device; dtype?: DType }): Tensor {
 		const { device, dtype } = parseTo(target, this);
 		if (device === this.device && dtype === this.dtype) return this;
+		interceptor?.unsupported(`to(${dtype === this.dtype ? device : dtype})`);
 		if (this.buffer !== null && device === 'cpu') {
 			throw runtimeError(
 				`to('cpu') cannot read a tensor on ${this.device} synchronously: use await t.toAsync('cpu')`
@@ -433,11 +440,9 @@ export class Tensor {
 		) {
 			if (size.length >= this.shape.length && size.every((d) => Number.isInteger(d) && d >= 0)) {
 				const shape = size.slice();
-				const count = numel(shape);
-				checkNumel(count);
-				const data = allocate(this.dtype, count);
-				data.fill(this.data[0]);
-				return new Tensor(data, shape, this.dtype);
+				checkNumel(numel(shape));
+				if (interceptor !== null) return interceptor.fill(this, shape);
+				return filled(this, shape);
 			}
 		}
 		return run(OPS.expand, [this], { size });
@@ -525,6 +530,13 @@ export class Tensor {
 }
 
 const NO_HOST_DATA = new Float32Array(0);
+
+/** @internal A tensor of `shape` holding the single value of `source` everywhere. */
+export function filled(source: Tensor, shape: number[]): Tensor {
+	const data = allocate(source.dtype, numel(shape));
+	data.fill(source.data[0]);
+	return new Tensor(data, shape, source.dtype);
+}
 /** A tensor like `t` filled with `value`, on t's device. */
 function full_(t: Tensor, value: number): Tensor {
 	return Tensor.onDevice(
