@@ -96,6 +96,10 @@ describe('Trainer on the Linear regression example', () => {
 		}
 		expect(trainer.parameters()[WEIGHT]).toEqual(Array.from(model.weight.data));
 		expect(trainer.parameters()[BIAS]).toEqual(Array.from(model.bias!.data));
+		// The epochs ran through torch.compile: recorded, then (after the momentum buffers
+		// appear on the second step) replayed, with the same losses as eager mode above.
+		expect(trainer.compileStats).toMatchObject({ calls: 30, recorded: 2, fellBack: 1 });
+		expect(trainer.compileStats.replayed).toBe(27);
 	});
 
 	it('prints predicted as NumPy prints the float32 array', async () => {

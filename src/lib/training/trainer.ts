@@ -315,6 +315,27 @@ export class Trainer {
 	}
 
 	/**
+	 * One epoch on the CPU, through `torch.compile`: the same ops every epoch, so from the second
+	 * epoch on they run into the buffers of the first, with no graph built (bit-identical to eager
+	 * mode; new data or parameters make it record again). Returns the loss; a loss that is not
+	 * finite stops before backward.
+	 */
+	private readonly cpuStep = torch.compile((): number => {
+		this.optimizer.zeroGrad();
+		const loss = this.forward().get(this.binding.lossId)!;
+		const value = loss.item();
+		if (!Number.isFinite(value)) return value;
+		loss.backward();
+		this.optimizer.step();
+		return value;
+	});
+
+	/** How the compiled CPU epoch has run (recorded, replayed, fell back). */
+	get compileStats(): torch.CompileStats {
+		return this.cpuStep.stats;
+	}
+
+	/**
 	 * One epoch: zero_grad, forward, loss, backward, step. When the loss is Inf or NaN, the
 	 * parameters go back to those of the last finite loss and `diverged` says so.
 	 *
@@ -325,15 +346,13 @@ export class Trainer {
 	async step(): Promise<EpochResult> {
 		const epoch = this.epoch + 1;
 		const used = this.snapshot();
-		this.optimizer.zeroGrad();
-		const loss = this.forward().get(this.binding.lossId)!;
 		let value: number;
 		if (this.device === 'cpu') {
-			value = loss.item();
+			value = this.cpuStep();
 			if (!Number.isFinite(value)) return this.diverge(epoch);
-			loss.backward();
-			this.optimizer.step();
 		} else {
+			this.optimizer.zeroGrad();
+			const loss = this.forward().get(this.binding.lossId)!;
 			const lossRead = loss.itemAsync();
 			loss.backward();
 			this.optimizer.step();
