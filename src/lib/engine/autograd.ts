@@ -96,7 +96,7 @@ export class GradNode implements BackwardContext {
 		this.savedVersions =
 			op.saves !== 'inputs'
 				? NO_VERSIONS
-				: (versions?.slice() ?? savedInputs.map((t) => (t ? t._version : 0)));
+				: (versions ?? savedInputs.map((t) => (t ? t._version : 0)));
 	}
 
 	get inputs(): readonly (Tensor | null)[] {

@@ -31,6 +31,7 @@ import {
 	binaryEager,
 	customEager,
 	isWrappedNumber,
+	NO_ATTRS,
 	onesLikeEager,
 	record,
 	sumToShapeEager,
@@ -89,7 +90,10 @@ class Ref {
 	) {
 		this.requiresGrad = tensor !== null && tensor._requiresGrad;
 		this.gradFn = tensor !== null ? tensor.gradFn : null;
+		this.fixed = kind === EXTERNAL || kind === NUMBER || kind === WRAPPED ? tensor : null;
 	}
+	/** The tensor, when it is the same on every call (set for kept slots when the plan is made). */
+	fixed: Tensor | null;
 	readonly requiresGrad: boolean;
 	readonly gradFn: GradNode | null;
 }
@@ -177,6 +181,11 @@ class Plan {
 			if (!fresh.has(slot) && !created.has(slot)) this.kept.set(t, slot);
 		});
 		this.keptTensors = [...this.kept.keys()];
+		for (const step of steps) {
+			for (const ref of step.refs) {
+				if (ref.kind === SLOT && this.kept.has(slots[ref.index])) ref.fixed = slots[ref.index];
+			}
+		}
 		this.replayer = new Replayer(this);
 	}
 }
@@ -382,6 +391,7 @@ function sameValue(a: unknown, b: unknown): boolean {
 }
 
 function sameAttrs(recorded: Attrs, attrs: Attrs, keys: number): boolean {
+	if (attrs === NO_ATTRS) return keys === 0;
 	let count = keys;
 	for (const key in attrs) {
 		if (!Object.hasOwn(recorded, key) || !sameValue(attrs[key], recorded[key])) return false;
@@ -650,7 +660,7 @@ class Replayer implements Interceptor {
 		for (let i = 0; i < this.recordedCount; i++) {
 			const index = this.recorded[i];
 			const step = this.steps[index];
-			const versions = step.op!.saves === 'inputs' ? step.versions : undefined;
+			const versions = step.op!.saves === 'inputs' ? step.versions.slice() : undefined;
 			record(step.op!, step.inputs.slice(), this.slots[step.out], step.kernelAttrs, versions);
 		}
 		for (let i = 0; i < this.backwardCount; i++) {
@@ -680,6 +690,8 @@ class Replayer implements Interceptor {
 	}
 
 	private resolve(ref: Ref): Tensor {
+		const fixed = ref.fixed;
+		if (fixed !== null) return fixed;
 		switch (ref.kind) {
 			case SLOT:
 				return this.slots[ref.index];

@@ -36,7 +36,13 @@ export function toTensor(value: Tensor | Scalar, like: Tensor): Tensor {
 	if (typeof value !== 'number') {
 		throw typeError(`expected a Tensor or a number, got ${describe(value)}`);
 	}
-	const cache = like.dtype === 'float64' ? SCALARS_64 : SCALARS_32;
+	const f64 = like.dtype === 'float64';
+	// The number of the last call first: a loop wraps the same constant over and over.
+	if (Object.is(value, f64 ? lastValue64 : lastValue32)) {
+		const last = f64 ? last64 : last32;
+		if (last !== null) return last;
+	}
+	const cache = f64 ? SCALARS_64 : SCALARS_32;
 	let wrapped = cache.get(value);
 	if (wrapped === undefined || Object.is(value, -0)) {
 		const data = allocate(like.dtype, 1);
@@ -45,6 +51,13 @@ export function toTensor(value: Tensor | Scalar, like: Tensor): Tensor {
 		WRAPPED.add(wrapped);
 		if (cache.size >= SCALAR_CACHE_SIZE) cache.clear();
 		if (!Object.is(value, -0)) cache.set(value, wrapped);
+	}
+	if (f64) {
+		last64 = wrapped;
+		lastValue64 = value;
+	} else {
+		last32 = wrapped;
+		lastValue32 = value;
 	}
 	return wrapped;
 }
@@ -57,6 +70,10 @@ const SCALAR_CACHE_SIZE = 64;
 const SCALARS_32 = new Map<number, Tensor>();
 const SCALARS_64 = new Map<number, Tensor>();
 const WRAPPED = new WeakSet<Tensor>();
+let last32: Tensor | null = null;
+let lastValue32 = NaN;
+let last64: Tensor | null = null;
+let lastValue64 = NaN;
 
 /** Whether `t` is a wrapped number (see `toTensor`): compile matches it by value. */
 export function isWrappedNumber(t: Tensor): boolean {
@@ -83,6 +100,9 @@ function checkDevices(a: Tensor, b: Tensor): void {
 		);
 	}
 }
+
+/** The attributes of an op that takes none (shared: nothing writes to an op's attrs). */
+export const NO_ATTRS: Attrs = Object.freeze({});
 
 const NOTHING_SAVED: readonly (readonly null[])[] = [[], [null], [null, null], [null, null, null]];
 
@@ -123,12 +143,36 @@ export function record(
 	out._requiresGrad = true;
 }
 
+/**
+ * `record` for a binary op, written out for two inputs: the chain of small ops is where eager
+ * mode's overhead per op shows, and array literals cost less than the general loop.
+ */
+function recordBinary(op: OpDef, a: Tensor, b: Tensor, out: Tensor, attrs: Attrs): void {
+	const needA = a._requiresGrad;
+	const needB = b._requiresGrad;
+	const inputs = op.saves === 'inputs' ? [a, b] : NOTHING_SAVED[2];
+	const node = new GradNode(
+		typeof op.gradFn === 'string' ? op.gradFn : op.gradFn(attrs, [a.shape, b.shape]),
+		op,
+		[needA ? (a.gradFn ?? a.accumulator()) : null, needB ? (b.gradFn ?? b.accumulator()) : null],
+		[needA, needB],
+		[a.shape, b.shape],
+		out.shape,
+		attrs,
+		inputs,
+		op.saves === 'output' ? out : null,
+		op.saves === 'inputs' ? [a._version, b._version] : undefined
+	);
+	out.gradFn = node;
+	out._requiresGrad = true;
+}
+
 /** An elementwise binary op with broadcasting. */
 export function binary(
 	op: ElementwiseBinaryOp,
 	a: Tensor,
 	other: Tensor | Scalar,
-	attrs: Attrs = {}
+	attrs: Attrs = NO_ATTRS
 ): Tensor {
 	if (interceptor !== null) return interceptor.binary(op, a, other, attrs);
 	return binaryEager(op, a, other, attrs);
@@ -150,7 +194,7 @@ export function binaryEager(
 	const data = allocate(dtype, size);
 	op.kernel(a.data, a.shape, b.data, b.shape, data, shape);
 	const out = new Tensor(data, shape, dtype);
-	if ((a._requiresGrad || b._requiresGrad) && isGradEnabled()) record(op, [a, b], out, attrs);
+	if ((a._requiresGrad || b._requiresGrad) && isGradEnabled()) recordBinary(op, a, b, out, attrs);
 	return out;
 }
 
