@@ -128,6 +128,8 @@ class Step {
 	grad = false;
 	/** FILL: the target shape; SUM_TO: the dims summed over. */
 	shape: number[] = [];
+	/** The step as one closure over its buffers, made with the plan (null: run it through `run`). */
+	exec: (() => void) | null = null;
 	/** CREATE: the new leaf's dtype and requires_grad (its shape is in `shape`). */
 	dtype: DType = 'float32';
 	requiresGrad = false;
@@ -187,6 +189,7 @@ class Plan {
 			}
 		}
 		this.replayer = new Replayer(this);
+		for (const step of steps) step.exec = this.replayer.closureFor(step);
 	}
 }
 
@@ -753,7 +756,8 @@ class Replayer implements Interceptor {
 			return binaryEager(op, a, other, attrs);
 		}
 		this.pc++;
-		this.run(step);
+		if (step.exec !== null) step.exec();
+		else this.run(step);
 		return this.slots[step.out];
 	}
 
@@ -764,7 +768,8 @@ class Replayer implements Interceptor {
 			return unaryEager(op, a);
 		}
 		this.pc++;
-		this.run(step);
+		if (step.exec !== null) step.exec();
+		else this.run(step);
 		return this.slots[step.out];
 	}
 
@@ -802,7 +807,8 @@ class Replayer implements Interceptor {
 			return filled(source, shape);
 		}
 		this.pc++;
-		this.run(step);
+		if (step.exec !== null) step.exec();
+		else this.run(step);
 		return this.slots[step.out];
 	}
 
@@ -821,7 +827,12 @@ class Replayer implements Interceptor {
 			return;
 		}
 		this.backwards[this.backwardCount++] = this.pc;
-		for (let i = this.pc + 1; i < step.end; i++) this.run(this.steps[i]);
+		const steps = this.steps;
+		for (let i = this.pc + 1; i < step.end; i++) {
+			const exec = steps[i].exec;
+			if (exec !== null) exec();
+			else this.run(steps[i]);
+		}
 		this.pc = step.end + 1;
 	}
 
@@ -877,6 +888,67 @@ class Replayer implements Interceptor {
 
 	unsupported(reason: string): void {
 		this.stop(reason);
+	}
+
+	/**
+	 * A step as a closure over the tensors it reads and writes, when they are the same on every
+	 * call (kept slots, parameters, constants): no lookups, and a binary op's contiguous loop
+	 * called directly, as its kernel would. Other steps run through `run`.
+	 */
+	closureFor(step: Step): (() => void) | null {
+		const slots = this.slots;
+		const out = step.out >= 0 && this.plan.kept.has(slots[step.out]) ? slots[step.out] : null;
+		const [ra, rb] = step.refs;
+		const a = ra?.fixed ?? null;
+		const b = rb?.fixed ?? null;
+		switch (step.type) {
+			case BINARY: {
+				if (a === null || b === null || out === null) return null;
+				const op = step.op as ElementwiseBinaryOp;
+				const n = out.data.length;
+				const stride =
+					a.data.length === n && b.data.length === n
+						? 1
+						: a.data.length === n && b.data.length === 1
+							? 0
+							: -1;
+				if (step.records) {
+					return () => {
+						if (stride >= 0) op.loop(a.data, b.data, out.data, n, stride);
+						else op.kernel(a.data, a.shape, b.data, b.shape, out.data, out.shape);
+						this.note(step, a, b);
+					};
+				}
+				if (stride < 0)
+					return () => op.kernel(a.data, a.shape, b.data, b.shape, out.data, out.shape);
+				const loop = op.loop;
+				return () => loop(a.data, b.data, out.data, n, stride);
+			}
+			case UNARY: {
+				if (a === null || out === null) return null;
+				const kernel = (step.op as ElementwiseUnaryOp).kernel;
+				if (step.records) {
+					return () => {
+						kernel(a.data, out.data);
+						this.note(step, a, null);
+					};
+				}
+				return () => kernel(a.data, out.data);
+			}
+			case ONES:
+				return out === null ? null : () => out.data.fill(1);
+			case SUM_TO: {
+				if (a === null || out === null) return null;
+				const dims = step.shape;
+				return () => sumKernel(a.data, a.shape, dims, out.data);
+			}
+			case FILL:
+				return a === null || out === null ? null : () => out.data.fill(a.data[0]);
+			case ACCUMULATE:
+				return a === null || b === null ? null : () => accumulate(a, b);
+			default:
+				return null;
+		}
 	}
 
 	/** One step, into its slot. */

@@ -89,6 +89,8 @@ export interface ElementwiseBinaryOp extends OpBase {
 	kind: 'binary';
 	fn: BinaryFn;
 	kernel: ReturnType<typeof binaryKernel>;
+	/** The contiguous loop `kernel` runs when no broadcasting is needed (compile calls it directly). */
+	loop: BinaryLoop;
 	/** WGSL expression over `a` and `b` (f32). */
 	wgsl: string;
 }
@@ -130,7 +132,8 @@ export function binary(
 		...rest,
 		kind: 'binary',
 		inputs: ['input', 'other'],
-		kernel: binaryKernel(def.fn, loop)
+		kernel: binaryKernel(def.fn, loop),
+		loop
 	};
 }
 
