@@ -50,7 +50,8 @@ export class SGD {
 					// The plain update, as one loop: p -= lr * grad.
 					const data = p.data;
 					const g = grad.data;
-					for (let i = 0; i < data.length; i++) data[i] -= this.lr * g[i];
+					const lr = this.lr;
+					for (let i = 0; i < data.length; i++) data[i] -= lr * g[i];
 					p._version++;
 					continue;
 				}

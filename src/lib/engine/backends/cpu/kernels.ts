@@ -44,6 +44,15 @@ export function binaryKernel(f: BinaryFn, loop: BinaryLoop) {
 			return;
 		}
 		if (n === 0) return;
+		// `b` repeated along the leading dims (a bias added to every row): the contiguous loop per
+		// row, rather than the strided loop below, which calls `f` for every element.
+		if (a.length === n && b.length > 1 && repeatsAlongLeadingDims(bShape, outShape)) {
+			const inner = b.length;
+			for (let o = 0; o < n; o += inner) {
+				loop(a.subarray(o, o + inner), b, out.subarray(o, o + inner), inner, 1);
+			}
+			return;
+		}
 		const ndim = outShape.length;
 		const as = broadcastStrides(aShape, outShape);
 		const bs = broadcastStrides(bShape, outShape);
@@ -76,6 +85,16 @@ export function binaryKernel(f: BinaryFn, loop: BinaryLoop) {
 }
 
 export type BinaryKernel = ReturnType<typeof binaryKernel>;
+
+/** Whether `shape`, broadcast to `outShape`, is the same block of values repeated: its dims
+ * (after any leading 1s) are the last dims of `outShape`. */
+function repeatsAlongLeadingDims(shape: Shape, outShape: Shape): boolean {
+	let first = 0;
+	while (first < shape.length && shape[first] === 1) first++;
+	const offset = outShape.length - shape.length;
+	for (let d = first; d < shape.length; d++) if (shape[d] !== outShape[d + offset]) return false;
+	return true;
+}
 
 export function unaryKernel(loop: UnaryLoop) {
 	return function unary(a: Storage, out: Storage): void {
