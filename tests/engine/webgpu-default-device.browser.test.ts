@@ -65,4 +65,29 @@ describe('defaultDevice', () => {
 		await torch.runWithFallback((device) => seen.push(device), { device: 'webgpu' });
 		expect(seen).toEqual(['cpu', 'webgpu']);
 	});
+
+	test('torch.compile runs a WebGPU step eagerly, with eager results', async () => {
+		const run = async (compileIt: boolean) => {
+			const w = torch.tensor([0.5, -1], { device: 'webgpu', requiresGrad: true });
+			const x = torch.tensor([1, 2], { device: 'webgpu' });
+			const optimizer = new torch.optim.SGD([w], { lr: 0.1 });
+			let step = () => {
+				optimizer.zeroGrad();
+				const loss = x.mul(w).sub(1).pow(2).sum();
+				loss.backward();
+				optimizer.step();
+				return loss;
+			};
+			if (compileIt) step = torch.compile(step);
+			const losses: number[] = [];
+			for (let i = 0; i < 4; i++) losses.push(await step().itemAsync());
+			return { losses, w: await w.tolistAsync(), stats: (step as { stats?: unknown }).stats };
+		};
+		const eager = await run(false);
+		const compiled = await run(true);
+		expect(compiled.losses).toEqual(eager.losses);
+		expect(compiled.w).toEqual(eager.w);
+		expect(compiled.stats).toMatchObject({ recorded: 1, eager: 3, replayed: 0 });
+		expect((compiled.stats as torch.CompileStats).lastReason).toMatch(/device/);
+	});
 });
