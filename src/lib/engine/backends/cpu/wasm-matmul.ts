@@ -59,7 +59,6 @@ export const op = {
 	brIf: (depth: number) => [0x0d, ...uleb(depth)],
 	br: (depth: number) => [0x0c, ...uleb(depth)],
 	end: [0x0b],
-	drop: [0x1a],
 	v128Load: (offset: number) => [0xfd, ...uleb(0x00), 4, ...uleb(offset)],
 	v128Store: (offset: number) => [0xfd, ...uleb(0x0b), 4, ...uleb(offset)],
 	v128Load32Splat: (offset: number) => [0xfd, ...uleb(0x09), 2, ...uleb(offset)],
@@ -68,8 +67,7 @@ export const op = {
 	f32x4ExtractLane: (lane: number) => [0xfd, ...uleb(0x1f), lane],
 	f32x4Add: [0xfd, ...uleb(0xe4)],
 	f32x4Mul: [0xfd, ...uleb(0xe6)],
-	f32Const: (v: number) => [0x43, ...new Uint8Array(new Float32Array([v]).buffer)],
-	f32Add: [0x92]
+	f32Const: (v: number) => [0x43, ...new Uint8Array(new Float32Array([v]).buffer)]
 };
 
 /** Appends each instruction's bytes to `code` (a loop: no spreading into push). */
@@ -137,7 +135,11 @@ export function assembleModule(functions: WasmFunction[], memoryPages = 0): Uint
 
 // ---- the matmul kernel ----
 
-/** Rows of A (and C) in one register block. */
+/**
+ * Rows of A (and C) in one register block. 4x8 (8 accumulators) measured fastest on Node 20 /
+ * V8 11 on an AMD EPYC: 5x8, 6x8, 4x12 and 3x16 blocks all ran 25-55% slower, whatever the
+ * unrolling.
+ */
 const ROWS = 4;
 /** f32x4 vectors of B (and C) in one register block: COLS = 4 * VECTORS columns. */
 const VECTORS = 2;
