@@ -32,6 +32,7 @@ import {
 	type Gate,
 	type Stats
 } from './harness';
+import { measureSimdPeak } from './simd-peak';
 import {
 	BENCHMARKS,
 	ENGINE_NAMES,
@@ -332,6 +333,10 @@ async function main(): Promise<void> {
 		runGate(slot, 'post');
 	}
 
+	// The WebAssembly SIMD ceiling of this machine, for the GFLOP/s of the matmul workloads.
+	const needsPeak = selected.some((b) => /^(matmul|mlp)_/.test(b.name));
+	const simdPeak = needsPeak ? measureSimdPeak() : null;
+
 	// ---- report ----
 	const header = [
 		'name',
@@ -429,6 +434,18 @@ async function main(): Promise<void> {
 		}
 	}
 	console.log(`\n${table(header, rows)}\n`);
+	if (simdPeak !== null) {
+		console.log(`SIMD peak (measured, one thread): ${simdPeak.toFixed(1)} GFLOP/s`);
+		for (const slot of slots) {
+			if (!slot.bench.name.startsWith('matmul_') || !slot.samples.length) continue;
+			const gflops = slot.bench.metric(stats(slot.samples).median);
+			console.log(
+				`  ${slot.bench.name} [${ENGINE_NAMES[slot.engine]}]: ${fmtNum(gflops)} GFLOP/s = ` +
+					`${((100 * gflops) / simdPeak).toFixed(0)}% of that peak`
+			);
+		}
+		console.log('');
+	}
 	console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
 	mkdirSync(dirname(options.out), { recursive: true });
