@@ -253,10 +253,14 @@ export function backwardEager(root: Tensor, gradient: Tensor | null, options: Ba
 		}
 		for (const leaf of touchedLeaves) ops.accumulate(leaf.variable, leaf.pending!);
 		for (const [tensor, grad] of retained) ops.accumulate(tensor, grad);
+	} catch (error) {
+		// A vjp that throws leaves partial sums behind: clear them so the next backward starts clean.
+		for (const node of order) node.pending = null;
+		throw error;
 	} finally {
 		gradEnabled = previous;
-		for (const node of order) node.pending = null;
 		for (const leaf of touchedLeaves) leaf.pending = null;
 	}
+	// Every node's pending sum was taken (and cleared) as the walk reached it.
 	if (!options.retainGraph) for (const node of order) node.release();
 }

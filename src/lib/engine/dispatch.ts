@@ -143,6 +143,14 @@ export function record(
 	out._requiresGrad = true;
 }
 
+/** Which of two inputs need a gradient: shared, as nothing writes to a node's `needsGrad`. */
+const NEEDS: readonly boolean[][] = [
+	[false, false],
+	[true, false],
+	[false, true],
+	[true, true]
+].map((pattern) => Object.freeze(pattern) as boolean[]);
+
 /**
  * `record` for a binary op, written out for two inputs: the chain of small ops is where eager
  * mode's overhead per op shows, and array literals cost less than the general loop.
@@ -155,7 +163,7 @@ function recordBinary(op: OpDef, a: Tensor, b: Tensor, out: Tensor, attrs: Attrs
 		typeof op.gradFn === 'string' ? op.gradFn : op.gradFn(attrs, [a.shape, b.shape]),
 		op,
 		[needA ? (a.gradFn ?? a.accumulator()) : null, needB ? (b.gradFn ?? b.accumulator()) : null],
-		[needA, needB],
+		NEEDS[needA ? (needB ? 3 : 1) : needB ? 2 : 0],
 		[a.shape, b.shape],
 		out.shape,
 		attrs,
