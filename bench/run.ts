@@ -7,13 +7,18 @@
  *     npm run bench -- --rounds 5 --engine ours      # quick, ours only (no ratios)
  *     node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/run.ts --engine ours
  *
- * Method: correctness gates on fresh state for both engines, warm-up (which also picks how many
- * calls one timed sample makes, so short workloads are not timer-bound), then interleaved rounds:
- * round i runs, for each benchmark, one sample of ours, then tfjs, then the tape. Reported: median,
+ * Method, one benchmark at a time: correctness gates on fresh state for every engine, warm-up
+ * (which also picks how many calls one timed sample makes, so short workloads are not
+ * timer-bound), then interleaved rounds: round i runs one sample of ours, then eager (where the
+ * benchmark has it), tfjs and the tape. Reported: median,
  * min and max milliseconds per unit of work, the metric, ratio_vs_tfjs_cpu = tfjs median / our
  * median (> 1: we are faster) and time_vs_tape = our median / the tape's (< 1: we are faster). The gates run again after the rounds. A failed gate or an
  * engine error is printed loudly and makes the process exit non-zero. Results go to
  * bench/results/latest.json.
+ *
+ * `npm run bench` pins V8's young generation at 16 MiB (--min/--max-semi-space-size): left to
+ * V8's sizing, which tfjs's garbage perturbs, the same code ran 1x or 3.5x slower from one
+ * process to the next on the small-op workloads (chain 0.42 or 1.2 ms), for every engine alike.
  */
 import * as tf from '@tensorflow/tfjs';
 import { execSync } from 'node:child_process';
@@ -274,8 +279,21 @@ async function main(): Promise<void> {
 		}
 	}
 
-	console.log('\n-- correctness gates, warm-up --');
-	for (const slot of slots) {
+	// One benchmark at a time: its engines' gates and warm-up, then its interleaved rounds. Run
+	// all benchmarks round-robin instead and a 1000-epoch linreg sample pays, now and then, for
+	// the heap that tfjs's 1024 matmul left (medians 1.3 -> 4.6 ms, ours and eager alike).
+	for (const bench of selected) {
+		const group = slots.filter((slot) => slot.bench === bench);
+		console.log(`\n-- ${bench.name}: correctness gates, warm-up --`);
+		for (const slot of group) warmUp(slot);
+		process.stdout.write(`-- ${bench.name}: ${options.rounds} interleaved rounds -- `);
+		for (let round = 0; round < options.rounds; round++) {
+			for (const slot of group) sample(slot, round);
+			process.stdout.write(round + 1 === options.rounds ? `${round + 1}\n` : `${round + 1} `);
+		}
+	}
+
+	function warmUp(slot: Slot): void {
 		runGate(slot, 'pre');
 		try {
 			const c = engineOf(slot).make();
@@ -302,24 +320,20 @@ async function main(): Promise<void> {
 		}
 	}
 
-	console.log(`\n-- ${options.rounds} interleaved rounds --`);
-	for (let round = 0; round < options.rounds; round++) {
-		for (const slot of slots) {
-			if (!slot.case) continue;
-			const c = slot.case;
-			try {
-				const before = slot.engine === 'tfjs' ? tf.memory().numTensors : 0;
-				slot.samples.push(timeSample(() => c.run(), slot.inner));
-				if (slot.engine === 'tfjs') slot.tfjsLeaked += tf.memory().numTensors - before;
-			} catch (error) {
-				slot.case = null;
-				slot.errors.push(String(error));
-				loud(
-					`ERROR in ${slot.bench.name} [${ENGINE_NAMES[slot.engine]}] round ${round}: ${errorText(error)}`
-				);
-			}
+	function sample(slot: Slot, round: number): void {
+		if (!slot.case) return;
+		const c = slot.case;
+		try {
+			const before = slot.engine === 'tfjs' ? tf.memory().numTensors : 0;
+			slot.samples.push(timeSample(() => c.run(), slot.inner));
+			if (slot.engine === 'tfjs') slot.tfjsLeaked += tf.memory().numTensors - before;
+		} catch (error) {
+			slot.case = null;
+			slot.errors.push(String(error));
+			loud(
+				`ERROR in ${slot.bench.name} [${ENGINE_NAMES[slot.engine]}] round ${round}: ${errorText(error)}`
+			);
 		}
-		process.stdout.write(round + 1 === options.rounds ? `${round + 1}\n` : `${round + 1} `);
 	}
 
 	console.log('\n-- correctness gates after the rounds --');
