@@ -151,6 +151,11 @@ const NEEDS: readonly boolean[][] = [
 	[true, true]
 ].map((pattern) => Object.freeze(pattern) as boolean[]);
 
+/** The input shapes of the last binary node (nothing writes to a node's `inputShapes`). */
+let lastShapes: Shape[] = [];
+/** The saved versions of two inputs never changed in place (the common case), shared. */
+const NEVER_CHANGED = Object.freeze([0, 0]) as unknown as number[];
+
 /**
  * `record` for a binary op, written out for two inputs: the chain of small ops is where eager
  * mode's overhead per op shows, and array literals cost less than the general loop.
@@ -158,18 +163,24 @@ const NEEDS: readonly boolean[][] = [
 function recordBinary(op: OpDef, a: Tensor, b: Tensor, out: Tensor, attrs: Attrs): void {
 	const needA = a._requiresGrad;
 	const needB = b._requiresGrad;
-	const inputs = op.saves === 'inputs' ? [a, b] : NOTHING_SAVED[2];
+	const saves = op.saves === 'inputs';
+	// A chain of ops on one shape passes the same shape arrays along: share the pair.
+	if (a.shape !== lastShapes[0] || b.shape !== lastShapes[1]) lastShapes = [a.shape, b.shape];
 	const node = new GradNode(
-		typeof op.gradFn === 'string' ? op.gradFn : op.gradFn(attrs, [a.shape, b.shape]),
+		typeof op.gradFn === 'string' ? op.gradFn : op.gradFn(attrs, lastShapes),
 		op,
 		[needA ? (a.gradFn ?? a.accumulator()) : null, needB ? (b.gradFn ?? b.accumulator()) : null],
 		NEEDS[needA ? (needB ? 3 : 1) : needB ? 2 : 0],
-		[a.shape, b.shape],
+		lastShapes,
 		out.shape,
 		attrs,
-		inputs,
+		saves ? [a, b] : NOTHING_SAVED[2],
 		op.saves === 'output' ? out : null,
-		op.saves === 'inputs' ? [a._version, b._version] : undefined
+		!saves
+			? undefined
+			: a._version === 0 && b._version === 0
+				? NEVER_CHANGED
+				: [a._version, b._version]
 	);
 	out.gradFn = node;
 	out._requiresGrad = true;
