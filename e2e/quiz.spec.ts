@@ -144,6 +144,34 @@ test.describe('predict, then reveal', () => {
 		expect(errors).toEqual([]);
 	});
 
+	test('under a lesson at 1280x800, the whole grid and Reveal show without scrolling', async ({
+		page
+	}) => {
+		await page.setViewportSize({ width: 1280, height: 800 });
+		const errors = await openEditor(page, '/?lesson=autograd-basics');
+		await expect(page.getByRole('button', { name: 'Exit lesson' })).toBeVisible();
+		await page.getByRole('slider', { name: 'Speed' }).fill('4');
+		await toggle(page).click();
+		await page.getByRole('button', { name: 'Backward', exact: true }).click();
+		const cells = quiz(page).getByRole('textbox');
+		await expect(cells).toHaveCount(12);
+		// The lesson's row once took its height out of the quiz: one row of the grid showed.
+		await expect
+			.poll(async () => {
+				const panel = (await quiz(page).boundingBox())!;
+				const boxes = [
+					(await cells.nth(0).boundingBox())!,
+					(await cells.nth(11).boundingBox())!,
+					(await reveal(page).boundingBox())!
+				];
+				return boxes.every(
+					(box) => box.y >= panel.y && box.y + box.height <= panel.y + panel.height + 0.5
+				);
+			})
+			.toBe(true);
+		expect(errors).toEqual([]);
+	});
+
 	test('keyboard only, in presenter mode (dark): large type at 1920x1080', async ({ page }) => {
 		await page.setViewportSize({ width: 1920, height: 1080 });
 		// The dark theme (the system's choice), so axe checks the quiz in both themes.
