@@ -7,6 +7,10 @@ import { localOf, type Attrs, type AttrSpec, type OpDef } from './define';
 
 const dimsOf = (attrs: Attrs) => attrs.dim as number[] | undefined;
 
+/** `[0, 1, ..., n - 1]`, made once per rank (the kernels only read it). */
+const ALL_DIMS: number[][] = [];
+const allDims = (n: number) => (ALL_DIMS[n] ??= Array.from({ length: n }, (_, i) => i));
+
 /** The shape a reduced gradient has with keepdim, so it can be expanded back. */
 function keptShape(shape: Shape, dims: readonly number[] | undefined): number[] {
 	if (dims === undefined) return shape.map(() => 1);
@@ -66,7 +70,7 @@ export const REDUCTION_OPS = {
 		gradFn: (attrs) => (dimsOf(attrs) === undefined ? 'SumBackward0' : 'SumBackward1'),
 		shape: reductionShape,
 		cpu: (inputs, out, shapes, _outShape, attrs) =>
-			sumKernel(inputs[0]!, shapes[0]!, dimsOf(attrs) ?? shapes[0]!.map((_, i) => i), out),
+			sumKernel(inputs[0]!, shapes[0]!, dimsOf(attrs) ?? allDims(shapes[0]!.length), out),
 		vjp: (ctx, g) => [expandReduced(g, ctx.inputShapes[0], ctx.attrs)],
 		python: { methods: ['sum'], torch: ['sum'], attrs: 'keywords' },
 		ui: {
@@ -87,7 +91,7 @@ export const REDUCTION_OPS = {
 		shape: reductionShape,
 		cpu: (inputs, out, shapes, _outShape, attrs) => {
 			const dims = dimsOf(attrs);
-			sumKernel(inputs[0]!, shapes[0]!, dims ?? shapes[0]!.map((_, i) => i), out);
+			sumKernel(inputs[0]!, shapes[0]!, dims ?? allDims(shapes[0]!.length), out);
 			const count = reductionCount(shapes[0]!, dims);
 			for (let i = 0; i < out.length; i++) out[i] = out[i] / count;
 		},
