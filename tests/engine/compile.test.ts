@@ -111,8 +111,13 @@ function outcome(run: () => Tensor): { loss: Tensor | null; error: string | null
 }
 
 describe('torch.compile: random training loops are bit-identical to eager mode', () => {
-	for (let seed = 1; seed <= 24; seed++) {
-		it(`seed ${seed}`, () => {
+	// 'step': the whole step compiled; 'forward': the loss compiled, backward and step by the caller.
+	const CASES = [
+		...Array.from({ length: 24 }, (_, i) => ({ seed: i + 1, mode: 'step' as const })),
+		...Array.from({ length: 12 }, (_, i) => ({ seed: i + 101, mode: 'forward' as const }))
+	];
+	for (const { seed, mode } of CASES) {
+		it(`seed ${seed}, ${mode} compiled`, () => {
 			const rng = new Mulberry32(1000 + seed);
 			const { program, text } = randomProgram(rng);
 			const momentum = rng.next() < 0.5 ? 0 : 0.9;
@@ -126,6 +131,7 @@ describe('torch.compile: random training loops are bit-identical to eager mode',
 					momentum,
 					weightDecay
 				});
+				const forward = (x: Tensor, target: Tensor) => program(p, x, target);
 				const step = (x: Tensor, target: Tensor) => {
 					optimizer.zeroGrad({ setToNone });
 					const loss = program(p, x, target);
@@ -133,11 +139,25 @@ describe('torch.compile: random training loops are bit-identical to eager mode',
 					optimizer.step();
 					return loss;
 				};
-				return { p, step };
+				return { p, optimizer, forward, step };
 			};
 			const eager = make();
 			const compiled = make();
-			const compiledStep = torch.compile(compiled.step);
+			const compiledForward = torch.compile(compiled.forward);
+			const compiledTrain = torch.compile(compiled.step);
+			const compiledStep =
+				mode === 'step'
+					? compiledTrain
+					: Object.assign(
+							(x: Tensor, target: Tensor) => {
+								compiled.optimizer.zeroGrad({ setToNone });
+								const loss = compiledForward(x, target);
+								loss.backward();
+								compiled.optimizer.step();
+								return loss;
+							},
+							{ stats: compiledForward.stats }
+						);
 			for (let i = 0; i < 50; i++) {
 				// The batch grows mid-way (a shape change), and step 40 passes a target of the
 				// wrong width: both modes must raise the same error and change nothing.
@@ -278,20 +298,38 @@ describe('torch.compile', () => {
 		expect(errors[1]).toEqual(errors[0]);
 	});
 
-	it('runs eagerly a function that returns a loss for the caller to backward', () => {
+	it('compiles a forward whose loss the caller backwards, and waits for that backward', () => {
 		const a = linreg();
 		const b = linreg();
 		const forward = torch.compile(() => b.forward());
-		for (let i = 0; i < 5; i++) {
+		for (let i = 0; i < 6; i++) {
+			a.optimizer.zeroGrad();
+			b.optimizer.zeroGrad();
 			const la = a.forward();
 			const lb = forward();
+			expect(lb.gradFn?.name).toBe('MeanBackward0');
 			la.backward();
 			lb.backward();
+			a.optimizer.step();
+			b.optimizer.step();
 			expect(lb.item()).toBe(la.item());
-			expect(b.w.grad!.item()).toBe(a.w.grad!.item());
+			expect([b.w.grad!.item(), b.b.grad!.item()]).toEqual([a.w.grad!.item(), a.b.grad!.item()]);
 		}
-		expect(forward.stats.eager).toBe(4);
-		expect(forward.stats.lastReason).toMatch(/graph backward has not consumed/);
+		expect(forward.stats).toMatchObject({ recorded: 1, replayed: 5, fellBack: 0 });
+		// Two calls before a backward: the first call's graph still needs its tensors, so the
+		// second runs eagerly (and records again); both backwards then give eager's gradients.
+		const first = [a.forward(), forward()];
+		const second = [a.forward(), forward()];
+		expect(forward.stats.fellBack).toBe(1);
+		expect(forward.stats.lastReason).toMatch(/not been backwarded yet/);
+		for (const [la, lb] of [first, second]) {
+			a.optimizer.zeroGrad();
+			b.optimizer.zeroGrad();
+			la.backward();
+			lb.backward();
+			expect(b.w.grad!.item()).toBe(a.w.grad!.item());
+			expect(b.b.grad!.item()).toBe(a.b.grad!.item());
+		}
 	});
 
 	it('gives the same error as eager mode for a second backward through a freed graph', () => {

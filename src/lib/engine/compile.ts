@@ -18,10 +18,12 @@
  * on the same values, in the same order, so results are bit-identical to eager mode.
  *
  * A plan holds only what it can replay exactly: CPU tensors, backward without a gradient argument
- * or an observer, no `retainGrad`, and every graph it returns already consumed by backward (a
- * function that returns a loss for the caller to backward is run eagerly). What no check can see:
- * a tensor made inside fn and kept elsewhere without being returned shares its memory with the
- * next call. Returned tensors, `.grad`s and tensors passed to `numpy()` or `detach()` are fresh.
+ * or an observer, no `retainGrad`. A function that returns a loss for its caller to backward has
+ * that graph rebuilt at the end of each replayed call, and replays again only once the caller has
+ * backwarded it (until then the graph holds the buffers the next call would write). What no check
+ * can see: a tensor made inside fn and kept elsewhere without being returned shares its memory
+ * with the next call. Returned tensors, `.grad`s and tensors passed to `numpy()` or `detach()`
+ * are fresh.
  */
 import { backwardEager, isGradEnabled, topologicalOrder, type BackwardOptions } from './autograd';
 import type { GradNode } from './autograd';
@@ -170,11 +172,20 @@ class Plan {
 	readonly keptTensors: Tensor[] = [];
 	readonly replayer: Replayer;
 
+	/**
+	 * The graph nodes of the last call that keep tensors for backward. A plan whose function
+	 * returns a graph for its caller to backward replays again only once those are released:
+	 * until then they hold the kept tensors the next call would write.
+	 */
+	lastGraph: GradNode[] = [];
+
 	constructor(
 		readonly steps: Step[],
 		slots: Tensor[],
 		fresh: Set<number>,
-		created: Set<number>
+		created: Set<number>,
+		/** The function returns a tensor whose graph its caller backwards: rebuild it every call. */
+		readonly keepsGraph: boolean
 	) {
 		this.slots = slots;
 		this.fresh = [...fresh].sort((a, b) => a - b);
@@ -298,6 +309,18 @@ function resultTensors(result: unknown, out: Tensor[] = [], depth = 0): Tensor[]
 	return out;
 }
 
+/** The nodes of the graphs a result hands out that still keep tensors for a backward. */
+function liveGraphOf(result: unknown): GradNode[] {
+	const nodes: GradNode[] = [];
+	for (const t of resultTensors(result)) {
+		if (t.gradFn === null) continue;
+		for (const node of topologicalOrder(t.gradFn)) {
+			if (!node.released && node.savesTensors) nodes.push(node);
+		}
+	}
+	return nodes;
+}
+
 function isThenable(value: unknown): boolean {
 	return (
 		value !== null &&
@@ -347,7 +370,12 @@ function replayCall(
 	tensors: Tensor[]
 ) {
 	const replayer = plan.replayer;
-	replayer.begin(tensors);
+	if (!replayer.begin(tensors)) {
+		stats.fellBack++;
+		entry.plan = null;
+		giveUp(entry, stats, replayer.reason!);
+		return Reflect.apply(fn, self, args);
+	}
 	setInterceptor(replayer);
 	let result: unknown;
 	try {
@@ -359,6 +387,7 @@ function replayCall(
 		setInterceptor(null);
 		if (replayer.reason === null) replayer.end();
 		if (replayer.reason === null) replayer.checkResult(result);
+		replayer.keepGraph(result);
 		if (replayer.reason === null) {
 			stats.replayed++;
 			entry.failures = 0;
@@ -596,15 +625,18 @@ class Recorder implements Interceptor {
 	finish(result: unknown): Plan | string {
 		if (isThenable(result)) return 'the function returns a promise: compile runs it eagerly';
 		if (this.reason !== null) return this.reason;
+		let keepsGraph = false;
 		for (const t of resultTensors(result)) {
 			const slot = this.slotOf.get(t);
 			if (slot === undefined) continue;
 			this.fresh.add(slot);
 			if (t.gradFn !== null && topologicalOrder(t.gradFn).some((node) => !node.released)) {
-				return 'the function returns a tensor whose graph backward has not consumed: compile runs it eagerly';
+				keepsGraph = true;
 			}
 		}
-		return new Plan(this.steps, this.slots, this.fresh, this.createdSlots);
+		const plan = new Plan(this.steps, this.slots, this.fresh, this.createdSlots, keepsGraph);
+		plan.lastGraph = liveGraphOf(result);
+		return plan;
 	}
 }
 
@@ -629,13 +661,18 @@ class Replayer implements Interceptor {
 	}
 
 	/** Ready for a call: kept tensors back at version 0, new tensors for the fresh slots. */
-	begin(args: readonly Tensor[]): void {
+	begin(args: readonly Tensor[]): boolean {
 		const plan = this.plan;
 		this.args = args;
 		this.pc = 0;
-		this.reason = null;
 		this.recordedCount = 0;
 		this.backwardCount = 0;
+		if (plan.lastGraph.some((node) => !node.released)) {
+			this.reason =
+				"the last call's graph has not been backwarded yet: its tensors are still needed";
+			return false;
+		}
+		this.reason = null;
 		const kept = plan.keptTensors;
 		for (let i = 0; i < kept.length; i++) kept[i]._version = 0;
 		for (let i = 0; i < plan.fresh.length; i++) {
@@ -649,6 +686,7 @@ class Replayer implements Interceptor {
 			t.gradFn = template.gradFn;
 			this.slots[plan.fresh[i]] = t;
 		}
+		return true;
 	}
 
 	/**
@@ -660,6 +698,14 @@ class Replayer implements Interceptor {
 		if (this.reason !== null) return;
 		this.reason = reason;
 		setInterceptor(null);
+		this.rebuildGraph();
+	}
+
+	/**
+	 * The graph eager mode would have built for the steps run so far in this call, with the
+	 * versions their saved inputs had, and the parts a backward of this call consumed released.
+	 */
+	private rebuildGraph(): void {
 		for (let i = 0; i < this.recordedCount; i++) {
 			const index = this.recorded[i];
 			const step = this.steps[index];
@@ -673,6 +719,13 @@ class Replayer implements Interceptor {
 			if (step.retain || root.gradFn === null) continue;
 			for (const node of topologicalOrder(root.gradFn)) node.release();
 		}
+	}
+
+	/** At the end of a call whose function returns a graph: build it for the caller's backward. */
+	keepGraph(result: unknown): void {
+		if (this.reason !== null || !this.plan.keepsGraph) return;
+		this.rebuildGraph();
+		this.plan.lastGraph = liveGraphOf(result);
 	}
 
 	/** At the end of the call: every step of the plan must have run. */
