@@ -14,7 +14,7 @@ import {
 	noticeMessage,
 	trainingMessage
 } from '$lib/editor/TrainPanel/check-text';
-import { divergedMessage } from '$lib/training/trainer';
+import { divergedMessage } from '$lib/training/protocol';
 import { exampleDocument, isLeaf, type GraphDocument } from '$lib/graph';
 import { bindModel, type ModelProblem } from '$lib/training/model';
 import {

@@ -24,9 +24,9 @@ import {
 	formulaData,
 	INITIAL_STATE,
 	sessionParameters,
-	snapshotSession,
-	Trainer
+	snapshotSession
 } from '$lib/training';
+import { Trainer } from '$lib/training/trainer';
 import { graphSignature, randomGraph } from '../code/random-graphs';
 import { doc, leaf, opNode } from '../graph/helpers';
 import { PROTOTYPE_KEYS } from './keys';

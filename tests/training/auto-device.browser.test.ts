@@ -11,11 +11,11 @@ import { exampleDocument } from '$lib/graph';
 import {
 	DEFAULT_SETTINGS,
 	formulaData,
-	TrainingHost,
 	type ProgressEvent,
 	type TrainConfig,
 	type TrainEvent
 } from '$lib/training';
+import { TrainingHost } from '$lib/training/host';
 import TrainPanelWithLanguage from './TrainPanelWithLanguage.svelte';
 
 const doc = exampleDocument('linear-regression')!;

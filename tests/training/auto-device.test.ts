@@ -9,11 +9,11 @@ import { exampleDocument } from '$lib/graph';
 import {
 	DEFAULT_SETTINGS,
 	formulaData,
-	TrainingHost,
 	type ProgressEvent,
 	type TrainConfig,
 	type TrainEvent
 } from '$lib/training';
+import { TrainingHost } from '$lib/training/host';
 import { chooseAuto, timeEpochs } from '$lib/training/auto-device';
 import { autoText, formatMs } from '$lib/editor/TrainPanel/auto-text';
 import { translate } from '$lib/i18n';

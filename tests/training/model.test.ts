@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import * as torch from '$lib/engine';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument, type GraphNode } from '$lib/graph';
-import { bindModel, DEFAULT_SETTINGS, formulaData, lossNodes, Trainer } from '$lib/training';
+import { bindModel, DEFAULT_SETTINGS, formulaData, lossNodes } from '$lib/training';
+import { Trainer } from '$lib/training/trainer';
 
 const at = { x: 0, y: 0 };
 const leaf = (id: string, name: string, attrs: Record<string, unknown>): GraphNode => ({

@@ -11,12 +11,12 @@ import {
 	noticeText,
 	requestProblem,
 	TrainingClient,
-	TrainingHost,
 	type ProgressEvent,
 	type TrainConfig,
 	type TrainEvent,
 	type TrainState
 } from '$lib/training';
+import { TrainingHost } from '$lib/training/host';
 
 const doc = exampleDocument('linear-regression')!;
 const config = (overrides: Partial<TrainConfig> = {}): TrainConfig => ({

@@ -21,7 +21,6 @@ import {
 	restoredTraining,
 	sessionParameters,
 	snapshotSession,
-	Trainer,
 	TrainingClient,
 	type SessionInputs,
 	type TrainConfig,
@@ -29,6 +28,7 @@ import {
 	type TrainSettings,
 	type TrainState
 } from '$lib/training';
+import { Trainer } from '$lib/training/trainer';
 import { TrainPanelState } from '$lib/editor/TrainPanel/panel-state.svelte';
 import {
 	MAX_EPOCH_COUNT,

@@ -13,9 +13,9 @@ import {
 	formulaData,
 	readSession,
 	requestProblem,
-	SESSION_VERSION,
-	Trainer
+	SESSION_VERSION
 } from '$lib/training';
+import { Trainer } from '$lib/training/trainer';
 import { alignStateDictKeys, commonModulePrefix } from '$lib/training/state-keys';
 
 const doc = exampleDocument('linear-regression')!;

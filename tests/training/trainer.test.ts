@@ -5,13 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import * as torch from '$lib/engine';
 import { exampleDocument, type GraphDocument } from '$lib/graph';
-import {
-	DEFAULT_SETTINGS,
-	formulaData,
-	Trainer,
-	TrainingError,
-	type TrainSettings
-} from '$lib/training';
+import { DEFAULT_SETTINGS, formulaData, type TrainSettings } from '$lib/training';
+import { Trainer, TrainingError } from '$lib/training/trainer';
 
 const doc = exampleDocument('linear-regression')!;
 const WEIGHT = 'n2';

@@ -2,7 +2,7 @@
  * The registry's Python bindings as the importer looks them up: each op by every name and
  * operator Python calls it by (see `PythonBinding` in the engine's registry).
  */
-import { OP_LIST, type OpDef } from '$lib/engine';
+import { OP_LIST, type OpDef } from '$lib/engine/core';
 
 type NameList = 'methods' | 'torch' | 'functional';
 

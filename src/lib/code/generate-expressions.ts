@@ -3,7 +3,7 @@
  * operators with Python's precedences, methods, `F.` functions; and which nodes are written
  * inline in their one consumer (see the module comment of `generate.ts`).
  */
-import { getOp } from '$lib/engine';
+import { getOp } from '$lib/engine/core';
 import { isLeaf, opAttrs } from '$lib/graph';
 import { fanOut, leafAttrs, type Graph } from './generate-graph';
 import { isAutoName } from './names';

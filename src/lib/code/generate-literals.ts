@@ -3,7 +3,7 @@
  * MAX_LINE), a creation call, or a seed and a draw, under a budget of MAX_LITERAL_VALUES
  * numbers a program (see the module comment of `generate.ts`).
  */
-import { numel } from '$lib/engine';
+import { numel } from '$lib/engine/core';
 import type { LeafAttrs } from '$lib/graph';
 import { drawnComment, leafValues } from './leaves';
 import { pyFloat, pyFloat32, pyTuple, sizeArgs } from './python';

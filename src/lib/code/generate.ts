@@ -30,7 +30,7 @@
  * `generate-expressions.ts` op nodes (and chooses the inlined ones), `generate-training.ts` the
  * training program, and `generate-graph.ts` holds what they share.
  */
-import { numel } from '$lib/engine';
+import { numel } from '$lib/engine/core';
 import { isLeaf, validateDocument, workRefusal, type GraphDocument } from '$lib/graph';
 import { dict } from '$lib/util/dict';
 import { inlinedNodes, opExpression } from './generate-expressions';

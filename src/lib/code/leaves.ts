@@ -3,7 +3,7 @@
  * rand / randn leaf shows, the numbers written into generated code and the numbers the importer
  * checks a comment against are one and the same.
  */
-import * as torch from '$lib/engine';
+import * as torch from '$lib/engine/core';
 import { createLeaf, type LeafAttrs } from '$lib/graph';
 
 export type RandomInit = 'rand' | 'randn';

@@ -7,66 +7,6 @@
  *
  * Imports nothing from Svelte, d3 or the DOM.
  */
-export { Tensor, type Device, type NestedList } from './tensor';
-export {
-	device,
-	defaultDevice,
-	DEVICES,
-	registerBackend,
-	unregisterBackend,
-	hasBackend,
-	type Backend,
-	type DeviceBuffer
-} from './device';
-export {
-	initWebGPU,
-	onFallback,
-	runWithFallback,
-	type FallbackEvent,
-	type FallbackKind,
-	type WebGPUStatus
-} from './backends/webgpu';
-/** `torch.webgpu`: synchronize, memoryStats, adapterInfo, simulateFault (like torch.cuda). */
-export * as webgpu from './backends/webgpu';
-export type { DType } from './dtype';
-export {
-	tensor,
-	zeros,
-	ones,
-	full,
-	arange,
-	linspace,
-	eye,
-	rand,
-	randn,
-	zerosLike,
-	onesLike,
-	type CreationOptions
-} from './creation';
-export * from './functional';
-export * from './registry/functions';
-export { manualSeed, Mulberry32 } from './random';
-export {
-	noGrad,
-	setGradEnabled,
-	isGradEnabled,
-	GradNode,
-	AccumulateGrad,
-	type BackwardStep
-} from './autograd';
-export { TorchError, setWarningHandler, type WarningHandler } from './errors';
-export {
-	OPS,
-	OP_LIST,
-	getOp,
-	type OpDef,
-	type OpId,
-	type OpCategory,
-	type PythonBinding
-} from './registry';
-export { MAX_NUMEL, broadcastShapes, checkShape, formatShape, numel } from './shape';
-export { apply } from './dispatch';
+export * from './core';
 export { compile, type CompileStats, type CompiledFunction } from './compile';
-export { saveStateDict, loadStateDict, type StateDictFormat } from './serialize';
-export * as nn from './nn';
-export * as optim from './optim';
+export { saveStateDict, loadStateDict } from './serialize';

@@ -8,8 +8,8 @@
  * fails, with `nodeId` set on it (read it with `failedNodeId`). An invalid document throws a
  * ValueError listing its first problem (with `nodeId` when the problem is on a node).
  */
-import * as torch from '$lib/engine';
-import { numel, TorchError, type Tensor } from '$lib/engine';
+import * as torch from '$lib/engine/core';
+import { numel, TorchError, type Tensor } from '$lib/engine/core';
 import { indexGraph } from './graph-index';
 import { runGraph } from './interpret';
 import type { GraphDocument, LeafAttrs } from './types';

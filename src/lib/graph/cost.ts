@@ -17,7 +17,7 @@
  * `WORK_BUDGET` is what the editor agrees to run at all; `HEAVY_WORK` is what it runs off the main
  * thread. `workRefusal` names the node that takes a graph past the budget.
  */
-import { getOp, numel, type OpDef } from '$lib/engine';
+import { getOp, numel, type OpDef } from '$lib/engine/core';
 import { indexGraph, type GraphIndex } from './graph-index';
 import { inferShapes } from './shapes';
 import { isLeaf, type GraphDocument, type NodeInfo } from './types';

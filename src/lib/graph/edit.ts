@@ -4,7 +4,7 @@
  * Each edit checks what it changes, so a valid document stays valid; a refused edit returns
  * `{ ok: false, reason }` and the caller keeps the document it had.
  */
-import { MAX_NUMEL, numel, type OpDef } from '$lib/engine';
+import { MAX_NUMEL, numel, type OpDef } from '$lib/engine/core';
 import type { AttrSpec } from '$lib/engine/registry';
 import { excerpt } from '$lib/util/excerpt';
 import { freshIds, nameBase, nameProblem, nodeNames, uniqueName } from './names';

@@ -15,8 +15,8 @@
  * An element where the one-sided differences disagree lies on a kink (relu or abs at 0, a clamp
  * bound): it is reported as not differentiable there, not as a wrong formula.
  */
-import * as torch from '$lib/engine';
-import { numel, type Tensor } from '$lib/engine';
+import * as torch from '$lib/engine/core';
+import { numel, type Tensor } from '$lib/engine/core';
 import { createLeaf } from './compile';
 import { estimateWork } from './cost';
 import { indexGraph, reaches, type GraphIndex } from './graph-index';

@@ -4,7 +4,7 @@
  * (duplicate ids: the first wins; dangling edges: ignored; cycles: their nodes are left out of
  * the order and listed in `blocked`).
  */
-import { getOp } from '$lib/engine';
+import { getOp } from '$lib/engine/core';
 import type { GraphDocument, GraphNode } from './types';
 
 export interface GraphIndex {

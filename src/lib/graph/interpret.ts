@@ -7,7 +7,7 @@
  * A plan (`planGraph`) is made once per document: each node's op, its input sources in the
  * op's argument order and its effective attributes. The trainer runs the same plan every epoch.
  */
-import { apply, TorchError, type OpDef, type Tensor } from '$lib/engine';
+import { apply, TorchError, type OpDef, type Tensor } from '$lib/engine/core';
 import type { GraphIndex } from './graph-index';
 import { graphOp, unknownOpMessage } from './schema';
 import { capturingWarnings, effectiveAttrs, missingInputMessage } from './shapes';

@@ -1,5 +1,5 @@
 /** The palette's entries: the ready-made leaves, then every registry op that is not internal. */
-import { OP_LIST } from '$lib/engine';
+import { OP_LIST } from '$lib/engine/core';
 import { LEAF_KINDS } from './edit';
 
 export type PaletteCategory =

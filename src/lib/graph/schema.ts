@@ -5,7 +5,7 @@
  * zod runs `jitless`: it never builds code from strings (the house rule: no `new Function`).
  */
 import * as z from 'zod/mini';
-import { getOp, MAX_NUMEL, numel, TorchError, type OpDef } from '$lib/engine';
+import { getOp, MAX_NUMEL, numel, TorchError, type OpDef } from '$lib/engine/core';
 import type { AttrSpec } from '$lib/engine/registry';
 import { checkShape } from '$lib/engine/shape';
 import { excerpt } from '$lib/util/excerpt';

@@ -3,7 +3,7 @@
  * or PyTorch's message for why it has none. Never throws; shape errors and missing inputs are
  * reported per node and never stop a document from opening.
  */
-import { setWarningHandler, TorchError, type OpDef } from '$lib/engine';
+import { setWarningHandler, TorchError, type OpDef } from '$lib/engine/core';
 import { broadcastShapes } from '$lib/engine/shape';
 import { indexGraph, reaches, type GraphIndex } from './graph-index';
 import {

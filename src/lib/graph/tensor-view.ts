@@ -4,7 +4,7 @@
  * million small arrays; every reader walks it with loops (no recursion or argument spreading
  * over elements).
  */
-import { numel, type NestedList, type Tensor } from '$lib/engine';
+import { numel, type NestedList, type Tensor } from '$lib/engine/core';
 
 export interface TensorView {
 	shape: readonly number[];

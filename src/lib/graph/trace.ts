@@ -10,14 +10,14 @@
  * parameters across training iterations; op nodes are rebuilt on every Forward, as PyTorch
  * rebuilds the graph on every forward pass.
  */
-import * as torch from '$lib/engine';
+import * as torch from '$lib/engine/core';
 import {
 	AccumulateGrad,
 	GradNode,
 	TorchError,
 	type BackwardStep as EngineStep,
 	type Tensor
-} from '$lib/engine';
+} from '$lib/engine/core';
 import { createLeaf, failedNodeId } from './compile';
 import { indexGraph, type GraphIndex } from './graph-index';
 import { runGraph } from './interpret';

@@ -449,6 +449,7 @@ export const en = {
 	'codePanel.download': 'Download .py',
 	'codePanel.empty': '# An empty graph: add tensors and ops to see their PyTorch code.',
 	'notice.codeCopied': 'Copied the code.',
+	'notice.importLoadFailed': 'Could not open the import dialog: {reason}',
 	'notice.codeCopyFailed': 'Could not copy: select the code and copy it by hand.',
 	'notice.codeDownloaded': 'Downloaded {file}.',
 	'importCode.open': 'Import code',

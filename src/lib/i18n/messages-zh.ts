@@ -434,6 +434,7 @@ export const zh: Record<MessageKey, string> = {
 	'codePanel.download': '下载 .py',
 	'codePanel.empty': '# 空计算图：添加张量和运算即可看到对应的 PyTorch 代码。',
 	'notice.codeCopied': '已复制代码。',
+	'notice.importLoadFailed': '无法打开导入对话框：{reason}',
 	'notice.codeCopyFailed': '无法复制：请手动选中代码并复制。',
 	'notice.codeDownloaded': '已下载 {file}。',
 	'importCode.open': '导入代码',

@@ -8,7 +8,7 @@
  *    session), shows the GPU faster.
  * Pure: the host does the timing (`timeEpochs`), the panel words the reason.
  */
-import type { Device } from '$lib/engine';
+import type { Device } from '$lib/engine/core';
 
 /** What is known about WebGPU: no adapter, or one that is a GPU (`software` null) or not. */
 export type GpuReport = { available: false } | { available: true; software: string | null };

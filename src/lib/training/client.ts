@@ -9,10 +9,11 @@
  *     client.start({ doc, data, settings, device: 'auto' });
  *     client.state; // what to show, and to save with the document (see session.ts)
  */
-import type { Device, StateDictFormat } from '$lib/engine';
+import type { Device, StateDictFormat } from '$lib/engine/core';
 import type { AutoChoice } from './auto-device';
-import { TrainingHost, type HostOptions } from './host';
+import type { HostOptions, TrainingHost } from './host';
 import {
+	trainerLoadFailedMessage,
 	workerFailedMessage,
 	type ModelSummary,
 	type ProgressEvent,
@@ -120,6 +121,12 @@ export class TrainingClient {
 	private modeNow: 'worker' | 'in-thread';
 	private worker: Worker | null = null;
 	private host: TrainingHost | null = null;
+	/**
+	 * Requests made while the in-thread host loads (it is loaded only where the worker is
+	 * missing or fails: the page does not need the trainer otherwise).
+	 */
+	private queued: TrainRequest[] = [];
+	private disposed = false;
 	private ready = false;
 	/** Requests the worker has not confirmed it can take yet (replayed in-thread if it fails). */
 	private unconfirmed: TrainRequest[] = [];
@@ -263,6 +270,8 @@ export class TrainingClient {
 	}
 
 	dispose(): void {
+		this.disposed = true;
+		this.queued = [];
 		this.worker?.terminate();
 		this.worker = null;
 		this.host?.dispose();
@@ -305,10 +314,28 @@ export class TrainingClient {
 	private startInThread(): void {
 		this.modeNow = 'in-thread';
 		this.ready = true;
-		this.host = new TrainingHost((event) => queueMicrotask(() => this.receive(event)), {
-			sliceMs: 8,
-			...this.hostOptions
-		});
+		import('./host').then(
+			({ TrainingHost }) => {
+				if (this.disposed) return;
+				this.host = new TrainingHost((event) => queueMicrotask(() => this.receive(event)), {
+					sliceMs: 8,
+					...this.hostOptions
+				});
+				const queued = this.queued;
+				this.queued = [];
+				for (const request of queued) this.host.handle(request);
+			},
+			(error: unknown) => {
+				if (this.disposed) return;
+				this.queued = [];
+				const message = trainerLoadFailedMessage(
+					error instanceof Error ? error.message : String(error)
+				);
+				for (const { reject } of this.pending.values()) reject(new Error(message));
+				this.pending.clear();
+				this.receiveProgress({ ...this.progressFromState(), status: 'error', message });
+			}
+		);
 	}
 
 	private send(request: TrainRequest): void {
@@ -316,8 +343,10 @@ export class TrainingClient {
 			if (!this.ready) this.unconfirmed.push(request);
 			const transfer = request.type === 'load-state' ? [request.bytes.buffer] : [];
 			this.worker.postMessage(request, transfer);
-		} else {
-			this.host!.handle(structuredClone(request));
+		} else if (this.host !== null) {
+			this.host.handle(structuredClone(request));
+		} else if (!this.disposed) {
+			this.queued.push(structuredClone(request));
 		}
 	}
 

@@ -2,7 +2,7 @@
  * The training data: x and y as plain numbers. By default the tutorial's x = 0..10 and
  * y = slope * x + intercept (+ seeded Gaussian noise), slope 2, intercept 1, noise 0.
  */
-import { Mulberry32 } from '$lib/engine';
+import { Mulberry32 } from '$lib/engine/core';
 
 export interface Dataset {
 	x: number[];

@@ -3,6 +3,9 @@
  * graph document with the engine, in a Web Worker; its protocol, data, settings and the loss
  * landscape. Plain TypeScript: the Train panel that puts it together lives in the editor
  * (`editor/TrainPanel`).
+ *
+ * The trainer itself (`./trainer`, `./host`) is not exported here: it runs in the worker, and
+ * the page loads it only where there is no worker, so the editor's first load does without it.
  */
 export {
 	CSV_LIMIT_TEXT,
@@ -50,15 +53,9 @@ export {
 	type Validated
 } from './settings';
 export {
-	divergedMessage,
-	Trainer,
-	TrainingError,
-	type EpochResult,
-	type TrainerConfig
-} from './trainer';
-export {
 	configOf,
 	DEVICE_CHOICES,
+	divergedMessage,
 	noticeText,
 	stoppedMessage,
 	workerFailedMessage,
@@ -89,7 +86,6 @@ export {
 	type SessionInputs,
 	type TrainingSession
 } from './session';
-export { TrainingHost, type HostOptions, type Post } from './host';
 export {
 	createTrainingWorker,
 	INITIAL_STATE,

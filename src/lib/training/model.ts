@@ -7,7 +7,7 @@
  * In the Linear regression example: loss = mse_loss(linear(x, weight, bias), y), so x <- data x,
  * y <- data y, parameters = [weight, bias], and the state dict keys are nn.Linear's.
  */
-import { getOp, numel } from '$lib/engine';
+import { getOp, numel } from '$lib/engine/core';
 import {
 	indexGraph,
 	isLeaf,

@@ -11,7 +11,7 @@
  * since the previous one, the parameters, new log lines), and at every change of status;
  * `saved` / `loaded` / `failed` answer save-state and load-state by request id.
  */
-import type { Device, StateDictFormat } from '$lib/engine';
+import type { Device, StateDictFormat } from '$lib/engine/core';
 import { dictFrom } from '$lib/util/dict';
 import type { GraphDocument } from '$lib/graph';
 import type { AutoChoice } from './auto-device';
@@ -169,7 +169,11 @@ export type TrainNotice =
 export const stoppedMessage = (reason: string) => `training stopped: ${reason}`;
 
 /** The error when the training worker itself fails. */
+export const divergedMessage = (epoch: number) =>
+	`the loss diverged at epoch ${epoch}; try a smaller learning rate`;
 export const workerFailedMessage = (reason: string) => `the training worker failed: ${reason}`;
+export const trainerLoadFailedMessage = (reason: string) =>
+	`the trainer could not be loaded: ${reason}`;
 
 /** A notice in English. */
 export function noticeText(notice: TrainNotice): string {

@@ -9,7 +9,7 @@
  * throws. Node ids (which users choose: `__proto__` is a valid one) are kept as [id, values]
  * pairs, and handed out in null-prototype records.
  */
-import { numel, type Device, type StateDictFormat } from '$lib/engine';
+import { numel, type Device, type StateDictFormat } from '$lib/engine/core';
 import { isLeaf, type GraphDocument } from '$lib/graph';
 import type { TrainState } from './client';
 import type { Formula } from './data';

@@ -7,7 +7,7 @@
  * (missing, unexpected keys, size mismatches) are PyTorch's.
  */
 import { dict } from '$lib/util/dict';
-import type { Tensor } from '$lib/engine';
+import type { Tensor } from '$lib/engine/core';
 
 /** The dotted module path every key shares (`linear.`), never a whole key; '' when none. */
 export function commonModulePrefix(keys: readonly string[]): string {

@@ -30,7 +30,7 @@ import type { Dataset } from './data';
 import { epochLine, numpyFloat32Array } from './format';
 import { alignStateDictKeys } from './state-keys';
 import { bindModel, withData, type ModelBinding } from './model';
-import type { RestoredTraining } from './protocol';
+import { divergedMessage, type RestoredTraining } from './protocol';
 import { Series } from './series';
 import type { TrainSettings } from './settings';
 
@@ -95,9 +95,6 @@ class GraphModel extends torch.nn.Module {
 class Linear extends GraphModel {
 	static readonly pythonName = 'Linear';
 }
-
-export const divergedMessage = (epoch: number) =>
-	`the loss diverged at epoch ${epoch}; try a smaller learning rate`;
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 

@@ -6,8 +6,8 @@
  * Every run starts from `torch.manualSeed(seed)`, so a seed always gives the same numbers here
  * (not the numbers PyTorch's generator would draw).
  */
-import * as torch from '$lib/engine';
-import type { Tensor } from '$lib/engine';
+import * as torch from '$lib/engine/core';
+import type { Tensor } from '$lib/engine/core';
 import { floatRepr } from '$lib/util/float-repr';
 
 /** The seed the page starts with. */

@@ -2,7 +2,7 @@
  * Tensor creation as the importer reads it: `torch.tensor`, `zeros`, `ones`, `full`, `arange`,
  * `rand` and `randn` give new leaves (see `Value` `fresh`), with PyTorch's argument rules.
  */
-import { MAX_NUMEL, numel } from '$lib/engine';
+import { MAX_NUMEL, numel } from '$lib/engine/core';
 import { MAX_DIMS, MAX_VALUES, type LeafAttrs } from '$lib/graph';
 import {
 	asBool,

@@ -3,7 +3,7 @@
  * by the names its registry entry declares (see `PythonBinding`), and the few ops with a
  * Python signature of their own (`F.mse_loss`'s legacy arguments, `linear`'s optional bias).
  */
-import type { OpDef } from '$lib/engine';
+import type { OpDef } from '$lib/engine/core';
 import type { AttrSpec } from '$lib/engine/registry';
 import { inferReshape } from '$lib/engine/registry';
 import {

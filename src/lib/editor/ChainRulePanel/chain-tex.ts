@@ -9,7 +9,7 @@
  *
  * Also the step's explanation, in the UI's language.
  */
-import { numel } from '$lib/engine';
+import { numel } from '$lib/engine/core';
 import type { BackwardStep } from '$lib/graph';
 import type { MessageKey, MessageParams } from '$lib/i18n';
 import { hasMessage } from '$lib/i18n';

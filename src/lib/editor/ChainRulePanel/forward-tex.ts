@@ -4,7 +4,7 @@
  * the picked element through the same formula. The values are the trace's; nothing is computed
  * here.
  */
-import { numel } from '$lib/engine';
+import { numel } from '$lib/engine/core';
 import { getOp } from '$lib/engine/registry';
 import { LEAF_OP, type ForwardStep } from '$lib/graph';
 import { indexIn, isElementwise, broadcastSource, type Selection } from './selection';

@@ -4,7 +4,7 @@
  * picked in the op's output and its other inputs (through broadcasting), so one element can be
  * followed through every formula. The default is [0, ..., 0].
  */
-import { numel } from '$lib/engine';
+import { numel } from '$lib/engine/core';
 import { getOp } from '$lib/engine/registry';
 import { ravelIndex, type TensorView, type TraceStep } from '$lib/graph';
 

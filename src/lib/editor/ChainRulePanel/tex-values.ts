@@ -7,7 +7,7 @@
  * Each entry of a matrix is wrapped in `\htmlData{t=<slot>, i=<index>}` so the panel can tell
  * which element is under the pointer (the only KaTeX command it trusts).
  */
-import { numel } from '$lib/engine';
+import { numel } from '$lib/engine/core';
 import { EDGE_ITEMS, ravelIndex, type TensorView } from '$lib/graph';
 
 /** Up to this size along every dim (and rank 2), a tensor is shown whole. */

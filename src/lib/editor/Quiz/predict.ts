@@ -3,7 +3,7 @@
  * gets one), how a typed prediction is read, when it counts as right, and the score. Nothing
  * here computes a gradient: the answers are the trace's.
  */
-import { numel } from '$lib/engine';
+import { numel } from '$lib/engine/core';
 import type { BackwardStep, TensorView } from '$lib/graph';
 import { elementOf, WHOLE_MAX } from '../ChainRulePanel/tex-values';
 

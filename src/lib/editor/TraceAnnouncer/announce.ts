@@ -2,7 +2,7 @@
  * What a screen reader hears at each step of the trace: one short sentence, with the step's
  * values when they are few (a tensor past `SPOKEN_ELEMENTS` is named by its shape instead).
  */
-import { numel } from '$lib/engine';
+import { numel } from '$lib/engine/core';
 import type { TensorView, TraceStep } from '$lib/graph';
 import type { MessageKey, MessageParams } from '$lib/i18n';
 import { shortNumber } from '$lib/viz/format';

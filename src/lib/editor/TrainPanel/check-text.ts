@@ -7,9 +7,13 @@ import type { MessageKey, MessageParams } from '$lib/i18n';
 import { MAX_EPOCHS } from '$lib/training/settings';
 import type { CsvProblem } from '$lib/training/csv';
 import { formatBytes, CSV_LIMIT_TEXT, MAX_ROWS } from '$lib/training/csv';
-import { divergedMessage } from '$lib/training/trainer';
 import type { ModelProblem } from '$lib/training/model';
-import { stoppedMessage, workerFailedMessage, type TrainNotice } from '$lib/training/protocol';
+import {
+	divergedMessage,
+	stoppedMessage,
+	workerFailedMessage,
+	type TrainNotice
+} from '$lib/training/protocol';
 
 type Translate = (key: MessageKey, params?: MessageParams) => string;
 

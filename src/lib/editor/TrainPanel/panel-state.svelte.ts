@@ -5,8 +5,7 @@
  */
 import { excerpt } from '$lib/util/excerpt';
 import { createLeaf, isLeaf, type GraphDocument } from '$lib/graph';
-import { webgpu, type StateDictFormat } from '$lib/engine';
-import { inflateModelFile } from '$lib/engine/torch-file';
+import { webgpu, type StateDictFormat } from '$lib/engine/core';
 import { own } from '$lib/util/dict';
 import type { ContourGrid } from '$lib/viz';
 import { chooseAuto, type AutoChoice, type GpuReport } from '$lib/training/auto-device';
@@ -479,6 +478,8 @@ export class TrainPanelState {
 			return;
 		}
 		try {
+			// Loaded on first use: the model file reader is not needed to open the editor.
+			const { inflateModelFile } = await import('$lib/engine/torch-file');
 			const bytes = await inflateModelFile(new Uint8Array(await file.arrayBuffer()));
 			const keys = await this.client.loadState(config, bytes);
 			this.fileMessage = ours('info', 'trainPanel.loaded', {

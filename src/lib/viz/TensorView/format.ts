@@ -1,5 +1,5 @@
 /** How a tensor is drawn: a number, a compact table (up to 4x4), or a heatmap. */
-import { numel } from '$lib/engine';
+import { numel } from '$lib/engine/core';
 import { matrixShape, type TensorView } from '$lib/graph';
 
 export type TensorKind = 'scalar' | 'table' | 'heatmap';
