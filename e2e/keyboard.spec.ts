@@ -108,3 +108,33 @@ test('build sum(x * w), move a node, run Forward and Backward, read each grad: k
 	await expect(page.getByTestId('trace-announcer')).toContainText('w.grad = ');
 	expect(errors).toEqual([]);
 });
+
+test('the connect list keeps the active choice in view past its edge, and wraps', async ({
+	page
+}) => {
+	await page.goto('/');
+	await expect(page.getByRole('button', { name: 'add', exact: true })).toBeVisible();
+	await page.getByRole('button', { name: 'File' }).click();
+	await page.getByRole('menuitem', { name: 'New' }).click();
+	await page.getByRole('button', { name: 'x', exact: true }).click();
+	// Eight adds: sixteen free inputs, more than the list shows at once.
+	for (let i = 0; i < 8; i++) await page.getByRole('button', { name: 'add', exact: true }).click();
+	await graphNode(page, 'x').click();
+	await page.keyboard.press('c');
+	const list = page.getByRole('listbox', { name: 'Connect x to an input' });
+	await expect(list.getByRole('option')).toHaveCount(16);
+	const active = list.getByRole('option', { selected: true });
+	const inView = async () => {
+		const [box, item] = [await list.boundingBox(), await active.boundingBox()];
+		return item!.y >= box!.y - 0.5 && item!.y + item!.height <= box!.y + box!.height + 0.5;
+	};
+	for (let i = 0; i < 15; i++) await page.keyboard.press('ArrowDown');
+	await expect(active).toHaveText('add8: input other');
+	// The list is shorter than its sixteen choices, and the last one is where it can be read.
+	const box = (await list.boundingBox())!;
+	expect((await list.evaluate((element) => element.scrollHeight)) > box.height + 1).toBe(true);
+	await expect.poll(inView).toBe(true);
+	await page.keyboard.press('ArrowDown');
+	await expect(active).toHaveText('add1: input input');
+	await expect.poll(inView).toBe(true);
+});

@@ -1,3 +1,2 @@
 /** Quick add: the search box a double-click on the canvas opens. */
 export { default as QuickAdd } from './QuickAdd.svelte';
-export { focusLeft, pickListKey, type PickListActions } from './pick-list';
