@@ -2,17 +2,20 @@
  * The editor's first load leaves out what only some actions need (issue 4's budget: under
  * 300 KB of JavaScript, gzipped): `torch.compile`, the model-file formats and the trainer (the
  * training worker has them; the page loads the trainer itself only where there is no worker),
- * and the code importer (loaded when the Import code dialog opens). Each is recognised in the
- * scripts the page fetched by a message only its own module holds.
+ * the Train panel with its charts (loaded when it opens) and the code importer (loaded when the
+ * Import code dialog opens). Each is recognised in the scripts the page fetched by a string only
+ * its own module holds.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { openEditor } from './editor-helpers';
+import { logLines, trainToEnd } from './train-helpers';
 
 const LAZY = {
 	compile: 'stopped compiling after',
 	'model-file reader': 'Weights only load failed',
 	trainer: 'the loss must be one number',
-	'code importer': 'could not import the code: '
+	'code importer': 'could not import the code: ',
+	'Train panel': 'data-testid="auto-device"'
 };
 
 /**
@@ -34,7 +37,7 @@ async function modulesIn(bodies: Promise<string>[]): Promise<string[]> {
 		.map(([name]) => name);
 }
 
-test('the first load leaves out compile, the model-file reader, the trainer and the importer', async ({
+test('the first load leaves out compile, the model-file reader, the trainer, the Train panel and the importer', async ({
 	page
 }) => {
 	const bodies = scriptsFetched(page);
@@ -52,5 +55,36 @@ test('the first load leaves out compile, the model-file reader, the trainer and 
 	await dialog.getByRole('button', { name: 'Preview' }).click();
 	await expect(dialog.getByText('Builds 2 nodes and 1 wire.')).toBeVisible();
 	expect(await modulesIn(bodies)).toEqual(['code importer']);
+	await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+	// The Train panel comes when it opens, with its training worker, which holds compile, the
+	// model-file formats and the trainer; and it trains (the example: the canvas has no loss).
+	await page.getByRole('button', { name: 'Train panel' }).click();
+	await trainToEnd(page);
+	expect((await logLines(page)).at(-1)).toMatch(/^epoch 1000, loss /);
+	expect((await modulesIn(bodies)).sort()).toEqual(Object.keys(LAZY).sort());
 	expect(errors).toEqual([]);
+});
+
+test.describe('a panel that cannot be loaded', () => {
+	// No service worker: it would serve the files from its cache (e2e/offline.spec.ts).
+	test.use({ serviceWorkers: 'block' });
+
+	test('says so in the panel, and loads when opened again', async ({ page }) => {
+		const errors = await openEditor(page);
+		await page.waitForLoadState('networkidle');
+		await page.route('**/*.js', (route) => route.abort('internetdisconnected'));
+		await page.getByRole('button', { name: 'Train panel' }).click();
+		const panel = page.getByRole('complementary', { name: 'Train panel' });
+		await expect(panel.getByRole('alert')).toContainText('The panel could not be loaded.');
+		// The canvas and the rest of the editor carry on.
+		await expect(page.getByRole('button', { name: 'Forward', exact: true })).toBeEnabled();
+
+		await page.unroute('**/*.js');
+		await panel.getByRole('button', { name: 'Close the panel' }).click();
+		await page.getByRole('button', { name: 'Train panel' }).click();
+		await expect(panel.getByRole('button', { name: 'Train', exact: true })).toBeVisible();
+		await expect(panel.getByRole('alert')).toHaveCount(0);
+		expect(errors).toEqual([]);
+	});
 });

@@ -288,6 +288,8 @@ export const en = {
 	'panels.code': 'Code panel',
 	'panels.trainShort': 'Train',
 	'panels.codeShort': 'Code',
+	'panels.loadFailed':
+		'The panel could not be loaded. Check the connection, then close the panel and open it again.',
 	'panels.close': 'Close the panel',
 	'trainPanel.noLoss':
 		'This graph has no loss node, so the panel trains the Linear regression example. Open it on the canvas to see its parameters change.',

@@ -280,6 +280,7 @@ export const zh: Record<MessageKey, string> = {
 	'panels.code': '代码面板',
 	'panels.trainShort': '训练',
 	'panels.codeShort': '代码',
+	'panels.loadFailed': '无法加载此面板。请检查网络连接，然后关闭面板再重新打开。',
 	'panels.close': '关闭面板',
 	'trainPanel.noLoss':
 		'此计算图没有损失节点，因此面板训练“线性回归”示例。在画布上打开它，即可看到参数的变化。',
