@@ -37,6 +37,18 @@ test.describe('the Train panel', () => {
 		);
 		expect(Math.abs(live - 2)).toBeLessThan(0.05);
 		await expect(graphNode(page, 'bias').getByTestId('node-live')).toContainText('= 0.99');
+		// It is inset as the rows around it, not against the node's border.
+		const textLeft = (testId: string) =>
+			graphNode(page, 'weight')
+				.getByTestId(testId)
+				.evaluate((element) => {
+					const range = document.createRange();
+					range.selectNodeContents(element);
+					return range.getBoundingClientRect().left;
+				});
+		expect(Math.abs((await textLeft('node-live')) - (await textLeft('node-shape')))).toBeLessThan(
+			1
+		);
 
 		// Writing the trained values into the leaves is one undoable step.
 		await page.getByRole('button', { name: 'Write the trained values into the graph' }).click();
