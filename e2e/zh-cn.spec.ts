@@ -242,8 +242,15 @@ test.describe('the Chinese UI shows no English outside the allowlist', () => {
 			'请用训练面板里的“保存模型”'
 		);
 		// The importer's problems are PyTorch-like diagnostics quoting the code: they stay English,
-		// so their list (and the code typed in the box) is left out of the scan. Its notes (a line
-		// accepted, not built) are worded in Chinese around the code they quote.
+		// so their list (and the code typed in the box) is left out of the scan; each begins with
+		// what kind of problem it is, in Chinese. Its notes (a line accepted, not built) are worded
+		// in Chinese around the code they quote.
+		const problems = dialog.getByRole('list', { name: /^未导入/ });
+		const summaries = await problems.locator('.summary').allTextContents();
+		expect(summaries.length).toBeGreaterThan(0);
+		expect(summaries).toHaveLength(await problems.getByRole('listitem').count());
+		for (const summary of summaries) expect(summary).toMatch(/^[\u4e00-\u9fff，]+$/);
+		expect(summaries).toContain(zh('importCode.kind.undefined-name'));
 		await expectChinese(page, 'the Import code preview', [
 			'pre',
 			'textarea',

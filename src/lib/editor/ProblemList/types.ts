@@ -3,6 +3,11 @@ export interface Problem {
 	/** Where it is, already formatted (`nodes[2].attrs:`, `3:14`); empty or absent for none. */
 	where?: string;
 	message: string;
+	/**
+	 * What kind of problem it is, in the UI's language, shown before a message that is not (the
+	 * code importer's diagnostics are English, as Python's and PyTorch's own messages are).
+	 */
+	summary?: string;
 	/** Kept on the item as `data-kind`, for styling and tests. */
 	kind?: string;
 }
