@@ -14,12 +14,13 @@ import {
 	noticeMessage,
 	trainingMessage
 } from '$lib/editor/TrainPanel/check-text';
-import { divergedMessage } from '$lib/training/protocol';
 import { exampleDocument, isLeaf, type GraphDocument } from '$lib/graph';
 import { bindModel, type ModelProblem } from '$lib/training/model';
 import {
+	divergedMessage,
 	noticeText,
 	stoppedMessage,
+	trainerLoadFailedMessage,
 	workerFailedMessage,
 	type TrainNotice
 } from '$lib/training/protocol';
@@ -204,9 +205,10 @@ describe('worker notices and failures', () => {
 		expect(zh).not.toContain('training');
 	});
 
-	it('a stopped run and a failed worker keep the reason, in PyTorch words', () => {
+	it('a stopped run, a failed worker and a trainer not loaded keep the reason, in PyTorch words', () => {
 		const reason = 'mat1 and mat2 shapes cannot be multiplied (11x1 and 2x1)';
-		for (const message of [stoppedMessage(reason), workerFailedMessage(reason)]) {
+		const messages = [stoppedMessage, workerFailedMessage, trainerLoadFailedMessage];
+		for (const message of messages.map((sentence) => sentence(reason))) {
 			expect(trainingMessage(message, t('en'))).toBe(message);
 			const zh = trainingMessage(message, t('zh'));
 			expect(zh).toMatch(/[\u4e00-\u9fff]/);

@@ -348,6 +348,7 @@ export const en = {
 	'trainPanel.diverged': 'the loss diverged at epoch {epoch}; try a smaller learning rate',
 	'trainPanel.stopped': 'training stopped: {reason}',
 	'trainPanel.workerFailed': 'the training worker failed: {reason}',
+	'trainPanel.trainerLoadFailed': 'the trainer could not be loaded: {reason}',
 	'trainPanel.model.noLoss': 'nothing to train: the graph has no loss node (add mse_loss)',
 	'trainPanel.model.unknownLoss': "no loss node with id '{id}'",
 	'trainPanel.model.lossNotScalar':

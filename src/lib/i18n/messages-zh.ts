@@ -335,6 +335,7 @@ export const zh: Record<MessageKey, string> = {
 	'trainPanel.diverged': '损失在第 {epoch} 轮发散了；请试试更小的学习率',
 	'trainPanel.stopped': '训练停止了：{reason}',
 	'trainPanel.workerFailed': '训练线程出错了：{reason}',
+	'trainPanel.trainerLoadFailed': '无法加载训练程序：{reason}',
 	'trainPanel.model.noLoss': '没有可训练的：图里没有损失节点（请添加 mse_loss）',
 	'trainPanel.model.unknownLoss': '没有 id 为 “{id}” 的损失节点',
 	'trainPanel.model.lossNotScalar':

@@ -11,6 +11,7 @@ import type { ModelProblem } from '$lib/training/model';
 import {
 	divergedMessage,
 	stoppedMessage,
+	trainerLoadFailedMessage,
 	workerFailedMessage,
 	type TrainNotice
 } from '$lib/training/protocol';
@@ -59,10 +60,11 @@ const withReason = (sentence: (reason: string) => string) => {
 };
 const STOPPED = withReason(stoppedMessage);
 const WORKER_FAILED = withReason(workerFailedMessage);
+const LOAD_FAILED = withReason(trainerLoadFailedMessage);
 
 /**
- * A training run's message in the UI's language: the divergence, a stopped run, a failed worker
- * (the training modules' own sentences); the reason they quote (an engine or PyTorch error, in
+ * A training run's message in the UI's language: the divergence, a stopped run, a failed worker,
+ * a trainer that could not be loaded (the training modules' own sentences); the reason they quote (an engine or PyTorch error, in
  * PyTorch's words) and any other message stay as they are.
  */
 export function trainingMessage(message: string, t: Translate): string {
@@ -72,6 +74,8 @@ export function trainingMessage(message: string, t: Translate): string {
 	if (stopped) return t('trainPanel.stopped', { reason: stopped[1] });
 	const failed = WORKER_FAILED.exec(message);
 	if (failed) return t('trainPanel.workerFailed', { reason: failed[1] });
+	const notLoaded = LOAD_FAILED.exec(message);
+	if (notLoaded) return t('trainPanel.trainerLoadFailed', { reason: notLoaded[1] });
 	return message;
 }
 
