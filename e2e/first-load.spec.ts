@@ -77,6 +77,7 @@ test.describe('a panel that cannot be loaded', () => {
 		await page.getByRole('button', { name: 'Train panel' }).click();
 		const panel = page.getByRole('complementary', { name: 'Train panel' });
 		await expect(panel.getByRole('alert')).toContainText('The panel could not be loaded.');
+		await expect(panel.getByRole('button', { name: 'Reload the page' })).toBeVisible();
 		// The canvas and the rest of the editor carry on.
 		await expect(page.getByRole('button', { name: 'Forward', exact: true })).toBeEnabled();
 
@@ -85,6 +86,22 @@ test.describe('a panel that cannot be loaded', () => {
 		await page.getByRole('button', { name: 'Train panel' }).click();
 		await expect(panel.getByRole('button', { name: 'Train', exact: true })).toBeVisible();
 		await expect(panel.getByRole('alert')).toHaveCount(0);
+		expect(errors).toEqual([]);
+	});
+
+	test('the import dialog says so in a notice, and opens when asked again', async ({ page }) => {
+		const errors = await openEditor(page);
+		await page.waitForLoadState('networkidle');
+		await page.getByRole('button', { name: 'Code panel' }).click();
+		await page.route('**/*.js', (route) => route.abort('internetdisconnected'));
+		await page.getByRole('button', { name: 'Import code' }).click();
+		await expect(page.getByText(/^Could not open the import dialog \(/)).toBeVisible();
+		const dialog = page.getByRole('dialog', { name: 'Import PyTorch code' });
+		await expect(dialog).toHaveCount(0);
+
+		await page.unroute('**/*.js');
+		await page.getByRole('button', { name: 'Import code' }).click();
+		await expect(dialog.getByRole('textbox', { name: 'Python code' })).toBeVisible();
 		expect(errors).toEqual([]);
 	});
 });

@@ -289,7 +289,8 @@ export const en = {
 	'panels.trainShort': 'Train',
 	'panels.codeShort': 'Code',
 	'panels.loadFailed':
-		'The panel could not be loaded. Check the connection, then close the panel and open it again.',
+		'The panel could not be loaded. Check the connection and open it again; if the app was just updated, reload the page.',
+	'panels.reload': 'Reload the page',
 	'panels.close': 'Close the panel',
 	'trainPanel.noLoss':
 		'This graph has no loss node, so the panel trains the Linear regression example. Open it on the canvas to see its parameters change.',
@@ -452,7 +453,8 @@ export const en = {
 	'codePanel.download': 'Download .py',
 	'codePanel.empty': '# An empty graph: add tensors and ops to see their PyTorch code.',
 	'notice.codeCopied': 'Copied the code.',
-	'notice.importLoadFailed': 'Could not open the import dialog: {reason}',
+	'notice.importLoadFailed':
+		'Could not open the import dialog ({reason}). Check the connection; if the app was just updated, reload the page.',
 	'notice.codeCopyFailed': 'Could not copy: select the code and copy it by hand.',
 	'notice.codeDownloaded': 'Downloaded {file}.',
 	'importCode.open': 'Import code',

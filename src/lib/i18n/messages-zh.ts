@@ -280,7 +280,9 @@ export const zh: Record<MessageKey, string> = {
 	'panels.code': '代码面板',
 	'panels.trainShort': '训练',
 	'panels.codeShort': '代码',
-	'panels.loadFailed': '无法加载此面板。请检查网络连接，然后关闭面板再重新打开。',
+	'panels.loadFailed':
+		'无法加载此面板。请检查网络连接后重新打开；如果应用刚刚更新，请重新加载页面。',
+	'panels.reload': '重新加载页面',
 	'panels.close': '关闭面板',
 	'trainPanel.noLoss':
 		'此计算图没有损失节点，因此面板训练“线性回归”示例。在画布上打开它，即可看到参数的变化。',
@@ -436,7 +438,8 @@ export const zh: Record<MessageKey, string> = {
 	'codePanel.download': '下载 .py',
 	'codePanel.empty': '# 空计算图：添加张量和运算即可看到对应的 PyTorch 代码。',
 	'notice.codeCopied': '已复制代码。',
-	'notice.importLoadFailed': '无法打开导入对话框：{reason}',
+	'notice.importLoadFailed':
+		'无法打开导入对话框（{reason}）。请检查网络连接；如果应用刚刚更新，请重新加载页面。',
 	'notice.codeCopyFailed': '无法复制：请手动选中代码并复制。',
 	'notice.codeDownloaded': '已下载 {file}。',
 	'importCode.open': '导入代码',
