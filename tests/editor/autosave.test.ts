@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { EditorState } from '$lib/editor/editor-state.svelte';
 import { Autosave, type TabChannel, type TabMessage } from '$lib/editor/store/autosave.svelte';
-import { MemoryDocumentStore, type DocumentStore } from '$lib/editor/store/documents';
+import { MemoryDocumentStore, readMeta, type DocumentStore } from '$lib/editor/store/documents';
 import { LEGACY_STORAGE_KEY, startDocument, type KeyValueStorage } from '$lib/editor/store/startup';
 import {
 	compactDocument,
@@ -168,6 +168,12 @@ describe('startup', () => {
 		const tab = await openTab(broken, { legacy: corrupt });
 		expect(tab.autosave.unreadable).not.toBeNull();
 		expect([...broken.records.values()][0].json).toBe('{"format": "autograd-canvas.gr');
+		// Its meta says it cannot be read (Recent shows that, not "0 nodes"); a readable one's does not.
+		const [brokenMeta] = await broken.list();
+		expect(brokenMeta.unreadable).toBe(true);
+		expect(readMeta(JSON.parse(JSON.stringify(brokenMeta)))).toEqual(brokenMeta);
+		expect('unreadable' in (await store.list())[0]).toBe(false);
+		expect(readMeta({ ...brokenMeta, unreadable: 'yes' })).not.toHaveProperty('unreadable');
 
 		// A store that refuses the write: the old slot stays where it is.
 		const failing = new MemoryDocumentStore();

@@ -272,6 +272,7 @@ export const en = {
 	'recent.delete': 'Delete',
 	'recent.current': 'open here',
 	'recent.nodes': '{count} nodes',
+	'recent.unreadable': 'cannot be read: download it to keep it',
 	'recent.close': 'Close',
 	'recent.origin.new': 'New graph',
 	'recent.origin.example': 'Example: {title}',

@@ -264,6 +264,7 @@ export const zh: Record<MessageKey, string> = {
 	'recent.delete': '删除',
 	'recent.current': '正在此处打开',
 	'recent.nodes': '{count} 个节点',
+	'recent.unreadable': '无法读取：可下载保存',
 	'recent.close': '关闭',
 	'recent.origin.new': '新计算图',
 	'recent.origin.example': '示例：{title}',

@@ -39,6 +39,11 @@ export interface DocumentMeta {
 	nodes: number;
 	/** The text's length in UTF-16 code units. */
 	chars: number;
+	/**
+	 * Set (only) when the text was stored knowing it cannot be read (an earlier version's
+	 * autosave, moved into the store as it was): `nodes` then says nothing.
+	 */
+	unreadable?: true;
 }
 
 export interface DocumentRecord extends DocumentMeta {
@@ -79,7 +84,9 @@ function randomId(): string {
 /** The meta of a record (a copy: callers may keep it). */
 export function metaOf(record: DocumentMeta): DocumentMeta {
 	const { id, origin, created, updated, revision, nodes, chars } = record;
-	return { id, origin, created, updated, revision, nodes, chars };
+	const meta: DocumentMeta = { id, origin, created, updated, revision, nodes, chars };
+	if (record.unreadable === true) meta.unreadable = true;
+	return meta;
 }
 
 const byUpdated = (a: DocumentMeta, b: DocumentMeta) => b.updated - a.updated;
@@ -259,7 +266,7 @@ const count = (value: unknown) =>
 /** A stored record's meta, read defensively (storage is input like any other), or null. */
 export function readMeta(value: unknown): DocumentMeta | null {
 	if (!isObject(value) || typeof value.id !== 'string') return null;
-	return {
+	const meta: DocumentMeta = {
 		id: value.id,
 		origin: readOrigin(value.origin),
 		created: count(value.created),
@@ -268,6 +275,8 @@ export function readMeta(value: unknown): DocumentMeta | null {
 		nodes: count(value.nodes),
 		chars: count(value.chars)
 	};
+	if (value.unreadable === true) meta.unreadable = true;
+	return meta;
 }
 
 function readRecord(metaValue: unknown, body: unknown): DocumentRecord | null {

@@ -58,6 +58,7 @@ async function migrate(store: DocumentStore, legacy: KeyValueStorage, now: numbe
 			updated: now,
 			nodes: parsed.ok ? parsed.doc.nodes.length : 0,
 			chars: text.length,
+			...(parsed.ok ? {} : { unreadable: true as const }),
 			json: text,
 			session: null
 		},
