@@ -13,6 +13,7 @@ import {
 	type TrainConfig,
 	type TrainState
 } from '$lib/training';
+import { waitFor } from './wait-for';
 
 const config = (): TrainConfig => ({
 	doc: exampleDocument('linear-regression')!,
@@ -20,21 +21,6 @@ const config = (): TrainConfig => ({
 	settings: { ...DEFAULT_SETTINGS, epochs: 50 },
 	device: 'cpu'
 });
-
-function waitFor(
-	client: TrainingClient,
-	test: (state: TrainState) => boolean
-): Promise<TrainState> {
-	return new Promise((resolve) => {
-		if (test(client.state)) return resolve(client.state);
-		const stop = client.subscribe((state) => {
-			if (test(state)) {
-				stop();
-				resolve(state);
-			}
-		});
-	});
-}
 
 /** A Worker that never starts: its error comes when the test says. */
 class DeadWorker {

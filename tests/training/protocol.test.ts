@@ -13,10 +13,10 @@ import {
 	TrainingClient,
 	type ProgressEvent,
 	type TrainConfig,
-	type TrainEvent,
-	type TrainState
+	type TrainEvent
 } from '$lib/training';
 import { TrainingHost } from '$lib/training/host';
+import { waitFor } from './wait-for';
 
 const doc = exampleDocument('linear-regression')!;
 const config = (overrides: Partial<TrainConfig> = {}): TrainConfig => ({
@@ -26,22 +26,6 @@ const config = (overrides: Partial<TrainConfig> = {}): TrainConfig => ({
 	device: 'cpu',
 	...overrides
 });
-
-/** Resolves with the first state that passes `test`. */
-function waitFor(
-	client: TrainingClient,
-	test: (state: TrainState) => boolean
-): Promise<TrainState> {
-	return new Promise((resolve) => {
-		if (test(client.state)) return resolve(client.state);
-		const stop = client.subscribe((state) => {
-			if (test(state)) {
-				stop();
-				resolve(state);
-			}
-		});
-	});
-}
 
 /** A host whose events are collected, with a fake WebGPU that is never there. */
 function collectingHost(sliceMs = 16) {

@@ -36,6 +36,7 @@ import {
 	MAX_ID_CHARS,
 	MAX_LOG_LINE_CHARS
 } from '$lib/training/session';
+import { waitFor } from './wait-for';
 
 // Thousands of runs each: give them time on a slow machine.
 vi.setConfig({ testTimeout: 120_000 });
@@ -73,19 +74,6 @@ function config(settings: Partial<TrainSettings>): TrainConfig {
 		settings: { ...DEFAULT_SETTINGS, ...settings },
 		device: 'cpu'
 	};
-}
-
-/** Resolves with the first state that passes `test`. */
-function waitFor(client: TrainingClient, test: (state: TrainState) => boolean) {
-	return new Promise<TrainState>((resolve) => {
-		if (test(client.state)) return resolve(client.state);
-		const stop = client.subscribe((state) => {
-			if (test(state)) {
-				stop();
-				resolve(state);
-			}
-		});
-	});
 }
 
 const inThread = () => new TrainingClient({ mode: 'in-thread', hostOptions: { sliceMs: 4 } });
