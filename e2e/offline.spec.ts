@@ -4,6 +4,7 @@
  * served; a new deploy's worker shows "A new version is ready" and takes over only on Reload.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { graphNode, loadExample, openEditor } from './editor-helpers';
@@ -30,21 +31,32 @@ function recordResponses(page: Page) {
 
 /**
  * The app on another local port, through a proxy that can switch to a "next deploy": the same
- * service worker under another cache name, as a new build's `version` gives. (The browser's own
- * fetch of the worker script, when it checks for an update, is not seen by Playwright's routes.)
+ * service worker under another cache name, as a new build's `version` gives (each deploy its
+ * own). Paths in `gone` answer 404, as files an older deploy had and the server no longer has.
+ * Nothing it serves may be kept in the browser's HTTP cache.
+ * (The browser's own fetch of the worker script, when it checks for an update, is not seen by
+ * Playwright's routes.)
  */
 async function deployProxy(target: string) {
-	let next = false;
+	let deploys = 0;
+	const gone = new Set<string>();
 	const server = createServer(async (request, reply) => {
+		if (gone.has(request.url ?? '')) {
+			reply.writeHead(404).end();
+			return;
+		}
 		const upstream = await fetch(new URL(request.url ?? '/', target));
 		const headers = Object.fromEntries(
 			[...upstream.headers].filter(
-				([name]) => !/^(content-(length|encoding)|connection)$/.test(name)
+				([name]) => !/^(content-(length|encoding)|connection|cache-control)$/.test(name)
 			)
 		);
+		// Nothing in the browser's HTTP cache: what a page gets comes from the worker's caches
+		// or from this server, as it answers now.
+		headers['cache-control'] = 'no-store';
 		let body: Buffer | string = Buffer.from(await upstream.arrayBuffer());
-		if (next && request.url?.startsWith('/service-worker.js')) {
-			body = body.toString('utf8').replace('app-', 'app-next-');
+		if (deploys > 0 && request.url?.startsWith('/service-worker.js')) {
+			body = body.toString('utf8').replace('app-', `app-next${deploys}-`);
 		}
 		reply.writeHead(upstream.status, headers).end(body);
 	});
@@ -52,8 +64,9 @@ async function deployProxy(target: string) {
 	const { port } = server.address() as AddressInfo;
 	return {
 		url: `http://127.0.0.1:${port}/`,
+		gone,
 		deployNext: () => {
-			next = true;
+			deploys++;
 		},
 		close: () =>
 			new Promise((closed) => {
@@ -61,6 +74,30 @@ async function deployProxy(target: string) {
 				server.closeAllConnections();
 			})
 	};
+}
+
+/**
+ * The built files the Train panel loads when it first opens (its dynamic entry, with the chunks
+ * and styles it imports), as paths: from the build's manifest.
+ */
+function trainPanelFiles(): string[] {
+	type Chunk = { file: string; imports?: string[]; css?: string[] };
+	const manifest = JSON.parse(
+		readFileSync(
+			new URL('../.svelte-kit/output/client/.vite/manifest.json', import.meta.url),
+			'utf8'
+		)
+	) as Record<string, Chunk>;
+	const entry = manifest['src/lib/editor/TrainSidePanel/index.ts'];
+	const files = new Set<string>();
+	const visit = (chunk: Chunk) => {
+		if (files.has(chunk.file)) return;
+		files.add(chunk.file);
+		for (const css of chunk.css ?? []) files.add(css);
+		for (const key of chunk.imports ?? []) visit(manifest[key]);
+	};
+	visit(entry);
+	return [...files].map((file) => `/${file}`);
 }
 
 test.describe('offline and installable', () => {
@@ -215,7 +252,7 @@ test.describe('offline and installable', () => {
 				key.startsWith('app-')
 			);
 			expect(oldCache).toBeDefined();
-			const newCache = oldCache!.replace('app-', 'app-next-');
+			const newCache = oldCache!.replace('app-', 'app-next1-');
 
 			// This page's state: a reload would lose it.
 			await page.evaluate(() => {
@@ -246,15 +283,75 @@ test.describe('offline and installable', () => {
 			await expect(button(page, 'add')).toBeVisible();
 			expect(await page.evaluate(() => 'stillHere' in window)).toBe(false);
 			await expect(notice).toHaveCount(0);
-			// The new version is active and controls the page; the old version's cache is gone.
-			await expect.poll(() => page.evaluate(() => caches.keys())).not.toContain(oldCache);
-			expect(await page.evaluate(() => caches.keys())).toContain(newCache);
+			// The new version is active and controls the page.
 			expect(
 				await page.evaluate(async () => {
 					const registration = await navigator.serviceWorker.ready;
 					return registration.waiting === null && navigator.serviceWorker.controller !== null;
 				})
 			).toBe(true);
+			// The version before it is kept (a tab may still run it); the next deploy drops it.
+			expect(await page.evaluate(() => caches.keys())).toEqual(
+				expect.arrayContaining([oldCache, newCache])
+			);
+			deploy.deployNext();
+			await page.evaluate(async () => (await navigator.serviceWorker.ready).update());
+			await expect(notice).toBeVisible({ timeout: 30_000 });
+			await Promise.all([page.waitForEvent('load'), button(page, 'Reload').click()]);
+			await expect(button(page, 'add')).toBeVisible();
+			const newest = oldCache!.replace('app-', 'app-next2-');
+			await expect.poll(() => page.evaluate(() => caches.keys())).not.toContain(oldCache);
+			expect(await page.evaluate(() => caches.keys())).toEqual(
+				expect.arrayContaining([newCache, newest])
+			);
+		} finally {
+			await deploy.close();
+		}
+	});
+	test('a tab still on the previous version opens its Train panel after another tab updated', async ({
+		context,
+		baseURL
+	}) => {
+		test.setTimeout(120_000);
+		const deploy = await deployProxy(baseURL!);
+		try {
+			const first = await context.newPage();
+			await openEditor(first, deploy.url);
+			await controlled(first);
+			const second = await context.newPage();
+			const errors = await openEditor(second, deploy.url);
+			await controlled(second);
+
+			// The first tab updates to the next deploy.
+			deploy.deployNext();
+			await first.evaluate(async () => (await navigator.serviceWorker.ready).update());
+			await expect(first.getByTestId('update-notice')).toBeVisible({ timeout: 30_000 });
+			await Promise.all([first.waitForEvent('load'), button(first, 'Reload').click()]);
+			await expect(button(first, 'add')).toBeVisible();
+
+			// That deploy has none of the Train panel's files the second tab's version loads:
+			// neither its cache nor the server.
+			const files = trainPanelFiles();
+			expect(files.length).toBeGreaterThan(1);
+			const next = (await first.evaluate(() => caches.keys())).find((key) =>
+				key.startsWith('app-next1-')
+			)!;
+			await first.evaluate(
+				async ([name, paths]) => {
+					const cache = await caches.open(name as string);
+					for (const path of paths as string[]) await cache.delete(path);
+				},
+				[next, files]
+			);
+			for (const file of files) deploy.gone.add(file);
+
+			// The second tab still runs the previous version: its Train panel comes from that
+			// version's cache, kept for it, and trains.
+			await second.getByRole('button', { name: 'Train panel' }).click();
+			const panel = trainPanel(second);
+			await expect(panel.getByRole('button', { name: 'Train', exact: true })).toBeVisible();
+			await expect(panel.getByRole('alert')).toHaveCount(0);
+			expect(errors).toEqual([]);
 		} finally {
 			await deploy.close();
 		}

@@ -15,7 +15,10 @@
  *   at `/`. The shell and the assets it names come from the same version's cache, so a page is
  *   never half old, half new; a new deploy installs beside it and waits.
  * - A new version waits until the page asks it to take over (`SKIP_WAITING`, sent when the user
- *   clicks Reload on the update notice); it then deletes the caches of older versions.
+ *   clicks Reload on the update notice); it then deletes the caches of older versions but the
+ *   one before it: another tab may still run that version, and load its panels later (their
+ *   files are loaded on first use, and a new deploy no longer has them). Built files are
+ *   content-hashed, so any cache's copy of one is the right one.
  * - Under `vite dev` (no `build`) it caches nothing and lets every request through, so what
  *   the dev server serves is what shows.
  */
@@ -44,6 +47,8 @@ const DEV = build.length === 0;
 
 const precached = new Set([SHELL, ...build.filter((path) => !lazy(path)), ...files]);
 const builtLazily = new Set(build.filter(lazy));
+/** Where the build's content-hashed files live (any version's copy of one is the same file). */
+const IMMUTABLE = `${base}/_app/immutable/`;
 
 sw.addEventListener('install', (event) => {
 	if (DEV) return;
@@ -53,9 +58,14 @@ sw.addEventListener('install', (event) => {
 sw.addEventListener('activate', (event) => {
 	event.waitUntil(
 		(async () => {
-			for (const key of await caches.keys()) {
-				if (key !== CACHE && key !== RUNTIME) await caches.delete(key);
+			// Keep the newest other version that installed completely (it holds the shell): the
+			// version before this one. caches.keys() lists caches in the order they were made.
+			const older = (await caches.keys()).filter((key) => key !== CACHE && key !== RUNTIME);
+			let previous: string | null = null;
+			for (let i = older.length - 1; i >= 0 && previous === null; i--) {
+				if (await (await caches.open(older[i])).match(SHELL)) previous = older[i];
 			}
+			for (const key of older) if (key !== previous) await caches.delete(key);
 			// Drop runtime entries this version no longer builds (a changed font package).
 			const runtime = await caches.open(RUNTIME);
 			for (const request of await runtime.keys()) {
@@ -70,14 +80,23 @@ sw.addEventListener('message', (event) => {
 	if (event.data?.type === 'SKIP_WAITING') void sw.skipWaiting();
 });
 
-/** The cached copy of `key`, else the network's answer (kept in `cacheName` when it is OK). */
+/**
+ * The cached copy of `key`, else the network's answer (kept in `cacheName` when it is OK). A
+ * built file missing there may be in the previous version's cache (a tab still running it).
+ */
 async function cacheFirst(cacheName: string, key: string, request: Request): Promise<Response> {
 	const cache = await caches.open(cacheName);
-	const cached = await cache.match(key);
+	const cached =
+		(await cache.match(key)) ?? (key.startsWith(IMMUTABLE) ? await caches.match(key) : undefined);
 	if (cached) return cached;
 	const response = await fetch(request);
 	if (response.ok) await cache.put(key, response.clone());
 	return response;
+}
+
+/** Any cache's copy of `key` (no cache is written), else the network's answer. */
+async function fromAnyCache(key: string, request: Request): Promise<Response> {
+	return (await caches.match(key)) ?? fetch(request);
 }
 
 sw.addEventListener('fetch', (event) => {
@@ -90,6 +109,9 @@ sw.addEventListener('fetch', (event) => {
 		event.respondWith(cacheFirst(CACHE, url.pathname, request));
 	} else if (builtLazily.has(url.pathname)) {
 		event.respondWith(cacheFirst(RUNTIME, url.pathname, request));
+	} else if (url.pathname.startsWith(IMMUTABLE)) {
+		// A file of an earlier version, for a tab that still runs it: from its cache if kept.
+		event.respondWith(fromAnyCache(url.pathname, request));
 	} else if (request.mode === 'navigate') {
 		event.respondWith(cacheFirst(CACHE, SHELL, request));
 	}
