@@ -101,6 +101,11 @@ describe('the in-thread fallback', () => {
 		await expect(answer).rejects.toThrow(/^the trainer could not be loaded: \S/);
 		const failed = await waitFor(client, (s) => s.status === 'error');
 		expect(failed.message).toMatch(/^the trainer could not be loaded/);
+
+		// Back online: the next request loads it and is answered.
+		vi.doUnmock('$lib/training/host');
+		const saved = await client.saveState(config(), 'json');
+		expect(new TextDecoder().decode(saved)).toContain('autograd-canvas.state_dict');
 		client.dispose();
 	});
 });

@@ -126,6 +126,8 @@ export class TrainingClient {
 	 * missing or fails: the page does not need the trainer otherwise).
 	 */
 	private queued: TrainRequest[] = [];
+	/** The host's module while it loads (null before, and again after a failed load). */
+	private hostLoading: Promise<void> | null = null;
 	private disposed = false;
 	private ready = false;
 	/** Requests the worker has not confirmed it can take yet (replayed in-thread if it fails). */
@@ -314,8 +316,18 @@ export class TrainingClient {
 	private startInThread(): void {
 		this.modeNow = 'in-thread';
 		this.ready = true;
-		import('./host').then(
+		this.loadHost();
+	}
+
+	/**
+	 * Loads the in-thread host, then hands it the requests made meanwhile. A failed load (offline
+	 * before the app was cached) fails those requests, and the next request tries again.
+	 */
+	private loadHost(): void {
+		if (this.host !== null || this.hostLoading !== null || this.disposed) return;
+		this.hostLoading = import('./host').then(
 			({ TrainingHost }) => {
+				this.hostLoading = null;
 				if (this.disposed) return;
 				this.host = new TrainingHost((event) => queueMicrotask(() => this.receive(event)), {
 					sliceMs: 8,
@@ -326,6 +338,7 @@ export class TrainingClient {
 				for (const request of queued) this.host.handle(request);
 			},
 			(error: unknown) => {
+				this.hostLoading = null;
 				if (this.disposed) return;
 				this.queued = [];
 				const message = trainerLoadFailedMessage(
@@ -347,6 +360,7 @@ export class TrainingClient {
 			this.host.handle(structuredClone(request));
 		} else if (!this.disposed) {
 			this.queued.push(structuredClone(request));
+			this.loadHost();
 		}
 	}
 
