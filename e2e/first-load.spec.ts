@@ -66,11 +66,13 @@ test('the first load leaves out compile, the model-file reader, the trainer, the
 	expect(errors).toEqual([]);
 });
 
-test.describe('a panel that cannot be loaded', () => {
+test.describe('a panel loaded on first use', () => {
 	// No service worker: it would serve the files from its cache (e2e/offline.spec.ts).
 	test.use({ serviceWorkers: 'block' });
 
-	test('says so in the panel, and loads when opened again', async ({ page }) => {
+	test('that cannot be loaded says so in the panel, and loads when opened again', async ({
+		page
+	}) => {
 		const errors = await openEditor(page);
 		await page.waitForLoadState('networkidle');
 		await page.route('**/*.js', (route) => route.abort('internetdisconnected'));
@@ -86,6 +88,24 @@ test.describe('a panel that cannot be loaded', () => {
 		await page.getByRole('button', { name: 'Train panel' }).click();
 		await expect(panel.getByRole('button', { name: 'Train', exact: true })).toBeVisible();
 		await expect(panel.getByRole('alert')).toHaveCount(0);
+		expect(errors).toEqual([]);
+	});
+
+	test('says it is loading while it loads', async ({ page }) => {
+		const errors = await openEditor(page);
+		await page.waitForLoadState('networkidle');
+		let release = () => {};
+		const held = new Promise<void>((resolve) => (release = resolve));
+		await page.route('**/*.js', async (route) => {
+			await held;
+			await route.continue();
+		});
+		await page.getByRole('button', { name: 'Train panel' }).click();
+		const panel = page.getByRole('complementary', { name: 'Train panel' });
+		await expect(panel.getByText('Loading…')).toBeVisible();
+		release();
+		await expect(panel.getByRole('button', { name: 'Train', exact: true })).toBeVisible();
+		await expect(panel.getByText('Loading…')).toHaveCount(0);
 		expect(errors).toEqual([]);
 	});
 

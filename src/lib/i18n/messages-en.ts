@@ -292,6 +292,7 @@ export const en = {
 	'panels.loadFailed':
 		'The panel could not be loaded. Check the connection and open it again; if the app was just updated, reload the page.',
 	'panels.reload': 'Reload the page',
+	'panels.loading': 'Loading…',
 	'panels.close': 'Close the panel',
 	'trainPanel.noLoss':
 		'This graph has no loss node, so the panel trains the Linear regression example. Open it on the canvas to see its parameters change.',

@@ -284,6 +284,7 @@ export const zh: Record<MessageKey, string> = {
 	'panels.loadFailed':
 		'无法加载此面板。请检查网络连接后重新打开；如果应用刚刚更新，请重新加载页面。',
 	'panels.reload': '重新加载页面',
+	'panels.loading': '正在加载…',
 	'panels.close': '关闭面板',
 	'trainPanel.noLoss':
 		'此计算图没有损失节点，因此面板训练“线性回归”示例。在画布上打开它，即可看到参数的变化。',
