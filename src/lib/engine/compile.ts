@@ -100,7 +100,7 @@ class Ref {
 	readonly gradFn: GradNode | null;
 }
 
-const ABSENT_REF = /* @__PURE__ */ new Ref(ABSENT);
+const ABSENT_REF = new Ref(ABSENT);
 
 // What a step does.
 const BINARY = 0;

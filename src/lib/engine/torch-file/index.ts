@@ -35,8 +35,7 @@ const STORAGE_TYPES: Record<string, { dtype: DType; bytes: number } | string> = 
 };
 
 /** Typed arrays use the host's byte order: little-endian wherever browsers run, checked once. */
-const LITTLE_ENDIAN = /* @__PURE__ */ (() =>
-	new Uint8Array(new Uint16Array([1]).buffer)[0] === 1)();
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** `count` little-endian values of `dtype` from the start of `data`. */
 function readStorage(data: Uint8Array, dtype: DType, count: number): Storage {

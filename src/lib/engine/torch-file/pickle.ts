@@ -34,7 +34,7 @@ export type PyValue =
 	null | boolean | number | string | PyTuple | PyValue[] | PyDict | PyGlobal | PyObject;
 
 /** The globals a state_dict needs; each is implemented by `call` (and `persistentLoad`). */
-export const ALLOWED_GLOBALS: ReadonlySet<string> = /* @__PURE__ */ new Set([
+export const ALLOWED_GLOBALS: ReadonlySet<string> = new Set([
 	'collections.OrderedDict',
 	'torch._utils._rebuild_tensor_v2',
 	'torch._utils._rebuild_parameter',
