@@ -69,6 +69,20 @@ describe('timeEpochs', () => {
 		};
 	}
 
+	it('times a run of epochs shorter than the clock step (a compiled epoch in a browser)', async () => {
+		// A clock of 0.1 ms steps; each epoch takes 1 µs of it.
+		let exact = 0;
+		const now = () => Math.floor(exact / 0.1) * 0.1;
+		const epoch = async () => {
+			exact += 0.001;
+		};
+		const ms = await timeEpochs(epoch, { now, epochs: 5, budgetMs: 40 });
+		expect(ms).toBeGreaterThan(0.0008);
+		expect(ms).toBeLessThan(0.0012);
+		// A clock that never moves gives 0, and returns.
+		expect(await timeEpochs(async () => {}, { now: () => 0, epochs: 3 })).toBe(0);
+	});
+
 	it('leaves out the warm-up epochs and takes the median of the timed ones', async () => {
 		// Warm-up 100 ms (pipelines compiling) then 1, 9, 2, 3, 2 ms.
 		const fake = fakeEpochs([100, 100, 1, 9, 2, 3, 2]);

@@ -80,5 +80,22 @@ export async function timeEpochs(
 	}
 	times.sort((a, b) => a - b);
 	const middle = times.length >> 1;
-	return times.length % 2 ? times[middle] : (times[middle - 1] + times[middle]) / 2;
+	const median = times.length % 2 ? times[middle] : (times[middle - 1] + times[middle]) / 2;
+	if (median > 0) return median;
+	// Epochs shorter than the clock's step (a browser's is 0.1 ms, a compiled epoch ~1 µs): time
+	// a run of them instead, long enough to read, within the budget.
+	let count = 0;
+	const start = now();
+	let elapsed = 0;
+	while (elapsed < MIN_RUN_MS && count < MAX_RUN_EPOCHS) {
+		await epoch();
+		count++;
+		elapsed = now() - start;
+	}
+	return elapsed / count;
 }
+
+/** The shortest run of epochs whose time is read when one epoch is too short to time. */
+const MIN_RUN_MS = 2;
+/** At most this many epochs in that run (a clock that never moves must not hang it). */
+const MAX_RUN_EPOCHS = 10_000;
