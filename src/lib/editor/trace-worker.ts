@@ -4,6 +4,7 @@
  * block the page. Started by `WorkerRunner` as
  * `new Worker(new URL('./trace-worker.ts', import.meta.url), { type: 'module' })`.
  */
+import { errorMessage } from '$lib/util/error-message';
 import {
 	handleTraceRequest,
 	resultBuffers,
@@ -33,7 +34,7 @@ scope.onmessage = (event: MessageEvent<TraceRequest>) => {
 		post({
 			id: request.id,
 			type: 'failed',
-			message: error instanceof Error ? error.message : String(error)
+			message: errorMessage(error)
 		});
 	}
 };

@@ -8,6 +8,7 @@
  * fails, with `nodeId` set on it (read it with `failedNodeId`). An invalid document throws a
  * ValueError listing its first problem (with `nodeId` when the problem is on a node).
  */
+import { errorMessage } from '$lib/util/error-message';
 import * as torch from '$lib/engine/core';
 import { numel, TorchError, type Tensor } from '$lib/engine/core';
 import { indexGraph } from './graph-index';
@@ -32,9 +33,7 @@ export function failedNodeId(error: unknown): string | undefined {
 
 function atNode(error: unknown, nodeId: string | undefined): CompileError {
 	const torchError =
-		error instanceof TorchError
-			? error
-			: new TorchError('RuntimeError', error instanceof Error ? error.message : String(error));
+		error instanceof TorchError ? error : new TorchError('RuntimeError', errorMessage(error));
 	if (nodeId !== undefined) (torchError as CompileError).nodeId = nodeId;
 	return torchError;
 }

@@ -15,6 +15,7 @@
  * An element where the one-sided differences disagree lies on a kink (relu or abs at 0, a clamp
  * bound): it is reported as not differentiable there, not as a wrong formula.
  */
+import { errorMessage } from '$lib/util/error-message';
 import * as torch from '$lib/engine/core';
 import { numel, type Tensor } from '$lib/engine/core';
 import { createLeaf } from './compile';
@@ -216,7 +217,7 @@ export function checkGradients(input: GradcheckInput): GradcheckReport {
 			rtol: GRADCHECK_RTOL
 		};
 	} catch (error) {
-		return refuse('failed', error instanceof Error ? error.message : String(error));
+		return refuse('failed', errorMessage(error));
 	}
 }
 

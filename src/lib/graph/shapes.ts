@@ -3,6 +3,7 @@
  * or PyTorch's message for why it has none. Never throws; shape errors and missing inputs are
  * reported per node and never stop a document from opening.
  */
+import { errorMessage } from '$lib/util/error-message';
 import { setWarningHandler, TorchError, type OpDef } from '$lib/engine/core';
 import { broadcastShapes } from '$lib/engine/shape';
 import { indexGraph, reaches, type GraphIndex } from './graph-index';
@@ -141,7 +142,7 @@ function opInfo(index: GraphIndex, infos: Map<string, NodeInfo>, node: OpNode): 
 		try {
 			info.shape = runShapeRule(op, shapes, effectiveAttrs(op, node.attrs));
 		} catch (error) {
-			info.error = error instanceof Error ? error.message : String(error);
+			info.error = errorMessage(error);
 			if (error instanceof TorchError) info.errorKind = error.kind;
 		}
 	}
@@ -316,6 +317,6 @@ function checkShapeAsConnected(
 		);
 		return { ok: true };
 	} catch (error) {
-		return refuse('shape', error instanceof Error ? error.message : String(error));
+		return refuse('shape', errorMessage(error));
 	}
 }

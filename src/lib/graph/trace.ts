@@ -10,6 +10,7 @@
  * parameters across training iterations; op nodes are rebuilt on every Forward, as PyTorch
  * rebuilds the graph on every forward pass.
  */
+import { errorMessage } from '$lib/util/error-message';
 import * as torch from '$lib/engine/core';
 import {
 	AccumulateGrad,
@@ -120,7 +121,7 @@ function toError(error: unknown, nodeId: string | null = null): TraceError {
 			code: error.code ?? 'other'
 		};
 	}
-	const message = error instanceof Error ? error.message : String(error);
+	const message = errorMessage(error);
 	return { nodeId, kind: 'Error', message, code: 'other' };
 }
 

@@ -10,6 +10,7 @@
  * Shape errors and missing inputs are NOT problems here: a document with them opens, like any
  * work in progress, and `inferShapes` reports them per node.
  */
+import { errorMessage } from '$lib/util/error-message';
 import {
 	addZodIssues,
 	canonicalEdge,
@@ -80,7 +81,7 @@ export function parseDocument(input: string | Uint8Array): Parsed {
 		try {
 			value = JSON.parse(text);
 		} catch (error) {
-			const detail = error instanceof Error ? error.message : String(error);
+			const detail = errorMessage(error);
 			return failWith('', `not valid JSON: ${excerpt(detail, 100)}`);
 		}
 		return withinSizeLimit(validateDocument(value));

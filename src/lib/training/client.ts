@@ -9,6 +9,7 @@
  *     client.start({ doc, data, settings, device: 'auto' });
  *     client.state; // what to show, and to save with the document (see session.ts)
  */
+import { errorMessage } from '$lib/util/error-message';
 import type { Device, StateDictFormat } from '$lib/engine/core';
 import type { AutoChoice } from './auto-device';
 import type { HostOptions, TrainingHost } from './host';
@@ -341,9 +342,7 @@ export class TrainingClient {
 				this.hostLoading = null;
 				if (this.disposed) return;
 				this.queued = [];
-				const message = trainerLoadFailedMessage(
-					error instanceof Error ? error.message : String(error)
-				);
+				const message = trainerLoadFailedMessage(errorMessage(error));
 				for (const { reject } of this.pending.values()) reject(new Error(message));
 				this.pending.clear();
 				this.receiveProgress({ ...this.progressFromState(), status: 'error', message });

@@ -4,6 +4,7 @@
  * it on the main thread with shorter slices. Requests are handled one at a time, in order; a
  * running run trains between them.
  */
+import { errorMessage } from '$lib/util/error-message';
 import * as torch from '$lib/engine';
 import type { Device } from '$lib/engine';
 import {
@@ -53,8 +54,6 @@ export interface WebGPUFound {
 }
 
 export type Post = (event: TrainEvent, transfer?: Transferable[]) => void;
-
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** The model's identity: its nodes and wires without positions, and the chosen loss. */
 function modelKey(config: TrainConfig): string {
@@ -158,7 +157,7 @@ export class TrainingHost {
 				await this.yieldToEvents();
 			}
 		} catch (error) {
-			this.fail(stoppedMessage(describe(error)));
+			this.fail(stoppedMessage(errorMessage(error)));
 		} finally {
 			this.pumping = false;
 		}
@@ -233,7 +232,7 @@ export class TrainingHost {
 				try {
 					keys = this.trainer!.loadState(request.bytes);
 				} catch (error) {
-					this.post({ type: 'failed', id: request.id, message: describe(error) });
+					this.post({ type: 'failed', id: request.id, message: errorMessage(error) });
 					return;
 				}
 				if (this.status === 'running') this.status = 'paused';
@@ -272,7 +271,7 @@ export class TrainingHost {
 		}
 		this.webgpu ??= this.findWebGPU().catch((error) => ({
 			available: false,
-			reason: describe(error)
+			reason: errorMessage(error)
 		}));
 		const status = await this.webgpu;
 		const usable = status.available && torch.hasBackend('webgpu');
@@ -310,7 +309,7 @@ export class TrainingHost {
 			this.calibrations.set(key, calibration);
 			return chooseAuto(gpu, calibration) as AutoChoice;
 		} catch (error) {
-			this.gpuFailure = describe(error);
+			this.gpuFailure = errorMessage(error);
 			return { device: 'cpu', reason: { kind: 'gpu-failed' } };
 		}
 	}
@@ -356,7 +355,7 @@ export class TrainingHost {
 			}
 			return true;
 		} catch (error) {
-			this.fail(describe(error), error instanceof TrainingError ? error.nodeId : undefined);
+			this.fail(errorMessage(error), error instanceof TrainingError ? error.nodeId : undefined);
 			return false;
 		}
 	}
@@ -377,7 +376,7 @@ export class TrainingHost {
 			result = await trainer.step();
 		} catch (error) {
 			if (trainer.device !== 'webgpu') throw error;
-			this.gpuFailure ??= describe(error);
+			this.gpuFailure ??= errorMessage(error);
 		}
 		if (this.gpuFailure !== null && trainer.device === 'webgpu') {
 			trainer.setDevice('cpu');
@@ -427,7 +426,7 @@ export class TrainingHost {
 			}
 		} catch (error) {
 			this.predicted = null;
-			this.notice = { code: 'predictionsFailed', reason: describe(error) };
+			this.notice = { code: 'predictionsFailed', reason: errorMessage(error) };
 		}
 		this.flush();
 	}

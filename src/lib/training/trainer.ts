@@ -11,6 +11,7 @@
  * epoch re-runs the graph's ops in order through the engine's registry, on the current
  * parameter tensors. No DOM, no Svelte: the worker and the tests run it as it is.
  */
+import { errorMessage } from '$lib/util/error-message';
 import * as torch from '$lib/engine';
 import { TorchError, type Device, type StateDictFormat, type Tensor } from '$lib/engine';
 import {
@@ -95,8 +96,6 @@ class GraphModel extends torch.nn.Module {
 class Linear extends GraphModel {
 	static readonly pythonName = 'Linear';
 }
-
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export class Trainer {
 	readonly binding: ModelBinding;
@@ -237,7 +236,7 @@ export class Trainer {
 				() => compileGraph(model)
 			);
 		} catch (error) {
-			throw new TrainingError(describe(error), failedNodeId(error));
+			throw new TrainingError(errorMessage(error), failedNodeId(error));
 		}
 		const loss = compiled.tensors.get(this.binding.lossId)!;
 		if (loss.numel() !== 1) throw new TrainingError('the loss must be one number');

@@ -3,6 +3,7 @@
  * by the names its registry entry declares (see `PythonBinding`), and the few ops with a
  * Python signature of their own (`F.mse_loss`'s legacy arguments, `linear`'s optional bias).
  */
+import { errorMessage } from '$lib/util/error-message';
 import type { OpDef } from '$lib/engine/core';
 import type { AttrSpec } from '$lib/engine/registry';
 import { inferReshape } from '$lib/engine/registry';
@@ -169,7 +170,7 @@ function reshape(state: ImportState, call: Call, input: Arg, shape: number[]): V
 		try {
 			newShape = [...inferReshape(value.attrs.shape, shape)];
 		} catch (error) {
-			throw valueProblem(call.start, error instanceof Error ? error.message : String(error));
+			throw valueProblem(call.start, errorMessage(error));
 		}
 		checkShape(newShape, call.start);
 		return { ...value, attrs: { ...value.attrs, shape: newShape } };

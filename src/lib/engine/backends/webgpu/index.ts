@@ -4,6 +4,7 @@
  * to `onFallback` listeners; `runWithFallback(fn)` redoes a computation on the CPU when the GPU
  * fails under it. No DOM: this works on the main thread and in workers.
  */
+import { errorMessage } from '../../../util/error-message';
 import {
 	defaultDevice,
 	hasBackend,
@@ -97,8 +98,6 @@ function fallBack(kind: FallbackKind, reason: string): FallbackEvent {
 	return event;
 }
 
-const describeError = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /**
  * Find a WebGPU adapter and register the backend for device 'webgpu'. Resolves to whether
  * WebGPU is available, with the adapter's description or the reason it is not. Never rejects.
@@ -133,7 +132,7 @@ async function start(options: InitOptions): Promise<WebGPUStatus> {
 	} catch (error) {
 		return fail(
 			'adapter-request-failed',
-			`requesting a WebGPU adapter failed: ${describeError(error)}`
+			`requesting a WebGPU adapter failed: ${errorMessage(error)}`
 		);
 	}
 	if (!adapter) return fail('no-adapter', 'no WebGPU adapter was found');
@@ -148,7 +147,7 @@ async function start(options: InitOptions): Promise<WebGPUStatus> {
 	} catch (error) {
 		return fail(
 			'device-request-failed',
-			`requesting a WebGPU device failed: ${describeError(error)}`
+			`requesting a WebGPU device failed: ${errorMessage(error)}`
 		);
 	}
 	const adapterInfo = describeAdapter(adapter);
