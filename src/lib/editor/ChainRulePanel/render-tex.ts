@@ -18,10 +18,14 @@ export function loadKatex(): Promise<Katex> {
 /**
  * KaTeX's output: HTML it builds from escaped TeX (names are escaped by texName). The only
  * command it trusts is \htmlData, which marks matrix entries with their slot and index.
+ *
+ * `wrap`: display-style type, but set as inline maths, so a line too long for its panel breaks
+ * after an = (or another top-level relation or operator) instead of running out of sight. KaTeX
+ * never breaks a display-mode formula.
  */
-export function renderTex(katex: Katex, tex: string): string {
-	return katex.renderToString(tex, {
-		displayMode: true,
+export function renderTex(katex: Katex, tex: string, { wrap = false } = {}): string {
+	return katex.renderToString(wrap ? `\\displaystyle ${tex}` : tex, {
+		displayMode: !wrap,
 		throwOnError: false,
 		trust: (context) => context.command === '\\htmlData',
 		strict: (code: string) => (code === 'htmlExtension' ? 'ignore' : 'warn')
