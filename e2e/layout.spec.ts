@@ -153,6 +153,96 @@ test.describe('presenter mode at 1920x1080', () => {
 	}
 });
 
+/** Values (and grads) drawn past their node's box: a table wider than the node. */
+function valuesOutsideNodes(page: Page): Promise<string[]> {
+	return page.evaluate(() => {
+		const problems: string[] = [];
+		for (const node of document.querySelectorAll<HTMLElement>('.svelte-flow__node')) {
+			const box = node.getBoundingClientRect();
+			for (const area of node.querySelectorAll(
+				'[data-testid="value-box"], [data-testid="grad-box"]'
+			)) {
+				const r = area.getBoundingClientRect();
+				if (r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1)) {
+					const name = node.querySelector('[data-node-name]')?.getAttribute('data-node-name');
+					problems.push(
+						`${name}: ${Math.round(r.left)}-${Math.round(r.right)} in ${Math.round(box.left)}-${Math.round(box.right)}`
+					);
+				}
+			}
+		}
+		return problems;
+	});
+}
+
+/** Glyphs of the chain-rule formulas that lie outside their line (cut off, or hidden by a scroll). */
+function cutFormulas(page: Page): Promise<string[]> {
+	return page.evaluate(() => {
+		const problems: string[] = [];
+		for (const line of document.querySelectorAll<HTMLElement>('[data-testid="chain-line"]')) {
+			const box = line.getBoundingClientRect();
+			// What is drawn (not KaTeX's MathML copy for screen readers, hidden by a clip).
+			const drawn = line.querySelector('.katex-html');
+			if (!drawn) {
+				problems.push('a line without KaTeX output');
+				continue;
+			}
+			const walker = document.createTreeWalker(drawn, NodeFilter.SHOW_TEXT);
+			for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+				// KaTeX's zero-width struts and spacers carry no glyph.
+				if (!text.textContent?.trim() || text.textContent === '\u200b') continue;
+				const range = document.createRange();
+				range.selectNodeContents(text);
+				const r = range.getBoundingClientRect();
+				if (r.width > 2 && (r.right > box.right + 1 || r.left < box.left - 1)) {
+					problems.push(
+						`"${text.textContent}" at ${Math.round(r.left)}-${Math.round(r.right)} in ${Math.round(box.left)}-${Math.round(box.right)}`
+					);
+				}
+			}
+		}
+		return problems;
+	});
+}
+
+test.describe('presenter mode opened from its link', () => {
+	for (const size of SIZES) {
+		test.describe(`at ${size.name}`, () => {
+			test.use({ viewport: { width: size.width, height: size.height } });
+
+			test('a first visit lays out the example; values fit their nodes; every formula is whole', async ({
+				page
+			}) => {
+				// A fresh browser (nothing stored) opening a projector link: the first-visit example
+				// is spaced for the usual nodes, and must be laid out for presenter mode's larger ones.
+				await page.goto('/?present=1');
+				await expect(button(page, 'Presenter mode')).toHaveAttribute('aria-pressed', 'true');
+				await expect(page.locator('.svelte-flow__node')).toHaveCount(4);
+				await expect.poll(() => overlaps(page)).toEqual([]);
+				await page.getByRole('slider', { name: 'Speed' }).fill('4');
+				await button(page, 'Forward').click();
+				await button(page, 'Backward').click();
+				await expect(chainPanel(page).locator('.where')).toContainText(/Step (\d+) of \1\b/);
+				expect(await overlaps(page)).toEqual([]);
+				expect(await valuesOutsideNodes(page)).toEqual([]);
+				// Every step's formulas, forward and backward, lie whole inside the panel: a long one
+				// breaks after an =, a matrix too wide shrinks.
+				const scrubber = page.getByRole('slider', { name: 'Trace step' });
+				const last = Number(await scrubber.getAttribute('max'));
+				for (let step = 1; step <= last; step++) {
+					await scrubber.fill(String(step));
+					await expect(chainPanel(page).locator('.where')).toContainText(`Step ${step} of`);
+					await expect(page.getByTestId('chain-line').first()).toBeVisible();
+					await expect.poll(() => cutFormulas(page), { message: `step ${step}` }).toEqual([]);
+				}
+				await page.screenshot({
+					path: `test-results/layout/first-visit-${size.name}-presenter.png`
+				});
+			});
+		});
+	}
+});
+
 test.describe('the view and the minimap', () => {
 	test('at 1280 px the minimap is hidden, can be shown, and the choice is kept', async ({
 		page

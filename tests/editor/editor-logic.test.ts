@@ -13,7 +13,7 @@ import {
 } from '$lib/editor/Inspector/parse';
 import { groupEntries, rankEntries } from '$lib/editor/Palette/palette-filter';
 import { shortcutFor } from '$lib/editor/shortcuts';
-import { layoutLeftToRight } from '$lib/editor/auto-layout';
+import { anyOverlap, layoutLeftToRight } from '$lib/editor/auto-layout';
 
 const chain = EXAMPLES.find((e) => e.id === 'chain-rule')!.doc;
 
@@ -183,5 +183,39 @@ describe('auto layout', () => {
 			nodes: chain.nodes.map((n) => ({ ...n, position: positions[n.id] }))
 		};
 		expect(validateDocument(moved).ok).toBe(true);
+	});
+
+	test('anyOverlap: boxes at the document positions and the given sizes', async () => {
+		const at = (id: string, x: number, y: number) => ({
+			...chain.nodes[0],
+			id,
+			position: { x, y }
+		});
+		const doc = (...nodes: ReturnType<typeof at>[]) => ({ ...chain, nodes, edges: [] });
+		const size = (width: number, height: number) => ({ width, height });
+		const sizes = new Map([
+			['a', size(200, 100)],
+			['b', size(200, 100)],
+			['c', size(50, 50)]
+		]);
+		// Side by side, touching edges: apart.
+		expect(anyOverlap(doc(at('a', 0, 0), at('b', 200, 0)), sizes)).toBe(false);
+		expect(anyOverlap(doc(at('a', 0, 0), at('b', 0, 100)), sizes)).toBe(false);
+		// Overlapping by a pixel either way, in any order.
+		expect(anyOverlap(doc(at('a', 0, 0), at('b', 199, 0)), sizes)).toBe(true);
+		expect(anyOverlap(doc(at('b', 150, 99), at('a', 0, 0)), sizes)).toBe(true);
+		// A small node inside a larger one, and one far away that the sweep skips past.
+		expect(anyOverlap(doc(at('c', 5000, 0), at('a', 0, 0), at('b', 100, 0)), sizes)).toBe(true);
+		expect(anyOverlap(doc(at('a', 0, 0), at('c', 75, 25)), sizes)).toBe(true);
+		// Same x, far apart in y: the sweep must still compare them, and find them apart.
+		expect(anyOverlap(doc(at('a', 0, 0), at('b', 0, 500), at('c', 0, 1000)), sizes)).toBe(false);
+		// The same document laid out for larger nodes overlaps: what presenter mode checks.
+		const spaced = doc(at('a', 0, 0), at('b', 230, 0));
+		expect(anyOverlap(spaced, sizes)).toBe(false);
+		expect(anyOverlap(spaced, new Map([['a', size(364, 100)]]))).toBe(true);
+		// A laid-out example never overlaps at the sizes it was laid out for.
+		const positions = await layoutLeftToRight(chain, new Map());
+		const laid = { ...chain, nodes: chain.nodes.map((n) => ({ ...n, position: positions[n.id] })) };
+		expect(anyOverlap(laid, new Map())).toBe(false);
 	});
 });

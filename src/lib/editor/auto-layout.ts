@@ -80,3 +80,33 @@ export async function arrange(editor: EditorState): Promise<boolean> {
 	queueMicrotask(() => editor.fitView());
 	return moved;
 }
+
+/**
+ * Whether any two nodes overlap, at their document positions and these sizes (sweep and prune
+ * along x: a large graph costs no more than its sort).
+ */
+export function anyOverlap(doc: GraphDocument, sizes: ReadonlyMap<string, NodeSize>): boolean {
+	const boxes = doc.nodes
+		.map((node) => {
+			const size = sizes.get(node.id) ?? DEFAULT_SIZE;
+			return { x: node.position.x, y: node.position.y, w: size.width, h: size.height };
+		})
+		.sort((a, b) => a.x - b.x);
+	for (let i = 0; i < boxes.length; i++) {
+		const a = boxes[i];
+		for (let j = i + 1; j < boxes.length && boxes[j].x < a.x + a.w; j++) {
+			const b = boxes[j];
+			if (a.y < b.y + b.h && b.y < a.y + a.h) return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * `arrange`, only when nodes overlap as rendered now: for a document laid out for the usual
+ * nodes and opened in presenter mode's larger type. A layout that still fits is the user's, kept.
+ */
+export async function arrangeIfOverlapping(editor: EditorState): Promise<boolean> {
+	if (!anyOverlap(editor.doc, renderedSizes(editor))) return false;
+	return arrange(editor);
+}
