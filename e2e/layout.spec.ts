@@ -205,6 +205,25 @@ function cutFormulas(page: Page): Promise<string[]> {
 	});
 }
 
+/** Wire tokens (a value or gradient chip) that a node's box covers, once they have come to rest. */
+function coveredTokens(page: Page): Promise<string[]> {
+	return page.evaluate(() => {
+		const nodes = [...document.querySelectorAll('.svelte-flow__node')].map((n) =>
+			n.getBoundingClientRect()
+		);
+		const problems: string[] = [];
+		for (const token of document.querySelectorAll('[data-token]')) {
+			const r = token.getBoundingClientRect();
+			const covered = nodes.some(
+				(n) => r.left < n.right && n.left < r.right && r.top < n.bottom && n.top < r.bottom
+			);
+			if (covered)
+				problems.push(`${token.textContent} at ${Math.round(r.left)}, ${Math.round(r.top)}`);
+		}
+		return problems;
+	});
+}
+
 test.describe('presenter mode opened from its link', () => {
 	for (const size of SIZES) {
 		test.describe(`at ${size.name}`, () => {
@@ -225,6 +244,28 @@ test.describe('presenter mode opened from its link', () => {
 				await expect(chainPanel(page).locator('.where')).toContainText(/Step (\d+) of \1\b/);
 				expect(await overlaps(page)).toEqual([]);
 				expect(await valuesOutsideNodes(page)).toEqual([]);
+				// The last step's gradient chips rest on their wires, not under the node they reach.
+				await expect(page.locator('[data-token="grad"]')).toHaveCount(2);
+				const tokenBoxes = () =>
+					page
+						.locator('[data-token]')
+						.evaluateAll((tokens) =>
+							tokens.map((t) => JSON.stringify(t.getBoundingClientRect())).join()
+						);
+				// Wait until they stop moving: they pass uncovered mid-wire on their way.
+				let previous = '';
+				await expect
+					.poll(
+						async () => {
+							const now = await tokenBoxes();
+							const still = now === previous;
+							previous = now;
+							return still;
+						},
+						{ intervals: [300] }
+					)
+					.toBe(true);
+				expect(await coveredTokens(page)).toEqual([]);
 				// Every step's formulas, forward and backward, lie whole inside the panel: a long one
 				// breaks after an =, a matrix too wide shrinks.
 				const scrubber = page.getByRole('slider', { name: 'Trace step' });
