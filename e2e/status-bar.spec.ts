@@ -89,18 +89,23 @@ for (const locale of ['en', 'zh'] as const) {
 	}
 }
 
-test('a message longer than the line wraps, and every word of it is shown', async ({ page }) => {
-	await page.setViewportSize({ width: 1280, height: 800 });
-	await openEditor(page);
-	// A file name of 80 characters with no space in it: the longest any message quotes.
-	const name = `${'lecture-07_linear-regression_second-attempt_with-the-new-data_'.padEnd(75, 'x')}.json`;
-	expect(name).toHaveLength(80);
+/** Opens the fixture line-mul-add.json under the file name `name`. */
+async function openAs(page: Page, name: string) {
 	const [chooser] = await Promise.all([page.waitForEvent('filechooser'), fileMenu(page, 'Open')]);
 	await chooser.setFiles({
 		name,
 		mimeType: 'application/json',
 		buffer: await readFile(fixture('line-mul-add.json'))
 	});
+}
+
+test('a message longer than the line wraps, and every word of it is shown', async ({ page }) => {
+	await page.setViewportSize({ width: 1280, height: 800 });
+	await openEditor(page);
+	// A file name of 80 characters with no space in it: the longest any message quotes.
+	const name = `${'lecture-07_linear-regression_second-attempt_with-the-new-data_'.padEnd(75, 'x')}.json`;
+	expect(name).toHaveLength(80);
+	await openAs(page, name);
 	await expect(notice(page)).toHaveText(`Opened ${name}.`);
 	expect(await layoutProblems(notice(page))).toEqual([]);
 	// The line gave the message the room it needs: the nav (Tutorial, language, theme) is still there.
@@ -109,4 +114,11 @@ test('a message longer than the line wraps, and every word of it is shown', asyn
 		path: test.info().outputPath('long-name-en-1280.png'),
 		clip: { x: 0, y: 720, width: 1280, height: 80 }
 	});
+});
+
+test('a longer file name is quoted by its first 80 characters', async ({ page }) => {
+	await openEditor(page);
+	const name = `${'n'.repeat(200)}.json`;
+	await openAs(page, name);
+	await expect(notice(page)).toHaveText(`Opened ${'n'.repeat(79)}….`);
 });
