@@ -138,3 +138,25 @@ test('the connect list keeps the active choice in view past its edge, and wraps'
 	await expect(active).toHaveText('add1: input input');
 	await expect.poll(inView).toBe(true);
 });
+
+test('loading the editor and pressing keys logs no console warning or error', async ({ page }) => {
+	const logged: string[] = [];
+	page.on('console', (message) => {
+		if (message.type() === 'warning' || message.type() === 'error') {
+			logged.push(`${message.type()}: ${message.text()}`);
+		}
+	});
+	page.on('pageerror', (error) => logged.push(`pageerror: ${error.message}`));
+	await page.goto('/');
+	await expect(page.getByRole('button', { name: 'add', exact: true })).toBeVisible();
+	await expect(counts(page, 4, 3)).toBeVisible();
+	// Svelte Flow listens on the window for its selection, pan and zoom keys: every key press
+	// and release goes through its shortcut triggers (a trigger with no key logged a warning).
+	for (const key of ['Shift', 'Control', 'Space', 'Escape', 'ArrowLeft']) {
+		await page.keyboard.press(key);
+	}
+	await graphNode(page, 'x').click();
+	await page.keyboard.press('Escape');
+	await expect(counts(page, 4, 3)).toBeVisible();
+	expect(logged).toEqual([]);
+});
