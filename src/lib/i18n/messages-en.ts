@@ -378,6 +378,9 @@ export const en = {
 	'trainPanel.saved': 'Saved {file} ({bytes} bytes).',
 	'trainPanel.loaded': 'Loaded {keys} from {file}.',
 	'trainPanel.modelTooBig': '{file} is {size}; model files of up to {max} can be loaded.',
+	'trainPanel.notModelFile':
+		'{file} is not a PyTorch (.pt), safetensors or JSON model file that this app can read.',
+	'trainPanel.loadFailed': 'Could not load {file}:',
 	'trainPanel.log': 'Log',
 	'trainPanel.logLabel': 'Training log',
 	'trainPanel.logEmpty': 'The log is empty. Train or step an epoch.',

@@ -363,6 +363,9 @@ export const zh: Record<MessageKey, string> = {
 	'trainPanel.saved': '已保存 {file}（{bytes} 字节）。',
 	'trainPanel.loaded': '已从 {file} 加载 {keys}。',
 	'trainPanel.modelTooBig': '{file} 大小为 {size}；只能加载不超过 {max} 的模型文件。',
+	'trainPanel.notModelFile':
+		'{file} 不是本应用能读取的 PyTorch (.pt)、safetensors 或 JSON 模型文件。',
+	'trainPanel.loadFailed': '无法加载 {file}：',
 	'trainPanel.log': '日志',
 	'trainPanel.logLabel': '训练日志',
 	'trainPanel.logEmpty': '日志为空。开始训练或训练一轮即可。',
