@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { EXAMPLES } from '$lib/graph';
+import { EXAMPLES, type Refusal } from '$lib/graph';
 import { EditorState, freeSpot } from '$lib/editor/editor-state.svelte';
+import { refusalText } from '$lib/editor/refusal-text';
+import { translate } from '$lib/i18n';
 
 const chain = EXAMPLES.find((e) => e.id === 'chain-rule')!.doc;
 
@@ -92,13 +94,43 @@ describe('editor state', () => {
 
 	test('the inspector edits are refused with a reason, and nothing changes', () => {
 		const editor = editorWith();
-		expect(editor.rename('n1', 'w')).toMatch(/already named w/);
-		expect(editor.rename('n1', 'class')).toMatch(/keyword/);
+		expect(editor.rename('n1', 'w')?.reason).toMatch(/already named w/);
+		expect(editor.rename('n1', 'class')?.reason).toMatch(/keyword/);
 		expect(editor.updateAttrs('n1', { shape: [0] })).not.toBeNull();
-		expect(editor.updateAttrs('n1', { shape: [100000, 100000] })).toMatch(/limit/);
+		expect(editor.updateAttrs('n1', { shape: [100000, 100000] })?.reason).toMatch(/limit/);
 		expect(editor.doc).toBe(chain);
 		expect(editor.rename('n1', 'inputs')).toBeNull();
 		expect(editor.doc.nodes[0].name).toBe('inputs');
+	});
+
+	test("a refused edit is worded in the UI's language, on the Inspector and the status line", () => {
+		const editor = editorWith();
+		const inZh = (refusal: Refusal | null | undefined) =>
+			refusalText(refusal!, (key, params) => translate('zh', key, params));
+		const inEn = (refusal: Refusal | null | undefined) =>
+			refusalText(refusal!, (key, params) => translate('en', key, params));
+		// The QA audit's two: a negative size, and a name that is no Python identifier.
+		const shape = editor.updateAttrs('n1', { shape: [3, -4] });
+		expect(inZh(shape)).toBe('shape：各维大小必须是正整数，如 3, 4');
+		expect(inEn(shape)).toBe('shape: the sizes must be positive integers, e.g. 3, 4');
+		expect(inZh(editor.rename('n1', '2x'))).toBe(
+			'名称必须是 Python 标识符：由字母、数字和 _ 组成，且不能以数字开头'
+		);
+		expect(inZh(editor.rename('n1', 'w'))).toBe('已有另一个节点名为 w');
+		expect(inZh(editor.rename('n1', 'class'))).toBe('“class”是 Python 关键字，请换一个名称');
+		expect(inZh(editor.updateAttrs('n1', { shape: [100000, 100000] }))).toBe(
+			'张量有 10000000000 个元素，超过了 67108864 个元素的上限；请用更小的形状'
+		);
+		expect(inZh(editor.updateAttrs('n1', { seed: -1 }))).toBe(
+			'seed：应为 0 到 4294967295 之间的整数'
+		);
+		expect(editor.doc).toBe(chain);
+
+		// A refusal the status line shows (a select, a checkbox, a wire) keeps its code.
+		editor.removeNode('no-such-node');
+		expect(editor.notice?.key).toBe('notice.refused');
+		expect(inZh(editor.notice?.refusal)).toBe('没有 id 为 no-such-node 的节点');
+		expect(editor.doc).toBe(chain);
 	});
 
 	test('copy, paste, duplicate, select all and delete', () => {

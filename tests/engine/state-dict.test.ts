@@ -379,6 +379,35 @@ describe('bad files raise a clear error, never crash', () => {
 		expect(error.message).toMatch(/shape|elements|dimension/);
 	});
 
+	it('bytes in no format (a text file named broken.pt) are a NotAStateDictError, not safetensors', () => {
+		for (const text of ['this is not a model\n', 'hello', '']) {
+			const error = thrownBy(() => torch.loadStateDict(encode(text)));
+			expect(error).toBeInstanceOf(torch.NotAStateDictError);
+			expect(error.message).not.toMatch(/^safetensors:/);
+		}
+		expect(thrownBy(() => torch.loadStateDict(encode('this is not a model\n'))).message).toBe(
+			'the file starts with none of the signatures of a ZIP archive (torch.save), JSON text or safetensors (an 8-byte header length, then its JSON header)'
+		);
+		expect(thrownBy(() => torch.loadStateDict(new Uint8Array([1, 2, 3])))).toBeInstanceOf(
+			torch.NotAStateDictError
+		);
+	});
+
+	it('JSON that is not our state dict is a NotAStateDictError; a damaged model file is not', () => {
+		for (const text of ['{"hello": 1}', '{"format": ', '[1, 2]']) {
+			const error = thrownBy(() => torch.loadStateDict(encode(text)));
+			expect(error).toBeInstanceOf(torch.NotAStateDictError);
+		}
+		const good = torch.saveStateDict({ w: torch.tensor([1]) });
+		const cut = thrownBy(() => torch.loadStateDict(good.subarray(0, good.length - 1)));
+		expect(cut).toBeInstanceOf(torch.TorchError);
+		expect(cut).not.toBeInstanceOf(torch.NotAStateDictError);
+		const badVersion = encode(JSON.stringify({ format: 'autograd-canvas.state_dict', version: 2 }));
+		expect(thrownBy(() => torch.loadStateDict(badVersion))).not.toBeInstanceOf(
+			torch.NotAStateDictError
+		);
+	});
+
 	it('JSON with the wrong format field', () => {
 		const good = new TextDecoder().decode(torch.saveStateDict({ w: torch.tensor([1]) }, 'json'));
 		const doc = JSON.parse(good);

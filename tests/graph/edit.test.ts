@@ -16,6 +16,7 @@ import {
 	renameNode,
 	updateAttrs,
 	validateDocument,
+	type Edit,
 	type GraphDocument
 } from '$lib/graph';
 import { applied, example, refusal } from './helpers';
@@ -219,6 +220,51 @@ describe('updateAttrs', () => {
 		expect(refusal(updateAttrs(example('chain-rule'), 'n1', { shape: [100000, 100000] }))).toBe(
 			`shape: a tensor of 10000000000 elements exceeds Autograd Canvas's limit of ${MAX_NUMEL} elements`
 		);
+	});
+
+	it('a refusal carries a code and the values the UI words it with', () => {
+		const d = example('chain-rule');
+		const coded = (edit: Edit) => (edit.ok ? null : { code: edit.code, params: edit.params });
+		expect(coded(updateAttrs(d, 'n1', { shape: [3, -4] }))).toEqual({
+			code: 'shapeNotPositive',
+			params: { field: 'shape' }
+		});
+		expect(coded(updateAttrs(d, 'n1', { shape: [1, 1, 1, 1, 1, 1, 1, 1, 1] }))).toEqual({
+			code: 'tooManyDims',
+			params: { field: 'shape', max: 8 }
+		});
+		expect(coded(updateAttrs(d, 'n1', { colour: 'red' }))).toEqual({
+			code: 'invalidAttr',
+			params: { field: 'colour' }
+		});
+		expect(coded(renameNode(d, 'n1', '2x'))).toEqual({ code: 'nameNotIdentifier' });
+		expect(coded(renameNode(d, 'n1', 'w'))).toEqual({ code: 'nameTaken', params: { name: 'w' } });
+		const lr = example('linear-regression');
+		expect(coded(updateAttrs(lr, 'n4', { shape: [2], values: [1, 2, 3] }))).toEqual({
+			code: 'valuesCount',
+			params: { field: 'values', expected: 2, shape: '2', got: 3 }
+		});
+		expect(coded(updateAttrs(example('autograd-basics'), 'n4', { dim: 1.5 }))).toEqual({
+			code: 'dimsNotIntegers',
+			params: { field: 'dim', max: 8 }
+		});
+	});
+
+	it("init 'values' on a tensor too big to list says so (not 'values: required'), and changes nothing", () => {
+		const big = applied(updateAttrs(example('chain-rule'), 'n1', { shape: [1024, 1024] }));
+		const before = snapshot(big);
+		const edit = updateAttrs(big, 'n1', { init: 'values' });
+		expect(edit.ok).toBe(false);
+		if (edit.ok) return;
+		expect(edit.reason).toBe(
+			'shape: a tensor given by its values holds at most 100000 numbers; use zeros, ones, full, arange, rand or randn for a bigger one'
+		);
+		expect(edit.code).toBe('tooManyValues');
+		expect(edit.params).toEqual({ field: 'shape', count: 1048576, max: 100000 });
+		expect(snapshot(big)).toBe(before);
+		// Up to the limit, the values are listed (zeros), as for a 40x40 tensor.
+		const listed = applied(updateAttrs(big, 'n1', { shape: [40, 40], init: 'values' }));
+		expect(listed.nodes[0].attrs!.values).toHaveLength(1600);
 	});
 
 	it('keeps listed values through a change of shape (cut or padded with zeros)', () => {

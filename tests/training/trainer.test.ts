@@ -291,7 +291,10 @@ describe('state dicts', () => {
 		expect(() => trainer.loadState(new TextEncoder().encode('{"hello": 1}'))).toThrow(
 			/format: expected "autograd-canvas.state_dict"/
 		);
-		expect(() => trainer.loadState(new Uint8Array([1, 2, 3]))).toThrow(/safetensors/);
+		expect(() => trainer.loadState(new Uint8Array([1, 2, 3]))).toThrow(torch.NotAStateDictError);
+		expect(() => trainer.loadState(new TextEncoder().encode('not a model at all'))).toThrow(
+			/none of the signatures/
+		);
 		expect(trainer.parameters()).toEqual({ [WEIGHT]: [0], [BIAS]: [0] });
 	});
 });

@@ -12,7 +12,7 @@ import {
 	addNode as addNodeEdit,
 	documentBytes,
 	MAX_FILE_BYTES,
-	tooBigToSave,
+	tooBigToSaveRefusal,
 	checkConnection,
 	compactDocument,
 	connect as connectEdit,
@@ -36,7 +36,8 @@ import {
 	type GraphNode,
 	type NodeInfo,
 	type Position,
-	type Problem
+	type Problem,
+	type Refusal
 } from '$lib/graph';
 import type { MessageKey, MessageParams } from '$lib/i18n';
 import { dict } from '$lib/util/dict';
@@ -48,6 +49,8 @@ export interface Notice {
 	id: number;
 	key: MessageKey;
 	params?: MessageParams;
+	/** A refused edit: the notice's `{reason}`, worded in the UI's language when shown. */
+	refusal?: Refusal;
 	tone: 'info' | 'error';
 }
 
@@ -331,7 +334,7 @@ export class EditorState {
 		if (doc === this.doc) return true;
 		const bytes = documentBytes(doc);
 		if (bytes > MAX_FILE_BYTES && bytes > documentBytes(this.doc)) {
-			this.notify('notice.refused', { reason: tooBigToSave(bytes) }, 'error');
+			this.refuse(tooBigToSaveRefusal(bytes));
 			return false;
 		}
 		if (!this.#lineage.has(doc)) this.#lineage.set(doc, this.lineage);
@@ -343,7 +346,7 @@ export class EditorState {
 	/** Commits a successful edit; shows the reason of a refused one. True when it was applied. */
 	apply(edit: Edit): boolean {
 		if (edit.ok) return this.commit(edit.doc);
-		this.notify('notice.refused', { reason: edit.reason }, 'error');
+		this.refuse(edit);
 		return false;
 	}
 
@@ -434,7 +437,7 @@ export class EditorState {
 		for (const [id, data] of Object.entries(values)) {
 			const edit = updateAttrsEdit(doc, id, { init: 'values', values: [...data] });
 			if (!edit.ok) {
-				this.notify('notice.refused', { reason: edit.reason }, 'error');
+				this.refuse(edit);
 				return false;
 			}
 			doc = edit.doc;
@@ -544,7 +547,7 @@ export class EditorState {
 	connect(connection: Connection): boolean {
 		const edit = connectEdit(this.doc, connection);
 		if (edit.ok) return this.commit(edit.doc);
-		this.notify('notice.wireRefused', { reason: edit.reason }, 'error');
+		this.refuse(edit, 'notice.wireRefused');
 		return false;
 	}
 
@@ -573,18 +576,20 @@ export class EditorState {
 		return this.apply(moveNodesEdit(this.doc, moves));
 	}
 
-	/** Renames a node; returns the reason it was refused, or null. Nothing changes on refusal. */
-	rename(id: string, name: string): string | null {
-		const edit = renameNodeEdit(this.doc, id, name);
-		if (!edit.ok) return edit.reason;
-		return this.commit(edit.doc) ? null : tooBigToSave(documentBytes(edit.doc));
+	/** Renames a node; returns why it was refused, or null. Nothing changes on refusal. */
+	rename(id: string, name: string): Refusal | null {
+		return this.#edited(renameNodeEdit(this.doc, id, name));
 	}
 
-	/** Changes attributes; returns the reason they were refused, or null. */
-	updateAttrs(id: string, patch: Record<string, unknown>): string | null {
-		const edit = updateAttrsEdit(this.doc, id, patch);
-		if (!edit.ok) return edit.reason;
-		return this.commit(edit.doc) ? null : tooBigToSave(documentBytes(edit.doc));
+	/** Changes attributes; returns why they were refused, or null. */
+	updateAttrs(id: string, patch: Record<string, unknown>): Refusal | null {
+		return this.#edited(updateAttrsEdit(this.doc, id, patch));
+	}
+
+	/** Commits an edit whose refusal the caller shows: why it was refused, or null. */
+	#edited(edit: Edit): Refusal | null {
+		if (!edit.ok) return refusalOf(edit);
+		return this.commit(edit.doc) ? null : tooBigToSaveRefusal(documentBytes(edit.doc));
 	}
 
 	copy(): void {
@@ -617,8 +622,19 @@ export class EditorState {
 
 	// --- Messages --------------------------------------------------------------------------------
 
+	/** Says on the status line that an edit was refused, and why (`notice.refused`). */
+	refuse(refusal: Refusal, key: MessageKey = 'notice.refused'): void {
+		const params = { reason: refusal.reason };
+		this.#show({ key, params, refusal: refusalOf(refusal), tone: 'error' });
+	}
+
 	notify(key: MessageKey, params?: MessageParams, tone: Notice['tone'] = 'info'): void {
-		this.notice = { id: ++this.#noticeCount, key, params, tone };
+		this.#show({ key, params, tone });
+	}
+
+	#show(notice: Omit<Notice, 'id'>): void {
+		this.notice = { id: ++this.#noticeCount, ...notice };
+		const { tone } = notice;
 		clearTimeout(this.#noticeTimer);
 		const id = this.notice.id;
 		this.#noticeTimer = setTimeout(
@@ -632,4 +648,9 @@ export class EditorState {
 	dismissNotice(): void {
 		this.notice = null;
 	}
+}
+
+/** A refusal without the edit's `ok` (what the editor hands on). */
+function refusalOf({ reason, code, params }: Refusal): Refusal {
+	return params ? { reason, code, params } : { reason, code };
 }

@@ -9,4 +9,4 @@
  */
 export * from './core';
 export { compile, type CompileStats, type CompiledFunction } from './compile';
-export { saveStateDict, loadStateDict } from './serialize';
+export { saveStateDict, loadStateDict, NotAStateDictError } from './serialize';

@@ -7,7 +7,7 @@
 import { dict } from '../util/dict';
 import { excerpt, excerptValue } from '../util/excerpt';
 import { allocate, type DType } from './dtype';
-import { valueError } from './errors';
+import { TorchError, valueError } from './errors';
 import { checkShape, numel } from './shape';
 import { Tensor } from './tensor';
 import { isZipArchive, loadTorchFile, saveTorchFile } from './torch-file';
@@ -105,13 +105,26 @@ export function saveStateDict(
 }
 
 /**
+ * Raised for bytes that are no state dict in any format `loadStateDict` reads: they start with
+ * none of the formats' signatures, or they are JSON that is not our state dict format. (A file
+ * of a known format with a defect raises a plain ValueError naming the defect.) The UI says
+ * "not a model file" in its own words, with this message as the detail.
+ */
+export class NotAStateDictError extends TorchError {
+	constructor(message: string) {
+		super('ValueError', message);
+	}
+}
+
+/**
  * Read a state dict saved as JSON, safetensors or by `torch.save` (told apart by content, not by
- * the file's name); any defect raises a message naming it.
+ * the file's name); any defect raises a message naming it, and bytes in none of these formats
+ * raise a `NotAStateDictError`.
  */
 export function loadStateDict(bytes: Uint8Array): StateDict {
 	if (!(bytes instanceof Uint8Array))
 		throw valueError('loadStateDict expects bytes (a Uint8Array)');
-	if (bytes.length === 0) throw valueError('the file is empty');
+	if (bytes.length === 0) throw new NotAStateDictError('the file is empty');
 	if (isZipArchive(bytes)) return loadTorchFile(bytes);
 	if (isJsonText(bytes)) return loadJson(bytes);
 	if (isBarePickle(bytes)) {
@@ -119,7 +132,23 @@ export function loadStateDict(bytes: Uint8Array): StateDict {
 			"this file is a pickle without PyTorch's ZIP archive (torch.save before PyTorch 1.6, or pickle.dump): save it again with torch.save(model.state_dict(), path) in PyTorch 1.6 or newer"
 		);
 	}
-	return loadSafetensors(bytes);
+	if (isSafetensors(bytes)) return loadSafetensors(bytes);
+	throw new NotAStateDictError(
+		'the file starts with none of the signatures of a ZIP archive (torch.save), JSON text or safetensors (an 8-byte header length, then its JSON header)'
+	);
+}
+
+/**
+ * Safetensors' signature: an 8-byte little-endian header length that fits the file, or the
+ * header's opening `{` right after it (the format requires one; a file cut short still has it, and
+ * is read as safetensors to say where it ends). Text that is not JSON has neither: its first 8
+ * bytes, read as a length, run far past its end.
+ */
+function isSafetensors(bytes: Uint8Array): boolean {
+	if (bytes.length < 8) return false;
+	if (bytes.length > 8 && bytes[8] === 0x7b) return true;
+	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	return view.getBigUint64(0, true) <= BigInt(bytes.length - 8);
 }
 
 /** A pickle's PROTO opcode first, and not a safetensors header length whose header follows. */
@@ -185,9 +214,15 @@ const shapeText = (shape: readonly number[]) => `[${excerpt(shape.join(', '))}]`
 
 function loadJson(bytes: Uint8Array): StateDict {
 	// TextDecoder drops a leading byte order mark; JSON.parse skips whitespace.
-	const doc = parseJson(new TextDecoder().decode(bytes), 'the state dict');
+	let doc: unknown;
+	try {
+		doc = parseJson(new TextDecoder().decode(bytes), 'the state dict');
+	} catch (error) {
+		// Text that starts like JSON and is not: no model file of ours.
+		throw new NotAStateDictError((error as Error).message);
+	}
 	if (!isRecord(doc) || doc.format !== JSON_FORMAT) {
-		throw valueError(`format: expected "${JSON_FORMAT}"`);
+		throw new NotAStateDictError(`format: expected "${JSON_FORMAT}"`);
 	}
 	if (doc.version !== 1) throw valueError(`version: expected 1, got ${quote(doc.version)}`);
 	if (!isRecord(doc.tensors)) throw valueError('tensors: expected an object');

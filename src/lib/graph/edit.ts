@@ -4,7 +4,7 @@
  * Each edit checks what it changes, so a valid document stays valid; a refused edit returns
  * `{ ok: false, reason }` and the caller keeps the document it had.
  */
-import { MAX_NUMEL, numel, type OpDef } from '$lib/engine/core';
+import { getOp, MAX_NUMEL, numel, type OpDef } from '$lib/engine/core';
 import type { AttrSpec } from '$lib/engine/registry';
 import { excerpt } from '$lib/util/excerpt';
 import { freshIds, nameBase, nameProblem, nodeNames, uniqueName } from './names';
@@ -14,7 +14,7 @@ import {
 	canonicalLeafAttrs,
 	canonicalNode,
 	check,
-	firstIssueText,
+	firstIssueRefusal,
 	graphOp,
 	isPositiveIntegerList,
 	leafAttrsSchema,
@@ -34,11 +34,26 @@ import type {
 	GraphEdge,
 	GraphNode,
 	LeafAttrs,
-	Position
+	Position,
+	Refusal,
+	RefusalCode
 } from './types';
 import { validateDocument } from './validate';
 
-const refuse = (reason: string): { ok: false; reason: string } => ({ ok: false, reason });
+const refuse = (
+	reason: string,
+	code: RefusalCode,
+	params?: Refusal['params']
+): { ok: false } & Refusal =>
+	params ? { ok: false, reason, code, params } : { ok: false, reason, code };
+
+const refuseWith = (refusal: Refusal): { ok: false } & Refusal => ({ ok: false, ...refusal });
+
+/** An op id that no graph may use: unknown, or internal to the engine. */
+function unknownOp(id: string): { ok: false } & Refusal {
+	const code = getOp(id)?.internal ? 'internalOp' : 'unknownOp';
+	return refuse(unknownOpMessage(id), code, { op: excerpt(id) });
+}
 
 function withParts(doc: GraphDocument, nodes: GraphNode[], edges: GraphEdge[]): GraphDocument {
 	return { format: doc.format, version: doc.version, nodes, edges };
@@ -125,8 +140,10 @@ export function addNode(
 	position: Position
 ): Edit & { id?: string } {
 	const problem = positionProblem(position);
-	if (problem !== null) return refuse(problem);
-	if (doc.nodes.length >= MAX_NODES) return refuse(`a graph holds at most ${MAX_NODES} nodes`);
+	if (problem !== null) return refuse(problem, 'invalidEdit', { reason: problem });
+	if (doc.nodes.length >= MAX_NODES) {
+		return refuse(`a graph holds at most ${MAX_NODES} nodes`, 'nodeLimit', { max: MAX_NODES });
+	}
 	const id = freshIds(
 		doc.nodes.map((n) => n.id),
 		'n'
@@ -143,7 +160,7 @@ export function addNode(
 		};
 	} else {
 		const op = graphOp(kind);
-		if (op === undefined) return refuse(unknownOpMessage(kind));
+		if (op === undefined) return unknownOp(kind);
 		node = {
 			id,
 			op: op.id,
@@ -163,7 +180,7 @@ export function addNode(
 /** Add the wire `c`, if `checkConnection` allows it. */
 export function connect(doc: GraphDocument, c: Connection): Edit & { id?: string } {
 	const verdict = checkConnection(doc, c);
-	if (!verdict.ok) return refuse(verdict.reason);
+	if (!verdict.ok) return refuse(verdict.reason, 'wire', { reason: verdict.reason });
 	const id = freshIds(
 		doc.edges.map((e) => e.id),
 		'e'
@@ -174,7 +191,10 @@ export function connect(doc: GraphDocument, c: Connection): Edit & { id?: string
 
 export function disconnect(doc: GraphDocument, edgeId: string): Edit {
 	const edges = doc.edges.filter((e) => e.id !== edgeId);
-	if (edges.length === doc.edges.length) return refuse(`no edge with id '${excerpt(edgeId)}'`);
+	if (edges.length === doc.edges.length) {
+		const reason = `no edge with id '${excerpt(edgeId)}'`;
+		return refuse(reason, 'invalidEdit', { reason });
+	}
 	return { ok: true, doc: withParts(doc, doc.nodes, edges) };
 }
 
@@ -182,17 +202,22 @@ export function disconnect(doc: GraphDocument, edgeId: string): Edit {
 // Nodes
 // ---------------------------------------------------------------------------------------------
 
-function unknownIds(doc: GraphDocument, ids: Iterable<string>): string | null {
+function unknownIds(doc: GraphDocument, ids: Iterable<string>): ({ ok: false } & Refusal) | null {
 	const known = new Set(doc.nodes.map((n) => n.id));
-	for (const id of ids) if (!known.has(id)) return `no node with id '${excerpt(id)}'`;
+	for (const id of ids) if (!known.has(id)) return unknownNode(id);
 	return null;
 }
 
+const unknownNode = (id: string) =>
+	refuse(`no node with id '${excerpt(id)}'`, 'unknownNode', { id: excerpt(id) });
+
 /** Remove nodes and every edge into or out of them. */
 export function removeNodes(doc: GraphDocument, ids: string[]): Edit {
-	if (!Array.isArray(ids) || ids.length === 0) return refuse('no nodes to remove');
+	if (!Array.isArray(ids) || ids.length === 0) {
+		return refuse('no nodes to remove', 'invalidEdit', { reason: 'no nodes to remove' });
+	}
 	const missing = unknownIds(doc, ids);
-	if (missing !== null) return refuse(missing);
+	if (missing !== null) return missing;
 	const gone = new Set(ids);
 	return {
 		ok: true,
@@ -206,13 +231,16 @@ export function removeNodes(doc: GraphDocument, ids: string[]): Edit {
 
 /** Move nodes to new positions (`{ n1: { x, y } }`). */
 export function moveNodes(doc: GraphDocument, moves: Record<string, Position>): Edit {
-	if (typeof moves !== 'object' || moves === null) return refuse('expected positions by node id');
+	if (typeof moves !== 'object' || moves === null) {
+		const reason = 'expected positions by node id';
+		return refuse(reason, 'invalidEdit', { reason });
+	}
 	const ids = Object.keys(moves);
 	const missing = unknownIds(doc, ids);
-	if (missing !== null) return refuse(missing);
+	if (missing !== null) return missing;
 	for (const id of ids) {
 		const problem = positionProblem(moves[id]);
-		if (problem !== null) return refuse(problem);
+		if (problem !== null) return refuse(problem, 'invalidEdit', { reason: problem });
 	}
 	const nodes = doc.nodes.map((node) =>
 		Object.hasOwn(moves, node.id)
@@ -228,12 +256,16 @@ export function moveNodes(doc: GraphDocument, moves: Record<string, Position>): 
  */
 export function renameNode(doc: GraphDocument, id: string, name: string): Edit {
 	const index = doc.nodes.findIndex((n) => n.id === id);
-	if (index < 0) return refuse(`no node with id '${excerpt(id)}'`);
+	if (index < 0) return unknownNode(id);
 	const problem = nameProblem(name);
-	if (problem !== null) return refuse(problem);
+	if (problem !== null) return refuseWith(problem);
 	const normalized = name.normalize('NFKC');
 	const clash = doc.nodes.some((n) => n.id !== id && n.name.normalize('NFKC') === normalized);
-	if (clash) return refuse(`another node is already named ${excerpt(name)}`);
+	if (clash) {
+		return refuse(`another node is already named ${excerpt(name)}`, 'nameTaken', {
+			name: excerpt(name)
+		});
+	}
 	const nodes = doc.nodes.slice();
 	nodes[index] = { ...nodes[index], name };
 	return { ok: true, doc: withParts(doc, nodes, doc.edges) };
@@ -267,9 +299,10 @@ function normalizeLeaf(attrs: Record<string, unknown>, patch: Record<string, unk
  */
 export function updateAttrs(doc: GraphDocument, id: string, patch: Record<string, unknown>): Edit {
 	const index = doc.nodes.findIndex((n) => n.id === id);
-	if (index < 0) return refuse(`no node with id '${excerpt(id)}'`);
+	if (index < 0) return unknownNode(id);
 	if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
-		return refuse('expected attributes by name');
+		const reason = 'expected attributes by name';
+		return refuse(reason, 'invalidEdit', { reason });
 	}
 	const node = doc.nodes[index];
 	const attrs: Record<string, unknown> = { ...(node.attrs ?? {}) };
@@ -282,13 +315,13 @@ export function updateAttrs(doc: GraphDocument, id: string, patch: Record<string
 	if (isLeaf(node)) {
 		normalizeLeaf(attrs, patch);
 		const result = check(leafAttrsSchema, attrs);
-		if (!result.success) return refuse(firstIssueText(result.error));
+		if (!result.success) return refuseWith(firstIssueRefusal(result.error));
 		updated = { ...node, attrs: canonicalLeafAttrs(result.data) };
 	} else {
 		const op = graphOp(node.op);
-		if (op === undefined) return refuse(unknownOpMessage(node.op));
+		if (op === undefined) return unknownOp(node.op);
 		const result = check(opAttrsSchema(op), attrs);
-		if (!result.success) return refuse(firstIssueText(result.error));
+		if (!result.success) return refuseWith(firstIssueRefusal(result.error));
 		const canonical = canonicalAttrs(op.id, attrs);
 		updated = { ...node };
 		if (Object.keys(canonical).length > 0) updated.attrs = canonical;
@@ -328,13 +361,20 @@ export function insertFragment(
 	fragment: Fragment,
 	offset: Position = { x: 40, y: 40 }
 ): Edit & { ids?: string[] } {
-	if (positionProblem(offset) !== null) return refuse('the offset must be { x, y } numbers');
-	if (!fragment || !Array.isArray(fragment.nodes) || !Array.isArray(fragment.edges)) {
-		return refuse('nothing to paste');
+	if (positionProblem(offset) !== null) {
+		const reason = 'the offset must be { x, y } numbers';
+		return refuse(reason, 'invalidEdit', { reason });
 	}
-	if (fragment.nodes.length === 0) return refuse('nothing to paste');
+	if (
+		!fragment ||
+		!Array.isArray(fragment.nodes) ||
+		!Array.isArray(fragment.edges) ||
+		fragment.nodes.length === 0
+	) {
+		return refuse('nothing to paste', 'nothingToPaste');
+	}
 	if (doc.nodes.length + fragment.nodes.length > MAX_NODES) {
-		return refuse(`a graph holds at most ${MAX_NODES} nodes`);
+		return refuse(`a graph holds at most ${MAX_NODES} nodes`, 'nodeLimit', { max: MAX_NODES });
 	}
 	const nextNode = freshIds(
 		doc.nodes.map((n) => n.id),
@@ -349,7 +389,9 @@ export function insertFragment(
 	const nodes: GraphNode[] = [];
 	for (const node of fragment.nodes) {
 		if (typeof node !== 'object' || node === null || newIds.has(node.id)) {
-			return refuse('the pasted nodes are not valid');
+			return refuse('the pasted nodes are not valid', 'pasteInvalid', {
+				reason: 'the pasted nodes are not valid'
+			});
 		}
 		const id = nextNode();
 		newIds.set(node.id, id);
@@ -375,7 +417,8 @@ export function insertFragment(
 	);
 	if (!result.ok) {
 		const first = result.problems[0];
-		return refuse(`cannot paste: ${first.path ? `${first.path}: ` : ''}${first.message}`);
+		const problem = `${first.path ? `${first.path}: ` : ''}${first.message}`;
+		return refuse(`cannot paste: ${problem}`, 'pasteInvalid', { reason: problem });
 	}
 	return { ok: true, doc: result.doc, ids: [...newIds.values()] };
 }
@@ -386,9 +429,11 @@ export function duplicateNodes(
 	ids: string[],
 	offset: Position = { x: 40, y: 40 }
 ): Edit & { ids?: string[] } {
-	if (!Array.isArray(ids) || ids.length === 0) return refuse('no nodes to duplicate');
+	if (!Array.isArray(ids) || ids.length === 0) {
+		return refuse('no nodes to duplicate', 'invalidEdit', { reason: 'no nodes to duplicate' });
+	}
 	const missing = unknownIds(doc, ids);
-	if (missing !== null) return refuse(missing);
+	if (missing !== null) return missing;
 	const order = new Map(ids.map((id, i) => [id, i]));
 	const fragment = extractFragment(doc, ids);
 	// New ids in the order `ids` lists the originals.

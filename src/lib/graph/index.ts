@@ -21,7 +21,9 @@ export {
 	type OpNode,
 	type Parsed,
 	type Position,
-	type Problem
+	type Problem,
+	type Refusal,
+	type RefusalCode
 } from './types';
 export {
 	LEAF_INITS,
@@ -35,7 +37,7 @@ export {
 	MAX_VALUES,
 	REDUCTIONS
 } from './schema';
-export { parseDocument, tooBigToSave, validateDocument } from './validate';
+export { parseDocument, tooBigToSave, tooBigToSaveRefusal, validateDocument } from './validate';
 export { compactDocument, documentBytes, emptyDocument, serializeDocument } from './serialize';
 export {
 	capturingWarnings,

@@ -3,7 +3,7 @@
  * them as variable names); names read from files may be any short text (see validate.ts).
  */
 import { excerpt } from '$lib/util/excerpt';
-import type { GraphDocument } from './types';
+import type { GraphDocument, Refusal } from './types';
 
 /** The longest name `renameNode` accepts. */
 export const MAX_NAME_LENGTH = 40;
@@ -54,14 +54,39 @@ const RESERVED = new Set(['torch']);
 const IDENTIFIER = /^[\p{XID_Start}_][\p{XID_Continue}]*$/u;
 
 /** Why `name` cannot be given to a node in the editor, or null when it can. */
-export function nameProblem(name: string): string | null {
-	if (typeof name !== 'string' || name.length === 0) return 'a name cannot be empty';
-	if (name.length > MAX_NAME_LENGTH) return `a name has at most ${MAX_NAME_LENGTH} characters`;
-	if (!IDENTIFIER.test(name.normalize('NFKC'))) {
-		return 'a name must be a Python identifier: letters, digits and _, not starting with a digit';
+export function nameProblem(name: string): Refusal | null {
+	if (typeof name !== 'string' || name.length === 0) {
+		return { reason: 'a name cannot be empty', code: 'nameEmpty' };
 	}
-	if (PYTHON_KEYWORDS.has(name)) return `'${excerpt(name)}' is a Python keyword`;
-	if (RESERVED.has(name)) return `'${excerpt(name)}' is reserved for the generated code`;
+	if (name.length > MAX_NAME_LENGTH) {
+		return {
+			reason: `a name has at most ${MAX_NAME_LENGTH} characters`,
+			code: 'nameTooLong',
+			params: { max: MAX_NAME_LENGTH }
+		};
+	}
+	if (!IDENTIFIER.test(name.normalize('NFKC'))) {
+		return {
+			reason:
+				'a name must be a Python identifier: letters, digits and _, not starting with a digit',
+			code: 'nameNotIdentifier'
+		};
+	}
+	const quoted = excerpt(name);
+	if (PYTHON_KEYWORDS.has(name)) {
+		return {
+			reason: `'${quoted}' is a Python keyword`,
+			code: 'nameKeyword',
+			params: { name: quoted }
+		};
+	}
+	if (RESERVED.has(name)) {
+		return {
+			reason: `'${quoted}' is reserved for the generated code`,
+			code: 'nameReserved',
+			params: { name: quoted }
+		};
+	}
 	return null;
 }
 

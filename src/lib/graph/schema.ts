@@ -18,7 +18,9 @@ import {
 	type GraphNode,
 	type LeafAttrs,
 	type LeafInit,
-	type Problem
+	type Problem,
+	type Refusal,
+	type RefusalCode
 } from './types';
 
 z.config({ jitless: true });
@@ -180,6 +182,32 @@ export function firstIssueText(error: z.core.$ZodError): string {
 	return path.length === 0 ? text : `${formatPath(path)}: ${text}`;
 }
 
+/**
+ * An error's first issue as an edit's refusal: the English line of `firstIssueText`, with the
+ * code and values its issue carries (`refusal` in the issue's params), so the UI can word it.
+ * An issue without one (a wrong type, an unknown field) is `invalidAttr`, naming the field.
+ */
+export function firstIssueRefusal(error: z.core.$ZodError): Refusal {
+	const issue = error.issues[0];
+	const path =
+		issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : [...issue.path];
+	const field = path.length === 0 ? '' : excerpt(formatPath(path));
+	const reason = firstIssueText(error);
+	const params = issue.code === 'custom' ? (issue.params as IssueParams | undefined) : undefined;
+	if (params?.refusal === undefined) return { reason, code: 'invalidAttr', params: { field } };
+	const { refusal: code, ...values } = params;
+	return { reason, code, params: { field, ...values } };
+}
+
+/** What a custom issue carries for `firstIssueRefusal`. */
+type IssueParams = { refusal: RefusalCode } & Record<string, string | number>;
+
+/** A custom issue's params: its refusal code and the values its message names. */
+const refusal = (code: RefusalCode, values: Record<string, string | number> = {}): IssueParams => ({
+	refusal: code,
+	...values
+});
+
 // ---------------------------------------------------------------------------------------------
 // Value predicates
 // ---------------------------------------------------------------------------------------------
@@ -227,7 +255,8 @@ const unless = (message: string) => (issue: { input?: unknown }) =>
 const text = z.string().check(z.minLength(1), z.maxLength(MAX_TEXT_LENGTH));
 const coordinate = z.number().check(z.gte(-MAX_COORDINATE), z.lte(MAX_COORDINATE));
 const finiteNumber = z.custom<number>(isFiniteNumber, {
-	error: unless('expected a finite number')
+	error: unless('expected a finite number'),
+	params: refusal('notFinite')
 });
 
 /** A node's structure; its attrs are checked against its op afterwards (`graphNodeSchema`). */
@@ -261,23 +290,29 @@ export const leafAttrsSchema = z
 	.strictObject({
 		shape: z
 			.custom<number[]>(isPositiveIntegerList, {
-				error: unless('expected a list of positive integers')
+				error: unless('expected a list of positive integers'),
+				params: refusal('shapeNotPositive')
 			})
 			.check(
 				z.refine((shape) => shape.length <= MAX_DIMS, {
-					error: `a tensor has at most ${MAX_DIMS} dimensions`
+					error: `a tensor has at most ${MAX_DIMS} dimensions`,
+					params: refusal('tooManyDims', { max: MAX_DIMS })
 				})
 			),
 		init: z.enum(LEAF_INITS, {
 			error: `expected one of ${LEAF_INITS.map((i) => `'${i}'`).join(', ')}`
 		}),
 		values: z.optional(
-			z.custom<number[]>(isFiniteNumberList, { error: unless('expected a list of finite numbers') })
+			z.custom<number[]>(isFiniteNumberList, {
+				error: unless('expected a list of finite numbers'),
+				params: refusal('notFiniteList')
+			})
 		),
 		fill: z.optional(finiteNumber),
 		seed: z.optional(
 			z.custom<number>((v) => isInteger(v) && v >= 0 && v <= MAX_SEED, {
-				error: `expected an integer from 0 to ${MAX_SEED}`
+				error: `expected an integer from 0 to ${MAX_SEED}`,
+				params: refusal('seedRange', { max: MAX_SEED })
 			})
 		),
 		requiresGrad: z.boolean(),
@@ -287,31 +322,46 @@ export const leafAttrsSchema = z
 		z.superRefine((attrs, ctx) => {
 			const limit = sizeLimitMessage(attrs.shape);
 			if (limit !== null) {
-				ctx.addIssue({ code: 'custom', path: ['shape'], message: limit, input: attrs.shape });
+				ctx.addIssue({
+					code: 'custom',
+					path: ['shape'],
+					message: limit,
+					input: attrs.shape,
+					params: refusal('tooManyElements', { count: numel(attrs.shape), max: MAX_NUMEL })
+				});
 				return;
 			}
 			const n = numel(attrs.shape);
 			if (attrs.init === 'values') {
-				if (attrs.values === undefined) {
-					ctx.addIssue({
-						code: 'custom',
-						path: ['values'],
-						message: "required when init is 'values'",
-						input: attrs.values
-					});
-				} else if (n > MAX_VALUES) {
+				// Too many to list comes first: a leaf switched to 'values' past the limit is given
+				// no values to list (see edit.ts), and "values: required" would not say why.
+				if (n > MAX_VALUES) {
 					ctx.addIssue({
 						code: 'custom',
 						path: ['shape'],
 						message: `a tensor given by its values holds at most ${MAX_VALUES} numbers; use zeros, ones, full, arange, rand or randn for a bigger one`,
-						input: attrs.shape
+						input: attrs.shape,
+						params: refusal('tooManyValues', { count: n, max: MAX_VALUES })
+					});
+				} else if (attrs.values === undefined) {
+					ctx.addIssue({
+						code: 'custom',
+						path: ['values'],
+						message: "required when init is 'values'",
+						input: attrs.values,
+						params: refusal('valuesRequired')
 					});
 				} else if (attrs.values.length !== n) {
 					ctx.addIssue({
 						code: 'custom',
 						path: ['values'],
 						message: `expected ${n} values for shape [${attrs.shape.join(', ')}], got ${attrs.values.length}`,
-						input: attrs.values
+						input: attrs.values,
+						params: refusal('valuesCount', {
+							expected: n,
+							shape: attrs.shape.join(', '),
+							got: attrs.values.length
+						})
 					});
 				}
 			} else if (attrs.values !== undefined) {
@@ -319,7 +369,8 @@ export const leafAttrsSchema = z
 					code: 'custom',
 					path: ['values'],
 					message: "only allowed when init is 'values'",
-					input: attrs.values
+					input: attrs.values,
+					params: refusal('valuesNotAllowed')
 				});
 			}
 		})
@@ -330,17 +381,24 @@ function attrValueSchema(spec: AttrSpec): z.ZodMiniType {
 		case 'dims':
 			return z.custom<number | number[]>(
 				(v) => isInteger(v) || (isIntegerList(v) && v.length <= MAX_DIMS),
-				{ error: unless('expected an integer or a list of integers') }
+				{
+					error: unless('expected an integer or a list of integers'),
+					params: refusal('dimsNotIntegers', { max: MAX_DIMS })
+				}
 			);
 		case 'dim':
-			return z.custom<number>(isInteger, { error: unless('expected an integer') });
+			return z.custom<number>(isInteger, {
+				error: unless('expected an integer'),
+				params: refusal('notInteger')
+			});
 		case 'bool':
 			return z.boolean();
 		case 'number':
 			return finiteNumber;
 		case 'shape':
 			return z.custom<number[]>((v) => isIntegerList(v) && v.length <= MAX_DIMS, {
-				error: `expected a list of at most ${MAX_DIMS} integers`
+				error: `expected a list of at most ${MAX_DIMS} integers`,
+				params: refusal('integerList', { max: MAX_DIMS })
 			});
 		case 'reduction':
 			// PyTorch's own message for a bad reduction.

@@ -95,8 +95,54 @@ export type ShareProblemCode = 'notLink' | 'tooLong' | 'damaged' | 'tooBig' | 'u
 
 export type Parsed = { ok: true; doc: GraphDocument } | { ok: false; problems: Problem[] };
 
+/**
+ * Why an edit was refused: `reason` in English (for logs, tests and files), `code` and `params`
+ * for the UI to say it in its own language (`refusal.<code>` in the message catalog). Values in
+ * `params` that come from the user are excerpts.
+ */
+export interface Refusal {
+	reason: string;
+	code: RefusalCode;
+	params?: Record<string, string | number>;
+}
+
+export type RefusalCode =
+	// Names (the Inspector's Name field).
+	| 'nameEmpty'
+	| 'nameTooLong'
+	| 'nameNotIdentifier'
+	| 'nameKeyword'
+	| 'nameReserved'
+	| 'nameTaken'
+	// A leaf's attributes.
+	| 'shapeNotPositive'
+	| 'tooManyDims'
+	| 'tooManyElements'
+	| 'tooManyValues'
+	| 'valuesRequired'
+	| 'valuesCount'
+	| 'valuesNotAllowed'
+	| 'notFiniteList'
+	| 'seedRange'
+	// An op's attributes, and any attribute.
+	| 'notFinite'
+	| 'notInteger'
+	| 'dimsNotIntegers'
+	| 'integerList'
+	| 'invalidAttr'
+	// The graph as a whole.
+	| 'nodeLimit'
+	| 'tooBigToSave'
+	| 'unknownOp'
+	| 'internalOp'
+	| 'unknownNode'
+	| 'wire'
+	| 'nothingToPaste'
+	| 'pasteInvalid'
+	| 'invalidEdit';
+
 /** The result of an edit: a new document, or why the edit was refused (the old one is unchanged). */
-export type Edit = { ok: true; doc: GraphDocument } | { ok: false; reason: string };
+export type Edit = { ok: true; doc: GraphDocument } | ({ ok: false } & Refusal);
 
 /** What shape inference knows about one node. */
 export interface NodeInfo {

@@ -32,7 +32,8 @@ import {
 	type GraphEdge,
 	type GraphNode,
 	type Parsed,
-	type Problem
+	type Problem,
+	type Refusal
 } from './types';
 import { excerpt, excerptValue } from '$lib/util/excerpt';
 import { utf8Length } from '$lib/util/utf8';
@@ -115,6 +116,15 @@ function withinSizeLimit(parsed: Parsed): Parsed {
 /** Why a graph of `bytes` (as saved) is refused: the one size limit, for edits, Save and Open. */
 export function tooBigToSave(bytes: number): string {
 	return `saved, this graph would be ${megabytes(bytes)}; graphs of up to ${megabytes(MAX_FILE_BYTES)} can be saved and opened`;
+}
+
+/** The same, as an edit's refusal (the UI words it in its own language). */
+export function tooBigToSaveRefusal(bytes: number): Refusal {
+	return {
+		reason: tooBigToSave(bytes),
+		code: 'tooBigToSave',
+		params: { size: megabytes(bytes), max: megabytes(MAX_FILE_BYTES) }
+	};
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

@@ -187,6 +187,41 @@ export const en = {
 	'inspector.inputs': 'Inputs',
 	'inspector.missing': 'not connected',
 
+	// Refused edits (graph/types.ts RefusalCode): why the document did not change.
+	'refusal.nameEmpty': 'a name cannot be empty',
+	'refusal.nameTooLong': 'a name has at most {max} characters',
+	'refusal.nameNotIdentifier':
+		'a name must be a Python identifier: letters, digits and _, not starting with a digit',
+	'refusal.nameKeyword': "'{name}' is a Python keyword; choose another name",
+	'refusal.nameReserved': "'{name}' is reserved for the generated code; choose another name",
+	'refusal.nameTaken': 'another node is already named {name}',
+	'refusal.shapeNotPositive': '{field}: the sizes must be positive integers, e.g. 3, 4',
+	'refusal.tooManyDims': '{field}: a tensor has at most {max} dimensions',
+	'refusal.tooManyElements':
+		"a tensor of {count} elements exceeds Autograd Canvas's limit of {max} elements; use a smaller shape",
+	'refusal.tooManyValues':
+		'a tensor given by its values holds at most {max} numbers, and this shape has {count}. Use a smaller shape, or zeros, ones, full, arange, rand or randn.',
+	'refusal.valuesRequired': 'a tensor given by its values needs its values',
+	'refusal.valuesCount': 'expected {expected} values for shape [{shape}], got {got}',
+	'refusal.valuesNotAllowed': 'values are only kept when Init is values',
+	'refusal.notFiniteList': '{field}: every value must be a finite number',
+	'refusal.seedRange': '{field}: expected an integer from 0 to {max}',
+	'refusal.notFinite': '{field}: expected a finite number',
+	'refusal.notInteger': '{field}: expected an integer',
+	'refusal.dimsNotIntegers': '{field}: expected an integer, or a list of at most {max} integers',
+	'refusal.integerList': '{field}: expected a list of at most {max} integers',
+	'refusal.invalidAttr': '{field}: this value is not accepted',
+	'refusal.nodeLimit': 'a graph holds at most {max} nodes',
+	'refusal.tooBigToSave':
+		'saved, this graph would be {size}; graphs of up to {max} can be saved and opened',
+	'refusal.unknownOp': 'unknown op {op}',
+	'refusal.internalOp': 'op {op} is internal to the engine and cannot be used in a graph',
+	'refusal.unknownNode': 'no node with id {id}',
+	'refusal.wire': '{reason}',
+	'refusal.nothingToPaste': 'nothing to paste',
+	'refusal.pasteInvalid': 'the copied nodes cannot be pasted: {reason}',
+	'refusal.invalidEdit': 'this change cannot be made: {reason}',
+
 	// Check gradient (issue 14 part 1): the Inspector's button and its dialog.
 	'gradcheck.heading': 'Gradient check',
 	'gradcheck.button': 'Check gradient',
@@ -343,6 +378,9 @@ export const en = {
 	'trainPanel.saved': 'Saved {file} ({bytes} bytes).',
 	'trainPanel.loaded': 'Loaded {keys} from {file}.',
 	'trainPanel.modelTooBig': '{file} is {size}; model files of up to {max} can be loaded.',
+	'trainPanel.notModelFile':
+		'{file} is not a PyTorch (.pt), safetensors or JSON model file that this app can read.',
+	'trainPanel.loadFailed': 'Could not load {file}:',
 	'trainPanel.log': 'Log',
 	'trainPanel.logLabel': 'Training log',
 	'trainPanel.logEmpty': 'The log is empty. Train or step an epoch.',

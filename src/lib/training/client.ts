@@ -14,6 +14,7 @@ import type { Device, StateDictFormat } from '$lib/engine/core';
 import type { AutoChoice } from './auto-device';
 import type { HostOptions, TrainingHost } from './host';
 import {
+	RequestFailed,
 	trainerLoadFailedMessage,
 	workerFailedMessage,
 	type ModelSummary,
@@ -379,7 +380,7 @@ export class TrainingClient {
 				this.settle(event.id, (p) => p.resolve(event.keys));
 				return;
 			case 'failed':
-				this.settle(event.id, (p) => p.reject(new Error(event.message)));
+				this.settle(event.id, (p) => p.reject(new RequestFailed(event.message, event.code)));
 				return;
 		}
 	}

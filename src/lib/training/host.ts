@@ -232,7 +232,13 @@ export class TrainingHost {
 				try {
 					keys = this.trainer!.loadState(request.bytes);
 				} catch (error) {
-					this.post({ type: 'failed', id: request.id, message: errorMessage(error) });
+					const message = errorMessage(error);
+					const notAStateDict = error instanceof torch.NotAStateDictError;
+					this.post(
+						notAStateDict
+							? { type: 'failed', id: request.id, message, code: 'notAStateDict' }
+							: { type: 'failed', id: request.id, message }
+					);
 					return;
 				}
 				if (this.status === 'running') this.status = 'paused';

@@ -192,7 +192,22 @@ export type TrainEvent =
 	| ProgressEvent
 	| { type: 'saved'; id: number; format: StateDictFormat; bytes: Uint8Array }
 	| { type: 'loaded'; id: number; keys: string[] }
-	| { type: 'failed'; id: number; message: string };
+	| { type: 'failed'; id: number; message: string; code?: FailureCode };
+
+/**
+ * What a `failed` answer may say beyond its message: `notAStateDict`, load-state was given bytes
+ * that are no model file in any format the engine reads (the UI words that itself).
+ */
+export type FailureCode = 'notAStateDict';
+
+/** A request's failure as the client rejects it: the host's message, and its code if any. */
+export class RequestFailed extends Error {
+	readonly code: FailureCode | undefined;
+	constructor(message: string, code?: FailureCode) {
+		super(message);
+		this.code = code;
+	}
+}
 
 const REQUEST_TYPES = new Set([
 	'start',

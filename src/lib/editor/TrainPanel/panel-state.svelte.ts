@@ -4,6 +4,7 @@
  * landscape kept in step. The panel's markup reads it and calls its methods; nothing else.
  */
 import { excerpt } from '$lib/util/excerpt';
+import { errorMessage } from '$lib/util/error-message';
 import { createLeaf, isLeaf, type GraphDocument } from '$lib/graph';
 import { webgpu, type StateDictFormat } from '$lib/engine/core';
 import { own } from '$lib/util/dict';
@@ -26,7 +27,12 @@ import {
 	type Reduction
 } from '$lib/training/landscape';
 import { bindModel, lossNodes } from '$lib/training/model';
-import { summaryOf, type DeviceChoice, type TrainConfig } from '$lib/training/protocol';
+import {
+	RequestFailed,
+	summaryOf,
+	type DeviceChoice,
+	type TrainConfig
+} from '$lib/training/protocol';
 import {
 	readSession,
 	restoredTraining,
@@ -88,6 +94,8 @@ export interface FileMessage {
 	/** The catalog's message and its values, when the message is ours (not PyTorch's). */
 	key?: MessageKey;
 	params?: MessageParams;
+	/** Shown after the catalog's message as written: PyTorch's or the reader's own words. */
+	detail?: string;
 }
 
 /** A file message of the catalog. */
@@ -487,7 +495,15 @@ export class TrainPanelState {
 				file: name
 			});
 		} catch (error) {
-			this.fileMessage = { tone: 'error', text: (error as Error).message };
+			const detail = errorMessage(error);
+			// Bytes in no format the reader knows say so; a model file that cannot be loaded
+			// (PyTorch's key or size mismatch, a damaged file) says which file, then why.
+			const key =
+				error instanceof RequestFailed && error.code === 'notAStateDict'
+					? 'trainPanel.notModelFile'
+					: 'trainPanel.loadFailed';
+			const message = ours('error', key, { file: name });
+			this.fileMessage = { ...message, text: `${message.text} ${detail}`, detail };
 		}
 	}
 }
