@@ -75,8 +75,9 @@ for (const locale of ['en', 'zh'] as const) {
 				.getByRole('combobox', { name: translate(locale, 'inspector.init') })
 				.selectOption('values');
 
+			// The longest refusal a user meets: why, and what to do instead.
 			const expected = translate(locale, 'notice.refused', {
-				reason: "values: required when init is 'values'"
+				reason: translate(locale, 'refusal.tooManyValues', { count: 1000000, max: 100000 })
 			});
 			await expect(notice(page)).toHaveText(expected);
 			expect(await layoutProblems(notice(page))).toEqual([]);
