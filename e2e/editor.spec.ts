@@ -76,6 +76,23 @@ test.describe('the graph editor', () => {
 		expect(errors).toEqual([]);
 	});
 
+	test('Forward or Backward on an empty canvas says what to do', async ({ page }) => {
+		await openEditor(page);
+		await fileMenu(page, 'New');
+		await expect(counts(page, 0, 0)).toBeVisible();
+		const notice = page.locator('footer .notice');
+		const button = (name: string) => page.getByRole('button', { name, exact: true });
+		await canvas(page).click({ position: { x: 200, y: 200 } });
+		await page.keyboard.press('b');
+		await expect(notice).toHaveText(/^Nothing to run: add a tensor/);
+		// Another notice in between, then the Forward button says it again.
+		await button('Auto layout').click();
+		await expect(notice).toHaveText('Nothing to lay out.');
+		await button('Forward').click();
+		await expect(notice).toHaveText(/^Nothing to run: add a tensor/);
+		await expect(page.getByRole('region', { name: 'Chain rule' })).toHaveCount(0);
+	});
+
 	test('undo and redo, by button and by keyboard', async ({ page }) => {
 		await openEditor(page);
 		await loadExample(page, /Chain rule/);

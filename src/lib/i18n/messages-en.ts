@@ -278,6 +278,7 @@ export const en = {
 	'notice.loadedShare': 'Opened the graph from the link.',
 	'notice.exported': 'Exported {file}.',
 	'notice.exportFailed': 'Could not export the image: {reason}',
+	'notice.nothingToRun': 'Nothing to run: add a tensor from the palette (or load an example) first.',
 	'notice.nothingToLayout': 'Nothing to lay out.',
 	'notice.dismiss': 'Dismiss',
 	'notice.updatedFromTab': 'Updated with the changes made in another tab.',

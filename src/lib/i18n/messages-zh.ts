@@ -269,6 +269,7 @@ export const zh: Record<MessageKey, string> = {
 	'notice.loadedShare': '已从链接打开计算图。',
 	'notice.exported': '已导出 {file}。',
 	'notice.exportFailed': '无法导出图片：{reason}',
+	'notice.nothingToRun': '没有可运行的内容：请先从组件面板添加张量（或载入示例）。',
 	'notice.nothingToLayout': '没有可布局的节点。',
 	'notice.dismiss': '关闭',
 	'notice.updatedFromTab': '已更新为另一个标签页中的修改。',
