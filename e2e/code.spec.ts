@@ -39,6 +39,7 @@ test.describe('PyTorch code', () => {
 		await dialog.getByRole('button', { name: 'Import', exact: true }).click();
 		await expect(dialog).toBeHidden();
 		await expect(counts(page, 5, 4)).toBeVisible();
+		await expect(page.locator('footer .notice')).toHaveText('Imported 5 nodes from the code.');
 		for (const name of ['x', 'w', 'b', 'y', 'z']) {
 			await expect(graphNode(page, name)).toBeVisible();
 		}
@@ -84,6 +85,24 @@ test.describe('PyTorch code', () => {
 		await dialog.getByRole('button', { name: 'Cancel' }).click();
 		await expect(dialog).toBeHidden();
 		await expect(graphNode(page, 'z')).toBeVisible();
+	});
+
+	test('code that imports but cannot run says so on the status line, naming the node', async ({
+		page
+	}) => {
+		await openEditor(page);
+		await page.getByRole('button', { name: 'Code panel' }).click();
+		await page.getByRole('button', { name: 'Import code' }).click();
+		const dialog = page.getByRole('dialog', { name: 'Import PyTorch code' });
+		await dialog
+			.getByRole('textbox', { name: 'Python code' })
+			.fill('a = torch.ones(2, 3)\nb = torch.ones(2, 3)\nc = a @ b\nd = c.sum()\n');
+		await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+		await expect(dialog).toBeHidden();
+		await expect(counts(page, 4, 3)).toBeVisible();
+		await expect(page.locator('footer .notice')).toHaveText(
+			'Imported 4 nodes from the code, but c cannot run: its red node says why.'
+		);
 	});
 
 	test('the Code panel holds the training loop of the Linear regression example', async ({

@@ -278,7 +278,8 @@ export const en = {
 	'notice.loadedShare': 'Opened the graph from the link.',
 	'notice.exported': 'Exported {file}.',
 	'notice.exportFailed': 'Could not export the image: {reason}',
-	'notice.nothingToRun': 'Nothing to run: add a tensor from the palette (or load an example) first.',
+	'notice.nothingToRun':
+		'Nothing to run: add a tensor from the palette (or load an example) first.',
 	'notice.nothingToLayout': 'Nothing to lay out.',
 	'notice.dismiss': 'Dismiss',
 	'notice.updatedFromTab': 'Updated with the changes made in another tab.',
@@ -518,6 +519,8 @@ export const en = {
 	'importCode.noProblems': 'Every line imports.',
 	'importCode.unchanged': 'The canvas changes only when you press Import; Undo restores it.',
 	'notice.imported': 'Imported {nodes} nodes from the code.',
+	'notice.importedWithErrors':
+		'Imported {nodes} nodes from the code, but {name} cannot run: its red node says why.',
 
 	'problems.fileTitle': 'This file cannot be opened',
 	'problems.linkTitle': 'This link cannot be opened',

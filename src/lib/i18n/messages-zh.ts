@@ -500,6 +500,8 @@ export const zh: Record<MessageKey, string> = {
 	'importCode.noProblems': '所有行均可导入。',
 	'importCode.unchanged': '只有按下“导入”后画布才会改变；撤销即可还原。',
 	'notice.imported': '已从代码导入 {nodes} 个节点。',
+	'notice.importedWithErrors':
+		'已从代码导入 {nodes} 个节点，但 {name} 无法运行：标红的节点说明了原因。',
 
 	'problems.fileTitle': '无法打开此文件',
 	'problems.linkTitle': '无法打开此链接',
