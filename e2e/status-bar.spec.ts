@@ -123,3 +123,25 @@ test('a longer file name is quoted by its first 80 characters', async ({ page })
 	await openAs(page, name);
 	await expect(notice(page)).toHaveText(`Opened ${'n'.repeat(79)}….`);
 });
+
+test('a message that wraps the status line does not move the graph', async ({ page }) => {
+	await page.setViewportSize({ width: 1280, height: 800 });
+	await openEditor(page);
+	await graphNode(page, 'x').click();
+	const shape = page.getByRole('textbox', { name: 'Shape' });
+	await shape.fill('1000, 1000');
+	await shape.press('Enter');
+	const view = () =>
+		page.evaluate(
+			() => getComputedStyle(document.querySelector('.svelte-flow__viewport')!).transform
+		);
+	const canvasHeight = () =>
+		page.locator('.svelte-flow').evaluate((element) => element.clientHeight);
+	const before = { view: await view(), height: await canvasHeight() };
+	// The longest refusal wraps the line: the canvas gets a little shorter, the view stays.
+	await page.getByRole('combobox', { name: 'Init' }).selectOption('values');
+	await expect(notice(page)).toContainText('holds at most');
+	await expect.poll(canvasHeight).toBeLessThan(before.height);
+	await page.waitForTimeout(300);
+	expect(await view()).toBe(before.view);
+});
