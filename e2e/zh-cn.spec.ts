@@ -9,7 +9,7 @@ import { OP_LIST } from '../src/lib/engine';
 import { EXAMPLES, exampleDocument } from '../src/lib/graph/examples';
 import { translate, type MessageKey } from '../src/lib/i18n/messages';
 import { LESSONS } from '../src/lib/lessons/lessons';
-import { graphNode } from './editor-helpers';
+import { graphNode, wire } from './editor-helpers';
 
 const zh = (key: MessageKey, params?: Record<string, string | number>) =>
 	translate('zh', key, params);
@@ -180,6 +180,15 @@ test.describe('the Chinese UI shows no English outside the allowlist', () => {
 		await graphNode(page, 'z').click();
 		await expect(page.getByRole('textbox', { name: zh('inspector.name') })).toHaveValue('z');
 		await expectChinese(page, 'the Inspector with the op z');
+
+		// A refused wire says why in Chinese, on the status line.
+		await wire(page, 'x', 'z', 'other');
+		await expect(page.locator('footer .notice')).toHaveText(
+			zh('notice.wireRefused', {
+				reason: translate('zh', 'refusal.wireConnected', { input: 'other', name: 'z' })
+			})
+		);
+		await expectChinese(page, 'a refused wire');
 
 		// A second Backward without retain_graph: PyTorch's error, with our hint.
 		await button(page, 'trace.backward').click();

@@ -6,9 +6,11 @@ import {
 	inferShapes,
 	sinks,
 	topologicalOrder,
+	wireRefusal,
 	type GraphDocument,
 	type NodeInfo
 } from '$lib/graph';
+import { MESSAGES, translate } from '$lib/i18n';
 import { doc, example, leaf, opNode } from './helpers';
 
 /** Node info by node name. */
@@ -316,7 +318,8 @@ describe('checkConnection', () => {
 		).toEqual({
 			ok: false,
 			code: 'cycle',
-			reason: 'this wire would make a cycle (s already feeds e)'
+			reason: 'this wire would make a cycle (s already feeds e)',
+			params: { target: 's', source: 'e' }
 		});
 	});
 
@@ -326,7 +329,8 @@ describe('checkConnection', () => {
 		).toEqual({
 			ok: false,
 			code: 'connected',
-			reason: "input 'input' of s is already connected"
+			reason: "input 'input' of s is already connected",
+			params: { input: 'input', name: 's' }
 		});
 	});
 
@@ -335,7 +339,8 @@ describe('checkConnection', () => {
 		expect(checkConnection(d, { source: 'n3', target: 'n4', targetInput: 'target' })).toEqual({
 			ok: false,
 			code: 'unknown-input',
-			reason: "add has no input 'target' (its inputs: input, other)"
+			reason: "add has no input 'target' (its inputs: input, other)",
+			params: { op: 'add', input: 'target', inputs: 'input, other' }
 		});
 		expect(checkConnection(d, { source: 'n3', target: 'n1', targetInput: 'input' })).toMatchObject({
 			code: 'no-inputs'
@@ -352,7 +357,11 @@ describe('checkConnection', () => {
 			ok: false,
 			code: 'shape',
 			reason:
-				'The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 0'
+				'The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 0',
+			params: {
+				reason:
+					'The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 0'
+			}
 		});
 	});
 
@@ -371,7 +380,45 @@ describe('checkConnection', () => {
 		expect(checkConnection(d, { source: 'n2', target: 'n3', targetInput: 'weight' })).toEqual({
 			ok: false,
 			code: 'shape',
-			reason: 'mat1 and mat2 shapes cannot be multiplied (11x1 and 3x2)'
+			reason: 'mat1 and mat2 shapes cannot be multiplied (11x1 and 3x2)',
+			params: { reason: 'mat1 and mat2 shapes cannot be multiplied (11x1 and 3x2)' }
 		});
+	});
+
+	it('says each refusal in the UI language, with the names in it', () => {
+		const d = partial();
+		const said = (locale: 'en' | 'zh', c: Parameters<typeof checkConnection>[1]) => {
+			const verdict = checkConnection(d, c);
+			if (verdict.ok) throw new Error('expected a refusal');
+			const refusal = wireRefusal(verdict);
+			return translate(locale, `refusal.${refusal.code}`, refusal.params);
+		};
+		const cycle = { source: 'n5', target: 'n4', targetInput: 'other' };
+		expect(said('en', cycle)).toBe('this wire would make a cycle (s already feeds e)');
+		expect(said('zh', cycle)).toBe('这条连线会形成环（s 已经流向 e）');
+		const taken = { source: 'n3', target: 'n4', targetInput: 'input' };
+		expect(said('zh', taken)).toBe("s 的输入 'input' 已经连上了");
+		expect(said('zh', { source: 'n4', target: 'n4', targetInput: 'other' })).toBe(
+			'节点不能连到自己'
+		);
+		// PyTorch's own message stays verbatim inside the translated sentence.
+		expect(said('zh', { source: 'n2', target: 'n4', targetInput: 'other' })).toBe(
+			'形状不匹配：The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 0'
+		);
+		// Every kind of refusal has its words in both languages.
+		for (const code of [
+			'self-loop',
+			'no-inputs',
+			'unknown-input',
+			'connected',
+			'cycle',
+			'shape',
+			'unknown-node',
+			'unknown-op'
+		] as const) {
+			const refusal = wireRefusal({ ok: false, code, reason: 'r', params: {} });
+			expect(MESSAGES.en[`refusal.${refusal.code}`], code).toBeTruthy();
+			expect(MESSAGES.zh[`refusal.${refusal.code}`], code).toBeTruthy();
+		}
 	});
 });

@@ -37,7 +37,8 @@ import {
 	type NodeInfo,
 	type Position,
 	type Problem,
-	type Refusal
+	type Refusal,
+	type ConnectionCheck
 } from '$lib/graph';
 import type { MessageKey, MessageParams } from '$lib/i18n';
 import { dict } from '$lib/util/dict';
@@ -533,7 +534,7 @@ export class EditorState {
 	}
 
 	/** Whether a wire may be drawn (Svelte Flow asks while the user drags one). */
-	checkConnection(connection: Connection): { ok: true } | { ok: false; reason: string } {
+	checkConnection(connection: Connection): ConnectionCheck {
 		return checkConnection(this.doc, connection, this.infos);
 	}
 

@@ -25,7 +25,7 @@ import {
 	opAttrsSchema,
 	unknownOpMessage
 } from './schema';
-import { checkConnection } from './shapes';
+import { checkConnection, wireRefusal } from './shapes';
 import { isLeaf, LEAF_OP } from './types';
 import type {
 	Connection,
@@ -180,7 +180,7 @@ export function addNode(
 /** Add the wire `c`, if `checkConnection` allows it. */
 export function connect(doc: GraphDocument, c: Connection): Edit & { id?: string } {
 	const verdict = checkConnection(doc, c);
-	if (!verdict.ok) return refuse(verdict.reason, 'wire', { reason: verdict.reason });
+	if (!verdict.ok) return refuseWith(wireRefusal(verdict));
 	const id = freshIds(
 		doc.edges.map((e) => e.id),
 		'e'

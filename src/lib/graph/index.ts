@@ -47,6 +47,7 @@ export {
 	missingInputMessage,
 	sinks,
 	topologicalOrder,
+	wireRefusal,
 	type ConnectionCheck,
 	type ConnectionRefusal
 } from './shapes';

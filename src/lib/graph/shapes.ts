@@ -27,8 +27,10 @@ import {
 	type LeafAttrs,
 	type LeafNode,
 	type NodeInfo,
-	type OpNode
+	type OpNode,
+	type Refusal
 } from './types';
+import { excerpt } from '$lib/util/excerpt';
 
 /** The attributes a shape rule or the engine sees: declared defaults filled in, graph-only keys dropped. */
 export function effectiveAttrs(op: OpDef, attrs: Record<string, unknown> | undefined) {
@@ -239,13 +241,31 @@ export type ConnectionRefusal =
 	| 'cycle'
 	| 'shape';
 
-export type ConnectionCheck = { ok: true } | { ok: false; reason: string; code: ConnectionRefusal };
+export type ConnectionCheck =
+	| { ok: true }
+	| { ok: false; reason: string; code: ConnectionRefusal; params: Record<string, string> };
 
-const refuse = (code: ConnectionRefusal, reason: string): ConnectionCheck => ({
-	ok: false,
-	code,
-	reason
-});
+const refuse = (
+	code: ConnectionRefusal,
+	reason: string,
+	params: Record<string, string> = {}
+): ConnectionCheck => ({ ok: false, code, reason, params });
+
+const WIRE_REFUSALS = {
+	'unknown-node': 'unknownNode',
+	'self-loop': 'wireSelfLoop',
+	'no-inputs': 'wireNoInputs',
+	'unknown-op': 'unknownOp',
+	'unknown-input': 'wireUnknownInput',
+	connected: 'wireConnected',
+	cycle: 'wireCycle',
+	shape: 'wireShape'
+} as const satisfies Record<ConnectionRefusal, Refusal['code']>;
+
+/** A refused wire as a `Refusal`, for the UI to say in its own language. */
+export function wireRefusal(check: ConnectionCheck & { ok: false }): Refusal {
+	return { reason: check.reason, code: WIRE_REFUSALS[check.code], params: check.params };
+}
 
 /**
  * Whether the wire `c` may be added: refuses a self loop, a cycle, an input that is already
@@ -262,33 +282,52 @@ export function checkConnection(
 		const index = indexGraph(doc);
 		const source = index.nodes.get(c.source);
 		const target = index.nodes.get(c.target);
-		if (source === undefined) return refuse('unknown-node', `no node with id '${c.source}'`);
-		if (target === undefined) return refuse('unknown-node', `no node with id '${c.target}'`);
+		if (source === undefined) {
+			return refuse('unknown-node', `no node with id '${excerpt(c.source)}'`, {
+				id: excerpt(c.source)
+			});
+		}
+		if (target === undefined) {
+			return refuse('unknown-node', `no node with id '${excerpt(c.target)}'`, {
+				id: excerpt(c.target)
+			});
+		}
 		if (c.source === c.target) return refuse('self-loop', 'a node cannot feed itself');
 		if (isLeaf(target)) return refuse('no-inputs', 'a tensor leaf has no inputs');
 		const op = graphOp(target.op);
-		if (op === undefined) return refuse('unknown-op', unknownOpMessage(target.op));
+		if (op === undefined) {
+			return refuse('unknown-op', unknownOpMessage(target.op), { op: excerpt(target.op) });
+		}
 		if (!op.inputs.includes(c.targetInput)) {
-			return refuse(
-				'unknown-input',
-				`${op.id} has no input '${c.targetInput}' (its inputs: ${op.inputs.join(', ')})`
-			);
+			const input = excerpt(c.targetInput);
+			const inputs = op.inputs.join(', ');
+			return refuse('unknown-input', `${op.id} has no input '${input}' (its inputs: ${inputs})`, {
+				op: op.id,
+				input,
+				inputs
+			});
 		}
 		const taken = (doc.edges ?? []).some(
 			(e) => e.target === c.target && e.targetInput === c.targetInput
 		);
 		if (taken) {
-			return refuse('connected', `input '${c.targetInput}' of ${target.name} is already connected`);
+			return refuse(
+				'connected',
+				`input '${c.targetInput}' of ${target.name} is already connected`,
+				{ input: c.targetInput, name: target.name }
+			);
 		}
 		if (reaches(index, c.target, c.source)) {
 			return refuse(
 				'cycle',
-				`this wire would make a cycle (${target.name} already feeds ${source.name})`
+				`this wire would make a cycle (${target.name} already feeds ${source.name})`,
+				{ target: target.name, source: source.name }
 			);
 		}
 		return checkShapeAsConnected(index, infos ?? inferShapes(doc, index), op, target, c);
 	} catch (error) {
-		return refuse('shape', `could not check this wire: ${String(error)}`);
+		const reason = `could not check this wire: ${excerpt(errorMessage(error))}`;
+		return refuse('shape', reason, { reason });
 	}
 }
 
@@ -317,6 +356,8 @@ function checkShapeAsConnected(
 		);
 		return { ok: true };
 	} catch (error) {
-		return refuse('shape', errorMessage(error));
+		// PyTorch's message, verbatim in every language.
+		const reason = errorMessage(error);
+		return refuse('shape', reason, { reason });
 	}
 }

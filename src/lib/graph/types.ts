@@ -136,7 +136,12 @@ export type RefusalCode =
 	| 'unknownOp'
 	| 'internalOp'
 	| 'unknownNode'
-	| 'wire'
+	| 'wireSelfLoop'
+	| 'wireNoInputs'
+	| 'wireUnknownInput'
+	| 'wireConnected'
+	| 'wireCycle'
+	| 'wireShape'
 	| 'nothingToPaste'
 	| 'pasteInvalid'
 	| 'invalidEdit';
