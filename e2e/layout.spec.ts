@@ -121,6 +121,7 @@ for (const size of SIZES) {
 				const errors = await openEditor(page);
 				await forwardBackward(page, example);
 				await expectInView(page, example);
+				expect(await valuesOutsideNodes(page)).toEqual([]);
 				await page.screenshot({ path: `test-results/layout/${example.id}-${size.name}.png` });
 				expect(errors).toEqual([]);
 			});
@@ -139,6 +140,7 @@ test.describe('presenter mode at 1920x1080', () => {
 			await expect(button(page, 'Presenter mode')).toHaveAttribute('aria-pressed', 'true');
 			await forwardBackward(page, example);
 			await expectInView(page, example);
+			expect(await valuesOutsideNodes(page)).toEqual([]);
 			// Values in large type: at least 20 px on the screen, the canvas zoom included.
 			await expect.poll(() => smallestValueFont(page)).toBeGreaterThanOrEqual(20);
 			// Palette, inspector and minimap are hidden.
