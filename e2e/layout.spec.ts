@@ -286,6 +286,32 @@ test.describe('presenter mode opened from its link', () => {
 	}
 });
 
+test.describe('presenter mode: every document opened anew is laid out for its larger nodes', () => {
+	test.use({ viewport: { width: 1920, height: 1080 } });
+
+	test('a lesson, an example, then undo and redo', async ({ page }) => {
+		await page.goto('/?present=1');
+		await expect(button(page, 'Presenter mode')).toHaveAttribute('aria-pressed', 'true');
+		await expect.poll(() => overlaps(page)).toEqual([]);
+		// A lesson opens its own graph (spaced for the usual nodes).
+		await button(page, 'Lessons').click();
+		await page.getByRole('menuitem', { name: /Lesson 2/ }).click();
+		await expect(page.locator('.svelte-flow__node')).toHaveCount(5);
+		await expect.poll(() => overlaps(page)).toEqual([]);
+		await loadExample(page, /Linear regression/);
+		await expect(page.locator('.svelte-flow__node')).not.toHaveCount(5);
+		await expect.poll(() => overlaps(page)).toEqual([]);
+		// Undo and redo walk the steps as they were: laying out never adds a step to redo.
+		const undo = button(page, 'Undo');
+		const redo = button(page, 'Redo');
+		while (await undo.isEnabled()) await undo.click();
+		await expect(redo).toBeEnabled();
+		while (await redo.isEnabled()) await redo.click();
+		await expect.poll(() => overlaps(page)).toEqual([]);
+		await expect(page.locator('.svelte-flow__node [data-node-name="weight"]')).toBeVisible();
+	});
+});
+
 test.describe('the view and the minimap', () => {
 	test('at 1280 px the minimap is hidden, can be shown, and the choice is kept', async ({
 		page

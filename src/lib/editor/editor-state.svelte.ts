@@ -173,6 +173,8 @@ export class EditorState {
 	 * replacement. What was computed for one document key (the trace) never shows under another.
 	 */
 	documentKey = $state.raw(0);
+	/** Counts `replaceDocument` calls that took (not undo or redo): a document opened anew. */
+	replacements = $state.raw(0);
 	canUndo = $state.raw(false);
 	canRedo = $state.raw(false);
 	/** Shape inference for every node, recomputed on every change. */
@@ -479,6 +481,7 @@ export class EditorState {
 		// Frame the new graph (Svelte Flow waits until it has measured the nodes). An empty graph
 		// keeps the view as it is: a fit would wait for the first node, then jump to it.
 		if (doc.nodes.length > 0) queueMicrotask(() => this.fitView());
+		this.replacements++;
 		return true;
 	}
 
