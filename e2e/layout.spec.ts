@@ -312,6 +312,38 @@ test.describe('presenter mode: every document opened anew is laid out for its la
 	});
 });
 
+test.describe('presenter mode with a side panel', () => {
+	for (const size of SIZES) {
+		test(`at ${size.name}: the Train and Code panels stand beside the graph`, async ({ page }) => {
+			await page.setViewportSize({ width: size.width, height: size.height });
+			await page.goto('/?present=1');
+			await loadExample(page, /Linear regression/);
+			for (const panel of ['Train panel', 'Code panel']) {
+				await page.getByRole('button', { name: panel }).click();
+				await expect(page.getByRole('complementary', { name: panel })).toBeVisible();
+				// The canvas keeps the height below the header, and every node is on it, uncovered.
+				const canvasBox = (await canvas(page).boundingBox())!;
+				expect(canvasBox.height).toBeGreaterThan(0.6 * size.height);
+				const panelBox = (await page.getByRole('complementary', { name: panel }).boundingBox())!;
+				// Beside it, with nothing between them before a trace (an empty chain-rule column was).
+				expect(Math.abs(panelBox.x - (canvasBox.x + canvasBox.width))).toBeLessThanOrEqual(2);
+				await expect.poll(() => overlaps(page)).toEqual([]);
+				for (const node of await page.locator('.svelte-flow__node').all()) {
+					const box = (await node.boundingBox())!;
+					expect(box.x).toBeGreaterThanOrEqual(canvasBox.x - 1);
+					expect(box.y).toBeGreaterThanOrEqual(canvasBox.y - 1);
+					expect(box.x + box.width).toBeLessThanOrEqual(canvasBox.x + canvasBox.width + 1);
+					expect(box.y + box.height).toBeLessThanOrEqual(canvasBox.y + canvasBox.height + 1);
+				}
+				await page.screenshot({
+					path: `test-results/layout/presenter-${panel.split(' ')[0]}-${size.name}.png`
+				});
+				await page.getByRole('button', { name: panel }).click();
+			}
+		});
+	}
+});
+
 test.describe('the view and the minimap', () => {
 	test('at 1280 px the minimap is hidden, can be shown, and the choice is kept', async ({
 		page
