@@ -190,6 +190,16 @@ test.describe('the Chinese UI shows no English outside the allowlist', () => {
 		);
 		await expectChinese(page, 'a refused wire');
 
+		// A new op with nothing wired in says so in Chinese (its inputs keep PyTorch's names).
+		await page.getByRole('button', { name: 'mul', exact: true }).click();
+		await expect(graphNode(page, 'mul1')).toContainText(
+			zh('node.missingInputs', { inputs: 'input, other' })
+		);
+		// (Its name, mul1, is the user's to change: not a word of the UI.)
+		await expectChinese(page, 'a new op with missing inputs', ['[data-node-name="mul1"] .name']);
+		await button(page, 'toolbar.undo').click();
+		await expect(graphNode(page, 'mul1')).toHaveCount(0);
+
 		// A second Backward without retain_graph: PyTorch's error, with our hint.
 		await button(page, 'trace.backward').click();
 		const alert = page.getByRole('region', { name: zh('chain.title') }).getByRole('alert');

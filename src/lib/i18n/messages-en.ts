@@ -154,6 +154,8 @@ export const en = {
 	'quickAdd.placeholder': 'Type an op, Enter to add',
 
 	'node.shape': 'shape',
+	'node.missingInput': 'missing input: {inputs}',
+	'node.missingInputs': 'missing inputs: {inputs}',
 	'node.noShape': 'shape unknown',
 	'node.requiresGrad': 'requires_grad',
 	'node.output': 'output',

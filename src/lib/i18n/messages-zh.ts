@@ -151,6 +151,8 @@ export const zh: Record<MessageKey, string> = {
 	'quickAdd.placeholder': '输入算子名，回车添加',
 
 	'node.shape': '形状',
+	'node.missingInput': '缺少输入：{inputs}',
+	'node.missingInputs': '缺少输入：{inputs}',
 	'node.noShape': '形状未知',
 	'node.requiresGrad': 'requires_grad',
 	'node.output': '输出',
