@@ -230,7 +230,26 @@ test.describe('lesson 1: autograd basics', () => {
 	}
 });
 
+/** Nodes whose box reaches past the canvas's edges (hidden under a panel or the window's edge). */
+function nodesOutsideCanvas(page: Page): Promise<string[]> {
+	return page.evaluate(() => {
+		const view = document.querySelector('.svelte-flow')!.getBoundingClientRect();
+		return [...document.querySelectorAll('[data-node-name]')]
+			.filter((node) => {
+				const r = node.getBoundingClientRect();
+				return (
+					r.top < view.top - 1 ||
+					r.bottom > view.bottom + 1 ||
+					r.left < view.left - 1 ||
+					r.right > view.right + 1
+				);
+			})
+			.map((node) => node.getAttribute('data-node-name')!);
+	});
+}
+
 test('lesson 2: retain_graph accumulates, and without it PyTorch refuses', async ({ page }) => {
+	await page.setViewportSize({ width: 1280, height: 800 });
 	const errors = await openEditor(page);
 	await prompt(page).getByRole('button', { name: 'No thanks' }).click();
 	await button(page, 'Lessons').click();
@@ -250,6 +269,8 @@ test('lesson 2: retain_graph accumulates, and without it PyTorch refuses', async
 	await expect(grad(page, 'b')).toHaveAttribute('data-tensor', '[1]');
 	await expect(next(page)).toBeEnabled();
 	await nextTo(page, 4, 7);
+	// The step reads w.grad and b.grad: the chain-rule panel that opened covers neither.
+	await expect.poll(() => nodesOutsideCanvas(page)).toEqual([]);
 
 	await nextTo(page, 5, 7);
 	await expect(next(page)).toBeDisabled();
