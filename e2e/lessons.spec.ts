@@ -298,6 +298,7 @@ test('lesson 2: retain_graph accumulates, and without it PyTorch refuses', async
 test('lesson 3: the Train panel, lr 0.01 and 1000 epochs, then w ≈ 2 and b ≈ 1', async ({
 	page
 }) => {
+	await page.setViewportSize({ width: 1280, height: 800 });
 	const errors = await openEditor(page);
 	await prompt(page).getByRole('button', { name: 'No thanks' }).click();
 	await button(page, 'Lessons').click();
@@ -314,6 +315,12 @@ test('lesson 3: the Train panel, lr 0.01 and 1000 epochs, then w ≈ 2 and b ≈
 	await nextTo(page, 3, 6);
 	const panel = trainPanel(page);
 	await expect(next(page)).toBeEnabled();
+	// The fields the step points at come into view in the panel, whatever its charts' height.
+	for (const field of ['Learning rate (lr)', 'Epochs']) {
+		await expect(panel.getByRole('textbox', { name: field, exact: true })).toBeInViewport({
+			ratio: 0.9
+		});
+	}
 	await panel.getByRole('textbox', { name: 'Learning rate (lr)' }).fill('0.1');
 	await expect(next(page)).toBeDisabled();
 	await panel.getByRole('textbox', { name: 'Learning rate (lr)' }).fill('0.01');
