@@ -172,6 +172,41 @@ test.describe('predict, then reveal', () => {
 		expect(errors).toEqual([]);
 	});
 
+	for (const viewport of [
+		{ width: 1920, height: 1080 },
+		{ width: 1280, height: 800 }
+	]) {
+		test(`presenter mode at ${viewport.width}x${viewport.height}: two 3x4 grids fit the panel`, async ({
+			page
+		}) => {
+			await page.setViewportSize(viewport);
+			await page.goto('/?present=1');
+			await page.getByRole('slider', { name: 'Speed' }).fill('4');
+			await toggle(page).click();
+			await page.keyboard.press('b');
+			// The first question (∂y/∂t), then the step into t: ∂y/∂x and ∂y/∂b, 12 boxes each.
+			await expect(box(page, 'Prediction of ∂y/∂t[0, 0]')).toBeFocused();
+			await quiz(page).getByRole('button', { name: 'Skip' }).click();
+			await expect(box(page, 'Prediction of ∂y/∂b[2, 3]')).toBeVisible();
+			// Every box and button lies inside the panel: none cut by the window's edge.
+			const panel = (await quiz(page).boundingBox())!;
+			expect(panel.x + panel.width).toBeLessThanOrEqual(viewport.width);
+			const outside = await quiz(page).evaluate((section) => {
+				const box = section.getBoundingClientRect();
+				return [...section.querySelectorAll('input, button')]
+					.filter((element) => {
+						const r = element.getBoundingClientRect();
+						return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1);
+					})
+					.map((element) => element.getAttribute('aria-label') ?? element.textContent);
+			});
+			expect(outside).toEqual([]);
+			await page.screenshot({
+				path: `test-results/quiz/presenter-two-grids-${viewport.width}.png`
+			});
+		});
+	}
+
 	test('keyboard only, in presenter mode (dark): large type at 1920x1080', async ({ page }) => {
 		await page.setViewportSize({ width: 1920, height: 1080 });
 		// The dark theme (the system's choice), so axe checks the quiz in both themes.
