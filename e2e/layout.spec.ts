@@ -298,6 +298,11 @@ test.describe('presenter mode: every document opened anew is laid out for its la
 		await page.getByRole('menuitem', { name: /Lesson 2/ }).click();
 		await expect(page.locator('.svelte-flow__node')).toHaveCount(5);
 		await expect.poll(() => overlaps(page)).toEqual([]);
+		// The step's words in presenter mode's large type (they were the smallest on the screen).
+		const lessonText = page.getByTestId('lesson-text');
+		expect(
+			await lessonText.evaluate((element) => parseFloat(getComputedStyle(element).fontSize))
+		).toBeGreaterThanOrEqual(20);
 		await loadExample(page, /Linear regression/);
 		await expect(page.locator('.svelte-flow__node')).not.toHaveCount(5);
 		await expect.poll(() => overlaps(page)).toEqual([]);
