@@ -27,14 +27,19 @@ for (const locale of ['en', 'zh'] as const) {
 	const t = (key: MessageKey, params?: Record<string, string | number>) =>
 		translate(locale, key, params);
 
+	/** The chain-rule example with its leaf x selected: the page's errors and the Inspector. */
+	async function inspectX(page: Page) {
+		const errors = await open(page, locale);
+		await loadExample(page, locale, 'chain-rule');
+		await graphNode(page, 'x').click();
+		return { errors, inspector: page.getByRole('region', { name: t('inspector.title') }) };
+	}
+
 	test.describe(`refusals in ${locale}`, () => {
 		test('the Inspector refuses a bad shape and a bad name in the UI language', async ({
 			page
 		}) => {
-			const errors = await open(page, locale);
-			await loadExample(page, locale, 'chain-rule');
-			await graphNode(page, 'x').click();
-			const inspector = page.getByRole('region', { name: t('inspector.title') });
+			const { errors, inspector } = await inspectX(page);
 
 			const shape = inspector.getByRole('textbox', { name: t('inspector.shape') });
 			await shape.fill('3, -4');
@@ -56,10 +61,7 @@ for (const locale of ['en', 'zh'] as const) {
 		test('Init "values" on a 1024x1024 tensor says why and what to do, and changes nothing', async ({
 			page
 		}) => {
-			const errors = await open(page, locale);
-			await loadExample(page, locale, 'chain-rule');
-			await graphNode(page, 'x').click();
-			const inspector = page.getByRole('region', { name: t('inspector.title') });
+			const { errors, inspector } = await inspectX(page);
 			const shape = inspector.getByRole('textbox', { name: t('inspector.shape') });
 			await shape.fill('1024, 1024');
 			await shape.press('Enter');
