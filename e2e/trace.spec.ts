@@ -88,7 +88,9 @@ test.describe('forward and backward, step by step', () => {
 
 		await button(page, 'Backward').click();
 		await expect(chainPanel(page).getByRole('alert')).toContainText(PYTORCH_SECOND_BACKWARD);
-		await expect(chainPanel(page).getByRole('alert')).toContainText('Retain graph');
+		await expect(chainPanel(page).getByRole('alert')).toContainText(
+			'Tick retain_graph before backward'
+		);
 		await expect(graphNode(page, 'z').getByTestId('trace-error')).toContainText(
 			'RuntimeError: Trying to backward through the graph a second time'
 		);

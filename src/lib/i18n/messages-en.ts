@@ -60,7 +60,7 @@ export const en = {
 	'lesson.nextLesson': 'Next lesson',
 	'lesson.finish': 'Finish',
 	'lesson.exit': 'Exit lesson',
-	'lesson.waiting': 'Do it on the canvas: Next unlocks when it is done.',
+	'lesson.waiting': 'Do it in the editor: Next unlocks when it is done.',
 	'lesson.stepDone': 'Done: go on with Next.',
 	'lesson.prompt': 'New here? Try a guided lesson.',
 	'lesson.promptStart': 'Start lesson 1',
@@ -79,21 +79,21 @@ export const en = {
 	'lesson.basics.accumulate':
 		'Press Forward, then Backward again, without zeroing. The gradients accumulate: b.grad becomes 2 everywhere, and the node counts ×2.',
 	'lesson.basics.zeroGrad':
-		'Press Zero grad (optimizer.zero_grad()): every .grad goes back to None. Training zeroes the gradients on every iteration.',
+		'Press ∇0, Zero grad (optimizer.zero_grad()): every .grad goes back to None. Training zeroes the gradients on every iteration.',
 	'lesson.basics.summary':
 		"That is autograd: requires_grad marks what to track, backward() fills the leaves' .grad, and the gradients add up until you zero them. Next: the chain rule.",
 	'lesson.chain.title': 'Lesson 2: the chain rule and retain_graph',
 	'lesson.chain.graph':
 		'y = w * x, then z = y + b. x = torch.rand(1) does not ask for gradients; w and b do. All three are leaves; y and z are not.',
 	'lesson.chain.retain':
-		'Tick Retain graph: z.backward(retain_graph=True) keeps the graph, so backward can walk it again.',
+		'Tick retain_graph: z.backward(retain_graph=True) keeps the graph, so backward can walk it again.',
 	'lesson.chain.backward': 'Press Forward, then Backward.',
 	'lesson.chain.grads':
 		'The chain rule: ∂z/∂w = ∂z/∂y · ∂y/∂w = 1 · x, so w.grad = x; ∂z/∂b = 1, so b.grad = 1. x.grad is None: x does not require grad.',
 	'lesson.chain.again':
 		'Press Backward again. The graph was kept, so it runs, and without zeroing the gradients add up: b.grad = 2, w.grad = 2x.',
 	'lesson.chain.error':
-		"Now untick Retain graph and press Backward twice. The first pass frees the graph; the second is refused with PyTorch's error, and no gradient changes.",
+		"Now untick retain_graph and press Backward twice. The first pass frees the graph; the second is refused with PyTorch's error, and no gradient changes.",
 	'lesson.chain.summary':
 		'Each backward adds to .grad until you zero it, and only retain_graph=True lets you walk one graph twice. Next: train a linear regression.',
 	'lesson.regression.title': 'Lesson 3: linear regression',
@@ -628,7 +628,7 @@ export const en = {
 	'quiz.cellsOff': '{count} of {total} elements off',
 	'quiz.skipped': 'Skipped: not counted in the score.',
 	'traceError.freed':
-		'The first Backward freed the values this graph saved for its gradients. Tick "Retain graph" before backward, or run Forward again to build a fresh graph.',
+		'The first Backward freed the values this graph saved for its gradients. Tick retain_graph before backward, or run Forward again to build a fresh graph.',
 	'traceError.nonScalar':
 		'Backward starts from a single number. Choose a node with one element (add a sum or mean), or select it before pressing Backward.',
 	'traceError.noGrad':

@@ -58,7 +58,7 @@ export const zh: Record<MessageKey, string> = {
 	'lesson.nextLesson': '下一课',
 	'lesson.finish': '完成',
 	'lesson.exit': '退出课程',
-	'lesson.waiting': '请在画布上完成这一步：完成后“下一步”才可用。',
+	'lesson.waiting': '请在编辑器里完成这一步：完成后“下一步”才可用。',
 	'lesson.stepDone': '完成了：点“下一步”继续。',
 	'lesson.prompt': '第一次来？试试引导课程。',
 	'lesson.promptStart': '开始第 1 课',
@@ -76,21 +76,21 @@ export const zh: Record<MessageKey, string> = {
 	'lesson.basics.accumulate':
 		'不清零，再点一次“前向”，然后“反向”。如果不清零，梯度每次会默认累加：b.grad 全部变成 2，节点上显示 ×2。',
 	'lesson.basics.zeroGrad':
-		'点“梯度清零”（optimizer.zero_grad()）：所有 .grad 回到 None。训练时梯度要清零每一次迭代。',
+		'点 ∇0“梯度清零”（optimizer.zero_grad()）：所有 .grad 回到 None。训练时梯度要清零每一次迭代。',
 	'lesson.basics.summary':
 		'这就是自动求导：requires_grad 标记要追踪的张量，backward() 填好叶子节点的 .grad，不清零梯度就会累加。下一课：链式法则。',
 	'lesson.chain.title': '第 2 课：链式法则与 retain_graph',
 	'lesson.chain.graph':
 		'计算流程：y = w * x，z = y + b。x = torch.rand(1) 不需要梯度，w 和 b 需要。三者都是叶子节点，y 和 z 不是（注意 y 也是需要梯度的）。',
 	'lesson.chain.retain':
-		'勾选“保留计算图”：z.backward(retain_graph=True) 保留计算图，反向传播可以再走一遍。',
+		'勾选 retain_graph（保留计算图）：z.backward(retain_graph=True) 保留计算图，反向传播可以再走一遍。',
 	'lesson.chain.backward': '点“前向”，再点“反向”。',
 	'lesson.chain.grads':
 		'链式法则：z 对 w 求偏导 ∂z/∂w = ∂z/∂y · ∂y/∂w = 1 · x，所以 w.grad = x；z 对 b 求偏导 ∂z/∂b = 1，所以 b.grad = 1。x 不需要梯度，x.grad 是 None。',
 	'lesson.chain.again':
 		'再点一次“反向”。计算图被保留了，所以可以运行；如果不清空会累加起来：b.grad = 2，w.grad = 2x。',
 	'lesson.chain.error':
-		'现在取消勾选“保留计算图”，然后点两次“反向”。第一次会释放计算图，第二次被 PyTorch 的错误拒绝，梯度都不变。',
+		'现在取消勾选 retain_graph（保留计算图），然后点两次“反向”。第一次会释放计算图，第二次被 PyTorch 的错误拒绝，梯度都不变。',
 	'lesson.chain.summary':
 		'每次反向传播都会累加到 .grad，直到清零；只有 retain_graph=True 才能在同一个图上反向传播两次。下一课：训练一个线性回归。',
 	'lesson.regression.title': '第 3 课：线性回归',
@@ -600,7 +600,7 @@ export const zh: Record<MessageKey, string> = {
 	'quiz.cellsOff': '{total} 个元素中有 {count} 个不对',
 	'quiz.skipped': '已跳过：不计入得分。',
 	'traceError.freed':
-		'第一次“反向”已释放此计算图为求梯度保存的值。请在反向前勾选“保留计算图”，或重新运行“前向”以构建新的计算图。',
+		'第一次“反向”已释放此计算图为求梯度保存的值。请在反向前勾选 retain_graph（保留计算图），或重新运行“前向”以构建新的计算图。',
 	'traceError.nonScalar':
 		'反向传播从单个数开始。请选择只有一个元素的节点（加一个 sum 或 mean），或在按“反向”前选中它。',
 	'traceError.noGrad':
