@@ -467,7 +467,7 @@ export class TrainPanelState {
 			this.fileMessage = ours('info', 'trainPanel.saved', { file: fileName, bytes: bytes.length });
 			return { bytes, fileName };
 		} catch (error) {
-			this.fileMessage = { tone: 'error', text: (error as Error).message };
+			this.fileMessage = { tone: 'error', text: errorMessage(error) };
 			return null;
 		}
 	}
