@@ -91,9 +91,26 @@ test.describe('forward and backward, step by step', () => {
 		await expect(chainPanel(page).getByRole('alert')).toContainText(
 			'Tick retain_graph before backward'
 		);
-		await expect(graphNode(page, 'z').getByTestId('trace-error')).toContainText(
+		const nodeError = graphNode(page, 'z').getByTestId('trace-error');
+		await expect(nodeError).toContainText(
 			'RuntimeError: Trying to backward through the graph a second time'
 		);
+		// On the node, PyTorch's long message gives way to what to do: its first lines end in an
+		// ellipsis (all of it in the tooltip and the Chain rule panel), the advice shows whole.
+		await expect(nodeError.locator('code')).toHaveAttribute('title', /retain_graph=True/);
+		const fit = await nodeError.evaluate((p) => {
+			const code = p.querySelector('code')!;
+			const advice = p.querySelector('span')!.getBoundingClientRect();
+			const node = p.closest('.svelte-flow__node')!.getBoundingClientRect();
+			const box = p.getBoundingClientRect();
+			return {
+				clamped: code.scrollHeight > code.clientHeight,
+				adviceInside:
+					advice.height > 0 && advice.bottom <= box.bottom + 0.5 && box.bottom <= node.bottom + 0.5,
+				scrolls: p.scrollHeight > p.clientHeight + 1
+			};
+		});
+		expect(fit).toEqual({ clamped: true, adviceInside: true, scrolls: false });
 		await expect(grad(page, 'b')).toHaveAttribute('data-tensor', '[1]');
 		await expect(grad(page, 'w')).toHaveAttribute('data-tensor', w ?? '');
 		expect(errors).toEqual([]);
