@@ -70,7 +70,7 @@ for (const locale of ['en', 'zh'] as const) {
 			const init = inspector.getByRole('combobox', { name: t('inspector.init') });
 			const before = await init.inputValue();
 			await init.selectOption('values');
-			const reason = t('refusal.tooManyValues', { count: 1048576, max: 100000 });
+			const reason = t('refusal.tooManyValues', { count: '1,048,576', max: '100,000' });
 			await expect(page.locator('footer .notice')).toHaveText(t('notice.refused', { reason }));
 			// The document did not change: the select shows the init it had, and no values grid.
 			await expect(init).toHaveValue(before);

@@ -77,7 +77,7 @@ for (const locale of ['en', 'zh'] as const) {
 
 			// The longest refusal a user meets: why, and what to do instead.
 			const expected = translate(locale, 'notice.refused', {
-				reason: translate(locale, 'refusal.tooManyValues', { count: 1000000, max: 100000 })
+				reason: translate(locale, 'refusal.tooManyValues', { count: '1,000,000', max: '100,000' })
 			});
 			await expect(notice(page)).toHaveText(expected);
 			expect(await layoutProblems(notice(page))).toEqual([]);
