@@ -3,7 +3,7 @@
  * reproduces what lost work before (it fails on a1b686d) and ends with a reload that shows the
  * work intact.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { readFile, writeFile } from 'node:fs/promises';
 import {
 	counts,
@@ -266,6 +266,68 @@ test.describe('never lose work: storage', () => {
 		await expect(graphNode(page, 'tanh1')).toBeVisible();
 		await page.reload();
 		await expect(graphNode(page, 'tanh1')).toBeVisible();
+	});
+
+	test('Recent: a renamed graph keeps its name through edits, a second tab and a reload', async ({
+		context
+	}) => {
+		const a = await context.newPage();
+		const errors = await openEditor(a);
+		await add(a, 'relu');
+		await expect.poll(() => savedText(a)).toContain('relu1');
+		const current = (page: Page, dialog: Locator) =>
+			dialog.getByTestId('recent-item').filter({ hasText: 'open here' });
+
+		let dialog = await recent(a);
+		await current(a, dialog)
+			.getByRole('button', { name: /^Rename/ })
+			.click();
+		const field = dialog.getByRole('textbox', { name: 'Name' });
+		await expect(field).toBeFocused();
+		await field.fill('  Week 3:   ReLU ');
+		await field.press('Enter');
+		await expect(current(a, dialog).locator('.title')).toHaveText('Week 3: ReLU');
+		await expect(current(a, dialog).getByRole('status')).toHaveText('Renamed to “Week 3: ReLU”.');
+		// Escape leaves the name as it was, and the dialog open.
+		await current(a, dialog)
+			.getByRole('button', { name: /^Rename/ })
+			.click();
+		await field.fill('something else');
+		await field.press('Escape');
+		await expect(dialog).toBeVisible();
+		await expect(current(a, dialog).locator('.title')).toHaveText('Week 3: ReLU');
+		const [download] = await Promise.all([
+			a.waitForEvent('download'),
+			current(a, dialog).getByRole('button', { name: 'Download' }).click()
+		]);
+		expect(download.suggestedFilename()).toBe('Week 3- ReLU.json');
+		await dialog.getByRole('button', { name: 'Close' }).click();
+		await expect(a).toHaveTitle('Week 3: ReLU · Autograd Canvas');
+
+		// An edit after the rename is written without a conflict, and keeps the name.
+		await add(a, 'tanh');
+		await expect.poll(() => savedText(a)).toContain('tanh1');
+		await expect(a.getByTestId('autosave-conflict')).toHaveCount(0);
+		const b = await context.newPage();
+		await openEditor(b);
+		await expect(graphNode(b, 'tanh1')).toBeVisible();
+		dialog = await recent(b);
+		await expect(current(b, dialog).locator('.title')).toHaveText('Week 3: ReLU');
+		await dialog.getByRole('button', { name: 'Close' }).click();
+
+		// Another graph, a reload, then the named one again from Recent.
+		await fileMenu(a, 'New');
+		await expect(a).toHaveTitle('Autograd Canvas');
+		await a.reload();
+		dialog = await recent(a);
+		await dialog
+			.getByTestId('recent-item')
+			.filter({ hasText: 'Week 3: ReLU' })
+			.getByRole('button', { name: 'Open' })
+			.click();
+		await expect(graphNode(a, 'tanh1')).toBeVisible();
+		await expect(a.locator('footer .notice')).toHaveText('Opened Week 3: ReLU.');
+		expect(errors).toEqual([]);
 	});
 
 	test('7. a share link past 32 KB is not made: the page says so and offers Save', async ({

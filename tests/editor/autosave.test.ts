@@ -340,6 +340,34 @@ describe('tabs', () => {
 		}
 	});
 
+	test('renaming in one tab: the other lists the name, and its writes neither conflict nor drop it', async () => {
+		const store = new MemoryDocumentStore();
+		const hub = new Hub();
+		const a = await openTab(store, { hub });
+		a.editor.addNode('relu', { x: 0, y: 0 });
+		await a.autosave.flush();
+		const b = await openTab(store, { hub });
+		const id = a.editor.documentInfo.id;
+		expect(b.editor.documentInfo.id).toBe(id);
+
+		expect(await b.autosave.rename(id, 'Week 3: ReLU')).toBe(true);
+		await settle();
+		expect(a.autosave.recent.find((meta) => meta.id === id)?.title).toBe('Week 3: ReLU');
+		a.editor.addNode('tanh', { x: 300, y: 0 });
+		await a.autosave.flush();
+		expect(a.autosave.conflict).toBeNull();
+		expect(store.records.get(id)).toMatchObject({
+			title: 'Week 3: ReLU',
+			json: compactDocument(a.editor.doc)
+		});
+
+		expect(await a.autosave.rename(id, '')).toBe(true);
+		expect(store.records.get(id)!.title).toBeUndefined();
+		expect(await a.autosave.rename('no-such-id', 'x')).toBe(false);
+		store.failWrites = 'QuotaExceededError';
+		await expect(a.autosave.rename(id, 'x')).rejects.toThrow('QuotaExceededError');
+	});
+
 	test("taking the other tab's version is one undo step", async () => {
 		const store = new MemoryDocumentStore();
 		const a = await openTab(store);

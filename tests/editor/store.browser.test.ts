@@ -50,6 +50,22 @@ describe('IdbDocumentStore', () => {
 		expect(results.filter((r) => r.ok)).toHaveLength(1);
 	});
 
+	test('a name is kept apart from the content: renaming writes no revision, writes keep it', async () => {
+		const store = freshStore();
+		await store.put(record('a', '{"v":1}', 10), null);
+		expect(await store.rename('a', '  Lesson   one\n')).toBe(true);
+		expect((await store.list())[0]).toMatchObject({ id: 'a', title: 'Lesson one', revision: 1 });
+		// A tab that read revision 1 before the rename writes on without a conflict.
+		expect(await store.put(record('a', '{"v":2}', 11), 1)).toEqual({ ok: true, revision: 2 });
+		const a = await store.get('a');
+		expect(a).toMatchObject({ title: 'Lesson one', json: '{"v":2}', revision: 2 });
+		expect(await store.rename('a', '   ')).toBe(true);
+		expect((await store.get('a'))?.title).toBeUndefined();
+		expect(await store.rename('gone', 'x')).toBe(false);
+		await store.rename('a', 'y'.repeat(500));
+		expect((await store.get('a'))?.title).toHaveLength(80);
+	});
+
 	test('a store that cannot be opened answers every write with a failure', async () => {
 		const broken = {
 			open() {

@@ -73,6 +73,19 @@ export function datedName(base: string, extension: string, date = new Date()): s
 	return `${base}-${day}.${extension}`;
 }
 
+/**
+ * A file name made of a document's name: the characters file systems refuse (and control
+ * characters) become '-', at most 60 of them (`My lesson: y = 2x + 1` -> `My lesson- y = 2x + 1.json`).
+ */
+export function titledName(title: string, extension: string): string {
+	// eslint-disable-next-line no-control-regex -- control characters are what it removes
+	const base = [...title.replace(/[\u0000-\u001f\u007f<>:"/\\|?*]/g, '-').trim()]
+		.slice(0, 60)
+		.join('')
+		.replace(/^[.\s]+|[.\s]+$/g, '');
+	return `${base === '' ? 'graph' : base}.${extension}`;
+}
+
 /** Downloads `doc` as a graph file (`graph-2025-01-31.json`); returns the file's name. */
 export function downloadDocument(doc: GraphDocument): string {
 	const name = datedName('graph', 'json');

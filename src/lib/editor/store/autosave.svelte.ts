@@ -33,7 +33,8 @@ import {
 /** What tabs tell each other. */
 export type TabMessage =
 	| { type: 'saved'; id: string; revision: number; tab: string }
-	| { type: 'removed'; id: string; tab: string };
+	| { type: 'removed'; id: string; tab: string }
+	| { type: 'renamed'; id: string; tab: string };
 
 /** The part of BroadcastChannel used here (a fake in tests). */
 export interface TabChannel {
@@ -376,6 +377,18 @@ export class Autosave {
 		if (this.unreadable?.meta.id === id) this.unreadable = null;
 		this.#channel?.postMessage({ type: 'removed', id, tab: this.tab });
 		await this.refresh();
+	}
+
+	/**
+	 * Names a stored document (null or blank: back to the name of its origin). The document itself
+	 * is not written: a tab editing it goes on without a conflict. False when the record is gone;
+	 * a store that fails throws (the caller says so where the user renamed it).
+	 */
+	async rename(id: string, title: string | null): Promise<boolean> {
+		const renamed = await this.#store.rename(id, title);
+		if (renamed) this.#channel?.postMessage({ type: 'renamed', id, tab: this.tab });
+		await this.refresh();
+		return renamed;
 	}
 
 	/** Hides the notice about an unreadable document (it stays in the store and in Recent). */

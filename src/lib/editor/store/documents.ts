@@ -40,6 +40,11 @@ export interface DocumentMeta {
 	/** The text's length in UTF-16 code units. */
 	chars: number;
 	/**
+	 * The name the user gave it in Recent (at most `MAX_TITLE` characters); none: it is named by
+	 * its origin. Not content: setting it is no write of the document and changes no revision.
+	 */
+	title?: string;
+	/**
 	 * Set (only) when the text was stored knowing it cannot be read (an earlier version's
 	 * autosave, moved into the store as it was): `nodes` then says nothing.
 	 */
@@ -67,7 +72,22 @@ export interface DocumentStore {
 	 * (null: there must be none, or it was deleted). Answers the new revision.
 	 */
 	put(record: Omit<DocumentRecord, 'revision'>, expected: number | null): Promise<PutResult>;
+	/**
+	 * Names a record (null: back to its origin's name), keeping its revision: a tab editing it
+	 * meanwhile writes on without a conflict, and its writes keep the name. False: no such record.
+	 */
+	rename(id: string, title: string | null): Promise<boolean>;
 	remove(id: string): Promise<void>;
+}
+
+/** The longest name a document may have. */
+export const MAX_TITLE = 80;
+
+/** A name as it is kept: trimmed, on one line, at most `MAX_TITLE` characters; empty: none. */
+export function cleanTitle(title: string | null | undefined): string | null {
+	if (typeof title !== 'string') return null;
+	const clean = [...title.replace(/\s+/g, ' ').trim()].slice(0, MAX_TITLE).join('').trim();
+	return clean === '' ? null : clean;
 }
 
 /** A new document's identity. */
@@ -86,6 +106,8 @@ export function metaOf(record: DocumentMeta): DocumentMeta {
 	const { id, origin, created, updated, revision, nodes, chars } = record;
 	const meta: DocumentMeta = { id, origin, created, updated, revision, nodes, chars };
 	if (record.unreadable === true) meta.unreadable = true;
+	const title = cleanTitle(record.title);
+	if (title !== null) meta.title = title;
 	return meta;
 }
 
@@ -112,8 +134,20 @@ export class MemoryDocumentStore implements DocumentStore {
 		const check = checkRevision(current, expected);
 		if (check) return check;
 		const revision = (current?.revision ?? 0) + 1;
-		this.records.set(record.id, structuredClone({ ...record, revision }));
+		const { title: _ignored, ...content } = record;
+		const kept = current?.title === undefined ? {} : { title: current.title };
+		this.records.set(record.id, structuredClone({ ...content, ...kept, revision }));
 		return { ok: true, revision };
+	}
+
+	async rename(id: string, title: string | null): Promise<boolean> {
+		if (this.failWrites !== null) throw new Error(this.failWrites);
+		const record = this.records.get(id);
+		if (record === undefined) return false;
+		const clean = cleanTitle(title);
+		if (clean === null) delete record.title;
+		else record.title = clean;
+		return true;
 	}
 
 	async remove(id: string): Promise<void> {
@@ -216,14 +250,34 @@ export class IdbDocumentStore implements DocumentStore {
 				return check;
 			}
 			const revision = (current?.revision ?? 0) + 1;
-			const { json, session, ...meta } = record;
-			tx.objectStore(META).put({ ...metaOf({ ...meta, revision }) });
+			// The name is the user's, set in Recent: a write of the content keeps it.
+			const { json, session, title: _ignored, ...meta } = record;
+			tx.objectStore(META).put(metaOf({ ...meta, title: current?.title, revision }));
 			tx.objectStore(BODY).put({ id: record.id, json, session });
 			await finished;
 			return { ok: true, revision };
 		} catch (error) {
 			return { ok: false, reason: 'failed', message: describe(error) };
 		}
+	}
+
+	async rename(id: string, title: string | null): Promise<boolean> {
+		const db = await this.#db;
+		const tx = db.transaction(META, 'readwrite');
+		const finished = done(tx);
+		const store = tx.objectStore(META);
+		const current = readMeta(await request(store.get(id)));
+		if (current === null) {
+			await finished;
+			return false;
+		}
+		const meta = metaOf(current);
+		const clean = cleanTitle(title);
+		if (clean === null) delete meta.title;
+		else meta.title = clean;
+		store.put(meta);
+		await finished;
+		return true;
 	}
 
 	async remove(id: string): Promise<void> {
@@ -276,6 +330,8 @@ export function readMeta(value: unknown): DocumentMeta | null {
 		chars: count(value.chars)
 	};
 	if (value.unreadable === true) meta.unreadable = true;
+	const title = cleanTitle(typeof value.title === 'string' ? value.title : null);
+	if (title !== null) meta.title = title;
 	return meta;
 }
 

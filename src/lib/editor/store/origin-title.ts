@@ -1,9 +1,10 @@
-/** A stored document's title in the Recent list and in messages: from where it came. */
+/** A stored document's title in the Recent list and in messages. */
 import { EXAMPLES } from '$lib/graph';
 import type { I18n } from '$lib/i18n';
 import { excerpt } from '$lib/util/excerpt';
 import type { DocumentOrigin } from './documents';
 
+/** The title a document has from where it came (until the user names it). */
 export function originTitle(origin: DocumentOrigin, i18n: I18n): string {
 	let title: string;
 	switch (origin.kind) {
@@ -21,6 +22,14 @@ export function originTitle(origin: DocumentOrigin, i18n: I18n): string {
 			title = i18n.t(`recent.origin.${origin.kind}`);
 	}
 	return origin.copy ? i18n.t('recent.copy', { title }) : title;
+}
+
+/** A stored document's title: the name the user gave it, else from where it came. */
+export function documentTitle(
+	meta: { origin: DocumentOrigin; title?: string },
+	i18n: I18n
+): string {
+	return meta.title ?? originTitle(meta.origin, i18n);
 }
 
 /** A date and time as the user's locale writes it. */
