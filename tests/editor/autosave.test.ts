@@ -361,6 +361,18 @@ describe('tabs', () => {
 			json: compactDocument(a.editor.doc)
 		});
 
+		// Two tabs change it: the copy kept by "keep mine" keeps the name (listed as a copy).
+		a.editor.addNode('sigmoid', { x: 0, y: 300 });
+		b.editor.addNode('relu', { x: 300, y: 300 });
+		await b.autosave.flush();
+		await a.autosave.flush();
+		expect(a.autosave.conflict?.id).toBe(id);
+		a.autosave.keepMine();
+		await a.autosave.flush();
+		const copy = store.records.get(a.editor.documentInfo.id)!;
+		expect(copy).toMatchObject({ title: 'Week 3: ReLU', origin: { copy: true } });
+		expect(store.records.get(id)!.title).toBe('Week 3: ReLU');
+
 		expect(await a.autosave.rename(id, '')).toBe(true);
 		expect(store.records.get(id)!.title).toBeUndefined();
 		expect(await a.autosave.rename('no-such-id', 'x')).toBe(false);

@@ -132,6 +132,9 @@ export class Autosave {
 	/** What this tab last wrote or read, per record. */
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never shown
 	#saved = new Map<string, Saved>();
+	/** The names of copies not written yet (a copy keeps its original's name). */
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never shown
+	#copyTitles = new Map<string, string>();
 	#scheduled = false;
 	#running: Promise<void> | null = null;
 	#again = false;
@@ -244,9 +247,12 @@ export class Autosave {
 			json,
 			session: plainSession(session)
 		};
+		const title = this.#copyTitles.get(info.id);
+		if (title !== undefined) record.title = title;
 		const expected = this.#revisions.get(info.id) ?? null;
 		const result = await this.#store.put(record, expected);
 		if (result.ok) {
+			this.#copyTitles.delete(info.id);
 			this.#revisions.set(info.id, result.revision);
 			this.#saved.set(info.id, { doc, session });
 			this.failure = null;
@@ -339,7 +345,10 @@ export class Autosave {
 	/** Conflict: this tab's version is kept as a new document; the other stays as it was. */
 	keepMine(): void {
 		this.conflict = null;
+		const before = this.#editor.documentInfo.id;
+		const title = this.recent.find((meta) => meta.id === before)?.title;
 		const info = this.#editor.forkDocument();
+		if (title !== undefined) this.#copyTitles.set(info.id, title);
 		this.#revisions.set(info.id, null);
 		this.#editor.notify('notice.keptMine');
 	}

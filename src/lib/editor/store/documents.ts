@@ -69,7 +69,8 @@ export interface DocumentStore {
 	get(id: string): Promise<DocumentRecord | null>;
 	/**
 	 * Writes `record` (its `revision` is ignored) if the stored one is at revision `expected`
-	 * (null: there must be none, or it was deleted). Answers the new revision.
+	 * (null: there must be none, or it was deleted). Answers the new revision. Its `title` names
+	 * a new record only: a stored record keeps the name it has (see `rename`).
 	 */
 	put(record: Omit<DocumentRecord, 'revision'>, expected: number | null): Promise<PutResult>;
 	/**
@@ -134,8 +135,9 @@ export class MemoryDocumentStore implements DocumentStore {
 		const check = checkRevision(current, expected);
 		if (check) return check;
 		const revision = (current?.revision ?? 0) + 1;
-		const { title: _ignored, ...content } = record;
-		const kept = current?.title === undefined ? {} : { title: current.title };
+		const { title: given, ...content } = record;
+		const title = keptTitle(current, given);
+		const kept = title === null ? {} : { title };
 		this.records.set(record.id, structuredClone({ ...content, ...kept, revision }));
 		return { ok: true, revision };
 	}
@@ -153,6 +155,14 @@ export class MemoryDocumentStore implements DocumentStore {
 	async remove(id: string): Promise<void> {
 		this.records.delete(id);
 	}
+}
+
+/**
+ * The name a write leaves on a record: the user's, set in Recent, is kept by every write of the
+ * content; only the first write of a new record names it (a copy keeps its original's name).
+ */
+function keptTitle(current: DocumentMeta | undefined, given: string | undefined): string | null {
+	return current === undefined ? cleanTitle(given) : (current.title ?? null);
 }
 
 /** A conflict when the stored record is not the revision the writer expects. */
@@ -250,9 +260,9 @@ export class IdbDocumentStore implements DocumentStore {
 				return check;
 			}
 			const revision = (current?.revision ?? 0) + 1;
-			// The name is the user's, set in Recent: a write of the content keeps it.
-			const { json, session, title: _ignored, ...meta } = record;
-			tx.objectStore(META).put(metaOf({ ...meta, title: current?.title, revision }));
+			const { json, session, title, ...meta } = record;
+			const kept = keptTitle(current, title) ?? undefined;
+			tx.objectStore(META).put(metaOf({ ...meta, title: kept, revision }));
 			tx.objectStore(BODY).put({ id: record.id, json, session });
 			await finished;
 			return { ok: true, revision };

@@ -29,7 +29,8 @@ export function documentTitle(
 	meta: { origin: DocumentOrigin; title?: string },
 	i18n: I18n
 ): string {
-	return meta.title ?? originTitle(meta.origin, i18n);
+	if (meta.title === undefined) return originTitle(meta.origin, i18n);
+	return meta.origin.copy ? i18n.t('recent.copy', { title: meta.title }) : meta.title;
 }
 
 /** A date and time as the user's locale writes it. */
