@@ -420,6 +420,12 @@ test.describe('the graph editor', () => {
 		await value.fill('two');
 		await value.press('Enter');
 		await expect(grid.getByRole('alert')).toHaveText('not a number: two');
+		// inf is a number to PyTorch: the field says why a graph cannot keep it.
+		await value.fill('-inf');
+		await value.press('Enter');
+		await expect(grid.getByRole('alert')).toHaveText(
+			'-inf: a graph holds finite numbers only, not inf or nan (the largest float32 is about 3.4e38)'
+		);
 		const saved = JSON.parse((await save(page)).text);
 		expect(saved.nodes[0].attrs).toMatchObject({
 			shape: [2, 3],

@@ -1,6 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { EXAMPLES, PALETTE_CATEGORIES, paletteEntries, validateDocument } from '$lib/graph';
-import { MESSAGES, preferredLocale, translate, type MessageKey } from '$lib/i18n';
+import {
+	MESSAGES,
+	preferredLocale,
+	translate,
+	type MessageKey,
+	type MessageParams
+} from '$lib/i18n';
 import { formatShape } from '$lib/engine';
 import { leafSummary } from '$lib/editor/CanvasNode/format';
 import { FlowModel, idSet, inputSourceNames } from '$lib/editor/flow-model';
@@ -9,7 +15,8 @@ import {
 	parseDims,
 	parseInteger,
 	parseIntegerList,
-	parseNumber
+	parseNumber,
+	problemMessage
 } from '$lib/editor/Inspector/parse';
 import { groupEntries, rankEntries } from '$lib/editor/Palette/palette-filter';
 import { shortcutFor } from '$lib/editor/shortcuts';
@@ -50,7 +57,16 @@ describe('inspector parsing', () => {
 		expect(parseNumber(' 2.5e-3 ')).toEqual({ ok: true, value: 0.0025 });
 		expect(parseNumber('-1')).toEqual({ ok: true, value: -1 });
 		expect(parseNumber('abc')).toMatchObject({ ok: false, problem: 'number' });
-		expect(parseNumber('Infinity')).toMatchObject({ ok: false });
+		expect(parseNumber('Infinity')).toMatchObject({ ok: false, problem: 'finite' });
+		for (const text of ['inf', '-inf', 'NaN', '1e400', '-1e999']) {
+			expect(parseNumber(text)).toMatchObject({ ok: false, problem: 'finite' });
+		}
+		expect(parseNumber('infinite')).toMatchObject({ ok: false, problem: 'number' });
+		const t = (key: MessageKey, params?: MessageParams) => translate('en', key, params);
+		expect(problemMessage({ problem: 'finite', text: ' inf ' }, t)).toBe(
+			'inf: a graph holds finite numbers only, not inf or nan (the largest float32 is about 3.4e38)'
+		);
+		expect(problemMessage({ problem: 'number', text: 'x'.repeat(500) }, t).length).toBeLessThan(60);
 		expect(parseNumber('')).toMatchObject({ ok: false });
 		expect(parseInteger('-2')).toEqual({ ok: true, value: -2 });
 		expect(parseInteger('1.5')).toMatchObject({ ok: false, problem: 'integer' });

@@ -184,6 +184,8 @@ export const en = {
 	'inspector.warning': 'Warning',
 	'inspector.notNumber': 'not a number: {text}',
 	'inspector.notInteger': 'not an integer: {text}',
+	'inspector.notFinite':
+		'{text}: a graph holds finite numbers only, not inf or nan (the largest float32 is about 3.4e38)',
 	'inspector.apply': 'Apply',
 	'inspector.delete': 'Delete node',
 	'inspector.inputs': 'Inputs',

@@ -181,6 +181,8 @@ export const zh: Record<MessageKey, string> = {
 	'inspector.warning': '警告',
 	'inspector.notNumber': '不是数字：{text}',
 	'inspector.notInteger': '不是整数：{text}',
+	'inspector.notFinite':
+		'{text}：计算图只能保存有限数值，不能是 inf 或 nan（float32 最大约为 3.4e38）',
 	'inspector.apply': '应用',
 	'inspector.delete': '删除节点',
 	'inspector.inputs': '输入',

@@ -2,10 +2,18 @@
  * Reading what is typed into the inspector. A parse either gives a value, or says which piece
  * of text is wrong (the inspector shows it; the document does not change).
  */
+import type { MessageKey, MessageParams } from '$lib/i18n';
+import { excerpt } from '$lib/util/excerpt';
+
+/** What is wrong with a piece of text: not a number, not an integer, or not finite (inf, nan). */
+export type ParseProblem = 'number' | 'integer' | 'finite';
+
 export type ParseResult<T> =
-	{ ok: true; value: T } | { ok: false; problem: 'number' | 'integer'; text: string };
+	{ ok: true; value: T } | { ok: false; problem: ParseProblem; text: string };
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+/** PyTorch's spellings of the values a graph file cannot hold (`float('inf')`, `nan`). */
+const NON_FINITE = /^[+-]?(inf|infinity|nan)$/i;
 const INTEGER = /^[+-]?\d+$/;
 
 function parts(text: string): string[] {
@@ -16,8 +24,25 @@ function parts(text: string): string[] {
 export function parseNumber(text: string): ParseResult<number> {
 	const t = text.trim();
 	const value = Number(t);
-	if (!NUMBER.test(t) || !Number.isFinite(value)) return { ok: false, problem: 'number', text };
+	if (NON_FINITE.test(t) || (NUMBER.test(t) && !Number.isFinite(value))) {
+		return { ok: false, problem: 'finite', text };
+	}
+	if (!NUMBER.test(t)) return { ok: false, problem: 'number', text };
 	return { ok: true, value };
+}
+
+const PROBLEM_MESSAGES: Record<ParseProblem, MessageKey> = {
+	number: 'inspector.notNumber',
+	integer: 'inspector.notInteger',
+	finite: 'inspector.notFinite'
+};
+
+/** What the field says of a refused text, in the UI's language (quoting an excerpt of it). */
+export function problemMessage(
+	parsed: { problem: ParseProblem; text: string },
+	t: (key: MessageKey, params?: MessageParams) => string
+): string {
+	return t(PROBLEM_MESSAGES[parsed.problem], { text: excerpt(parsed.text.trim(), 40) });
 }
 
 export function parseInteger(text: string): ParseResult<number> {
