@@ -257,6 +257,19 @@ describe('TrainPanel', () => {
 		const paused = epochOf(screen.container);
 		expect(paused).toBeGreaterThan(1);
 
+		// Undo: the trained graph again, so Train goes on with the paused run (a new run would
+		// be of the 500000 epochs now typed).
+		await screen.rerender({ doc });
+		await expect.element(note).not.toBeInTheDocument();
+		await screen.getByRole('textbox', { name: 'Epochs', exact: true }).fill('500000');
+		await screen.getByRole('button', { name: 'Train' }).click();
+		await expect.element(screen.getByRole('button', { name: 'Pause' })).toBeVisible();
+		expect(screen.container.querySelector('progress')?.max).toBe(1_000_000);
+		expect(epochOf(screen.container)).toBeGreaterThanOrEqual(paused);
+		await screen.rerender({ doc: withoutBias });
+		await expect.element(note).toHaveTextContent(/^Training paused: the graph changed\./);
+		expect(pauses).toBe(2);
+
 		// Step epoch starts over on y = w x: its first epoch, no bias.
 		await screen.getByRole('button', { name: 'Step epoch' }).click();
 		await expect.poll(() => epochOf(screen.container)).toBe(1);
@@ -271,7 +284,7 @@ describe('TrainPanel', () => {
 		await screen.getByRole('button', { name: 'Reset' }).click();
 		await expect.element(note).not.toBeInTheDocument();
 		await expect.poll(() => epochOf(screen.container)).toBe(0);
-		expect(pauses).toBe(1);
+		expect(pauses).toBe(2);
 
 		// An edit that leaves nothing to train pauses a run too, and shows why Train cannot go on.
 		await screen.getByRole('button', { name: 'Train' }).click();
@@ -282,6 +295,6 @@ describe('TrainPanel', () => {
 			.element(screen.getByRole('alert'))
 			.toHaveTextContent("the loss 'loss' needs both inputs wired");
 		await expect.element(screen.getByRole('button', { name: 'Train' })).toBeDisabled();
-		expect(pauses).toBe(2);
+		expect(pauses).toBe(3);
 	});
 });
