@@ -1,12 +1,23 @@
 /**
  * Issue 6, the training lab: the Linear regression example trained in the Train panel beside
  * the canvas, on the CPU and on WebGPU (Chromium's software adapter), with live parameters on the
- * canvas nodes, save / reload / load, a bad CSV and a diverging learning rate.
+ * canvas nodes, save / reload / load, a bad CSV and a diverging learning rate; and what an edit
+ * of the graph does to a training that runs.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
+import { translate } from '../src/lib/i18n/messages';
 import { graphNode, loadExample, openEditor } from './editor-helpers';
-import { logLines, openTraining, shown, trainPanel, trainToEnd } from './train-helpers';
+import {
+	epochShown,
+	frames,
+	logLines,
+	openTraining,
+	shown,
+	trainPanel,
+	trainToEnd,
+	useManyRows
+} from './train-helpers';
 
 test.describe('the Train panel', () => {
 	test('trains 1000 epochs: w ~ 2, b ~ 1, 20 log lines, charts, live values on the canvas', async ({
@@ -138,5 +149,101 @@ test.describe('the Train panel', () => {
 		expect(await logLines(page)).toHaveLength(20);
 		expect(Math.abs((await shown(page, 'w')) - 2)).toBeLessThan(0.05);
 		expect(Math.abs((await shown(page, 'b')) - 1)).toBeLessThan(0.1);
+	});
+});
+
+test.describe('an edit of the graph while training runs', () => {
+	/** Starts a run of a million epochs on many rows, and waits until it has logged a few. */
+	async function startLongRun(page: Page) {
+		const errors = await openTraining(page);
+		await useManyRows(page);
+		const panel = trainPanel(page);
+		await panel.getByRole('textbox', { name: 'Epochs', exact: true }).fill('1000000');
+		await panel.getByRole('button', { name: 'Train', exact: true }).click();
+		await expect(panel.getByRole('button', { name: 'Pause', exact: true })).toBeVisible();
+		await expect.poll(() => epochShown(page)).toBeGreaterThanOrEqual(100);
+		return errors;
+	}
+
+	test('deleting the bias pauses it and says so; Train then starts over on the new graph', async ({
+		page
+	}) => {
+		const errors = await startLongRun(page);
+		const panel = trainPanel(page);
+		const note = panel.getByTestId('graph-changed');
+
+		await graphNode(page, 'bias').click();
+		await page.keyboard.press('Delete');
+		await expect(graphNode(page, 'bias')).toHaveCount(0);
+		await expect(panel.getByRole('button', { name: 'Train', exact: true })).toBeVisible();
+		await expect(note).toHaveText(
+			'Training paused: the graph changed. Train starts over on the new graph, from epoch 0 and the parameters’ initial values (the loss history is cleared). Undo your changes to go on with this training instead.'
+		);
+		await expect(
+			page.getByText('Training paused: the graph changed (see the Train panel).')
+		).toBeVisible();
+
+		// Paused, not lost: the epoch stays where it stopped, the history with it.
+		const paused = await epochShown(page);
+		const lines = (await logLines(page)).length;
+		expect(lines).toBeGreaterThan(0);
+		await frames(page, 30);
+		expect(await epochShown(page)).toBe(paused);
+		expect(await logLines(page)).toHaveLength(lines);
+		expect(
+			(await panel.locator('svg.plot path.curve').first().getAttribute('d'))?.length
+		).toBeGreaterThan(20);
+
+		// In Chinese too (where the panel has its Chinese name).
+		const language = page.getByRole('combobox', { name: /Language|语言/ });
+		await language.selectOption('zh');
+		await expect(page.getByTestId('graph-changed')).toHaveText(
+			translate('zh', 'trainPanel.startsOver', {
+				changed: translate('zh', 'trainPanel.pausedByEdit')
+			})
+		);
+		await language.selectOption('en');
+		await expect(note).toContainText('Training paused: the graph changed.');
+
+		// Undo makes it the trained graph again: nothing to say; Redo deletes the bias again.
+		await page.getByRole('button', { name: 'Undo', exact: true }).click();
+		await expect(graphNode(page, 'bias')).toBeVisible();
+		await expect(note).toHaveCount(0);
+		await page.getByRole('button', { name: 'Redo', exact: true }).click();
+		await expect(note).toContainText('Training paused: the graph changed.');
+
+		// Train starts a new run on y = w x: from epoch 0, with a new history.
+		await panel.getByRole('textbox', { name: 'Epochs', exact: true }).fill('200');
+		await panel.getByRole('button', { name: 'Train', exact: true }).click();
+		await expect(note).toHaveCount(0);
+		await expect.poll(() => epochShown(page)).toBe(200);
+		await expect(panel.getByRole('button', { name: 'Train', exact: true })).toBeVisible();
+		const restarted = await logLines(page);
+		expect(restarted).toHaveLength(4);
+		expect(restarted[0]).toMatch(/^epoch 50, loss /);
+		expect(await shown(page, 'b')).toBe(0);
+		expect(errors).toEqual([]);
+	});
+
+	test('moving a node does not pause it', async ({ page }) => {
+		const errors = await startLongRun(page);
+		const panel = trainPanel(page);
+		const name = graphNode(page, 'bias').locator('.name');
+		const box = (await name.boundingBox())!;
+		const from = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+		await page.mouse.move(from.x, from.y);
+		await page.mouse.down();
+		await page.mouse.move(from.x + 60, from.y + 40, { steps: 8 });
+		await page.mouse.up();
+		await expect.poll(async () => (await name.boundingBox())!.x).toBeGreaterThan(box.x + 30);
+
+		// Still training: the epoch goes on, and nothing says the graph changed.
+		const epoch = await epochShown(page);
+		await expect.poll(() => epochShown(page)).toBeGreaterThan(epoch);
+		await expect(panel.getByRole('button', { name: 'Pause', exact: true })).toBeVisible();
+		await expect(panel.getByTestId('graph-changed')).toHaveCount(0);
+		await panel.getByRole('button', { name: 'Pause', exact: true }).click();
+		await expect(panel.getByRole('button', { name: 'Train', exact: true })).toBeVisible();
+		expect(errors).toEqual([]);
 	});
 });

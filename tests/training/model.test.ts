@@ -1,9 +1,26 @@
-/** Binding other graphs than the example: y = x * w + b with scalar leaves, errors, loss choice. */
+/**
+ * Binding other graphs than the example: y = x * w + b with scalar leaves, errors, loss choice;
+ * which edits change what is trained (trainingKey).
+ */
 import { describe, expect, it } from 'vitest';
 import * as torch from '$lib/engine';
-import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument, type GraphNode } from '$lib/graph';
-import { bindModel, DEFAULT_SETTINGS, formulaData, lossNodes } from '$lib/training';
+import {
+	exampleDocument,
+	GRAPH_FORMAT,
+	GRAPH_VERSION,
+	type GraphDocument,
+	type GraphNode
+} from '$lib/graph';
+import {
+	bindModel,
+	DEFAULT_SETTINGS,
+	formulaData,
+	lossNodes,
+	TrainingClient,
+	trainingKey
+} from '$lib/training';
 import { Trainer } from '$lib/training/trainer';
+import { waitFor } from './wait-for';
 
 const at = { x: 0, y: 0 };
 const leaf = (id: string, name: string, attrs: Record<string, unknown>): GraphNode => ({
@@ -146,5 +163,90 @@ describe('training a graph that is not nn.Linear', () => {
 		expect(() => trainer.loadState(other)).toThrow(
 			'Error(s) in loading state_dict for GraphModel:\n\tMissing key(s) in state_dict: "w", "b". \n\tUnexpected key(s) in state_dict: "weight", "bias". '
 		);
+	});
+
+	it('saves renamed leaves under their new names, going on with the same training', async () => {
+		const client = new TrainingClient({ mode: 'in-thread' });
+		const config = { doc: scalarModel, data: formulaData(), settings: DEFAULT_SETTINGS };
+		client.step({ ...config, device: 'cpu' });
+		const stepped = await waitFor(client, (s) => s.epoch === 1);
+		const renamed: GraphDocument = {
+			...scalarModel,
+			nodes: scalarModel.nodes.map((n) => (n.id === 'w' ? { ...n, name: 'slope' } : n))
+		};
+		const bytes = await client.saveState({ ...config, doc: renamed, device: 'cpu' }, 'json');
+		const saved = torch.loadStateDict(bytes);
+		expect(Object.keys(saved)).toEqual(['slope', 'b']);
+		expect(saved.slope.tolist()).toEqual(stepped.parameters.w);
+		expect(client.state.epoch).toBe(1);
+		client.dispose();
+	});
+});
+
+describe('trainingKey', () => {
+	const example = exampleDocument('linear-regression')!;
+	const key = (doc: GraphDocument, lossId?: string) => trainingKey(doc, bindModel(doc, lossId));
+	const trained = key(example);
+	/** The example with node `id` changed by `change`. */
+	const withNode = (id: string, change: (node: GraphNode) => GraphNode): GraphDocument => ({
+		...example,
+		nodes: example.nodes.map((n) => (n.id === id ? change(n) : n))
+	});
+	const withLeaf = (id: string, attrs: Record<string, unknown>) =>
+		withNode(id, (n) => ({ ...n, attrs: { ...n.attrs, ...attrs } }) as GraphNode);
+	const without = (id: string): GraphDocument => ({
+		...example,
+		nodes: example.nodes.filter((n) => n.id !== id),
+		edges: example.edges.filter((e) => e.source !== id && e.target !== id)
+	});
+
+	it.each([
+		['a node moved', withNode('n2', (n) => ({ ...n, position: { x: 500, y: 40 } }))],
+		['nodes renamed', withNode('n2', (n) => ({ ...n, name: 'w' }))],
+		['the pred op renamed', withNode('n5', (n) => ({ ...n, name: 'out' }))],
+		['x given other values', withLeaf('n1', { init: 'values', values: Array(11).fill(3) })],
+		['y given another length', withLeaf('n4', { shape: [5, 1], init: 'zeros' })],
+		['the wires in another order', { ...example, edges: example.edges.toReversed() }],
+		[
+			'a node that does not reach the loss added and wired',
+			{
+				...example,
+				nodes: [...example.nodes, op('n7', 'mul', 'extra')],
+				edges: [...example.edges, { id: 'e9', source: 'n2', target: 'n7', targetInput: 'input' }]
+			}
+		]
+	])('stays the same when %s', (_, doc) => {
+		expect(key(doc)).toBe(trained);
+	});
+
+	it.each([
+		['the bias deleted', without('n3')],
+		['the weight given another shape', withLeaf('n2', { shape: [1] })],
+		['the weight given another init', withLeaf('n2', { init: 'full', fill: 3 })],
+		['the bias no longer requiring grad', withLeaf('n3', { requiresGrad: false })],
+		['x as a vector rather than a column', withLeaf('n1', { shape: [11] })],
+		['the loss summed', withNode('n6', (n) => ({ ...n, attrs: { reduction: 'sum' } }))],
+		[
+			'the weight wired as the bias and the bias as the weight',
+			{
+				...example,
+				edges: example.edges.map((e) =>
+					e.targetInput === 'weight'
+						? { ...e, targetInput: 'bias' }
+						: e.targetInput === 'bias'
+							? { ...e, targetInput: 'weight' }
+							: e
+				)
+			}
+		],
+		['the loss deleted (nothing to train)', without('n6')],
+		['the target unwired (nothing to train)', { ...example, edges: example.edges.slice(0, 4) }]
+	])('changes when %s', (_, doc) => {
+		expect(key(doc)).not.toBe(trained);
+	});
+
+	it('follows the chosen loss', () => {
+		expect(key(scalarModel, 'loss')).toBe(key(scalarModel));
+		expect(key(scalarModel, 'total')).not.toBe(key(scalarModel));
 	});
 });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as torch from '$lib/engine';
-import { exampleDocument } from '$lib/graph';
+import { exampleDocument, type GraphDocument } from '$lib/graph';
 import {
 	DEFAULT_SETTINGS,
 	formulaData,
@@ -223,7 +223,7 @@ describe('a round trip through the in-thread client', () => {
 		client.dispose();
 	});
 
-	it('keeps the parameters when only the data or settings change, and rebuilds for a new graph', async () => {
+	it('keeps the parameters when only the data, settings or names change, and rebuilds for a new model', async () => {
 		const client = new TrainingClient({ mode: 'in-thread' });
 		client.step(config());
 		await waitFor(client, (s) => s.epoch === 1);
@@ -232,13 +232,38 @@ describe('a round trip through the in-thread client', () => {
 		const second = await waitFor(client, (s) => s.epoch === 2);
 		expect(second.losses.length).toBe(2);
 		expect(second.trajectory!.w[1]).toBe(moved.n2[0]);
+		// Renamed and moved nodes, and a node that does not reach the loss: the same model.
 		const renamed = {
 			...doc,
-			nodes: doc.nodes.map((n) => (n.id === 'n2' ? { ...n, name: 'w' } : n))
-		};
+			nodes: [
+				...doc.nodes.map((n) =>
+					n.id === 'n2' ? { ...n, name: 'w', position: { x: 900, y: 900 } } : n
+				),
+				{
+					id: 'n9',
+					op: 'tensor',
+					name: 'spare',
+					position: { x: 0, y: 0 },
+					attrs: { shape: [2], init: 'ones', requiresGrad: true }
+				}
+			]
+		} as GraphDocument;
 		client.step(config({ doc: renamed }));
+		const third = await waitFor(client, (s) => s.epoch === 3);
+		expect(third.losses.length).toBe(3);
+		// A new init for the bias: another model, trained from its leaves.
+		const newInit = {
+			...doc,
+			nodes: doc.nodes.map((n) =>
+				n.id === 'n3'
+					? { ...n, attrs: { shape: [1], init: 'full', fill: 0.5, requiresGrad: true } }
+					: n
+			)
+		} as GraphDocument;
+		client.step(config({ doc: newInit }));
 		const rebuilt = await waitFor(client, (s) => s.epoch === 1 && s.losses.length === 1);
 		expect(rebuilt.trajectory!.w[0]).toBe(0);
+		expect(rebuilt.trajectory!.b[0]).toBe(0.5);
 		client.dispose();
 	});
 });

@@ -1,13 +1,14 @@
 /**
  * The Train panel in Chromium, training the Linear regression example in its Web Worker: 1000
  * epochs give 20 log lines and w ~ 2, b ~ 1, with the three charts drawn; the same on WebGPU
- * (Chromium's software adapter here). Also a bad CSV, lr = 5, and a model saved and loaded.
+ * (Chromium's software adapter here). Also a bad CSV, lr = 5, a model saved and loaded, and edits
+ * of the graph while it trains.
  * (docs/screenshots/train-panel.png comes from scripts/train-panel-screenshot.mjs.)
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { page } from 'vitest/browser';
 import { render } from 'vitest-browser-svelte';
-import { exampleDocument } from '$lib/graph';
+import { exampleDocument, type GraphDocument } from '$lib/graph';
 import TrainPanelWithLanguage from './TrainPanelWithLanguage.svelte';
 import { drawCounts } from '$lib/viz';
 
@@ -17,6 +18,10 @@ const logLines = (container: HTMLElement) =>
 	(container.querySelector('[role="log"]')?.textContent ?? '')
 		.split('\n')
 		.filter((line) => /^epoch \d+, loss /.test(line));
+
+/** The epoch the status line shows ("Epoch 12, loss ..."). */
+const epochOf = (container: HTMLElement) =>
+	Number(/Epoch (\d+)/.exec(container.querySelector('.status')?.textContent ?? '')?.[1]);
 
 const shown = (container: HTMLElement, name: 'w' | 'b') =>
 	Number(container.querySelector(`output[aria-label="${name}"]`)?.textContent);
@@ -212,5 +217,84 @@ describe('TrainPanel', () => {
 			.element(screen.getByRole('alert'))
 			.toHaveTextContent(/^the loss diverged at epoch \d+; try a smaller learning rate$/);
 		expect(Number.isFinite(shown(screen.container, 'w'))).toBe(true);
+	});
+
+	test('an edit that changes the model pauses a run; Step epoch and Reset then take the new graph', async () => {
+		const moved: GraphDocument = {
+			...doc,
+			nodes: doc.nodes.map((n) => (n.id === 'n2' ? { ...n, position: { x: 900, y: 0 } } : n))
+		};
+		const withoutBias: GraphDocument = {
+			...doc,
+			nodes: doc.nodes.filter((n) => n.id !== 'n3'),
+			edges: doc.edges.filter((e) => e.source !== 'n3')
+		};
+		const noTarget: GraphDocument = { ...doc, edges: doc.edges.filter((e) => e.source !== 'n4') };
+		let pauses = 0;
+		const screen = await render(TrainPanelWithLanguage, { doc, onPausedByEdit: () => pauses++ });
+		const note = screen.getByTestId('graph-changed');
+		await screen.getByRole('combobox', { name: 'Device' }).selectOptions('cpu');
+		await screen.getByRole('textbox', { name: 'Epochs', exact: true }).fill('1000000');
+		await screen.getByRole('button', { name: 'Train' }).click();
+		await expect.element(screen.getByRole('button', { name: 'Pause' })).toBeVisible();
+
+		// A node moved: the same model, so training goes on.
+		await screen.rerender({ doc: moved });
+		const epoch = epochOf(screen.container);
+		await expect.poll(() => epochOf(screen.container)).toBeGreaterThan(epoch);
+		await expect.element(screen.getByRole('button', { name: 'Pause' })).toBeVisible();
+		await expect.element(note).not.toBeInTheDocument();
+
+		// The bias deleted: paused at once, and the panel says what Train does now.
+		await screen.rerender({ doc: withoutBias });
+		await expect.element(screen.getByRole('button', { name: 'Train' })).toBeVisible();
+		await expect
+			.element(note)
+			.toHaveTextContent(
+				/^Training paused: the graph changed\. Train starts over on the new graph/
+			);
+		expect(pauses).toBe(1);
+		const paused = epochOf(screen.container);
+		expect(paused).toBeGreaterThan(1);
+
+		// Undo: the trained graph again, so Train goes on with the paused run (a new run would
+		// be of the 500000 epochs now typed).
+		await screen.rerender({ doc });
+		await expect.element(note).not.toBeInTheDocument();
+		await screen.getByRole('textbox', { name: 'Epochs', exact: true }).fill('500000');
+		await screen.getByRole('button', { name: 'Train' }).click();
+		await expect.element(screen.getByRole('button', { name: 'Pause' })).toBeVisible();
+		expect(screen.container.querySelector('progress')?.max).toBe(1_000_000);
+		expect(epochOf(screen.container)).toBeGreaterThanOrEqual(paused);
+		await screen.rerender({ doc: withoutBias });
+		await expect.element(note).toHaveTextContent(/^Training paused: the graph changed\./);
+		expect(pauses).toBe(2);
+
+		// Step epoch starts over on y = w x: its first epoch, no bias.
+		await screen.getByRole('button', { name: 'Step epoch' }).click();
+		await expect.poll(() => epochOf(screen.container)).toBe(1);
+		await expect.element(note).not.toBeInTheDocument();
+		expect(shown(screen.container, 'b')).toBe(0);
+
+		// The bias back while not training: nothing paused, Train would start over; Reset does.
+		await screen.rerender({ doc });
+		await expect
+			.element(note)
+			.toHaveTextContent(/^The graph changed since this training\. Train starts over/);
+		await screen.getByRole('button', { name: 'Reset' }).click();
+		await expect.element(note).not.toBeInTheDocument();
+		await expect.poll(() => epochOf(screen.container)).toBe(0);
+		expect(pauses).toBe(2);
+
+		// An edit that leaves nothing to train pauses a run too, and shows why Train cannot go on.
+		await screen.getByRole('button', { name: 'Train' }).click();
+		await expect.element(screen.getByRole('button', { name: 'Pause' })).toBeVisible();
+		await screen.rerender({ doc: noTarget });
+		await expect.element(note).toHaveTextContent(/^Training paused: the graph changed\.$/);
+		await expect
+			.element(screen.getByRole('alert'))
+			.toHaveTextContent("the loss 'loss' needs both inputs wired");
+		await expect.element(screen.getByRole('button', { name: 'Train' })).toBeDisabled();
+		expect(pauses).toBe(3);
 	});
 });

@@ -432,6 +432,10 @@ export const en = {
 	'trainPanel.notice.gpuFailed':
 		'WebGPU failed ({reason}); training goes on on the CPU from epoch {epoch}',
 	'trainPanel.notice.predictionsFailed': 'the predictions could not be computed: {reason}',
+	'trainPanel.pausedByEdit': 'Training paused: the graph changed.',
+	'trainPanel.graphChanged': 'The graph changed since this training.',
+	'trainPanel.startsOver':
+		'{changed} Train starts over on the new graph, from epoch 0 and the parameters’ initial values (the loss history is cleared). Undo your changes to go on with this training instead.',
 	'trainPanel.predictedLabel': 'Predicted values',
 	'trainPanel.data': 'Data',
 	'trainPanel.csvInUse': 'the CSV is in use',
@@ -508,6 +512,7 @@ export const en = {
 	'chart.weightAxis': 'w (weight)',
 	'chart.biasAxis': 'b (bias)',
 	'notice.parametersWritten': 'Wrote the trained values into {names}.',
+	'notice.trainingPaused': 'Training paused: the graph changed (see the Train panel).',
 	'codePanel.title': 'PyTorch code',
 	'codePanel.copy': 'Copy',
 	'codePanel.download': 'Download .py',

@@ -413,6 +413,10 @@ export const zh: Record<MessageKey, string> = {
 	'trainPanel.notice.gpuUnavailable': 'WebGPU 不可用（{reason}）；训练在 CPU 上进行',
 	'trainPanel.notice.gpuFailed': 'WebGPU 出错了（{reason}）；从第 {epoch} 轮起在 CPU 上继续训练',
 	'trainPanel.notice.predictionsFailed': '无法计算预测值：{reason}',
+	'trainPanel.pausedByEdit': '训练已暂停：计算图已更改。',
+	'trainPanel.graphChanged': '这次训练之后，计算图已更改。',
+	'trainPanel.startsOver':
+		'{changed}点“训练”将在新的计算图上从第 0 轮、从参数的初始值重新开始（损失记录会被清空）。若要继续这次训练，请撤销所做的更改。',
 	'trainPanel.predictedLabel': '预测值',
 	'trainPanel.data': '数据',
 	'trainPanel.csvInUse': '正在使用 CSV',
@@ -489,6 +493,7 @@ export const zh: Record<MessageKey, string> = {
 	'chart.weightAxis': 'w（权重）',
 	'chart.biasAxis': 'b（偏置）',
 	'notice.parametersWritten': '已把训练后的值写入 {names}。',
+	'notice.trainingPaused': '训练已暂停：计算图已更改（详见训练面板）。',
 	'codePanel.title': 'PyTorch 代码',
 	'codePanel.copy': '复制',
 	'codePanel.download': '下载 .py',

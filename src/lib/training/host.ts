@@ -16,6 +16,7 @@ import {
 	type TimingOptions
 } from './auto-device';
 import { sameDataset } from './data';
+import { bindModel, trainingKey } from './model';
 import {
 	configOf,
 	summaryOf,
@@ -54,15 +55,6 @@ export interface WebGPUFound {
 }
 
 export type Post = (event: TrainEvent, transfer?: Transferable[]) => void;
-
-/** The model's identity: its nodes and wires without positions, and the chosen loss. */
-function modelKey(config: TrainConfig): string {
-	return JSON.stringify([
-		config.lossId ?? null,
-		config.doc.nodes.map((n) => [n.id, n.op, n.name, n.attrs ?? null]),
-		config.doc.edges.map((e) => [e.source, e.target, e.targetInput])
-	]);
-}
 
 /** A Map by node id as a null-prototype record (node ids come from users). */
 function recordOf(values: Map<string, Float32Array>): Record<string, number[]> {
@@ -296,7 +288,7 @@ export class TrainingHost {
 
 	/** Auto's choice, timing this graph on both devices the first time it needs to. */
 	private async chooseAuto(gpu: GpuReport, config: TrainConfig): Promise<AutoChoice | null> {
-		const key = `${modelKey(config)}#${config.data.x.length}`;
+		const key = `${trainingKey(config.doc, bindModel(config.doc, config.lossId))}#${config.data.x.length}`;
 		const known = chooseAuto(gpu, this.calibrations.get(key) ?? null);
 		if (known !== 'calibrate') return known;
 		const time = async (device: Device) => {
@@ -324,7 +316,9 @@ export class TrainingHost {
 	private async configure(request: TrainConfig): Promise<boolean> {
 		const config = configOf(request);
 		const device = await this.resolveDevice(config);
-		const key = modelKey(config);
+		// The same model (see trainingKey) goes on; another one (the graph changed) starts over.
+		const binding = bindModel(config.doc, config.lossId);
+		const key = trainingKey(config.doc, binding);
 		try {
 			if (this.trainer === null || key !== this.key) {
 				this.trainer = null;
@@ -354,6 +348,7 @@ export class TrainingHost {
 				}
 			} else {
 				const trainer = this.trainer;
+				if (binding.ok) trainer.setKeys(binding.binding.keys);
 				if (!sameDataset(trainer.data, config.data)) trainer.setData(config.data);
 				if (!sameSettings(trainer.settings, config.settings)) trainer.setSettings(config.settings);
 				trainer.setDevice(device);

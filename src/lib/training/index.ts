@@ -32,6 +32,7 @@ export {
 	bindModel,
 	lossNodes,
 	modelProblemText,
+	trainingKey,
 	withData,
 	type Binding,
 	type ModelBinding,

@@ -247,6 +247,40 @@ export function bindModel(doc: GraphDocument, lossId?: string): Binding {
 }
 
 /**
+ * What a trainer built for `doc` trains, as a string: documents with the same key train the same
+ * model the same way, so a trainer goes on with another one of them (TrainingHost), and an edit
+ * that changes the key changes what is trained (the Train panel pauses for it). `binding` is
+ * `bindModel(doc, lossId)`.
+ *
+ * It holds how the model binds (the loss, x, y, the parameters) and the nodes that reach the
+ * loss, each with its op and attributes, and the wires between them. The x and y leaves count by
+ * their rank alone: the data replaces their values. Positions, names and whatever does not reach
+ * the loss are left out (a parameter's name is only its state dict key, which the trainer takes
+ * as it is). A document that cannot be trained keys by its problem.
+ */
+export function trainingKey(doc: GraphDocument, binding: Binding): string {
+	if (!binding.ok) return JSON.stringify(['refused', binding.problem]);
+	const { lossId, reduction, inputId, targetId, outputId, parameterIds, order, line } =
+		binding.binding;
+	const reach = new Set(order);
+	const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+	const nodes = order.map((id) => {
+		const node = byId.get(id)!;
+		const data = (id === inputId || id === targetId) && isLeaf(node);
+		return [id, node.op, data ? { rank: node.attrs.shape.length } : (node.attrs ?? null)];
+	});
+	const wires = doc.edges
+		.filter((e) => reach.has(e.source) && reach.has(e.target))
+		.map((e) => JSON.stringify([e.source, e.target, e.targetInput]))
+		.sort();
+	return JSON.stringify([
+		[lossId, reduction, inputId, targetId, outputId, parameterIds, line],
+		nodes,
+		wires
+	]);
+}
+
+/**
  * The document with the data in its x and y leaves: shape [N, 1] (or [N]) and init 'values'.
  * The graph's own validation and compilation then check everything with the real data.
  */

@@ -98,7 +98,7 @@ class Linear extends GraphModel {
 }
 
 export class Trainer {
-	readonly binding: ModelBinding;
+	binding: ModelBinding;
 	readonly doc: GraphDocument;
 	data: Dataset;
 	settings: TrainSettings;
@@ -432,6 +432,14 @@ export class Trainer {
 		this.losses.clear();
 		this.trajectory?.w.clear();
 		this.trajectory?.b.clear();
+	}
+
+	/**
+	 * The state dict's keys of the same model with its parameters renamed (a GraphModel's keys are
+	 * their names); the parameters and the history stay.
+	 */
+	setKeys(keys: Record<string, string>): void {
+		this.binding = { ...this.binding, keys };
 	}
 
 	/** New data for x and y; the parameters and the history stay. */

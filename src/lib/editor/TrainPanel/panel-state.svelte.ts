@@ -26,7 +26,7 @@ import {
 	type LossStats,
 	type Reduction
 } from '$lib/training/landscape';
-import { bindModel, lossNodes } from '$lib/training/model';
+import { bindModel, lossNodes, trainingKey } from '$lib/training/model';
 import {
 	RequestFailed,
 	summaryOf,
@@ -73,6 +73,8 @@ export interface PanelOptions {
 	 * SESSION_SAVE_MS while it is.
 	 */
 	onSession?: (session: TrainingSession) => void;
+	/** Training was paused because the graph changed what it trains (the panel says so too). */
+	onPausedByEdit?: () => void;
 }
 
 /** While training runs, the session is handed out at most this often. */
@@ -149,6 +151,22 @@ export class TrainPanelState {
 	readonly losses = $derived(lossNodes(this.doc()));
 	readonly binding = $derived(bindModel(this.doc(), this.lossId));
 	readonly running = $derived(this.train.status === 'running');
+	/**
+	 * The `modelKey` of the document the trainer last took (null: none since the panel opened;
+	 * a restored session goes on with the graph as it is, where its parameters fit).
+	 */
+	private trainedKey = $state<string | null>(null);
+	/** What the document trains now (see `trainingKey`): positions and names leave it as it is. */
+	readonly modelKey = $derived(trainingKey(this.doc(), this.binding));
+	/**
+	 * The graph changed what it trains since the trainer last took it: the next Train, Step epoch
+	 * or Reset starts over on the new graph (the host builds a new trainer for it).
+	 */
+	readonly graphChanged = $derived(
+		this.train.model !== null && this.trainedKey !== null && this.modelKey !== this.trainedKey
+	);
+	/** Training was paused for such a change (until the next command). */
+	pausedByEdit = $state(false);
 	/** Whether WebGPU can be chosen (a software adapter can: it is slow, not broken). */
 	readonly webgpuAvailable = $derived(this.gpu?.available === true);
 	/**
@@ -435,31 +453,54 @@ export class TrainPanelState {
 		};
 	}
 
-	/** Train, or Pause while running, or go on with a paused run. */
+	/** The configuration for a command to the trainer, which takes the document as it is now. */
+	private command(): TrainConfig | null {
+		const config = this.config();
+		if (config === null) return null;
+		this.trainedKey = this.modelKey;
+		this.pausedByEdit = false;
+		return config;
+	}
+
+	/**
+	 * Train, or Pause while running, or go on with a paused run (a run of another graph: start one
+	 * on this one, as `graphChanged` says).
+	 */
 	trainOrPause(): void {
 		if (this.running) {
 			this.client.pause();
 			return;
 		}
-		const config = this.config();
+		const config = this.command();
 		if (config === null) return;
 		if (this.train.status === 'paused' && this.train.run !== null) this.client.resume(config);
 		else this.client.start(config);
 	}
 
+	/**
+	 * The graph changed what it trains while training runs: pause at once (the history stays,
+	 * and Undo makes it the same graph again), and say so.
+	 */
+	pauseForEdit(): void {
+		if (!this.running || !this.graphChanged || this.pausedByEdit) return;
+		this.pausedByEdit = true;
+		this.client.pause();
+		this.options.onPausedByEdit?.();
+	}
+
 	stepEpoch(): void {
-		const config = this.config();
+		const config = this.command();
 		if (config !== null) this.client.step(config);
 	}
 
 	reset(): void {
-		const config = this.config();
+		const config = this.command();
 		if (config !== null) this.client.reset(config);
 	}
 
 	/** The state dict's bytes and a file name (`linear-regression.safetensors`). */
 	async saveModel(): Promise<{ bytes: Uint8Array; fileName: string } | null> {
-		const config = this.config();
+		const config = this.command();
 		if (config === null) return null;
 		try {
 			const bytes = await this.client.saveState(config, this.format);
@@ -473,8 +514,7 @@ export class TrainPanelState {
 	}
 
 	async loadModel(file: File): Promise<void> {
-		const config = this.config();
-		if (config === null) return;
+		if (this.config() === null) return;
 		const name = excerpt(file.name, 60);
 		if (file.size > MAX_MODEL_FILE_BYTES) {
 			// Refused before a byte is read: a huge file would freeze the page, then be refused.
@@ -485,6 +525,7 @@ export class TrainPanelState {
 			});
 			return;
 		}
+		const config = this.command()!;
 		try {
 			// Loaded on first use: the model file reader is not needed to open the editor.
 			const { inflateModelFile } = await import('$lib/engine/torch-file');
