@@ -119,10 +119,10 @@ describe('editor state', () => {
 		expect(inZh(editor.rename('n1', 'w'))).toBe('已有另一个节点名为 w');
 		expect(inZh(editor.rename('n1', 'class'))).toBe('“class”是 Python 关键字，请换一个名称');
 		expect(inZh(editor.updateAttrs('n1', { shape: [100000, 100000] }))).toBe(
-			'张量有 10000000000 个元素，超过了 67108864 个元素的上限；请用更小的形状'
+			'张量有 10,000,000,000 个元素，超过了 67,108,864 个元素的上限；请用更小的形状'
 		);
 		expect(inZh(editor.updateAttrs('n1', { seed: -1 }))).toBe(
-			'seed：应为 0 到 4294967295 之间的整数'
+			'seed：应为 0 到 4,294,967,295 之间的整数'
 		);
 		expect(editor.doc).toBe(chain);
 
