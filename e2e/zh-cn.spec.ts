@@ -354,6 +354,32 @@ test.describe('the Chinese UI shows no English outside the allowlist', () => {
 		expect(errors).toEqual([]);
 	});
 
+	test('the Train panel: Save model of a graph PyTorch refuses', async ({ page }) => {
+		const errors = await openZh(page);
+		await loadExampleZh(page, 'linear-regression');
+		await graphNode(page, 'weight').click();
+		const shape = page.getByRole('textbox', { name: zh('inspector.shape') });
+		await shape.fill('1, 2');
+		await shape.press('Enter');
+		await button(page, 'panels.train').click();
+		const panel = page.getByRole('complementary', { name: zh('panels.train') });
+		await panel.getByRole('button', { name: zh('trainPanel.saveModel') }).click();
+		const files = panel.getByRole('region', { name: zh('trainPanel.model'), exact: true });
+		const alert = files.getByRole('alert');
+		await expect(alert).toContainText(zh('trainPanel.saveFailed'));
+		await expect(alert.locator('[data-verbatim]')).toHaveText(
+			'mat1 and mat2 shapes cannot be multiplied (11x1 and 2x1)'
+		);
+		// Outside PyTorch's words, the message is Chinese.
+		const ours = await alert.evaluate((element) => {
+			const copy = element.cloneNode(true) as HTMLElement;
+			for (const quoted of copy.querySelectorAll('[data-verbatim]')) quoted.remove();
+			return copy.textContent ?? '';
+		});
+		expect(ours).not.toMatch(/[A-Za-z]{2,}/);
+		expect(errors).toEqual([]);
+	});
+
 	test('the storage banner of an unreadable autosave', async ({ page }) => {
 		await openZh(page);
 		await expect(page.getByRole('button', { name: 'add', exact: true })).toBeVisible();

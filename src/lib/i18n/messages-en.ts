@@ -390,6 +390,10 @@ export const en = {
 	'trainPanel.notModelFile':
 		'{file} is not a PyTorch (.pt), safetensors or JSON model file that this app can read.',
 	'trainPanel.loadFailed': 'Could not load {file}:',
+	'trainPanel.saveFailed': 'Could not save the model:',
+	'trainPanel.cause.workerFailed': 'the training worker failed:',
+	'trainPanel.cause.trainerNotLoaded': 'the trainer could not be loaded:',
+	'trainPanel.cause.closed': 'training was closed',
 	'trainPanel.log': 'Log',
 	'trainPanel.logLabel': 'Training log',
 	'trainPanel.logEmpty': 'The log is empty. Train or step an epoch.',

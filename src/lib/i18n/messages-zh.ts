@@ -374,6 +374,10 @@ export const zh: Record<MessageKey, string> = {
 	'trainPanel.notModelFile':
 		'{file} 不是本应用能读取的 PyTorch (.pt)、safetensors 或 JSON 模型文件。',
 	'trainPanel.loadFailed': '无法加载 {file}：',
+	'trainPanel.saveFailed': '无法保存模型：',
+	'trainPanel.cause.workerFailed': '训练线程出错了：',
+	'trainPanel.cause.trainerNotLoaded': '无法加载训练程序：',
+	'trainPanel.cause.closed': '训练已关闭',
 	'trainPanel.log': '日志',
 	'trainPanel.logLabel': '训练日志',
 	'trainPanel.logEmpty': '日志为空。开始训练或训练一轮即可。',
