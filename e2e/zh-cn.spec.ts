@@ -44,6 +44,8 @@ const ALLOWLIST = new Set<string>([
 	'English',
 	// Number formats.
 	...['e', 'inf', 'nan', 'Infinity', 'NaN'],
+	// A graph file's field for a node's or a wire's id, as the file spells it.
+	'id',
 	// The palette's leaves and their default names.
 	...['x', 'w', 'b', 't', 'y', 'z', 'pred', 'loss', 'weight', 'bias'],
 	// Every op of the registry: its id, symbol (math: ln, Wx+b, ReLU, MSE), inputs, attributes
@@ -291,6 +293,91 @@ test.describe('the Chinese UI shows no English outside the allowlist', () => {
 		const dialog = page.getByRole('dialog', { name: zh('problems.linkTitle') });
 		await expect(dialog).toBeVisible();
 		await expectChinese(page, 'the Problems dialog of a bad link');
+	});
+
+	test('Problems: a document file with problems', async ({ page }) => {
+		const errors = await openZh(page);
+		await expect(page.getByRole('button', { name: 'add', exact: true })).toBeVisible();
+		const tensor = (id: string, name: string, attrs: Record<string, unknown>) => ({
+			id,
+			op: 'tensor',
+			name,
+			position: { x: 0, y: 0 },
+			attrs: { shape: [2], init: 'zeros', requiresGrad: false, ...attrs }
+		});
+		const file = {
+			format: 'autograd-canvas.graph',
+			version: 1,
+			nodes: [
+				tensor('n1', 'x', { shape: [2, 3], init: 'values', values: [1] }),
+				{ id: 'n2', op: 'pred', name: 'y', position: { x: 0, y: 0 } },
+				{ ...tensor('n3', 'w', {}), attrs: { shape: [2], init: 'zeros', color: 1 } },
+				{
+					id: 'n4',
+					op: 'mse_loss',
+					name: 'loss',
+					position: { x: 0, y: 0 },
+					attrs: { reduction: 'avg' }
+				}
+			],
+			edges: [{ id: 'e1', source: 'n9', target: 'n4', targetInput: 'input' }]
+		};
+		const chooser = page.waitForEvent('filechooser');
+		await fileMenuZh(page, 'toolbar.open');
+		await (
+			await chooser
+		).setFiles({
+			name: 'x.json',
+			mimeType: 'application/json',
+			buffer: Buffer.from(JSON.stringify(file))
+		});
+		const dialog = page.getByRole('dialog', { name: zh('problems.fileTitle') });
+		await expect(dialog).toBeVisible();
+		const items = dialog.getByRole('listitem');
+		await expect(items).toHaveText([
+			`nodes[0].attrs.values: ${zh('problem.valuesCount', { expected: 6, shape: '2, 3', got: 1 })}`,
+			`nodes[1].op: ${zh('problem.unknownOp', { op: 'pred' })}`,
+			`nodes[2].attrs.requiresGrad: ${zh('problem.required')}`,
+			`nodes[2].attrs.color: ${zh('problem.unknownField')}`,
+			`nodes[3].attrs.reduction: ${zh('problem.badReduction', { reason: 'avg is not a valid value for reduction' })}`,
+			`edges[0].source: ${zh('problem.unknownNode', { id: 'n9' })}`
+		]);
+		// PyTorch's own words stay as written, marked as such; no English sentence of ours is left.
+		await expect(items.nth(4).locator('[data-verbatim]').last()).toHaveText(
+			'avg is not a valid value for reduction'
+		);
+		for (const english of ['required', 'unknown field', 'expected', 'no node with id']) {
+			await expect(dialog).not.toContainText(english);
+		}
+		await expectChinese(page, 'the Problems dialog of a bad file');
+		await dialog.getByRole('button', { name: zh('problems.close') }).click();
+		expect(errors).toEqual([]);
+	});
+
+	test('the Train panel: Save model of a graph PyTorch refuses', async ({ page }) => {
+		const errors = await openZh(page);
+		await loadExampleZh(page, 'linear-regression');
+		await graphNode(page, 'weight').click();
+		const shape = page.getByRole('textbox', { name: zh('inspector.shape') });
+		await shape.fill('1, 2');
+		await shape.press('Enter');
+		await button(page, 'panels.train').click();
+		const panel = page.getByRole('complementary', { name: zh('panels.train') });
+		await panel.getByRole('button', { name: zh('trainPanel.saveModel') }).click();
+		const files = panel.getByRole('region', { name: zh('trainPanel.model'), exact: true });
+		const alert = files.getByRole('alert');
+		await expect(alert).toContainText(zh('trainPanel.saveFailed'));
+		await expect(alert.locator('[data-verbatim]')).toHaveText(
+			'mat1 and mat2 shapes cannot be multiplied (11x1 and 2x1)'
+		);
+		// Outside PyTorch's words, the message is Chinese.
+		const ours = await alert.evaluate((element) => {
+			const copy = element.cloneNode(true) as HTMLElement;
+			for (const quoted of copy.querySelectorAll('[data-verbatim]')) quoted.remove();
+			return copy.textContent ?? '';
+		});
+		expect(ours).not.toMatch(/[A-Za-z]{2,}/);
+		expect(errors).toEqual([]);
 	});
 
 	test('the storage banner of an unreadable autosave', async ({ page }) => {

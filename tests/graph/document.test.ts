@@ -176,7 +176,7 @@ describe('validateDocument: schema problems carry their path', () => {
 		const d = base();
 		d.nodes[0].id = '';
 		d.nodes[1].name = 'n'.repeat(101);
-		expect(problemsOf(validateDocument(d))).toEqual([
+		expect(problemsOf(validateDocument(d))).toMatchObject([
 			{ path: 'nodes[0].id', message: 'expected a non-empty string of at most 100 characters' },
 			{ path: 'nodes[1].name', message: 'expected a non-empty string of at most 100 characters' }
 		]);
@@ -306,7 +306,9 @@ describe('validateDocument: graph rules carry their path', () => {
 		const problems = problemsOf(validateDocument(d));
 		expect(problems[0]).toEqual({
 			path: 'nodes[2].id',
-			message: "duplicate node id 'n1' (also nodes[0])"
+			message: "duplicate node id 'n1' (also nodes[0])",
+			code: 'duplicateNodeId',
+			params: { id: 'n1', first: 0 }
 		});
 	});
 
@@ -320,7 +322,7 @@ describe('validateDocument: graph rules carry their path', () => {
 		const d = example('chain-rule');
 		d.edges[0].source = 'ghost';
 		d.edges[3].target = 'nowhere';
-		expect(problemsOf(validateDocument(d))).toEqual([
+		expect(problemsOf(validateDocument(d))).toMatchObject([
 			{ path: 'edges[0].source', message: "no node with id 'ghost'" },
 			{ path: 'edges[3].target', message: "no node with id 'nowhere'" }
 		]);
@@ -390,7 +392,12 @@ describe('validateDocument: graph rules carry their path', () => {
 			validateDocument({ format: 'autograd-canvas.graph', version: 1, nodes, edges: [] })
 		);
 		expect(problems).toHaveLength(101);
-		expect(problems[100]).toEqual({ path: '', message: 'and 400 more problems' });
+		expect(problems[100]).toEqual({
+			path: '',
+			message: 'and 400 more problems',
+			code: 'moreProblems',
+			params: { count: 400 }
+		});
 	});
 });
 

@@ -60,7 +60,8 @@ export interface ProblemReport {
 	source: 'file' | 'link' | 'paste';
 	/** The file's name, when the input was a file. */
 	name?: string;
-	problems: Problem[];
+	/** What is wrong; a refused paste says why as a refused edit does (`refusal`). */
+	problems: (Problem & { refusal?: Refusal })[];
 }
 
 /** What the canvas lends the editor: the view (centre, fit). */
@@ -609,7 +610,10 @@ export class EditorState {
 		const step = PASTE_STEP * this.#pasteCount;
 		const edit = insertFragment(this.doc, this.#clipboard, { x: step, y: step });
 		if (!edit.ok) {
-			this.showProblems({ source: 'paste', problems: [{ path: '', message: edit.reason }] });
+			this.showProblems({
+				source: 'paste',
+				problems: [{ path: '', message: edit.reason, refusal: refusalOf(edit) }]
+			});
 			return;
 		}
 		if (!this.commit(edit.doc)) return;

@@ -4,6 +4,7 @@
  * interpreter (`runGraph`) that compiling, tracing and training run a graph with. Plain TypeScript: no Svelte, no DOM.
  */
 export {
+	DOCUMENT_PROBLEM_CODES,
 	GRAPH_FORMAT,
 	GRAPH_VERSION,
 	isLeaf,
@@ -22,8 +23,11 @@ export {
 	type Parsed,
 	type Position,
 	type Problem,
+	type ProblemCode,
 	type Refusal,
-	type RefusalCode
+	type RefusalCode,
+	SHARE_PROBLEM_CODES,
+	VALUE_KINDS
 } from './types';
 export {
 	LEAF_INITS,

@@ -18,9 +18,12 @@ import {
 	type GraphNode,
 	type LeafAttrs,
 	type LeafInit,
+	VALUE_KINDS,
+	type DocumentProblemCode,
 	type Problem,
 	type Refusal,
-	type RefusalCode
+	type RefusalCode,
+	type ValueKind
 } from './types';
 
 z.config({ jitless: true });
@@ -80,14 +83,24 @@ export function formatPath(path: readonly PropertyKey[]): string {
 	return out;
 }
 
+/** A problem's words: English, and the code and values the UI words it with (see `Problem`). */
+export type ProblemText = Omit<Problem, 'path'>;
+
+/** A problem's words from its code, its values and its English. */
+export const problemText = (
+	code: DocumentProblemCode,
+	message: string,
+	params?: Record<string, string | number>
+): ProblemText => (params === undefined ? { message, code } : { message, code, params });
+
 /** Collects problems up to MAX_PROBLEMS, then one line saying how many more there were. */
 export class ProblemList {
 	readonly items: Problem[] = [];
 	private dropped = 0;
 
-	add(path: readonly PropertyKey[] | string, message: string): void {
+	add(path: readonly PropertyKey[] | string, problem: ProblemText): void {
 		if (this.items.length < MAX_PROBLEMS) {
-			this.items.push({ path: typeof path === 'string' ? path : formatPath(path), message });
+			this.items.push({ path: typeof path === 'string' ? path : formatPath(path), ...problem });
 		} else this.dropped++;
 	}
 
@@ -101,20 +114,22 @@ export class ProblemList {
 
 	result(): Problem[] {
 		if (this.dropped === 0) return this.items;
-		return [...this.items, { path: '', message: `and ${this.dropped} more problems` }];
+		const count = this.dropped;
+		const message = `and ${count} more ${count === 1 ? 'problem' : 'problems'}`;
+		return [...this.items, { path: '', ...problemText('moreProblems', message, { count }) }];
 	}
 }
 
-function describe(value: unknown): string {
+/** What a value is, as a `wrongType` problem names it: a `ValueKind`, or the value itself. */
+function kindOf(value: unknown): ValueKind | string {
 	if (value === null) return 'null';
-	if (Array.isArray(value)) return 'a list';
+	if (Array.isArray(value)) return 'array';
 	switch (typeof value) {
 		case 'object':
-			return 'an object';
 		case 'string':
-			return 'a string';
+			return typeof value;
 		case 'number':
-			return Number.isFinite(value) ? 'a number' : String(value);
+			return Number.isFinite(value) ? 'number' : String(value);
 		case 'boolean':
 			return value ? 'true' : 'false';
 		default:
@@ -122,37 +137,94 @@ function describe(value: unknown): string {
 	}
 }
 
-const EXPECTED: Record<string, string> = {
+/** A kind in English (`expected` says `true or false` for a boolean; a value is said as it is). */
+const KIND_TEXT: Record<ValueKind, string> = {
 	string: 'a string',
 	number: 'a number',
 	boolean: 'true or false',
 	object: 'an object',
-	array: 'a list'
+	array: 'a list',
+	null: 'null',
+	true: 'true',
+	false: 'false'
 };
+const kindText = (kind: string) =>
+	(VALUE_KINDS as readonly string[]).includes(kind) ? KIND_TEXT[kind as ValueKind] : kind;
 
-type RawIssue = z.core.$ZodRawIssue;
+/** zod's issue, as the error map and (with its input, see `check`) a parse's error hold it. */
+type RawIssue = z.core.$ZodRawIssue | z.core.$ZodIssue;
 
-/** Our wording for zod's issues (schema-level messages, set with `error`, take precedence). */
-function message(issue: RawIssue): string {
+const sameList = (a: readonly unknown[], b: readonly unknown[]) =>
+	a.length === b.length && a.every((value, i) => value === b[i]);
+
+const quoted = (values: readonly unknown[]) => values.map((v) => `'${String(v)}'`).join(', ');
+
+/**
+ * An issue's words: the code and values that the UI words it with, and the English. Custom
+ * issues carry theirs in their params (see `codes`); zod's own are worded here, from the issue.
+ */
+function issueText(issue: RawIssue): ProblemText {
 	switch (issue.code) {
 		case 'invalid_type': {
-			if (issue.input === undefined) return 'required';
-			const expected = EXPECTED[issue.expected] ?? issue.expected;
-			return `expected ${expected}, got ${describe(issue.input)}`;
+			if (issue.input === undefined) return problemText('required', 'required');
+			const expected = issue.expected;
+			const got = kindOf(issue.input);
+			return problemText('wrongType', `expected ${kindText(expected)}, got ${kindText(got)}`, {
+				expected,
+				got
+			});
 		}
-		case 'invalid_value':
-			return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`;
+		case 'invalid_value': {
+			const values = issue.values;
+			if (sameList(values, REDUCTIONS)) {
+				// PyTorch's own message for a bad reduction.
+				if (typeof issue.input === 'string') {
+					const reason = `${excerpt(issue.input)} is not a valid value for reduction`;
+					return problemText('badReduction', reason, { reason });
+				}
+				return problemText('reductionExpected', "expected 'mean', 'sum' or 'none'");
+			}
+			if (values.length === 1) {
+				const value = JSON.stringify(values[0]);
+				return problemText('expectedValue', `expected ${value}`, { value });
+			}
+			const list = sameList(values, LEAF_INITS)
+				? quoted(values)
+				: values.map((v) => JSON.stringify(v)).join(', ');
+			return problemText('expectedOneOf', `expected one of ${list}`, { values: list });
+		}
 		case 'too_small':
 		case 'too_big':
 			return issue.origin === 'string'
-				? `expected a non-empty string of at most ${MAX_TEXT_LENGTH} characters`
-				: `expected a number from ${-MAX_COORDINATE} to ${MAX_COORDINATE}`;
+				? problemText(
+						'textLength',
+						`expected a non-empty string of at most ${MAX_TEXT_LENGTH} characters`,
+						{ max: MAX_TEXT_LENGTH }
+					)
+				: problemText(
+						'coordinateRange',
+						`expected a number from ${-MAX_COORDINATE} to ${MAX_COORDINATE}`,
+						{ min: -MAX_COORDINATE, max: MAX_COORDINATE }
+					);
 		case 'unrecognized_keys':
-			return 'unknown field';
+			return UNKNOWN_FIELD;
+		case 'custom': {
+			const params = issue.params as IssueParams | undefined;
+			if (params?.problem === undefined) return problemText('invalidValue', 'invalid value');
+			const message = issue.message ?? '';
+			if (params.orRequired === true && issue.input === undefined)
+				return problemText('required', message);
+			return problemText(params.problem, message, params.values);
+		}
 		default:
-			return 'invalid value';
+			return problemText('invalidValue', 'invalid value');
 	}
 }
+
+const UNKNOWN_FIELD = problemText('unknownField', 'unknown field');
+
+/** Our wording for zod's issues (schema-level messages, set with `error`, take precedence). */
+const message = (issue: z.core.$ZodRawIssue): string => issueText(issue).message;
 
 /** Add a zod error's issues to `problems`, under `prefix`. Unknown keys get one problem each. */
 export function addZodIssues(
@@ -163,14 +235,17 @@ export function addZodIssues(
 	for (const issue of error.issues) {
 		const path = [...prefix, ...issue.path];
 		if (issue.code === 'unrecognized_keys') {
-			for (const key of issue.keys) problems.add([...path, key], 'unknown field');
-		} else problems.add(path, issue.message);
+			for (const key of issue.keys) problems.add([...path, key], UNKNOWN_FIELD);
+		} else problems.add(path, { ...issueText(issue), message: issue.message });
 	}
 }
 
-/** Parse with our messages. */
+/**
+ * Parse with our messages. Issues keep their input (`reportInput`), which says what their code
+ * and values are (`issueText`): `required` or a wrong type, a bad reduction.
+ */
 export function check<T>(schema: z.ZodMiniType<T>, value: unknown) {
-	return schema.safeParse(value, { error: message });
+	return schema.safeParse(value, { error: message, reportInput: true });
 }
 
 /** An error's first issue as one line: `shape: expected a list of positive integers`. */
@@ -195,17 +270,34 @@ export function firstIssueRefusal(error: z.core.$ZodError): Refusal {
 	const reason = firstIssueText(error);
 	const params = issue.code === 'custom' ? (issue.params as IssueParams | undefined) : undefined;
 	if (params?.refusal === undefined) return { reason, code: 'invalidAttr', params: { field } };
-	const { refusal: code, ...values } = params;
-	return { reason, code, params: { field, ...values } };
+	return { reason, code: params.refusal, params: { field, ...params.values } };
 }
 
-/** What a custom issue carries for `firstIssueRefusal`. */
-type IssueParams = { refusal: RefusalCode } & Record<string, string | number>;
+/**
+ * What a custom issue carries: its problem code (`issueText`), its refusal code for an edit
+ * (`firstIssueRefusal`), whether a missing value is `required` instead, and the values its
+ * message names.
+ */
+interface IssueParams {
+	problem: DocumentProblemCode;
+	refusal?: RefusalCode;
+	orRequired?: true;
+	values?: Record<string, string | number>;
+}
 
-/** A custom issue's params: its refusal code and the values its message names. */
-const refusal = (code: RefusalCode, values: Record<string, string | number> = {}): IssueParams => ({
+/** A problem that an edit can meet too: its code is both a problem's and a refusal's. */
+type SharedCode = DocumentProblemCode & RefusalCode;
+
+/** A custom issue's params: its codes and the values its message names. */
+const codes = (
+	code: SharedCode,
+	values?: Record<string, string | number>,
+	orRequired = false
+): IssueParams => ({
+	problem: code,
 	refusal: code,
-	...values
+	...(orRequired ? { orRequired } : {}),
+	...(values === undefined ? {} : { values })
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -248,16 +340,22 @@ export function sizeLimitMessage(shape: readonly number[]): string | null {
 // Schemas
 // ---------------------------------------------------------------------------------------------
 
-/** A schema-level message that still says `required` for a missing value. */
-const unless = (message: string) => (issue: { input?: unknown }) =>
-	issue.input === undefined ? 'required' : message;
+/** A custom check's message and codes, which still says `required` for a missing value. */
+const requiredOr = (
+	message: string,
+	code: SharedCode,
+	values?: Record<string, string | number>
+) => ({
+	error: (issue: { input?: unknown }) => (issue.input === undefined ? 'required' : message),
+	params: codes(code, values, true)
+});
 
 const text = z.string().check(z.minLength(1), z.maxLength(MAX_TEXT_LENGTH));
 const coordinate = z.number().check(z.gte(-MAX_COORDINATE), z.lte(MAX_COORDINATE));
-const finiteNumber = z.custom<number>(isFiniteNumber, {
-	error: unless('expected a finite number'),
-	params: refusal('notFinite')
-});
+const finiteNumber = z.custom<number>(
+	isFiniteNumber,
+	requiredOr('expected a finite number', 'notFinite')
+);
 
 /** A node's structure; its attrs are checked against its op afterwards (`graphNodeSchema`). */
 const nodeSchema = z.strictObject({
@@ -289,30 +387,28 @@ export const documentSchema = z.strictObject({
 export const leafAttrsSchema = z
 	.strictObject({
 		shape: z
-			.custom<number[]>(isPositiveIntegerList, {
-				error: unless('expected a list of positive integers'),
-				params: refusal('shapeNotPositive')
-			})
+			.custom<number[]>(
+				isPositiveIntegerList,
+				requiredOr('expected a list of positive integers', 'shapeNotPositive')
+			)
 			.check(
 				z.refine((shape) => shape.length <= MAX_DIMS, {
 					error: `a tensor has at most ${MAX_DIMS} dimensions`,
-					params: refusal('tooManyDims', { max: MAX_DIMS })
+					params: codes('tooManyDims', { max: MAX_DIMS })
 				})
 			),
-		init: z.enum(LEAF_INITS, {
-			error: `expected one of ${LEAF_INITS.map((i) => `'${i}'`).join(', ')}`
-		}),
+		init: z.enum(LEAF_INITS),
 		values: z.optional(
-			z.custom<number[]>(isFiniteNumberList, {
-				error: unless('expected a list of finite numbers'),
-				params: refusal('notFiniteList')
-			})
+			z.custom<number[]>(
+				isFiniteNumberList,
+				requiredOr('expected a list of finite numbers', 'notFiniteList')
+			)
 		),
 		fill: z.optional(finiteNumber),
 		seed: z.optional(
 			z.custom<number>((v) => isInteger(v) && v >= 0 && v <= MAX_SEED, {
 				error: `expected an integer from 0 to ${MAX_SEED}`,
-				params: refusal('seedRange', { max: MAX_SEED })
+				params: codes('seedRange', { max: MAX_SEED })
 			})
 		),
 		requiresGrad: z.boolean(),
@@ -327,7 +423,11 @@ export const leafAttrsSchema = z
 					path: ['shape'],
 					message: limit,
 					input: attrs.shape,
-					params: refusal('tooManyElements', { count: numel(attrs.shape), max: MAX_NUMEL })
+					params: codes('tooManyElements', {
+						count: numel(attrs.shape),
+						max: MAX_NUMEL,
+						reason: limit
+					})
 				});
 				return;
 			}
@@ -341,7 +441,7 @@ export const leafAttrsSchema = z
 						path: ['shape'],
 						message: `a tensor given by its values holds at most ${MAX_VALUES} numbers; use zeros, ones, full, arange, rand or randn for a bigger one`,
 						input: attrs.shape,
-						params: refusal('tooManyValues', { count: n, max: MAX_VALUES })
+						params: codes('tooManyValues', { count: n, max: MAX_VALUES })
 					});
 				} else if (attrs.values === undefined) {
 					ctx.addIssue({
@@ -349,7 +449,7 @@ export const leafAttrsSchema = z
 						path: ['values'],
 						message: "required when init is 'values'",
 						input: attrs.values,
-						params: refusal('valuesRequired')
+						params: codes('valuesRequired')
 					});
 				} else if (attrs.values.length !== n) {
 					ctx.addIssue({
@@ -357,7 +457,7 @@ export const leafAttrsSchema = z
 						path: ['values'],
 						message: `expected ${n} values for shape [${attrs.shape.join(', ')}], got ${attrs.values.length}`,
 						input: attrs.values,
-						params: refusal('valuesCount', {
+						params: codes('valuesCount', {
 							expected: n,
 							shape: attrs.shape.join(', '),
 							got: attrs.values.length
@@ -370,7 +470,7 @@ export const leafAttrsSchema = z
 					path: ['values'],
 					message: "only allowed when init is 'values'",
 					input: attrs.values,
-					params: refusal('valuesNotAllowed')
+					params: codes('valuesNotAllowed')
 				});
 			}
 		})
@@ -381,16 +481,12 @@ function attrValueSchema(spec: AttrSpec): z.ZodMiniType {
 		case 'dims':
 			return z.custom<number | number[]>(
 				(v) => isInteger(v) || (isIntegerList(v) && v.length <= MAX_DIMS),
-				{
-					error: unless('expected an integer or a list of integers'),
-					params: refusal('dimsNotIntegers', { max: MAX_DIMS })
-				}
+				requiredOr('expected an integer or a list of integers', 'dimsNotIntegers', {
+					max: MAX_DIMS
+				})
 			);
 		case 'dim':
-			return z.custom<number>(isInteger, {
-				error: unless('expected an integer'),
-				params: refusal('notInteger')
-			});
+			return z.custom<number>(isInteger, requiredOr('expected an integer', 'notInteger'));
 		case 'bool':
 			return z.boolean();
 		case 'number':
@@ -398,16 +494,11 @@ function attrValueSchema(spec: AttrSpec): z.ZodMiniType {
 		case 'shape':
 			return z.custom<number[]>((v) => isIntegerList(v) && v.length <= MAX_DIMS, {
 				error: `expected a list of at most ${MAX_DIMS} integers`,
-				params: refusal('integerList', { max: MAX_DIMS })
+				params: codes('integerList', { max: MAX_DIMS })
 			});
 		case 'reduction':
-			// PyTorch's own message for a bad reduction.
-			return z.enum(REDUCTIONS, {
-				error: (issue) =>
-					typeof issue.input === 'string'
-						? `${excerpt(issue.input)} is not a valid value for reduction`
-						: "expected 'mean', 'sum' or 'none'"
-			});
+			// Worded by `issueText`: PyTorch's own message for a bad reduction.
+			return z.enum(REDUCTIONS);
 	}
 }
 
@@ -440,16 +531,28 @@ export function graphOp(id: string): OpDef | undefined {
 
 /** The reason an op id cannot be used, for problems and refused edits. */
 export function unknownOpMessage(id: string): string {
-	const op = getOp(id);
-	return op?.internal
-		? `op '${excerpt(id)}' is internal to the engine and cannot be used in a graph`
-		: `unknown op '${excerpt(id)}'`;
+	return unknownOpProblem(id).message;
 }
 
-/** Add a nested parse's issues (their messages already ours) to `payload`, under `prefix`. */
+/** The same, as a problem's words. */
+function unknownOpProblem(id: string): ProblemText {
+	const op = excerpt(id);
+	return getOp(id)?.internal
+		? problemText(
+				'internalOp',
+				`op '${op}' is internal to the engine and cannot be used in a graph`,
+				{ op }
+			)
+		: problemText('unknownOp', `unknown op '${op}'`, { op });
+}
+
+/**
+ * Add a nested parse's issues (their messages already ours) to `payload`, under `prefix`. They
+ * keep their input, which `issueText` reads (a finished issue is a raw one with its message).
+ */
 function nestIssues(payload: z.core.ParsePayload, error: z.core.$ZodError, prefix: PathSegment[]) {
 	for (const issue of error.issues)
-		payload.issues.push({ ...issue, path: [...prefix, ...issue.path], input: undefined });
+		payload.issues.push({ ...issue, path: [...prefix, ...issue.path] } as z.core.$ZodRawIssue);
 }
 
 /**
@@ -466,7 +569,8 @@ export const graphNodeSchema = z.transform((node: RawNode, payload): GraphNode =
 				code: 'custom',
 				path: ['attrs'],
 				message: 'required for a tensor (shape, init, requiresGrad)',
-				input: attrs
+				input: attrs,
+				params: { problem: 'leafAttrsRequired' } satisfies IssueParams
 			});
 			return z.NEVER;
 		}
@@ -477,11 +581,13 @@ export const graphNodeSchema = z.transform((node: RawNode, payload): GraphNode =
 	}
 	const op = graphOp(id);
 	if (op === undefined) {
+		const { message, code, params } = unknownOpProblem(id);
 		payload.issues.push({
 			code: 'custom',
 			path: ['op'],
-			message: unknownOpMessage(id),
-			input: id
+			message,
+			input: id,
+			params: { problem: code as DocumentProblemCode, values: params } satisfies IssueParams
 		});
 		return z.NEVER;
 	}

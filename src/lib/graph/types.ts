@@ -82,16 +82,106 @@ export interface GraphDocument {
 	edges: GraphEdge[];
 }
 
-/** One thing wrong with a document, at a path such as `nodes[3].attrs.shape` (`''`: the whole). */
+/**
+ * One thing wrong with a document, at a path such as `nodes[3].attrs.shape` (`''`: the whole):
+ * `message` in English (tests, logs, files), `code` and `params` for the UI to say it in its own
+ * language (`problem.<code>` in the message catalog; a share link's own, `problems.share.<code>`).
+ * Values in `params` that come from the input are excerpts; `params.reason` quotes words that
+ * stay as written in every language (PyTorch's, the JSON parser's).
+ */
 export interface Problem {
 	path: string;
 	message: string;
-	/** Set where a share link itself cannot be read: the UI words it in its own language. */
-	code?: ShareProblemCode;
+	code?: ProblemCode;
+	params?: Record<string, string | number>;
 }
 
 /** Why a share link itself (not the document in it) cannot be read. */
-export type ShareProblemCode = 'notLink' | 'tooLong' | 'damaged' | 'tooBig' | 'unreadable';
+export const SHARE_PROBLEM_CODES = [
+	'notLink',
+	'tooLong',
+	'damaged',
+	'tooBig',
+	'unreadable'
+] as const;
+export type ShareProblemCode = (typeof SHARE_PROBLEM_CODES)[number];
+
+/** What is wrong with a document (its bytes, its JSON, its schema or its graph). */
+export const DOCUMENT_PROBLEM_CODES = [
+	// The bytes and the JSON.
+	'fileTooBig',
+	'notUtf8',
+	'notText',
+	'notJson',
+	'readFailed',
+	'validateFailed',
+	'tooBigToSave',
+	// The document as a whole.
+	'notObject',
+	'notGraph',
+	'versionUnsupported',
+	'versionExpected',
+	'tooManyNodes',
+	'tooManyEdges',
+	'moreProblems',
+	// Any value (zod's own checks).
+	'required',
+	'wrongType',
+	'expectedValue',
+	'expectedOneOf',
+	'textLength',
+	'coordinateRange',
+	'unknownField',
+	'invalidValue',
+	// A node and its attributes.
+	'leafAttrsRequired',
+	'unknownOp',
+	'internalOp',
+	'shapeNotPositive',
+	'tooManyDims',
+	'tooManyElements',
+	'tooManyValues',
+	'valuesRequired',
+	'valuesCount',
+	'valuesNotAllowed',
+	'notFiniteList',
+	'seedRange',
+	'notFinite',
+	'notInteger',
+	'dimsNotIntegers',
+	'integerList',
+	'badReduction',
+	'reductionExpected',
+	// Ids and edges.
+	'duplicateNodeId',
+	'duplicateEdgeId',
+	'unknownNode',
+	'leafHasNoInputs',
+	'unknownInput',
+	'inputTaken',
+	'selfLoop',
+	'cycle'
+] as const;
+export type DocumentProblemCode = (typeof DOCUMENT_PROBLEM_CODES)[number];
+
+export type ProblemCode = ShareProblemCode | DocumentProblemCode;
+
+/**
+ * The kinds of value a `wrongType` problem names (`params.expected`, `params.got`), worded by
+ * the catalog (`problem.kind.<kind>`; `boolean` is what is expected, `true` or `false` what is
+ * got); any other (`NaN`, a kind zod names that JSON has not) is quoted as it is.
+ */
+export const VALUE_KINDS = [
+	'string',
+	'number',
+	'boolean',
+	'object',
+	'array',
+	'null',
+	'true',
+	'false'
+] as const;
+export type ValueKind = (typeof VALUE_KINDS)[number];
 
 export type Parsed = { ok: true; doc: GraphDocument } | { ok: false; problems: Problem[] };
 

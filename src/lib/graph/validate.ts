@@ -23,6 +23,8 @@ import {
 	MAX_FILE_BYTES,
 	MAX_NODES,
 	ProblemList,
+	problemText,
+	type ProblemText,
 	type RawNode
 } from './schema';
 import {
@@ -40,7 +42,7 @@ import { utf8Length } from '$lib/util/utf8';
 import { documentBytes } from './serialize';
 
 const fail = (problems: Problem[]): Parsed => ({ ok: false, problems });
-const failWith = (path: string, message: string): Parsed => fail([{ path, message }]);
+const failWith = (path: string, problem: ProblemText): Parsed => fail([{ path, ...problem }]);
 
 function megabytes(bytes: number): string {
 	const mb = bytes / (1024 * 1024);
@@ -48,9 +50,14 @@ function megabytes(bytes: number): string {
 }
 
 function tooBig(bytes: number): Parsed {
+	const max = megabytes(MAX_FILE_BYTES);
+	const size = megabytes(bytes);
 	return failWith(
 		'',
-		`files of up to ${megabytes(MAX_FILE_BYTES)} can be opened; this one is ${megabytes(bytes)}`
+		problemText('fileTooBig', `files of up to ${max} can be opened; this one is ${size}`, {
+			max,
+			size
+		})
 	);
 }
 
@@ -72,22 +79,27 @@ export function parseDocument(input: string | Uint8Array): Parsed {
 			try {
 				text = new TextDecoder('utf-8', { fatal: true }).decode(input);
 			} catch {
-				return failWith('', 'the file is not UTF-8 text');
+				return failWith('', problemText('notUtf8', 'the file is not UTF-8 text'));
 			}
 		} else {
-			return failWith('', 'expected JSON text');
+			return failWith('', problemText('notText', 'expected JSON text'));
 		}
 		if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 		let value: unknown;
 		try {
 			value = JSON.parse(text);
 		} catch (error) {
-			const detail = errorMessage(error);
-			return failWith('', `not valid JSON: ${excerpt(detail, 100)}`);
+			// The parser's own words, as it wrote them.
+			const reason = excerpt(errorMessage(error), 100);
+			return failWith('', problemText('notJson', `not valid JSON: ${reason}`, { reason }));
 		}
 		return withinSizeLimit(validateDocument(value));
 	} catch (error) {
-		return failWith('', `could not read the document: ${excerptValue(error, 100)}`);
+		const reason = excerptValue(error, 100);
+		return failWith(
+			'',
+			problemText('readFailed', `could not read the document: ${reason}`, { reason })
+		);
 	}
 }
 
@@ -110,8 +122,18 @@ function withinSizeLimit(parsed: Parsed): Parsed {
 	if (!parsed.ok) return parsed;
 	const bytes = documentBytes(parsed.doc);
 	if (bytes <= MAX_FILE_BYTES) return parsed;
-	return failWith('', tooBigToSave(bytes));
+	return failWith('', tooBigToSaveProblem(bytes));
 }
+
+/** Why a graph of `bytes` (as saved) is refused, as a problem's words. */
+function tooBigToSaveProblem(bytes: number): ProblemText {
+	return problemText('tooBigToSave', tooBigToSave(bytes), tooBigToSaveParams(bytes));
+}
+
+const tooBigToSaveParams = (bytes: number) => ({
+	size: megabytes(bytes),
+	max: megabytes(MAX_FILE_BYTES)
+});
 
 /** Why a graph of `bytes` (as saved) is refused: the one size limit, for edits, Save and Open. */
 export function tooBigToSave(bytes: number): string {
@@ -123,7 +145,7 @@ export function tooBigToSaveRefusal(bytes: number): Refusal {
 	return {
 		reason: tooBigToSave(bytes),
 		code: 'tooBigToSave',
-		params: { size: megabytes(bytes), max: megabytes(MAX_FILE_BYTES) }
+		params: tooBigToSaveParams(bytes)
 	};
 }
 
@@ -138,17 +160,28 @@ export function validateDocument(value: unknown): Parsed {
 	try {
 		return validate(value);
 	} catch (error) {
-		return failWith('', `could not validate the document: ${excerptValue(error, 100)}`);
+		const reason = excerptValue(error, 100);
+		return failWith(
+			'',
+			problemText('validateFailed', `could not validate the document: ${reason}`, { reason })
+		);
 	}
 }
 
 function validate(value: unknown): Parsed {
-	if (!isRecord(value)) return failWith('', 'expected a graph document (a JSON object)');
+	if (!isRecord(value)) {
+		return failWith('', problemText('notObject', 'expected a graph document (a JSON object)'));
+	}
 	// The wrong kind of file gets one clear message rather than a list of schema errors.
 	if (value.format !== GRAPH_FORMAT) {
+		const got = quote(value.format);
 		return failWith(
 			'format',
-			`not an Autograd Canvas graph: format must be '${GRAPH_FORMAT}', got ${quote(value.format)}`
+			problemText(
+				'notGraph',
+				`not an Autograd Canvas graph: format must be '${GRAPH_FORMAT}', got ${got}`,
+				{ format: GRAPH_FORMAT, got }
+			)
 		);
 	}
 	if (value.version !== GRAPH_VERSION) {
@@ -156,16 +189,36 @@ function validate(value: unknown): Parsed {
 		return failWith(
 			'version',
 			typeof version === 'number'
-				? `version ${version} is not supported: this app reads version ${GRAPH_VERSION}`
-				: `expected version ${GRAPH_VERSION}`
+				? problemText(
+						'versionUnsupported',
+						`version ${version} is not supported: this app reads version ${GRAPH_VERSION}`,
+						{ version, supported: GRAPH_VERSION }
+					)
+				: problemText('versionExpected', `expected version ${GRAPH_VERSION}`, {
+						supported: GRAPH_VERSION
+					})
 		);
 	}
 	// Limits first, so that a hostile file is not walked element by element.
 	if (Array.isArray(value.nodes) && value.nodes.length > MAX_NODES) {
-		return failWith('nodes', `at most ${MAX_NODES} nodes, got ${value.nodes.length}`);
+		const count = value.nodes.length;
+		return failWith(
+			'nodes',
+			problemText('tooManyNodes', `at most ${MAX_NODES} nodes, got ${count}`, {
+				max: MAX_NODES,
+				count
+			})
+		);
 	}
 	if (Array.isArray(value.edges) && value.edges.length > MAX_EDGES) {
-		return failWith('edges', `at most ${MAX_EDGES} edges, got ${value.edges.length}`);
+		const count = value.edges.length;
+		return failWith(
+			'edges',
+			problemText('tooManyEdges', `at most ${MAX_EDGES} edges, got ${count}`, {
+				max: MAX_EDGES,
+				count
+			})
+		);
 	}
 	const problems = new ProblemList();
 	const parsed = check(documentSchema, value);
@@ -195,9 +248,13 @@ function checkNodes(nodes: RawNode[], problems: ProblemList): GraphNode[] {
 	nodes.forEach((node, i) => {
 		const first = seen.get(node.id);
 		if (first !== undefined) {
+			const id = excerpt(node.id);
 			problems.add(
 				['nodes', i, 'id'],
-				`duplicate node id '${excerpt(node.id)}' (also nodes[${first}])`
+				problemText('duplicateNodeId', `duplicate node id '${id}' (also nodes[${first}])`, {
+					id,
+					first
+				})
 			);
 		} else seen.set(node.id, i);
 		const result = check(graphNodeSchema, node);
@@ -217,42 +274,59 @@ function checkEdges(rawNodes: RawNode[], rawEdges: GraphEdge[], problems: Proble
 	rawEdges.forEach((edge, i) => {
 		const firstId = edgeIds.get(edge.id);
 		if (firstId !== undefined) {
+			const id = excerpt(edge.id);
 			problems.add(
 				['edges', i, 'id'],
-				`duplicate edge id '${excerpt(edge.id)}' (also edges[${firstId}])`
+				problemText('duplicateEdgeId', `duplicate edge id '${id}' (also edges[${firstId}])`, {
+					id,
+					first: firstId
+				})
 			);
 		} else edgeIds.set(edge.id, i);
 		const source = nodes.get(edge.source);
 		const target = nodes.get(edge.target);
 		if (source === undefined) {
-			problems.add(['edges', i, 'source'], `no node with id '${excerpt(edge.source)}'`);
+			problems.add(['edges', i, 'source'], unknownNode(edge.source));
 		}
 		if (target === undefined) {
-			problems.add(['edges', i, 'target'], `no node with id '${excerpt(edge.target)}'`);
+			problems.add(['edges', i, 'target'], unknownNode(edge.target));
 			return;
 		}
 		if (isLeaf(target)) {
+			const name = excerpt(target.name);
 			problems.add(
 				['edges', i, 'target'],
-				`${excerpt(target.name)} is a tensor leaf: it has no inputs`
+				problemText('leafHasNoInputs', `${name} is a tensor leaf: it has no inputs`, { name })
 			);
 			return;
 		}
 		const op = graphOp(target.op);
 		if (op === undefined) return; // reported on the node
 		if (!op.inputs.includes(edge.targetInput)) {
+			const input = excerpt(edge.targetInput);
+			const inputs = op.inputs.join(', ');
 			problems.add(
 				['edges', i, 'targetInput'],
-				`${op.id} has no input '${excerpt(edge.targetInput)}' (its inputs: ${op.inputs.join(', ')})`
+				problemText('unknownInput', `${op.id} has no input '${input}' (its inputs: ${inputs})`, {
+					op: op.id,
+					input,
+					inputs
+				})
 			);
 			return;
 		}
 		const key = `${edge.target}\u0000${edge.targetInput}`;
 		const firstInto = intoInput.get(key);
 		if (firstInto !== undefined) {
+			const input = edge.targetInput;
+			const name = excerpt(target.name);
 			problems.add(
 				['edges', i, 'targetInput'],
-				`input '${edge.targetInput}' of ${excerpt(target.name)} already has an edge (edges[${firstInto}])`
+				problemText(
+					'inputTaken',
+					`input '${input}' of ${name} already has an edge (edges[${firstInto}])`,
+					{ input, name, first: firstInto }
+				)
 			);
 			return;
 		}
@@ -260,6 +334,12 @@ function checkEdges(rawNodes: RawNode[], rawEdges: GraphEdge[], problems: Proble
 		if (source !== undefined) wired.push({ edge, index: i });
 	});
 	checkCycles(nodes, wired, problems);
+}
+
+/** An edge's end that names no node. */
+function unknownNode(id: string): ProblemText {
+	const shown = excerpt(id);
+	return problemText('unknownNode', `no node with id '${shown}'`, { id: shown });
 }
 
 /** The cycle's names back to the first, at most 10 of them (a message stays short). */
@@ -301,11 +381,13 @@ function checkCycles(
 			} else if (seen === 'open') {
 				const from = stack.findIndex((f) => f.id === edge.target);
 				const names = stack.slice(from).map((f) => excerpt(nodes.get(f.id)!.name));
-				const message =
+				const cycle = cycleText(names);
+				problems.add(
+					['edges', index],
 					edge.source === edge.target
-						? `connects ${names[0]} to itself`
-						: `makes a cycle: ${cycleText(names)}`;
-				problems.add(['edges', index], message);
+						? problemText('selfLoop', `connects ${names[0]} to itself`, { name: names[0] })
+						: problemText('cycle', `makes a cycle: ${cycle}`, { cycle })
+				);
 			}
 		}
 	}

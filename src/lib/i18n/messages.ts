@@ -39,7 +39,8 @@ export const PLURALS: Record<
 		'trainPanel.earlierLines': { one: '… {count} earlier line' },
 		'trainPanel.rows': { one: '{count} row' },
 		'trainPanel.rowsFromCsv': { one: '{count} row from CSV' },
-		'chart.fitPoints': { one: '{count} point' }
+		'chart.fitPoints': { one: '{count} point' },
+		'problem.moreProblems': { one: 'and {count} more problem' }
 	},
 	zh: {}
 };

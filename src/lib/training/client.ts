@@ -280,8 +280,7 @@ export class TrainingClient {
 		this.worker = null;
 		this.host?.dispose();
 		this.host = null;
-		for (const { reject } of this.pending.values()) reject(new Error('training was closed'));
-		this.pending.clear();
+		this.rejectPending(new RequestFailed('training was closed', 'closed'));
 		this.listeners.clear();
 	}
 
@@ -306,11 +305,10 @@ export class TrainingClient {
 				this.unconfirmed = [];
 				for (const request of replay) this.send(request);
 			} else {
-				this.receiveProgress({
-					...this.progressFromState(),
-					status: 'error',
-					message: workerFailedMessage(event.message)
-				});
+				const message = workerFailedMessage(event.message);
+				// A save or load waiting for the worker's answer will not get one.
+				this.rejectPending(new RequestFailed(message, 'workerFailed', event.message));
+				this.receiveProgress({ ...this.progressFromState(), status: 'error', message });
 			}
 		};
 	}
@@ -343,9 +341,9 @@ export class TrainingClient {
 				this.hostLoading = null;
 				if (this.disposed) return;
 				this.queued = [];
-				const message = trainerLoadFailedMessage(errorMessage(error));
-				for (const { reject } of this.pending.values()) reject(new Error(message));
-				this.pending.clear();
+				const reason = errorMessage(error);
+				const message = trainerLoadFailedMessage(reason);
+				this.rejectPending(new RequestFailed(message, 'trainerNotLoaded', reason));
 				this.receiveProgress({ ...this.progressFromState(), status: 'error', message });
 			}
 		);
@@ -383,6 +381,13 @@ export class TrainingClient {
 				this.settle(event.id, (p) => p.reject(new RequestFailed(event.message, event.code)));
 				return;
 		}
+	}
+
+	/** Every request still waiting for an answer fails with `error`. */
+	private rejectPending(error: RequestFailed): void {
+		const pending = [...this.pending.values()];
+		this.pending.clear();
+		for (const { reject } of pending) reject(error);
 	}
 
 	private settle(id: number, action: (pending: Pending) => void): void {

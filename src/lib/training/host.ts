@@ -208,16 +208,26 @@ export class TrainingHost {
 				return;
 			case 'save-state': {
 				if (!(await this.configure(request))) {
-					this.post({ type: 'failed', id: request.id, message: this.message ?? 'nothing to save' });
+					const message = this.message ?? 'nothing to save';
+					this.post({ type: 'failed', id: request.id, message, code: 'noModel' });
 					return;
 				}
-				const bytes = this.trainer!.saveState(request.format);
+				let bytes: Uint8Array;
+				try {
+					bytes = this.trainer!.saveState(request.format);
+				} catch (error) {
+					// Answered, not thrown: a throw here stopped the pump and left Save model waiting.
+					const message = errorMessage(error);
+					this.post({ type: 'failed', id: request.id, message, code: 'saveFailed' });
+					return;
+				}
 				this.post({ type: 'saved', id: request.id, format: request.format, bytes }, [bytes.buffer]);
 				return;
 			}
 			case 'load-state': {
 				if (!(await this.configure(request))) {
-					this.post({ type: 'failed', id: request.id, message: this.message ?? 'no model' });
+					const message = this.message ?? 'no model';
+					this.post({ type: 'failed', id: request.id, message, code: 'noModel' });
 					return;
 				}
 				let keys: string[];

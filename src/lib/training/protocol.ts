@@ -195,17 +195,31 @@ export type TrainEvent =
 	| { type: 'failed'; id: number; message: string; code?: FailureCode };
 
 /**
- * What a `failed` answer may say beyond its message: `notAStateDict`, load-state was given bytes
- * that are no model file in any format the engine reads (the UI words that itself).
+ * What a `failed` answer, or the client itself, may say beyond its message (the UI words these
+ * itself, and quotes the reason as written):
+ * - `notAStateDict`: load-state was given bytes that are no model file in any format the engine
+ *   reads;
+ * - `noModel`: the graph cannot be made into a model (the message is why, often PyTorch's);
+ * - `saveFailed`: the engine refused to write the state dict (its message says why);
+ * - `workerFailed`, `trainerNotLoaded`: the training worker failed, or the in-thread trainer could
+ *   not be loaded (the reason is the browser's);
+ * - `closed`: the client was closed before it answered.
  */
-export type FailureCode = 'notAStateDict';
+export type FailureCode =
+	'notAStateDict' | 'noModel' | 'saveFailed' | 'workerFailed' | 'trainerNotLoaded' | 'closed';
 
-/** A request's failure as the client rejects it: the host's message, and its code if any. */
+/**
+ * A request's failure as the client rejects it: the message in English, its code if any, and
+ * `reason`, the words the message quotes as written (the engine's, PyTorch's or the browser's;
+ * the whole message when it quotes none).
+ */
 export class RequestFailed extends Error {
 	readonly code: FailureCode | undefined;
-	constructor(message: string, code?: FailureCode) {
+	readonly reason: string;
+	constructor(message: string, code?: FailureCode, reason: string = message) {
 		super(message);
 		this.code = code;
+		this.reason = reason;
 	}
 }
 

@@ -4,6 +4,11 @@ export interface Problem {
 	where?: string;
 	message: string;
 	/**
+	 * The message in pieces, shown instead of `message` when given: a `verbatim` piece quotes
+	 * words as written in every language (PyTorch's, a parser's).
+	 */
+	parts?: readonly { text: string; verbatim?: boolean }[];
+	/**
 	 * What kind of problem it is, in the UI's language, shown before a message that is not (the
 	 * code importer's diagnostics are English, as Python's and PyTorch's own messages are).
 	 */

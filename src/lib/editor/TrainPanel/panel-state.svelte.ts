@@ -31,6 +31,7 @@ import {
 	RequestFailed,
 	summaryOf,
 	type DeviceChoice,
+	type FailureCode,
 	type TrainConfig
 } from '$lib/training/protocol';
 import {
@@ -96,17 +97,45 @@ export interface FileMessage {
 	/** The catalog's message and its values, when the message is ours (not PyTorch's). */
 	key?: MessageKey;
 	params?: MessageParams;
+	/** Why, in the catalog's words, after `key` (the training worker failed, ...). */
+	cause?: MessageKey;
 	/** Shown after the catalog's message as written: PyTorch's or the reader's own words. */
 	detail?: string;
 }
 
 /** A file message of the catalog. */
-const ours = (tone: FileMessage['tone'], key: MessageKey, params: MessageParams): FileMessage => ({
+const ours = (tone: FileMessage['tone'], key: MessageKey, params?: MessageParams): FileMessage => ({
 	tone,
 	text: translate('en', key, params),
 	key,
-	params
+	...(params === undefined ? {} : { params })
 });
+
+/** The catalog's words for a failure of training itself, which the client names by its code. */
+const CAUSES: Partial<Record<FailureCode, MessageKey>> = {
+	workerFailed: 'trainPanel.cause.workerFailed',
+	trainerNotLoaded: 'trainPanel.cause.trainerNotLoaded',
+	closed: 'trainPanel.cause.closed'
+};
+
+/**
+ * A failed save or load: our lead-in (`key`: which file, or that the model was not saved), then
+ * why: a failure of training itself in the catalog's words, and the words it quotes as written
+ * (PyTorch's, the engine's, the browser's).
+ */
+function failure(error: unknown, key: MessageKey, params?: MessageParams): FileMessage {
+	const lead = ours('error', key, params);
+	const failed = error instanceof RequestFailed ? error : null;
+	const cause = failed?.code === undefined ? undefined : CAUSES[failed.code];
+	const detail = failed === null ? errorMessage(error) : failed.reason;
+	const words = [lead.text, cause === undefined ? '' : translate('en', cause), detail];
+	return {
+		...lead,
+		text: words.filter((word) => word !== '').join(' '),
+		...(cause === undefined ? {} : { cause }),
+		...(detail === '' ? {} : { detail })
+	};
+}
 
 export class TrainPanelState {
 	formulaText = $state<FormulaText>(asText(DEFAULT_FORMULA));
@@ -508,7 +537,7 @@ export class TrainPanelState {
 			this.fileMessage = ours('info', 'trainPanel.saved', { file: fileName, bytes: bytes.length });
 			return { bytes, fileName };
 		} catch (error) {
-			this.fileMessage = { tone: 'error', text: errorMessage(error) };
+			this.fileMessage = failure(error, 'trainPanel.saveFailed');
 			return null;
 		}
 	}
@@ -536,15 +565,13 @@ export class TrainPanelState {
 				file: name
 			});
 		} catch (error) {
-			const detail = errorMessage(error);
 			// Bytes in no format the reader knows say so; a model file that cannot be loaded
 			// (PyTorch's key or size mismatch, a damaged file) says which file, then why.
 			const key =
 				error instanceof RequestFailed && error.code === 'notAStateDict'
 					? 'trainPanel.notModelFile'
 					: 'trainPanel.loadFailed';
-			const message = ours('error', key, { file: name });
-			this.fileMessage = { ...message, text: `${message.text} ${detail}`, detail };
+			this.fileMessage = failure(error, key, { file: name });
 		}
 	}
 }
