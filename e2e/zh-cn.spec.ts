@@ -395,6 +395,22 @@ test.describe('the Chinese UI shows no English outside the allowlist', () => {
 		await expectChinese(page, 'the storage banner');
 	});
 
+	test('the storage banner words a document problem of ours in Chinese', async ({ page }) => {
+		await openZh(page);
+		await expect(page.getByRole('button', { name: 'add', exact: true })).toBeVisible();
+		await page.evaluate(() =>
+			localStorage.setItem(
+				'autograd-canvas.document',
+				'{"format":"autograd-canvas.graph","version":1,"nodes":"x","edges":[]}'
+			)
+		);
+		await page.reload();
+		const banner = page.getByTestId('autosave-unreadable');
+		await expect(banner).toContainText('应为列表，实际是字符串');
+		await expect(banner).not.toContainText('expected');
+		await expectChinese(page, 'the storage banner, a problem of ours');
+	});
+
 	test('the Train panel after a short training', async ({ page }) => {
 		const errors = await openZh(page);
 		await loadExampleZh(page, 'linear-regression');

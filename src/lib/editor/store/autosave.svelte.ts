@@ -12,7 +12,7 @@
  *   unsaved follows it, a tab with unsaved changes asks at once.
  * - What could not be read stays as it is (`unreadable`): the user may download or discard it.
  */
-import { compactDocument, parseDocument, type GraphDocument } from '$lib/graph';
+import { compactDocument, parseDocument, type GraphDocument, type Problem } from '$lib/graph';
 import { excerpt } from '$lib/util/excerpt';
 import type { EditorState } from '../editor-state.svelte';
 import {
@@ -48,7 +48,10 @@ export const CHANNEL_NAME = 'autograd-canvas.documents';
 /** A record that could not be read, and why. */
 export interface Unreadable {
 	meta: DocumentMeta;
+	/** Why, in English (as the first problem says it). */
 	reason: string;
+	/** That problem, for the page to word in the UI's language (absent: show `reason`). */
+	problem?: Problem;
 }
 
 export interface AutosaveOptions {
@@ -77,6 +80,13 @@ export interface AutosaveOptions {
 }
 
 type Saved = { doc: GraphDocument; session: unknown };
+
+/** A record that could not be read, said by its first problem. */
+export function unreadableOf(meta: DocumentMeta, problems: readonly Problem[]): Unreadable {
+	const problem = problems[0];
+	const reason = excerpt(problem?.message ?? 'unreadable', 200);
+	return problem === undefined ? { meta, reason } : { meta, reason, problem };
+}
 
 function idle(write: () => void) {
 	if (typeof requestIdleCallback === 'function') requestIdleCallback(write, { timeout: 500 });
@@ -313,10 +323,7 @@ export class Autosave {
 	#readable(record: DocumentRecord): GraphDocument | null {
 		const parsed = parseDocument(record.json);
 		if (parsed.ok) return parsed.doc;
-		this.unreadable = {
-			meta: metaOf(record),
-			reason: excerpt(parsed.problems[0]?.message ?? '', 200)
-		};
+		this.unreadable = unreadableOf(metaOf(record), parsed.problems);
 		return null;
 	}
 

@@ -6,7 +6,7 @@
  */
 import { parseDocument, type GraphDocument } from '$lib/graph';
 import { excerpt } from '$lib/util/excerpt';
-import type { AutosaveOptions, Unreadable } from './autosave.svelte';
+import { unreadableOf, type AutosaveOptions, type Unreadable } from './autosave.svelte';
 import {
 	clearPending,
 	readPending,
@@ -42,9 +42,6 @@ export interface Start {
 	session: unknown;
 	autosave: Pick<AutosaveOptions, 'revision' | 'pristine' | 'unreadable' | 'failure' | 'dirty'>;
 }
-
-const problemOf = (problems: readonly { message: string }[]) =>
-	excerpt(problems[0]?.message ?? 'unreadable', 200);
 
 /** Moves an earlier version's single autosave into the store (kept as is, even unreadable). */
 async function migrate(store: DocumentStore, legacy: KeyValueStorage, now: number) {
@@ -111,7 +108,7 @@ export async function startDocument(store: DocumentStore, options: StartOptions)
 		if (record === null) return first(null);
 		const parsed = parseDocument(record.json);
 		if (!parsed.ok) {
-			return first({ meta: metaOf(record), reason: problemOf(parsed.problems) });
+			return first(unreadableOf(metaOf(record), parsed.problems));
 		}
 		return {
 			doc: parsed.doc,
