@@ -288,6 +288,8 @@ test.describe('never lose work: storage', () => {
 		await field.press('Enter');
 		await expect(current(a, dialog).locator('.title')).toHaveText('Week 3: ReLU');
 		await expect(current(a, dialog).getByRole('status')).toHaveText('Renamed to “Week 3: ReLU”.');
+		// Keyboard users stay where they were: on the row's Rename button, not on the page.
+		await expect(current(a, dialog).getByRole('button', { name: /^Rename/ })).toBeFocused();
 		// Escape leaves the name as it was, and the dialog open.
 		await current(a, dialog)
 			.getByRole('button', { name: /^Rename/ })
@@ -296,6 +298,7 @@ test.describe('never lose work: storage', () => {
 		await field.press('Escape');
 		await expect(dialog).toBeVisible();
 		await expect(current(a, dialog).locator('.title')).toHaveText('Week 3: ReLU');
+		await expect(current(a, dialog).getByRole('button', { name: /^Rename/ })).toBeFocused();
 		const [download] = await Promise.all([
 			a.waitForEvent('download'),
 			current(a, dialog).getByRole('button', { name: 'Download' }).click()
@@ -328,6 +331,34 @@ test.describe('never lose work: storage', () => {
 		await expect(graphNode(a, 'tanh1')).toBeVisible();
 		await expect(a.locator('footer .notice')).toHaveText('Opened Week 3: ReLU.');
 		expect(errors).toEqual([]);
+	});
+
+	test('Recent by keyboard: focus stays on the row renamed, and goes back to File on close', async ({
+		page
+	}) => {
+		await openEditor(page);
+		await add(page, 'relu');
+		await expect.poll(() => savedText(page)).toContain('relu1');
+		const file = page.getByRole('button', { name: 'File', exact: true });
+		await file.focus();
+		await page.keyboard.press('Enter');
+		await page.getByRole('menuitem', { name: 'Recent…' }).focus();
+		await page.keyboard.press('Enter');
+		const dialog = page.getByRole('dialog', { name: 'Recent graphs' });
+		const rename = dialog.getByRole('button', { name: /^Rename/ }).first();
+		await rename.focus();
+		await page.keyboard.press('Enter');
+		await expect(dialog.getByRole('textbox', { name: 'Name' })).toBeFocused();
+		await page.keyboard.type('Week 4');
+		await page.keyboard.press('Enter');
+		await expect(rename).toBeFocused();
+		await page.keyboard.press('Enter');
+		await page.keyboard.press('Escape');
+		await expect(dialog).toBeVisible();
+		await expect(rename).toBeFocused();
+		await page.keyboard.press('Escape');
+		await expect(dialog).toHaveCount(0);
+		await expect(file).toBeFocused();
 	});
 
 	test('7. a share link past 32 KB is not made: the page says so and offers Save', async ({
