@@ -245,4 +245,27 @@ test.describe('predict, then reveal', () => {
 		await expectAccessible(page);
 		expect(errors).toEqual([]);
 	});
+
+	test('a lesson started while the quiz is on turns it off, and its Backward is not held', async ({
+		page
+	}) => {
+		const errors = await openQuiz(page);
+		await page.getByRole('button', { name: 'Lessons', exact: true }).click();
+		await page.getByRole('menuitem', { name: /Lesson 2/ }).click();
+		await expect(toggle(page)).toHaveAttribute('aria-pressed', 'false');
+		await expect(page.locator('footer .notice')).toHaveText(
+			'The quiz is off for the lesson, which waits for each Backward; Quiz turns it on again.'
+		);
+		const lesson = page.getByRole('region', { name: 'Lesson' });
+		await lesson.getByRole('button', { name: 'Next', exact: true }).click();
+		await page.getByRole('checkbox', { name: 'Retain graph' }).check();
+		await lesson.getByRole('button', { name: 'Next', exact: true }).click();
+		await page.getByRole('button', { name: 'Forward', exact: true }).click();
+		await page.getByRole('button', { name: 'Backward', exact: true }).click();
+		// The whole backward ran (no question holds it) and the lesson's step is done.
+		await expect(grad(page, 'b')).toHaveAttribute('data-tensor', '[1]');
+		await expect(quiz(page)).toHaveCount(0);
+		await expect(lesson.getByRole('button', { name: 'Next', exact: true })).toBeEnabled();
+		expect(errors).toEqual([]);
+	});
 });

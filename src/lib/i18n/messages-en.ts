@@ -282,6 +282,8 @@ export const en = {
 	'share.copied': 'Copied to the clipboard. Anyone with this link sees this graph.',
 	'share.copyThis': 'Copy this link. Anyone with it sees this graph.',
 	'notice.saved': 'Saved {file}.',
+	'notice.quizOffForLesson':
+		'The quiz is off for the lesson, which waits for each Backward; Quiz turns it on again.',
 	'notice.opened': 'Opened {file}.',
 	'notice.loadedExample': 'Loaded the example “{title}”.',
 	'notice.loadedShare': 'Opened the graph from the link.',

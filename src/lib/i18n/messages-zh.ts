@@ -273,6 +273,7 @@ export const zh: Record<MessageKey, string> = {
 	'share.copied': '已复制到剪贴板。任何人打开此链接都能看到这张计算图。',
 	'share.copyThis': '请复制此链接。任何人打开它都能看到这张计算图。',
 	'notice.saved': '已保存 {file}。',
+	'notice.quizOffForLesson': '课程进行时测验已关闭（课程要等待每次反向传播）；点“测验”可重新打开。',
 	'notice.opened': '已打开 {file}。',
 	'notice.loadedExample': '已载入示例“{title}”。',
 	'notice.loadedShare': '已从链接打开计算图。',

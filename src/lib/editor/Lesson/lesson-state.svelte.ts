@@ -51,11 +51,20 @@ export class LessonState {
 	 * @param trace the trace it reads (the editor's `TraceState`)
 	 * @param locale the UI's language (for the notice naming an opened example)
 	 */
-	constructor(editor: EditorState, trace: LessonTrace, locale: () => Locale = () => 'en') {
+	constructor(
+		editor: EditorState,
+		trace: LessonTrace,
+		locale: () => Locale = () => 'en',
+		/** Called as a lesson starts (the page turns the quiz off: it would hold the steps). */
+		onStart: () => void = () => {}
+	) {
 		this.#editor = editor;
 		this.#trace = trace;
 		this.#locale = locale;
+		this.#onStart = onStart;
 	}
+
+	#onStart: () => void;
 
 	/**
 	 * Shows the first-run prompt unless it was dismissed in this browser, or the page is embedded
@@ -80,6 +89,7 @@ export class LessonState {
 		this.lesson = lesson;
 		this.index = 0;
 		this.#enter();
+		this.#onStart();
 	}
 
 	/** The next step (when the condition holds); on the last, the next lesson or the end. */
