@@ -239,7 +239,7 @@ export const en = {
 		'Run Backward first: the check compares its .grad with finite differences.',
 	'gradcheck.title': 'Check gradient: {name}',
 	'gradcheck.intro':
-		'Each leaf {name} depends on: its .grad against central finite differences of {output}, in float64 through the engine’s own ops (step {eps}; a match is |analytic − numerical| ≤ {atol} + {rtol} × |numerical|, as torch.autograd.gradcheck).',
+		'Each leaf that {name} depends on: its .grad compared with central finite differences of {output}, computed in float64 with the engine’s own ops (step {eps}; a match is |analytic − numerical| ≤ {atol} + {rtol} × |numerical|, as in torch.autograd.gradcheck).',
 	'gradcheck.allAgree': 'All {count} checked elements agree.',
 	'gradcheck.someDisagree': '{count} of {total} checked elements disagree.',
 	'gradcheck.leaf': 'Leaf {name}',

@@ -709,7 +709,7 @@ export const zh: Record<MessageKey, string> = {
 	'connect.none': '没有可以接收此输出的空闲输入',
 	'connect.option': '{node}：输入 {input}',
 	'help.building': '不用鼠标搭建计算图',
-	'help.addNode': '在调色板条目上：把它添加到视图中央',
+	'help.addNode': '在组件面板条目上：把它添加到视图中央',
 	'help.focusNode': '移到画布上的节点',
 	'help.selectNode': '在节点上：选中它',
 	'help.moveNode': '移动选中的节点（按住 Shift 移得更远）',
