@@ -87,6 +87,21 @@ test('an embed leaves the autosaved document alone', async ({ page }) => {
 	expect(await storedMetas(page)).toEqual(before);
 });
 
+test('a damaged link in an embed says the canvas cannot show it, not that "your graph" is safe', async ({
+	page
+}) => {
+	const errors: string[] = [];
+	page.on('pageerror', (error) => errors.push(error.message));
+	await page.goto(`/?embed=1#${CHAIN_RULE.slice(0, 40)}`);
+	const dialog = page.getByRole('dialog');
+	await expect(dialog).toBeVisible();
+	await expect(dialog).toHaveAccessibleDescription(
+		'This embedded canvas cannot show the link’s graph.'
+	);
+	await expect(dialog).not.toContainText('Your graph');
+	expect(errors).toEqual([]);
+});
+
 test('an embed in an iframe: the canvas fills the frame below the controls', async ({
 	page,
 	baseURL

@@ -554,6 +554,7 @@ export const en = {
 	'problems.fileTitle': 'This file cannot be opened',
 	'problems.linkTitle': 'This link cannot be opened',
 	'problems.pasteTitle': 'This cannot be pasted',
+	'problems.embedNothingShown': 'This embedded canvas cannot show the link’s graph.',
 	'problems.unchanged': 'Your graph was not changed.',
 	'problems.whole': '(the whole file)',
 	'problems.readFailed': 'the file could not be read: {reason}',

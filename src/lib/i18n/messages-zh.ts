@@ -534,6 +534,7 @@ export const zh: Record<MessageKey, string> = {
 	'problems.fileTitle': '无法打开此文件',
 	'problems.linkTitle': '无法打开此链接',
 	'problems.pasteTitle': '无法粘贴',
+	'problems.embedNothingShown': '这个嵌入的画布无法显示链接中的计算图。',
 	'problems.unchanged': '你的计算图没有被改动。',
 	'problems.whole': '（整个文件）',
 	'problems.readFailed': '无法读取文件：{reason}',
