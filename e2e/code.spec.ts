@@ -87,6 +87,21 @@ test.describe('PyTorch code', () => {
 		await expect(graphNode(page, 'z')).toBeVisible();
 	});
 
+	test("an unterminated string is reported with Python's message, at the quote", async ({
+		page
+	}) => {
+		await openEditor(page);
+		await page.getByRole('button', { name: 'Code panel' }).click();
+		await page.getByRole('button', { name: 'Import code' }).click();
+		const dialog = page.getByRole('dialog', { name: 'Import PyTorch code' });
+		await dialog
+			.getByRole('textbox', { name: 'Python code' })
+			.fill("import torch\n\nprint('hello)");
+		await dialog.getByRole('button', { name: 'Preview' }).click();
+		const problems = dialog.getByRole('list', { name: /^Not imported/ }).getByRole('listitem');
+		await expect(problems).toHaveText(['3:7 unterminated string literal (detected at line 3)']);
+	});
+
 	test('code that imports but cannot run says so on the status line, naming the node', async ({
 		page
 	}) => {

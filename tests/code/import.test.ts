@@ -468,6 +468,23 @@ h = a.relu()`;
 		]);
 	});
 
+	it('an unterminated string inside a bracket is the error, as Python says, not the bracket', () => {
+		// Python 3.11: SyntaxError: unterminated string literal (detected at line 3), at the quote.
+		expect(problemsOf("import torch\n\nprint('hello)")).toEqual([
+			'3:7 syntax: unterminated string literal (detected at line 3)'
+		]);
+		const code = 'a = torch.ones(1)\nb = torch.exp(a, "oops\nc = a.relu()';
+		expect(problemsOf(code)).toEqual([
+			'2:18 syntax: unterminated string literal (detected at line 2)'
+		]);
+		// The lines after it still import.
+		expect(describeGraph(importCode(code).doc!)).toEqual(['a = ones[1]', 'c = relu(input=a)']);
+		// A bracket with no other error on its line is still the one reported.
+		expect(problemsOf("a = torch.ones(1)\nb = (a +\nprint('x')")).toEqual([
+			"2:5 syntax: '(' was never closed"
+		]);
+	});
+
 	it('a compound statement with a broken header takes its block with it', () => {
 		expect(problemsOf('for i in range(3)\n    x = torch.ones(1)\ny = torch.ones(1)')).toEqual([
 			"1:18 syntax: expected ':' at the end of the 'for' line"
