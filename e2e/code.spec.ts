@@ -102,6 +102,18 @@ test.describe('PyTorch code', () => {
 		await expect(problems).toHaveText(['3:7 unterminated string literal (detected at line 3)']);
 	});
 
+	test('one node imported is said in the singular', async ({ page }) => {
+		await openEditor(page);
+		await fileMenu(page, 'New');
+		await page.getByRole('button', { name: 'Code panel' }).click();
+		await page.getByRole('button', { name: 'Import code' }).click();
+		const dialog = page.getByRole('dialog', { name: 'Import PyTorch code' });
+		await dialog.getByRole('textbox', { name: 'Python code' }).fill('x = torch.ones(2)');
+		await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+		await expect(dialog).toBeHidden();
+		await expect(page.locator('footer .notice')).toHaveText('Imported 1 node from the code.');
+	});
+
 	test('code that imports but cannot run says so on the status line, naming the node', async ({
 		page
 	}) => {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { importCode, MAX_CODE_BYTES, MAX_CODE_LINES, MAX_CODE_PROBLEMS } from '$lib/code';
 import { inferShapes, type GraphDocument } from '$lib/graph';
+import { translate } from '$lib/i18n';
 import { describeGraph, nameOf } from './helpers';
 
 /** Import code that must import without problems; its graph, described. */
@@ -628,5 +629,24 @@ pred = x * w + b`;
 			'pred = add(input=mul3, other=b)'
 		]);
 		expect(nameOf(result.doc!, result.output)).toBe('loss');
+	});
+});
+
+describe("the dialog's messages with a number", () => {
+	it('say 1 node, 1 epoch: the number is {count}, so the plural form applies', () => {
+		expect(translate('en', 'notice.imported', { count: 1 })).toBe('Imported 1 node from the code.');
+		expect(translate('en', 'notice.imported', { count: 5 })).toBe(
+			'Imported 5 nodes from the code.'
+		);
+		expect(translate('zh', 'notice.imported', { count: 1 })).toBe('已从代码导入 1 个节点。');
+		expect(translate('en', 'notice.importedWithErrors', { count: 1, name: 'c' })).toBe(
+			'Imported 1 node from the code, but c cannot run: its red node says why.'
+		);
+		expect(translate('en', 'importCode.training', { lr: 0.1, count: 1 })).toBe(
+			'Train settings: lr 0.1, 1 epoch.'
+		);
+		expect(translate('en', 'importCode.training', { lr: 0.1, count: 300 })).toBe(
+			'Train settings: lr 0.1, 300 epochs.'
+		);
 	});
 });

@@ -545,9 +545,9 @@ export const en = {
 	'importCode.problems': 'Not imported ({count}):',
 	'importCode.noProblems': 'Every line imports.',
 	'importCode.unchanged': 'The canvas changes only when you press Import; Undo restores it.',
-	'notice.imported': 'Imported {nodes} nodes from the code.',
+	'notice.imported': 'Imported {count} nodes from the code.',
 	'notice.importedWithErrors':
-		'Imported {nodes} nodes from the code, but {name} cannot run: its red node says why.',
+		'Imported {count} nodes from the code, but {name} cannot run: its red node says why.',
 
 	'problems.fileTitle': 'This file cannot be opened',
 	'problems.linkTitle': 'This link cannot be opened',
@@ -756,7 +756,7 @@ export const en = {
 		'{subject}(torch.load(...)) reads a model file: use Load model in the Train panel',
 	'importCode.note.prediction':
 		'{subject}: a prediction read into numpy is not built (the Train panel shows the predictions)',
-	'importCode.training': 'Train settings: lr {lr}, {epochs} epochs.',
+	'importCode.training': 'Train settings: lr {lr}, {count} epochs.',
 
 	'update.ready': 'A new version of Autograd Canvas is ready.',
 	'update.reload': 'Reload',

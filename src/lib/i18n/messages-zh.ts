@@ -526,9 +526,9 @@ export const zh: Record<MessageKey, string> = {
 	'importCode.problems': '未导入（{count}）：',
 	'importCode.noProblems': '所有行均可导入。',
 	'importCode.unchanged': '只有按下“导入”后画布才会改变；撤销即可还原。',
-	'notice.imported': '已从代码导入 {nodes} 个节点。',
+	'notice.imported': '已从代码导入 {count} 个节点。',
 	'notice.importedWithErrors':
-		'已从代码导入 {nodes} 个节点，但 {name} 无法运行：标红的节点说明了原因。',
+		'已从代码导入 {count} 个节点，但 {name} 无法运行：标红的节点说明了原因。',
 
 	'problems.fileTitle': '无法打开此文件',
 	'problems.linkTitle': '无法打开此链接',
@@ -722,7 +722,7 @@ export const zh: Record<MessageKey, string> = {
 	'importCode.note.load': '{subject}(torch.load(...)) 会读入模型文件：请用训练面板里的“加载模型”',
 	'importCode.note.prediction':
 		'{subject}：读进 numpy 的预测值不会建成节点（训练面板会显示预测值）',
-	'importCode.training': '训练设置：学习率 {lr}，{epochs} 轮。',
+	'importCode.training': '训练设置：学习率 {lr}，{count} 轮。',
 
 	'update.ready': 'Autograd Canvas 已更新，新版本已就绪。',
 	'update.reload': '重新加载',
