@@ -114,6 +114,34 @@ test.describe('PyTorch code', () => {
 		await expect(page.locator('footer .notice')).toHaveText('Imported 1 node from the code.');
 	});
 
+	test('a name assigned again imports at once, with a note, not as a line left out', async ({
+		page
+	}) => {
+		const errors = await openEditor(page);
+		await fileMenu(page, 'New');
+		await page.getByRole('button', { name: 'Code panel' }).click();
+		await page.getByRole('button', { name: 'Import code' }).click();
+		const dialog = page.getByRole('dialog', { name: 'Import PyTorch code' });
+		await dialog
+			.getByRole('textbox', { name: 'Python code' })
+			.fill('import torch\nx = torch.rand(3, requires_grad=True)\nx = x * 2\ny = x.sum()');
+		await dialog.getByRole('button', { name: 'Preview' }).click();
+		await expect(dialog.getByText('Builds 4 nodes and 3 wires.')).toBeVisible();
+		await expect(dialog.getByText('Every line imports.')).toBeVisible();
+		await expect(dialog.getByRole('list', { name: /^Not imported/ })).toHaveCount(0);
+		const notes = dialog.getByRole('list', { name: 'Notes (1):' }).getByRole('listitem');
+		await expect(notes).toHaveText([
+			'3:1 x = ... reads the old x (it was assigned on line 2): a node cannot feed itself, so the new value is a new node, x_1'
+		]);
+		// One press imports: no "Import anyway" step.
+		await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+		await expect(dialog).toBeHidden();
+		await expect(counts(page, 4, 3)).toBeVisible();
+		await expect(page.locator('footer .notice')).toHaveText('Imported 4 nodes from the code.');
+		await expect(graphNode(page, 'x_1')).toBeVisible();
+		expect(errors).toEqual([]);
+	});
+
 	test('code that imports but cannot run says so on the status line, naming the node', async ({
 		page
 	}) => {

@@ -375,7 +375,10 @@ torch.save(model.state_dict(), 'model.pkl')`;
 });
 
 describe('reassignment', () => {
-	it('x = x + 1 makes a new node x_1, reported where x is assigned again', () => {
+	const notesOf = (code: string) =>
+		importCode(code).notes.map((n) => `${n.line}:${n.column} ${n.code}: ${n.message}`);
+
+	it('x = x + 1 makes a new node x_1: imported, with a note (not a problem) where x is assigned again', () => {
 		const result = importCode('x = torch.ones(2, requires_grad=True)\nx = x + 1\ny = x * 2');
 		expect(describeGraph(result.doc!)).toEqual([
 			'x = ones[2] grad',
@@ -384,21 +387,58 @@ describe('reassignment', () => {
 			't2 = values[] [2]',
 			'y = mul(input=x_1, other=t2)'
 		]);
-		expect(result.problems).toEqual([
+		expect(result.problems).toEqual([]);
+		expect(result.notes).toEqual([
 			{
 				line: 2,
 				column: 1,
-				kind: 'reassignment',
+				code: 'reassignedReads',
+				subject: 'x',
+				params: { previous: 1, node: 'x_1' },
 				message:
 					'x = ... reads the old x (it was assigned on line 1): a node cannot feed itself, so the new value is a new node, x_1'
 			}
 		]);
 	});
 
-	it('a plain second assignment is reported too; aliases are not', () => {
-		expect(problemsOf('a = torch.ones(1)\nb = a\na = torch.zeros(1)')).toEqual([
-			'3:1 reassignment: a is assigned again (it was assigned on line 1): the canvas keeps both values; the new one is the node a_1'
+	it('the QA program (x = x * 2 after torch.rand) has no problem to confirm, one note', () => {
+		const result = importCode(
+			'import torch\nx = torch.rand(3, requires_grad=True)\nx = x * 2\ny = x.sum()'
+		);
+		expect(result.problems).toEqual([]);
+		expect(result.doc!.nodes).toHaveLength(4);
+		expect(
+			notesOf('import torch\nx = torch.rand(3, requires_grad=True)\nx = x * 2\ny = x.sum()')
+		).toEqual([
+			'3:1 reassignedReads: x = ... reads the old x (it was assigned on line 2): a node cannot feed itself, so the new value is a new node, x_1'
 		]);
+	});
+
+	it('a plain second assignment is noted too; aliases are not', () => {
+		expect(problemsOf('a = torch.ones(1)\nb = a\na = torch.zeros(1)')).toEqual([]);
+		expect(notesOf('a = torch.ones(1)\nb = a\na = torch.zeros(1)')).toEqual([
+			'3:1 reassigned: a is assigned again (it was assigned on line 1): the canvas keeps both values; the new one is the node a_1'
+		]);
+	});
+
+	it('a statement that is not imported leaves no note, only its problem', () => {
+		const code = 'x = torch.ones(1)\nx = x.foo = x * 2';
+		expect(notesOf(code)).toEqual([]);
+		expect(problemsOf(code)).toEqual(['2:5 unsupported: assigning to .foo is outside the subset']);
+	});
+
+	it('the notes read the same from the catalog in English, and in Chinese around the names', () => {
+		const result = importCode('x = torch.ones(1)\nx = x * 2\ny = x\ny = torch.zeros(1)');
+		expect(result.notes.map((n) => n.code)).toEqual(['reassignedReads', 'reassigned']);
+		for (const note of result.notes) {
+			const key = `importCode.note.${note.code}` as const;
+			const params = { ...note.params, subject: note.subject };
+			expect(translate('en', key, params)).toBe(note.message);
+			const zh = translate('zh', key, params);
+			expect(zh).toContain(`${note.params.node}`);
+			expect(zh).toContain(`第 ${note.params.previous} 行`);
+			expect(zh.replace(/\b[xy](_1)?\b/g, '')).not.toMatch(/[A-Za-z]{2,}/);
+		}
 	});
 
 	it('in-place updates are outside the subset', () => {
@@ -526,6 +566,15 @@ h = a.relu()`;
 		const problems = importCode('q\n'.repeat(150)).problems;
 		expect(problems).toHaveLength(MAX_CODE_PROBLEMS + 1);
 		expect(problems[MAX_CODE_PROBLEMS].message).toBe('and 50 more problems');
+	});
+	it('5,000 reassignments: only the node limit is a problem; the lines built are notes', () => {
+		const lines = ['import torch', 'x = torch.rand(3)'];
+		for (let i = 0; i < 5000; i++) lines.push(i % 2 === 0 ? 'x = x * 1.0001' : 'x = x + 0.5');
+		const result = importCode(lines.join('\n'));
+		expect(result.problems.map((p) => `${p.line} ${p.kind}`)).toEqual(['1002 limit']);
+		// Each line makes two nodes (the constant and the op): 999 lines fit under the limit.
+		expect(result.notes).toHaveLength(999);
+		expect(result.notes.at(-1)!.message).toMatch(/new node, x_999$/);
 	});
 });
 
