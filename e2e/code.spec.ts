@@ -142,6 +142,26 @@ test.describe('PyTorch code', () => {
 		expect(errors).toEqual([]);
 	});
 
+	test('past 100 problems, the heading counts them all and the rest are one line with no place', async ({
+		page
+	}) => {
+		await openEditor(page);
+		await page.getByRole('button', { name: 'Code panel' }).click();
+		await page.getByRole('button', { name: 'Import code' }).click();
+		const dialog = page.getByRole('dialog', { name: 'Import PyTorch code' });
+		const code = ['x = torch.ones(2)', ...Array<string>(150).fill('x += 1')].join('\n');
+		await dialog.getByRole('textbox', { name: 'Python code' }).fill(code);
+		await dialog.getByRole('button', { name: 'Preview' }).click();
+		const problems = dialog
+			.getByRole('list', { name: 'Not imported (150):' })
+			.getByRole('listitem');
+		await expect(problems).toHaveCount(101);
+		await expect(problems.nth(99)).toHaveText(/^101:1 in-place update/);
+		await expect(problems.nth(100)).toHaveText('and 50 more problems');
+		await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+		await expect(dialog.getByRole('alert')).toHaveText(/^150 lines above cannot be imported/);
+	});
+
 	test('code that imports but cannot run says so on the status line, naming the node', async ({
 		page
 	}) => {

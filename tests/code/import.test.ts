@@ -388,6 +388,7 @@ describe('reassignment', () => {
 			'y = mul(input=x_1, other=t2)'
 		]);
 		expect(result.problems).toEqual([]);
+		expect(result.moreProblems).toBe(0);
 		expect(result.notes).toEqual([
 			{
 				line: 2,
@@ -562,16 +563,31 @@ h = a.relu()`;
 		]);
 	});
 
-	it(`lists at most ${MAX_CODE_PROBLEMS} problems, then how many more`, () => {
-		const problems = importCode('q\n'.repeat(150)).problems;
-		expect(problems).toHaveLength(MAX_CODE_PROBLEMS + 1);
-		expect(problems[MAX_CODE_PROBLEMS].message).toBe('and 50 more problems');
+	it(`lists at most ${MAX_CODE_PROBLEMS} problems, and counts the rest`, () => {
+		const result = importCode('q\n'.repeat(150));
+		expect(result.problems).toHaveLength(MAX_CODE_PROBLEMS);
+		expect(result.problems.at(-1)).toMatchObject({ line: 100, column: 1, kind: 'undefined-name' });
+		expect(result.moreProblems).toBe(50);
 	});
+
+	it('a long program: every problem is counted, none of the listed ones is a count', () => {
+		// 5,000 lines that are each left out (in-place updates), after two that import.
+		const lines = ['import torch', 'x = torch.rand(3)'];
+		for (let i = 0; i < 5000; i++) lines.push(i % 2 === 0 ? 'x *= 1.0001' : 'x += 0.5');
+		const result = importCode(lines.join('\n'));
+		expect(result.problems.length + result.moreProblems).toBe(5000);
+		expect(result.problems).toHaveLength(MAX_CODE_PROBLEMS);
+		for (const problem of result.problems) expect(problem.message).toMatch(/^in-place update/);
+		expect(result.problems.at(-1)!.line).toBe(MAX_CODE_PROBLEMS + 2);
+		expect(result.doc!.nodes).toHaveLength(1);
+	});
+
 	it('5,000 reassignments: only the node limit is a problem; the lines built are notes', () => {
 		const lines = ['import torch', 'x = torch.rand(3)'];
 		for (let i = 0; i < 5000; i++) lines.push(i % 2 === 0 ? 'x = x * 1.0001' : 'x = x + 0.5');
 		const result = importCode(lines.join('\n'));
 		expect(result.problems.map((p) => `${p.line} ${p.kind}`)).toEqual(['1002 limit']);
+		expect(result.moreProblems).toBe(0);
 		// Each line makes two nodes (the constant and the op): 999 lines fit under the limit.
 		expect(result.notes).toHaveLength(999);
 		expect(result.notes.at(-1)!.message).toMatch(/new node, x_999$/);

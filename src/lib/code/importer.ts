@@ -63,8 +63,10 @@ import {
 export interface ImportResult {
 	/** The graph, or null when the input was refused (too big). May be partial: see problems. */
 	doc: GraphDocument | null;
-	/** Sorted by position; at most MAX_CODE_PROBLEMS, then one line saying how many more. */
+	/** The lines left out, sorted by position (limits first); at most MAX_CODE_PROBLEMS. */
 	problems: CodeProblem[];
+	/** How many more problems there were than `problems` lists (0: it lists them all). */
+	moreProblems: number;
 	/** The node the code calls `.backward()` on last, if any. */
 	output: string | null;
 	/** The line of the code that made each node (for linking the code and the canvas). */
@@ -167,6 +169,7 @@ export function importCode(source: string): ImportResult {
 		return {
 			doc: null,
 			problems: [{ line: 1, column: 1, message: 'expected Python text', kind: 'limit' }],
+			moreProblems: 0,
 			output: null,
 			nodeLines: {},
 			notes: [],
@@ -178,6 +181,7 @@ export function importCode(source: string): ImportResult {
 		return {
 			doc: null,
 			problems: [{ line: 1, column: 1, message: refused, kind: 'limit' }],
+			moreProblems: 0,
 			output: null,
 			nodeLines: {},
 			notes: [],
@@ -199,6 +203,7 @@ export function importCode(source: string): ImportResult {
 					kind: 'syntax'
 				}
 			],
+			moreProblems: 0,
 			output: null,
 			nodeLines: {},
 			notes: [],
@@ -237,9 +242,11 @@ function importStatements(state: ImportState): ImportResult {
 	if (doc !== null)
 		for (const [id, offset] of state.origin) nodeLines[id] = state.lines.line(offset);
 	const output = doc === null ? null : state.output;
+	const problems = report(state);
 	return {
 		doc,
-		problems: report(state),
+		problems,
+		moreProblems: state.problems.length - problems.length,
 		output,
 		nodeLines,
 		notes: state.notes.map((n) => ({
@@ -281,29 +288,22 @@ function importedTraining(
 	};
 }
 
-/** The problems, limits first (they explain why the rest stops), then by position. */
+/**
+ * The first MAX_CODE_PROBLEMS problems, limits first (they explain why the rest stops), then by
+ * position.
+ */
 function report(state: ImportState): CodeProblem[] {
 	const rank = (p: RawProblem) => (p.kind === 'limit' ? 0 : 1);
 	const sorted = state.problems
 		.map((p, i) => ({ p, i }))
 		.sort((a, b) => rank(a.p) - rank(b.p) || a.p.offset - b.p.offset || a.i - b.i)
 		.map(({ p }) => p);
-	const out: CodeProblem[] = sorted.slice(0, MAX_CODE_PROBLEMS).map((p) => ({
+	return sorted.slice(0, MAX_CODE_PROBLEMS).map((p) => ({
 		...state.lines.position(p.offset),
 		// Quotes are excerpts already; this bounds a message that quotes several.
 		message: excerpt(p.message, MAX_MESSAGE_CHARS),
 		kind: p.kind
 	}));
-	if (sorted.length > MAX_CODE_PROBLEMS) {
-		const last = out[out.length - 1];
-		out.push({
-			line: last.line,
-			column: last.column,
-			message: `and ${sorted.length - MAX_CODE_PROBLEMS} more problems`,
-			kind: last.kind
-		});
-	}
-	return out;
 }
 
 /** The document of the graph built, laid out and validated (null, and a problem, if invalid). */
