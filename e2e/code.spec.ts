@@ -87,6 +87,81 @@ test.describe('PyTorch code', () => {
 		await expect(graphNode(page, 'z')).toBeVisible();
 	});
 
+	test("an unterminated string is reported with Python's message, at the quote", async ({
+		page
+	}) => {
+		await openEditor(page);
+		await page.getByRole('button', { name: 'Code panel' }).click();
+		await page.getByRole('button', { name: 'Import code' }).click();
+		const dialog = page.getByRole('dialog', { name: 'Import PyTorch code' });
+		await dialog
+			.getByRole('textbox', { name: 'Python code' })
+			.fill("import torch\n\nprint('hello)");
+		await dialog.getByRole('button', { name: 'Preview' }).click();
+		const problems = dialog.getByRole('list', { name: /^Not imported/ }).getByRole('listitem');
+		await expect(problems).toHaveText(['3:7 unterminated string literal (detected at line 3)']);
+	});
+
+	test('one node imported is said in the singular', async ({ page }) => {
+		await openEditor(page);
+		await fileMenu(page, 'New');
+		await page.getByRole('button', { name: 'Code panel' }).click();
+		await page.getByRole('button', { name: 'Import code' }).click();
+		const dialog = page.getByRole('dialog', { name: 'Import PyTorch code' });
+		await dialog.getByRole('textbox', { name: 'Python code' }).fill('x = torch.ones(2)');
+		await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+		await expect(dialog).toBeHidden();
+		await expect(page.locator('footer .notice')).toHaveText('Imported 1 node from the code.');
+	});
+
+	test('a name assigned again imports at once, with a note, not as a line left out', async ({
+		page
+	}) => {
+		const errors = await openEditor(page);
+		await fileMenu(page, 'New');
+		await page.getByRole('button', { name: 'Code panel' }).click();
+		await page.getByRole('button', { name: 'Import code' }).click();
+		const dialog = page.getByRole('dialog', { name: 'Import PyTorch code' });
+		await dialog
+			.getByRole('textbox', { name: 'Python code' })
+			.fill('import torch\nx = torch.rand(3, requires_grad=True)\nx = x * 2\ny = x.sum()');
+		await dialog.getByRole('button', { name: 'Preview' }).click();
+		await expect(dialog.getByText('Builds 4 nodes and 3 wires.')).toBeVisible();
+		await expect(dialog.getByText('Every line imports.')).toBeVisible();
+		await expect(dialog.getByRole('list', { name: /^Not imported/ })).toHaveCount(0);
+		const notes = dialog.getByRole('list', { name: 'Notes (1):' }).getByRole('listitem');
+		await expect(notes).toHaveText([
+			'3:1 x = ... reads the old x (it was assigned on line 2): a node cannot feed itself, so the new value is a new node, x_1'
+		]);
+		// One press imports: no "Import anyway" step.
+		await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+		await expect(dialog).toBeHidden();
+		await expect(counts(page, 4, 3)).toBeVisible();
+		await expect(page.locator('footer .notice')).toHaveText('Imported 4 nodes from the code.');
+		await expect(graphNode(page, 'x_1')).toBeVisible();
+		expect(errors).toEqual([]);
+	});
+
+	test('past 100 problems, the heading counts them all and the rest are one line with no place', async ({
+		page
+	}) => {
+		await openEditor(page);
+		await page.getByRole('button', { name: 'Code panel' }).click();
+		await page.getByRole('button', { name: 'Import code' }).click();
+		const dialog = page.getByRole('dialog', { name: 'Import PyTorch code' });
+		const code = ['x = torch.ones(2)', ...Array<string>(150).fill('x += 1')].join('\n');
+		await dialog.getByRole('textbox', { name: 'Python code' }).fill(code);
+		await dialog.getByRole('button', { name: 'Preview' }).click();
+		const problems = dialog
+			.getByRole('list', { name: 'Not imported (150):' })
+			.getByRole('listitem');
+		await expect(problems).toHaveCount(101);
+		await expect(problems.nth(99)).toHaveText(/^101:1 in-place update/);
+		await expect(problems.nth(100)).toHaveText('and 50 more problems');
+		await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+		await expect(dialog.getByRole('alert')).toHaveText(/^150 lines above cannot be imported/);
+	});
+
 	test('code that imports but cannot run says so on the status line, naming the node', async ({
 		page
 	}) => {

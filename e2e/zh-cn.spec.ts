@@ -253,19 +253,22 @@ test.describe('the Chinese UI shows no English outside the allowlist', () => {
 					'x = torch.ones(2, requires_grad=True)',
 					'y = numpy.zeros(2)',
 					'z = (x * 2).sum()',
+					'x = x + 1',
 					'model = nn.Linear(2, 1)',
 					"torch.save(model.state_dict(), 'model.pkl')"
 				].join('\n')
 			);
 		await dialog.getByRole('button', { name: zh('importCode.preview') }).click();
 		await expect(dialog.getByRole('list', { name: /^未导入/ })).toBeVisible();
-		await expect(dialog.getByRole('list', { name: /^已接受/ })).toContainText(
-			'请用训练面板里的“保存模型”'
-		);
+		const notes = dialog.getByRole('list', { name: /^说明/ });
+		await expect(notes).toContainText('请用训练面板里的“保存模型”');
+		// A name assigned again is imported (as x_1), with a note in Chinese: not a problem.
+		await expect(notes).toContainText('读取了旧的 x（在第 2 行赋值）');
+		await expect(dialog.getByRole('list', { name: /^未导入/ })).not.toContainText('x_1');
 		// The importer's problems are PyTorch-like diagnostics quoting the code: they stay English,
 		// so their list (and the code typed in the box) is left out of the scan; each begins with
-		// what kind of problem it is, in Chinese. Its notes (a line accepted, not built) are worded
-		// in Chinese around the code they quote.
+		// what kind of problem it is, in Chinese. Its notes (a line accepted, not built, or a name
+		// assigned again) are worded in Chinese around the code they quote.
 		const problems = dialog.getByRole('list', { name: /^未导入/ });
 		const summaries = await problems.locator('.summary').allTextContents();
 		expect(summaries.length).toBeGreaterThan(0);

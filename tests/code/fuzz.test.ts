@@ -15,7 +15,6 @@ const KINDS: CodeProblemKind[] = [
 	'unsupported',
 	'unknown-function',
 	'undefined-name',
-	'reassignment',
 	'value'
 ];
 

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { importCode, MAX_CODE_BYTES, MAX_CODE_LINES, MAX_CODE_PROBLEMS } from '$lib/code';
 import { inferShapes, type GraphDocument } from '$lib/graph';
+import { translate } from '$lib/i18n';
 import { describeGraph, nameOf } from './helpers';
 
 /** Import code that must import without problems; its graph, described. */
@@ -374,7 +375,10 @@ torch.save(model.state_dict(), 'model.pkl')`;
 });
 
 describe('reassignment', () => {
-	it('x = x + 1 makes a new node x_1, reported where x is assigned again', () => {
+	const notesOf = (code: string) =>
+		importCode(code).notes.map((n) => `${n.line}:${n.column} ${n.code}: ${n.message}`);
+
+	it('x = x + 1 makes a new node x_1: imported, with a note (not a problem) where x is assigned again', () => {
 		const result = importCode('x = torch.ones(2, requires_grad=True)\nx = x + 1\ny = x * 2');
 		expect(describeGraph(result.doc!)).toEqual([
 			'x = ones[2] grad',
@@ -383,21 +387,59 @@ describe('reassignment', () => {
 			't2 = values[] [2]',
 			'y = mul(input=x_1, other=t2)'
 		]);
-		expect(result.problems).toEqual([
+		expect(result.problems).toEqual([]);
+		expect(result.moreProblems).toBe(0);
+		expect(result.notes).toEqual([
 			{
 				line: 2,
 				column: 1,
-				kind: 'reassignment',
+				code: 'reassignedReads',
+				subject: 'x',
+				params: { previous: 1, node: 'x_1' },
 				message:
 					'x = ... reads the old x (it was assigned on line 1): a node cannot feed itself, so the new value is a new node, x_1'
 			}
 		]);
 	});
 
-	it('a plain second assignment is reported too; aliases are not', () => {
-		expect(problemsOf('a = torch.ones(1)\nb = a\na = torch.zeros(1)')).toEqual([
-			'3:1 reassignment: a is assigned again (it was assigned on line 1): the canvas keeps both values; the new one is the node a_1'
+	it('the QA program (x = x * 2 after torch.rand) has no problem to confirm, one note', () => {
+		const result = importCode(
+			'import torch\nx = torch.rand(3, requires_grad=True)\nx = x * 2\ny = x.sum()'
+		);
+		expect(result.problems).toEqual([]);
+		expect(result.doc!.nodes).toHaveLength(4);
+		expect(
+			notesOf('import torch\nx = torch.rand(3, requires_grad=True)\nx = x * 2\ny = x.sum()')
+		).toEqual([
+			'3:1 reassignedReads: x = ... reads the old x (it was assigned on line 2): a node cannot feed itself, so the new value is a new node, x_1'
 		]);
+	});
+
+	it('a plain second assignment is noted too; aliases are not', () => {
+		expect(problemsOf('a = torch.ones(1)\nb = a\na = torch.zeros(1)')).toEqual([]);
+		expect(notesOf('a = torch.ones(1)\nb = a\na = torch.zeros(1)')).toEqual([
+			'3:1 reassigned: a is assigned again (it was assigned on line 1): the canvas keeps both values; the new one is the node a_1'
+		]);
+	});
+
+	it('a statement that is not imported leaves no note, only its problem', () => {
+		const code = 'x = torch.ones(1)\nx = x.foo = x * 2';
+		expect(notesOf(code)).toEqual([]);
+		expect(problemsOf(code)).toEqual(['2:5 unsupported: assigning to .foo is outside the subset']);
+	});
+
+	it('the notes read the same from the catalog in English, and in Chinese around the names', () => {
+		const result = importCode('x = torch.ones(1)\nx = x * 2\ny = x\ny = torch.zeros(1)');
+		expect(result.notes.map((n) => n.code)).toEqual(['reassignedReads', 'reassigned']);
+		for (const note of result.notes) {
+			const key = `importCode.note.${note.code}` as const;
+			const params = { ...note.params, subject: note.subject };
+			expect(translate('en', key, params)).toBe(note.message);
+			const zh = translate('zh', key, params);
+			expect(zh).toContain(`${note.params.node}`);
+			expect(zh).toContain(`第 ${note.params.previous} 行`);
+			expect(zh.replace(/\b[xy](_1)?\b/g, '')).not.toMatch(/[A-Za-z]{2,}/);
+		}
 	});
 
 	it('in-place updates are outside the subset', () => {
@@ -468,6 +510,23 @@ h = a.relu()`;
 		]);
 	});
 
+	it('an unterminated string inside a bracket is the error, as Python says, not the bracket', () => {
+		// Python 3.11: SyntaxError: unterminated string literal (detected at line 3), at the quote.
+		expect(problemsOf("import torch\n\nprint('hello)")).toEqual([
+			'3:7 syntax: unterminated string literal (detected at line 3)'
+		]);
+		const code = 'a = torch.ones(1)\nb = torch.exp(a, "oops\nc = a.relu()';
+		expect(problemsOf(code)).toEqual([
+			'2:18 syntax: unterminated string literal (detected at line 2)'
+		]);
+		// The lines after it still import.
+		expect(describeGraph(importCode(code).doc!)).toEqual(['a = ones[1]', 'c = relu(input=a)']);
+		// A bracket with no other error on its line is still the one reported.
+		expect(problemsOf("a = torch.ones(1)\nb = (a +\nprint('x')")).toEqual([
+			"2:5 syntax: '(' was never closed"
+		]);
+	});
+
 	it('a compound statement with a broken header takes its block with it', () => {
 		expect(problemsOf('for i in range(3)\n    x = torch.ones(1)\ny = torch.ones(1)')).toEqual([
 			"1:18 syntax: expected ':' at the end of the 'for' line"
@@ -504,10 +563,34 @@ h = a.relu()`;
 		]);
 	});
 
-	it(`lists at most ${MAX_CODE_PROBLEMS} problems, then how many more`, () => {
-		const problems = importCode('q\n'.repeat(150)).problems;
-		expect(problems).toHaveLength(MAX_CODE_PROBLEMS + 1);
-		expect(problems[MAX_CODE_PROBLEMS].message).toBe('and 50 more problems');
+	it(`lists at most ${MAX_CODE_PROBLEMS} problems, and counts the rest`, () => {
+		const result = importCode('q\n'.repeat(150));
+		expect(result.problems).toHaveLength(MAX_CODE_PROBLEMS);
+		expect(result.problems.at(-1)).toMatchObject({ line: 100, column: 1, kind: 'undefined-name' });
+		expect(result.moreProblems).toBe(50);
+	});
+
+	it('a long program: every problem is counted, none of the listed ones is a count', () => {
+		// 5,000 lines that are each left out (in-place updates), after two that import.
+		const lines = ['import torch', 'x = torch.rand(3)'];
+		for (let i = 0; i < 5000; i++) lines.push(i % 2 === 0 ? 'x *= 1.0001' : 'x += 0.5');
+		const result = importCode(lines.join('\n'));
+		expect(result.problems.length + result.moreProblems).toBe(5000);
+		expect(result.problems).toHaveLength(MAX_CODE_PROBLEMS);
+		for (const problem of result.problems) expect(problem.message).toMatch(/^in-place update/);
+		expect(result.problems.at(-1)!.line).toBe(MAX_CODE_PROBLEMS + 2);
+		expect(result.doc!.nodes).toHaveLength(1);
+	});
+
+	it('5,000 reassignments: only the node limit is a problem; the lines built are notes', () => {
+		const lines = ['import torch', 'x = torch.rand(3)'];
+		for (let i = 0; i < 5000; i++) lines.push(i % 2 === 0 ? 'x = x * 1.0001' : 'x = x + 0.5');
+		const result = importCode(lines.join('\n'));
+		expect(result.problems.map((p) => `${p.line} ${p.kind}`)).toEqual(['1002 limit']);
+		expect(result.moreProblems).toBe(0);
+		// Each line makes two nodes (the constant and the op): 999 lines fit under the limit.
+		expect(result.notes).toHaveLength(999);
+		expect(result.notes.at(-1)!.message).toMatch(/new node, x_999$/);
 	});
 });
 
@@ -611,5 +694,24 @@ pred = x * w + b`;
 			'pred = add(input=mul3, other=b)'
 		]);
 		expect(nameOf(result.doc!, result.output)).toBe('loss');
+	});
+});
+
+describe("the dialog's messages with a number", () => {
+	it('say 1 node, 1 epoch: the number is {count}, so the plural form applies', () => {
+		expect(translate('en', 'notice.imported', { count: 1 })).toBe('Imported 1 node from the code.');
+		expect(translate('en', 'notice.imported', { count: 5 })).toBe(
+			'Imported 5 nodes from the code.'
+		);
+		expect(translate('zh', 'notice.imported', { count: 1 })).toBe('已从代码导入 1 个节点。');
+		expect(translate('en', 'notice.importedWithErrors', { count: 1, name: 'c' })).toBe(
+			'Imported 1 node from the code, but c cannot run: its red node says why.'
+		);
+		expect(translate('en', 'importCode.training', { lr: 0.1, count: 1 })).toBe(
+			'Train settings: lr 0.1, 1 epoch.'
+		);
+		expect(translate('en', 'importCode.training', { lr: 0.1, count: 300 })).toBe(
+			'Train settings: lr 0.1, 300 epochs.'
+		);
 	});
 });

@@ -8,9 +8,9 @@
  * Decisions:
  * - A statement with a problem is not imported (the nodes it made are dropped) and its names
  *   have no value; later lines that read them say so. Every other line still imports.
- * - Assigning a name again (`x = x + 1`) is reported (`reassignment`) and imported as a new
- *   node, `x_1`, as Python does: the old value keeps its node, later lines read the new one.
- *   So a reassignment never makes a cycle.
+ * - Assigning a name again (`x = x + 1`) is ordinary Python: it imports as a new node, `x_1`,
+ *   with a note (not a problem) that says so. The old value keeps its node, later lines read
+ *   the new one, so a reassignment never makes a cycle.
  * - `torch` needs no import (the tutorial's cells use it without one); `nn`, `F`, `np`, ...
  *   must be imported, as in Python.
  * - Numbers in tensor expressions become 0-d constant leaves (`x ** 2`).
@@ -26,6 +26,8 @@
  *   names them); the loop's body is one forward and backward pass, and the loop gives
  *   `ImportResult.training` (the Train panel's settings). torch.save / torch.load and a
  *   prediction read into numpy are accepted with a note (`ImportResult.notes`).
+ * - `problems` are the lines left out; `notes` are lines imported with a remark. Only problems
+ *   ask the user to confirm.
  *
  * The import is one state object (`import/state.ts`) and free functions over it, by concern:
  * `import/statements.ts` (a new statement pattern goes in its `execute`), `expressions.ts`,
@@ -39,7 +41,7 @@ import { layoutNodes } from './layout';
 import { parse } from './parser';
 import { collectAssigned } from './import/scope';
 import { importStatement } from './import/statements';
-import { createImportState, note, type ImportState, type NoteCode } from './import/state';
+import { createImportState, problem, type ImportState, type NoteCode } from './import/state';
 import {
 	LineMap,
 	MAX_CODE_PROBLEMS,
@@ -61,19 +63,24 @@ import {
 export interface ImportResult {
 	/** The graph, or null when the input was refused (too big). May be partial: see problems. */
 	doc: GraphDocument | null;
-	/** Sorted by position; at most MAX_CODE_PROBLEMS, then one line saying how many more. */
+	/** The lines left out, sorted by position (limits first); at most MAX_CODE_PROBLEMS. */
 	problems: CodeProblem[];
+	/** How many more problems there were than `problems` lists (0: it lists them all). */
+	moreProblems: number;
 	/** The node the code calls `.backward()` on last, if any. */
 	output: string | null;
 	/** The line of the code that made each node (for linking the code and the canvas). */
 	nodeLines: Record<string, number>;
-	/** Lines accepted without building anything (torch.save, a prediction): said, not refused. */
+	/**
+	 * Lines imported with a remark: accepted without building anything (torch.save, a
+	 * prediction), or built as a new node (a name assigned again). Said, not refused.
+	 */
 	notes: CodeNote[];
 	/** The training loop's settings, when the code has the tutorial's loop. */
 	training: ImportedTraining | null;
 }
 
-/** A line accepted but not built. */
+/** A line imported with a remark. */
 export interface CodeNote {
 	line: number;
 	column: number;
@@ -81,6 +88,8 @@ export interface CodeNote {
 	code: NoteCode;
 	/** The code the note is about, as an excerpt. */
 	subject: string;
+	/** The other parameters of the note's message (`importCode.note.<code>`), by code. */
+	params: Record<string, string | number>;
 	/** The note in English. */
 	message: string;
 }
@@ -160,6 +169,7 @@ export function importCode(source: string): ImportResult {
 		return {
 			doc: null,
 			problems: [{ line: 1, column: 1, message: 'expected Python text', kind: 'limit' }],
+			moreProblems: 0,
 			output: null,
 			nodeLines: {},
 			notes: [],
@@ -171,6 +181,7 @@ export function importCode(source: string): ImportResult {
 		return {
 			doc: null,
 			problems: [{ line: 1, column: 1, message: refused, kind: 'limit' }],
+			moreProblems: 0,
 			output: null,
 			nodeLines: {},
 			notes: [],
@@ -192,6 +203,7 @@ export function importCode(source: string): ImportResult {
 					kind: 'syntax'
 				}
 			],
+			moreProblems: 0,
 			output: null,
 			nodeLines: {},
 			notes: [],
@@ -207,7 +219,7 @@ const MAX_MESSAGE_CHARS = 200;
 function importStatements(state: ImportState): ImportResult {
 	const tokenized = tokenize(state.source);
 	const parsed = parse(tokenized);
-	for (const problem of [tokenized.problems, parsed.problems].flat()) state.problems.push(problem);
+	for (const found of [tokenized.problems, parsed.problems].flat()) state.problems.push(found);
 	for (const comment of tokenized.comments) {
 		const lineStart = state.lines.lineStart(comment.line);
 		if (state.source.slice(lineStart, comment.start).trim() === '') {
@@ -223,22 +235,25 @@ function importStatements(state: ImportState): ImportResult {
 		for (const statement of parsed.statements) importStatement(state, statement);
 	} catch (error) {
 		if (!(error instanceof StopImport)) throw error;
-		state.problems.push({ offset: error.offset, message: error.message, kind: 'limit' });
+		problem(state, error.offset, error.message, 'limit');
 	}
 	const doc = finish(state);
 	const nodeLines: Record<string, number> = {};
 	if (doc !== null)
 		for (const [id, offset] of state.origin) nodeLines[id] = state.lines.line(offset);
 	const output = doc === null ? null : state.output;
+	const problems = report(state);
 	return {
 		doc,
-		problems: report(state),
+		problems,
+		moreProblems: state.problems.length - problems.length,
 		output,
 		nodeLines,
 		notes: state.notes.map((n) => ({
 			...state.lines.position(n.offset),
 			code: n.code,
 			subject: n.subject,
+			params: n.params,
 			message: excerpt(n.message, MAX_MESSAGE_CHARS)
 		})),
 		training: state.training === null ? null : importedTraining(state, doc, output)
@@ -273,29 +288,22 @@ function importedTraining(
 	};
 }
 
-/** The problems, limits first (they explain why the rest stops), then by position. */
+/**
+ * The first MAX_CODE_PROBLEMS problems, limits first (they explain why the rest stops), then by
+ * position.
+ */
 function report(state: ImportState): CodeProblem[] {
 	const rank = (p: RawProblem) => (p.kind === 'limit' ? 0 : 1);
 	const sorted = state.problems
 		.map((p, i) => ({ p, i }))
 		.sort((a, b) => rank(a.p) - rank(b.p) || a.p.offset - b.p.offset || a.i - b.i)
 		.map(({ p }) => p);
-	const out: CodeProblem[] = sorted.slice(0, MAX_CODE_PROBLEMS).map((p) => ({
+	return sorted.slice(0, MAX_CODE_PROBLEMS).map((p) => ({
 		...state.lines.position(p.offset),
 		// Quotes are excerpts already; this bounds a message that quotes several.
 		message: excerpt(p.message, MAX_MESSAGE_CHARS),
 		kind: p.kind
 	}));
-	if (sorted.length > MAX_CODE_PROBLEMS) {
-		const last = out[out.length - 1];
-		out.push({
-			line: last.line,
-			column: last.column,
-			message: `and ${sorted.length - MAX_CODE_PROBLEMS} more problems`,
-			kind: last.kind
-		});
-	}
-	return out;
 }
 
 /** The document of the graph built, laid out and validated (null, and a problem, if invalid). */
@@ -315,14 +323,14 @@ function finish(state: ImportState): GraphDocument | null {
 	const checked = validateDocument(doc);
 	// Our own objects, not the checked copy: that copy turns -0 into 0.
 	if (checked.ok) return doc;
-	for (const problem of checked.problems) {
-		const match = /^nodes\[(\d+)\]/.exec(problem.path);
+	for (const invalid of checked.problems) {
+		const match = /^nodes\[(\d+)\]/.exec(invalid.path);
 		const node = match === null ? undefined : nodes[Number(match[1])];
 		const offset = node === undefined ? 0 : (state.origin.get(node.id) ?? 0);
-		note(
+		problem(
 			state,
 			offset,
-			`the imported graph is not valid: ${problem.path}: ${problem.message}`,
+			`the imported graph is not valid: ${invalid.path}: ${invalid.message}`,
 			'value'
 		);
 	}

@@ -34,8 +34,6 @@ export type CodeProblemKind =
 	| 'unknown-function'
 	/** A name used before it was given a value (Python's NameError). */
 	| 'undefined-name'
-	/** A name given a second value: the canvas keeps both as separate nodes. */
-	| 'reassignment'
 	/** A value the call or the canvas cannot take (a float size, an integer tensor that requires grad, ...). */
 	| 'value';
 

@@ -301,17 +301,26 @@ class Tokenizer {
 	private recoverUnclosed(): boolean {
 		const open = this.brackets[0];
 		this.brackets = [];
-		this.problems.push({
+		const { source } = this;
+		let next = open.start;
+		while (next < source.length && !isLineBreak(source[next])) next++;
+		// An error found on the bracket's own line after it (`print('hello)`: the string is
+		// unterminated) comes before the end of the text, where the bracket is found unclosed:
+		// Python reports that error, and so does this (one problem a line).
+		const earlier = this.problems.slice(open.problemCount).find((p) => p.offset < next);
+		const reported: RawProblem = earlier ?? {
 			offset: open.start,
 			message: `'${open.char}' was never closed`,
 			kind: 'syntax'
-		});
+		};
+		if (earlier === undefined) this.problems.push(reported);
 		this.lastProblemLine = 0;
 		if (this.recoveries++ >= MAX_RECOVERIES) return false;
 		this.tokens.length = open.tokenCount;
 		this.comments.length = open.commentCount;
-		this.problems.splice(open.problemCount, this.problems.length - open.problemCount - 1);
-		const { source } = this;
+		// The lines after the bracket's line are read again: their problems will be found again.
+		this.problems.length = open.problemCount;
+		this.problems.push(reported);
 		this.tokens.push({
 			type: 'error',
 			text: open.char,
@@ -319,8 +328,6 @@ class Tokenizer {
 			end: open.start + 1,
 			line: open.line
 		});
-		let next = open.start;
-		while (next < source.length && !isLineBreak(source[next])) next++;
 		this.line = open.line;
 		this.tokens.push({ type: 'newline', text: '', start: next, end: next, line: this.line });
 		this.lineHasTokens = false;

@@ -542,14 +542,13 @@ export const en = {
 	'importCode.kind.unsupported': 'Outside the subset',
 	'importCode.kind.unknown-function': 'Unknown function',
 	'importCode.kind.undefined-name': 'Name not defined',
-	'importCode.kind.reassignment': 'Name given a second value',
 	'importCode.kind.value': 'Value not accepted',
 	'importCode.problems': 'Not imported ({count}):',
 	'importCode.noProblems': 'Every line imports.',
 	'importCode.unchanged': 'The canvas changes only when you press Import; Undo restores it.',
-	'notice.imported': 'Imported {nodes} nodes from the code.',
+	'notice.imported': 'Imported {count} nodes from the code.',
 	'notice.importedWithErrors':
-		'Imported {nodes} nodes from the code, but {name} cannot run: its red node says why.',
+		'Imported {count} nodes from the code, but {name} cannot run: its red node says why.',
 
 	'problems.fileTitle': 'This file cannot be opened',
 	'problems.linkTitle': 'This link cannot be opened',
@@ -753,13 +752,17 @@ export const en = {
 	'importCode.confirmDrop':
 		'{count} lines above cannot be imported and will be left out. Press “Import anyway” to build the rest.',
 	'importCode.acceptAnyway': 'Import anyway',
-	'importCode.notes': 'Accepted, not built ({count}):',
+	'importCode.notes': 'Notes ({count}):',
 	'importCode.note.save': '{subject}(...) writes a model file: use Save model in the Train panel',
 	'importCode.note.load':
 		'{subject}(torch.load(...)) reads a model file: use Load model in the Train panel',
 	'importCode.note.prediction':
 		'{subject}: a prediction read into numpy is not built (the Train panel shows the predictions)',
-	'importCode.training': 'Train settings: lr {lr}, {epochs} epochs.',
+	'importCode.note.reassigned':
+		'{subject} is assigned again (it was assigned on line {previous}): the canvas keeps both values; the new one is the node {node}',
+	'importCode.note.reassignedReads':
+		'{subject} = ... reads the old {subject} (it was assigned on line {previous}): a node cannot feed itself, so the new value is a new node, {node}',
+	'importCode.training': 'Train settings: lr {lr}, {count} epochs.',
 
 	'update.ready': 'A new version of Autograd Canvas is ready.',
 	'update.reload': 'Reload',

@@ -522,14 +522,13 @@ export const zh: Record<MessageKey, string> = {
 	'importCode.kind.unsupported': '超出可导入的子集',
 	'importCode.kind.unknown-function': '不认识的函数',
 	'importCode.kind.undefined-name': '名称未定义',
-	'importCode.kind.reassignment': '名称被再次赋值',
 	'importCode.kind.value': '取值不被接受',
 	'importCode.problems': '未导入（{count}）：',
 	'importCode.noProblems': '所有行均可导入。',
 	'importCode.unchanged': '只有按下“导入”后画布才会改变；撤销即可还原。',
-	'notice.imported': '已从代码导入 {nodes} 个节点。',
+	'notice.imported': '已从代码导入 {count} 个节点。',
 	'notice.importedWithErrors':
-		'已从代码导入 {nodes} 个节点，但 {name} 无法运行：标红的节点说明了原因。',
+		'已从代码导入 {count} 个节点，但 {name} 无法运行：标红的节点说明了原因。',
 
 	'problems.fileTitle': '无法打开此文件',
 	'problems.linkTitle': '无法打开此链接',
@@ -719,12 +718,16 @@ export const zh: Record<MessageKey, string> = {
 
 	'importCode.confirmDrop': '上面有 {count} 行无法导入，将被略去。按“仍然导入”生成其余部分。',
 	'importCode.acceptAnyway': '仍然导入',
-	'importCode.notes': '已接受但不生成（{count}）：',
+	'importCode.notes': '说明（{count}）：',
 	'importCode.note.save': '{subject}(...) 会写出模型文件：请用训练面板里的“保存模型”',
 	'importCode.note.load': '{subject}(torch.load(...)) 会读入模型文件：请用训练面板里的“加载模型”',
 	'importCode.note.prediction':
 		'{subject}：读进 numpy 的预测值不会建成节点（训练面板会显示预测值）',
-	'importCode.training': '训练设置：学习率 {lr}，{epochs} 轮。',
+	'importCode.note.reassigned':
+		'{subject} 被再次赋值（原先在第 {previous} 行赋值）：画布保留两个值，新值是节点 {node}',
+	'importCode.note.reassignedReads':
+		'{subject} = ... 读取了旧的 {subject}（在第 {previous} 行赋值）：节点不能以自身为输入，所以新值是一个新节点 {node}',
+	'importCode.training': '训练设置：学习率 {lr}，{count} 轮。',
 
 	'update.ready': 'Autograd Canvas 已更新，新版本已就绪。',
 	'update.reload': '重新加载',

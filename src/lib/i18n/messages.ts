@@ -33,6 +33,11 @@ export const PLURALS: Record<
 		'status.wireCount': { one: '{count} wire' },
 		'trace.accumulationsTitle': { one: '{count} backward pass accumulated into this .grad' },
 		'chain.accumulated': { one: '{name}.grad now holds {count} backward pass.' },
+		'notice.imported': { one: 'Imported {count} node from the code.' },
+		'notice.importedWithErrors': {
+			one: 'Imported {count} node from the code, but {name} cannot run: its red node says why.'
+		},
+		'importCode.training': { one: 'Train settings: lr {lr}, {count} epoch.' },
 		'importCode.confirmDrop': {
 			one: '{count} line above cannot be imported and will be left out. Press “Import anyway” to build the rest.'
 		},

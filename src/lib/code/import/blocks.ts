@@ -21,7 +21,7 @@ import {
 	type Call
 } from './args';
 import { evaluate } from './expressions';
-import { claimName, mark, rename, rollback } from './graph';
+import { claimName, mark, rename, rollback, type Mark } from './graph';
 import { isPrint } from './scope';
 import { importStatement, execute } from './statements';
 import { bind, remark, type ImportState } from './state';
@@ -272,20 +272,14 @@ function trainingLoop(
 		// Not a training loop, or one whose lines failed: nothing of it is kept (but, for a loop
 		// that trains, the problems that say why); the caller reports the loop.
 		const trains = loop.stepped || state.output !== outputBefore;
-		const problems = trains
-			? state.problems.slice(before.problems).filter((p) => p.kind !== 'reassignment')
-			: [];
-		rollback(state, before);
+		rollbackLoop(state, before, trains);
 		restoreEnv();
-		for (const problem of problems) state.problems.push(problem);
 		return false;
 	}
 	if (hadPass) {
 		// The pass before the loop is the canvas's: this one only says how to train.
-		const problems = state.problems.slice(before.problems).filter((p) => p.kind !== 'reassignment');
-		rollback(state, before);
+		rollbackLoop(state, before, true);
 		restoreEnv();
-		for (const problem of problems) state.problems.push(problem);
 	}
 	state.training = {
 		lr: loop.optimizer.lr,
@@ -295,6 +289,23 @@ function trainingLoop(
 		start: statement.start
 	};
 	return true;
+}
+
+/**
+ * Drop what the loop's body built; keep its problems and notes when `keep` (they say why it
+ * does not train, or what its lines do), but not the notes on names it assigned again: those
+ * nodes are gone.
+ */
+function rollbackLoop(state: ImportState, before: Mark, keep: boolean): void {
+	const problems = keep ? state.problems.slice(before.problems) : [];
+	const notes = keep
+		? state.notes
+				.slice(before.notes)
+				.filter((n) => n.code !== 'reassigned' && n.code !== 'reassignedReads')
+		: [];
+	rollback(state, before);
+	for (const problem of problems) state.problems.push(problem);
+	for (const note of notes) state.notes.push(note);
 }
 
 /** `if epoch % N == 0: print(...)`: N; null for any other statement. */

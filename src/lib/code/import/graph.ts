@@ -17,6 +17,7 @@ export interface Mark {
 	/** How many undo steps there were. */
 	undo: number;
 	problems: number;
+	notes: number;
 	counters: Map<string, number>;
 	seedBase: number;
 	draws: number;
@@ -32,6 +33,7 @@ export function mark(state: ImportState): Mark {
 		edges: state.edges.length,
 		undo: state.undo.length,
 		problems: state.problems.length,
+		notes: state.notes.length,
 		counters: new Map(state.counters),
 		seedBase: state.seedBase,
 		draws: state.draws,
@@ -50,6 +52,7 @@ export function rollback(state: ImportState, mark: Mark): void {
 	}
 	state.edges.length = mark.edges;
 	state.problems.length = mark.problems;
+	state.notes.length = mark.notes;
 	state.counters.clear();
 	for (const [base, next] of mark.counters) state.counters.set(base, next);
 	state.seedBase = mark.seedBase;

@@ -57,7 +57,10 @@ export interface ImportState {
 	/** Whether the current statement did something that counts (backward, retain_grad, ...). */
 	sideEffect: boolean;
 
-	/** Lines accepted but not built (torch.save, a prediction printed): said, not refused. */
+	/**
+	 * Lines imported with a remark: accepted but not built (torch.save, a prediction printed), or
+	 * built differently from how they read (a name assigned again): said, not refused.
+	 */
 	readonly notes: RawNote[];
 	/** The training loop's settings (`blocks.ts`), once one is read. */
 	training: TrainingSetup | null;
@@ -128,7 +131,8 @@ export function bindFailed(state: ImportState, name: string, line: number, why: 
 	state.env.set(name, { value: { kind: 'failed', line, reason }, line });
 }
 
-export function note(
+/** A line that is not imported, and why: a problem (the dialog lists it as left out). */
+export function problem(
 	state: ImportState,
 	offset: number,
 	message: string,
@@ -138,36 +142,61 @@ export function note(
 }
 
 /**
- * Why a line is accepted but not built: a model file written (`save`) or read (`load`), a
- * prediction read into numpy (`prediction`). The UI words each in its language.
+ * Why a line is said, not refused: accepted but not built, a model file written (`save`) or read
+ * (`load`), a prediction read into numpy (`prediction`); or imported as a new node because its
+ * name had a value already (`reassigned`; `reassignedReads` when the new value reads the old).
+ * The UI words each in its language.
  */
-export type NoteCode = 'save' | 'load' | 'prediction';
+export type NoteCode = 'save' | 'load' | 'prediction' | 'reassigned' | 'reassignedReads';
 
 /** A note before its line and column are known. */
 export interface RawNote {
 	offset: number;
 	code: NoteCode;
-	/** The code the note is about (an excerpt of the line, or the call). */
+	/** The code the note is about (an excerpt of the line, the call, or the name). */
 	subject: string;
+	/** The other parameters of the note's message, by code (see `NOTE_TEXT`). */
+	params: Record<string, string | number>;
 	/** The note in English. */
 	message: string;
 }
 
-/** The English words of each note; `{subject}` is the code it is about. */
+/**
+ * The English words of each note; `{subject}` is the code it is about. A reassignment's
+ * `{previous}` is the line that gave the name its old value, `{node}` the new node's name.
+ */
 export const NOTE_TEXT: Record<NoteCode, string> = {
 	save: '{subject}(...) writes a model file: use Save model in the Train panel',
 	load: '{subject}(torch.load(...)) reads a model file: use Load model in the Train panel',
 	prediction:
-		'{subject}: a prediction read into numpy is not built (the Train panel shows the predictions)'
+		'{subject}: a prediction read into numpy is not built (the Train panel shows the predictions)',
+	reassigned:
+		'{subject} is assigned again (it was assigned on line {previous}): the canvas keeps both values; the new one is the node {node}',
+	reassignedReads:
+		'{subject} = ... reads the old {subject} (it was assigned on line {previous}): a node cannot feed itself, so the new value is a new node, {node}'
 };
 
-/** A line accepted but not built, said in the import's notes (not a problem). */
-export function remark(state: ImportState, offset: number, code: NoteCode, subject: string): void {
+/**
+ * A line imported with a remark, said in the import's notes (not a problem). `params` are the
+ * message's other parameters (quotes of the code in them are excerpts already).
+ */
+export function remark(
+	state: ImportState,
+	offset: number,
+	code: NoteCode,
+	subject: string,
+	params: Record<string, string | number> = {}
+): void {
 	const shown = excerpt(subject);
+	const values: Record<string, string | number> = { ...params, subject: shown };
 	state.notes.push({
 		offset,
 		code,
 		subject: shown,
-		message: NOTE_TEXT[code].replace('{subject}', () => shown)
+		params,
+		// One pass, so that a quote holding `{node}` stays as written.
+		message: NOTE_TEXT[code].replace(/\{(\w+)\}/g, (match, name: string) =>
+			Object.hasOwn(values, name) ? String(values[name]) : match
+		)
 	});
 }

@@ -19,7 +19,7 @@ import {
 	type Mark
 } from './graph';
 import { blockTargets, firstLineText, isPrint, readsName, statementTargets } from './scope';
-import { bind, bindFailed, lineOf, note, remark, type ImportState } from './state';
+import { bind, bindFailed, lineOf, problem, remark, type ImportState } from './state';
 import { describeValue, type Value } from './values';
 import { compoundStatement, setObjectAttribute } from './blocks';
 import { excerpt } from '$lib/util/excerpt';
@@ -49,7 +49,7 @@ export function importStatement(state: ImportState, statement: Stmt): void {
 	} catch (error) {
 		if (!(error instanceof ImportProblem)) throw error;
 		rollback(state, before);
-		note(state, error.offset, error.message, error.kind);
+		problem(state, error.offset, error.message, error.kind);
 		const line = lineOf(state, statement.start);
 		const reason = `${firstLineText(state.source, state.lines, statement.start)} (line ${line}) was not imported`;
 		for (const name of statementTargets(statement)) bindFailed(state, name, line, reason);
@@ -133,7 +133,7 @@ export function execute(state: ImportState, statement: Stmt, before: Mark): void
 			const message =
 				COMPOUND_MESSAGES[statement.keyword] ??
 				`'${statement.keyword}' blocks are outside the subset`;
-			note(state, statement.start, message, 'unsupported');
+			problem(state, statement.start, message, 'unsupported');
 			const line = lineOf(state, statement.start);
 			if (statement.keyword === 'def' || statement.keyword === 'class') {
 				const name = /^(?:async\s+)?(?:def|class)\s+([\p{XID_Start}_][\p{XID_Continue}]*)/u.exec(
@@ -160,8 +160,13 @@ function expressionStatement(state: ImportState, expr: Expr, before: Mark): void
 	if (expr.kind === 'call' && isPrint(expr, state.env)) return;
 	if (expr.kind === 'string') return;
 	evaluate(state, expr);
-	// A value shown and dropped (`y`, `x.grad`, `x + 1`): nothing goes on the canvas.
-	if (!state.sideEffect) rollback(state, before);
+	// A value shown and dropped (`y`, `x.grad`, `x + 1`): nothing goes on the canvas, but a
+	// note stays (`torch.save(...)` is accepted, and said).
+	if (!state.sideEffect) {
+		const notes = state.notes.slice(before.notes);
+		rollback(state, before);
+		for (const note of notes) state.notes.push(note);
+	}
 }
 
 /** Bind an assignment target; returns the value for the next target of `a = b = ...`. */
@@ -227,17 +232,11 @@ function assignName(
 		previous?.value.kind === 'tensor' &&
 		previous.value.node !== result.node
 	) {
-		const nodeName = excerpt(getNode(state, result.node).name);
-		const shown = excerpt(name);
-		const first = previous.line > 0 ? ` (it was assigned on line ${previous.line})` : '';
-		note(
-			state,
-			start,
-			readsName(valueExpr, name)
-				? `${shown} = ... reads the old ${shown}${first}: a node cannot feed itself, so the new value is a new node, ${nodeName}`
-				: `${shown} is assigned again${first}: the canvas keeps both values; the new one is the node ${nodeName}`,
-			'reassignment'
-		);
+		// Ordinary Python, imported: said, so that the node's name (`x_1`) is no surprise.
+		remark(state, start, readsName(valueExpr, name) ? 'reassignedReads' : 'reassigned', name, {
+			previous: previous.line,
+			node: excerpt(getNode(state, result.node).name)
+		});
 	}
 	bind(state, name, result, start);
 	return result;
