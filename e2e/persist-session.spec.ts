@@ -4,6 +4,7 @@
  * learning rate and device, the canvas nodes show the same parameters as the panel, and Train
  * goes on from that epoch (the log continues at epoch 250, not at epoch 50 again).
  */
+import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import { graphNode, storedBody } from './editor-helpers';
 import { logLines, openTraining, shown, trainPanel, trainToEnd } from './train-helpers';
@@ -95,5 +96,66 @@ test('defect 4: after a reload the training session is intact, and Train goes on
 	await panel.getByRole('button', { name: 'Reset' }).click();
 	await expect(statusLine(page, 0)).toBeVisible();
 	await expect.poll(() => shown(page, 'w')).toBe(0);
+	expect(errors).toEqual([]);
+});
+
+/** The loss chart's caption, its x and y axes' tick labels, and its Save CSV as text. */
+async function lossChart(page: Page) {
+	const chart = trainPanel(page).locator('figure').filter({ hasText: 'Loss' }).first();
+	const ticks = (axis: string) => chart.locator(`svg.plot .${axis} .tick text`).allTextContents();
+	const [download] = await Promise.all([
+		page.waitForEvent('download'),
+		chart.getByRole('button', { name: 'Save CSV of the loss history' }).click()
+	]);
+	return {
+		caption: await chart.locator('figcaption').textContent(),
+		x: await ticks('x-axis'),
+		y: await ticks('y-axis'),
+		csv: (await readFile(await download.path(), 'utf8')).trim().split('\n')
+	};
+}
+
+test('a run of more than 20,000 epochs shows its true epochs after a reload: chart, caption, CSV, log', async ({
+	page
+}) => {
+	const errors = await openTraining(page, 'cpu');
+	const panel = trainPanel(page);
+	await panel.getByRole('textbox', { name: 'Epochs', exact: true }).fill('25000');
+	await panel.getByRole('textbox', { name: 'Log every N epochs' }).fill('5000');
+	await trainToEnd(page, 60_000);
+	await expect(statusLine(page, 25000)).toContainText('loss');
+	await expect(panel.locator('figcaption').filter({ hasText: /^Epoch 25000:/ })).toBeVisible();
+	const before = await lossChart(page);
+	expect(before.x.at(-1)).toBe('25k');
+	expect(before.csv[1]).toMatch(/^1,/);
+	expect(before.csv.at(-1)).toMatch(/^25000,/);
+	const log = await logLines(page);
+	await expect.poll(() => storedEpoch(page)).toBe(25000);
+
+	await reloadWithPanel(page);
+	await expect(statusLine(page, 25000)).toContainText('loss');
+	await expect(panel.locator('figcaption').filter({ hasText: /^Epoch 25000:/ })).toBeVisible();
+	const after = await lossChart(page);
+	// The same caption and axes: epochs 1 to 25,000, the loss from its first value down.
+	expect(after.caption).toBe(before.caption);
+	expect(after.x).toEqual(before.x);
+	expect(after.y).toEqual(before.y);
+	// The CSV holds some of the first epochs (the first one included) and every one of the last.
+	expect(after.csv[0]).toBe('epoch,loss');
+	expect(after.csv[1]).toBe(before.csv[1]);
+	expect(after.csv.at(-1)).toBe(before.csv.at(-1));
+	expect(after.csv.length).toBeLessThanOrEqual(20_001);
+	expect(after.csv.slice(-10_000)).toEqual(before.csv.slice(-10_000));
+	const epochs = after.csv.slice(1).map((line) => Number(line.split(',')[0]));
+	expect(epochs.every((epoch, i) => i === 0 || epoch > epochs[i - 1])).toBe(true);
+	for (const line of after.csv.slice(1, 50)) expect(before.csv).toContain(line);
+	expect(await logLines(page)).toEqual(log);
+
+	// Train goes on from epoch 25,000: the log at 30,000, the caption at 50,000.
+	await trainToEnd(page, 60_000);
+	await expect(statusLine(page, 50000)).toContainText('loss');
+	await expect(panel.locator('figcaption').filter({ hasText: /^Epoch 50000:/ })).toBeVisible();
+	expect((await logLines(page))[log.length]).toMatch(/^epoch 30000, loss /);
+	expect((await lossChart(page)).x.at(-1)).toBe('50k');
 	expect(errors).toEqual([]);
 });

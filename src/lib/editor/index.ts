@@ -24,7 +24,7 @@ export { getEditor, setEditor } from './context';
 export { FlowModel, type CanvasNodeData, type FlowEdge, type FlowNode } from './flow-model';
 export { shortcutFor, isEditableTarget, type ShortcutAction } from './shortcuts';
 export { layoutLeftToRight } from './auto-layout';
-export { Theme, type ThemeChoice } from './theme.svelte';
+export { showTheme, Theme, type ThemeChoice } from './theme.svelte';
 export { Autosave, type TabChannel, type TabMessage } from './store/autosave.svelte';
 export {
 	IdbDocumentStore,

@@ -1,9 +1,13 @@
 /**
- * Light, dark, or the system's choice (prefers-color-scheme). Remembered in localStorage.
+ * Light, dark, or the system's choice (prefers-color-scheme). Remembered in localStorage, and
+ * shown as `<html data-theme="light|dark">`: set by src/app.html's first script before anything
+ * is drawn (no flash of the other theme), then kept by `showTheme` on every page (the editor,
+ * the tutorial). Page-wide styles (the tutorial's colours, the charts') follow that attribute.
  */
 import { MediaQuery } from 'svelte/reactivity';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
+/** Also read by src/app.html's script (tests/editor/theme.test.ts checks that they agree). */
 export const THEME_STORAGE_KEY = 'autograd-canvas.theme';
 const CHOICES: readonly ThemeChoice[] = ['system', 'light', 'dark'];
 
@@ -37,4 +41,14 @@ export class Theme {
 			// The choice still holds for this visit.
 		}
 	}
+}
+
+/**
+ * Keeps `<html data-theme>` on `theme.current` while the calling component lives (call it while
+ * the component initialises): before its first render, and after every change.
+ */
+export function showTheme(theme: Theme): void {
+	$effect.pre(() => {
+		document.documentElement.dataset.theme = theme.current;
+	});
 }

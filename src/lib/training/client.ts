@@ -34,8 +34,16 @@ export interface TrainState {
 	epoch: number;
 	/** The current run's progress (null outside a run). */
 	run: { done: number; total: number } | null;
-	/** The loss of every epoch (a view: a new object whenever it grows). */
+	/**
+	 * The loss of every epoch (a view: a new object whenever it grows); after a restored long run,
+	 * of some of its epochs, then of every one.
+	 */
 	losses: Float64Array;
+	/**
+	 * The epochs of the first losses (a restored session's thinned history); the others are of
+	 * consecutive epochs ending at `epoch`. `epochAt` (training/history) reads them.
+	 */
+	lossEpochs: readonly number[];
 	/** The (w, b) each epoch started from, for a line model. */
 	trajectory: { w: Float64Array; b: Float64Array } | null;
 	/** The log's last MAX_LOG_LINES lines. */
@@ -65,6 +73,7 @@ export const INITIAL_STATE: TrainState = {
 	epoch: 0,
 	run: null,
 	losses: new Float64Array(0),
+	lossEpochs: [],
 	trajectory: null,
 	logs: [],
 	droppedLogLines: 0,
@@ -139,6 +148,7 @@ export class TrainingClient {
 	private readonly losses = new Series();
 	private readonly weights = new Series();
 	private readonly biases = new Series();
+	private lossEpochs: readonly number[] = [];
 	private logs: string[] = [];
 	private dropped = 0;
 	private readonly pending = new Map<number, Pending>();
@@ -195,6 +205,7 @@ export class TrainingClient {
 		this.weights.clear();
 		this.biases.clear();
 		this.losses.pushAll(session.losses);
+		this.lossEpochs = session.lossEpochs.slice();
 		if (session.trajectory !== null) {
 			this.weights.pushAll(session.trajectory.w);
 			this.biases.pushAll(session.trajectory.b);
@@ -207,6 +218,7 @@ export class TrainingClient {
 			epoch: session.epoch,
 			run: session.run === null ? null : { ...session.run },
 			losses: this.losses.view(),
+			lossEpochs: this.lossEpochs,
 			trajectory:
 				session.trajectory === null ? null : { w: this.weights.view(), b: this.biases.view() },
 			logs: this.logs,
@@ -408,6 +420,7 @@ export class TrainingClient {
 			restart: false,
 			from: this.losses.length,
 			losses: new Float64Array(0),
+			lossEpochs: [],
 			weights: null,
 			biases: null,
 			logs: [],
@@ -430,6 +443,7 @@ export class TrainingClient {
 			this.losses.clear();
 			this.weights.clear();
 			this.biases.clear();
+			this.lossEpochs = event.lossEpochs.slice();
 			this.logs = [];
 			this.dropped = event.droppedLogLines;
 		}
@@ -452,6 +466,7 @@ export class TrainingClient {
 			epoch: event.epoch,
 			run: event.run,
 			losses: this.losses.view(),
+			lossEpochs: this.lossEpochs,
 			trajectory: isLine ? { w: this.weights.view(), b: this.biases.view() } : null,
 			logs: this.logs,
 			droppedLogLines: this.dropped,

@@ -465,6 +465,7 @@ export class TrainingHost {
 			restart: this.restart,
 			from,
 			losses,
+			lossEpochs: this.restart && trainer ? trainer.lossEpochs.slice() : [],
 			weights,
 			biases,
 			logs: this.logs,

@@ -39,6 +39,7 @@ export {
 	type ModelProblem
 } from './model';
 export { Series } from './series';
+export { epochAt, keptHistory, labelsFit, type History, type KeptHistory } from './history';
 export {
 	checkEpochs,
 	checkLogEvery,

@@ -51,8 +51,10 @@ export interface TrainConfig {
 export interface RestoredTraining {
 	/** Epochs trained since the last reset. */
 	epoch: number;
-	/** The loss of the last `losses.length` epochs (older ones may have been dropped). */
+	/** The loss of some epochs: those of `lossEpochs`, then the last ones up to `epoch`. */
 	losses: number[];
+	/** The epochs of the first losses (a long run's thinned history; see training/history). */
+	lossEpochs: number[];
 	/** The (w, b) each of those epochs started from, for a line model (same length). */
 	trajectory: { w: number[]; b: number[] } | null;
 	parameters: Record<string, number[]>;
@@ -128,6 +130,11 @@ export interface ProgressEvent {
 	from: number;
 	/** The loss of each epoch since the previous event. */
 	losses: Float64Array;
+	/**
+	 * On a restart: the epochs of the history's first losses (a restored session's thinned
+	 * history; see training/history); else empty.
+	 */
+	lossEpochs: number[];
 	/** The (w, b) each of those epochs started from, for a line model; else null. */
 	weights: Float64Array | null;
 	biases: Float64Array | null;

@@ -18,9 +18,13 @@ import { DEVICE_CHOICES, type DeviceChoice, type RestoredTraining } from './prot
 import { DEFAULT_SETTINGS, MAX_EPOCHS, type TrainSettings } from './settings';
 import { DEFAULT_FORMULA, DEFAULT_X } from './data';
 import { MAX_CSV_BYTES, toCsv } from './csv';
+import { keptHistory, labelsFit } from './history';
 
 export const SESSION_VERSION = 1;
-/** Epochs of loss history (and trajectory) kept: the last ones (the epoch count stays exact). */
+/**
+ * Points of loss history (and trajectory) kept: every epoch of a run up to this long; of a longer
+ * one the last MAX_HISTORY / 2 epochs and a thinned history of the ones before (`keptHistory`).
+ */
 export const MAX_HISTORY = 20_000;
 /**
  * A CSV longer than this (characters) is not saved with the session (it says so on restore): the
@@ -50,8 +54,13 @@ export interface SavedTraining {
 	epoch: number;
 	/** The run that was going on or paused (it comes back paused), or null. */
 	run: { done: number; total: number } | null;
-	/** The loss of the last `losses.length` epochs. */
+	/** The loss of some epochs: those of `lossEpochs`, then the last ones up to `epoch`. */
 	losses: number[];
+	/**
+	 * The epochs of the first `lossEpochs.length` losses (a long run's thinned history); the
+	 * others are of consecutive epochs ending at `epoch`. Empty in sessions saved before it.
+	 */
+	lossEpochs: number[];
 	/** The (w, b) each of those epochs started from, for a line model; same length. */
 	trajectory: { w: number[]; b: number[] } | null;
 	logs: string[];
@@ -108,9 +117,6 @@ const asText = <T extends object>(values: T) =>
 		string
 	>;
 
-const lastOf = (values: ArrayLike<number>, max: number) =>
-	Array.from(Array.prototype.slice.call(values, Math.max(0, values.length - max)) as number[]);
-
 /** Pairs from a record by node id (its own properties only). */
 const pairsOf = (values: Readonly<Record<string, readonly number[]>>): ValuePairs =>
 	Object.keys(values).map((id) => [id, Array.from(values[id])]);
@@ -126,21 +132,16 @@ export function recordOf(pairs: ValuePairs): Record<string, number[]> {
 export function snapshotSession(inputs: SessionInputs): TrainingSession {
 	const train = inputs.train;
 	const running = train.status === 'running' || train.status === 'paused';
-	const losses = lastOf(train.losses, MAX_HISTORY);
+	const history = keptHistory(train, MAX_HISTORY);
 	const training: SavedTraining | null =
 		train.model === null
 			? null
 			: {
 					epoch: train.epoch,
 					run: running && train.run !== null ? { ...train.run } : null,
-					losses,
-					trajectory:
-						train.trajectory === null
-							? null
-							: {
-									w: lastOf(train.trajectory.w, MAX_HISTORY),
-									b: lastOf(train.trajectory.b, MAX_HISTORY)
-								},
+					losses: history.losses,
+					lossEpochs: history.lossEpochs,
+					trajectory: history.trajectory,
 					logs: train.logs.slice(-MAX_LOG_LINES).map((line) => line.slice(0, MAX_LOG_LINE_CHARS)),
 					droppedLogLines: train.droppedLogLines + Math.max(0, train.logs.length - MAX_LOG_LINES),
 					parameters: pairsOf(train.parameters),
@@ -254,8 +255,10 @@ function readTraining(value: unknown): SavedTraining | null {
 	if (parameters === null || parameters.length === 0) return null;
 	const momentum = valuePairs(field(value, 'momentum'), budget);
 	const epoch = count(field(value, 'epoch'), MAX_EPOCH_COUNT) ?? 0;
-	// The history: the losses and (for a line model) the trajectory, all of it valid or none.
+	// The history: the losses, their epochs and (for a line model) the trajectory, all of it
+	// valid or none. A session saved before `lossEpochs` has the last epochs' losses.
 	let losses = numbers(field(value, 'losses'), MAX_HISTORY) ?? [];
+	let lossEpochs = numbers(field(value, 'lossEpochs') ?? [], MAX_HISTORY);
 	let trajectory: SavedTraining['trajectory'] = null;
 	const path = field(value, 'trajectory');
 	if (isRecord(path)) {
@@ -265,8 +268,9 @@ function readTraining(value: unknown): SavedTraining | null {
 			trajectory = { w, b };
 		} else losses = [];
 	}
-	if (losses.length > epoch) {
+	if (lossEpochs === null || !labelsFit(lossEpochs, losses.length, epoch)) {
 		losses = [];
+		lossEpochs = [];
 		trajectory = trajectory === null ? null : { w: [], b: [] };
 	}
 	const { logs, dropped } = readLogs(field(value, 'logs'));
@@ -275,6 +279,7 @@ function readTraining(value: unknown): SavedTraining | null {
 		epoch,
 		run: readRun(field(value, 'run')),
 		losses,
+		lossEpochs,
 		trajectory,
 		logs,
 		droppedLogLines: Math.min(
@@ -329,6 +334,7 @@ export function restoredTraining(training: SavedTraining): RestoredTraining {
 	return {
 		epoch: training.epoch,
 		losses: training.losses.slice(),
+		lossEpochs: training.lossEpochs.slice(),
 		trajectory:
 			training.trajectory === null
 				? null

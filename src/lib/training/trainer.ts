@@ -29,6 +29,7 @@ import {
 import { dict, own } from '$lib/util/dict';
 import type { Dataset } from './data';
 import { epochLine, numpyFloat32Array } from './format';
+import { labelsFit } from './history';
 import { alignStateDictKeys } from './state-keys';
 import { bindModel, withData, type ModelBinding } from './model';
 import { divergedMessage, type RestoredTraining } from './protocol';
@@ -58,7 +59,10 @@ export interface TrainerConfig {
 	 * Go on from a saved session: its epoch count, loss history, trajectory, parameters and
 	 * momentum buffers. Used only when its parameters fit the model (see `restored`).
 	 */
-	restore?: Pick<RestoredTraining, 'epoch' | 'losses' | 'trajectory' | 'parameters' | 'momentum'>;
+	restore?: Pick<
+		RestoredTraining,
+		'epoch' | 'losses' | 'lossEpochs' | 'trajectory' | 'parameters' | 'momentum'
+	>;
 	/** 'cpu' (default) or 'webgpu' (after `torch.initWebGPU()` found an adapter). */
 	device?: Device;
 	/** Receives each line the tutorial would print, and each warning once. */
@@ -107,8 +111,10 @@ export class Trainer {
 	epoch = 0;
 	/** Whether the model went on from `config.restore` (false: it fitted no longer). */
 	readonly restored: boolean;
-	/** The loss of every epoch, in order. */
+	/** The loss of every epoch, in order (after a restore: of the restored epochs, then every one). */
 	readonly losses = new Series();
+	/** The epochs of the first losses (a restored session's thinned history; training/history). */
+	lossEpochs: readonly number[] = [];
 	/** For a line model, the (w, b) each epoch started from; null for other models. */
 	readonly trajectory: { w: Series; b: Series } | null;
 	/** Receives each line the tutorial would print (and each warning, once). */
@@ -172,8 +178,9 @@ export class Trainer {
 		const pathFits =
 			this.trajectory === null ||
 			(path !== null && path.w.length === losses.length && path.b.length === losses.length);
-		if (pathFits && losses.length <= this.epoch) {
+		if (pathFits && labelsFit(restore.lossEpochs, losses.length, this.epoch)) {
 			this.losses.pushAll(losses);
+			this.lossEpochs = restore.lossEpochs.slice();
 			if (this.trajectory !== null && path !== null) {
 				this.trajectory.w.pushAll(path.w);
 				this.trajectory.b.pushAll(path.b);
@@ -430,6 +437,7 @@ export class Trainer {
 		this.epoch = 0;
 		this.lastFinite = null;
 		this.losses.clear();
+		this.lossEpochs = [];
 		this.trajectory?.w.clear();
 		this.trajectory?.b.clear();
 	}

@@ -64,9 +64,16 @@ export async function savePng(svg: SVGSVGElement, fileName: string, background: 
 	downloadBlob(await svgToPng(svg, background), fileName);
 }
 
-/** CSV of a series by epoch: `epoch,loss` then `1,161` ... */
-export function seriesCsv(values: ArrayLike<number>, header = 'epoch,loss'): string {
+/**
+ * CSV of a series by epoch: `epoch,loss` then `1,161` ... `epochOf(i)` is the epoch of
+ * `values[i]` (by default i + 1).
+ */
+export function seriesCsv(
+	values: ArrayLike<number>,
+	header = 'epoch,loss',
+	epochOf: (index: number) => number = (i) => i + 1
+): string {
 	const lines = [header];
-	for (let i = 0; i < values.length; i++) lines.push(`${i + 1},${values[i]}`);
+	for (let i = 0; i < values.length; i++) lines.push(`${epochOf(i)},${values[i]}`);
 	return lines.join('\n') + '\n';
 }

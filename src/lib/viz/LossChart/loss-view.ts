@@ -5,8 +5,9 @@ import { minMaxIndices } from '../downsample';
 import type { ChartView } from '../frame.svelte';
 
 export interface LossInput {
-	/** losses[i] is the loss of epoch i + 1. */
+	/** losses[i] is the loss of epoch epochOf(i), in increasing epochs. */
 	losses: ArrayLike<number>;
+	epochOf: (index: number) => number;
 	logScale: boolean;
 	/** The words on the chart, in the UI's language. */
 	text: { empty: string; epoch: string; loss: string; lossLog: string };
@@ -26,7 +27,7 @@ export function createLossView(svg: SVGSVGElement): ChartView<LossInput> {
 	const curve = root.append('path').attr('class', 'curve').attr('fill', 'none');
 	const last = root.append('circle').attr('class', 'last').attr('r', 5);
 	return {
-		draw({ losses, logScale, text }, size, theme) {
+		draw({ losses, epochOf, logScale, text }, size, theme) {
 			const n = losses.length;
 			const width = size.width - MARGIN.left - MARGIN.right;
 			if (n === 0) {
@@ -45,8 +46,9 @@ export function createLossView(svg: SVGSVGElement): ChartView<LossInput> {
 			}
 			if (!(max > 0)) max = 1;
 			if (!Number.isFinite(minPositive)) minPositive = max / 10;
+			const first = epochOf(0);
 			const x = scaleLinear()
-				.domain([1, Math.max(2, n)])
+				.domain([first, Math.max(first + 1, epochOf(n - 1))])
 				.range([MARGIN.left, size.width - MARGIN.right]);
 			const top = MARGIN.top;
 			const bottom = size.height - MARGIN.bottom;
@@ -80,14 +82,14 @@ export function createLossView(svg: SVGSVGElement): ChartView<LossInput> {
 				.attr(
 					'd',
 					line<number>()
-						.x((i) => x(i + 1))
+						.x((i) => x(epochOf(i)))
 						.y((i) => yOf(losses[i]))(indices)
 				)
 				.raise();
 			const lastValue = losses[n - 1];
 			last
 				.attr('display', Number.isFinite(lastValue) ? null : 'none')
-				.attr('cx', x(n))
+				.attr('cx', x(epochOf(n - 1)))
 				.attr('cy', yOf(lastValue))
 				.attr('fill', theme.accent)
 				.attr('stroke', theme.surface)
