@@ -140,6 +140,14 @@ describe('what a backward step asks', () => {
 		expect(hint[0]).toMatch(/\\mathit\{z\} = .*\\mathit\{y\}.*\\mathit\{b\}/);
 		expect(hint.slice(1)).toHaveLength(2);
 		for (const line of hint) expect(line).not.toMatch(/\d/);
+		// At the output, not the circular ∂z/∂y = ∂z/∂z · ∂z/∂y: differentiate z's formula.
+		expect(hint[1]).not.toContain('\\partial \\mathit{z}}{\\partial \\mathit{z}}');
+		expect(hint[1]).toMatch(
+			/^\\frac\{\\partial \\mathit\{z\}\}\{\\partial \\mathit\{y\}\} = \\frac\{\\partial\}\{\\partial \\mathit\{y\}\}\\left\(/
+		);
+		// One step further down, the chain rule proper.
+		const [, y] = await backwardSteps(chain);
+		expect(hintTex(y, names(chain))[1]).toContain('\\cdot');
 		const reveal = inputTex(z, 1, names(chain));
 		expect(reveal).toHaveLength(1);
 		expect(reveal[0]).toMatch(/= 1 \\times 1 = 1$/);

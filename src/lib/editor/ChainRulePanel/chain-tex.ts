@@ -82,9 +82,18 @@ export function inputTex(
  * nodes' names, then the product of derivatives that gives each input's gradient.
  */
 export function hintTex(step: BackwardStep, names: ReadonlyMap<string, string>): string[] {
-	const lines = [`${texName(step.name)} = ${namedFormula(step.op, step.inputs, names)}`];
+	const formula = namedFormula(step.op, step.inputs, names);
+	const lines = [`${texName(step.name)} = ${formula}`];
 	step.inputs.forEach((input, k) => {
-		if (input.grad !== null) lines.push(chainProduct(step, k, names));
+		if (input.grad === null) return;
+		// At the output itself the upstream ∂z/∂z is 1, and "∂z/∂y = ∂z/∂z · ∂z/∂y" would say
+		// nothing: the hint is to differentiate the formula.
+		if (step.nodeId === step.outputId) {
+			const { out, target } = texNames(step, k, names);
+			lines.push(
+				`${partial(out, target)} = \\frac{\\partial}{\\partial ${target}}\\left(${formula}\\right)`
+			);
+		} else lines.push(chainProduct(step, k, names));
 	});
 	return lines;
 }
