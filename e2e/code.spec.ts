@@ -3,7 +3,7 @@
  * code" dialog (one undoable step), then run Forward and Backward (w.grad = x); and the Code
  * panel of the Linear regression example.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { counts, fileMenu, graphNode, loadExample, openEditor } from './editor-helpers';
 
 const CHAIN_RULE_CELL = [
@@ -14,16 +14,22 @@ const CHAIN_RULE_CELL = [
 	'z = y + b'
 ].join('\n');
 
+/** Code panel › Import code, with `code` typed into the dialog; the dialog. */
+async function importDialog(page: Page, code: string) {
+	await page.getByRole('button', { name: 'Code panel' }).click();
+	await page.getByRole('button', { name: 'Import code' }).click();
+	const dialog = page.getByRole('dialog', { name: 'Import PyTorch code' });
+	await dialog.getByRole('textbox', { name: 'Python code' }).fill(code);
+	return dialog;
+}
+
 test.describe('PyTorch code', () => {
 	test("imports the tutorial's chain-rule cell as one undoable step", async ({ page }) => {
 		const errors = await openEditor(page);
 		await fileMenu(page, 'New');
 		await expect(counts(page, 0, 0)).toBeVisible();
 
-		await page.getByRole('button', { name: 'Code panel' }).click();
-		await page.getByRole('button', { name: 'Import code' }).click();
-		const dialog = page.getByRole('dialog', { name: 'Import PyTorch code' });
-		await dialog.getByRole('textbox', { name: 'Python code' }).fill(CHAIN_RULE_CELL);
+		const dialog = await importDialog(page, CHAIN_RULE_CELL);
 		await dialog.getByRole('button', { name: 'Preview' }).click();
 		await expect(dialog.getByText('Builds 5 nodes and 4 wires.')).toBeVisible();
 		await expect(dialog.getByText('Every line imports.')).toBeVisible();
@@ -70,12 +76,7 @@ test.describe('PyTorch code', () => {
 		await openEditor(page);
 		await loadExample(page, /Chain rule/i);
 		await expect(graphNode(page, 'z')).toBeVisible();
-		await page.getByRole('button', { name: 'Code panel' }).click();
-		await page.getByRole('button', { name: 'Import code' }).click();
-		const dialog = page.getByRole('dialog', { name: 'Import PyTorch code' });
-		await dialog
-			.getByRole('textbox', { name: 'Python code' })
-			.fill('a = torch.ones(2)\nb = numpy.zeros(2)\nc = a * <b>\n');
+		const dialog = await importDialog(page, 'a = torch.ones(2)\nb = numpy.zeros(2)\nc = a * <b>\n');
 		await dialog.getByRole('button', { name: 'Preview' }).click();
 		const problems = dialog.getByRole('list', { name: /^Not imported/ }).getByRole('listitem');
 		await expect(problems).toHaveCount(2);
@@ -91,12 +92,7 @@ test.describe('PyTorch code', () => {
 		page
 	}) => {
 		await openEditor(page);
-		await page.getByRole('button', { name: 'Code panel' }).click();
-		await page.getByRole('button', { name: 'Import code' }).click();
-		const dialog = page.getByRole('dialog', { name: 'Import PyTorch code' });
-		await dialog
-			.getByRole('textbox', { name: 'Python code' })
-			.fill("import torch\n\nprint('hello)");
+		const dialog = await importDialog(page, "import torch\n\nprint('hello)");
 		await dialog.getByRole('button', { name: 'Preview' }).click();
 		const problems = dialog.getByRole('list', { name: /^Not imported/ }).getByRole('listitem');
 		await expect(problems).toHaveText(['3:7 unterminated string literal (detected at line 3)']);
@@ -105,10 +101,7 @@ test.describe('PyTorch code', () => {
 	test('one node imported is said in the singular', async ({ page }) => {
 		await openEditor(page);
 		await fileMenu(page, 'New');
-		await page.getByRole('button', { name: 'Code panel' }).click();
-		await page.getByRole('button', { name: 'Import code' }).click();
-		const dialog = page.getByRole('dialog', { name: 'Import PyTorch code' });
-		await dialog.getByRole('textbox', { name: 'Python code' }).fill('x = torch.ones(2)');
+		const dialog = await importDialog(page, 'x = torch.ones(2)');
 		await dialog.getByRole('button', { name: 'Import', exact: true }).click();
 		await expect(dialog).toBeHidden();
 		await expect(page.locator('footer .notice')).toHaveText('Imported 1 node from the code.');
@@ -119,12 +112,10 @@ test.describe('PyTorch code', () => {
 	}) => {
 		const errors = await openEditor(page);
 		await fileMenu(page, 'New');
-		await page.getByRole('button', { name: 'Code panel' }).click();
-		await page.getByRole('button', { name: 'Import code' }).click();
-		const dialog = page.getByRole('dialog', { name: 'Import PyTorch code' });
-		await dialog
-			.getByRole('textbox', { name: 'Python code' })
-			.fill('import torch\nx = torch.rand(3, requires_grad=True)\nx = x * 2\ny = x.sum()');
+		const dialog = await importDialog(
+			page,
+			'import torch\nx = torch.rand(3, requires_grad=True)\nx = x * 2\ny = x.sum()'
+		);
 		await dialog.getByRole('button', { name: 'Preview' }).click();
 		await expect(dialog.getByText('Builds 4 nodes and 3 wires.')).toBeVisible();
 		await expect(dialog.getByText('Every line imports.')).toBeVisible();
@@ -146,11 +137,8 @@ test.describe('PyTorch code', () => {
 		page
 	}) => {
 		await openEditor(page);
-		await page.getByRole('button', { name: 'Code panel' }).click();
-		await page.getByRole('button', { name: 'Import code' }).click();
-		const dialog = page.getByRole('dialog', { name: 'Import PyTorch code' });
 		const code = ['x = torch.ones(2)', ...Array<string>(150).fill('x += 1')].join('\n');
-		await dialog.getByRole('textbox', { name: 'Python code' }).fill(code);
+		const dialog = await importDialog(page, code);
 		await dialog.getByRole('button', { name: 'Preview' }).click();
 		const problems = dialog
 			.getByRole('list', { name: 'Not imported (150):' })
@@ -166,12 +154,10 @@ test.describe('PyTorch code', () => {
 		page
 	}) => {
 		await openEditor(page);
-		await page.getByRole('button', { name: 'Code panel' }).click();
-		await page.getByRole('button', { name: 'Import code' }).click();
-		const dialog = page.getByRole('dialog', { name: 'Import PyTorch code' });
-		await dialog
-			.getByRole('textbox', { name: 'Python code' })
-			.fill('a = torch.ones(2, 3)\nb = torch.ones(2, 3)\nc = a @ b\nd = c.sum()\n');
+		const dialog = await importDialog(
+			page,
+			'a = torch.ones(2, 3)\nb = torch.ones(2, 3)\nc = a @ b\nd = c.sum()\n'
+		);
 		await dialog.getByRole('button', { name: 'Import', exact: true }).click();
 		await expect(dialog).toBeHidden();
 		await expect(counts(page, 4, 3)).toBeVisible();
