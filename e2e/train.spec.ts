@@ -7,7 +7,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 import { translate } from '../src/lib/i18n/messages';
-import { graphNode, loadExample, openEditor } from './editor-helpers';
+import { graphNode, loadExample, openEditor, storedText } from './editor-helpers';
 import {
 	epochShown,
 	frames,
@@ -205,6 +205,15 @@ test.describe('an edit of the graph while training runs', () => {
 		await language.selectOption('en');
 		await expect(note).toContainText('Training paused: the graph changed.');
 
+		// Save model would write the new graph's initial values: it says what to do instead,
+		// and the paused run stays.
+		await panel.getByRole('button', { name: 'Save model' }).click();
+		await expect(panel.getByRole('alert')).toContainText(
+			'The graph changed since this training: Undo your changes to save the trained model'
+		);
+		await expect(note).toContainText('Training paused: the graph changed.');
+		expect(await epochShown(page)).toBe(paused);
+
 		// Undo makes it the trained graph again: nothing to say; Redo deletes the bias again.
 		await page.getByRole('button', { name: 'Undo', exact: true }).click();
 		await expect(graphNode(page, 'bias')).toBeVisible();
@@ -222,6 +231,31 @@ test.describe('an edit of the graph while training runs', () => {
 		expect(restarted).toHaveLength(4);
 		expect(restarted[0]).toMatch(/^epoch 50, loss /);
 		expect(await shown(page, 'b')).toBe(0);
+		expect(errors).toEqual([]);
+	});
+
+	test('after that edit, a reload does not carry the old run onto the new graph', async ({
+		page
+	}) => {
+		const errors = await startLongRun(page);
+		const panel = trainPanel(page);
+		await graphNode(page, 'bias').click();
+		await page.keyboard.press('Delete');
+		await expect(panel.getByTestId('graph-changed')).toContainText('Training paused');
+		expect(await epochShown(page)).toBeGreaterThan(0);
+		// The graph and the session are written; then the page comes back.
+		await expect.poll(async () => (await storedText(page)) ?? '').not.toContain('"bias"');
+		await page.reload();
+		await expect(graphNode(page, 'weight')).toBeVisible();
+		await expect(graphNode(page, 'bias')).toHaveCount(0);
+		if ((await panel.count()) === 0)
+			await page.getByRole('button', { name: 'Train panel' }).click();
+		// As the pause said: Train starts over on the new graph, at epoch 0 with w = 0.
+		await expect.poll(() => epochShown(page)).toBe(0);
+		expect(await shown(page, 'w')).toBe(0);
+		await panel.getByRole('textbox', { name: 'Epochs', exact: true }).fill('100');
+		await panel.getByRole('button', { name: 'Train', exact: true }).click();
+		await expect.poll(() => epochShown(page)).toBe(100);
 		expect(errors).toEqual([]);
 	});
 

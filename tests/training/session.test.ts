@@ -29,6 +29,7 @@ import {
 	type TrainState
 } from '$lib/training';
 import { Trainer } from '$lib/training/trainer';
+import { docTrainingHash } from '$lib/training/model';
 import { TrainPanelState } from '$lib/editor/TrainPanel/panel-state.svelte';
 import {
 	MAX_EPOCH_COUNT,
@@ -345,6 +346,34 @@ describe('snapshot and readSession', () => {
 		expect(sessionParameters('{not json', doc)).toBeNull();
 	});
 
+	it('sessionParameters: none from a training of another model (the graph changed since)', () => {
+		const trained = (model: string | null) =>
+			stored(
+				snapshotSession(
+					inputs({ ...trainedState(), parameters: recordOf([[WEIGHT, [2]]]) }, { model })
+				)
+			);
+		const withoutBias: GraphDocument = {
+			...doc,
+			nodes: doc.nodes.filter((n) => n.id !== BIAS),
+			edges: doc.edges.filter((e) => e.source !== BIAS)
+		};
+		const hash = docTrainingHash(doc);
+		expect(hash).toMatch(/^[0-9a-f]+$/);
+		expect(docTrainingHash(withoutBias)).not.toBe(hash);
+		// Moved nodes train the same model.
+		const moved = { ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: { x: 1, y: 2 } })) };
+		expect(docTrainingHash(moved)).toBe(hash);
+		expect({ ...sessionParameters(trained(hash), doc) }).toEqual({ [WEIGHT]: [2] });
+		expect(sessionParameters(trained(hash), withoutBias)).toBeNull();
+		// A session saved before the fingerprint: as before, whatever still fits.
+		expect({ ...sessionParameters(trained(null), withoutBias) }).toEqual({ [WEIGHT]: [2] });
+		// A fingerprint that is no fingerprint is ignored when read.
+		const odd = trained(hash) as { training: { model: unknown } };
+		odd.training.model = '<script>';
+		expect(readSession(odd)?.training?.model).toBeNull();
+	});
+
 	it('a huge stored session is read in bounded time and size', () => {
 		const huge = {
 			...snapshotSession(inputs(trainedState())),
@@ -462,6 +491,7 @@ const TRAINING_KEYS = [
 	'droppedLogLines',
 	'parameters',
 	'momentum',
+	'model',
 	'device',
 	'predicted'
 ];

@@ -397,6 +397,8 @@ export const en = {
 	'trainPanel.saveModel': 'Save model',
 	'trainPanel.loadModel': 'Load model',
 	'trainPanel.loadModelFile': 'Load model file',
+	'trainPanel.saveGraphChanged':
+		'The graph changed since this training: Undo your changes to save the trained model, or Train the new graph first.',
 	'trainPanel.saved': 'Saved {file} ({bytes} bytes).',
 	'trainPanel.loaded': 'Loaded {keys} from {file}.',
 	'trainPanel.modelTooBig': '{file} is {size}; model files of up to {max} can be loaded.',

@@ -19,6 +19,7 @@ import { DEFAULT_SETTINGS, MAX_EPOCHS, type TrainSettings } from './settings';
 import { DEFAULT_FORMULA, DEFAULT_X } from './data';
 import { MAX_CSV_BYTES, toCsv } from './csv';
 import { keptHistory, labelsFit } from './history';
+import { docTrainingHash } from './model';
 
 export const SESSION_VERSION = 1;
 /**
@@ -68,6 +69,11 @@ export interface SavedTraining {
 	parameters: ValuePairs;
 	/** SGD's momentum buffers (null: momentum 0, or no step yet). */
 	momentum: ValuePairs | null;
+	/**
+	 * The fingerprint of the model it trained (`trainingKeyHash`), or null (a session saved
+	 * before it): a graph that no longer trains that model does not take its parameters.
+	 */
+	model: string | null;
 	/** The device that computed it (shown until the trainer answers). */
 	device: Device | null;
 	predicted: string | null;
@@ -109,6 +115,8 @@ export interface SessionInputs {
 	format: StateDictFormat;
 	logScale: boolean;
 	train: TrainState;
+	/** The fingerprint of the model `train` is of (`trainingKeyHash`); none: null. */
+	model?: string | null;
 }
 
 const asText = <T extends object>(values: T) =>
@@ -146,6 +154,7 @@ export function snapshotSession(inputs: SessionInputs): TrainingSession {
 					droppedLogLines: train.droppedLogLines + Math.max(0, train.logs.length - MAX_LOG_LINES),
 					parameters: pairsOf(train.parameters),
 					momentum: train.momentum === null ? null : pairsOf(train.momentum),
+					model: inputs.model ?? null,
 					device: train.device,
 					predicted:
 						train.predicted !== null && train.predicted.length <= MAX_PREDICTED_CHARS
@@ -248,6 +257,10 @@ function readLogs(value: unknown): { logs: string[]; dropped: number } {
 	return { logs, dropped: start };
 }
 
+/** A model fingerprint as `trainingKeyHash` writes it, else null. */
+const readModelHash = (value: unknown): string | null =>
+	typeof value === 'string' && /^[0-9a-f]{1,14}$/.test(value) ? value : null;
+
 function readTraining(value: unknown): SavedTraining | null {
 	if (!isRecord(value)) return null;
 	const budget = { left: MAX_SESSION_VALUES };
@@ -288,6 +301,7 @@ function readTraining(value: unknown): SavedTraining | null {
 		),
 		parameters,
 		momentum: momentum !== null && momentum.length > 0 ? momentum : null,
+		model: readModelHash(field(value, 'model')),
 		device: device === 'cpu' || device === 'webgpu' ? device : null,
 		predicted: text(field(value, 'predicted'), MAX_PREDICTED_CHARS)
 	};
@@ -357,8 +371,16 @@ export function sessionParameters(
 	session: unknown,
 	doc: GraphDocument
 ): Record<string, number[]> | null {
-	const training = readSession(session)?.training;
-	if (!training) return null;
+	const read = readSession(session);
+	const training = read?.training;
+	if (!read || !training) return null;
+	// Trained on another model (the graph changed since): its values are not this graph's.
+	if (
+		training.model !== null &&
+		training.model !== docTrainingHash(doc, read.lossId ?? undefined)
+	) {
+		return null;
+	}
 	const saved = new Map(training.parameters);
 	const out: Record<string, number[]> = Object.create(null);
 	let any = false;

@@ -26,7 +26,7 @@ import {
 	type LossStats,
 	type Reduction
 } from '$lib/training/landscape';
-import { bindModel, lossNodes, trainingKey } from '$lib/training/model';
+import { bindModel, lossNodes, trainingKey, trainingKeyHash } from '$lib/training/model';
 import {
 	RequestFailed,
 	summaryOf,
@@ -253,7 +253,9 @@ export class TrainPanelState {
 		lossId: this.lossId,
 		format: this.format,
 		logScale: this.logScale,
-		train: this.train
+		train: this.train,
+		// The model the training is of: the one the trainer last took, else the graph's now.
+		model: trainingKeyHash(this.trainedKey ?? this.modelKey)
 	});
 
 	/** The session to save now. */
@@ -323,6 +325,8 @@ export class TrainPanelState {
 					: { w: first(line.weightId), b: line.biasId === null ? 0 : first(line.biasId) }
 		});
 		this.options.onParameters?.(live);
+		// From here, an edit that changes what is trained says so, as after a Train.
+		this.trainedKey = this.modelKey;
 	}
 
 	/** The document now (reactive when the panel's prop is). */
@@ -529,6 +533,12 @@ export class TrainPanelState {
 
 	/** The state dict's bytes and a file name (`linear-regression.safetensors`). */
 	async saveModel(): Promise<{ bytes: Uint8Array; fileName: string } | null> {
+		if (this.graphChanged) {
+			// The trainer holds the values of the graph before the edit: saving the new graph's
+			// would give its initial values and drop the paused run. Say what to do instead.
+			this.fileMessage = ours('error', 'trainPanel.saveGraphChanged');
+			return null;
+		}
 		const config = this.command();
 		if (config === null) return null;
 		try {
