@@ -314,6 +314,7 @@ test.describe('the Chinese UI shows no English outside the allowlist', () => {
 			nodes: [
 				tensor('n1', 'x', { shape: [2, 3], init: 'values', values: [1] }),
 				{ id: 'n2', op: 'pred', name: 'y', position: { x: 0, y: 0 } },
+				tensor('n5', 'big', { shape: [1000, 1000, 1000] }),
 				{ ...tensor('n3', 'w', {}), attrs: { shape: [2], init: 'zeros', color: 1 } },
 				{
 					id: 'n4',
@@ -340,16 +341,17 @@ test.describe('the Chinese UI shows no English outside the allowlist', () => {
 		await expect(items).toHaveText([
 			`nodes[0].attrs.values: ${zh('problem.valuesCount', { expected: 6, shape: '2, 3', got: 1 })}`,
 			`nodes[1].op: ${zh('problem.unknownOp', { op: 'pred' })}`,
-			`nodes[2].attrs.requiresGrad: ${zh('problem.required')}`,
-			`nodes[2].attrs.color: ${zh('problem.unknownField')}`,
-			`nodes[3].attrs.reduction: ${zh('problem.badReduction', { reason: 'avg is not a valid value for reduction' })}`,
+			`nodes[2].attrs.shape: ${zh('problem.tooManyElements', { count: '1,000,000,000', max: '67,108,864' })}`,
+			`nodes[3].attrs.requiresGrad: ${zh('problem.required')}`,
+			`nodes[3].attrs.color: ${zh('problem.unknownField')}`,
+			`nodes[4].attrs.reduction: ${zh('problem.badReduction', { reason: 'avg is not a valid value for reduction' })}`,
 			`edges[0].source: ${zh('problem.unknownNode', { id: 'n9' })}`
 		]);
 		// PyTorch's own words stay as written, marked as such; no English sentence of ours is left.
-		await expect(items.nth(4).locator('[data-verbatim]').last()).toHaveText(
+		await expect(items.nth(5).locator('[data-verbatim]').last()).toHaveText(
 			'avg is not a valid value for reduction'
 		);
-		for (const english of ['required', 'unknown field', 'expected', 'no node with id']) {
+		for (const english of ['required', 'unknown field', 'expected', 'no node with id', 'exceeds']) {
 			await expect(dialog).not.toContainText(english);
 		}
 		await expectChinese(page, 'the Problems dialog of a bad file');

@@ -6,6 +6,7 @@
  */
 import { SHARE_PROBLEM_CODES, VALUE_KINDS, type Problem } from '$lib/graph';
 import type { MessageKey, MessageParams } from '$lib/i18n';
+import { groupNumbers } from './refusal-text';
 
 type Translate = (key: MessageKey, params?: MessageParams) => string;
 
@@ -35,7 +36,7 @@ export function problemText(problem: Problem, t: Translate): string {
 			got: kindText(params?.got, t)
 		});
 	}
-	return t(`problem.${code}`, params);
+	return t(`problem.${code}`, groupNumbers(params));
 }
 
 /** Stands for the quoted reason while the rest is worded (no catalog message holds it). */

@@ -15,8 +15,8 @@ export function refusalText(refusal: Refusal, t: Translate): string {
 	return t(`refusal.${refusal.code}`, groupNumbers(refusal.params));
 }
 
-/** A refusal's values with its large numbers grouped; small ones (and `count`'s plural) kept. */
-function groupNumbers(params: MessageParams | undefined): MessageParams | undefined {
+/** A message's values with its large numbers grouped; small ones (and `count`'s plural) kept. */
+export function groupNumbers(params: MessageParams | undefined): MessageParams | undefined {
 	if (params === undefined) return undefined;
 	let out: MessageParams | undefined;
 	for (const [name, value] of Object.entries(params)) {

@@ -593,7 +593,8 @@ export const en = {
 	'problem.internalOp': "op '{op}' is internal to the engine and cannot be used in a graph",
 	'problem.shapeNotPositive': 'expected a list of positive integers',
 	'problem.tooManyDims': 'a tensor has at most {max} dimensions',
-	'problem.tooManyElements': '{reason}',
+	'problem.tooManyElements':
+		"a tensor of {count} elements exceeds Autograd Canvas's limit of {max} elements",
 	'problem.tooManyValues':
 		'a tensor given by its values holds at most {max} numbers; use zeros, ones, full, arange, rand or randn for a bigger one',
 	'problem.valuesRequired': "required when init is 'values'",

@@ -570,7 +570,7 @@ export const zh: Record<MessageKey, string> = {
 	'problem.internalOp': "算子 '{op}' 是引擎内部使用的，不能用在计算图中",
 	'problem.shapeNotPositive': '应为正整数的列表',
 	'problem.tooManyDims': '张量最多 {max} 维',
-	'problem.tooManyElements': '张量太大：{reason}',
+	'problem.tooManyElements': '张量有 {count} 个元素，超过了 {max} 个元素的上限',
 	'problem.tooManyValues':
 		'初始化为“给定值”的张量最多 {max} 个数；更大的张量请改用 zeros、ones、full、arange、rand 或 randn',
 	'problem.valuesRequired': '初始化为“给定值”（init 为 values）时必须提供',
