@@ -306,6 +306,9 @@ test.describe('never lose work: storage', () => {
 		expect(download.suggestedFilename()).toBe('Week 3- ReLU.json');
 		await dialog.getByRole('button', { name: 'Close' }).click();
 		await expect(a).toHaveTitle('Week 3: ReLU · Autograd Canvas');
+		// File › Save names the file by it too.
+		const [saved] = await Promise.all([a.waitForEvent('download'), fileMenu(a, 'Save')]);
+		expect(saved.suggestedFilename()).toBe('Week 3- ReLU.json');
 
 		// An edit after the rename is written without a conflict, and keeps the name.
 		await add(a, 'tanh');
@@ -330,6 +333,18 @@ test.describe('never lose work: storage', () => {
 			.click();
 		await expect(graphNode(a, 'tanh1')).toBeVisible();
 		await expect(a.locator('footer .notice')).toHaveText('Opened Week 3: ReLU.');
+		// An empty name gives it back the name of where it came from, and says so.
+		dialog = await recent(a);
+		await current(a, dialog)
+			.getByRole('button', { name: /^Rename/ })
+			.click();
+		await dialog.getByRole('textbox', { name: 'Name' }).fill('   ');
+		await dialog.getByRole('textbox', { name: 'Name' }).press('Enter');
+		await expect(current(a, dialog).getByRole('status')).toHaveText(
+			'Name removed: it is named by where it came from again.'
+		);
+		await expect(current(a, dialog).locator('.title')).toHaveText(/^Example: /);
+		await expect(a).toHaveTitle('Autograd Canvas');
 		expect(errors).toEqual([]);
 	});
 

@@ -10,6 +10,8 @@ describe('file names', () => {
 		expect(titledName(' ... ', 'json')).toBe('graph.json');
 		expect(titledName('第三周：线性回归', 'json')).toBe('第三周：线性回归.json');
 		expect(titledName('x'.repeat(200), 'json')).toBe(`${'x'.repeat(60)}.json`);
+		// A name that ends in the extension gets it once.
+		expect(titledName('a/b.json', 'json')).toBe('a-b.json');
 	});
 
 	it('datedName names by the day', () => {
@@ -23,5 +25,8 @@ describe('file names', () => {
 		expect(cleanTitle('   ')).toBeNull();
 		expect(cleanTitle(null)).toBeNull();
 		expect(cleanTitle('😀'.repeat(100))).toBe('😀'.repeat(MAX_TITLE));
+		// Characters as a reader counts them: an emoji family is never cut in the middle.
+		const family = '👩‍👩‍👧‍👦';
+		expect(cleanTitle(family.repeat(100))).toBe(family.repeat(MAX_TITLE));
 	});
 });

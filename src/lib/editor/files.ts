@@ -78,17 +78,23 @@ export function datedName(base: string, extension: string, date = new Date()): s
  * characters) become '-', at most 60 of them (`My lesson: y = 2x + 1` -> `My lesson- y = 2x + 1.json`).
  */
 export function titledName(title: string, extension: string): string {
+	const bare = title.toLowerCase().endsWith(`.${extension}`)
+		? title.slice(0, -extension.length - 1)
+		: title;
 	// eslint-disable-next-line no-control-regex -- control characters are what it removes
-	const base = [...title.replace(/[\u0000-\u001f\u007f<>:"/\\|?*]/g, '-').trim()]
+	const base = [...bare.replace(/[\u0000-\u001f\u007f<>:"/\\|?*]/g, '-').trim()]
 		.slice(0, 60)
 		.join('')
 		.replace(/^[.\s]+|[.\s]+$/g, '');
 	return `${base === '' ? 'graph' : base}.${extension}`;
 }
 
-/** Downloads `doc` as a graph file (`graph-2025-01-31.json`); returns the file's name. */
-export function downloadDocument(doc: GraphDocument): string {
-	const name = datedName('graph', 'json');
+/**
+ * Downloads `doc` as a graph file, named by the name the user gave it (`title`) or by the day
+ * (`graph-2025-01-31.json`); returns the file's name.
+ */
+export function downloadDocument(doc: GraphDocument, title: string | null = null): string {
+	const name = title ? titledName(title, 'json') : datedName('graph', 'json');
 	download(name, serializeDocument(doc));
 	return name;
 }

@@ -329,6 +329,7 @@ export const en = {
 	'recent.save': 'Save',
 	'recent.cancel': 'Cancel',
 	'recent.renamed': 'Renamed to “{title}”.',
+	'recent.nameRemoved': 'Name removed: it is named by where it came from again.',
 	'recent.renameGone': 'This graph is no longer stored (another tab deleted it).',
 	'recent.renameFailed': 'Could not rename it: {reason}',
 	'recent.origin.new': 'New graph',

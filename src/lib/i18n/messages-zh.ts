@@ -316,6 +316,7 @@ export const zh: Record<MessageKey, string> = {
 	'recent.save': '保存',
 	'recent.cancel': '取消',
 	'recent.renamed': '已重命名为“{title}”。',
+	'recent.nameRemoved': '已移除名称：重新按来源命名。',
 	'recent.renameGone': '这个计算图已不在存储中（另一个标签页删除了它）。',
 	'recent.renameFailed': '无法重命名：{reason}',
 	'recent.origin.new': '新计算图',

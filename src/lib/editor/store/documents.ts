@@ -81,13 +81,21 @@ export interface DocumentStore {
 	remove(id: string): Promise<void>;
 }
 
-/** The longest name a document may have. */
+const segmenter = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter() : null;
+
+/** The characters of `text` as a reader counts them (an emoji family is one, not eleven). */
+function graphemes(text: string): string[] {
+	if (segmenter === null) return [...text];
+	return Array.from(segmenter.segment(text), (part) => part.segment);
+}
+
+/** The longest name a document may have, in characters as a reader counts them. */
 export const MAX_TITLE = 80;
 
 /** A name as it is kept: trimmed, on one line, at most `MAX_TITLE` characters; empty: none. */
 export function cleanTitle(title: string | null | undefined): string | null {
 	if (typeof title !== 'string') return null;
-	const clean = [...title.replace(/\s+/g, ' ').trim()].slice(0, MAX_TITLE).join('').trim();
+	const clean = graphemes(title.replace(/\s+/g, ' ').trim()).slice(0, MAX_TITLE).join('').trim();
 	return clean === '' ? null : clean;
 }
 

@@ -2,7 +2,7 @@
 import { EXAMPLES } from '$lib/graph';
 import type { I18n } from '$lib/i18n';
 import { excerpt } from '$lib/util/excerpt';
-import type { DocumentOrigin } from './documents';
+import type { DocumentMeta, DocumentOrigin } from './documents';
 
 /** The title a document has from where it came (until the user names it). */
 export function originTitle(origin: DocumentOrigin, i18n: I18n): string {
@@ -43,4 +43,9 @@ export function formatWhen(ms: number, i18n: I18n): string {
 	} catch {
 		return '';
 	}
+}
+
+/** The name the user gave the stored document `id` (in Recent), or null. */
+export function givenTitle(recent: readonly DocumentMeta[], id: string): string | null {
+	return recent.find((meta) => meta.id === id)?.title ?? null;
 }
