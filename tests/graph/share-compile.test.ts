@@ -56,6 +56,8 @@ describe('share links', () => {
 		['', 'not an Autograd Canvas share link (it should start with g1.)', 'notLink'],
 		['#hello', 'not an Autograd Canvas share link (it should start with g1.)', 'notLink'],
 		['g1.abc$def', 'this share link is damaged (unexpected characters)', 'damaged'],
+		['g1.', 'this share link is damaged (nothing follows g1.)', 'damaged'],
+		['#g1.  ', 'this share link is damaged (nothing follows g1.)', 'damaged'],
 		['g1.AAAAAAAAAA', 'this share link is damaged (it does not decompress)', 'damaged'],
 		['g1.' + 'A'.repeat(8 * 1024 * 1024), 'this share link is too long', 'tooLong']
 	])('refuses %s', async (hash, message, code) => {

@@ -120,6 +120,9 @@ export function decodeShareHash(hash: string): Parsed {
 			return fail('not an Autograd Canvas share link (it should start with g1.)', 'notLink');
 		}
 		const compressed = fromBase64Url(text.slice(SHARE_PREFIX.length));
+		if (compressed?.length === 0) {
+			return fail('this share link is damaged (nothing follows g1.)', 'damaged');
+		}
 		if (compressed === null)
 			return fail('this share link is damaged (unexpected characters)', 'damaged');
 		let bytes: Uint8Array | null;
