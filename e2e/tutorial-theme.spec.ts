@@ -95,3 +95,22 @@ test("the editor's charts follow the chosen theme too, not only the system's", a
 	await expect.poll(accent).toBe('#ffb454');
 	expect(errors).toEqual([]);
 });
+
+test('a tutorial open in another tab follows a theme chosen in the editor at once', async ({
+	context
+}) => {
+	const editor = await context.newPage();
+	await editor.emulateMedia({ colorScheme: 'light' });
+	await openEditor(editor);
+	await chooseTheme(editor, 'Light theme');
+	const tutorial = await context.newPage();
+	await tutorial.emulateMedia({ colorScheme: 'light' });
+	await tutorial.goto('/tutorial');
+	await expect(tutorial.getByRole('heading', { level: 1, name: 'Autograd Canvas' })).toBeVisible();
+	await expect.poll(() => bodyBackground(tutorial)).toBe(LIGHT_BG);
+
+	await chooseTheme(editor, 'Dark theme');
+	await expect.poll(() => bodyBackground(tutorial)).toBe(DARK_BG);
+	await chooseTheme(editor, 'Light theme');
+	await expect.poll(() => bodyBackground(tutorial)).toBe(LIGHT_BG);
+});

@@ -51,4 +51,12 @@ export function showTheme(theme: Theme): void {
 	$effect.pre(() => {
 		document.documentElement.dataset.theme = theme.current;
 	});
+	// A choice made in another tab (the editor beside an open tutorial) is followed at once.
+	$effect(() => {
+		const follow = (event: StorageEvent) => {
+			if (event.key === THEME_STORAGE_KEY) theme.choice = readStored();
+		};
+		window.addEventListener('storage', follow);
+		return () => window.removeEventListener('storage', follow);
+	});
 }
