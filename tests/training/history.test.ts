@@ -7,7 +7,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { exampleDocument } from '$lib/graph';
 import {
-	DEFAULT_FORMULA,
 	DEFAULT_SETTINGS,
 	epochAt,
 	formulaData,
@@ -20,35 +19,16 @@ import {
 	restoredTraining,
 	snapshotSession,
 	TrainingClient,
-	type SessionInputs,
 	type TrainingSession,
 	type TrainState
 } from '$lib/training';
 import { seriesCsv } from '$lib/viz';
+import { sessionInputs } from './session-inputs';
 import { waitFor } from './wait-for';
 
 vi.setConfig({ testTimeout: 120_000 });
 
-const text = <T extends object>(values: T) =>
-	Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v)])) as Record<
-		keyof T,
-		string
-	>;
-
-function inputs(train: TrainState): SessionInputs {
-	return {
-		settingsText: text(DEFAULT_SETTINGS),
-		formulaText: text(DEFAULT_FORMULA),
-		source: 'formula',
-		csvText: '',
-		csvInUse: null,
-		device: 'cpu',
-		lossId: undefined,
-		format: 'safetensors',
-		logScale: false,
-		train
-	};
-}
+const inputs = sessionInputs;
 
 const stored = (session: TrainingSession): unknown => JSON.parse(JSON.stringify(session));
 

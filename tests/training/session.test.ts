@@ -9,7 +9,6 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exampleDocument, type GraphDocument } from '$lib/graph';
 import {
-	DEFAULT_FORMULA,
 	DEFAULT_SETTINGS,
 	formulaData,
 	INITIAL_STATE,
@@ -22,7 +21,6 @@ import {
 	sessionParameters,
 	snapshotSession,
 	TrainingClient,
-	type SessionInputs,
 	type TrainConfig,
 	type TrainingSession,
 	type TrainSettings,
@@ -37,6 +35,7 @@ import {
 	MAX_ID_CHARS,
 	MAX_LOG_LINE_CHARS
 } from '$lib/training/session';
+import { sessionInputs } from './session-inputs';
 import { waitFor } from './wait-for';
 
 // Thousands of runs each: give them time on a slow machine.
@@ -46,27 +45,7 @@ const doc = exampleDocument('linear-regression')!;
 const WEIGHT = 'n2';
 const BIAS = 'n3';
 
-const text = <T extends object>(values: T) =>
-	Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v)])) as Record<
-		keyof T,
-		string
-	>;
-
-function inputs(train: TrainState, overrides: Partial<SessionInputs> = {}): SessionInputs {
-	return {
-		settingsText: text(DEFAULT_SETTINGS),
-		formulaText: text(DEFAULT_FORMULA),
-		source: 'formula',
-		csvText: '',
-		csvInUse: null,
-		device: 'cpu',
-		lossId: undefined,
-		format: 'safetensors',
-		logScale: false,
-		train,
-		...overrides
-	};
-}
+const inputs = sessionInputs;
 
 function config(settings: Partial<TrainSettings>): TrainConfig {
 	return {
