@@ -51,6 +51,7 @@ export const PROBLEM_TEXT = {
 	unpackArgs: 'unpacking arguments with * is outside the subset',
 	unpackKwargs: 'unpacking arguments with ** is outside the subset',
 	assignTarget: 'this assignment target is outside the subset',
+	assignSubscript: 'assigning to part of a tensor (x[...] = ...) is outside the subset',
 	assignAttribute: 'assigning to .{attr} is outside the subset',
 	takesNoArguments: '{name}() takes no arguments',
 	integerGrad:

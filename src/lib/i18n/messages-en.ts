@@ -819,6 +819,8 @@ export const en = {
 	'importCode.problem.unpackArgs': 'unpacking arguments with * is outside the subset',
 	'importCode.problem.unpackKwargs': 'unpacking arguments with ** is outside the subset',
 	'importCode.problem.assignTarget': 'this assignment target is outside the subset',
+	'importCode.problem.assignSubscript':
+		'assigning to part of a tensor (x[...] = ...) is outside the subset',
 	'importCode.problem.assignAttribute': 'assigning to .{attr} is outside the subset',
 	'importCode.problem.takesNoArguments': '{name}() takes no arguments',
 	'importCode.problem.integerGrad':

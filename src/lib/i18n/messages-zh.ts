@@ -778,6 +778,7 @@ export const zh: Record<MessageKey, string> = {
 	'importCode.problem.unpackArgs': '用 * 解包参数超出可导入的子集',
 	'importCode.problem.unpackKwargs': '用 ** 解包参数超出可导入的子集',
 	'importCode.problem.assignTarget': '这种赋值目标超出可导入的子集',
+	'importCode.problem.assignSubscript': '给张量的一部分赋值（x[...] = ...）超出可导入的子集',
 	'importCode.problem.assignAttribute': '给 .{attr} 赋值超出可导入的子集',
 	'importCode.problem.takesNoArguments': '{name}() 不接受参数',
 	'importCode.problem.integerGrad':

@@ -192,10 +192,7 @@ function assign(state: ImportState, target: Expr, value: Value, valueExpr: Expr)
 			assignAttribute(state, target, value);
 			return value;
 		case 'subscript':
-			throw unsupported(
-				target.start,
-				'assigning to part of a tensor (x[...] = ...) is outside the subset'
-			);
+			throw coded(target.start, 'unsupported', 'assignSubscript');
 		default:
 			throw coded(target.start, 'unsupported', 'assignTarget');
 	}
