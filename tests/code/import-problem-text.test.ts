@@ -14,18 +14,13 @@ import {
 	type ProblemCode
 } from '$lib/code/problem-codes';
 import { MESSAGES, translate, type Locale, type MessageKey } from '$lib/i18n/messages';
+import { importProblemParts, importProblemText } from '$lib/editor/ImportCodeDialog/problem-parts';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 /** A problem worded in `locale`, as the dialog words it. */
-function worded(locale: Locale, problem: CodeProblem): string {
-	const params: Record<string, string | number> = { ...problem.params };
-	if (problem.reason !== undefined) {
-		const key = `importCode.reason.${problem.reason.code}` as MessageKey;
-		params.why = translate(locale, key, problem.reason.params);
-	}
-	return translate(locale, `importCode.problem.${problem.code}` as MessageKey, params);
-}
+const worded = (locale: Locale, problem: CodeProblem) =>
+	importProblemText(problem, (key, params) => translate(locale, key, params));
 
 const MODULE = `import torch.nn as nn
 class M(nn.Module):
@@ -104,13 +99,8 @@ const REASON_PROGRAMS = [
 const found = (code: string) =>
 	importCode(code).problems.filter((problem) => problem.code !== undefined);
 
-/** Latin words allowed in the Chinese: code and Python's keywords, quoted as written. */
-const CODE_WORDS = new Set(
-	(
-		'for while if def class with try torch nn no_grad Linear model import as functional numpy ' +
-		'np tensor from optimizer step SGD x backward gradient inputs detach dtype float32 double F PyTorch'
-	).split(' ')
-);
+/** The one Latin word of ours allowed in the Chinese outside code: a name. */
+const NAMES = new Set(['PyTorch']);
 
 describe('the catalog words every import problem', () => {
 	const keys = [
@@ -126,9 +116,13 @@ describe('the catalog words every import problem', () => {
 		expect(en).toBe(english);
 		expect(zh).not.toBe(en);
 		expect(placeholders(zh)).toEqual(placeholders(en));
-		// No English of ours: without placeholders, what is left in Latin letters is code.
-		const words = zh.replace(/\{\w+\}/g, ' ').match(/[A-Za-z_][A-Za-z_0-9]*/g) ?? [];
-		for (const word of words) expect(CODE_WORDS, `${key}: ${word}`).toContain(word);
+		// Code between backticks stays code, the same in both languages.
+		const code = (text: string) => [...text.matchAll(/`([^`]*)`/g)].map((m) => m[1]);
+		expect(code(zh).sort()).toEqual(code(en).sort());
+		// No English of ours: without placeholders and code, only names are in Latin letters.
+		const prose = zh.replace(/\{\w+\}/g, ' ').replace(/`[^`]*`/g, ' ');
+		for (const word of prose.match(/[A-Za-z_][A-Za-z_0-9]*/g) ?? [])
+			expect(NAMES, `${key}: ${word}`).toContain(word);
 	});
 
 	it('every kind of problem has a label in both languages', () => {
@@ -190,6 +184,19 @@ describe('each code, met in a program', () => {
 		for (const problem of problems) {
 			expect(problem.kind).toBe('syntax');
 			expect(problem.code).toBeUndefined();
+			const parts = importProblemParts(problem, (key, params) => translate('zh', key, params));
+			expect(parts).toEqual([{ text: problem.message, verbatim: true }]);
 		}
+	});
+
+	it('the code a problem quotes is a verbatim piece; our words and line numbers are not', () => {
+		const [problem] = found('for i in range(2):\n    zz = torch.ones(1)\ny = zz * 2').filter(
+			(p) => p.code === 'noValue'
+		);
+		const parts = importProblemParts(problem, (key, params) => translate('zh', key, params));
+		expect(parts.filter((part) => part.verbatim).map((part) => part.text)).toEqual(['zz', 'for']);
+		expect(parts.map((part) => part.text).join('')).toBe(
+			'zz 没有值：它是在第 1 行的 for 代码块里赋值的，而这个代码块没有导入'
+		);
 	});
 });

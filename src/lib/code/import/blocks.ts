@@ -11,16 +11,7 @@
  * Other `for` / `if` / `class` / `def` statements stay outside the subset.
  */
 import type { CompoundHeader, Expr, Stmt } from '../ast';
-import {
-	bindArgs,
-	coded,
-	ImportProblem,
-	need,
-	unsupported,
-	valueProblem,
-	type Arg,
-	type Call
-} from './args';
+import { bindArgs, coded, need, unsupported, valueProblem, type Arg, type Call } from './args';
 import { evaluate } from './expressions';
 import { claimName, mark, rename, rollback, type Mark } from './graph';
 import { isPrint } from './scope';

@@ -12,7 +12,6 @@ import {
 	asInteger,
 	bindArgs,
 	coded,
-	ImportProblem,
 	need,
 	unsupported,
 	valueProblem,

@@ -8,7 +8,6 @@ import {
 	exprText,
 	foldNumbers,
 	coded,
-	ImportProblem,
 	isTensorValue,
 	noValueProblem,
 	unsupported,

@@ -18,7 +18,6 @@ import {
 	asBool,
 	bindArgs,
 	coded,
-	ImportProblem,
 	integerGradProblem,
 	need,
 	unsupported,
