@@ -13,6 +13,8 @@ import { graphNode, wire } from './editor-helpers';
 
 const zh = (key: MessageKey, params?: Record<string, string | number>) =>
 	translate('zh', key, params);
+/** A message as shown: code between backticks is shown without them. */
+const shown = (text: string) => text.replace(/`/g, '');
 
 /** Words that stay as they are in the Chinese UI. */
 const ALLOWLIST = new Set<string>([
@@ -265,29 +267,73 @@ test.describe('the Chinese UI shows no English outside the allowlist', () => {
 		// A name assigned again is imported (as x_1), with a note in Chinese: not a problem.
 		await expect(notes).toContainText('读取了旧的 x（在第 2 行赋值）');
 		await expect(dialog.getByRole('list', { name: /^未导入/ })).not.toContainText('x_1');
-		// The importer's problems are PyTorch-like diagnostics quoting the code: they stay English,
-		// so their list (and the code typed in the box) is left out of the scan; each begins with
-		// what kind of problem it is, in Chinese. Its notes (a line accepted, not built, or a name
-		// assigned again) are worded in Chinese around the code they quote.
+		// The importer's problems and notes are worded in Chinese around the code they quote (that
+		// code is data-verbatim); each problem begins with what kind of problem it is, in Chinese.
 		const problems = dialog.getByRole('list', { name: /^未导入/ });
 		const summaries = await problems.locator('.summary').allTextContents();
 		expect(summaries.length).toBeGreaterThan(0);
 		expect(summaries).toHaveLength(await problems.getByRole('listitem').count());
 		for (const summary of summaries) expect(summary).toMatch(/^[\u4e00-\u9fff，]+$/);
 		expect(summaries).toContain(zh('importCode.kind.undefined-name'));
-		await expectChinese(page, 'the Import code preview', [
-			'pre',
-			'textarea',
-			'[aria-labelledby="import-code-problems"]'
-		]);
+		await expectChinese(page, 'the Import code preview', ['pre', 'textarea']);
 		await dialog.getByRole('button', { name: zh('importCode.accept'), exact: true }).click();
 		await expect(dialog.getByRole('alert')).toBeVisible();
-		await expectChinese(page, 'the Import code confirmation', [
-			'pre',
-			'textarea',
-			'[aria-labelledby="import-code-problems"]'
-		]);
+		await expectChinese(page, 'the Import code confirmation', ['pre', 'textarea']);
 		await dialog.getByRole('button', { name: zh('importCode.cancel') }).click();
+		expect(errors).toEqual([]);
+	});
+
+	test('Import code: a for loop, an unknown function, a name assigned in the loop', async ({
+		page
+	}) => {
+		const errors = await openZh(page);
+		await button(page, 'panels.code').click();
+		await button(page, 'importCode.open').click();
+		const dialog = page.getByRole('dialog', { name: zh('importCode.title') });
+		await dialog
+			.getByRole('textbox', { name: zh('importCode.text') })
+			.fill(
+				[
+					'x = torch.ones(2, requires_grad=True)',
+					'for i in range(3):',
+					'    z = x * 2',
+					'y = foo(x)',
+					'w = z + 1',
+					's = "abc'
+				].join('\n')
+			);
+		await dialog.getByRole('button', { name: zh('importCode.preview') }).click();
+		const problems = dialog.getByRole('list', { name: /^未导入/ });
+		await expect(problems).toBeVisible();
+		// Ours, in Chinese: the loop, the unknown name, the name that has no value.
+		await expect(problems).toContainText(shown(zh('importCode.problem.for')));
+		await expect(problems).toContainText(
+			shown(zh('importCode.problem.undefinedName', { name: 'foo' }))
+		);
+		await expect(problems).toContainText(
+			shown(
+				zh('importCode.problem.noValue', {
+					name: 'z',
+					why: zh('importCode.reason.assignedInBlock', { keyword: 'for', line: 2 })
+				})
+			)
+		);
+		for (const english of [
+			'outside the subset',
+			'has no value',
+			'is not defined',
+			'not imported',
+			'is assigned in'
+		])
+			await expect(problems).not.toContainText(english);
+		// The name without a value is labelled so, not as a name that is not defined.
+		const noValue = problems.locator('li', { hasText: '没有值' });
+		await expect(noValue.locator('.summary')).toHaveText(zh('importCode.kind.no-value'));
+		// Python's syntax error stays Python's words, marked verbatim.
+		await expect(
+			problems.locator('[data-verbatim]', { hasText: 'unterminated string literal' })
+		).toHaveCount(1);
+		await expectChinese(page, 'the Import code problems of a loop', ['pre', 'textarea']);
 		expect(errors).toEqual([]);
 	});
 

@@ -15,6 +15,7 @@ const KINDS: CodeProblemKind[] = [
 	'unsupported',
 	'unknown-function',
 	'undefined-name',
+	'no-value',
 	'value'
 ];
 

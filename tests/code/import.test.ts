@@ -478,7 +478,7 @@ ok = x.exp()`;
 		expect(describeGraph(result.doc!)).toEqual(['x = ones[2]']);
 		expect(result.problems.map((p) => `${p.line}:${p.column} ${p.kind}`)).toEqual([
 			'2:6 unknown-function',
-			'3:5 undefined-name'
+			'3:5 no-value'
 		]);
 		expect(result.problems[1].message).toBe(
 			'y has no value: y = (x * 2 + 1).foo() (line 2) was not imported'
@@ -545,7 +545,7 @@ h = a.relu()`;
 	it('compound statements are listed once, and what they assign has no value after them', () => {
 		expect(problemsOf('x = torch.ones(1)\nfor i in range(3):\n    x = x * 2\ny = x + 1')).toEqual([
 			'2:1 unsupported: a for loop is outside the subset: its body is not imported (the canvas shows one forward and backward pass)',
-			'4:5 undefined-name: x has no value: it is assigned in the for block on line 2, which is not imported'
+			'4:5 no-value: x has no value: it is assigned in the for block on line 2, which is not imported'
 		]);
 		expect(problemsOf('with torch.no_grad():\n    pass')).toEqual([
 			'1:1 unsupported: with blocks (torch.no_grad() included) are outside the subset: the block is not imported'

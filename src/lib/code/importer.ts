@@ -302,7 +302,9 @@ function report(state: ImportState): CodeProblem[] {
 		...state.lines.position(p.offset),
 		// Quotes are excerpts already; this bounds a message that quotes several.
 		message: excerpt(p.message, MAX_MESSAGE_CHARS),
-		kind: p.kind
+		kind: p.kind,
+		...(p.code === undefined ? {} : { code: p.code, params: p.params ?? {} }),
+		...(p.reason === undefined ? {} : { reason: p.reason })
 	}));
 }
 

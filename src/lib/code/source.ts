@@ -4,6 +4,7 @@
  * characters (Unicode code points), as editors and Python show them.
  */
 import { utf8Length } from '$lib/util/utf8';
+import type { ProblemCode, ProblemParams, ProblemReason } from './problem-codes';
 
 /** Inputs of this many UTF-8 bytes or more are refused (1 MB). */
 export const MAX_CODE_BYTES = 1024 * 1024;
@@ -34,6 +35,8 @@ export type CodeProblemKind =
 	| 'unknown-function'
 	/** A name used before it was given a value (Python's NameError). */
 	| 'undefined-name'
+	/** A name that was assigned, but by a statement or block that is not imported. */
+	| 'no-value'
 	/** A value the call or the canvas cannot take (a float size, an integer tensor that requires grad, ...). */
 	| 'value';
 
@@ -42,8 +45,16 @@ export interface CodeProblem {
 	line: number;
 	/** 1-based column, in characters. */
 	column: number;
+	/** The problem in English. */
 	message: string;
 	kind: CodeProblemKind;
+	/**
+	 * Our own problems have a code (the UI words them from it, `params` and `reason`); those
+	 * without one are Python's syntax errors (its words, shown as written) or rare ones in English.
+	 */
+	code?: ProblemCode;
+	params?: ProblemParams;
+	reason?: ProblemReason;
 }
 
 /** A problem at a source offset, before it is turned into a line and column. */
@@ -51,6 +62,9 @@ export interface RawProblem {
 	offset: number;
 	message: string;
 	kind: CodeProblemKind;
+	code?: ProblemCode;
+	params?: ProblemParams;
+	reason?: ProblemReason;
 }
 
 /** Line starts of a text, for offset -> line / column. */

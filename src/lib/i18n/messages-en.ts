@@ -767,6 +767,71 @@ export const en = {
 	'importCode.note.reassignedReads':
 		'{subject} = ... reads the old {subject} (it was assigned on line {previous}): a node cannot feed itself, so the new value is a new node, {node}',
 	'importCode.training': 'Train settings: lr {lr}, {count} epochs.',
+	'importCode.kind.no-value': 'Name has no value',
+	'importCode.problem.for':
+		'a `for` loop is outside the subset: its body is not imported (the canvas shows one forward and backward pass)',
+	'importCode.problem.while':
+		'a `while` loop is outside the subset: its body is not imported (the canvas shows one forward and backward pass)',
+	'importCode.problem.if': '`if` statements are outside the subset: the block is not imported',
+	'importCode.problem.def':
+		'function definitions are outside the subset: write the computation at the top level',
+	'importCode.problem.class':
+		'class definitions are outside the subset: use `nn.Linear` directly, for example `model = nn.Linear(1, 1)`',
+	'importCode.problem.with':
+		'`with` blocks (`torch.no_grad()` included) are outside the subset: the block is not imported',
+	'importCode.problem.try': '`try` statements are outside the subset: the block is not imported',
+	'importCode.problem.block': "'{keyword}' blocks are outside the subset",
+	'importCode.problem.blockInMethod': "'{keyword}' blocks inside a method are outside the subset",
+	'importCode.problem.keywordStatement': "'{keyword}' statements are outside the subset",
+	'importCode.problem.augAssign':
+		"in-place update '{name} {op} ...' is outside the subset: write {name} = {name} {binary} ...",
+	'importCode.problem.relativeImport': 'relative imports are outside the subset',
+	'importCode.problem.starImport':
+		'`from` {module} `import *` is outside the subset: import the names you use',
+	'importCode.problem.builtinCall': '{name}() is outside the subset',
+	'importCode.problem.numpyCall':
+		'{callee}: `numpy` is outside the subset: write `torch.tensor(...)` instead',
+	'importCode.problem.moduleCall': '{callee}: {module} is outside the subset',
+	'importCode.problem.unknownFunction': '{callee} is not one of the functions the canvas imports',
+	'importCode.problem.unknownMethodCall':
+		'{callee}() is not one of the functions the canvas imports',
+	'importCode.problem.unknownMethod':
+		'{callee}(): {owner}.{name} is not one of the methods the canvas imports',
+	'importCode.problem.undefinedName': "name '{name}' is not defined",
+	'importCode.problem.undefinedNameNn': "name '{name}' is not defined: add `import torch.nn as nn`",
+	'importCode.problem.undefinedNameF':
+		"name '{name}' is not defined: add `import torch.nn.functional as F`",
+	'importCode.problem.undefinedNameNp': "name '{name}' is not defined: add `import numpy as np`",
+	'importCode.problem.noValue': '{name} has no value: {why}',
+	'importCode.problem.optimizerStep':
+		'`optimizer.step()` is outside the subset: the canvas shows one forward and backward pass (its Train button runs `SGD`)',
+	'importCode.problem.optimizerStepOutsideLoop':
+		'`optimizer.step()` outside the training loop is outside the subset: the canvas shows one forward and backward pass (its Train button runs `SGD`)',
+	'importCode.problem.indexing': 'indexing (`x[...]`) is outside the subset',
+	'importCode.problem.inPlace': 'in-place operations are outside the subset',
+	'importCode.problem.inPlaceMethod': 'in-place operations ({callee}()) are outside the subset',
+	'importCode.problem.detach': '`detach()` is outside the subset',
+	'importCode.problem.backwardGradient':
+		'`backward(gradient)` is outside the subset: call `backward()` on a one-element output',
+	'importCode.problem.backwardInputs': '`backward(inputs=...)` is outside the subset',
+	'importCode.problem.complex': 'complex numbers are outside the subset',
+	'importCode.problem.unpack': 'unpacking with * is outside the subset',
+	'importCode.problem.unpackArgs': 'unpacking arguments with * is outside the subset',
+	'importCode.problem.unpackKwargs': 'unpacking arguments with ** is outside the subset',
+	'importCode.problem.assignTarget': 'this assignment target is outside the subset',
+	'importCode.problem.assignSubscript':
+		'assigning to part of a tensor (`x[...] = ...`) is outside the subset',
+	'importCode.problem.assignAttribute': 'assigning to .{attr} is outside the subset',
+	'importCode.problem.takesNoArguments': '{name}() takes no arguments',
+	'importCode.problem.integerGrad':
+		'only floating point tensors can require gradients, and whole numbers such as `2` make an integer tensor in PyTorch: write `2.0`',
+	'importCode.problem.float32': 'the canvas computes in `float32`: use `dtype=np.float32`',
+	'importCode.problem.double':
+		'the canvas computes in `float32`: `.double()` is outside the subset',
+	'importCode.reason.notImported': '{statement} (line {line}) was not imported',
+	'importCode.reason.blockStatement': 'its {keyword} statement (line {line}) is outside the subset',
+	'importCode.reason.assignedInBlock':
+		'it is assigned in the {keyword} block on line {line}, which is not imported',
 
 	'update.ready': 'A new version of Autograd Canvas is ready.',
 	'update.reload': 'Reload',

@@ -731,6 +731,65 @@ export const zh: Record<MessageKey, string> = {
 	'importCode.note.reassignedReads':
 		'{subject} = ... 读取了旧的 {subject}（在第 {previous} 行赋值）：节点不能以自身为输入，所以新值是一个新节点 {node}',
 	'importCode.training': '训练设置：学习率 {lr}，{count} 轮。',
+	'importCode.kind.no-value': '名称没有值',
+	'importCode.problem.for':
+		'`for` 循环超出可导入的子集：循环体不会导入（画布只展示一次前向和反向传播）',
+	'importCode.problem.while':
+		'`while` 循环超出可导入的子集：循环体不会导入（画布只展示一次前向和反向传播）',
+	'importCode.problem.if': '`if` 语句超出可导入的子集：这个代码块不会导入',
+	'importCode.problem.def': '函数定义超出可导入的子集：请把计算直接写在顶层',
+	'importCode.problem.class':
+		'类定义超出可导入的子集：请直接使用 `nn.Linear`，例如 `model = nn.Linear(1, 1)`',
+	'importCode.problem.with':
+		'`with` 代码块（包括 `torch.no_grad()`）超出可导入的子集：这个代码块不会导入',
+	'importCode.problem.try': '`try` 语句超出可导入的子集：这个代码块不会导入',
+	'importCode.problem.block': "'{keyword}' 代码块超出可导入的子集",
+	'importCode.problem.blockInMethod': "方法里的 '{keyword}' 代码块超出可导入的子集",
+	'importCode.problem.keywordStatement': "'{keyword}' 语句超出可导入的子集",
+	'importCode.problem.augAssign':
+		"原地更新 '{name} {op} ...' 超出可导入的子集：请写成 {name} = {name} {binary} ...",
+	'importCode.problem.relativeImport': '相对导入超出可导入的子集',
+	'importCode.problem.starImport':
+		'`from` {module} `import *` 超出可导入的子集：请导入你用到的名称',
+	'importCode.problem.builtinCall': '{name}() 超出可导入的子集',
+	'importCode.problem.numpyCall': '{callee}：`numpy` 超出可导入的子集：请改用 `torch.tensor(...)`',
+	'importCode.problem.moduleCall': '{callee}：{module} 超出可导入的子集',
+	'importCode.problem.unknownFunction': '{callee} 不是画布能导入的函数',
+	'importCode.problem.unknownMethodCall': '{callee}() 不是画布能导入的函数',
+	'importCode.problem.unknownMethod': '{callee}()：{owner}.{name} 不是画布能导入的方法',
+	'importCode.problem.undefinedName': "名称 '{name}' 未定义",
+	'importCode.problem.undefinedNameNn': "名称 '{name}' 未定义：请加上 `import torch.nn as nn`",
+	'importCode.problem.undefinedNameF':
+		"名称 '{name}' 未定义：请加上 `import torch.nn.functional as F`",
+	'importCode.problem.undefinedNameNp': "名称 '{name}' 未定义：请加上 `import numpy as np`",
+	'importCode.problem.noValue': '{name} 没有值：{why}',
+	'importCode.problem.optimizerStep':
+		'`optimizer.step()` 超出可导入的子集：画布只展示一次前向和反向传播（训练面板的“训练”按钮会运行 `SGD`）',
+	'importCode.problem.optimizerStepOutsideLoop':
+		'训练循环之外的 `optimizer.step()` 超出可导入的子集：画布只展示一次前向和反向传播（训练面板的“训练”按钮会运行 `SGD`）',
+	'importCode.problem.indexing': '索引（`x[...]`）超出可导入的子集',
+	'importCode.problem.inPlace': '原地操作超出可导入的子集',
+	'importCode.problem.inPlaceMethod': '原地操作（{callee}()）超出可导入的子集',
+	'importCode.problem.detach': '`detach()` 超出可导入的子集',
+	'importCode.problem.backwardGradient':
+		'`backward(gradient)` 超出可导入的子集：请对只有一个元素的输出调用 `backward()`',
+	'importCode.problem.backwardInputs': '`backward(inputs=...)` 超出可导入的子集',
+	'importCode.problem.complex': '复数超出可导入的子集',
+	'importCode.problem.unpack': '用 * 解包超出可导入的子集',
+	'importCode.problem.unpackArgs': '用 * 解包参数超出可导入的子集',
+	'importCode.problem.unpackKwargs': '用 ** 解包参数超出可导入的子集',
+	'importCode.problem.assignTarget': '这种赋值目标超出可导入的子集',
+	'importCode.problem.assignSubscript': '给张量的一部分赋值（`x[...] = ...`）超出可导入的子集',
+	'importCode.problem.assignAttribute': '给 .{attr} 赋值超出可导入的子集',
+	'importCode.problem.takesNoArguments': '{name}() 不接受参数',
+	'importCode.problem.integerGrad':
+		'只有浮点张量才能要求梯度，而 `2` 这样的整数在 PyTorch 里会得到整数张量：请写成 `2.0`',
+	'importCode.problem.float32': '画布用 `float32` 计算：请使用 `dtype=np.float32`',
+	'importCode.problem.double': '画布用 `float32` 计算：`.double()` 超出可导入的子集',
+	'importCode.reason.notImported': '{statement}（第 {line} 行）没有导入',
+	'importCode.reason.blockStatement': '它的 {keyword} 语句（第 {line} 行）超出可导入的子集',
+	'importCode.reason.assignedInBlock':
+		'它是在第 {line} 行的 {keyword} 代码块里赋值的，而这个代码块没有导入',
 
 	'update.ready': 'Autograd Canvas 已更新，新版本已就绪。',
 	'update.reload': '重新加载',

@@ -1,6 +1,13 @@
 /** Calls as the importer sees them (arguments bound like Python's), problems, and helpers. */
 import type { Expr } from '../ast';
 import type { CodeProblemKind } from '../source';
+import {
+	problemText,
+	type ProblemCode,
+	type ProblemParams,
+	type ProblemReason,
+	type ProblemWording
+} from '../problem-codes';
 import { describeValue, type TensorValue, type Value } from './values';
 import { MAX_DIMS } from '$lib/graph';
 import { excerpt } from '$lib/util/excerpt';
@@ -10,8 +17,31 @@ export class ImportProblem {
 	constructor(
 		readonly offset: number,
 		readonly message: string,
-		readonly kind: CodeProblemKind
+		readonly kind: CodeProblemKind,
+		/** The code the UI words it from (none: it stays in English). */
+		readonly wording?: ProblemWording
 	) {}
+}
+
+/** A problem by code: its English message from `PROBLEM_TEXT`, the UI's from the catalog. */
+export function coded(
+	offset: number,
+	kind: CodeProblemKind,
+	code: ProblemCode,
+	params: ProblemParams = {},
+	reason?: ProblemReason
+): ImportProblem {
+	const wording: ProblemWording =
+		reason === undefined ? { code, params } : { code, params, reason };
+	return new ImportProblem(offset, problemText(wording), kind, wording);
+}
+
+/** Reading a name whose statement was not imported (`bindFailed`). */
+export function noValueProblem(
+	offset: number,
+	value: { name: string; why: ProblemReason }
+): ImportProblem {
+	return coded(offset, 'no-value', 'noValue', { name: value.name }, value.why);
 }
 
 /** A problem that stops the import (the node limit). */
@@ -45,10 +75,7 @@ export const isTensorValue = (value: Value): value is TensorValue =>
 	value.kind === 'tensor' || value.kind === 'fresh';
 
 export function integerGradProblem(start: number): ImportProblem {
-	return valueProblem(
-		start,
-		'only floating point tensors can require gradients, and whole numbers such as 2 make an integer tensor in PyTorch: write 2.0'
-	);
+	return coded(start, 'value', 'integerGrad');
 }
 
 /** Python's arithmetic on two numbers. */
@@ -235,7 +262,7 @@ export function readNested(
 		if (v.kind === 'tensor' || v.kind === 'fresh') {
 			throw unsupported(start, 'torch.tensor() of tensors is outside the subset');
 		}
-		if (v.kind === 'failed') throw new ImportProblem(start, v.reason, 'undefined-name');
+		if (v.kind === 'failed') throw noValueProblem(start, v);
 		throw valueProblem(
 			start,
 			`torch.tensor() takes numbers or lists of numbers, not ${describeValue(v)}`

@@ -11,15 +11,7 @@
  * Other `for` / `if` / `class` / `def` statements stay outside the subset.
  */
 import type { CompoundHeader, Expr, Stmt } from '../ast';
-import {
-	bindArgs,
-	ImportProblem,
-	need,
-	unsupported,
-	valueProblem,
-	type Arg,
-	type Call
-} from './args';
+import { bindArgs, coded, need, unsupported, valueProblem, type Arg, type Call } from './args';
 import { evaluate } from './expressions';
 import { claimName, mark, rename, rollback, type Mark } from './graph';
 import { isPrint } from './scope';
@@ -45,10 +37,7 @@ export function compoundStatement(
 ): boolean {
 	const header = statement.header;
 	if (state.callDepth > 0) {
-		throw unsupported(
-			statement.start,
-			`'${statement.keyword}' blocks inside a method are outside the subset`
-		);
+		throw coded(statement.start, 'unsupported', 'blockInMethod', { keyword: statement.keyword });
 	}
 	if (header?.kind === 'class') return classStatement(state, statement, header);
 	if (header?.kind === 'for') return trainingLoop(state, statement, header);
@@ -89,7 +78,7 @@ export function instantiate(state: ImportState, cls: ClassValue, call: Call): Va
 	const init = cls.methods.get('__init__');
 	if (init !== undefined) runMethod(state, object, init, call);
 	else if (call.args.length > 0 || call.keywords.size > 0) {
-		throw valueProblem(call.start, `${excerpt(cls.name)}() takes no arguments`);
+		throw coded(call.start, 'value', 'takesNoArguments', { name: excerpt(cls.name) });
 	}
 	return object;
 }
@@ -161,11 +150,11 @@ export function objectMethod(
 	if (own !== undefined) return runMethod(state, object, own, call);
 	const inherited = moduleMethod(object, name, call, (dict) => loadFromFile(state, dict, call));
 	if (inherited !== null) return inherited;
-	throw new ImportProblem(
-		call.start,
-		`${call.callee}(): ${excerpt(object.className)}.${excerpt(name)} is not one of the methods the canvas imports`,
-		'unknown-function'
-	);
+	throw coded(call.start, 'unknown-function', 'unknownMethod', {
+		callee: call.callee,
+		owner: excerpt(object.className),
+		name: excerpt(name)
+	});
 }
 
 /** `load_state_dict(torch.load(path))`: accepted, noted (the Train panel's Load model reads it). */
@@ -375,20 +364,17 @@ export function optimizerMethod(
 	if (name === 'zero_grad') return { kind: 'none' };
 	if (name === 'step') {
 		if (state.loop === null) {
-			throw unsupported(
-				call.start,
-				'optimizer.step() outside the training loop is outside the subset: the canvas shows one forward and backward pass (its Train button runs SGD)'
-			);
+			throw coded(call.start, 'unsupported', 'optimizerStepOutsideLoop');
 		}
 		state.loop.stepped = true;
 		state.loop.optimizer = optimizer;
 		return { kind: 'none' };
 	}
-	throw new ImportProblem(
-		call.start,
-		`${call.callee}(): SGD.${excerpt(name)} is not one of the methods the canvas imports`,
-		'unknown-function'
-	);
+	throw coded(call.start, 'unknown-function', 'unknownMethod', {
+		callee: call.callee,
+		owner: 'SGD',
+		name: excerpt(name)
+	});
 }
 
 /** `torch.device(...)`: the Train panel's device choice. */

@@ -11,7 +11,7 @@ import {
 	asBool,
 	asInteger,
 	bindArgs,
-	ImportProblem,
+	coded,
 	need,
 	unsupported,
 	valueProblem,
@@ -61,17 +61,17 @@ export function callValue(state: ImportState, callee: Value, call: Call): Value 
 export function callFunction(state: ImportState, path: string, call: Call): Value {
 	const root = path.split('.')[0];
 	if (root === 'builtins') {
-		throw unsupported(
-			call.start,
-			`${excerpt(path.slice('builtins.'.length))}() is outside the subset`
-		);
+		throw coded(call.start, 'unsupported', 'builtinCall', {
+			name: excerpt(path.slice('builtins.'.length))
+		});
 	}
 	if (root !== 'torch') {
-		const what =
-			root === 'numpy'
-				? 'numpy is outside the subset: write torch.tensor(...) instead'
-				: `${excerpt(root)} is outside the subset`;
-		throw unsupported(call.start, `${call.callee}: ${what}`);
+		throw root === 'numpy'
+			? coded(call.start, 'unsupported', 'numpyCall', { callee: call.callee })
+			: coded(call.start, 'unsupported', 'moduleCall', {
+					callee: call.callee,
+					module: excerpt(root)
+				});
 	}
 	const name = path.slice(path.lastIndexOf('.') + 1);
 	const module = path.slice(0, path.lastIndexOf('.'));
@@ -89,11 +89,7 @@ export function callFunction(state: ImportState, path: string, call: Call): Valu
 	} else if (path === 'torch.cuda.is_available') {
 		return { kind: 'opaque', what: 'torch.cuda.is_available()' };
 	}
-	throw new ImportProblem(
-		call.start,
-		`${call.callee} is not one of the functions the canvas imports`,
-		'unknown-function'
-	);
+	throw coded(call.start, 'unknown-function', 'unknownFunction', { callee: call.callee });
 }
 
 function torchFunction(state: ImportState, name: string, call: Call): Value | null {

@@ -6,7 +6,16 @@
  * range is refused before any list is made.
  */
 import type { Expr } from '../ast';
-import { asInteger, bindArgs, exprText, need, unsupported, valueProblem, type Call } from './args';
+import {
+	asInteger,
+	bindArgs,
+	coded,
+	exprText,
+	need,
+	unsupported,
+	valueProblem,
+	type Call
+} from './args';
 import { fresh } from './creation';
 import { evaluate } from './expressions';
 import type { ImportState } from './state';
@@ -150,7 +159,7 @@ function numpyArray(call: Call): Value {
 		const name = dtype.value.kind === 'module' ? dtype.value.path : null;
 		if (name === 'numpy.float32' || name === 'builtins.float') integer = false;
 		else if (name !== 'numpy.int64' && name !== 'builtins.int') {
-			throw valueProblem(dtype.start, 'the canvas computes in float32: use dtype=np.float32');
+			throw coded(dtype.start, 'value', 'float32');
 		}
 	}
 	return { kind: 'array', values, shape: values.length === 0 ? [0] : shape, integer };

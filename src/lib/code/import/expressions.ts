@@ -7,8 +7,9 @@ import type { Expr } from '../ast';
 import {
 	exprText,
 	foldNumbers,
-	ImportProblem,
+	coded,
 	isTensorValue,
+	noValueProblem,
 	unsupported,
 	valueProblem,
 	type Call
@@ -63,7 +64,7 @@ export function evaluate(state: ImportState, expr: Expr): Value {
 		case 'name':
 			return lookup(state, expr.id, expr.start);
 		case 'number':
-			if (expr.imaginary) throw unsupported(expr.start, 'complex numbers are outside the subset');
+			if (expr.imaginary) throw coded(expr.start, 'unsupported', 'complex');
 			return { kind: 'number', value: expr.value, integer: expr.integer };
 		case 'string':
 			return { kind: 'string', value: expr.value };
@@ -92,7 +93,7 @@ export function evaluate(state: ImportState, expr: Expr): Value {
 			return attribute(state, expr);
 		case 'subscript':
 			evaluate(state, expr.value);
-			throw unsupported(expr.start, 'indexing (x[...]) is outside the subset');
+			throw coded(expr.start, 'unsupported', 'indexing');
 		case 'tuple':
 		case 'list':
 			return {
@@ -117,7 +118,7 @@ export function evaluate(state: ImportState, expr: Expr): Value {
 			return { kind: 'dict', entries };
 		}
 		case 'starred':
-			throw unsupported(expr.start, 'unpacking with * is outside the subset');
+			throw coded(expr.start, 'unsupported', 'unpack');
 		case 'other':
 			throw unsupported(expr.start, `${expr.what} is outside the subset`);
 		case 'listcomp':
@@ -128,22 +129,18 @@ export function evaluate(state: ImportState, expr: Expr): Value {
 function lookup(state: ImportState, name: string, start: number): Value {
 	const binding = state.env.get(name);
 	if (binding === undefined) {
-		const hint =
+		const code =
 			name === 'nn'
-				? ': add import torch.nn as nn'
+				? 'undefinedNameNn'
 				: name === 'F'
-					? ': add import torch.nn.functional as F'
+					? 'undefinedNameF'
 					: name === 'np'
-						? ': add import numpy as np'
-						: '';
-		throw new ImportProblem(
-			start,
-			`name '${excerpt(name)}' is not defined${hint}`,
-			'undefined-name'
-		);
+						? 'undefinedNameNp'
+						: 'undefinedName';
+		throw coded(start, 'undefined-name', code, { name: excerpt(name) });
 	}
 	if (binding.value.kind === 'failed') {
-		throw new ImportProblem(start, binding.value.reason, 'undefined-name');
+		throw noValueProblem(start, binding.value);
 	}
 	return binding.value;
 }
@@ -215,7 +212,7 @@ function attribute(state: ImportState, expr: Extract<Expr, { kind: 'attribute' }
 				return { kind: 'number', value: owner.outFeatures, integer: true };
 			return { kind: 'method', self: owner, name };
 		case 'failed':
-			throw new ImportProblem(expr.start, owner.reason, 'undefined-name');
+			throw noValueProblem(expr.start, owner);
 		case 'object':
 			return objectAttribute(owner, name);
 		case 'array':
@@ -247,15 +244,13 @@ function callExpression(state: ImportState, expr: Extract<Expr, { kind: 'call' }
 		callee: exprText(expr.func),
 		start: expr.start,
 		args: expr.args.map((arg) => {
-			if (arg.kind === 'starred')
-				throw unsupported(arg.start, 'unpacking arguments with * is outside the subset');
+			if (arg.kind === 'starred') throw coded(arg.start, 'unsupported', 'unpackArgs');
 			return { value: evaluate(state, arg), start: arg.start };
 		}),
 		keywords: new Map()
 	};
 	for (const keyword of expr.keywords) {
-		if (keyword.name === null)
-			throw unsupported(keyword.start, 'unpacking arguments with ** is outside the subset');
+		if (keyword.name === null) throw coded(keyword.start, 'unsupported', 'unpackKwargs');
 		call.keywords.set(keyword.name, {
 			value: evaluate(state, keyword.value),
 			start: keyword.start

@@ -4,7 +4,7 @@
  * seed counter for rand / randn leaves. The only functions that change the state's graph.
  */
 import { isLeaf, LEAF_OP, MAX_NODES, type GraphNode } from '$lib/graph';
-import { ImportProblem, StopImport, unsupported, valueProblem } from './args';
+import { noValueProblem, StopImport, unsupported, valueProblem } from './args';
 import { autoNameBase, isAutoName } from '../names';
 import type { ImportState } from './state';
 import { describeValue, type Value } from './values';
@@ -175,7 +175,7 @@ export function materialize(state: ImportState, value: Value, start: number, wha
 			);
 		}
 		case 'failed':
-			throw new ImportProblem(start, value.reason, 'undefined-name');
+			throw noValueProblem(start, value);
 		default:
 			throw valueProblem(
 				start,

@@ -17,7 +17,7 @@ import { isLeaf } from '$lib/graph';
 import {
 	asBool,
 	bindArgs,
-	ImportProblem,
+	coded,
 	integerGradProblem,
 	need,
 	unsupported,
@@ -62,10 +62,7 @@ export function callMethod(state: ImportState, self: Value, name: string, call: 
 			return linearMethod(state, self, name, call);
 		case 'opaque':
 			if (self.what === 'an optimizer' && name === 'step') {
-				throw unsupported(
-					call.start,
-					'optimizer.step() is outside the subset: the canvas shows one forward and backward pass (its Train button runs SGD)'
-				);
+				throw coded(call.start, 'unsupported', 'optimizerStep');
 			}
 			return { kind: 'opaque', what: `${call.callee}()` };
 		case 'string':
@@ -78,11 +75,7 @@ export function callMethod(state: ImportState, self: Value, name: string, call: 
 		case 'dtype':
 			return { kind: 'opaque', what: `${call.callee}()` };
 		default:
-			throw new ImportProblem(
-				call.start,
-				`${call.callee}() is not one of the functions the canvas imports`,
-				'unknown-function'
-			);
+			throw coded(call.start, 'unknown-function', 'unknownMethodCall', { callee: call.callee });
 	}
 }
 
@@ -98,13 +91,10 @@ function tensorMethod(state: ImportState, self: TensorValue, name: string, call:
 			const args = bindArgs(call, ['gradient', 'retain_graph', 'create_graph', 'inputs']);
 			const gradient = args.get('gradient');
 			if (gradient !== undefined && gradient.value.kind !== 'none') {
-				throw unsupported(
-					gradient.start,
-					'backward(gradient) is outside the subset: call backward() on a one-element output'
-				);
+				throw coded(gradient.start, 'unsupported', 'backwardGradient');
 			}
 			if (args.has('inputs'))
-				throw unsupported(args.get('inputs')!.start, 'backward(inputs=...) is outside the subset');
+				throw coded(args.get('inputs')!.start, 'unsupported', 'backwardInputs');
 			state.output = materialize(state, self, call.start, 'backward()');
 			state.unnamed.delete(state.output);
 			state.sideEffect = true;
@@ -133,12 +123,9 @@ function tensorMethod(state: ImportState, self: TensorValue, name: string, call:
 		case 'detach':
 			bindArgs(call, []);
 			if (self.kind === 'fresh') return { ...self, attrs: { ...self.attrs, requiresGrad: false } };
-			throw unsupported(call.start, 'detach() is outside the subset');
+			throw coded(call.start, 'unsupported', 'detach');
 		case 'double':
-			throw valueProblem(
-				call.start,
-				'the canvas computes in float32: .double() is outside the subset'
-			);
+			throw coded(call.start, 'value', 'double');
 	}
 	if (IDENTITY_METHODS.has(name)) {
 		const dtype = call.keywords.get('dtype') ?? call.args.find((a) => a.value.kind === 'dtype');
@@ -147,13 +134,13 @@ function tensorMethod(state: ImportState, self: TensorValue, name: string, call:
 	}
 	if (OPAQUE_METHODS.has(name)) return { kind: 'opaque', what: `${call.callee}()` };
 	if (name.endsWith('_') && !name.endsWith('__')) {
-		throw unsupported(call.start, `in-place operations (${call.callee}()) are outside the subset`);
+		throw coded(call.start, 'unsupported', 'inPlaceMethod', { callee: call.callee });
 	}
-	throw new ImportProblem(
-		call.start,
-		`${call.callee}(): Tensor.${excerpt(name)} is not one of the methods the canvas imports`,
-		'unknown-function'
-	);
+	throw coded(call.start, 'unknown-function', 'unknownMethod', {
+		callee: call.callee,
+		owner: 'Tensor',
+		name: excerpt(name)
+	});
 }
 
 export function linearForward(state: ImportState, module: Linear, call: Call): Value {
@@ -178,11 +165,11 @@ function linearMethod(state: ImportState, module: Linear, name: string, call: Ca
 		state.sideEffect = true;
 	});
 	if (inherited !== null) return inherited;
-	throw new ImportProblem(
-		call.start,
-		`${call.callee}(): nn.Linear.${excerpt(name)} is not one of the methods the canvas imports`,
-		'unknown-function'
-	);
+	throw coded(call.start, 'unknown-function', 'unknownMethod', {
+		callee: call.callee,
+		owner: 'nn.Linear',
+		name: excerpt(name)
+	});
 }
 
 function loadStateDict(state: ImportState, module: Linear, arg: Arg): void {

@@ -14,6 +14,7 @@ import {
 	asReduction,
 	asSize,
 	bindArgs,
+	coded,
 	need,
 	sizeFromCall,
 	unsupported,
@@ -90,7 +91,7 @@ export function registryOp(
 		: bindArgs(call, [...tensorNames, ...specs.map((spec) => spec.name), ...extra]);
 	const inplace = args.get('inplace');
 	if (inplace !== undefined && asBool(inplace, 'inplace')) {
-		throw unsupported(call.start, 'in-place operations are outside the subset');
+		throw coded(call.start, 'unsupported', 'inPlace');
 	}
 	const attrs: Record<string, unknown> = {};
 	const read = (spec: AttrSpec) => readAttr(spec, call, args, sizeMethod, attrs);

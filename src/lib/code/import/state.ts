@@ -9,6 +9,7 @@ import type { CodeProblemKind, LineMap, RawProblem } from '../source';
 import type { Comment } from '../tokenizer';
 import type { Value } from './values';
 import { excerpt } from '$lib/util/excerpt';
+import { reasonText, type ProblemReason, type ProblemWording } from '../problem-codes';
 
 /** What a name stands for, and the line that gave it the value (0: defined before the code). */
 export interface Binding {
@@ -126,9 +127,15 @@ export function bind(state: ImportState, name: string, value: Value, start: numb
 }
 
 /** Give `name` a value that says why it has none (`why`: its statement was not imported). */
-export function bindFailed(state: ImportState, name: string, line: number, why: string): void {
-	const reason = `${excerpt(name)} has no value: ${why}`;
-	state.env.set(name, { value: { kind: 'failed', line, reason }, line });
+export function bindFailed(
+	state: ImportState,
+	name: string,
+	line: number,
+	why: ProblemReason
+): void {
+	const shown = excerpt(name);
+	const reason = `${shown} has no value: ${reasonText(why)}`;
+	state.env.set(name, { value: { kind: 'failed', line, reason, name: shown, why }, line });
 }
 
 /** A line that is not imported, and why: a problem (the dialog lists it as left out). */
@@ -136,9 +143,12 @@ export function problem(
 	state: ImportState,
 	offset: number,
 	message: string,
-	kind: CodeProblemKind
+	kind: CodeProblemKind,
+	wording?: ProblemWording
 ): void {
-	state.problems.push({ offset, message, kind });
+	state.problems.push(
+		wording === undefined ? { offset, message, kind } : { offset, message, kind, ...wording }
+	);
 }
 
 /**

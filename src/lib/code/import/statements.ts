@@ -5,7 +5,8 @@
  */
 import { LEAF_OP } from '$lib/graph';
 import type { Expr, Stmt } from '../ast';
-import { ImportProblem, unsupported, valueProblem } from './args';
+import { coded, ImportProblem, unsupported, valueProblem } from './args';
+import type { ProblemCode } from '../problem-codes';
 import { evaluate } from './expressions';
 import {
 	addNode,
@@ -24,17 +25,8 @@ import { describeValue, type Value } from './values';
 import { compoundStatement, setObjectAttribute } from './blocks';
 import { excerpt } from '$lib/util/excerpt';
 
-const COMPOUND_MESSAGES: Record<string, string> = {
-	for: 'a for loop is outside the subset: its body is not imported (the canvas shows one forward and backward pass)',
-	while:
-		'a while loop is outside the subset: its body is not imported (the canvas shows one forward and backward pass)',
-	if: 'if statements are outside the subset: the block is not imported',
-	def: 'function definitions are outside the subset: write the computation at the top level',
-	class:
-		'class definitions are outside the subset: use nn.Linear directly, for example model = nn.Linear(1, 1)',
-	with: 'with blocks (torch.no_grad() included) are outside the subset: the block is not imported',
-	try: 'try statements are outside the subset: the block is not imported'
-};
+/** The blocks with a problem of their own; other blocks get `block`. */
+const COMPOUND_CODES = new Set<ProblemCode>(['for', 'while', 'if', 'def', 'class', 'with', 'try']);
 
 /**
  * Import one statement. A statement with a problem is not imported: what it made is rolled
@@ -49,9 +41,10 @@ export function importStatement(state: ImportState, statement: Stmt): void {
 	} catch (error) {
 		if (!(error instanceof ImportProblem)) throw error;
 		rollback(state, before);
-		problem(state, error.offset, error.message, error.kind);
+		problem(state, error.offset, error.message, error.kind, error.wording);
 		const line = lineOf(state, statement.start);
-		const reason = `${firstLineText(state.source, state.lines, statement.start)} (line ${line}) was not imported`;
+		const text = firstLineText(state.source, state.lines, statement.start);
+		const reason = { code: 'notImported' as const, params: { statement: text, line } };
 		for (const name of statementTargets(statement)) bindFailed(state, name, line, reason);
 	}
 }
@@ -73,14 +66,13 @@ export function execute(state: ImportState, statement: Stmt, before: Mark): void
 			return;
 		case 'from':
 			if (statement.level > 0) {
-				throw unsupported(statement.start, 'relative imports are outside the subset');
+				throw coded(statement.start, 'unsupported', 'relativeImport');
 			}
 			for (const item of statement.names) {
 				if (item.name === '*') {
-					throw unsupported(
-						item.start,
-						`from ${excerpt(statement.module)} import * is outside the subset: import the names you use`
-					);
+					throw coded(item.start, 'unsupported', 'starImport', {
+						module: excerpt(statement.module)
+					});
 				}
 				bind(
 					state,
@@ -116,37 +108,40 @@ export function execute(state: ImportState, statement: Stmt, before: Mark): void
 		case 'augassign': {
 			const name = statement.target.kind === 'name' ? excerpt(statement.target.id) : 'x';
 			const op = statement.op.slice(0, -1);
-			throw unsupported(
-				statement.start,
-				`in-place update '${name} ${statement.op} ...' is outside the subset: write ${name} = ${name} ${op} ...`
-			);
+			throw coded(statement.start, 'unsupported', 'augAssign', {
+				name,
+				op: statement.op,
+				binary: op
+			});
 		}
 		case 'expr':
 			return expressionStatement(state, statement.value, before);
 		case 'keyword':
-			throw unsupported(
-				statement.start,
-				`'${statement.keyword}' statements are outside the subset`
-			);
+			throw coded(statement.start, 'unsupported', 'keywordStatement', {
+				keyword: statement.keyword
+			});
 		case 'compound': {
 			if (compoundStatement(state, statement)) return;
-			const message =
-				COMPOUND_MESSAGES[statement.keyword] ??
-				`'${statement.keyword}' blocks are outside the subset`;
-			problem(state, statement.start, message, 'unsupported');
+			const found = COMPOUND_CODES.has(statement.keyword as ProblemCode)
+				? coded(statement.start, 'unsupported', statement.keyword as ProblemCode)
+				: coded(statement.start, 'unsupported', 'block', { keyword: statement.keyword });
+			problem(state, found.offset, found.message, found.kind, found.wording);
 			const line = lineOf(state, statement.start);
 			if (statement.keyword === 'def' || statement.keyword === 'class') {
 				const name = /^(?:async\s+)?(?:def|class)\s+([\p{XID_Start}_][\p{XID_Continue}]*)/u.exec(
 					state.source.slice(statement.start, statement.end)
 				)?.[1];
 				if (name !== undefined) {
-					const reason = `its ${statement.keyword} statement (line ${line}) is outside the subset`;
-					bindFailed(state, name, line, reason);
+					const params = { keyword: statement.keyword, line };
+					bindFailed(state, name, line, { code: 'blockStatement', params });
 				}
 				return;
 			}
 			// Names the block assigns have no known value after it.
-			const reason = `it is assigned in the ${statement.keyword} block on line ${line}, which is not imported`;
+			const reason = {
+				code: 'assignedInBlock' as const,
+				params: { keyword: statement.keyword, line }
+			};
 			for (const name of blockTargets(statement.body)) {
 				bindFailed(state, name, line, reason);
 			}
@@ -197,12 +192,9 @@ function assign(state: ImportState, target: Expr, value: Value, valueExpr: Expr)
 			assignAttribute(state, target, value);
 			return value;
 		case 'subscript':
-			throw unsupported(
-				target.start,
-				'assigning to part of a tensor (x[...] = ...) is outside the subset'
-			);
+			throw coded(target.start, 'unsupported', 'assignSubscript');
 		default:
-			throw unsupported(target.start, 'this assignment target is outside the subset');
+			throw coded(target.start, 'unsupported', 'assignTarget');
 	}
 }
 
@@ -271,7 +263,7 @@ function assignAttribute(
 		setAttrs(state, id, { ...value.attrs, requiresGrad: true });
 		return;
 	}
-	throw unsupported(target.start, `assigning to .${excerpt(target.attr)} is outside the subset`);
+	throw coded(target.start, 'unsupported', 'assignAttribute', { attr: excerpt(target.attr) });
 }
 
 /** `... .numpy()`, `... .data.numpy()`: a value read out into numpy. */

@@ -1,5 +1,6 @@
 /** What a Python expression stands for while code is imported (nothing is ever run). */
 import type { Stmt } from '../ast';
+import type { ProblemReason } from '../problem-codes';
 import type { LeafAttrs } from '$lib/graph';
 import { excerpt } from '$lib/util/excerpt';
 
@@ -29,7 +30,7 @@ export type Value =
 	/** A value the canvas does not model but code may print or pass around (a device, a grad). */
 	| { kind: 'opaque'; what: string }
 	/** A name whose statement was not imported. */
-	| { kind: 'failed'; line: number; reason: string }
+	| { kind: 'failed'; line: number; reason: string; name: string; why: ProblemReason }
 	/** A numpy array of constants (`np.array([...], dtype=np.float32)`): not on the canvas. */
 	| { kind: 'array'; values: number[]; shape: number[]; integer: boolean }
 	/** `class Name(nn.Module):` and its methods. */

@@ -9,8 +9,8 @@ export interface Problem {
 	 */
 	parts?: readonly { text: string; verbatim?: boolean }[];
 	/**
-	 * What kind of problem it is, in the UI's language, shown before a message that is not (the
-	 * code importer's diagnostics are English, as Python's and PyTorch's own messages are).
+	 * What kind of problem it is, in the UI's language, shown before the message (the code
+	 * importer's labels in languages other than English; Python's syntax errors stay verbatim).
 	 */
 	summary?: string;
 	/** Kept on the item as `data-kind`, for styling and tests. */
