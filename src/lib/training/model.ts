@@ -16,6 +16,7 @@ import {
 	type GraphNode,
 	type LeafNode
 } from '$lib/graph';
+import { hash } from '$lib/graph/signatures';
 import { dict } from '$lib/util/dict';
 
 export interface ModelBinding {
@@ -281,21 +282,12 @@ export function trainingKey(doc: GraphDocument, binding: Binding): string {
 }
 
 /**
- * A short fingerprint of a `trainingKey` (53 bits, as hex): a saved session names the model it
- * trained by it, so a reload can tell whether the graph still trains that model.
+ * A short fingerprint of a `trainingKey` (the graph's cyrb53 `hash`, 14 hex digits): a saved
+ * session names the model it trained by it, so a reload can tell whether the graph still trains
+ * that model.
  */
 export function trainingKeyHash(key: string): string {
-	// cyrb53 (public domain): two 32-bit multiplicative hashes mixed.
-	let h1 = 0xdeadbeef;
-	let h2 = 0x41c6ce57;
-	for (let i = 0; i < key.length; i++) {
-		const c = key.charCodeAt(i);
-		h1 = Math.imul(h1 ^ c, 2654435761);
-		h2 = Math.imul(h2 ^ c, 1597334677);
-	}
-	h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-	h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-	return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16);
+	return hash(key);
 }
 
 /** The fingerprint of what `doc` trains with the loss `lossId` (see `trainingKey`). */
