@@ -243,6 +243,11 @@ export class TrainPanelState {
 	}
 
 	/** The form and the training as a saved session would hold them (reactive). */
+	/**
+	 * The fingerprint of the model the training is of (the one the trainer last took, else the
+	 * graph's now), derived apart: `train` changes every frame while it runs, the model does not.
+	 */
+	private readonly trainedHash = $derived(trainingKeyHash(this.trainedKey ?? this.modelKey));
 	readonly sessionInputs: SessionInputs = $derived({
 		settingsText: { ...this.settingsText },
 		formulaText: { ...this.formulaText },
@@ -254,8 +259,7 @@ export class TrainPanelState {
 		format: this.format,
 		logScale: this.logScale,
 		train: this.train,
-		// The model the training is of: the one the trainer last took, else the graph's now.
-		model: trainingKeyHash(this.trainedKey ?? this.modelKey)
+		model: this.trainedHash
 	});
 
 	/** The session to save now. */
