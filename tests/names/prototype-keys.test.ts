@@ -29,6 +29,7 @@ import {
 import { Trainer } from '$lib/training/trainer';
 import { graphSignature, randomGraph } from '../code/random-graphs';
 import { doc, leaf, opNode } from '../graph/helpers';
+import { sessionInputs } from '../training/session-inputs';
 import { PROTOTYPE_KEYS } from './keys';
 import { dictFrom, own } from '$lib/util/dict';
 
@@ -180,17 +181,8 @@ describe('prototype-ish node ids and names (fast-check)', () => {
 			fc.property(distinctKeys, distinctKeys, fc.boolean(), (ids, names, linear) => {
 				const d = lineModel(ids, names, linear);
 				const values = [[2], [1]];
-				const saved = snapshotSession({
-					settingsText: { lr: '0.01', momentum: '0', epochs: '1000', logEvery: '50' },
-					formulaText: { slope: '2', intercept: '1', noise: '0', seed: '0' },
-					source: 'formula',
-					csvText: '',
-					csvInUse: null,
-					device: 'cpu',
-					lossId: undefined,
-					format: 'safetensors',
-					logScale: false,
-					train: {
+				const saved = snapshotSession(
+					sessionInputs({
 						...INITIAL_STATE,
 						epoch: 1,
 						parameters: dictFrom([
@@ -198,8 +190,8 @@ describe('prototype-ish node ids and names (fast-check)', () => {
 							[ids[2], values[1]]
 						]),
 						model: { lossId: ids[6] } as never
-					}
-				});
+					})
+				);
 				// Through JSON, as the document store keeps it.
 				const loaded = sessionParameters(JSON.parse(JSON.stringify(saved)), d)!;
 				expect(Object.keys(loaded).sort()).toEqual([ids[1], ids[2]].sort());
