@@ -14,6 +14,14 @@ const bodyBackground = (page: Page) =>
 	page.evaluate(() => getComputedStyle(document.body).backgroundColor);
 const colorScheme = (page: Page) =>
 	page.evaluate(() => getComputedStyle(document.documentElement).colorScheme);
+/** The window frame's colour the browser takes: the theme-color tag whose media query matches. */
+const frameColor = (page: Page) =>
+	page.evaluate(
+		() =>
+			[...document.querySelectorAll<HTMLMetaElement>('meta[name="theme-color"]')].find(
+				(meta) => matchMedia(meta.media || 'all').matches
+			)?.content
+	);
 
 /** Clicks the editor's theme button until it says `label` ("Dark theme"). */
 async function chooseTheme(page: Page, label: 'Light theme' | 'Dark theme') {
@@ -38,12 +46,15 @@ test('Dark chosen in the editor: the tutorial is dark, after the link and after 
 	await page.emulateMedia({ colorScheme: 'light' });
 	const errors = await openEditor(page);
 	await chooseTheme(page, 'Dark theme');
+	// The window's frame (an installed app's title bar) follows the choice, not the system.
+	await expect.poll(() => frameColor(page)).toBe('#181b22');
 	await openTutorial(page);
 	expect(await bodyBackground(page)).toBe(DARK_BG);
 	expect(await colorScheme(page)).toBe('dark');
 	await page.reload();
 	await expect(page.getByRole('heading', { level: 1, name: 'Autograd Canvas' })).toBeVisible();
 	expect(await bodyBackground(page)).toBe(DARK_BG);
+	expect(await frameColor(page)).toBe('#181b22');
 	expect(errors).toEqual([]);
 });
 
@@ -51,9 +62,11 @@ test('Light chosen in the editor on a dark system: the tutorial stays light', as
 	await page.emulateMedia({ colorScheme: 'dark' });
 	const errors = await openEditor(page);
 	await chooseTheme(page, 'Light theme');
+	await expect.poll(() => frameColor(page)).toBe('#ffffff');
 	await openTutorial(page);
 	expect(await bodyBackground(page)).toBe(LIGHT_BG);
 	expect(await colorScheme(page)).toBe('light');
+	expect(await frameColor(page)).toBe('#ffffff');
 	await page.reload();
 	await expect(page.getByRole('heading', { level: 1, name: 'Autograd Canvas' })).toBeVisible();
 	expect(await bodyBackground(page)).toBe(LIGHT_BG);
@@ -65,8 +78,10 @@ test('System: the tutorial follows the system, as before', async ({ page }) => {
 	await page.goto('/tutorial');
 	await expect(page.getByRole('heading', { level: 1, name: 'Autograd Canvas' })).toBeVisible();
 	expect(await bodyBackground(page)).toBe(DARK_BG);
+	expect(await frameColor(page)).toBe('#181b22');
 	await page.emulateMedia({ colorScheme: 'light' });
 	await expect.poll(() => bodyBackground(page)).toBe(LIGHT_BG);
+	await expect.poll(() => frameColor(page)).toBe('#ffffff');
 });
 
 test('the page starts in the chosen theme before the app is loaded (no flash)', async ({

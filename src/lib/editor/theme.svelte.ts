@@ -10,6 +10,11 @@ export type ThemeChoice = 'system' | 'light' | 'dark';
 /** Also read by src/app.html's script (tests/editor/theme.test.ts checks that they agree). */
 export const THEME_STORAGE_KEY = 'autograd-canvas.theme';
 const CHOICES: readonly ThemeChoice[] = ['system', 'light', 'dark'];
+/**
+ * The browser's own UI colour (`<meta name="theme-color">`: the title bar of an installed app, a
+ * phone's address bar) in each theme; src/app.html starts with the same two.
+ */
+export const THEME_COLORS = { light: '#ffffff', dark: '#181b22' } as const;
 
 function readStored(): ThemeChoice {
 	try {
@@ -50,6 +55,11 @@ export class Theme {
 export function showTheme(theme: Theme): void {
 	$effect.pre(() => {
 		document.documentElement.dataset.theme = theme.current;
+		// Both tags (one per system theme) take the chosen theme's colour, so that the window's
+		// frame follows the choice and not the system's theme.
+		for (const meta of document.querySelectorAll<HTMLMetaElement>('meta[name="theme-color"]')) {
+			meta.content = THEME_COLORS[theme.current];
+		}
 	});
 	// A choice made in another tab (the editor beside an open tutorial) is followed at once.
 	$effect(() => {
