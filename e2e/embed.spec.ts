@@ -48,9 +48,15 @@ test('?embed=1 shows only the trace controls and the canvas, which fills the fra
 	expect(area.y).toBeGreaterThanOrEqual(bar.y + bar.height);
 	expect(area.y + area.height).toBe(500);
 	// Forward, Backward and the steps are all visible at once.
+	// At 800 px they fit on one row: no control is left alone on a second row.
+	const first = await box(button(page, 'Forward'));
 	for (const name of ['Forward', 'Backward', 'Step forward', 'Keyboard shortcuts']) {
 		const control = await box(button(page, name));
 		expect(control.x + control.width, name).toBeLessThanOrEqual(800);
+		expect(
+			Math.abs(control.y + control.height / 2 - (first.y + first.height / 2)),
+			name
+		).toBeLessThan(2);
 	}
 
 	// The trace works: Forward and Backward show w's grad on the canvas.
