@@ -160,3 +160,21 @@ test('loading the editor and pressing keys logs no console warning or error', as
 	await expect(counts(page, 4, 3)).toBeVisible();
 	expect(logged).toEqual([]);
 });
+
+test("Tab goes through the page without landing on Svelte Flow's attribution link", async ({
+	page
+}) => {
+	await page.goto('/');
+	await expect(counts(page, 4, 3)).toBeVisible();
+	const attribution = page.getByRole('link', { name: 'Svelte Flow' });
+	await expect(attribution).toBeVisible();
+	const reached: string[] = [];
+	for (let presses = 0; presses < 80; presses++) {
+		await page.keyboard.press('Tab');
+		reached.push(await page.evaluate(() => document.activeElement?.textContent?.trim() ?? ''));
+		if (await attribution.evaluate((link) => link === document.activeElement)) break;
+	}
+	// The Tab order went past the canvas to the status line, and never to the link.
+	expect(reached).toContain('Tutorial');
+	await expect(attribution).not.toBeFocused();
+});
