@@ -234,6 +234,38 @@ test.describe('an edit of the graph while training runs', () => {
 		expect(errors).toEqual([]);
 	});
 
+	test('the edit made in a second tab: no conflict in either, and the training tab pauses', async ({
+		page,
+		context
+	}) => {
+		const errors = await startLongRun(page);
+		const panel = trainPanel(page);
+		// A second tab opens the same document, which the first keeps writing as it trains.
+		const other = await context.newPage();
+		await other.goto('/');
+		await expect(graphNode(other, 'bias')).toBeVisible();
+		await frames(page, 30);
+		await graphNode(other, 'bias').click();
+		await other.keyboard.press('Delete');
+		await expect(graphNode(other, 'bias')).toHaveCount(0);
+
+		// The training tab takes the edit and pauses, as after an edit of its own.
+		await expect(graphNode(page, 'bias')).toHaveCount(0);
+		await expect(panel.getByTestId('graph-changed')).toContainText('Training paused');
+		await expect.poll(async () => (await storedText(page)) ?? '').not.toContain('"bias"');
+		await frames(page, 30);
+		for (const tab of [page, other]) {
+			await expect(tab.getByTestId('autosave-conflict')).toHaveCount(0);
+		}
+		await expect(graphNode(other, 'bias')).toHaveCount(0);
+		// Undo in the training tab brings the bias back, and the run with it.
+		await page.getByRole('button', { name: 'Undo', exact: true }).click();
+		await expect(graphNode(page, 'bias')).toBeVisible();
+		await expect(panel.getByTestId('graph-changed')).toHaveCount(0);
+		await expect(graphNode(other, 'bias')).toBeVisible();
+		expect(errors).toEqual([]);
+	});
+
 	test('after that edit, a reload does not carry the old run onto the new graph', async ({
 		page
 	}) => {

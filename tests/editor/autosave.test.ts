@@ -438,6 +438,78 @@ describe('tabs: the session alone', () => {
 		expect(b.editor.canUndo).toBe(false);
 		expect(b.autosave.unsaved).toBe(false);
 	});
+
+	test('one tab trains while the other edits the graph: both are kept, nobody is asked', async () => {
+		for (const withChannel of [true, false]) {
+			const store = new MemoryDocumentStore();
+			const hub = withChannel ? new Hub() : undefined;
+			const a = await openTab(store, { hub });
+			a.editor.addNode('relu', { x: 0, y: 0 });
+			a.editor.setTrainingSession({ epoch: 1 });
+			await a.autosave.flush();
+			const b = await openTab(store, { hub });
+			const id = a.editor.documentInfo.id;
+			const beforeEdit = b.editor.doc;
+
+			// B edits the graph while A's training writes its session (twice a second).
+			b.editor.addNode('tanh', { x: 300, y: 0 });
+			const edited = compactDocument(b.editor.doc);
+			a.editor.setTrainingSession({ epoch: 2 });
+			await a.autosave.flush();
+			await settle();
+			// A's next session is not written yet when B's edit reaches it.
+			a.editor.setTrainingSession({ epoch: 3 });
+			await b.autosave.flush();
+			await settle();
+			await a.autosave.flush();
+			await settle();
+			await b.autosave.flush();
+
+			expect(a.autosave.conflict).toBeNull();
+			expect(b.autosave.conflict).toBeNull();
+			// The stored document has B's graph and A's latest session, and the tabs show it
+			// (without a channel, B learns of A's later writes only at its next write).
+			expect(store.records.get(id)).toMatchObject({ json: edited, session: { epoch: 3 } });
+			for (const tab of withChannel ? [a, b] : [a]) {
+				expect(compactDocument(tab.editor.doc)).toBe(edited);
+				expect(tab.editor.trainingSession).toEqual({ epoch: 3 });
+				expect(tab.autosave.unsaved).toBe(false);
+			}
+			// In the training tab, the graph it took is one undo step.
+			a.editor.undo();
+			expect(compactDocument(a.editor.doc)).toBe(compactDocument(beforeEdit));
+		}
+	});
+
+	test('both tabs change the graph, or both the session: the user still chooses', async () => {
+		const store = new MemoryDocumentStore();
+		const hub = new Hub();
+		const a = await openTab(store, { hub });
+		a.editor.addNode('relu', { x: 0, y: 0 });
+		a.editor.setTrainingSession({ epoch: 1 });
+		await a.autosave.flush();
+		const b = await openTab(store, { hub });
+		const id = a.editor.documentInfo.id;
+
+		// A trains on while B resets the training (its own new session).
+		a.editor.setTrainingSession({ epoch: 2 });
+		b.editor.setTrainingSession({ epoch: 0 });
+		await a.autosave.flush();
+		await settle();
+		expect(b.autosave.conflict?.id).toBe(id);
+		expect(b.editor.trainingSession).toEqual({ epoch: 0 });
+		expect(store.records.get(id)!.session).toEqual({ epoch: 2 });
+
+		// A edits the graph and trains while B (asked) edits it too.
+		await b.autosave.takeTheirs();
+		a.editor.addNode('sigmoid', { x: 0, y: 300 });
+		a.editor.setTrainingSession({ epoch: 3 });
+		b.editor.addNode('tanh', { x: 300, y: 0 });
+		await a.autosave.flush();
+		await settle();
+		expect(b.autosave.conflict?.id).toBe(id);
+		expect(store.records.get(id)!.json).toBe(compactDocument(a.editor.doc));
+	});
 });
 
 describe('unload', () => {

@@ -9,7 +9,9 @@
  * - Tabs: each write names the revision it replaces. If another tab wrote the same document since,
  *   the write is refused ('conflict') and the user chooses: keep this tab's version as a copy, or
  *   take the other. A BroadcastChannel tells the other tabs of each write: a tab with nothing
- *   unsaved follows it, a tab with unsaved changes asks at once.
+ *   unsaved follows it, a tab with unsaved changes asks at once. Unless the two changed different
+ *   parts (one tab trains, so its session changes, while the other edits the graph): then both
+ *   are kept (`#merge`).
  * - What could not be read stays as it is (`unreadable`): the user may download or discard it.
  */
 import { compactDocument, parseDocument, type GraphDocument, type Problem } from '$lib/graph';
@@ -275,7 +277,9 @@ export class Autosave {
 			});
 			void this.refresh();
 		} else if (result.reason === 'conflict') {
-			this.conflict = result.current;
+			// Merged: what this tab changed is written again, on the other tab's revision.
+			if (await this.#merge()) this.#again = true;
+			else this.conflict = result.current;
 		} else {
 			this.failure = excerpt(result.message, 200);
 		}
@@ -297,11 +301,54 @@ export class Autosave {
 		if (data.id !== id || data.type !== 'saved') return;
 		const known = this.#revisions.get(id);
 		if (known !== null && known !== undefined && data.revision <= known) return;
-		if (this.unsaved) {
+		if (await this.#merge()) {
+			if (this.unsaved) this.schedule();
+		} else if (this.unsaved) {
 			this.conflict = await this.#metaOf(id);
-			return;
+		} else {
+			await this.takeTheirs(true);
 		}
-		await this.takeTheirs(true);
+	}
+
+	/**
+	 * Another tab wrote this document: what it changed becomes this tab's, and what this tab
+	 * changed stays. When the two changed different parts, one the graph and the other the
+	 * training session (a tab training while another edits the graph), both changes are kept and
+	 * nobody is asked: the graph taken from the other tab is one undo step, and a training it
+	 * changes pauses, as after an edit here. False when both changed the same part: then the
+	 * user chooses (`conflict`). The caller writes what this tab still has to write.
+	 */
+	async #merge(): Promise<boolean> {
+		const editor = this.#editor;
+		const { id } = editor.documentInfo;
+		const record = await this.#store.get(id).catch(() => null);
+		const saved = this.#saved.get(id);
+		if (record === null || saved === undefined || editor.documentInfo.id !== id) return false;
+		const sessionText = (session: unknown) => JSON.stringify(plainSession(session));
+		const savedJson = compactDocument(saved.doc);
+		const mineDoc = compactDocument(editor.doc) !== savedJson;
+		const mineSession = sessionText(editor.trainingSession) !== sessionText(saved.session);
+		const theirsDoc = record.json !== savedJson;
+		const theirsSession = sessionText(record.session) !== sessionText(saved.session);
+		if ((mineDoc && theirsDoc) || (mineSession && theirsSession)) return false;
+		let doc = editor.doc;
+		if (theirsDoc) {
+			const theirs = this.#readable(record);
+			if (theirs === null) return false;
+			doc = theirs;
+		}
+		// The session object stays this tab's unless the other tab changed it: a Train panel
+		// opens again on a session that comes from elsewhere (and its training would stop).
+		if (!editor.adoptVersion(doc, theirsSession ? record.session : editor.trainingSession)) {
+			return false;
+		}
+		this.#revisions.set(id, record.revision);
+		this.#saved.set(id, {
+			doc: theirsDoc ? editor.doc : saved.doc,
+			session: theirsSession ? editor.trainingSession : saved.session
+		});
+		if (theirsDoc) editor.notify('notice.updatedFromTab');
+		return true;
 	}
 
 	/** The stored meta of `id`, or (deleted, or the store failed) this tab's idea of it. */
