@@ -268,6 +268,49 @@ test.describe('never lose work: storage', () => {
 		await expect(graphNode(page, 'tanh1')).toBeVisible();
 	});
 
+	test('Recent › Delete: Undo brings it back, and a tab that has it open keeps it', async ({
+		context
+	}) => {
+		const a = await context.newPage();
+		const errors = await openEditor(a);
+		await add(a, 'relu');
+		await expect.poll(() => savedText(a)).toContain('relu1');
+		await fileMenu(a, 'New');
+		await add(a, 'sigmoid');
+		await expect.poll(async () => (await storedMetas(a)).length).toBe(2);
+		const other = (dialog: Locator) =>
+			dialog.getByTestId('recent-item').filter({ hasNotText: 'open here' });
+
+		// Delete, then Undo: the graph is stored again, as it was.
+		let dialog = await recent(a);
+		await other(dialog).getByRole('button', { name: 'Delete' }).click();
+		await expect(dialog.getByTestId('recent-item')).toHaveCount(1);
+		const undo = dialog.getByRole('button', { name: 'Undo', exact: true });
+		await expect(dialog.getByRole('status').first()).toContainText('Deleted “');
+		await expect(undo).toBeFocused();
+		await undo.click();
+		await expect(dialog.getByTestId('recent-item')).toHaveCount(2);
+		await expect(undo).toHaveCount(0);
+		await dialog.getByRole('button', { name: 'Close' }).click();
+
+		// A second tab opens the relu graph; the first deletes it from Recent.
+		const b = await context.newPage();
+		await openEditor(b);
+		dialog = await recent(b);
+		await other(dialog).getByRole('button', { name: 'Open' }).click();
+		await expect(graphNode(b, 'relu1')).toBeVisible();
+		dialog = await recent(a);
+		await other(dialog).getByRole('button', { name: 'Delete' }).click();
+		// The second tab says so, and stores the graph again: a reload still shows it.
+		await expect(
+			b.getByText('This graph was deleted in another tab. It stays open here, and is stored again.')
+		).toBeVisible();
+		await expect.poll(async () => (await storedMetas(a)).length).toBe(2);
+		await b.reload();
+		await expect(graphNode(b, 'relu1')).toBeVisible();
+		expect(errors).toEqual([]);
+	});
+
 	test('Recent: a renamed graph keeps its name through edits, a second tab and a reload', async ({
 		context
 	}) => {

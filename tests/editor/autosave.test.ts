@@ -380,6 +380,39 @@ describe('tabs', () => {
 		await expect(a.autosave.rename(id, 'x')).rejects.toThrow('QuotaExceededError');
 	});
 
+	test('a document deleted in another tab while open here is stored again; Undo of a Delete', async () => {
+		const store = new MemoryDocumentStore();
+		const hub = new Hub();
+		const a = await openTab(store, { hub });
+		a.editor.addNode('relu', { x: 0, y: 0 });
+		await a.autosave.flush();
+		const id = a.editor.documentInfo.id;
+		const b = await openTab(store, { hub });
+		expect(await b.autosave.rename(id, 'Week 3')).toBe(true);
+		b.editor.newDocument();
+		b.editor.addNode('tanh', { x: 0, y: 0 });
+		await b.autosave.flush();
+
+		const deleted = await b.autosave.discard(id);
+		expect(deleted).toMatchObject({ id, title: 'Week 3', json: compactDocument(a.editor.doc) });
+		await settle();
+		await a.autosave.flush();
+		expect(store.records.get(id)?.json).toBe(compactDocument(a.editor.doc));
+		// Undo in the deleting tab finds it stored again: nothing to do.
+		expect(await b.autosave.restore(deleted!)).toBe(false);
+
+		// With no tab holding it, Undo stores it as it was, name included.
+		a.editor.newDocument();
+		await a.autosave.flush();
+		const again = await b.autosave.discard(id);
+		expect(store.records.has(id)).toBe(false);
+		expect(await b.autosave.restore(again!)).toBe(true);
+		expect(store.records.get(id)).toMatchObject({ title: 'Week 3', json: again!.json });
+		expect(b.autosave.recent.some((meta) => meta.id === id)).toBe(true);
+		// The current document is never deleted.
+		expect(await b.autosave.discard(b.editor.documentInfo.id)).toBeNull();
+	});
+
 	test("taking the other tab's version is one undo step", async () => {
 		const store = new MemoryDocumentStore();
 		const a = await openTab(store);

@@ -293,6 +293,8 @@ export const en = {
 		'Nothing to run: add a tensor from the palette (or load an example) first.',
 	'notice.nothingToLayout': 'Nothing to lay out.',
 	'notice.dismiss': 'Dismiss',
+	'notice.deletedElsewhere':
+		'This graph was deleted in another tab. It stays open here, and is stored again.',
 	'notice.updatedFromTab': 'Updated with the changes made in another tab.',
 	'notice.tookTheirs': 'Took the version saved in another tab. Undo brings yours back.',
 	'notice.keptMine':
@@ -318,6 +320,9 @@ export const en = {
 	'recent.open': 'Open',
 	'recent.download': 'Download',
 	'recent.delete': 'Delete',
+	'recent.deleted': 'Deleted “{title}”.',
+	'recent.undoDelete': 'Undo',
+	'recent.restoreFailed': 'Could not bring it back: {reason}',
 	'recent.current': 'open here',
 	'recent.nodes': '{count} nodes',
 	'recent.unreadable': 'cannot be read: download it to keep it',

@@ -144,7 +144,10 @@ export class Autosave {
 	/** What this tab last wrote or read, per record. */
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never shown
 	#saved = new Map<string, Saved>();
-	/** The names of copies not written yet (a copy keeps its original's name). */
+	/**
+	 * Names to write with a record's next write: a copy not written yet keeps its original's name,
+	 * and so does a document stored again after another tab deleted it.
+	 */
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never shown
 	#copyTitles = new Map<string, string>();
 	#scheduled = false;
@@ -296,8 +299,20 @@ export class Autosave {
 
 	async #received(data: unknown): Promise<void> {
 		if (!isMessage(data) || data.tab === this.tab) return;
-		void this.refresh();
 		const id = this.#editor.documentInfo.id;
+		// Its name as listed before the list is read again.
+		const title = this.recent.find((meta) => meta.id === id)?.title;
+		void this.refresh();
+		if (data.id === id && data.type === 'removed') {
+			// Deleted in another tab (Recent › Delete) while open here: it is stored again, from
+			// what this tab shows and with its name, so that a reload does not lose it.
+			if (title !== undefined) this.#copyTitles.set(id, title);
+			this.#revisions.set(id, null);
+			this.#saved.delete(id);
+			this.#editor.notify('notice.deletedElsewhere');
+			this.schedule();
+			return;
+		}
 		if (data.id !== id || data.type !== 'saved') return;
 		const known = this.#revisions.get(id);
 		if (known !== null && known !== undefined && data.revision <= known) return;
@@ -433,13 +448,39 @@ export class Autosave {
 		return (await this.#store.get(id))?.json ?? null;
 	}
 
-	/** Deletes a stored document (never the one open in this tab). */
-	async discard(id: string): Promise<void> {
-		if (id === this.#editor.documentInfo.id) return;
+	/**
+	 * Deletes a stored document (never the one open in this tab). Answers what was stored, for
+	 * `restore` (null: there was nothing). A tab that has it open stores it again (`#received`).
+	 */
+	async discard(id: string): Promise<DocumentRecord | null> {
+		if (id === this.#editor.documentInfo.id) return null;
+		const record = await this.#store.get(id).catch(() => null);
 		await this.#store.remove(id);
 		if (this.unreadable?.meta.id === id) this.unreadable = null;
 		this.#channel?.postMessage({ type: 'removed', id, tab: this.tab });
 		await this.refresh();
+		return record;
+	}
+
+	/**
+	 * Stores a deleted document again, as it was (Undo of a Delete). False when a document of
+	 * that id is stored again already (a tab that had it open wrote it).
+	 */
+	async restore(record: DocumentRecord): Promise<boolean> {
+		const { revision: _revision, ...content } = record;
+		const result = await this.#store.put(content, null);
+		if (!result.ok) {
+			if (result.reason === 'conflict') return false;
+			throw new Error(result.message);
+		}
+		this.#channel?.postMessage({
+			type: 'saved',
+			id: record.id,
+			revision: result.revision,
+			tab: this.tab
+		});
+		await this.refresh();
+		return true;
 	}
 
 	/**
