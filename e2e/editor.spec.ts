@@ -419,13 +419,34 @@ test.describe('the graph editor', () => {
 		await expect(graphNode(page, 'x')).toContainText('values');
 		await value.fill('two');
 		await value.press('Enter');
-		await expect(grid.getByRole('alert')).toHaveText('not a number: two');
+		await expect(grid.getByRole('alert')).toHaveText(
+			'value 4: not a number: two (it stays 2.5; Escape shows it again)'
+		);
 		// inf is a number to PyTorch: the field says why a graph cannot keep it.
 		await value.fill('-inf');
 		await value.press('Enter');
 		await expect(grid.getByRole('alert')).toHaveText(
-			'-inf: a graph holds finite numbers only, not inf or nan (the largest float32 is about 3.4e38)'
+			'value 4: -inf: a graph holds finite numbers only, not inf or nan (the largest float32 is about 3.4e38) (it stays 2.5; Escape shows it again)'
 		);
+		// A second refused field keeps its own mark and line; a good value elsewhere clears neither.
+		const first = grid.getByRole('textbox', { name: 'value 0' });
+		await first.fill('nan');
+		await first.press('Enter');
+		const other = grid.getByRole('textbox', { name: 'value 1' });
+		await other.fill('7');
+		await other.press('Enter');
+		await expect(grid.getByRole('alert')).toHaveCount(2);
+		await expect(grid.getByRole('alert').first()).toContainText('value 0: nan');
+		for (const field of [first, value]) await expect(field).toHaveAttribute('aria-invalid', 'true');
+		await expect(other).toHaveAttribute('aria-invalid', 'false');
+		// Escape shows the stored value again; correcting the other clears it.
+		await first.press('Escape');
+		await expect(first).toHaveValue('0');
+		await value.fill('2.5');
+		await value.press('Enter');
+		await expect(grid.getByRole('alert')).toHaveCount(0);
+		await other.fill('0');
+		await other.press('Enter');
 		const saved = JSON.parse((await save(page)).text);
 		expect(saved.nodes[0].attrs).toMatchObject({
 			shape: [2, 3],

@@ -172,6 +172,7 @@ export const en = {
 	'inspector.values': 'Values',
 	'inspector.valuesTooMany': 'Too many values to edit here ({count}); use a smaller shape.',
 	'inspector.value': 'value {index}',
+	'inspector.valueRefused': 'value {index}: {message} (it stays {stored}; Escape shows it again)',
 	'inspector.fill': 'Fill value',
 	'inspector.seed': 'Seed',
 	'inspector.requiresGrad': 'requires_grad',

@@ -169,6 +169,7 @@ export const zh: Record<MessageKey, string> = {
 	'inspector.values': '数值',
 	'inspector.valuesTooMany': '数值太多（{count} 个），无法在此编辑；请用更小的形状。',
 	'inspector.value': '第 {index} 个值',
+	'inspector.valueRefused': '第 {index} 个值：{message}（仍为 {stored}；按 Esc 重新显示）',
 	'inspector.fill': '填充值',
 	'inspector.seed': '随机种子',
 	'inspector.requiresGrad': 'requires_grad',
