@@ -164,7 +164,8 @@ const PROGRAMS: Record<Exclude<ProblemCode, 'block' | 'unknownMethodCall'>, stri
 	numberOperand: 'x = torch.ones(2, 2)\ny = 2 @ x',
 	needsTensor: 'y = torch.add(1, 2)',
 	unpackCount: 'a, b = 1, 2, 3',
-	unpackValue: 'x = torch.ones(2)\na, b = x'
+	unpackValue: 'x = torch.ones(2)\na, b = x',
+	tooManyNodes: 'x = torch.ones(1)\n' + 'x = x + 1\n'.repeat(1100)
 };
 
 /** More programs for the reasons a name has no value. */

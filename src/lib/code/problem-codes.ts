@@ -9,6 +9,11 @@
  * code: they are Python's words, shown as written in every language.
  */
 
+/** A table's codes, in its order. */
+function codesOf<Code extends string>(table: Record<Code, string>): Code[] {
+	return Object.keys(table) as Code[];
+}
+
 export const PROBLEM_TEXT = {
 	for: 'a `for` loop is outside the subset: its body is not imported (the canvas shows one forward and backward pass)',
 	while:
@@ -135,11 +140,12 @@ export const PROBLEM_TEXT = {
 	numberOperand: "'{op}' needs two tensors ({id} of a number is not defined)",
 	needsTensor: '{callee} needs at least one tensor',
 	unpackCount: 'cannot unpack {count} values into {names} names',
-	unpackValue: 'unpacking {value} is outside the subset'
+	unpackValue: 'unpacking {value} is outside the subset',
+	tooManyNodes: 'the graph would have more than {max} nodes: the import stops here'
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEM_TEXT;
-export const PROBLEM_CODES = Object.keys(PROBLEM_TEXT) as ProblemCode[];
+export const PROBLEM_CODES = codesOf(PROBLEM_TEXT);
 
 /** Why a name has no value: the `{why}` of `noValue`. */
 export const REASON_TEXT = {
@@ -152,7 +158,7 @@ export const REASON_TEXT = {
 } as const;
 
 export type ReasonCode = keyof typeof REASON_TEXT;
-export const REASON_CODES = Object.keys(REASON_TEXT) as ReasonCode[];
+export const REASON_CODES = codesOf(REASON_TEXT);
 
 /**
  * Phrases of ours said inside problems: what a value is (`describeValue`), what an expression
@@ -196,14 +202,14 @@ export const PHRASE_TEXT = {
 	listComprehension: 'a list comprehension'
 } as const;
 
-export type PhraseCode = keyof typeof PHRASE_TEXT;
-export const PHRASE_CODES = Object.keys(PHRASE_TEXT) as PhraseCode[];
-
 /** A phrase, by code, as a problem's parameter; its `params` quote code. */
 export interface Phrase {
-	phrase: PhraseCode;
+	phrase: keyof typeof PHRASE_TEXT;
 	params?: Record<string, string | number>;
 }
+
+export type PhraseCode = Phrase['phrase'];
+export const PHRASE_CODES = codesOf(PHRASE_TEXT);
 
 export type ProblemParams = Record<string, string | number | Phrase>;
 

@@ -913,6 +913,8 @@ export const en = {
 	'importCode.problem.needsTensor': '{callee} needs at least one tensor',
 	'importCode.problem.unpackCount': 'cannot unpack {count} values into {names} names',
 	'importCode.problem.unpackValue': 'unpacking {value} is outside the subset',
+	'importCode.problem.tooManyNodes':
+		'the graph would have more than {max} nodes: the import stops here',
 	'importCode.phrase.tensor': 'a tensor',
 	'importCode.phrase.int': 'an int',
 	'importCode.phrase.float': 'a float',

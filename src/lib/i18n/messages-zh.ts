@@ -862,6 +862,7 @@ export const zh: Record<MessageKey, string> = {
 	'importCode.problem.needsTensor': '{callee} 至少需要一个张量',
 	'importCode.problem.unpackCount': '无法把 {count} 个值解包给 {names} 个名称',
 	'importCode.problem.unpackValue': '解包{value}超出可导入的子集',
+	'importCode.problem.tooManyNodes': '计算图将超过 {max} 个节点：导入到此停止',
 	'importCode.phrase.tensor': '张量',
 	'importCode.phrase.int': '整数',
 	'importCode.phrase.float': '浮点数',

@@ -46,10 +46,7 @@ export function noValueProblem(
 
 /** A problem that stops the import (the node limit). */
 export class StopImport {
-	constructor(
-		readonly offset: number,
-		readonly message: string
-	) {}
+	constructor(readonly problem: ImportProblem) {}
 }
 
 /** Python's own error, in its words: a value the call cannot take. */

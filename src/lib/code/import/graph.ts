@@ -100,10 +100,7 @@ export function addNode(
 	start: number
 ): string {
 	if (state.nodes.length >= MAX_NODES) {
-		throw new StopImport(
-			start,
-			`the graph would have more than ${MAX_NODES} nodes: the import stops here`
-		);
+		throw new StopImport(coded(start, 'limit', 'tooManyNodes', { max: MAX_NODES }));
 	}
 	const id = `n${state.nextNode++}`;
 	const node: GraphNode = { id, op, name, position: { x: 0, y: 0 } };

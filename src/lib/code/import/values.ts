@@ -1,6 +1,6 @@
 /** What a Python expression stands for while code is imported (nothing is ever run). */
 import type { Stmt } from '../ast';
-import type { Phrase, ProblemReason } from '../problem-codes';
+import type { Phrase, PhraseCode, ProblemReason } from '../problem-codes';
 import type { LeafAttrs } from '$lib/graph';
 import { excerpt } from '$lib/util/excerpt';
 
@@ -102,5 +102,5 @@ export function describeValue(value: Value): string | Phrase {
 }
 
 /** Whether `value` is the opaque value that `phrase` says. */
-export const isOpaque = (value: Value, phrase: Phrase['phrase']): boolean =>
+export const isOpaque = (value: Value, phrase: PhraseCode): boolean =>
 	value.kind === 'opaque' && typeof value.what === 'object' && value.what.phrase === phrase;
