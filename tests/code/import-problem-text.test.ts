@@ -7,6 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { importCode, type CodeProblem } from '$lib/code';
 import {
+	PHRASE_CODES,
+	PHRASE_TEXT,
 	PROBLEM_CODES,
 	PROBLEM_TEXT,
 	REASON_CODES,
@@ -31,6 +33,15 @@ class M(nn.Module):
         if x is None:
             pass
         return self.l(x)
+m = M()
+y = m(torch.ones(1))
+`;
+
+/** A method that calls itself: deeper than methods may call methods. */
+const RECURSIVE = `import torch.nn as nn
+class M(nn.Module):
+    def forward(self, x):
+        return self.forward(x)
 m = M()
 y = m(torch.ones(1))
 `;
@@ -85,7 +96,76 @@ const PROGRAMS: Record<Exclude<ProblemCode, 'block' | 'unknownMethodCall'>, stri
 		'import torch.nn as nn\nclass M(nn.Module):\n    def forward(self, x):\n        return x\nm = M(1)',
 	integerGrad: 'x = torch.tensor(2, requires_grad=True)',
 	float32: 'import numpy as np\na = np.array([1.0], dtype=np.float64)',
-	double: 'x = torch.ones(2)\ny = x.double()'
+	double: 'x = torch.ones(2)\ny = x.double()',
+	torchDtype: 'x = torch.ones(2, dtype=torch.float64)',
+	dtypeType: 'x = torch.ones(2, dtype=1)',
+	python: 'a = 1 / 0',
+	pytorch: 'x = torch.ones(2).reshape(3)',
+	numpy: 'import numpy as np\na = np.array([1.0, 2.0]).reshape(3)',
+	numberOperator: 'a = 2 @ 3',
+	integerOverflow: 'x = torch.ones(2 ** 70)',
+	integerTooBig: 'x = torch.ones(2 ** 60)',
+	notInteger: 'x = torch.ones(2.5)',
+	notBool: 'x = torch.ones(2, requires_grad=1)',
+	notNumber: 'x = torch.full((2,), "a")',
+	notNumberValue: 'w = torch.ones(1, requires_grad=True)\nopt = torch.optim.SGD([w], lr="a")',
+	notFinite: 'x = torch.tensor([1e400])',
+	notFiniteArg: 'x = torch.full((2,), 1e400)',
+	notTensorOrNumber: 'x = torch.ones(2)\ny = x + "a"',
+	notCallable: 'x = torch.ones(2)\ny = x(1)',
+	atLeastOne: 'import torch.nn as nn\nl = nn.Linear(0, 1)',
+	missing: 'x = torch.ones()',
+	reductionValue: 'import torch.nn as nn\nl = nn.MSELoss(reduction=1)',
+	deprecated: 'import torch.nn as nn\nl = nn.MSELoss(size_average=True)',
+	keywordOption: 'x = torch.ones(2, out=None)',
+	numberAtDim: 'x = torch.tensor([1.0, [2.0]])',
+	maxDims: 'x = torch.ones(1, 1, 1, 1, 1, 1, 1, 1, 1)',
+	emptyTensor: 'x = torch.tensor([])',
+	zeroSize: 'x = torch.ones(0)',
+	tooManyElements: 'x = torch.ones(10000, 10000)',
+	tooManyValues: 'x = torch.tensor([range(100000), range(100000)])',
+	boolTensor: 'x = torch.tensor([True])',
+	tensorOfTensors: 'x = torch.tensor([torch.ones(1)])',
+	tensorData: 'x = torch.tensor("a")',
+	rangeTooLong: 'x = torch.tensor(range(10 ** 7))',
+	arangeTooLong: 'x = torch.arange(1, 10 ** 7)',
+	listCompIterable: 'x = [i for i in "abc"]',
+	listCompTarget: 'x = [a for a, b in [(1, 2)]]',
+	listCompElement: 'x = [None for i in range(3)]',
+	arrayOf: 'import numpy as np\na = np.array("a")',
+	raggedArray: 'import numpy as np\na = np.array([[1.0], [1.0, 2.0]])',
+	arrayTooBig: 'import numpy as np\na = np.array([range(100000), range(100000)])',
+	numpyMethod: 'import numpy as np\na = np.array([1.0]).sum()',
+	fromNumpy: 'x = torch.from_numpy([1.0])',
+	linearTooBig: 'import torch.nn as nn\nl = nn.Linear(10000, 10000)',
+	noBias:
+		'import torch.nn as nn\nl = nn.Linear(1, 1, bias=False)\nl.bias = nn.Parameter(torch.zeros(1))',
+	parameterData: 'import torch.nn as nn\np = nn.Parameter(1.0)',
+	assignParameter: 'import torch.nn as nn\nl = nn.Linear(1, 1)\nl.weight = torch.zeros(1, 1)',
+	leafRequiresGrad: 'x = torch.ones(2, requires_grad=True)\ny = x * 2\ny.requires_grad = False',
+	loadStateDictDict: 'import torch.nn as nn\nl = nn.Linear(1, 1)\nl.load_state_dict(1)',
+	loadStateDictTensor:
+		'import torch.nn as nn\nl = nn.Linear(1, 1)\nl.load_state_dict({"weight": 1.0, "bias": torch.zeros(1)})',
+	loadStateDictFile: MODULE + 'm.load_state_dict(1)',
+	callDepth: RECURSIVE,
+	momentumRange:
+		'w = torch.ones(1, requires_grad=True)\nopt = torch.optim.SGD([w], lr=0.1, momentum=1.5)',
+	sgdOption:
+		'w = torch.ones(1, requires_grad=True)\nopt = torch.optim.SGD([w], lr=0.1, weight_decay=0.1)',
+	conditionalTensor: 'x = torch.ones(2)\ny = x if True else x',
+	dictKeys: 'd = {1: 2}',
+	expression: 'f = lambda x: x',
+	notOperand: 'x = torch.ones(2)\ny = not x',
+	unaryOperand: 'x = ~"a"',
+	boolOperator: 'x = torch.ones(2)\ny = x and x',
+	comparison: 'x = torch.ones(2)\ny = x < 1',
+	operator: 'x = torch.ones(2)\ny = x // 2',
+	operands: 'x = "a" + 1',
+	numberOperand: 'x = torch.ones(2, 2)\ny = 2 @ x',
+	needsTensor: 'y = torch.add(1, 2)',
+	unpackCount: 'a, b = 1, 2, 3',
+	unpackValue: 'x = torch.ones(2)\na, b = x',
+	tooManyNodes: 'x = torch.ones(1)\n' + 'x = x + 1\n'.repeat(1100)
 };
 
 /** More programs for the reasons a name has no value. */
@@ -99,13 +179,14 @@ const REASON_PROGRAMS = [
 const found = (code: string) =>
 	importCode(code).problems.filter((problem) => problem.code !== undefined);
 
-/** The one Latin word of ours allowed in the Chinese outside code: a name. */
-const NAMES = new Set(['PyTorch']);
+/** The Latin words allowed in the Chinese outside code: names. */
+const NAMES = new Set(['PyTorch', 'Python', 'NumPy']);
 
 describe('the catalog words every import problem', () => {
 	const keys = [
 		...PROBLEM_CODES.map((code) => [`importCode.problem.${code}`, PROBLEM_TEXT[code]]),
-		...REASON_CODES.map((code) => [`importCode.reason.${code}`, REASON_TEXT[code]])
+		...REASON_CODES.map((code) => [`importCode.reason.${code}`, REASON_TEXT[code]]),
+		...PHRASE_CODES.map((code) => [`importCode.phrase.${code}`, PHRASE_TEXT[code]])
 	];
 
 	it.each(keys)('%s in English (as the importer says it) and in Chinese', (key, english) => {

@@ -3,6 +3,7 @@
  * broadly, so that valid Python outside the import subset is reported as "outside the subset"
  * (with the construct's name) rather than as a syntax error. `start` is a source offset.
  */
+import { phraseText, type PhraseCode } from './problem-codes';
 
 export interface Keyword {
 	/** null for `**kwargs`. */
@@ -34,7 +35,7 @@ export type Expr =
 	| { kind: 'dict'; keys: (Expr | null)[]; values: Expr[]; start: number }
 	| { kind: 'starred'; value: Expr; start: number }
 	/** Valid Python the subset never imports: `what` names it (a lambda, a comprehension, ...). */
-	| { kind: 'other'; what: string; start: number }
+	| { kind: 'other'; what: PhraseCode; start: number }
 	/** `[element for target in iterable]`: one `for` clause, no `if` (others stay `other`). */
 	| { kind: 'listcomp'; element: Expr; target: Expr; iterable: Expr; start: number };
 
@@ -119,7 +120,7 @@ export function describe(expr: Expr): string {
 		case 'starred':
 			return 'starred';
 		case 'other':
-			return expr.what;
+			return phraseText({ phrase: expr.what });
 		case 'listcomp':
 			return 'list comprehension';
 	}

@@ -235,7 +235,8 @@ function importStatements(state: ImportState): ImportResult {
 		for (const statement of parsed.statements) importStatement(state, statement);
 	} catch (error) {
 		if (!(error instanceof StopImport)) throw error;
-		problem(state, error.offset, error.message, 'limit');
+		const stop = error.problem;
+		problem(state, stop.offset, stop.message, stop.kind, stop.wording);
 	}
 	const doc = finish(state);
 	const nodeLines: Record<string, number> = {};

@@ -79,7 +79,7 @@ export class ExpressionParser {
 		if (this.tokens.isOp(':=')) {
 			this.tokens.next();
 			this.test();
-			return { kind: 'other', what: "an assignment expression ':='", start: value.start };
+			return { kind: 'other', what: 'assignmentExpression', start: value.start };
 		}
 		return value;
 	}
@@ -104,7 +104,7 @@ export class ExpressionParser {
 				}
 				this.tokens.next();
 				this.test();
-				return { kind: 'other', what: 'a lambda', start: token.start };
+				return { kind: 'other', what: 'lambda', start: token.start };
 			}
 			const body = this.orTest();
 			if (!this.tokens.isWord('if')) return body;
@@ -287,7 +287,7 @@ export class ExpressionParser {
 				const value = this.namedExpression();
 				if (this.tokens.isWord('for') || this.tokens.isWord('async')) {
 					this.comprehensionClauses();
-					args.push({ kind: 'other', what: 'a generator expression', start: value.start });
+					args.push({ kind: 'other', what: 'generatorExpression', start: value.start });
 				} else args.push(value);
 			}
 			if (!this.tokens.isOp(',')) break;
@@ -322,7 +322,7 @@ export class ExpressionParser {
 			this.tokens.next();
 			if (!this.tokens.isOp(':') && !this.tokens.isOp(']') && !this.tokens.isOp(',')) this.test();
 		}
-		return { kind: 'other', what: sliced ? 'a slice' : 'a subscript', start };
+		return { kind: 'other', what: sliced ? 'slice' : 'subscript', start };
 	}
 
 	/** `for target in iterable [if condition] ...` after a comprehension's element. */
@@ -387,7 +387,7 @@ export class ExpressionParser {
 				return this.dictOrSet();
 			case '...':
 				this.tokens.next();
-				return { kind: 'other', what: 'Ellipsis (...)', start: token.start };
+				return { kind: 'other', what: 'ellipsis', start: token.start };
 		}
 		this.tokens.fail(token);
 	}
@@ -424,7 +424,7 @@ export class ExpressionParser {
 		if (this.tokens.isWord('for') || this.tokens.isWord('async')) {
 			this.comprehensionClauses();
 			this.tokens.expectOp(')');
-			return { kind: 'other', what: 'a generator expression', start: open.start };
+			return { kind: 'other', what: 'generatorExpression', start: open.start };
 		}
 		if (!this.tokens.isOp(',')) {
 			this.tokens.expectOp(')', "expected ')'");
@@ -453,7 +453,7 @@ export class ExpressionParser {
 		if (this.tokens.isWord('for') || this.tokens.isWord('async')) {
 			this.comprehensionClauses();
 			this.tokens.expectOp(']');
-			return { kind: 'other', what: 'a list comprehension', start: open.start };
+			return { kind: 'other', what: 'listComprehension', start: open.start };
 		}
 		while (this.tokens.isOp(',')) {
 			this.tokens.next();
@@ -526,14 +526,14 @@ export class ExpressionParser {
 				this.tokens.expectOp('}');
 				return {
 					kind: 'other',
-					what: isSet ? 'a set comprehension' : 'a dict comprehension',
+					what: isSet ? 'setComprehension' : 'dictComprehension',
 					start: open.start
 				};
 			}
 			first = false;
 		} while (this.tokens.isOp(','));
 		this.tokens.expectOp('}', "expected '}' or ','");
-		if (isSet) return { kind: 'other', what: 'a set', start: open.start };
+		if (isSet) return { kind: 'other', what: 'set', start: open.start };
 		return { kind: 'dict', keys, values, start: open.start };
 	}
 

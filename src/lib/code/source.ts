@@ -49,8 +49,10 @@ export interface CodeProblem {
 	message: string;
 	kind: CodeProblemKind;
 	/**
-	 * Our own problems have a code (the UI words them from it, `params` and `reason`); those
-	 * without one are Python's syntax errors (its words, shown as written) or rare ones in English.
+	 * Our own problems have a code (the UI words them from it, `params` and `reason`), and so do
+	 * Python's, PyTorch's and NumPy's errors that the importer reproduces (`python`, `pytorch`,
+	 * `numpy`: their words are a parameter). Those without one are Python's syntax errors (its
+	 * words, shown as written) or the size limits, in English.
 	 */
 	code?: ProblemCode;
 	params?: ProblemParams;

@@ -18,8 +18,8 @@ export class ImportProblem {
 		readonly offset: number,
 		readonly message: string,
 		readonly kind: CodeProblemKind,
-		/** The code the UI words it from (none: it stays in English). */
-		readonly wording?: ProblemWording
+		/** The code the UI words it from. */
+		readonly wording: ProblemWording
 	) {}
 }
 
@@ -46,16 +46,15 @@ export function noValueProblem(
 
 /** A problem that stops the import (the node limit). */
 export class StopImport {
-	constructor(
-		readonly offset: number,
-		readonly message: string
-	) {}
+	constructor(readonly problem: ImportProblem) {}
 }
 
-export const unsupported = (offset: number, message: string) =>
-	new ImportProblem(offset, message, 'unsupported');
-export const valueProblem = (offset: number, message: string) =>
-	new ImportProblem(offset, message, 'value');
+/** Python's own error, in its words: a value the call cannot take. */
+export const pythonError = (offset: number, error: string) =>
+	coded(offset, 'value', 'python', { error });
+/** PyTorch's own error, in its words. */
+export const pytorchError = (offset: number, error: string) =>
+	coded(offset, 'value', 'pytorch', { error });
 
 /** One argument of a call, evaluated. */
 export interface Arg {
@@ -78,6 +77,10 @@ export function integerGradProblem(start: number): ImportProblem {
 	return coded(start, 'value', 'integerGrad');
 }
 
+export function maxDimsProblem(start: number): ImportProblem {
+	return coded(start, 'value', 'maxDims', { max: MAX_DIMS });
+}
+
 /** Python's arithmetic on two numbers. */
 export function foldNumbers(
 	expr: Extract<Expr, { kind: 'binary' }>,
@@ -95,14 +98,14 @@ export function foldNumbers(
 		case '*':
 			return { kind: 'number', value: a * b, integer };
 		case '/':
-			if (b === 0) throw valueProblem(expr.opStart, 'division by zero');
+			if (b === 0) throw pythonError(expr.opStart, 'division by zero');
 			return { kind: 'number', value: a / b, integer: false };
 		case '**':
 			if (a === 0 && b < 0)
-				throw valueProblem(expr.opStart, '0.0 cannot be raised to a negative power');
+				throw pythonError(expr.opStart, '0.0 cannot be raised to a negative power');
 			return { kind: 'number', value: a ** b, integer: integer && b >= 0 };
 		default:
-			throw valueProblem(expr.opStart, `'${expr.op}' between two numbers is outside the subset`);
+			throw coded(expr.opStart, 'value', 'numberOperator', { op: expr.op });
 	}
 }
 
@@ -110,7 +113,7 @@ export function foldNumbers(
 export function bindArgs(call: Call, params: readonly string[]): Map<string, Arg> {
 	const bound = new Map<string, Arg>();
 	if (call.args.length > params.length) {
-		throw valueProblem(
+		throw pythonError(
 			call.args[params.length].start,
 			`${call.callee}() takes ${params.length} positional argument${params.length === 1 ? '' : 's'} but ${call.args.length} were given`
 		);
@@ -118,13 +121,13 @@ export function bindArgs(call: Call, params: readonly string[]): Map<string, Arg
 	call.args.forEach((arg, i) => bound.set(params[i], arg));
 	for (const [name, arg] of call.keywords) {
 		if (!params.includes(name)) {
-			throw valueProblem(
+			throw pythonError(
 				arg.start,
 				`${call.callee}() got an unexpected keyword argument '${excerpt(name)}'`
 			);
 		}
 		if (bound.has(name))
-			throw valueProblem(
+			throw pythonError(
 				arg.start,
 				`${call.callee}() got multiple values for argument '${excerpt(name)}'`
 			);
@@ -136,7 +139,7 @@ export function bindArgs(call: Call, params: readonly string[]): Map<string, Arg
 export function need(call: Call, args: Map<string, Arg>, name: string): Arg {
 	const arg = args.get(name);
 	if (arg === undefined)
-		throw valueProblem(call.start, `${call.callee}() missing required argument: '${name}'`);
+		throw pythonError(call.start, `${call.callee}() missing required argument: '${name}'`);
 	return arg;
 }
 
@@ -144,30 +147,33 @@ export function asInteger(arg: Arg, what: string): number {
 	const value = arg.value;
 	if (value.kind === 'number' && value.integer && !Number.isSafeInteger(value.value)) {
 		// Python's int has no size limit; PyTorch unpacks it as a 64-bit integer.
-		throw valueProblem(
-			arg.start,
-			Math.abs(value.value) >= 2 ** 63
-				? `${what} is too big: Overflow when unpacking long long (PyTorch takes 64-bit integers)`
-				: `${what} = ${BigInt(value.value)} is too big for the canvas (at most ${Number.MAX_SAFE_INTEGER})`
-		);
+		throw Math.abs(value.value) >= 2 ** 63
+			? coded(arg.start, 'value', 'integerOverflow', {
+					what,
+					error: 'Overflow when unpacking long long'
+				})
+			: coded(arg.start, 'value', 'integerTooBig', {
+					what,
+					value: String(BigInt(value.value)),
+					max: Number.MAX_SAFE_INTEGER
+				});
 	}
 	if (value.kind !== 'number' || !value.integer) {
-		throw valueProblem(arg.start, `${what} must be an integer, not ${describeValue(value)}`);
+		throw coded(arg.start, 'value', 'notInteger', { what, value: describeValue(value) });
 	}
 	return value.value;
 }
 
 export function asBool(arg: Arg, what: string): boolean {
-	if (arg.value.kind !== 'bool') throw valueProblem(arg.start, `${what} must be True or False`);
+	if (arg.value.kind !== 'bool') throw coded(arg.start, 'value', 'notBool', { what });
 	return arg.value.value;
 }
 
 export function asReduction(arg: Arg): string {
 	const value = arg.value;
-	if (value.kind !== 'string')
-		throw valueProblem(arg.start, "reduction must be 'mean', 'sum' or 'none'");
+	if (value.kind !== 'string') throw coded(arg.start, 'value', 'reductionValue');
 	if (!['mean', 'sum', 'none'].includes(value.value)) {
-		throw valueProblem(arg.start, `${excerpt(value.value)} is not a valid value for reduction`);
+		throw pytorchError(arg.start, `${excerpt(value.value)} is not a valid value for reduction`);
 	}
 	return value.value;
 }
@@ -191,12 +197,12 @@ export function asSize(
 	if (args.length === 1 && args[0].value.kind === 'sequence') {
 		items = args[0].value.items.map((value) => ({ value, start: args[0].start }));
 	}
-	if (items.length === 0 && args.length === 0) throw valueProblem(start, `${what} is missing`);
+	if (items.length === 0 && args.length === 0) throw coded(start, 'value', 'missing', { what });
 	return items.map((item) => {
 		const n = asInteger(item, what);
 		if (n < 0 && !(allowInferred && n === -1)) {
 			if (!allowInferred) return n;
-			throw valueProblem(item.start, `invalid shape dimension ${n}`);
+			throw pytorchError(item.start, `invalid shape dimension ${n}`);
 		}
 		return n;
 	});
@@ -205,18 +211,18 @@ export function asSize(
 export function sizeFromCall(call: Call, name: string): number[] {
 	const keyword = call.keywords.get(name);
 	if (keyword !== undefined && call.args.length > 0) {
-		throw valueProblem(call.start, `${call.callee}() got multiple values for argument '${name}'`);
+		throw pythonError(call.start, `${call.callee}() got multiple values for argument '${name}'`);
 	}
 	for (const key of call.keywords.keys()) {
 		if (key !== name)
-			throw valueProblem(
+			throw pythonError(
 				call.keywords.get(key)!.start,
 				`${call.callee}() got an unexpected keyword argument '${excerpt(key)}'`
 			);
 	}
 	const args = keyword !== undefined ? [keyword] : call.args;
 	if (args.length === 0)
-		throw valueProblem(call.start, `${call.callee}() missing required argument: '${name}'`);
+		throw pythonError(call.start, `${call.callee}() missing required argument: '${name}'`);
 	return asSize(args, name, true, call.start);
 }
 
@@ -231,42 +237,36 @@ export function readNested(
 	const walk = (v: Value, depth: number): void => {
 		if (v.kind === 'number') {
 			if (depth !== shape.length)
-				throw valueProblem(
+				throw pytorchError(
 					start,
 					`expected sequence of length ${shape[depth]} at dim ${depth} (got a number)`
 				);
-			if (!Number.isFinite(v.value)) throw valueProblem(start, `${v.value} is not a finite number`);
+			if (!Number.isFinite(v.value)) throw coded(start, 'value', 'notFinite', { value: v.value });
 			integer &&= v.integer;
 			values.push(v.value);
 			return;
 		}
 		if (v.kind === 'sequence') {
 			if (depth === shape.length) {
-				if (values.length > 0)
-					throw valueProblem(start, `expected a number at dim ${depth} (got a sequence)`);
-				if (depth >= MAX_DIMS)
-					throw valueProblem(start, `a tensor has at most ${MAX_DIMS} dimensions on the canvas`);
+				if (values.length > 0) throw coded(start, 'value', 'numberAtDim', { dim: depth });
+				if (depth >= MAX_DIMS) throw maxDimsProblem(start);
 				shape.push(v.items.length);
 			} else if (depth > shape.length || shape[depth] !== v.items.length) {
-				throw valueProblem(
+				throw pytorchError(
 					start,
 					`expected sequence of length ${shape[depth]} at dim ${depth} (got ${v.items.length})`
 				);
 			}
-			if (v.items.length === 0)
-				throw valueProblem(start, 'an empty tensor cannot go on the canvas');
+			if (v.items.length === 0) throw coded(start, 'value', 'emptyTensor');
 			for (const item of v.items) walk(item, depth + 1);
 			return;
 		}
-		if (v.kind === 'bool') throw unsupported(start, 'bool tensors are outside the subset');
+		if (v.kind === 'bool') throw coded(start, 'unsupported', 'boolTensor');
 		if (v.kind === 'tensor' || v.kind === 'fresh') {
-			throw unsupported(start, 'torch.tensor() of tensors is outside the subset');
+			throw coded(start, 'unsupported', 'tensorOfTensors');
 		}
 		if (v.kind === 'failed') throw noValueProblem(start, v);
-		throw valueProblem(
-			start,
-			`torch.tensor() takes numbers or lists of numbers, not ${describeValue(v)}`
-		);
+		throw coded(start, 'value', 'tensorData', { value: describeValue(v) });
 	};
 	walk(value, 0);
 	return { shape, values, integer };

@@ -11,13 +11,13 @@
  * Other `for` / `if` / `class` / `def` statements stay outside the subset.
  */
 import type { CompoundHeader, Expr, Stmt } from '../ast';
-import { bindArgs, coded, need, unsupported, valueProblem, type Arg, type Call } from './args';
+import { bindArgs, coded, need, pytorchError, type Arg, type Call } from './args';
 import { evaluate } from './expressions';
 import { claimName, mark, rename, rollback, type Mark } from './graph';
 import { isPrint } from './scope';
 import { importStatement, execute } from './statements';
 import { bind, remark, type ImportState } from './state';
-import { describeValue, type FunctionDef, type Value } from './values';
+import { describeValue, isOpaque, type FunctionDef, type Value } from './values';
 import { excerpt } from '$lib/util/excerpt';
 
 type Header<K extends CompoundHeader['kind']> = Extract<CompoundHeader, { kind: K }>;
@@ -159,22 +159,18 @@ export function objectMethod(
 
 /** `load_state_dict(torch.load(path))`: accepted, noted (the Train panel's Load model reads it). */
 export function loadFromFile(state: ImportState, arg: { value: Value; start: number }, call: Call) {
-	if (arg.value.kind !== 'opaque' || arg.value.what !== TORCH_LOAD) {
-		throw unsupported(
-			arg.start,
-			`load_state_dict takes torch.load(path) here, not ${describeValue(arg.value)}`
-		);
+	if (!isOpaque(arg.value, 'stateDict')) {
+		throw coded(arg.start, 'unsupported', 'loadStateDictFile', {
+			value: describeValue(arg.value)
+		});
 	}
 	remark(state, call.start, 'load', call.callee);
 }
 
-/** What `torch.load(path)` stands for. */
-export const TORCH_LOAD = 'a state_dict read by torch.load';
-
 /** Run a method's block with `self` and the call's arguments bound; its `return` value. */
 function runMethod(state: ImportState, self: ObjectValue, def: FunctionDef, call: Call): Value {
 	if (state.callDepth >= MAX_CALL_DEPTH) {
-		throw unsupported(call.start, `methods calling methods more than ${MAX_CALL_DEPTH} deep`);
+		throw coded(call.start, 'unsupported', 'callDepth', { max: MAX_CALL_DEPTH });
 	}
 	const names = def.params.slice(1).map((p) => p.name);
 	const args = bindArgs(call, names);
@@ -239,7 +235,7 @@ function trainingLoop(
 	state.loop = { stepped: false, optimizer: null };
 	const loop = state.loop;
 	try {
-		bind(state, epoch, { kind: 'opaque', what: 'the epoch' }, statement.start);
+		bind(state, epoch, { kind: 'opaque', what: { phrase: 'epoch' } }, statement.start);
 		for (const item of header.body) {
 			if (item.kind === 'augassign' && item.target.kind === 'name' && item.target.id === epoch)
 				continue;
@@ -329,27 +325,27 @@ export function sgd(call: Call): Value {
 		const arg = args.get(name);
 		if (arg === undefined) return fallback;
 		if (arg.value.kind !== 'number') {
-			throw valueProblem(arg.start, `${name} must be a number, not ${describeValue(arg.value)}`);
+			throw coded(arg.start, 'value', 'notNumberValue', {
+				what: name,
+				value: describeValue(arg.value)
+			});
 		}
 		return arg.value.value;
 	};
 	const lr = number('lr', 0.001);
 	const momentum = number('momentum', 0);
-	if (!(lr > 0)) throw valueProblem(call.start, `Invalid learning rate: ${lr}`);
+	if (!(lr > 0)) throw pytorchError(call.start, `Invalid learning rate: ${lr}`);
 	if (!(momentum >= 0 && momentum < 1)) {
-		throw valueProblem(
-			call.start,
-			`momentum ${momentum} is outside the Train panel's range [0, 1)`
-		);
+		throw coded(call.start, 'value', 'momentumRange', { value: momentum });
 	}
 	for (const name of ['dampening', 'weight_decay']) {
 		if (number(name, 0) !== 0) {
-			throw unsupported(args.get(name)!.start, `SGD's ${name} is outside the subset`);
+			throw coded(args.get(name)!.start, 'unsupported', 'sgdOption', { name });
 		}
 	}
 	const nesterov = args.get('nesterov');
 	if (nesterov !== undefined && !(nesterov.value.kind === 'bool' && !nesterov.value.value)) {
-		throw unsupported(nesterov.start, "SGD's nesterov is outside the subset");
+		throw coded(nesterov.start, 'unsupported', 'sgdOption', { name: 'nesterov' });
 	}
 	return { kind: 'optimizer', lr, momentum };
 }
@@ -386,7 +382,7 @@ export function torchDevice(call: Call): Value {
 		if (type.value === 'cpu') return { kind: 'device', choice: 'cpu' };
 		if (/^(cuda|mps)(:\d+)?$/.test(type.value)) return { kind: 'device', choice: 'webgpu' };
 	}
-	return { kind: 'opaque', what: 'a device' };
+	return { kind: 'opaque', what: { phrase: 'device' } };
 }
 
 /** `"cuda:0" if torch.cuda.is_available() else "cpu"`: the 'auto' device, else null. */

@@ -7,16 +7,7 @@
  * `nnModule` (its methods in `methods.ts`).
  */
 import { LEAF_OP, MAX_VALUES } from '$lib/graph';
-import {
-	asBool,
-	asInteger,
-	bindArgs,
-	coded,
-	need,
-	unsupported,
-	valueProblem,
-	type Call
-} from './args';
+import { asBool, asInteger, bindArgs, coded, need, type Call } from './args';
 import { FUNCTIONAL_OPS, TORCH_OPS } from '../bindings';
 import { arange, checkDtype, filled, full, tensorLiteral } from './creation';
 import { addNode, manualSeed, nextSeed, paramName, transposeT } from './graph';
@@ -25,7 +16,7 @@ import { callMethod, linearForward } from './methods';
 import { linearOp, mseLoss, mseReduction, registryOp } from './ops';
 import type { ImportState } from './state';
 import { describeValue, type Value } from './values';
-import { callObject, instantiate, sgd, torchDevice, TORCH_LOAD } from './blocks';
+import { callObject, instantiate, sgd, torchDevice } from './blocks';
 import { fromNumpy } from './constants';
 import { remark } from './state';
 import { excerpt } from '$lib/util/excerpt';
@@ -54,7 +45,7 @@ export function callValue(state: ImportState, callee: Value, call: Call): Value 
 			);
 		}
 		default:
-			throw valueProblem(call.start, `${describeValue(callee)} is not callable`);
+			throw coded(call.start, 'value', 'notCallable', { value: describeValue(callee) });
 	}
 }
 
@@ -85,7 +76,7 @@ export function callFunction(state: ImportState, path: string, call: Call): Valu
 		const value = nnModule(state, name, call);
 		if (value !== null) return value;
 	} else if (module === 'torch.optim') {
-		return name === 'SGD' ? sgd(call) : { kind: 'opaque', what: 'an optimizer' };
+		return name === 'SGD' ? sgd(call) : { kind: 'opaque', what: { phrase: 'optimizer' } };
 	} else if (path === 'torch.cuda.is_available') {
 		return { kind: 'opaque', what: 'torch.cuda.is_available()' };
 	}
@@ -110,7 +101,7 @@ function torchFunction(state: ImportState, name: string, call: Call): Value | nu
 			const seed = asInteger(need(call, args, 'seed'), 'seed');
 			manualSeed(state, seed);
 			state.sideEffect = true;
-			return { kind: 'opaque', what: 'a generator' };
+			return { kind: 'opaque', what: { phrase: 'generator' } };
 		}
 		case 't': {
 			const args = bindArgs(call, ['input']);
@@ -127,7 +118,7 @@ function torchFunction(state: ImportState, name: string, call: Call): Value | nu
 		case 'set_printoptions':
 			return { kind: 'none' };
 		case 'load':
-			return { kind: 'opaque', what: TORCH_LOAD };
+			return { kind: 'opaque', what: { phrase: 'stateDict' } };
 		case 'from_numpy':
 			return fromNumpy(call);
 	}
@@ -167,14 +158,14 @@ function nnModule(state: ImportState, name: string, call: Call): Value | null {
 				['in_features', inFeatures],
 				['out_features', outFeatures]
 			] as const) {
-				if (n < 1)
-					throw valueProblem(call.start, `${what} must be at least 1 on the canvas, got ${n}`);
+				if (n < 1) throw coded(call.start, 'value', 'atLeastOne', { what, value: n });
 			}
 			if (inFeatures * outFeatures > MAX_VALUES) {
-				throw valueProblem(
-					call.start,
-					`nn.Linear(${inFeatures}, ${outFeatures}) has more than ${MAX_VALUES} weights`
-				);
+				throw coded(call.start, 'value', 'linearTooBig', {
+					in: inFeatures,
+					out: outFeatures,
+					max: MAX_VALUES
+				});
 			}
 			const hasBias = args.has('bias') ? asBool(args.get('bias')!, 'bias') : true;
 			checkDtype(args);
@@ -212,10 +203,7 @@ function nnModule(state: ImportState, name: string, call: Call): Value | null {
 			const args = bindArgs(call, ['data', 'requires_grad']);
 			const data = need(call, args, 'data');
 			if (data.value.kind !== 'fresh') {
-				throw unsupported(
-					data.start,
-					'nn.Parameter takes a new tensor here, such as torch.tensor([...]) or torch.zeros(...)'
-				);
+				throw coded(data.start, 'unsupported', 'parameterData');
 			}
 			const flag = args.has('requires_grad')
 				? asBool(args.get('requires_grad')!, 'requires_grad')

@@ -6,16 +6,7 @@
  * range is refused before any list is made.
  */
 import type { Expr } from '../ast';
-import {
-	asInteger,
-	bindArgs,
-	coded,
-	exprText,
-	need,
-	unsupported,
-	valueProblem,
-	type Call
-} from './args';
+import { asInteger, bindArgs, coded, exprText, need, pythonError, type Call } from './args';
 import { fresh } from './creation';
 import { evaluate } from './expressions';
 import type { ImportState } from './state';
@@ -49,20 +40,17 @@ export function constantCall(
 }
 
 function range(call: Call): Value {
-	if (call.keywords.size > 0) throw valueProblem(call.start, 'range() takes no keyword arguments');
+	if (call.keywords.size > 0) throw pythonError(call.start, 'range() takes no keyword arguments');
 	if (call.args.length < 1 || call.args.length > 3) {
-		throw valueProblem(call.start, `range expected 1 to 3 arguments, got ${call.args.length}`);
+		throw pythonError(call.start, `range expected 1 to 3 arguments, got ${call.args.length}`);
 	}
 	const ints = call.args.map((arg) => asInteger(arg, 'range() argument'));
 	const [start, stop, step] =
 		ints.length === 1 ? [0, ints[0], 1] : [ints[0], ints[1], ints[2] ?? 1];
-	if (step === 0) throw valueProblem(call.start, 'range() arg 3 must not be zero');
+	if (step === 0) throw pythonError(call.start, 'range() arg 3 must not be zero');
 	const count = Math.max(0, Math.ceil((stop - start) / step));
 	if (count > MAX_VALUES) {
-		throw valueProblem(
-			call.start,
-			`range(...) has ${count} items: more than the ${MAX_VALUES} values a tensor on the canvas holds`
-		);
+		throw coded(call.start, 'value', 'rangeTooLong', { count, max: MAX_VALUES });
 	}
 	const items: Value[] = [];
 	for (let i = 0; i < count; i++)
@@ -87,13 +75,12 @@ export function listComprehension(
 					}))
 				: null;
 	if (items === null) {
-		throw unsupported(
-			expr.iterable.start,
-			`a list comprehension over ${describeValue(iterable)} is outside the subset: loop over range(n) or a list of numbers`
-		);
+		throw coded(expr.iterable.start, 'unsupported', 'listCompIterable', {
+			value: describeValue(iterable)
+		});
 	}
 	if (expr.target.kind !== 'name') {
-		throw unsupported(expr.target.start, 'a list comprehension binds one name here (for i in ...)');
+		throw coded(expr.target.start, 'unsupported', 'listCompTarget');
 	}
 	const name = expr.target.id;
 	const outer = state.env.get(name);
@@ -103,10 +90,9 @@ export function listComprehension(
 			state.env.set(name, { value: item, line: 0 });
 			const value = evaluate(state, expr.element);
 			if (value.kind !== 'number') {
-				throw unsupported(
-					expr.element.start,
-					`a list comprehension makes numbers here, not ${describeValue(value)}`
-				);
+				throw coded(expr.element.start, 'unsupported', 'listCompElement', {
+					value: describeValue(value)
+				});
 			}
 			out.push(value);
 		}
@@ -139,20 +125,16 @@ function numpyArray(call: Call): Value {
 			return;
 		}
 		if (value.kind !== 'sequence') {
-			throw unsupported(data.start, `np.array of ${describeValue(value)} is outside the subset`);
+			throw coded(data.start, 'unsupported', 'arrayOf', { value: describeValue(value) });
 		}
 		if (values.length === 0) shape[depth] = value.items.length;
 		else if (shape[depth] !== value.items.length) throw ragged();
 		for (const item of value.items) read(item, depth + 1);
 	};
-	const ragged = () =>
-		valueProblem(data.start, 'np.array of lists of different lengths is outside the subset');
+	const ragged = () => coded(data.start, 'value', 'raggedArray');
 	read(data.value, 0);
 	if (values.length > MAX_VALUES) {
-		throw valueProblem(
-			data.start,
-			`np.array of more than ${MAX_VALUES} values is outside the subset`
-		);
+		throw coded(data.start, 'value', 'arrayTooBig', { max: MAX_VALUES });
 	}
 	const dtype = args.get('dtype');
 	if (dtype !== undefined) {
@@ -181,19 +163,18 @@ export function arrayMethod(self: ArrayValue, name: string, call: Call): Value {
 			dims.some((d) => d < -1) ||
 			(free === 0 ? known !== total : known === 0 || total % known !== 0)
 		) {
-			throw valueProblem(
-				call.start,
-				`cannot reshape array of size ${total} into shape (${dims.join(', ')})`
-			);
+			throw coded(call.start, 'value', 'numpy', {
+				error: `cannot reshape array of size ${total} into shape (${dims.join(', ')})`
+			});
 		}
 		const shape = dims.map((d) => (d === -1 ? total / known : d));
 		return { ...self, shape };
 	}
 	if (name === 'astype' || name === 'copy') return self;
-	throw unsupported(
-		call.start,
-		`${excerpt(call.callee)}(): numpy's ${excerpt(name)} is outside the subset`
-	);
+	throw coded(call.start, 'unsupported', 'numpyMethod', {
+		callee: excerpt(call.callee),
+		name: excerpt(name)
+	});
 }
 
 /** `torch.from_numpy(array)`: a new leaf holding the array's values. */
@@ -201,7 +182,7 @@ export function fromNumpy(call: Call): Value {
 	const args = bindArgs(call, ['ndarray']);
 	const array = need(call, args, 'ndarray');
 	if (array.value.kind !== 'array') {
-		throw valueProblem(array.start, `expected np.ndarray (got ${describeValue(array.value)})`);
+		throw coded(array.start, 'value', 'fromNumpy', { value: describeValue(array.value) });
 	}
 	const { values, shape, integer } = array.value;
 	return fresh(

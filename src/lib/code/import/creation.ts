@@ -11,8 +11,10 @@ import {
 	integerGradProblem,
 	need,
 	readNested,
-	unsupported,
-	valueProblem,
+	coded,
+	pythonError,
+	pytorchError,
+	maxDimsProblem,
 	type Arg,
 	type Call
 } from './args';
@@ -43,13 +45,11 @@ export function checkDtype(args: Map<string, Arg>): boolean {
 }
 
 export function checkDtypeValue(dtype: Arg): boolean {
-	if (dtype.value.kind !== 'dtype')
-		throw valueProblem(dtype.start, 'dtype must be a torch dtype, such as torch.float32');
+	if (dtype.value.kind !== 'dtype') throw coded(dtype.start, 'value', 'dtypeType');
 	if (!FLOAT_DTYPES.has(dtype.value.name)) {
-		throw valueProblem(
-			dtype.start,
-			`the canvas computes in float32: dtype=torch.${excerpt(dtype.value.name)} is outside the subset`
-		);
+		throw coded(dtype.start, 'value', 'torchDtype', {
+			dtype: `torch.${excerpt(dtype.value.name)}`
+		});
 	}
 	return true;
 }
@@ -57,24 +57,16 @@ export function checkDtypeValue(dtype: Arg): boolean {
 export function checkShape(shape: number[], start: number): void {
 	for (const d of shape) {
 		if (d < 0)
-			throw valueProblem(
+			throw pytorchError(
 				start,
 				`Trying to create tensor with negative dimension ${d}: [${shape.join(', ')}]`
 			);
-		if (d === 0)
-			throw valueProblem(
-				start,
-				`a size of 0: tensors on the canvas have at least one element along each dimension`
-			);
+		if (d === 0) throw coded(start, 'value', 'zeroSize');
 	}
-	if (shape.length > MAX_DIMS)
-		throw valueProblem(start, `a tensor has at most ${MAX_DIMS} dimensions on the canvas`);
+	if (shape.length > MAX_DIMS) throw maxDimsProblem(start);
 	const count = numel(shape);
 	if (count > MAX_NUMEL) {
-		throw valueProblem(
-			start,
-			`a tensor of ${count} elements is over the canvas's limit of ${MAX_NUMEL}`
-		);
+		throw coded(start, 'value', 'tooManyElements', { count, max: MAX_NUMEL });
 	}
 }
 
@@ -90,10 +82,7 @@ export function tensorLiteral(state: ImportState, call: Call): Value {
 	const { requiresGrad, floatDtype } = creationOptions(args);
 	const read = readNested(data.value, data.start);
 	if (read.values.length > MAX_VALUES) {
-		throw valueProblem(
-			data.start,
-			`a tensor written as numbers holds at most ${MAX_VALUES} of them on the canvas`
-		);
+		throw coded(data.start, 'value', 'tooManyValues', { max: MAX_VALUES });
 	}
 	const integer = read.integer && !floatDtype;
 	let attrs: LeafAttrs = { shape: read.shape, init: 'values', values: read.values, requiresGrad };
@@ -138,11 +127,11 @@ export function filled(
 	const keywords = new Map(call.keywords);
 	for (const key of ['layout', 'pin_memory', 'generator', 'out']) {
 		if (keywords.has(key))
-			throw unsupported(keywords.get(key)!.start, `${excerpt(key)}= is outside the subset`);
+			throw coded(keywords.get(key)!.start, 'unsupported', 'keywordOption', { name: key });
 	}
 	for (const key of keywords.keys()) {
 		if (!options.includes(key)) {
-			throw valueProblem(
+			throw pythonError(
 				keywords.get(key)!.start,
 				`${call.callee}() got an unexpected keyword argument '${excerpt(key)}'`
 			);
@@ -150,7 +139,7 @@ export function filled(
 	}
 	const sizeArg = keywords.get('size');
 	if (sizeArg !== undefined && call.args.length > 0) {
-		throw valueProblem(call.start, `${call.callee}() got multiple values for argument 'size'`);
+		throw pythonError(call.start, `${call.callee}() got multiple values for argument 'size'`);
 	}
 	const shape = asSize(sizeArg !== undefined ? [sizeArg] : call.args, 'size', false, call.start);
 	const { requiresGrad } = creationOptions(keywords);
@@ -165,9 +154,10 @@ export function full(call: Call): Value {
 	const args = bindArgs(call, ['size', 'fill_value', 'dtype', 'device', 'requires_grad']);
 	const shape = asSize([need(call, args, 'size')], 'size', false, call.start);
 	const fill = need(call, args, 'fill_value');
-	if (fill.value.kind !== 'number') throw valueProblem(fill.start, 'fill_value must be a number');
+	if (fill.value.kind !== 'number')
+		throw coded(fill.start, 'value', 'notNumber', { what: 'fill_value' });
 	if (!Number.isFinite(fill.value.value))
-		throw valueProblem(fill.start, 'fill_value must be finite');
+		throw coded(fill.start, 'value', 'notFiniteArg', { what: 'fill_value' });
 	const { requiresGrad, floatDtype } = creationOptions(args);
 	return fresh(
 		{ shape, init: 'full', fill: fill.value.value, requiresGrad },
@@ -181,13 +171,13 @@ export function arange(call: Call): Value {
 	const keywords = new Map(call.keywords);
 	const numbers: Partial<Record<string, Arg>> = {};
 	if (call.args.length > 3)
-		throw valueProblem(call.start, `${call.callee}() takes at most 3 positional arguments`);
+		throw pythonError(call.start, `${call.callee}() takes at most 3 positional arguments`);
 	const positional = call.args.length === 1 ? ['end'] : names.slice(0, call.args.length);
 	call.args.forEach((arg, i) => (numbers[positional[i]] = arg));
 	for (const key of names) {
 		if (keywords.has(key)) {
 			if (numbers[key] !== undefined)
-				throw valueProblem(
+				throw pythonError(
 					call.start,
 					`${call.callee}() got multiple values for argument '${excerpt(key)}'`
 				);
@@ -197,26 +187,26 @@ export function arange(call: Call): Value {
 	}
 	for (const key of keywords.keys()) {
 		if (!['dtype', 'device', 'requires_grad'].includes(key)) {
-			throw valueProblem(
+			throw pythonError(
 				keywords.get(key)!.start,
 				`${call.callee}() got an unexpected keyword argument '${excerpt(key)}'`
 			);
 		}
 	}
 	if (numbers.end === undefined)
-		throw valueProblem(call.start, `${call.callee}() missing required argument: 'end'`);
+		throw pythonError(call.start, `${call.callee}() missing required argument: 'end'`);
 	const read = (key: string, fallback: number) => {
 		const arg = numbers[key];
 		if (arg === undefined) return { value: fallback, integer: true };
-		if (arg.value.kind !== 'number') throw valueProblem(arg.start, `${key} must be a number`);
+		if (arg.value.kind !== 'number') throw coded(arg.start, 'value', 'notNumber', { what: key });
 		return { value: arg.value.value, integer: arg.value.integer };
 	};
 	const start = read('start', 0);
 	const end = read('end', 0);
 	const step = read('step', 1);
-	if (step.value === 0) throw valueProblem(call.start, 'step must be nonzero');
+	if (step.value === 0) throw pytorchError(call.start, 'step must be nonzero');
 	if ((end.value - start.value) / step.value < 0) {
-		throw valueProblem(call.start, 'upper bound and larger bound inconsistent with step sign');
+		throw pytorchError(call.start, 'upper bound and larger bound inconsistent with step sign');
 	}
 	const count = Math.ceil((end.value - start.value) / step.value);
 	const { requiresGrad, floatDtype } = creationOptions(keywords);
@@ -225,8 +215,7 @@ export function arange(call: Call): Value {
 	if (start.value === 0 && step.value === 1) {
 		return fresh({ shape: [count], init: 'arange', requiresGrad }, integer, call.start);
 	}
-	if (count > MAX_VALUES)
-		throw valueProblem(call.start, `this range has more than ${MAX_VALUES} values`);
+	if (count > MAX_VALUES) throw coded(call.start, 'value', 'arangeTooLong', { max: MAX_VALUES });
 	const values = Array.from({ length: count }, (_, i) => start.value + i * step.value);
 	return fresh({ shape: [count], init: 'values', values, requiresGrad }, integer, call.start);
 }

@@ -4,16 +4,7 @@
  * expression gives a node, numbers are folded.
  */
 import type { Expr } from '../ast';
-import {
-	exprText,
-	foldNumbers,
-	coded,
-	isTensorValue,
-	noValueProblem,
-	unsupported,
-	valueProblem,
-	type Call
-} from './args';
+import { exprText, foldNumbers, coded, isTensorValue, noValueProblem, type Call } from './args';
 import { INFIX_OPS, PREFIX_OPS } from '../bindings';
 import { callFunction, callValue } from './calls';
 import { addOp, transposeT } from './graph';
@@ -83,9 +74,9 @@ export function evaluate(state: ImportState, expr: Expr): Value {
 			const device = deviceChoice(parts[0], parts[1], parts[2]);
 			if (device !== null) return device;
 			if (parts.some((p) => p.kind === 'tensor' || p.kind === 'fresh')) {
-				throw unsupported(expr.start, 'conditional expressions on tensors are outside the subset');
+				throw coded(expr.start, 'unsupported', 'conditionalTensor');
 			}
-			return { kind: 'opaque', what: 'a conditional value' };
+			return { kind: 'opaque', what: { phrase: 'conditional' } };
 		}
 		case 'call':
 			return callExpression(state, expr);
@@ -105,10 +96,7 @@ export function evaluate(state: ImportState, expr: Expr): Value {
 			const entries = new Map<string, { value: Value; start: number }>();
 			expr.keys.forEach((key, i) => {
 				if (key === null || key.kind !== 'string') {
-					throw unsupported(
-						key?.start ?? expr.start,
-						'dict keys other than strings are outside the subset'
-					);
+					throw coded(key?.start ?? expr.start, 'unsupported', 'dictKeys');
 				}
 				entries.set(key.value, {
 					value: evaluate(state, expr.values[i]),
@@ -120,7 +108,7 @@ export function evaluate(state: ImportState, expr: Expr): Value {
 		case 'starred':
 			throw coded(expr.start, 'unsupported', 'unpack');
 		case 'other':
-			throw unsupported(expr.start, `${expr.what} is outside the subset`);
+			throw coded(expr.start, 'unsupported', 'expression', { expression: { phrase: expr.what } });
 		case 'listcomp':
 			return listComprehension(state, expr);
 	}
@@ -152,36 +140,36 @@ function unary(state: ImportState, expr: Extract<Expr, { kind: 'unary' }>): Valu
 	const op = PREFIX_OPS.get(expr.op);
 	if (op !== undefined && isTensorValue(operand))
 		return addOp(state, op.id, expr.start, [[op.inputs[0], operand, expr.operand.start]]);
-	const what = expr.op === 'not' ? "'not'" : `unary '${expr.op}'`;
-	throw unsupported(expr.start, `${what} on ${describeValue(operand)} is outside the subset`);
+	const value = describeValue(operand);
+	throw expr.op === 'not'
+		? coded(expr.start, 'unsupported', 'notOperand', { value })
+		: coded(expr.start, 'unsupported', 'unaryOperand', { op: expr.op, value });
 }
 
 function binary(state: ImportState, expr: Extract<Expr, { kind: 'binary' }>): Value {
 	const op = INFIX_OPS.get(expr.op);
 	if (op === undefined) {
-		const what = ['and', 'or'].includes(expr.op)
-			? `'${expr.op}'`
+		const code = ['and', 'or'].includes(expr.op)
+			? 'boolOperator'
 			: ['<', '>', '==', '>=', '<=', '!=', 'in', 'not in', 'is', 'is not'].includes(expr.op)
-				? `the comparison '${expr.op}'`
-				: `the operator '${expr.op}'`;
+				? 'comparison'
+				: 'operator';
 		evaluate(state, expr.left);
 		evaluate(state, expr.right);
-		throw unsupported(expr.opStart, `${what} is outside the subset`);
+		throw coded(expr.opStart, 'unsupported', code, { op: expr.op });
 	}
 	const left = evaluate(state, expr.left);
 	const right = evaluate(state, expr.right);
 	if (left.kind === 'number' && right.kind === 'number') return foldNumbers(expr, left, right);
 	if (!isTensorValue(left) && !isTensorValue(right)) {
-		throw unsupported(
-			expr.opStart,
-			`'${expr.op}' between ${describeValue(left)} and ${describeValue(right)} is outside the subset`
-		);
+		throw coded(expr.opStart, 'unsupported', 'operands', {
+			op: expr.op,
+			left: describeValue(left),
+			right: describeValue(right)
+		});
 	}
 	if (!op.python?.numberOperand && (left.kind === 'number' || right.kind === 'number')) {
-		throw valueProblem(
-			expr.opStart,
-			`'${expr.op}' needs two tensors (${op.id} of a number is not defined)`
-		);
+		throw coded(expr.opStart, 'value', 'numberOperand', { op: expr.op, id: op.id });
 	}
 	return addOp(state, op.id, expr.opStart, [
 		[op.inputs[0], left, expr.left.start],

@@ -4,7 +4,7 @@
  * seed counter for rand / randn leaves. The only functions that change the state's graph.
  */
 import { isLeaf, LEAF_OP, MAX_NODES, type GraphNode } from '$lib/graph';
-import { noValueProblem, StopImport, unsupported, valueProblem } from './args';
+import { coded, noValueProblem, StopImport } from './args';
 import { autoNameBase, isAutoName } from '../names';
 import type { ImportState } from './state';
 import { describeValue, type Value } from './values';
@@ -100,10 +100,7 @@ export function addNode(
 	start: number
 ): string {
 	if (state.nodes.length >= MAX_NODES) {
-		throw new StopImport(
-			start,
-			`the graph would have more than ${MAX_NODES} nodes: the import stops here`
-		);
+		throw new StopImport(coded(start, 'limit', 'tooManyNodes', { max: MAX_NODES }));
 	}
 	const id = `n${state.nextNode++}`;
 	const node: GraphNode = { id, op, name, position: { x: 0, y: 0 } };
@@ -164,7 +161,7 @@ export function materialize(state: ImportState, value: Value, start: number, wha
 			return addNode(state, LEAF_OP, autoName(state, 't'), { ...value.attrs }, value.start);
 		case 'number': {
 			if (!Number.isFinite(value.value)) {
-				throw valueProblem(start, `${value.value} is not a finite number`);
+				throw coded(start, 'value', 'notFinite', { value: value.value });
 			}
 			return addNode(
 				state,
@@ -177,10 +174,7 @@ export function materialize(state: ImportState, value: Value, start: number, wha
 		case 'failed':
 			throw noValueProblem(start, value);
 		default:
-			throw valueProblem(
-				start,
-				`${what} must be a tensor or a number, not ${describeValue(value)}`
-			);
+			throw coded(start, 'value', 'notTensorOrNumber', { what, value: describeValue(value) });
 	}
 }
 
@@ -223,10 +217,10 @@ export function setRequiresGrad(
 ): void {
 	const node = getNode(state, id);
 	if (!isLeaf(node)) {
-		throw unsupported(
-			start,
-			`only leaves can have requires_grad set (PyTorch: you can only change requires_grad flags of leaf variables); ${excerpt(node.name)} is computed`
-		);
+		throw coded(start, 'unsupported', 'leafRequiresGrad', {
+			error: 'you can only change requires_grad flags of leaf variables',
+			name: excerpt(node.name)
+		});
 	}
 	setAttrs(state, id, { ...(node.attrs ?? {}), requiresGrad: flag });
 }

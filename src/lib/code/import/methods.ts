@@ -3,14 +3,7 @@
  * then `backward`, `retain_grad`, `requires_grad_`, ...) and nn.Linear's methods. A new tensor
  * method that is not an op goes in `tensorMethod`; a new module's methods get a function here.
  */
-import {
-	loadFromFile,
-	moduleMethod,
-	objectMethod,
-	optimizerMethod,
-	recordDevice,
-	TORCH_LOAD
-} from './blocks';
+import { loadFromFile, moduleMethod, objectMethod, optimizerMethod, recordDevice } from './blocks';
 import { arrayMethod } from './constants';
 import { quoted } from '$lib/engine/nn/module';
 import { isLeaf } from '$lib/graph';
@@ -20,8 +13,7 @@ import {
 	coded,
 	integerGradProblem,
 	need,
-	unsupported,
-	valueProblem,
+	pytorchError,
 	type Arg,
 	type Call
 } from './args';
@@ -30,7 +22,7 @@ import { checkDtypeValue } from './creation';
 import { getNode, materialize, setAttrs, setRequiresGrad, transposeT } from './graph';
 import { linearOp, registryOp } from './ops';
 import type { ImportState } from './state';
-import type { Linear, TensorValue, Value } from './values';
+import { isOpaque, type Linear, type TensorValue, type Value } from './values';
 import { excerpt } from '$lib/util/excerpt';
 
 const OPAQUE_METHODS = new Set([
@@ -61,7 +53,7 @@ export function callMethod(state: ImportState, self: Value, name: string, call: 
 		case 'linear':
 			return linearMethod(state, self, name, call);
 		case 'opaque':
-			if (self.what === 'an optimizer' && name === 'step') {
+			if (isOpaque(self, 'optimizer') && name === 'step') {
 				throw coded(call.start, 'unsupported', 'optimizerStep');
 			}
 			return { kind: 'opaque', what: `${call.callee}()` };
@@ -157,7 +149,7 @@ export function linearForward(state: ImportState, module: Linear, call: Call): V
 function linearMethod(state: ImportState, module: Linear, name: string, call: Call): Value {
 	if (name === 'forward') return linearForward(state, module, call);
 	const inherited = moduleMethod(module, name, call, (dict) => {
-		if (dict.value.kind === 'opaque' && dict.value.what === TORCH_LOAD) {
+		if (isOpaque(dict.value, 'stateDict')) {
 			loadFromFile(state, dict, call);
 			return;
 		}
@@ -174,10 +166,7 @@ function linearMethod(state: ImportState, module: Linear, name: string, call: Ca
 
 function loadStateDict(state: ImportState, module: Linear, arg: Arg): void {
 	if (arg.value.kind !== 'dict') {
-		throw unsupported(
-			arg.start,
-			'load_state_dict takes a dict literal here: {"weight": torch.tensor(...), "bias": ...}'
-		);
+		throw coded(arg.start, 'unsupported', 'loadStateDictDict');
 	}
 	const expected = module.bias === null ? ['weight'] : ['weight', 'bias'];
 	const keys = [...arg.value.entries.keys()];
@@ -189,22 +178,19 @@ function loadStateDict(state: ImportState, module: Linear, arg: Arg): void {
 		if (unexpected.length > 0) {
 			lines.push(`Unexpected key(s) in state_dict: ${quoted(unexpected)}.`);
 		}
-		throw valueProblem(arg.start, lines.join(' '));
+		throw pytorchError(arg.start, lines.join(' '));
 	}
 	for (const key of expected) {
 		const entry = arg.value.entries.get(key)!;
 		if (entry.value.kind !== 'fresh') {
-			throw unsupported(
-				entry.start,
-				`load_state_dict takes new tensors here, such as torch.tensor([...]) or torch.zeros(...), for "${excerpt(key)}"`
-			);
+			throw coded(entry.start, 'unsupported', 'loadStateDictTensor', { key: excerpt(key) });
 		}
 		const id = key === 'weight' ? module.weight : module.bias!;
 		const parameter = getNode(state, id);
 		const current = isLeaf(parameter) ? parameter.attrs.shape : [];
 		const shape = entry.value.attrs.shape;
 		if (shape.join(',') !== current.join(',')) {
-			throw valueProblem(
+			throw pytorchError(
 				entry.start,
 				`size mismatch for ${key}: copying a param with shape torch.Size([${shape.join(', ')}]) from checkpoint, the shape in current model is torch.Size([${current.join(', ')}]).`
 			);

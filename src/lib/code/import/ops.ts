@@ -17,8 +17,7 @@ import {
 	coded,
 	need,
 	sizeFromCall,
-	unsupported,
-	valueProblem,
+	pytorchError,
 	type Arg,
 	type Call
 } from './args';
@@ -63,7 +62,7 @@ function readAttr(
 			// An optional number left out or given as None stays out (PyTorch's None).
 			if (spec.optional && (arg === undefined || arg.value.kind === 'none')) return;
 			const value = need(call, args, name).value;
-			if (value.kind !== 'number') throw valueProblem(call.start, `${name} must be a number`);
+			if (value.kind !== 'number') throw coded(call.start, 'value', 'notNumber', { what: name });
 			attrs[name] = value.value;
 			return;
 		}
@@ -100,7 +99,7 @@ export function registryOp(
 	const tensors = tensorNames.map((name) => need(call, args, name));
 	if (self !== null) tensors.unshift(self);
 	if (tensors.length > 1 && tensors.every((arg) => arg.value.kind === 'number')) {
-		throw valueProblem(call.start, `${call.callee} needs at least one tensor`);
+		throw coded(call.start, 'value', 'needsTensor', { callee: call.callee });
 	}
 	for (const spec of specs) if (spec.kind !== 'shape') read(spec);
 	if (op.id === 'reshape') return reshape(state, call, tensors[0], attrs.shape as number[]);
@@ -139,10 +138,7 @@ export function mseLoss(
 export function mseReduction(args: Map<string, Arg>): string {
 	for (const legacy of ['size_average', 'reduce']) {
 		if (args.has(legacy))
-			throw unsupported(
-				args.get(legacy)!.start,
-				`${legacy} is deprecated in PyTorch: use reduction=`
-			);
+			throw coded(args.get(legacy)!.start, 'unsupported', 'deprecated', { name: legacy });
 	}
 	return args.has('reduction') ? asReduction(args.get('reduction')!) : 'mean';
 }
@@ -171,7 +167,7 @@ function reshape(state: ImportState, call: Call, input: Arg, shape: number[]): V
 		try {
 			newShape = [...inferReshape(value.attrs.shape, shape)];
 		} catch (error) {
-			throw valueProblem(call.start, errorMessage(error));
+			throw pytorchError(call.start, errorMessage(error));
 		}
 		checkShape(newShape, call.start);
 		return { ...value, attrs: { ...value.attrs, shape: newShape } };

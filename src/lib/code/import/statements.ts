@@ -5,7 +5,7 @@
  */
 import { LEAF_OP } from '$lib/graph';
 import type { Expr, Stmt } from '../ast';
-import { coded, ImportProblem, unsupported, valueProblem } from './args';
+import { coded, ImportProblem } from './args';
 import type { ProblemCode } from '../problem-codes';
 import { evaluate } from './expressions';
 import {
@@ -92,7 +92,7 @@ export function execute(state: ImportState, statement: Stmt, before: Mark): void
 					firstLineText(state.source, state.lines, statement.start)
 				);
 				for (const name of statementTargets(statement)) {
-					bind(state, name, { kind: 'opaque', what: 'a numpy array' }, statement.start);
+					bind(state, name, { kind: 'opaque', what: { phrase: 'array' } }, statement.start);
 				}
 				return;
 			}
@@ -172,12 +172,12 @@ function assign(state: ImportState, target: Expr, value: Value, valueExpr: Expr)
 		case 'tuple':
 		case 'list': {
 			if (value.kind !== 'sequence' || value.items.length !== target.items.length) {
-				throw unsupported(
-					target.start,
-					value.kind === 'sequence'
-						? `cannot unpack ${value.items.length} values into ${target.items.length} names`
-						: `unpacking ${describeValue(value)} is outside the subset`
-				);
+				throw value.kind === 'sequence'
+					? coded(target.start, 'unsupported', 'unpackCount', {
+							count: value.items.length,
+							names: target.items.length
+						})
+					: coded(target.start, 'unsupported', 'unpackValue', { value: describeValue(value) });
 			}
 			const items = target.items.map((item, i) => {
 				const itemExpr =
@@ -242,7 +242,7 @@ function assignAttribute(
 	const owner = evaluate(state, target.value);
 	if (owner.kind === 'tensor' && target.attr === 'requires_grad') {
 		if (value.kind !== 'bool')
-			throw valueProblem(target.start, 'requires_grad must be True or False');
+			throw coded(target.start, 'value', 'notBool', { what: 'requires_grad' });
 		setRequiresGrad(state, owner.node, value.value, target.start);
 		state.sideEffect = true;
 		return;
@@ -253,13 +253,10 @@ function assignAttribute(
 	}
 	if (owner.kind === 'linear' && (target.attr === 'weight' || target.attr === 'bias')) {
 		if (value.kind !== 'fresh' || !value.attrs.requiresGrad) {
-			throw unsupported(
-				target.start,
-				`assign ${target.attr} as nn.Parameter(torch.tensor(...)): PyTorch expects an nn.Parameter here`
-			);
+			throw coded(target.start, 'unsupported', 'assignParameter', { attr: target.attr });
 		}
 		const id = target.attr === 'weight' ? owner.weight : owner.bias;
-		if (id === null) throw unsupported(target.start, 'this nn.Linear has no bias');
+		if (id === null) throw coded(target.start, 'unsupported', 'noBias');
 		setAttrs(state, id, { ...value.attrs, requiresGrad: true });
 		return;
 	}

@@ -1,6 +1,6 @@
 /** What a Python expression stands for while code is imported (nothing is ever run). */
 import type { Stmt } from '../ast';
-import type { ProblemReason } from '../problem-codes';
+import type { Phrase, PhraseCode, ProblemReason } from '../problem-codes';
 import type { LeafAttrs } from '$lib/graph';
 import { excerpt } from '$lib/util/excerpt';
 
@@ -27,8 +27,11 @@ export type Value =
 	/** `nn.MSELoss(...)`. */
 	| { kind: 'mse'; reduction: string }
 	| { kind: 'dtype'; name: string }
-	/** A value the canvas does not model but code may print or pass around (a device, a grad). */
-	| { kind: 'opaque'; what: string }
+	/**
+	 * A value the canvas does not model but code may print or pass around: the code it comes
+	 * from (`x.grad`), or what it is (a device, an optimizer).
+	 */
+	| { kind: 'opaque'; what: string | Phrase }
 	/** A name whose statement was not imported. */
 	| { kind: 'failed'; line: number; reason: string; name: string; why: ProblemReason }
 	/** A numpy array of constants (`np.array([...], dtype=np.float32)`): not on the canvas. */
@@ -60,46 +63,44 @@ export type TensorValue = Extract<Value, { kind: 'tensor' | 'fresh' }>;
 /** An `nn.Linear` module. */
 export type Linear = Extract<Value, { kind: 'linear' }>;
 
-export function describeValue(value: Value): string {
+/** What a value is, for problems: a phrase, or the code it stands for (an excerpt). */
+export function describeValue(value: Value): string | Phrase {
 	switch (value.kind) {
 		case 'tensor':
 		case 'fresh':
-			return 'a tensor';
+			return { phrase: 'tensor' };
 		case 'number':
-			return value.integer ? 'an int' : 'a float';
+			return { phrase: value.integer ? 'int' : 'float' };
 		case 'bool':
-			return 'a bool';
+		case 'string':
+		case 'dict':
+		case 'linear':
+		case 'mse':
+		case 'failed':
+		case 'array':
+		case 'device':
+			return { phrase: value.kind };
 		case 'none':
 			return 'None';
-		case 'string':
-			return 'a string';
 		case 'sequence':
-			return value.tuple ? 'a tuple' : 'a list';
-		case 'dict':
-			return 'a dict';
+			return { phrase: value.tuple ? 'tuple' : 'list' };
 		case 'module':
 			return excerpt(value.path);
 		case 'method':
-			return `the method ${excerpt(value.name)}`;
-		case 'linear':
-			return 'an nn.Linear module';
-		case 'mse':
-			return 'an nn.MSELoss module';
+			return { phrase: 'method', params: { name: excerpt(value.name) } };
 		case 'dtype':
 			return `torch.${excerpt(value.name)}`;
 		case 'opaque':
-			return excerpt(value.what);
-		case 'failed':
-			return 'a value that was not imported';
-		case 'array':
-			return 'a numpy array';
+			return typeof value.what === 'string' ? excerpt(value.what) : value.what;
 		case 'class':
-			return `the class ${excerpt(value.name)}`;
+			return { phrase: 'class', params: { name: excerpt(value.name) } };
 		case 'object':
-			return `a ${excerpt(value.className)} module`;
+			return { phrase: 'object', params: { name: excerpt(value.className) } };
 		case 'optimizer':
-			return 'an SGD optimizer';
-		case 'device':
-			return 'a device';
+			return { phrase: 'sgd' };
 	}
 }
+
+/** Whether `value` is the opaque value that `phrase` says. */
+export const isOpaque = (value: Value, phrase: PhraseCode): boolean =>
+	value.kind === 'opaque' && typeof value.what === 'object' && value.what.phrase === phrase;
