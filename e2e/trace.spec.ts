@@ -116,6 +116,41 @@ test.describe('forward and backward, step by step', () => {
 		expect(errors).toEqual([]);
 	});
 
+	test('a refused Backward names its node, in view at the top of the Chain rule panel', async ({
+		page
+	}) => {
+		await page.setViewportSize({ width: 1280, height: 800 });
+		const errors = await open(page, /Linear regression/);
+		await button(page, 'Forward').click();
+		await expect(position(page)).toContainText('Forward · loss');
+		// Backward from the selected pred, which has 11 elements: PyTorch refuses.
+		await graphNode(page, 'pred').click();
+		await button(page, 'Backward').click();
+		const alert = chainPanel(page).getByRole('alert');
+		await expect(alert).toContainText('At pred:');
+		await expect(alert).toContainText(
+			'RuntimeError: grad can be implicitly created only for scalar outputs'
+		);
+		// Seen without scrolling: inside the panel's visible part and inside the window.
+		const seen = await alert.evaluate((element) => {
+			const box = element.getBoundingClientRect();
+			const panel = element.closest('.chain')!.getBoundingClientRect();
+			return box.top >= panel.top && box.bottom <= panel.bottom && box.bottom <= innerHeight;
+		});
+		expect(seen).toBe(true);
+
+		// An op with its inputs not wired: the app's own check, named and not said to be PyTorch's.
+		await page.getByRole('button', { name: 'mse_loss', exact: true }).click();
+		await graphNode(page, 'mse_loss1').click();
+		await button(page, 'Backward').click();
+		await expect(alert).toContainText('At mse_loss1:');
+		await expect(alert).toContainText('missing inputs: input, target');
+		await expect(alert).toContainText('Connect them, then run it again.');
+		await expect(alert).not.toContainText('PyTorch raises');
+		await expect(alert).not.toContainText('RuntimeError');
+		expect(errors).toEqual([]);
+	});
+
 	test('stepping walks the whole trace both ways, the chain rule at every step', async ({
 		page
 	}) => {

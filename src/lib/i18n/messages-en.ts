@@ -694,6 +694,7 @@ export const en = {
 	'chain.formulas': 'Formulas: point at an entry, or use the arrow keys, to follow one element',
 	'chain.picked': 'Element {name}[{index}] = {value}',
 	'chain.accumulated': '{name}.grad now holds {count} backward passes.',
+	'chain.errorAt': 'At {name}:',
 	'chain.error': 'PyTorch raises:',
 	// "Predict, then reveal" quiz (issue 14, part 2).
 	'quiz.toggle': 'Quiz: predict each gradient before Backward reveals it',
@@ -728,7 +729,7 @@ export const en = {
 		'Backward starts from a single number. Choose a node with one element (add a sum or mean), or select it before pressing Backward.',
 	'traceError.noGrad':
 		'Nothing on the way to this output requires grad, so there is nothing to differentiate. Tick requires_grad on a leaf.',
-	'traceError.missingInput': 'Connect every input of this node first.',
+	'traceError.missingInput': 'Connect them, then run it again.',
 	'traceError.invalidGraph': 'The graph is not valid yet.',
 	'traceError.noOutput': 'This graph has several ends: select the node to start Backward from.',
 	'traceError.noForward': 'Backward needs the values of a Forward pass.',

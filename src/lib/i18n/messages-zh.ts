@@ -660,6 +660,7 @@ export const zh: Record<MessageKey, string> = {
 	'chain.formulas': '公式：指向某个元素或使用方向键，跟随单个元素',
 	'chain.picked': '元素 {name}[{index}] = {value}',
 	'chain.accumulated': '{name}.grad 现已累加 {count} 次反向传播。',
+	'chain.errorAt': '在 {name} 处：',
 	'chain.error': 'PyTorch 报错：',
 	// “先预测，再揭晓”测验（issue 14 第 2 部分）。
 	'quiz.toggle': '测验：在反向传播揭晓每个梯度之前先预测它',
@@ -693,7 +694,7 @@ export const zh: Record<MessageKey, string> = {
 		'反向传播从单个数开始。请选择只有一个元素的节点（加一个 sum 或 mean），或在按“反向”前选中它。',
 	'traceError.noGrad':
 		'通往此输出的路径上没有张量需要梯度，所以没有可求导的东西。请在某个叶子节点上勾选 requires_grad。',
-	'traceError.missingInput': '请先连接此节点的每个输入。',
+	'traceError.missingInput': '请先把它们连上，再重新运行。',
 	'traceError.invalidGraph': '计算图还不是有效的。',
 	'traceError.noOutput': '此计算图有多个终点：请选中要开始反向传播的节点。',
 	'traceError.noForward': '反向传播需要一次前向传播的值。',
