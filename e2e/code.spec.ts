@@ -70,6 +70,46 @@ test.describe('PyTorch code', () => {
 		expect(errors).toEqual([]);
 	});
 
+	test("the seed's z.backward(retain_graph=True) ticks retain_graph, and the Code panel writes it", async ({
+		page
+	}) => {
+		const errors = await openEditor(page);
+		await fileMenu(page, 'New');
+		const retain = page.getByRole('checkbox', { name: 'Retain graph' });
+		await expect(retain).not.toBeChecked();
+		const dialog = await importDialog(
+			page,
+			`${CHAIN_RULE_CELL}\nz.backward(retain_graph=True)#如果不清空会累加起来\nw.grad`
+		);
+		await dialog.getByRole('button', { name: 'Preview' }).click();
+		await expect(dialog.getByText('Every line imports.')).toBeVisible();
+		await expect(
+			dialog.getByText('backward(retain_graph=True): the toolbar’s retain_graph is ticked')
+		).toBeVisible();
+		await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+		await expect(dialog).toBeHidden();
+		await expect(retain).toBeChecked();
+		await expect(page.locator('pre')).toContainText('z.backward(retain_graph=True)');
+
+		// As in PyTorch: a second backward works and accumulates, w.grad = 2x.
+		await page.getByRole('slider', { name: 'Speed' }).fill('4');
+		await page.getByRole('button', { name: 'Forward', exact: true }).click();
+		await page.getByRole('button', { name: 'Backward', exact: true }).click();
+		const w = graphNode(page, 'w').locator('[data-role="grad"]');
+		await expect(w).toHaveAttribute('data-tensor', /^\[[\d.e-]+\]$/);
+		const once = JSON.parse((await w.getAttribute('data-tensor'))!)[0];
+		await page.getByRole('button', { name: 'Backward', exact: true }).click();
+		await expect
+			.poll(async () => JSON.parse((await w.getAttribute('data-tensor'))!)[0])
+			.toBeCloseTo(2 * once, 5);
+		await expect(page.getByTestId('chain-error')).toHaveCount(0);
+
+		// Unticked, the Code panel writes backward() again.
+		await retain.uncheck();
+		await expect(page.locator('pre')).toContainText('\nz.backward()\n');
+		expect(errors).toEqual([]);
+	});
+
 	test('lists the lines it cannot import with line:column, and changes nothing on Cancel', async ({
 		page
 	}) => {

@@ -1,6 +1,6 @@
 /** The seed tutorial's code cells import to the graphs they compute. */
 import { describe, expect, it } from 'vitest';
-import { importCode, type ImportResult } from '$lib/code';
+import { generateCode, importCode, type ImportResult } from '$lib/code';
 import { translate } from '$lib/i18n';
 import { inferShapes, MAX_VALUES, validateDocument } from '$lib/graph';
 import { PY } from '$lib/tutorial/python-sources';
@@ -56,6 +56,14 @@ describe('the chain-rule cells', () => {
 			'z = add(input=y, other=b)'
 		]);
 		expect(nameOf(result.doc!, result.output)).toBe('z');
+	});
+
+	it("keeps z.backward(retain_graph=True)'s flag, which the Code panel writes back", () => {
+		expect(result.retainGraph).toBe(true);
+		const code = generateCode(result.doc!, { retainGraph: true });
+		expect(code).toContain('\nz.backward(retain_graph=True)\n');
+		expect(importCode(code).retainGraph).toBe(true);
+		expect(generateCode(result.doc!)).toContain('\nz.backward()\n');
 	});
 
 	it('flags match PyTorch: x needs no grad, y and z do', () => {

@@ -330,6 +330,16 @@ describe('backward, retain_grad, requires_grad and statements that are ignored',
 			'sum1 = sum(input=mul1)'
 		]);
 		expect(nameOf(result.doc!, result.output)).toBe('sum1');
+		// The last backward's retain_graph; none without a backward().
+		expect(result.retainGraph).toBe(true);
+		expect(
+			importCode('x = torch.ones(2, requires_grad=True)\nx.sum().backward()').retainGraph
+		).toBe(false);
+		expect(
+			importCode('x = torch.ones(2, requires_grad=True)\nx.sum().backward(retain_graph=False)')
+				.retainGraph
+		).toBe(false);
+		expect(importCode('x = torch.ones(2)').retainGraph).toBeUndefined();
 	});
 
 	it('retain_grad() and requires_grad = True are recorded on the node', () => {

@@ -56,6 +56,8 @@ export interface GenerateOptions {
 	output?: string;
 	/** How rand / randn leaves are written (see the module comment). Default `'values'`. */
 	randomLeaves?: 'values' | 'seed';
+	/** `backward(retain_graph=True)`, as the toolbar's retain_graph says. Default false. */
+	retainGraph?: boolean;
 }
 
 /** The PyTorch program for a graph (see the module comment). Never throws. */
@@ -105,7 +107,12 @@ function generate(doc: GraphDocument, options: GenerateOptions): GeneratedProgra
 	const output = chooseOutput(graph, options.output);
 	const pattern = output === null ? null : trainingPattern(graph, output);
 	if (pattern !== null) return trainingProgram(graph, pattern);
-	return autogradProgram(graph, output, options.randomLeaves ?? 'values');
+	return autogradProgram(
+		graph,
+		output,
+		options.randomLeaves ?? 'values',
+		options.retainGraph === true
+	);
 }
 
 function chooseOutput(graph: Graph, requested: string | undefined): string | null {
@@ -124,7 +131,8 @@ function chooseOutput(graph: Graph, requested: string | undefined): string | nul
 function autogradProgram(
 	graph: Graph,
 	output: string | null,
-	random: 'values' | 'seed'
+	random: 'values' | 'seed',
+	retainGraph: boolean
 ): GeneratedProgram {
 	const inlined = inlinedNodes(graph, output);
 	const reserved = new Set(BASE_RESERVED);
@@ -215,7 +223,7 @@ function autogradProgram(
 			);
 		} else {
 			backward = output;
-			tail.push(`${name}.backward()`);
+			tail.push(retainGraph ? `${name}.backward(retain_graph=True)` : `${name}.backward()`);
 			for (const id of [...leaves, ...ops]) {
 				const node = graph.nodes.get(id)!;
 				const wantsGrad = isLeaf(node) ? node.attrs.requiresGrad : node.attrs?.retainGrad === true;

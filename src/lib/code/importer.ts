@@ -78,6 +78,11 @@ export interface ImportResult {
 	notes: CodeNote[];
 	/** The training loop's settings, when the code has the tutorial's loop. */
 	training: ImportedTraining | null;
+	/**
+	 * What the last `backward()` passes as retain_graph (the toolbar's retain_graph takes it);
+	 * absent when the code calls no backward().
+	 */
+	retainGraph?: boolean;
 }
 
 /** A line imported with a remark. */
@@ -257,7 +262,8 @@ function importStatements(state: ImportState): ImportResult {
 			params: n.params,
 			message: excerpt(n.message, MAX_MESSAGE_CHARS)
 		})),
-		training: state.training === null ? null : importedTraining(state, doc, output)
+		training: state.training === null ? null : importedTraining(state, doc, output),
+		...(state.retainGraph === null ? {} : { retainGraph: state.retainGraph })
 	};
 }
 

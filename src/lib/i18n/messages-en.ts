@@ -773,6 +773,8 @@ export const en = {
 		'{subject} is assigned again (it was assigned on line {previous}): the canvas keeps both values; the new one is the node {node}',
 	'importCode.note.reassignedReads':
 		'{subject} = ... reads the old {subject} (it was assigned on line {previous}): a node cannot feed itself, so the new value is a new node, {node}',
+	'importCode.retainGraph':
+		'backward(retain_graph=True): the toolbar’s retain_graph is ticked, so a second Backward works as in PyTorch.',
 	'importCode.training': 'Train settings: lr {lr}, {count} epochs.',
 	'importCode.kind.no-value': 'Name has no value',
 	'importCode.problem.for':

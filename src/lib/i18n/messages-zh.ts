@@ -736,6 +736,8 @@ export const zh: Record<MessageKey, string> = {
 		'{subject} 被再次赋值（原先在第 {previous} 行赋值）：画布保留两个值，新值是节点 {node}',
 	'importCode.note.reassignedReads':
 		'{subject} = ... 读取了旧的 {subject}（在第 {previous} 行赋值）：节点不能以自身为输入，所以新值是一个新节点 {node}',
+	'importCode.retainGraph':
+		'backward(retain_graph=True)：工具栏的 retain_graph 会被勾选，第二次反向传播和 PyTorch 一样可以进行。',
 	'importCode.training': '训练设置：学习率 {lr}，{count} 轮。',
 	'importCode.kind.no-value': '名称没有值',
 	'importCode.problem.for':

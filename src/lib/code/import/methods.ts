@@ -87,6 +87,8 @@ function tensorMethod(state: ImportState, self: TensorValue, name: string, call:
 			}
 			if (args.has('inputs'))
 				throw coded(args.get('inputs')!.start, 'unsupported', 'backwardInputs');
+			const retain = args.get('retain_graph');
+			state.retainGraph = retain !== undefined && asBool(retain, 'retain_graph');
 			state.output = materialize(state, self, call.start, 'backward()');
 			state.unnamed.delete(state.output);
 			state.sideEffect = true;

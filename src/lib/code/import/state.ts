@@ -57,6 +57,8 @@ export interface ImportState {
 	output: string | null;
 	/** Whether the current statement did something that counts (backward, retain_grad, ...). */
 	sideEffect: boolean;
+	/** The last `backward()` call's retain_graph (null: the code calls none). */
+	retainGraph: boolean | null;
 
 	/**
 	 * Lines imported with a remark: accepted but not built (torch.save, a prediction printed), or
@@ -108,6 +110,7 @@ export function createImportState(source: string, lines: LineMap): ImportState {
 		draws: 0,
 		output: null,
 		sideEffect: false,
+		retainGraph: null,
 		notes: [],
 		training: null,
 		device: null,
