@@ -165,7 +165,11 @@ const PROGRAMS: Record<Exclude<ProblemCode, 'block' | 'unknownMethodCall'>, stri
 	needsTensor: 'y = torch.add(1, 2)',
 	unpackCount: 'a, b = 1, 2, 3',
 	unpackValue: 'x = torch.ones(2)\na, b = x',
-	tooManyNodes: 'x = torch.ones(1)\n' + 'x = x + 1\n'.repeat(1100)
+	tooManyNodes: 'x = torch.ones(1)\n' + 'x = x + 1\n'.repeat(1100),
+	syntaxAt: 'x = 1 2',
+	syntaxLineEnds: 'x = ',
+	syntaxKeyword: 'x = class',
+	syntaxNotPython: 'x = $'
 };
 
 /** More programs for the reasons a name has no value. */

@@ -6,7 +6,7 @@
  */
 import { describe, type Expr, type Keyword } from './ast';
 import { excerpt } from '$lib/util/excerpt';
-import { SyntaxProblem, type TokenCursor } from './parse-tokens';
+import { codedSyntax, SyntaxProblem, type TokenCursor } from './parse-tokens';
 import { KEYWORDS, type Token } from './tokenizer';
 
 /** Augmented assignment operators (`x += 1`); an expression ends before one. */
@@ -406,7 +406,7 @@ export class ExpressionParser {
 				this.tokens.next();
 				return { kind: 'constant', value: null, start: token.start };
 		}
-		this.tokens.fail(token, `invalid syntax: '${token.text}' is a keyword`);
+		throw codedSyntax(token.start, 'syntaxKeyword', { text: token.text });
 	}
 
 	private parenthesized(): Expr {

@@ -6,14 +6,28 @@
 import { MAX_CHAIN, MAX_NESTING } from './source';
 import { excerpt } from '$lib/util/excerpt';
 import { KEYWORDS, type Token } from './tokenizer';
+import {
+	problemText,
+	type ProblemCode,
+	type ProblemParams,
+	type ProblemWording
+} from './problem-codes';
 
 /** A syntax error inside a statement; `silent` when the tokenizer already reported it. */
 export class SyntaxProblem {
 	constructor(
 		readonly offset: number,
 		readonly message: string,
-		readonly silent = false
+		readonly silent = false,
+		/** The code the UI words it from, when the words are ours (not Python's). */
+		readonly wording?: ProblemWording
 	) {}
+}
+
+/** A syntax error in our words, by code (the UI words it in its language). */
+export function codedSyntax(offset: number, code: ProblemCode, params: ProblemParams = {}) {
+	const wording = { code, params };
+	return new SyntaxProblem(offset, problemText(wording), false, wording);
 }
 
 export class TokenCursor {
@@ -48,10 +62,10 @@ export class TokenCursor {
 		if (token.type === 'error') throw new SyntaxProblem(token.start, '', true);
 		if (message !== undefined) throw new SyntaxProblem(token.start, message);
 		if (token.type === 'newline' || token.type === 'end') {
-			throw new SyntaxProblem(token.start, 'invalid syntax: the line ends too early');
+			throw codedSyntax(token.start, 'syntaxLineEnds');
 		}
 		if (token.type === 'indent') throw new SyntaxProblem(token.start, 'unexpected indent');
-		throw new SyntaxProblem(token.start, `invalid syntax at '${excerpt(token.text)}'`);
+		throw codedSyntax(token.start, 'syntaxAt', { text: excerpt(token.text) });
 	}
 
 	expectOp(text: string, message?: string): Token {

@@ -107,7 +107,12 @@ class Parser {
 		} catch (error) {
 			if (!(error instanceof SyntaxProblem)) throw error;
 			if (!error.silent) {
-				this.problems.push({ offset: error.offset, message: error.message, kind: 'syntax' });
+				this.problems.push({
+					offset: error.offset,
+					message: error.message,
+					kind: 'syntax',
+					...error.wording
+				});
 			}
 			this.skipLine(start);
 			return [];

@@ -141,7 +141,12 @@ export const PROBLEM_TEXT = {
 	needsTensor: '{callee} needs at least one tensor',
 	unpackCount: 'cannot unpack {count} values into {names} names',
 	unpackValue: 'unpacking {value} is outside the subset',
-	tooManyNodes: 'the graph would have more than {max} nodes: the import stops here'
+	tooManyNodes: 'the graph would have more than {max} nodes: the import stops here',
+	/** Syntax errors in our words (Python's own, such as `invalid character`, have no code). */
+	syntaxAt: "invalid syntax at '{text}'",
+	syntaxLineEnds: 'invalid syntax: the line ends too early',
+	syntaxKeyword: "invalid syntax: '{text}' is a keyword",
+	syntaxNotPython: "invalid syntax: '{text}' is not Python"
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEM_TEXT;

@@ -9,6 +9,7 @@
  * bracket that is never closed is reported and then dropped, so the lines after it still read.
  */
 import type { RawProblem } from './source';
+import { problemText, type ProblemWording } from './problem-codes';
 import { PYTHON_KEYWORDS } from '$lib/graph/names';
 import { excerpt } from '$lib/util/excerpt';
 
@@ -127,16 +128,18 @@ function commonIndent(source: string): number {
 	return Number.isFinite(common) ? common : 0;
 }
 
-function describeCharacter(char: string): string {
+/** Python's words for a character it cannot read, or ours (with a code) for an ASCII one. */
+function describeCharacter(char: string): { message: string; wording?: ProblemWording } {
 	const code = char.codePointAt(0)!;
 	const hex = code.toString(16).toUpperCase().padStart(4, '0');
-	if (code < 0x80) {
-		return code < 0x20 || code === 0x7f
-			? `invalid non-printable character U+${hex}`
-			: `invalid syntax: '${char}' is not Python`;
+	if (code < 0x80 && code >= 0x20 && code !== 0x7f) {
+		const wording: ProblemWording = { code: 'syntaxNotPython', params: { text: char } };
+		return { message: problemText(wording), wording };
 	}
-	if (/\s|\p{C}/u.test(char)) return `invalid non-printable character U+${hex}`;
-	return `invalid character '${char}' (U+${hex})`;
+	if (code < 0x80 || /\s|\p{C}/u.test(char)) {
+		return { message: `invalid non-printable character U+${hex}` };
+	}
+	return { message: `invalid character '${char}' (U+${hex})` };
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = {
@@ -247,15 +250,21 @@ class Tokenizer {
 		if (type !== 'newline' && type !== 'indent' && type !== 'dedent') this.lineHasTokens = true;
 	}
 
-	private problem(offset: number, message: string): void {
+	private problem(offset: number, message: string, wording?: ProblemWording): void {
 		if (this.line === this.lastProblemLine) return;
 		this.lastProblemLine = this.line;
-		this.problems.push({ offset, message, kind: 'syntax' });
+		this.problems.push({ offset, message, kind: 'syntax', ...wording });
 	}
 
 	/** An `error` token over `start..end`, and its problem. */
-	private error(start: number, end: number, message: string, line = this.line): void {
-		this.problem(start, message);
+	private error(
+		start: number,
+		end: number,
+		message: string,
+		line = this.line,
+		wording?: ProblemWording
+	): void {
+		this.problem(start, message, wording);
 		this.tokens.push({ type: 'error', text: this.source.slice(start, end), start, end, line });
 		this.lineHasTokens = true;
 	}
@@ -490,7 +499,8 @@ class Tokenizer {
 		const start = this.pos;
 		const char = String.fromCodePoint(this.source.codePointAt(start)!);
 		this.pos += char.length;
-		this.error(start, this.pos, describeCharacter(char));
+		const { message, wording } = describeCharacter(char);
+		this.error(start, this.pos, message, this.line, wording);
 	}
 
 	/** Read a string literal whose quote is at `quoteAt`; returns the offset after it. */

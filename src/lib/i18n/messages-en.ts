@@ -924,6 +924,10 @@ export const en = {
 	'importCode.problem.unpackValue': 'unpacking {value} is outside the subset',
 	'importCode.problem.tooManyNodes':
 		'the graph would have more than {max} nodes: the import stops here',
+	'importCode.problem.syntaxAt': "invalid syntax at '{text}'",
+	'importCode.problem.syntaxLineEnds': 'invalid syntax: the line ends too early',
+	'importCode.problem.syntaxKeyword': "invalid syntax: '{text}' is a keyword",
+	'importCode.problem.syntaxNotPython': "invalid syntax: '{text}' is not Python",
 	'importCode.phrase.tensor': 'a tensor',
 	'importCode.phrase.int': 'an int',
 	'importCode.phrase.float': 'a float',
