@@ -17,6 +17,23 @@ import {
 } from './editor-helpers';
 
 test.describe('the graph editor', () => {
+	test("New starts at 100%, not at the zoom the last graph's fit gave", async ({ page }) => {
+		await page.setViewportSize({ width: 1920, height: 1080 });
+		await openEditor(page);
+		const zoom = () =>
+			page
+				.locator('.svelte-flow__viewport')
+				.evaluate((element) => new DOMMatrixReadOnly(getComputedStyle(element).transform).a);
+		// The welcome example is framed at up to 160% on a projector.
+		await expect.poll(zoom).toBeGreaterThan(1.2);
+		await fileMenu(page, 'New');
+		await expect(counts(page, 0, 0)).toBeVisible();
+		await expect.poll(zoom).toBe(1);
+		await page.getByRole('button', { name: 'relu', exact: true }).click();
+		const box = await graphNode(page, 'relu1').boundingBox();
+		expect(box!.width).toBeLessThan(260);
+	});
+
 	test('builds the chain-rule graph by drag and drop and wiring, with live shapes', async ({
 		page
 	}) => {

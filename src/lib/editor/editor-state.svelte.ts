@@ -479,9 +479,9 @@ export class EditorState {
 		}
 		this.#pasteCount = 0;
 		this.problems = null;
-		// Frame the new graph (Svelte Flow waits until it has measured the nodes). An empty graph
-		// keeps the view as it is: a fit would wait for the first node, then jump to it.
-		if (doc.nodes.length > 0) queueMicrotask(() => this.fitView());
+		// Frame the new graph (Svelte Flow waits until it has measured the nodes); an empty one
+		// starts at 100% (the canvas does not wait for a first node, which would jump to it).
+		queueMicrotask(() => this.fitView());
 		this.replacements++;
 		return true;
 	}
