@@ -69,6 +69,8 @@ function everyProblem(): Problem[] {
 	add(badBytes(new Uint8Array([0x7b, 0xff])));
 	add(badBytes(42 as unknown as string));
 	add(badBytes('{"format": '));
+	add(badBytes('{\n  "format": "autograd-canvas.graph",\n  "version": 1 "nodes"'));
+	add(badBytes('{"format": x}'));
 	add(
 		bad({
 			get format(): string {

@@ -86,7 +86,14 @@ describe('parseDocument refuses bad files', () => {
 	it('broken JSON', () => {
 		const problems = problemsOf(parseDocument('{"format": "autograd-canvas.graph",'));
 		expect(problems[0].path).toBe('');
-		expect(problems[0].message).toMatch(/^not valid JSON: /);
+		expect(problems[0].message).toBe('not valid JSON: the text ends before the JSON does');
+		// Where the parser says where: the line and column, counted from 1.
+		const at = problemsOf(parseDocument('{\n  "format": "x",\n  "version": 1 "nodes": []}'));
+		expect(at[0].message).toBe('not valid JSON at line 3, column 16');
+		// Otherwise the parser's own words, cut to an excerpt.
+		const token = problemsOf(parseDocument(`{"format": ${'x'.repeat(5000)}}`));
+		expect(token[0].message).toMatch(/^not valid JSON: /);
+		expect(token[0].message.length).toBeLessThan(130);
 	});
 
 	it('bytes that are not UTF-8', () => {

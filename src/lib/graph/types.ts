@@ -113,6 +113,8 @@ export const DOCUMENT_PROBLEM_CODES = [
 	'notUtf8',
 	'notText',
 	'notJson',
+	'notJsonEnd',
+	'notJsonAt',
 	'readFailed',
 	'validateFailed',
 	'tooBigToSave',

@@ -62,6 +62,31 @@ function tooBig(bytes: number): Parsed {
 }
 
 /**
+ * Why JSON.parse refused `text`, in our words where its message says where: the text ends too
+ * soon (a file cut short), or a line and column. Otherwise the parser's own words, as written.
+ */
+function jsonProblem(text: string, message: string): ProblemText {
+	const at = /at position (\d+)/.exec(message);
+	const position = at === null ? null : Number(at[1]);
+	if (
+		/unexpected end of (json )?input/i.test(message) ||
+		(position !== null && position >= text.trimEnd().length)
+	) {
+		return problemText('notJsonEnd', 'not valid JSON: the text ends before the JSON does');
+	}
+	if (position !== null) {
+		const before = text.slice(0, position);
+		const line = before.split('\n').length;
+		const column = position - before.lastIndexOf('\n');
+		return problemText('notJsonAt', `not valid JSON at line ${line}, column ${column}`, {
+			line,
+			column
+		});
+	}
+	const reason = excerpt(message, 100);
+	return problemText('notJson', `not valid JSON: ${reason}`, { reason });
+}
+/**
  * A document from JSON text or bytes (UTF-8). Refuses more than MAX_FILE_BYTES before parsing
  * anything, then reports broken JSON, schema errors and graph rule violations. Never throws.
  */
@@ -89,9 +114,7 @@ export function parseDocument(input: string | Uint8Array): Parsed {
 		try {
 			value = JSON.parse(text);
 		} catch (error) {
-			// The parser's own words, as it wrote them.
-			const reason = excerpt(errorMessage(error), 100);
-			return failWith('', problemText('notJson', `not valid JSON: ${reason}`, { reason }));
+			return failWith('', jsonProblem(text, errorMessage(error)));
 		}
 		return withinSizeLimit(validateDocument(value));
 	} catch (error) {

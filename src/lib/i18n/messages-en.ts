@@ -575,6 +575,8 @@ export const en = {
 	'problem.notUtf8': 'the file is not UTF-8 text',
 	'problem.notText': 'expected JSON text',
 	'problem.notJson': 'not valid JSON: {reason}',
+	'problem.notJsonEnd': 'not valid JSON: the text ends before the JSON does',
+	'problem.notJsonAt': 'not valid JSON at line {line}, column {column}',
 	'problem.readFailed': 'could not read the document: {reason}',
 	'problem.validateFailed': 'could not validate the document: {reason}',
 	'problem.tooBigToSave':

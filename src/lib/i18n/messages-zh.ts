@@ -553,6 +553,8 @@ export const zh: Record<MessageKey, string> = {
 	'problem.notUtf8': '此文件不是 UTF-8 文本',
 	'problem.notText': '应为 JSON 文本',
 	'problem.notJson': '不是有效的 JSON：{reason}',
+	'problem.notJsonEnd': '不是有效的 JSON：内容在 JSON 结束之前就结束了',
+	'problem.notJsonAt': '不是有效的 JSON：第 {line} 行第 {column} 列有误',
 	'problem.readFailed': '无法读取此文档：{reason}',
 	'problem.validateFailed': '无法检查此文档：{reason}',
 	'problem.tooBigToSave': '保存后这个计算图将有 {size}；只能保存和打开不超过 {max} 的计算图',
