@@ -12,7 +12,7 @@ import {
 	type MessageKey,
 	type MessageParams
 } from './messages';
-import { loadCjkFont } from './cjk-font';
+import { loadCjkFont, showCjk } from './cjk-font';
 
 export const LOCALE_STORAGE_KEY = 'autograd-canvas.locale';
 
@@ -46,8 +46,14 @@ export class I18n {
 		this.ready = this.#fontFor(this.locale);
 	}
 
-	/** The message `key` in the current language (plain text). */
-	t = (key: MessageKey, params?: MessageParams): string => translate(this.locale, key, params);
+	/**
+	 * The message `key` in the current language (plain text). What it quotes (a node's name, a
+	 * file's, code) may be Chinese in any language: then the CJK font comes too (`showCjk`).
+	 */
+	t = (key: MessageKey, params?: MessageParams): string => {
+		if (params) showCjk(...Object.values(params));
+		return translate(this.locale, key, params);
+	};
 
 	/**
 	 * Switches the language and remembers it. Chinese shows once its font has loaded (see
