@@ -176,3 +176,103 @@ export function overlaps(page: Page): Promise<string[]> {
 		return found;
 	});
 }
+
+/**
+ * The smallest font size, in px on the screen, of the texts `selector` matches that show: the
+ * CSS zoom (presenter mode's header) and the canvas's zoom (for what is drawn on the canvas)
+ * included. Infinity when none shows.
+ */
+export function smallestFont(page: Page, selector: string): Promise<number> {
+	return page.evaluate((wanted) => {
+		const viewport = document.querySelector<HTMLElement>('.svelte-flow__viewport');
+		const canvasZoom = viewport ? new DOMMatrixReadOnly(getComputedStyle(viewport).transform).a : 1;
+		let smallest = Infinity;
+		for (const element of document.querySelectorAll<Element>(wanted)) {
+			if (!element.textContent?.trim() || element.getBoundingClientRect().width === 0) continue;
+			const zoom = (element as Element & { currentCSSZoom?: number }).currentCSSZoom ?? 1;
+			const onCanvas = viewport?.contains(element) ? canvasZoom : 1;
+			smallest = Math.min(
+				smallest,
+				parseFloat(getComputedStyle(element).fontSize) * zoom * onCanvas
+			);
+		}
+		return smallest;
+	}, selector);
+}
+
+/** Wire chips (a value or gradient token) whose box meets a node's handle. */
+export function tokensOnHandles(page: Page): Promise<string[]> {
+	return page.evaluate(() => {
+		const handles = [...document.querySelectorAll('.svelte-flow__handle')].map((handle) => ({
+			name: `${handle.closest('[data-node-name]')?.getAttribute('data-node-name')}.${handle.getAttribute('data-handleid')}`,
+			rect: handle.getBoundingClientRect()
+		}));
+		const problems: string[] = [];
+		for (const token of document.querySelectorAll('[data-token]')) {
+			const r = token.getBoundingClientRect();
+			for (const { name, rect: h } of handles) {
+				if (r.left < h.right && h.left < r.right && r.top < h.bottom && h.top < r.bottom)
+					problems.push(`${token.textContent} on ${name}`);
+			}
+		}
+		return problems;
+	});
+}
+
+/** Waits until the wire chips stop moving (they travel along their wire, then rest). */
+export async function tokensAtRest(page: Page) {
+	const boxes = () =>
+		page
+			.locator('[data-token]')
+			.evaluateAll((tokens) => tokens.map((t) => JSON.stringify(t.getBoundingClientRect())).join());
+	let previous = '';
+	await expect
+		.poll(
+			async () => {
+				const now = await boxes();
+				const still = now === previous;
+				previous = now;
+				return still;
+			},
+			{ intervals: [300] }
+		)
+		.toBe(true);
+}
+
+/**
+ * Controls outlined by the lesson (not nodes: the canvas shows those where they are) whose ring
+ * (outline and offset) is not whole inside every box that clips it (a scrolling panel).
+ */
+export function clippedLessonTargets(page: Page): Promise<string[]> {
+	return page.evaluate(() => {
+		const problems: string[] = [];
+		for (const element of document.querySelectorAll<HTMLElement>('[data-lesson-target]')) {
+			if (element.closest('.svelte-flow__node')) continue;
+			const style = getComputedStyle(element);
+			const ring = parseFloat(style.outlineWidth) + parseFloat(style.outlineOffset);
+			const r = element.getBoundingClientRect();
+			const name = element.getAttribute('aria-label') ?? element.innerText.trim().split('\n')[0];
+			const edges = { top: 0, left: 0, bottom: innerHeight, right: innerWidth };
+			for (let up = element.parentElement; up; up = up.parentElement) {
+				const s = getComputedStyle(up);
+				if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
+				const b = up.getBoundingClientRect();
+				edges.top = Math.max(edges.top, b.top + up.clientTop);
+				edges.left = Math.max(edges.left, b.left + up.clientLeft);
+				edges.bottom = Math.min(edges.bottom, b.top + up.clientTop + up.clientHeight);
+				edges.right = Math.min(edges.right, b.left + up.clientLeft + up.clientWidth);
+			}
+			if (
+				r.top - ring < edges.top ||
+				r.left - ring < edges.left ||
+				r.bottom + ring > edges.bottom ||
+				r.right + ring > edges.right
+			) {
+				problems.push(
+					`${name}: ring ${Math.round(r.top - ring)}-${Math.round(r.bottom + ring)} in ${Math.round(edges.top)}-${Math.round(edges.bottom)}`
+				);
+			}
+		}
+		return problems;
+	});
+}

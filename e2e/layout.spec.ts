@@ -1,5 +1,17 @@
 import { expect, test, type Page } from '@playwright/test';
-import { canvas, fileMenu, graphNode, loadExample, openEditor, overlaps } from './editor-helpers';
+import {
+	canvas,
+	clippedLessonTargets,
+	fileMenu,
+	graphNode,
+	loadExample,
+	openEditor,
+	overlaps,
+	smallestFont,
+	tokensAtRest,
+	tokensOnHandles
+} from './editor-helpers';
+import { trainPanel } from './train-helpers';
 
 /**
  * Always in view, on a laptop (1280x800) and on a projector (1920x1080): after Forward and
@@ -157,6 +169,89 @@ test.describe('presenter mode at 1920x1080', () => {
 			expect(errors).toEqual([]);
 		});
 	}
+});
+
+/**
+ * What a class reads from the back of the room, on a projector (1920x1080, presenter mode), in
+ * px on the screen (zooms included): at least 16 for words and values, 14 for the chips on the
+ * wires and the badges on the nodes; and the chips rest clear of the handles.
+ */
+test.describe('presenter mode at 1920x1080: type a class reads', () => {
+	test.use({ viewport: { width: 1920, height: 1080 } });
+
+	test('linear regression: wire chips, badges, toolbar and chain-rule caption in large type; chips clear of the handles', async ({
+		page
+	}) => {
+		const errors: string[] = [];
+		page.on('pageerror', (error) => errors.push(error.message));
+		await page.goto('/?present=1');
+		await expect(button(page, 'Presenter mode')).toHaveAttribute('aria-pressed', 'true');
+		await forwardBackward(page, EXAMPLES[2]);
+		await expect.poll(() => overlaps(page)).toEqual([]);
+		// The last step: -150. and -22. travel back to weight and bias (they sat on pred's handles).
+		await expect(page.locator('[data-token="grad"]')).toHaveText(['-150.', '-22.']);
+		await tokensAtRest(page);
+		expect(await tokensOnHandles(page)).toEqual([]);
+		expect(await smallestFont(page, '[data-token] text')).toBeGreaterThanOrEqual(14);
+		// requires_grad=True, is_leaf, AddmmBackward0, ×1, and the value / .grad labels.
+		expect(await smallestFont(page, '.graph-node .badge')).toBeGreaterThanOrEqual(14);
+		expect(await smallestFont(page, '.graph-node .trace .label')).toBeGreaterThanOrEqual(14);
+		// retain_graph and all ∇ (the header's zoom included: they were 16 px with it).
+		expect(await smallestFont(page, '.trace-controls .check span')).toBeGreaterThanOrEqual(17.5);
+		// "Step 8 of 8 · Backward · pred" and "Element ∂loss/∂pred[0, 0] = ...".
+		expect(await smallestFont(page, '.chain .where')).toBeGreaterThanOrEqual(16);
+		expect(await smallestFont(page, '.chain .picked')).toBeGreaterThanOrEqual(16);
+		// Every step: its chips, at rest, clear of every handle.
+		const scrubber = page.getByRole('slider', { name: 'Trace step' });
+		const last = Number(await scrubber.getAttribute('max'));
+		for (let step = 1; step <= last; step++) {
+			await scrubber.fill(String(step));
+			await expect(chainPanel(page).locator('.where')).toContainText(`Step ${step} of`);
+			await tokensAtRest(page);
+			expect(await tokensOnHandles(page), `step ${step}`).toEqual([]);
+		}
+		await page.screenshot({ path: 'test-results/layout/linear-regression-presenter-type.png' });
+		expect(errors).toEqual([]);
+	});
+
+	test('lesson 3: the outlined fields whole in the Train panel; the trained values in large type', async ({
+		page
+	}) => {
+		const errors: string[] = [];
+		page.on('pageerror', (error) => errors.push(error.message));
+		await page.goto('/?present=1');
+		await expect(button(page, 'Presenter mode')).toHaveAttribute('aria-pressed', 'true');
+		const lesson = page.getByRole('region', { name: 'Lesson' });
+		const next = lesson.getByRole('button', { name: 'Next', exact: true });
+		const progress = page.getByTestId('lesson-progress');
+		await button(page, 'Lessons').click();
+		await page.getByRole('menuitem', { name: /Lesson 3/ }).click();
+		await expect(progress).toHaveText('Step 1 of 6');
+		await next.click();
+		await button(page, 'Train panel').click();
+		await next.click();
+		// Step 3: lr and Epochs, scrolled into view with their whole ring (it was cut at the bottom).
+		await expect(progress).toHaveText('Step 3 of 6');
+		await expect(page.locator('[data-lesson-target]')).toHaveCount(2);
+		await expect.poll(() => clippedLessonTargets(page)).toEqual([]);
+		await next.click();
+		// Step 4: Train, scrolled back up, its ring whole (it was cut at the panel's top).
+		await expect(progress).toHaveText('Step 4 of 6');
+		await expect(page.locator('[data-lesson-target]')).toHaveCount(1);
+		await expect.poll(() => clippedLessonTargets(page)).toEqual([]);
+		const panel = trainPanel(page);
+		await panel.getByRole('combobox', { name: 'Device' }).selectOption('cpu');
+		await panel.getByRole('button', { name: 'Train', exact: true }).click();
+		await expect(next).toBeEnabled({ timeout: 30_000 });
+		await next.click();
+		// Step 5: "The nodes show the trained values too": = 2.0004 on weight, as large as a value.
+		await expect(progress).toHaveText('Step 5 of 6');
+		await expect(graphNode(page, 'weight').getByTestId('node-live')).toBeVisible();
+		expect(await smallestFont(page, '[data-testid="node-live"]')).toBeGreaterThanOrEqual(16);
+		expect(await overlaps(page)).toEqual([]);
+		await page.screenshot({ path: 'test-results/layout/lesson-3-presenter-type.png' });
+		expect(errors).toEqual([]);
+	});
 });
 
 /** Values (and grads) drawn past their node's box: a table wider than the node. */

@@ -5,7 +5,15 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { canvas, counts, graphNode, openEditor, overlaps, storedMetas } from './editor-helpers';
+import {
+	canvas,
+	clippedLessonTargets,
+	counts,
+	graphNode,
+	openEditor,
+	overlaps,
+	storedMetas
+} from './editor-helpers';
 import { trainPanel } from './train-helpers';
 
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
@@ -321,12 +329,17 @@ test('lesson 3: the Train panel, lr 0.01 and 1000 epochs, then w ≈ 2 and b ≈
 			ratio: 0.9
 		});
 	}
+	// ... with their whole ring: the scroll leaves a margin (the ring was cut at the panel's edge).
+	await expect.poll(() => clippedLessonTargets(page)).toEqual([]);
 	await panel.getByRole('textbox', { name: 'Learning rate (lr)' }).fill('0.1');
 	await expect(next(page)).toBeDisabled();
 	await panel.getByRole('textbox', { name: 'Learning rate (lr)' }).fill('0.01');
 	await expect(next(page)).toBeEnabled();
 
 	await nextTo(page, 4, 6);
+	// Train, scrolled back up, its ring whole (it was cut at the top of the panel).
+	await expect.poll(() => highlighted(page)).toEqual(['Train']);
+	await expect.poll(() => clippedLessonTargets(page)).toEqual([]);
 	await panel.getByRole('combobox', { name: 'Device' }).selectOption('cpu');
 	await expect(next(page)).toBeDisabled();
 	await panel.getByRole('button', { name: 'Train', exact: true }).click();
