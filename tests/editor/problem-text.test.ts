@@ -67,6 +67,7 @@ function everyProblem(): Problem[] {
 	const add = (list: Problem[]) => problems.push(...list);
 	add(badBytes(new Uint8Array(MAX_FILE_BYTES + 1)));
 	add(badBytes(new Uint8Array([0x7b, 0xff])));
+	add(badBytes(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]))); // torch.save's zip
 	add(badBytes(42 as unknown as string));
 	add(badBytes('{"format": '));
 	add(badBytes('{\n  "format": "autograd-canvas.graph",\n  "version": 1 "nodes"'));

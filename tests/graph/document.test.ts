@@ -102,6 +102,26 @@ describe('parseDocument refuses bad files', () => {
 		);
 	});
 
+	it("a model file (torch.save's, PyTorch's legacy pickle, safetensors) says where it opens", async () => {
+		const { readFileSync } = await import('node:fs');
+		const fixture = (name: string) =>
+			new Uint8Array(readFileSync(new URL(`../fixtures/torch/${name}`, import.meta.url)));
+		const header = new TextEncoder().encode(
+			'{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}'
+		);
+		const safetensors = new Uint8Array(8 + header.length + 4);
+		new DataView(safetensors.buffer).setBigUint64(0, BigInt(header.length), true);
+		safetensors.set(header, 8);
+		for (const bytes of [fixture('parameters.pt'), fixture('model.pkl'), safetensors]) {
+			expect(problemsOf(parseDocument(bytes))[0]).toMatchObject({
+				code: 'modelFile',
+				message: expect.stringContaining('load it with Load model in the Train panel')
+			});
+		}
+		// A graph file is not taken for one.
+		expect(parseDocument(new TextEncoder().encode(JSON.stringify(EXAMPLES[0].doc))).ok).toBe(true);
+	});
+
 	it('files over 5 MB, before parsing them', () => {
 		const big = new Uint8Array(MAX_FILE_BYTES + 1);
 		expect(problemsOf(parseDocument(big))[0].message).toBe(

@@ -111,6 +111,7 @@ export const DOCUMENT_PROBLEM_CODES = [
 	// The bytes and the JSON.
 	'fileTooBig',
 	'notUtf8',
+	'modelFile',
 	'notText',
 	'notJson',
 	'notJsonEnd',

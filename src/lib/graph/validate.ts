@@ -62,6 +62,20 @@ function tooBig(bytes: number): Parsed {
 }
 
 /**
+ * A model's weights rather than a graph: what torch.save writes (a zip archive, or a pickle in
+ * the legacy format) or a safetensors file (an 8-byte header length, then its JSON header).
+ */
+function isModelFile(bytes: Uint8Array): boolean {
+	const zip = bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+	const pickle = bytes[0] === 0x80 && bytes[1] >= 2 && bytes[1] <= 5;
+	if (zip || pickle) return true;
+	if (bytes.byteLength < 10 || bytes[8] !== 0x7b) return false;
+	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	const headerLength = Number(view.getBigUint64(0, true));
+	return headerLength >= 2 && 8 + headerLength <= bytes.byteLength;
+}
+
+/**
  * Why JSON.parse refused `text`, in our words where its message says where: the text ends too
  * soon (a file cut short), or a line and column. Otherwise the parser's own words, as written.
  */
@@ -101,6 +115,15 @@ export function parseDocument(input: string | Uint8Array): Parsed {
 			text = input;
 		} else if (input instanceof Uint8Array) {
 			if (input.byteLength > MAX_FILE_BYTES) return tooBig(input.byteLength);
+			if (isModelFile(input)) {
+				return failWith(
+					'',
+					problemText(
+						'modelFile',
+						'this is a model file (PyTorch or safetensors), not a graph: load it with Load model in the Train panel'
+					)
+				);
+			}
 			try {
 				text = new TextDecoder('utf-8', { fatal: true }).decode(input);
 			} catch {

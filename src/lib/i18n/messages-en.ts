@@ -573,6 +573,8 @@ export const en = {
 	// (PyTorch's, the JSON parser's).
 	'problem.fileTooBig': 'files of up to {max} can be opened; this one is {size}',
 	'problem.notUtf8': 'the file is not UTF-8 text',
+	'problem.modelFile':
+		'this is a model file (PyTorch or safetensors), not a graph: load it with Load model in the Train panel',
 	'problem.notText': 'expected JSON text',
 	'problem.notJson': 'not valid JSON: {reason}',
 	'problem.notJsonEnd': 'not valid JSON: the text ends before the JSON does',

@@ -551,6 +551,8 @@ export const zh: Record<MessageKey, string> = {
 	// （PyTorch 或 JSON 解析器的原话）。
 	'problem.fileTooBig': '最多只能打开 {max} 的文件；此文件为 {size}',
 	'problem.notUtf8': '此文件不是 UTF-8 文本',
+	'problem.modelFile':
+		'这是模型文件（PyTorch 或 safetensors），不是计算图：请在训练面板中用“加载模型”打开它',
 	'problem.notText': '应为 JSON 文本',
 	'problem.notJson': '不是有效的 JSON：{reason}',
 	'problem.notJsonEnd': '不是有效的 JSON：内容在 JSON 结束之前就结束了',
