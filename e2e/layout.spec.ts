@@ -145,6 +145,22 @@ for (const size of SIZES) {
 	});
 }
 
+test("a node's long name stays on one line: the op's label moves below it", async ({ page }) => {
+	await page.setViewportSize({ width: 1280, height: 800 });
+	await openEditor(page);
+	await page.getByRole('button', { name: 'mse_loss', exact: true }).click();
+	const node = graphNode(page, 'mse_loss1');
+	await expect(node).toBeVisible();
+	const head = await node.evaluate((element) => {
+		const name = element.querySelector('.name')!;
+		const lines = name.getClientRects().length;
+		const height = name.getBoundingClientRect().height;
+		const size = parseFloat(getComputedStyle(name).fontSize);
+		return { oneLine: lines === 1 && height < 1.6 * size, text: name.textContent };
+	});
+	expect(head).toEqual({ oneLine: true, text: 'mse_loss1' });
+});
+
 test.describe('presenter mode at 1920x1080', () => {
 	test.use({ viewport: { width: 1920, height: 1080 } });
 
