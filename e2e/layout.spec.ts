@@ -187,6 +187,15 @@ test.describe('presenter mode at 1920x1080', () => {
 	}
 });
 
+/** Opens the editor in presenter mode (its link); the page errors it meets. */
+async function openPresenter(page: Page): Promise<string[]> {
+	const errors: string[] = [];
+	page.on('pageerror', (error) => errors.push(error.message));
+	await page.goto('/?present=1');
+	await expect(button(page, 'Presenter mode')).toHaveAttribute('aria-pressed', 'true');
+	return errors;
+}
+
 /**
  * What a class reads from the back of the room, on a projector (1920x1080, presenter mode), in
  * px on the screen (zooms included): at least 16 for words and values, 14 for the chips on the
@@ -198,10 +207,7 @@ test.describe('presenter mode at 1920x1080: type a class reads', () => {
 	test('linear regression: wire chips, badges, toolbar and chain-rule caption in large type; chips clear of the handles', async ({
 		page
 	}) => {
-		const errors: string[] = [];
-		page.on('pageerror', (error) => errors.push(error.message));
-		await page.goto('/?present=1');
-		await expect(button(page, 'Presenter mode')).toHaveAttribute('aria-pressed', 'true');
+		const errors = await openPresenter(page);
 		await forwardBackward(page, EXAMPLES[2]);
 		await expect.poll(() => overlaps(page)).toEqual([]);
 		// The last step: -150. and -22. travel back to weight and bias (they sat on pred's handles).
@@ -233,10 +239,7 @@ test.describe('presenter mode at 1920x1080: type a class reads', () => {
 	test('lesson 3: the outlined fields whole in the Train panel; the trained values in large type', async ({
 		page
 	}) => {
-		const errors: string[] = [];
-		page.on('pageerror', (error) => errors.push(error.message));
-		await page.goto('/?present=1');
-		await expect(button(page, 'Presenter mode')).toHaveAttribute('aria-pressed', 'true');
+		const errors = await openPresenter(page);
 		const lesson = page.getByRole('region', { name: 'Lesson' });
 		const next = lesson.getByRole('button', { name: 'Next', exact: true });
 		const progress = page.getByTestId('lesson-progress');
