@@ -136,6 +136,15 @@ describe("the linear regression program (tests/fixtures/tutorial-linreg.ts, the 
 		]);
 	});
 
+	it("after the chain-rule cells (their z.backward() first), the loop's pass is still built", () => {
+		const result = importCode(`${CHAIN_CELLS}\n${PROGRAM}`);
+		expect(result.problems).toEqual([]);
+		// Both graphs: the chain rule's, then one pass of the loop, which Backward and Train use.
+		expect(shapeOf(result).slice(-PASS.length)).toEqual(PASS);
+		expect(nameOf(result.doc!, result.output)).toBe('loss');
+		expect(result.training).toMatchObject({ lr: 0.01, epochs: 1000 });
+	});
+
 	it("its graph's Code panel program imports back to the same graph and settings", () => {
 		const code = roundTrip(importCode(PROGRAM).doc!);
 		expect(code).toContain('for epoch in range(epochs):');

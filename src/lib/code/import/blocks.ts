@@ -261,8 +261,9 @@ function trainingLoop(
 		restoreEnv();
 		return false;
 	}
-	if (hadPass) {
-		// The pass before the loop is the canvas's: this one only says how to train.
+	if (hadPass && sharesInputs(state, outputBefore!, state.output!)) {
+		// The pass before the loop is the canvas's: this one only says how to train. (A pass of
+		// another graph before it, such as the chain rule's z.backward(), keeps the loop's.)
 		rollbackLoop(state, before, true);
 		restoreEnv();
 	}
@@ -274,6 +275,27 @@ function trainingLoop(
 		start: statement.start
 	};
 	return true;
+}
+
+/** Whether the graphs of two outputs read a node in common (the same model's passes). */
+function sharesInputs(state: ImportState, a: string, b: string): boolean {
+	const read = (id: string) => {
+		const seen = new Set([id]);
+		const queue = [id];
+		while (queue.length > 0) {
+			const target = queue.pop()!;
+			for (const edge of state.edges) {
+				if (edge.target === target && !seen.has(edge.source)) {
+					seen.add(edge.source);
+					queue.push(edge.source);
+				}
+			}
+		}
+		return seen;
+	};
+	const first = read(a);
+	for (const id of read(b)) if (first.has(id)) return true;
+	return false;
 }
 
 /**
