@@ -234,6 +234,21 @@ test.describe('an edit of the graph while training runs', () => {
 		expect(errors).toEqual([]);
 	});
 
+	test('the settings wait while a run goes on, and say so; Pause frees them', async ({ page }) => {
+		const errors = await startLongRun(page);
+		const panel = trainPanel(page);
+		const lr = panel.getByRole('textbox', { name: 'Learning rate (lr)', exact: true });
+		await expect(lr).toBeDisabled();
+		await expect(panel.getByRole('textbox', { name: 'Epochs', exact: true })).toBeDisabled();
+		await expect(panel.getByTestId('settings-while-running')).toHaveText(
+			'A run keeps the settings it started with: Pause to change them.'
+		);
+		await panel.getByRole('button', { name: 'Pause', exact: true }).click();
+		await expect(lr).toBeEnabled();
+		await expect(panel.getByTestId('settings-while-running')).toHaveCount(0);
+		expect(errors).toEqual([]);
+	});
+
 	test('the edit made in a second tab: no conflict in either, and the training tab pauses', async ({
 		page,
 		context

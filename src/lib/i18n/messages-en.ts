@@ -391,6 +391,8 @@ export const en = {
 	'trainPanel.epoch': 'Epoch {epoch}',
 	'trainPanel.epochLoss': 'Epoch {epoch}, loss {loss}',
 	'trainPanel.optimizer': 'Optimizer: SGD',
+	'trainPanel.settingsWhileRunning':
+		'A run keeps the settings it started with: Pause to change them.',
 	'trainPanel.lr': 'Learning rate (lr)',
 	'trainPanel.momentum': 'Momentum',
 	'trainPanel.epochs': 'Epochs',

@@ -373,6 +373,7 @@ export const zh: Record<MessageKey, string> = {
 	'trainPanel.epoch': '第 {epoch} 轮',
 	'trainPanel.epochLoss': '第 {epoch} 轮，损失 {loss}',
 	'trainPanel.optimizer': '优化器：SGD',
+	'trainPanel.settingsWhileRunning': '训练按开始时的设置进行：要修改，请先暂停。',
 	'trainPanel.lr': '学习率 (lr)',
 	'trainPanel.momentum': '动量 (momentum)',
 	'trainPanel.epochs': '轮数 (epochs)',
