@@ -9,7 +9,8 @@ import {
 } from '$lib/tutorial/cells';
 import { tokenizePython } from '$lib/tutorial/python-tokens';
 import { floatRepr } from '$lib/util/float-repr';
-import { PY } from '$lib/tutorial/python-sources';
+import { COMMENTS, localizeComments, PY } from '$lib/tutorial/python-sources';
+import { translate } from '$lib/i18n';
 
 describe('floatRepr prints floats as Python does', () => {
 	it.each([
@@ -188,5 +189,30 @@ describe('python-tokens', () => {
 			{ kind: 'string', text: "'x'" },
 			{ kind: 'constant', text: 'True' }
 		]);
+	});
+});
+
+describe("the cards' comments in the page's language", () => {
+	const sources = Object.values(PY).filter((code) => typeof code === 'string');
+	const comments = (code: string) => [...code.matchAll(/# ([^\n]+)/g)].map((m) => m[1].trimEnd());
+
+	it('English: the code as written; each comment of ours is in the catalog word for word', () => {
+		for (const code of sources)
+			expect(localizeComments(code, (key) => translate('en', key))).toBe(code);
+		for (const [key, text] of Object.entries(COMMENTS)) {
+			expect(translate('en', `tutorial.comment.${key as keyof typeof COMMENTS}`)).toBe(text);
+		}
+	});
+
+	it('Chinese: every comment in words is Chinese, the code and the formulas unchanged', () => {
+		const all = sources.join('\n');
+		const zh = localizeComments(all, (key) => translate('zh', key));
+		for (const comment of comments(zh)) {
+			// Formulas (dz/dw = x, y = 2x + 1) stay; any English word would be one of ours left over.
+			if (/^[\w/ =+*]+$/.test(comment) && /[=]/.test(comment)) continue;
+			expect(comment, comment).toMatch(/[\u4e00-\u9fff]/);
+		}
+		expect(zh.replace(/#[^\n]*/g, '')).toBe(all.replace(/#[^\n]*/g, ''));
+		expect(comments(all)).toHaveLength(comments(zh).length);
 	});
 });

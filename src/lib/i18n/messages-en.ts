@@ -48,6 +48,13 @@ export const en = {
 	'tutorial.untrained': 'Untrained: w\u00a0=\u00a0{weight}, b\u00a0=\u00a0{bias}.',
 	'tutorial.trained':
 		'After {epochs} epochs ({ms}\u00a0ms for the last {last}): w\u00a0=\u00a0{weight}, b\u00a0=\u00a0{bias}. The target is w\u00a0=\u00a02, b\u00a0=\u00a01.',
+	'tutorial.comment.neverMarked': 'y was never marked, but it needs grad too',
+	'tutorial.comment.addUp': 'grads add up unless zeroed',
+	'tutorial.comment.zeroGrads': 'zero the grads every step',
+	'tutorial.comment.forward': 'forward',
+	'tutorial.comment.loss': 'loss',
+	'tutorial.comment.backward': 'backward',
+	'tutorial.comment.update': 'update the weights',
 	'tutorial.footer':
 		"The cells follow qiuzitao's PyTorch tutorial (part 3, autograd). The engine draws its own random numbers, so values differ from PyTorch's for the same seed; shapes, flags and gradients behave the same.",
 

@@ -46,6 +46,13 @@ export const zh: Record<MessageKey, string> = {
 	'tutorial.untrained': '未训练：w\u00a0=\u00a0{weight}，b\u00a0=\u00a0{bias}。',
 	'tutorial.trained':
 		'训练 {epochs} 轮后（最近 {last} 轮用时 {ms}\u00a0ms）：w\u00a0=\u00a0{weight}，b\u00a0=\u00a0{bias}。目标是 w\u00a0=\u00a02，b\u00a0=\u00a01。',
+	'tutorial.comment.neverMarked': 'y 没有设置 requires_grad，但它也需要梯度',
+	'tutorial.comment.addUp': '不清零的话，梯度会累加起来',
+	'tutorial.comment.zeroGrads': '每次迭代都要把梯度清零',
+	'tutorial.comment.forward': '前向传播',
+	'tutorial.comment.loss': '计算损失',
+	'tutorial.comment.backward': '反向传播',
+	'tutorial.comment.update': '更新权重参数',
 	'tutorial.footer':
 		'这些代码单元来自 qiuzitao 的 PyTorch 实战教程（三，Autograd 自动求导机制）。引擎用自己的随机数，所以同一个种子得到的数值和 PyTorch 不同；形状、标志和梯度的行为完全相同。',
 
