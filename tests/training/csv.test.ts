@@ -68,7 +68,18 @@ describe('parseCsv refuses, naming the line', () => {
 			2,
 			'line 2: y is -Infinity; every value must be a finite number'
 		],
-		['a number too large', '0,1e400', 1, 'line 1: y = 1e400 is too large for a number'],
+		[
+			'a number too large',
+			'0,1e400',
+			1,
+			'line 1: y = 1e400 is too large: training computes in float32, up to about 3.4e38'
+		],
+		[
+			'a number past float32',
+			'0,1\n1e39,3',
+			2,
+			'line 2: x = 1e39 is too large: training computes in float32, up to about 3.4e38'
+		],
 		['an empty line in the middle', 'x,y\n0,1\n\n2,5', 3, 'line 3: the line is empty; remove it'],
 		['a blank line of spaces', '0,1\n   \n2,5', 2, 'line 2: the line is empty; remove it'],
 		['two line breaks at the end', '0,1\n1,3\n\n', 3, 'line 3: the line is empty; remove it'],

@@ -487,7 +487,7 @@ export const en = {
 	'trainPanel.csv.missing': 'the {column} value is missing',
 	'trainPanel.csv.nan': '{column} is NaN; every value must be a finite number',
 	'trainPanel.csv.infinite': '{column} is {text}; every value must be a finite number',
-	'trainPanel.csv.overflow': '{column} = {text} is too large for a number',
+	'trainPanel.csv.overflow': '{column} = {text} is too large: training computes in float32, up to about 3.4e38',
 	'trainPanel.csv.notNumber': '{text} is not a number ({column})',
 	'trainPanel.csv.tooManyRows': 'more than {max} rows; the limit is {max}',
 	'trainPanel.csv.noRows': 'no data rows after the header',

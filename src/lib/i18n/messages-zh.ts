@@ -465,7 +465,7 @@ export const zh: Record<MessageKey, string> = {
 	'trainPanel.csv.missing': '缺少 {column} 的值',
 	'trainPanel.csv.nan': '{column} 为 NaN；每个值都必须是有限数',
 	'trainPanel.csv.infinite': '{column} 为 {text}；每个值都必须是有限数',
-	'trainPanel.csv.overflow': '{column} = {text} 超出了数值范围',
+	'trainPanel.csv.overflow': '{column} = {text} 太大：训练用 float32 计算，最大约为 3.4e38',
 	'trainPanel.csv.notNumber': '{text} 不是数字（{column}）',
 	'trainPanel.csv.tooManyRows': '超过 {max} 行；上限为 {max} 行',
 	'trainPanel.csv.noRows': '表头之后没有数据行',

@@ -67,7 +67,10 @@ function readField(raw: string, delimiter: CsvDelimiter): Field {
 		delimiter !== ',' && /^[+-]?\d*,\d+$/.test(text) ? text.replace(',', '.') : text;
 	if (NUMBER.test(normalised)) {
 		const value = Number(normalised);
-		return Number.isFinite(value) ? { kind: 'number', value } : { kind: 'overflow', text };
+		// Training computes in float32: a value past its range (about 3.4e38) would be inf there.
+		return Number.isFinite(Math.fround(value))
+			? { kind: 'number', value }
+			: { kind: 'overflow', text };
 	}
 	if (NOT_A_NUMBER.test(text)) return { kind: 'nan', text };
 	if (INFINITE.test(text)) return { kind: 'infinite', text };
@@ -113,7 +116,7 @@ export function csvProblemText(problem: CsvProblem): string {
 		case 'infinite':
 			return `${problem.column} is ${problem.text}; every value must be a finite number`;
 		case 'overflow':
-			return `${problem.column} = ${problem.text} is too large for a number`;
+			return `${problem.column} = ${problem.text} is too large: training computes in float32, up to about 3.4e38`;
 		case 'notNumber':
 			return `${problem.text} is not a number (${problem.column})`;
 		case 'tooManyRows': {
