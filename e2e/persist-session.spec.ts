@@ -37,7 +37,11 @@ async function shownTraining(page: Page) {
 async function reloadWithPanel(page: Page) {
 	await page.reload();
 	await expect(graphNode(page, 'weight')).toBeVisible();
-	await page.getByRole('button', { name: 'Train panel' }).click();
+	// The tab's panel opens again by itself.
+	await expect(page.getByRole('button', { name: 'Train panel' })).toHaveAttribute(
+		'aria-pressed',
+		'true'
+	);
 	await expect(trainPanel(page)).toBeVisible();
 }
 
@@ -81,13 +85,17 @@ test('defect 4: after a reload the training session is intact, and Train goes on
 	const after = await shownTraining(page);
 	await expect.poll(() => storedEpoch(page)).toBe(400);
 
-	// Reloaded with the panel closed, the canvas shows the trained values all the same.
+	// Reloaded with the panel closed (it stays closed), the canvas shows the trained values.
+	await page.getByRole('button', { name: 'Train panel' }).click();
+	await expect(trainPanel(page)).toBeHidden();
 	await page.reload();
+	await expect(graphNode(page, 'weight')).toBeVisible();
 	await expect(trainPanel(page)).toBeHidden();
 	await expect(graphNode(page, 'weight').getByTestId('node-live')).toHaveText(after.weightNode!);
 	await expect(graphNode(page, 'bias').getByTestId('node-live')).toHaveText(after.biasNode!);
 
-	// Reloaded again: the continued session is the one kept.
+	// Reloaded again with the panel open: the continued session is the one kept.
+	await page.getByRole('button', { name: 'Train panel' }).click();
 	await reloadWithPanel(page);
 	await expect(statusLine(page, 400)).toContainText('loss');
 	expect(await shownTraining(page)).toEqual(after);

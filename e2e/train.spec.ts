@@ -83,9 +83,10 @@ test.describe('the Train panel', () => {
 		expect(download.suggestedFilename()).toBe('model.safetensors');
 
 		await page.reload();
-		await page.getByRole('button', { name: 'Train panel' }).click();
 		const panel = trainPanel(page);
-		// The autosaved parameters come back with the page; Reset goes back to the seeds.
+		// The panel opens again with the page, and so do the autosaved parameters; Reset goes
+		// back to the seeds.
+		await expect(panel).toBeVisible();
 		await expect.poll(() => shown(page, 'w')).toBe(w);
 		await panel.getByRole('button', { name: 'Reset' }).click();
 		await expect.poll(() => shown(page, 'w')).toBe(0);

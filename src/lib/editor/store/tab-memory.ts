@@ -19,6 +19,8 @@ export interface KeyValueStorage {
 export const TAB_DOCUMENT_KEY = 'autograd-canvas.tab-document';
 /** This tab's unwritten changes. */
 export const TAB_PENDING_KEY = 'autograd-canvas.tab-pending';
+/** The panel open beside this tab's canvas (Train, Code), so that a reload opens it again. */
+export const TAB_SIDE_PANEL_KEY = 'autograd-canvas.tab-side-panel';
 
 /** Changes not yet written: the document's text and session, and the revision they build on. */
 export interface Pending {
