@@ -22,7 +22,9 @@ const jsonKeys = (bytes: Buffer) =>
 	Object.keys((JSON.parse(bytes.toString('utf8')) as { tensors: object }).tensors);
 
 async function openTrainPanel(page: Page) {
-	await page.getByRole('button', { name: 'Train panel' }).click();
+	// After a reload the tab's panel is open already.
+	const toggle = page.getByRole('button', { name: 'Train panel' });
+	if ((await toggle.getAttribute('aria-pressed')) !== 'true') await toggle.click();
 	await trainPanel(page).getByRole('combobox', { name: 'Device' }).selectOption('cpu');
 }
 
