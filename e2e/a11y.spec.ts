@@ -251,3 +251,40 @@ test('each trace step is read out in a polite live region', async ({ page }) => 
 	await expect(live).toHaveText(/^Backward, step 6 of 7: /);
 	expect(errors).toEqual([]);
 });
+
+test('every node on the canvas has a name: its own and its op, in the UI language', async ({
+	page
+}) => {
+	const errors = await openEditor(page);
+	await loadExample(page, /Chain rule/);
+	await expect(graphNode(page, 'z')).toBeVisible();
+	const nodes = page.locator('.svelte-flow__node');
+	await expect(nodes).toHaveCount(5);
+	const names = await nodes.evaluateAll((all) =>
+		all.map((node) => node.getAttribute('aria-label'))
+	);
+	expect(names.sort()).toEqual(['b, tensor', 'w, tensor', 'x, tensor', 'y, mul', 'z, add']);
+	// Renamed, and in Chinese.
+	await graphNode(page, 'z').click();
+	await page.getByRole('textbox', { name: 'Name' }).fill('loss');
+	await page.getByRole('textbox', { name: 'Name' }).press('Enter');
+	await expect(page.getByRole('group', { name: 'loss, add' })).toBeVisible();
+	await page.getByRole('combobox', { name: /Language|语言/ }).selectOption('zh');
+	await expect(page.getByRole('group', { name: 'loss，add' })).toBeVisible();
+	expect(errors).toEqual([]);
+});
+
+test('moving a node with the arrow keys is announced in the UI language', async ({ page }) => {
+	const errors = await openEditor(page);
+	await loadExample(page, /Chain rule/);
+	const x = page.getByRole('group', { name: 'x, tensor' });
+	await expect(x).toBeVisible();
+	await page.getByRole('combobox', { name: /Language|语言/ }).selectOption('zh');
+	const xZh = page.getByRole('group', { name: 'x，tensor' });
+	await expect(xZh).toBeVisible();
+	await xZh.focus();
+	await page.keyboard.press('Enter');
+	await page.keyboard.press('ArrowDown');
+	await expect(page.locator('.a11y-live-msg')).toHaveText('已把选中的节点向下移动。');
+	expect(errors).toEqual([]);
+});

@@ -42,7 +42,14 @@ import {
 } from '$lib/graph';
 import type { MessageKey, MessageParams } from '$lib/i18n';
 import { dict } from '$lib/util/dict';
-import { FlowModel, idSet, type EdgeLabel, type FlowEdge, type FlowNode } from './flow-model';
+import {
+	FlowModel,
+	idSet,
+	type EdgeLabel,
+	type NodeLabel,
+	type FlowEdge,
+	type FlowNode
+} from './flow-model';
 import { newDocumentInfo, type DocumentInfo, type DocumentOrigin } from './store/documents';
 
 /** A short message on the status line. `tone: 'error'` for refusals. */
@@ -210,7 +217,12 @@ export class EditorState {
 	/** Which stored document this is (its id in the document store) and where it came from. */
 	documentInfo: DocumentInfo = $state.raw(newDocumentInfo({ kind: 'new' }));
 
-	#flowNodes: FlowNode[] = $derived(this.#model.nodes(this.doc, this.selectedNodeIds));
+	/** The accessible name of a node on the canvas (the canvas sets it from the message catalog). */
+	nodeLabel = $state.raw<NodeLabel | undefined>(undefined);
+
+	#flowNodes: FlowNode[] = $derived(
+		this.#model.nodes(this.doc, this.selectedNodeIds, this.nodeLabel)
+	);
 	/**
 	 * The accessible name of a wire on the canvas (the canvas sets it from the message catalog;
 	 * Svelte Flow's own says "Edge from n1 to n2" in English, with ids).

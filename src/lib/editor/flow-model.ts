@@ -19,6 +19,8 @@ export type FlowEdge = Edge & { data: { edge: GraphEdge } };
 
 /** A wire's accessible name, from the names of the nodes it joins. */
 export type EdgeLabel = (source: string, target: string) => string;
+/** A node's accessible name, from its name and op (`x, tensor`). */
+export type NodeLabel = (name: string, op: string) => string;
 
 /** The id of every node's one output handle. */
 export const OUTPUT_HANDLE = 'output';
@@ -35,16 +37,20 @@ export class FlowModel {
 	#nodeList: FlowNode[] = [];
 	#edgeList: FlowEdge[] = [];
 
-	nodes(doc: GraphDocument, selected: ReadonlySet<string>): FlowNode[] {
+	nodes(doc: GraphDocument, selected: ReadonlySet<string>, label?: NodeLabel): FlowNode[] {
 		const next = new Map<string, FlowNode>();
 		const list = doc.nodes.map((node) => {
 			const isSelected = selected.has(node.id);
+			const ariaLabel = label?.(node.name, node.op);
 			const last = this.#nodes.get(node.id);
 			let flowNode: FlowNode;
 			if (last !== undefined && last.data.node === node) {
 				// The document node did not change: keep Svelte Flow's position (a drag may be under
 				// way) and its measured size.
-				flowNode = Boolean(last.selected) === isSelected ? last : { ...last, selected: isSelected };
+				flowNode =
+					Boolean(last.selected) === isSelected && last.ariaLabel === ariaLabel
+						? last
+						: { ...last, selected: isSelected, ariaLabel };
 			} else {
 				flowNode = {
 					id: node.id,
@@ -52,6 +58,7 @@ export class FlowModel {
 					position: { x: node.position.x, y: node.position.y },
 					data: { node },
 					selected: isSelected,
+					ariaLabel,
 					...(last?.measured ? { measured: last.measured } : {})
 				};
 			}

@@ -487,7 +487,8 @@ export const en = {
 	'trainPanel.csv.missing': 'the {column} value is missing',
 	'trainPanel.csv.nan': '{column} is NaN; every value must be a finite number',
 	'trainPanel.csv.infinite': '{column} is {text}; every value must be a finite number',
-	'trainPanel.csv.overflow': '{column} = {text} is too large: training computes in float32, up to about 3.4e38',
+	'trainPanel.csv.overflow':
+		'{column} = {text} is too large: training computes in float32, up to about 3.4e38',
 	'trainPanel.csv.notNumber': '{text} is not a number ({column})',
 	'trainPanel.csv.tooManyRows': 'more than {max} rows; the limit is {max}',
 	'trainPanel.csv.noRows': 'no data rows after the header',
@@ -985,10 +986,15 @@ export const en = {
 	'canvas.fitView': 'Fit the graph in view',
 	'canvas.interactive': 'Lock or unlock editing',
 	'canvas.handle': 'Connection point',
+	'canvas.node': '{name}, {op}',
 	'canvas.edge': 'Wire from {source} to {target}',
 	'canvas.nodeHelp':
 		'Press Enter or Space to select a node, the arrow keys to move it, Delete to remove it and Escape to cancel.',
-	'canvas.nodeMoved': 'Moved the selected node {direction}. New position: x {x}, y {y}',
+	'canvas.nodeMoved': 'Moved the selected node {direction}.',
+	'canvas.direction.up': 'up',
+	'canvas.direction.down': 'down',
+	'canvas.direction.left': 'left',
+	'canvas.direction.right': 'right',
 	'canvas.edgeHelp':
 		'Press Enter or Space to select a wire, then Delete to remove it or Escape to cancel.',
 	'node.seed': 'seed {seed}',
