@@ -178,3 +178,37 @@ test("Tab goes through the page without landing on Svelte Flow's attribution lin
 	expect(reached).toContain('Tutorial');
 	await expect(attribution).not.toBeFocused();
 });
+
+test('focus stays on something after Undo or Redo uses up its steps, and after Start lesson', async ({
+	page
+}) => {
+	await page.goto('/');
+	await expect(counts(page, 4, 3)).toBeVisible();
+	await page.getByRole('button', { name: 'relu', exact: true }).click();
+	await expect(counts(page, 5, 3)).toBeVisible();
+	const undo = page.getByRole('button', { name: 'Undo', exact: true });
+	const redo = page.getByRole('button', { name: 'Redo', exact: true });
+	// Undo by keyboard takes the one step: Undo is disabled, and focus goes to Redo.
+	await undo.focus();
+	await page.keyboard.press('Enter');
+	await expect(counts(page, 4, 3)).toBeVisible();
+	await expect(undo).toBeDisabled();
+	await expect(redo).toBeFocused();
+	await page.keyboard.press('Enter');
+	await expect(counts(page, 5, 3)).toBeVisible();
+	await expect(undo).toBeFocused();
+
+	// The first-visit prompt's Start lesson 1 goes away: focus goes into the lesson.
+	const start = page.getByRole('button', { name: 'Start lesson 1' });
+	await start.focus();
+	await page.keyboard.press('Enter');
+	const lesson = page.getByRole('region', { name: 'Lesson' });
+	await expect(lesson.getByRole('heading', { level: 2 })).toBeFocused();
+	// The next Tab stays in the lesson: its buttons.
+	await page.keyboard.press('Tab');
+	expect(
+		await lesson.evaluate(
+			(region) => region.contains(document.activeElement) && document.activeElement!.tagName
+		)
+	).toBe('BUTTON');
+});
