@@ -212,3 +212,29 @@ test('focus stays on something after Undo or Redo uses up its steps, and after S
 		)
 	).toBe('BUTTON');
 });
+
+test('the File menu by keyboard: arrows, Home and End move; Tab and Escape close it on its button', async ({
+	page
+}) => {
+	await page.goto('/');
+	await expect(counts(page, 4, 3)).toBeVisible();
+	const file = page.getByRole('button', { name: 'File', exact: true });
+	await file.focus();
+	await page.keyboard.press('Enter');
+	const items = page.getByRole('menu', { name: 'File' }).getByRole('menuitem');
+	const count = await items.count();
+	await expect(items.first()).toBeFocused();
+	await page.keyboard.press('End');
+	await expect(items.nth(count - 1)).toBeFocused();
+	await page.keyboard.press('Home');
+	await expect(items.first()).toBeFocused();
+	await page.keyboard.press('ArrowUp');
+	await expect(items.nth(count - 1)).toBeFocused();
+	for (const key of ['Tab', 'Escape']) {
+		await page.keyboard.press(key);
+		await expect(page.getByRole('menu', { name: 'File' })).toHaveCount(0);
+		await expect(file).toBeFocused();
+		await page.keyboard.press('Enter');
+		await expect(items.first()).toBeFocused();
+	}
+});
