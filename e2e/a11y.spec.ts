@@ -288,3 +288,31 @@ test('moving a node with the arrow keys is announced in the UI language', async 
 	await expect(page.locator('.a11y-live-msg')).toHaveText('已把选中的节点向下移动。');
 	expect(errors).toEqual([]);
 });
+
+test('connection points are named by node and input; Escape on a node keeps the focus on it', async ({
+	page
+}) => {
+	const errors = await openEditor(page);
+	await loadExample(page, /Chain rule/);
+	const y = page.getByRole('group', { name: 'y, mul' });
+	await expect(y).toBeVisible();
+	const handles = await y
+		.locator('.svelte-flow__handle')
+		.evaluateAll((all) => all.map((handle) => handle.getAttribute('aria-label')));
+	expect(handles.sort()).toEqual([
+		'Connection point: input input of y',
+		'Connection point: input other of y',
+		'Connection point: output of y'
+	]);
+	// Enter selects the focused node, Escape unselects it: the focus stays on the node.
+	await y.focus();
+	await page.keyboard.press('Enter');
+	await expect(y).toHaveClass(/selected/);
+	await page.keyboard.press('Escape');
+	await expect(y).not.toHaveClass(/selected/);
+	await page.evaluate(
+		() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))
+	);
+	await expect(y).toBeFocused();
+	expect(errors).toEqual([]);
+});

@@ -167,6 +167,8 @@ export const en = {
 	'node.requiresGrad': 'requires_grad',
 	'node.output': 'output',
 	'node.input': 'input {name}',
+	'node.inputHandle': 'Connection point: input {name} of {node}',
+	'node.outputHandle': 'Connection point: output of {node}',
 
 	'inspector.title': 'Inspector',
 	'inspector.none': 'Select a node to edit it.',

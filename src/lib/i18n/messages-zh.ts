@@ -164,6 +164,8 @@ export const zh: Record<MessageKey, string> = {
 	'node.requiresGrad': 'requires_grad',
 	'node.output': '输出',
 	'node.input': '输入 {name}',
+	'node.inputHandle': '连接点：{node} 的输入 {name}',
+	'node.outputHandle': '连接点：{node} 的输出',
 
 	'inspector.title': '属性',
 	'inspector.none': '选中一个节点即可编辑。',
