@@ -435,7 +435,14 @@ describe('bad files raise a clear error, never crash', () => {
 			[{ ...base, tensors: { w: 1 } }, /tensors\.w: expected an object/],
 			[{ ...base, tensors: { w: { ...base.tensors.w, dtype: 'int64' } } }, /tensors\.w\.dtype/],
 			[{ ...base, tensors: { w: { ...base.tensors.w, shape: [-2] } } }, /tensors\.w\.shape/],
-			[{ ...base, tensors: { w: { ...base.tensors.w, data: [1] } } }, /tensors\.w\.data/],
+			[
+				{ ...base, tensors: { w: { ...base.tensors.w, data: [1] } } },
+				/^tensors\.w\.data: expected 2 numbers for shape \[2\], found 1$/
+			],
+			[
+				{ ...base, tensors: { w: { ...base.tensors.w, shape: [1], data: [1, 2] } } },
+				/^tensors\.w\.data: expected 1 number for shape \[1\], found 2$/
+			],
 			[{ ...base, tensors: { w: { ...base.tensors.w, data: [1, 'x'] } } }, /tensors\.w\.data/]
 		];
 		for (const [doc, pattern] of cases) {

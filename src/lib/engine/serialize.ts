@@ -237,7 +237,11 @@ function loadJson(bytes: Uint8Array): StateDict {
 		const shape = checkTensorShape(entry.shape, where);
 		const data = entry.data;
 		if (!Array.isArray(data) || data.length !== numel(shape)) {
-			throw valueError(`${where}.data: expected ${numel(shape)} numbers`);
+			const count = numel(shape);
+			const found = Array.isArray(data) ? `, found ${data.length}` : '';
+			throw valueError(
+				`${where}.data: expected ${count} number${count === 1 ? '' : 's'} for shape [${shape.join(', ')}]${found}`
+			);
 		}
 		const storage = allocate(dtype, data.length);
 		for (let i = 0; i < data.length; i++) {
