@@ -545,7 +545,71 @@ describe('tabs: the session alone', () => {
 	});
 });
 
+/** A store whose writes wait until `release()`: the write a page began as it went away. */
+class HeldStore extends MemoryDocumentStore {
+	#held: (() => void)[] = [];
+	hold = false;
+	override async put(...args: Parameters<MemoryDocumentStore['put']>) {
+		if (this.hold) await new Promise<void>((resolve) => this.#held.push(resolve));
+		return super.put(...args);
+	}
+	release(): void {
+		this.hold = false;
+		for (const resolve of this.#held.splice(0)) resolve();
+	}
+}
+
 describe('unload', () => {
+	test("a reload before the page's last write lands: that write is the tab's own, no conflict", async () => {
+		for (const withChannel of [true, false]) {
+			const store = new HeldStore();
+			const hub = withChannel ? new Hub() : undefined;
+			const session = memory();
+			const before = await openTab(store, { hub, session });
+			before.editor.addNode('relu', { x: 0, y: 0 });
+			await before.autosave.flush();
+			// An edit, then the page goes away while its write is on its way.
+			store.hold = true;
+			before.editor.addNode('tanh', { x: 300, y: 0 });
+			before.autosave.flushOnExit();
+			const after = await openTab(store, { hub, session });
+			expect(nodeNames(after.editor.doc)).toContain('tanh1');
+			store.release();
+			await settle();
+			before.autosave.dispose();
+			// The new page goes on: its next edit is written on that write, with no conflict.
+			after.editor.addNode('sigmoid', { x: 0, y: 300 });
+			await after.autosave.flush();
+			await settle();
+			expect(after.autosave.conflict).toBeNull();
+			const id = after.editor.documentInfo.id;
+			expect(store.records.get(id)!.json).toBe(compactDocument(after.editor.doc));
+		}
+	});
+
+	test('changes made during a conflict are kept when the page goes away, and asked about again', async () => {
+		const store = new MemoryDocumentStore();
+		const session = memory();
+		const a = await openTab(store, { session });
+		a.editor.addNode('relu', { x: 0, y: 0 });
+		await a.autosave.flush();
+		const b = await openTab(store);
+		b.editor.addNode('tanh', { x: 300, y: 0 });
+		await b.autosave.flush();
+		a.editor.addNode('sigmoid', { x: 0, y: 300 });
+		await a.autosave.flush();
+		expect(a.autosave.conflict).not.toBeNull();
+		const mine = compactDocument(a.editor.doc);
+		a.autosave.flushOnExit();
+		const reloaded = await openTab(store, { session });
+		expect(compactDocument(reloaded.editor.doc)).toBe(mine);
+		await reloaded.autosave.flush();
+		expect(reloaded.autosave.conflict).not.toBeNull();
+		expect(store.records.get(reloaded.editor.documentInfo.id)!.json).toBe(
+			compactDocument(b.editor.doc)
+		);
+	});
+
 	test('changes not written when the page goes away are picked up by the next start', async () => {
 		const store = new MemoryDocumentStore();
 		const session = memory();

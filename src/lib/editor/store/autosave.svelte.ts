@@ -150,6 +150,11 @@ export class Autosave {
 	 */
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never shown
 	#copyTitles = new Map<string, string>();
+	/**
+	 * What this page started from when it started from changes kept at the tab's last unload
+	 * (`dirty`): the document's text and session, as the write that unload began would store them.
+	 */
+	#started: { id: string; json: string; session: string } | null = null;
 	#scheduled = false;
 	#running: Promise<void> | null = null;
 	#again = false;
@@ -167,6 +172,13 @@ export class Autosave {
 		this.failure = options.failure ?? null;
 		const { id } = editor.documentInfo;
 		this.#revisions.set(id, options.revision ?? null);
+		if (options.dirty) {
+			this.#started = {
+				id,
+				json: compactDocument(editor.doc),
+				session: JSON.stringify(plainSession(editor.trainingSession))
+			};
+		}
 		const stored = options.revision !== undefined && options.revision !== null;
 		if ((stored || options.pristine) && !options.dirty) {
 			this.#saved.set(id, { doc: editor.doc, session: editor.trainingSession });
@@ -194,7 +206,8 @@ export class Autosave {
 	 */
 	flushOnExit(): void {
 		const editor = this.#editor;
-		if (this.unsaved && this.conflict?.id !== editor.documentInfo.id) {
+		// Kept during a conflict too: the next start asks again, rather than drop this tab's work.
+		if (this.unsaved) {
 			const { id, origin, created } = editor.documentInfo;
 			writePending(this.#memory, {
 				id,
@@ -338,8 +351,22 @@ export class Autosave {
 		const { id } = editor.documentInfo;
 		const record = await this.#store.get(id).catch(() => null);
 		const saved = this.#saved.get(id);
-		if (record === null || saved === undefined || editor.documentInfo.id !== id) return false;
+		if (record === null || editor.documentInfo.id !== id) return false;
 		const sessionText = (session: unknown) => JSON.stringify(plainSession(session));
+		if (saved === undefined) {
+			// Started from changes the tab kept at its last unload: the write that unload began may
+			// have landed since, with exactly what this page started from. Then it is this tab's
+			// own, and nothing of another's is in it: its revision becomes the base. Anything else
+			// is another tab's, and the user chooses.
+			const started = this.#started;
+			const own =
+				started !== null &&
+				started.id === id &&
+				started.json === record.json &&
+				started.session === sessionText(record.session);
+			if (own) this.#revisions.set(id, record.revision);
+			return own;
+		}
 		const savedJson = compactDocument(saved.doc);
 		const mineDoc = compactDocument(editor.doc) !== savedJson;
 		const mineSession = sessionText(editor.trainingSession) !== sessionText(saved.session);
