@@ -33,6 +33,23 @@ test.describe('PyTorch model files in the Train panel', () => {
 		expect(errors).toEqual([]);
 	});
 
+	test('after a run, Load model says the parameters are the file’s, not beside the run’s loss', async ({
+		page
+	}) => {
+		await openTraining(page);
+		const panel = trainPanel(page);
+		await panel.getByRole('textbox', { name: 'Epochs', exact: true }).fill('100');
+		await trainToEnd(page);
+		const status = panel.locator('p.status');
+		await expect(status).toContainText('Epoch 100, loss ');
+		await panel.getByLabel('Load model file').setInputFiles(fixture('model.pkl'));
+		await expect(status).toContainText('From model.pkl: w = 2.0');
+		await expect(status).not.toContainText('loss');
+		// The next epoch is the run's again, from the loaded parameters.
+		await panel.getByRole('button', { name: 'Step epoch' }).click();
+		await expect(status).toContainText('Epoch 101, loss ');
+	});
+
 	test('the same model zipped again with compression (deflated.pt) loads too', async ({ page }) => {
 		await openTraining(page);
 		const panel = trainPanel(page);

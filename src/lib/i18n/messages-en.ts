@@ -418,6 +418,7 @@ export const en = {
 	'trainPanel.saveGraphChanged':
 		'The graph changed since this training: Undo your changes to save the trained model, or Train the new graph first.',
 	'trainPanel.saved': 'Saved {file} ({bytes} bytes).',
+	'trainPanel.loadedStatus': 'From {file}:',
 	'trainPanel.loaded': 'Loaded {keys} from {file}.',
 	'trainPanel.modelTooBig': '{file} is {size}; model files of up to {max} can be loaded.',
 	'trainPanel.notModelFile':

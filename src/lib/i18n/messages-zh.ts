@@ -399,6 +399,7 @@ export const zh: Record<MessageKey, string> = {
 	'trainPanel.saveGraphChanged':
 		'这次训练之后计算图改变了：撤销修改即可保存训练好的模型，或者先训练新的计算图。',
 	'trainPanel.saved': '已保存 {file}（{bytes} 字节）。',
+	'trainPanel.loadedStatus': '来自 {file}：',
 	'trainPanel.loaded': '已从 {file} 加载 {keys}。',
 	'trainPanel.modelTooBig': '{file} 大小为 {size}；只能加载不超过 {max} 的模型文件。',
 	'trainPanel.notModelFile':

@@ -174,6 +174,20 @@ export class TrainPanelState {
 	 * `params` for the UI's language (none for PyTorch's load_state_dict message on a mismatch).
 	 */
 	fileMessage = $state<FileMessage | null>(null);
+	/**
+	 * The model file loaded last, and the epoch and history length it was loaded at: until the
+	 * next epoch, the status says the parameters are the file's (the last loss is the run's, not
+	 * theirs).
+	 */
+	loaded = $state.raw<{ file: string; epoch: number; losses: number } | null>(null);
+	/** The file the shown parameters were loaded from, while no epoch has run since. */
+	readonly loadedFile = $derived(
+		this.loaded !== null &&
+			this.loaded.epoch === this.train.epoch &&
+			this.loaded.losses === this.train.losses.length
+			? this.loaded.file
+			: null
+	);
 
 	readonly formulaCheck = $derived(validateFormula(this.formulaText));
 	readonly settingsCheck = $derived(validateSettings(this.settingsText));
@@ -531,6 +545,7 @@ export class TrainPanelState {
 	}
 
 	reset(): void {
+		this.loaded = null;
 		const config = this.command();
 		if (config !== null) this.client.reset(config);
 	}
@@ -574,6 +589,7 @@ export class TrainPanelState {
 			const { inflateModelFile } = await import('$lib/engine/torch-file');
 			const bytes = await inflateModelFile(new Uint8Array(await file.arrayBuffer()));
 			const keys = await this.client.loadState(config, bytes);
+			this.loaded = { file: name, epoch: this.train.epoch, losses: this.train.losses.length };
 			this.fileMessage = ours('info', 'trainPanel.loaded', {
 				keys: excerpt(keys.join(', ')),
 				file: name
