@@ -300,8 +300,8 @@ test('connection points are named by node and input; Escape on a node keeps the 
 		.locator('.svelte-flow__handle')
 		.evaluateAll((all) => all.map((handle) => handle.getAttribute('aria-label')));
 	expect(handles.sort()).toEqual([
-		'Connection point: input input of y',
-		'Connection point: input other of y',
+		'Connection point: input ‘input’ of y',
+		'Connection point: input ‘other’ of y',
 		'Connection point: output of y'
 	]);
 	// Enter selects the focused node, Escape unselects it: the focus stays on the node.

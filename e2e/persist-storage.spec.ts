@@ -288,9 +288,11 @@ test.describe('never lose work: storage', () => {
 		const undo = dialog.getByRole('button', { name: 'Undo', exact: true });
 		await expect(dialog.getByRole('status').first()).toContainText('Deleted “');
 		await expect(undo).toBeFocused();
-		await undo.click();
+		await a.keyboard.press('Enter');
 		await expect(dialog.getByTestId('recent-item')).toHaveCount(2);
 		await expect(undo).toHaveCount(0);
+		// The focus goes to the graph that came back, not to the page.
+		await expect(other(dialog).getByRole('button', { name: 'Open' })).toBeFocused();
 		await dialog.getByRole('button', { name: 'Close' }).click();
 
 		// A second tab opens the relu graph; the first deletes it from Recent.
@@ -303,7 +305,9 @@ test.describe('never lose work: storage', () => {
 		await other(dialog).getByRole('button', { name: 'Delete' }).click();
 		// The second tab says so, and stores the graph again: a reload still shows it.
 		await expect(
-			b.getByText('This graph was deleted in another tab. It stays open here, and is stored again.')
+			b.getByText(
+				'This graph was deleted in another tab. It stays open here, and will be stored again.'
+			)
 		).toBeVisible();
 		await expect.poll(async () => (await storedMetas(a)).length).toBe(2);
 		await b.reload();

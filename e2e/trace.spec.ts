@@ -145,7 +145,9 @@ test.describe('forward and backward, step by step', () => {
 		await button(page, 'Backward').click();
 		await expect(alert).toContainText('At mse_loss1:');
 		await expect(alert).toContainText('missing inputs: input, target');
-		await expect(alert).toContainText('Connect them, then run it again.');
+		await expect(alert).toContainText(
+			'Connect the missing inputs, then run Forward or Backward again.'
+		);
 		await expect(alert).not.toContainText('PyTorch raises');
 		await expect(alert).not.toContainText('RuntimeError');
 		expect(errors).toEqual([]);

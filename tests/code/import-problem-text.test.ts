@@ -150,6 +150,7 @@ const PROGRAMS: Record<Exclude<ProblemCode, 'block' | 'unknownMethodCall'>, stri
 	callDepth: RECURSIVE,
 	momentumRange:
 		'w = torch.ones(1, requires_grad=True)\nopt = torch.optim.SGD([w], lr=0.1, momentum=1.5)',
+	lrZero: 'w = torch.ones(1, requires_grad=True)\nopt = torch.optim.SGD([w], lr=0)',
 	sgdOption:
 		'w = torch.ones(1, requires_grad=True)\nopt = torch.optim.SGD([w], lr=0.1, weight_decay=0.1)',
 	conditionalTensor: 'x = torch.ones(2)\ny = x if True else x',

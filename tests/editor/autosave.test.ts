@@ -413,6 +413,39 @@ describe('tabs', () => {
 		expect(await b.autosave.discard(b.editor.documentInfo.id)).toBeNull();
 	});
 
+	test('deleted while open in two other tabs, or Undo of the Delete first: no conflict anywhere', async () => {
+		for (const undoFirst of [false, true]) {
+			const store = new MemoryDocumentStore();
+			const hub = new Hub();
+			const b = await openTab(store, { hub });
+			b.editor.addNode('relu', { x: 0, y: 0 });
+			await b.autosave.flush();
+			const id = b.editor.documentInfo.id;
+			const c = await openTab(store, { hub });
+			expect(c.editor.documentInfo.id).toBe(id);
+			const a = await openTab(store, { hub, session: memory() });
+			a.editor.newDocument();
+			a.editor.addNode('tanh', { x: 0, y: 0 });
+			await a.autosave.flush();
+
+			const deleted = await a.autosave.discard(id);
+			await settle();
+			if (undoFirst) {
+				expect(await a.autosave.restore(deleted!)).toBe(true);
+				await settle();
+			}
+			await b.autosave.flush();
+			await settle();
+			await c.autosave.flush();
+			await settle();
+			for (const tab of [b, c]) {
+				expect(tab.autosave.conflict).toBeNull();
+				expect(tab.autosave.unsaved).toBe(false);
+			}
+			expect(store.records.get(id)!.json).toBe(compactDocument(b.editor.doc));
+		}
+	});
+
 	test("taking the other tab's version is one undo step", async () => {
 		const store = new MemoryDocumentStore();
 		const a = await openTab(store);

@@ -11,6 +11,7 @@ import {
 	validateDocument,
 	type GraphDocument
 } from '$lib/graph';
+import { jsonProblem } from '$lib/graph/validate';
 import { doc, example, leaf, opNode, problemsOf } from './helpers';
 
 /** The one problem of `value`, as `path: message`. */
@@ -94,6 +95,23 @@ describe('parseDocument refuses bad files', () => {
 		const token = problemsOf(parseDocument(`{"format": ${'x'.repeat(5000)}}`));
 		expect(token[0].message).toMatch(/^not valid JSON: /);
 		expect(token[0].message.length).toBeLessThan(130);
+	});
+
+	it("broken JSON in other browsers' words: Firefox's and Safari's say where too", () => {
+		const text = '{"format": "x",\n "nodes": [';
+		expect(
+			jsonProblem(text, 'JSON.parse: unexpected end of data at line 2 column 12 of the JSON data')
+				.message
+		).toBe('not valid JSON: the text ends before the JSON does');
+		expect(jsonProblem(text, 'JSON Parse error: Unexpected EOF').message).toBe(
+			'not valid JSON: the text ends before the JSON does'
+		);
+		expect(
+			jsonProblem(
+				text,
+				"JSON.parse: expected ',' or '}' after property value in object at line 1 column 9 of the JSON data"
+			)
+		).toMatchObject({ code: 'notJsonAt', message: 'not valid JSON at line 1, column 9' });
 	});
 
 	it('bytes that are not UTF-8', () => {

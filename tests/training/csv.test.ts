@@ -72,13 +72,13 @@ describe('parseCsv refuses, naming the line', () => {
 			'a number too large',
 			'0,1e400',
 			1,
-			'line 1: y = 1e400 is too large: training computes in float32, up to about 3.4e38'
+			'line 1: y = 1e400 is out of range: training computes in float32, up to about ±3.4e38'
 		],
 		[
 			'a number past float32',
 			'0,1\n1e39,3',
 			2,
-			'line 2: x = 1e39 is too large: training computes in float32, up to about 3.4e38'
+			'line 2: x = 1e39 is out of range: training computes in float32, up to about ±3.4e38'
 		],
 		['an empty line in the middle', 'x,y\n0,1\n\n2,5', 3, 'line 3: the line is empty; remove it'],
 		['a blank line of spaces', '0,1\n   \n2,5', 2, 'line 2: the line is empty; remove it'],

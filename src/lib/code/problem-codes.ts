@@ -127,6 +127,7 @@ export const PROBLEM_TEXT = {
 	loadStateDictFile: '`load_state_dict` takes `torch.load(path)` here, not {value}',
 	callDepth: 'methods calling methods more than {max} deep',
 	momentumRange: "`momentum` {value} is outside the Train panel's range [0, 1)",
+	lrZero: '`lr=0` trains nothing: the Train panel takes an `lr` above 0',
 	sgdOption: "`SGD`'s {name} is outside the subset",
 	conditionalTensor: 'conditional expressions on tensors are outside the subset',
 	dictKeys: 'dict keys other than strings are outside the subset',

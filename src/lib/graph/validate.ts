@@ -79,14 +79,24 @@ function isModelFile(bytes: Uint8Array): boolean {
  * Why JSON.parse refused `text`, in our words where its message says where: the text ends too
  * soon (a file cut short), or a line and column. Otherwise the parser's own words, as written.
  */
-function jsonProblem(text: string, message: string): ProblemText {
+export function jsonProblem(text: string, message: string): ProblemText {
+	// V8's words ("at position 69", "Unexpected end of JSON input"), Firefox's ("at line 1
+	// column 70", "unexpected end of data") and Safari's ("Unexpected EOF").
 	const at = /at position (\d+)/.exec(message);
 	const position = at === null ? null : Number(at[1]);
 	if (
-		/unexpected end of (json )?input/i.test(message) ||
+		/unexpected end of (json )?input|unexpected end of data|unexpected eof/i.test(message) ||
 		(position !== null && position >= text.trimEnd().length)
 	) {
 		return problemText('notJsonEnd', 'not valid JSON: the text ends before the JSON does');
+	}
+	const lineColumn = /line (\d+) column (\d+)/.exec(message);
+	if (position === null && lineColumn !== null) {
+		const [line, column] = [Number(lineColumn[1]), Number(lineColumn[2])];
+		return problemText('notJsonAt', `not valid JSON at line ${line}, column ${column}`, {
+			line,
+			column
+		});
 	}
 	if (position !== null) {
 		const before = text.slice(0, position);

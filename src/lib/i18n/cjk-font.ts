@@ -30,11 +30,6 @@ let loading: Promise<void> | null = null;
 /** The CJK characters of content whose slices were asked for (each character once). */
 const requested = new Set<string>();
 
-/** Whether `text` holds a character that needs a CJK font. */
-export function hasCjk(text: string): boolean {
-	return CJK.test(text);
-}
-
 /** Adds the font's @font-face rules to the page (once): they fetch nothing by themselves. */
 function addFaces(): Promise<unknown> {
 	faces ??= Promise.all([

@@ -167,7 +167,7 @@ export const en = {
 	'node.requiresGrad': 'requires_grad',
 	'node.output': 'output',
 	'node.input': 'input {name}',
-	'node.inputHandle': 'Connection point: input {name} of {node}',
+	'node.inputHandle': 'Connection point: input ‘{name}’ of {node}',
 	'node.outputHandle': 'Connection point: output of {node}',
 
 	'inspector.title': 'Inspector',
@@ -304,7 +304,7 @@ export const en = {
 	'notice.nothingToLayout': 'Nothing to lay out.',
 	'notice.dismiss': 'Dismiss',
 	'notice.deletedElsewhere':
-		'This graph was deleted in another tab. It stays open here, and is stored again.',
+		'This graph was deleted in another tab. It stays open here, and will be stored again.',
 	'notice.updatedFromTab': 'Updated with the changes made in another tab.',
 	'notice.tookTheirs': 'Took the version saved in another tab. Undo brings yours back.',
 	'notice.keptMine':
@@ -491,7 +491,7 @@ export const en = {
 	'trainPanel.csv.nan': '{column} is NaN; every value must be a finite number',
 	'trainPanel.csv.infinite': '{column} is {text}; every value must be a finite number',
 	'trainPanel.csv.overflow':
-		'{column} = {text} is too large: training computes in float32, up to about 3.4e38',
+		'{column} = {text} is out of range: training computes in float32, up to about ±3.4e38',
 	'trainPanel.csv.notNumber': '{text} is not a number ({column})',
 	'trainPanel.csv.tooManyRows': 'more than {max} rows; the limit is {max}',
 	'trainPanel.csv.noRows': 'no data rows after the header',
@@ -746,7 +746,7 @@ export const en = {
 		'Backward starts from a single number. Choose a node with one element (add a sum or mean), or select it before pressing Backward.',
 	'traceError.noGrad':
 		'Nothing on the way to this output requires grad, so there is nothing to differentiate. Tick requires_grad on a leaf.',
-	'traceError.missingInput': 'Connect them, then run it again.',
+	'traceError.missingInput': 'Connect the missing inputs, then run Forward or Backward again.',
 	'traceError.invalidGraph': 'The graph is not valid yet.',
 	'traceError.noOutput': 'This graph has several ends: select the node to start Backward from.',
 	'traceError.noForward': 'Backward needs the values of a Forward pass.',
@@ -922,6 +922,7 @@ export const en = {
 	'importCode.problem.loadStateDictFile':
 		'`load_state_dict` takes `torch.load(path)` here, not {value}',
 	'importCode.problem.callDepth': 'methods calling methods more than {max} deep',
+	'importCode.problem.lrZero': '`lr=0` trains nothing: the Train panel takes an `lr` above 0',
 	'importCode.problem.momentumRange':
 		"`momentum` {value} is outside the Train panel's range [0, 1)",
 	'importCode.problem.sgdOption': "`SGD`'s {name} is outside the subset",

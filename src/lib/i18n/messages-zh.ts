@@ -164,7 +164,7 @@ export const zh: Record<MessageKey, string> = {
 	'node.requiresGrad': 'requires_grad',
 	'node.output': '输出',
 	'node.input': '输入 {name}',
-	'node.inputHandle': '连接点：{node} 的输入 {name}',
+	'node.inputHandle': '连接点：{node} 的输入“{name}”',
 	'node.outputHandle': '连接点：{node} 的输出',
 
 	'inspector.title': '属性',
@@ -292,7 +292,7 @@ export const zh: Record<MessageKey, string> = {
 	'notice.nothingToRun': '没有可运行的内容：请先从组件面板添加张量（或载入示例）。',
 	'notice.nothingToLayout': '没有可布局的节点。',
 	'notice.dismiss': '关闭',
-	'notice.deletedElsewhere': '另一个标签页删除了这个计算图。它仍在这里打开，并已重新保存。',
+	'notice.deletedElsewhere': '另一个标签页删除了这个计算图。它仍在这里打开，并会重新保存。',
 	'notice.updatedFromTab': '已更新为另一个标签页中的修改。',
 	'notice.tookTheirs': '已采用另一个标签页保存的版本。撤销可恢复你的版本。',
 	'notice.keptMine': '已把你的版本另存为新的计算图（见 文件 › 最近）。另一个标签页的版本保持不变。',
@@ -468,7 +468,8 @@ export const zh: Record<MessageKey, string> = {
 	'trainPanel.csv.missing': '缺少 {column} 的值',
 	'trainPanel.csv.nan': '{column} 为 NaN；每个值都必须是有限数',
 	'trainPanel.csv.infinite': '{column} 为 {text}；每个值都必须是有限数',
-	'trainPanel.csv.overflow': '{column} = {text} 太大：训练用 float32 计算，最大约为 3.4e38',
+	'trainPanel.csv.overflow':
+		'{column} = {text} 超出范围：训练用 float32 计算，绝对值最大约为 3.4e38',
 	'trainPanel.csv.notNumber': '{text} 不是数字（{column}）',
 	'trainPanel.csv.tooManyRows': '超过 {max} 行；上限为 {max} 行',
 	'trainPanel.csv.noRows': '表头之后没有数据行',
@@ -709,7 +710,7 @@ export const zh: Record<MessageKey, string> = {
 		'反向传播从单个数开始。请选择只有一个元素的节点（加一个 sum 或 mean），或在按“反向”前选中它。',
 	'traceError.noGrad':
 		'通往此输出的路径上没有张量需要梯度，所以没有可求导的东西。请在某个叶子节点上勾选 requires_grad。',
-	'traceError.missingInput': '请先把它们连上，再重新运行。',
+	'traceError.missingInput': '请先连上缺少的输入，再重新运行前向或反向传播。',
 	'traceError.invalidGraph': '计算图还不是有效的。',
 	'traceError.noOutput': '此计算图有多个终点：请选中要开始反向传播的节点。',
 	'traceError.noForward': '反向传播需要一次前向传播的值。',
@@ -870,6 +871,7 @@ export const zh: Record<MessageKey, string> = {
 	'importCode.problem.loadStateDictFile':
 		'这里的 `load_state_dict` 只接受 `torch.load(path)`，而不是{value}',
 	'importCode.problem.callDepth': '方法调用方法超过了 {max} 层',
+	'importCode.problem.lrZero': '`lr=0` 什么也训练不了：训练面板的 `lr` 必须大于 0',
 	'importCode.problem.momentumRange': '`momentum` {value} 超出训练面板的范围 [0, 1)',
 	'importCode.problem.sgdOption': '`SGD` 的 {name} 超出可导入的子集',
 	'importCode.problem.conditionalTensor': '作用于张量的条件表达式超出可导入的子集',
@@ -881,7 +883,7 @@ export const zh: Record<MessageKey, string> = {
 	'importCode.problem.comparison': "比较运算 '{op}' 超出可导入的子集",
 	'importCode.problem.operator': "运算符 '{op}' 超出可导入的子集",
 	'importCode.problem.operands': "{left}和{right}之间的 '{op}' 超出可导入的子集",
-	'importCode.problem.numberOperand': "'{op}' 需要两个张量（{id} 没有对数的定义）",
+	'importCode.problem.numberOperand': "'{op}' 需要两个张量（{id} 不能作用于数）",
 	'importCode.problem.needsTensor': '{callee} 至少需要一个张量',
 	'importCode.problem.unpackCount': '无法把 {count} 个值解包给 {names} 个名称',
 	'importCode.problem.unpackValue': '解包{value}超出可导入的子集',

@@ -116,7 +116,7 @@ export function csvProblemText(problem: CsvProblem): string {
 		case 'infinite':
 			return `${problem.column} is ${problem.text}; every value must be a finite number`;
 		case 'overflow':
-			return `${problem.column} = ${problem.text} is too large: training computes in float32, up to about 3.4e38`;
+			return `${problem.column} = ${problem.text} is out of range: training computes in float32, up to about ±3.4e38`;
 		case 'notNumber':
 			return `${problem.text} is not a number (${problem.column})`;
 		case 'tooManyRows': {

@@ -3,28 +3,23 @@
  * Static strings: the UI renders them as text, never as HTML. The page shows the comments in its
  * language (`localizeComments`).
  */
-import type { MessageKey } from '$lib/i18n/messages';
+import { MESSAGES, type MessageKey } from '$lib/i18n/messages';
 
-/** Each comment of the cards, by its catalog key (`tutorial.comment.<key>`: the English is this). */
-export const COMMENTS = {
-	neverMarked: 'y was never marked, but it needs grad too',
-	addUp: 'grads add up unless zeroed',
-	zeroGrads: 'zero the grads every step',
-	forward: 'forward',
-	loss: 'loss',
-	backward: 'backward',
-	update: 'update the weights'
-} as const;
+/** The catalog keys of the cards' comments, by their English (`tutorial.comment.<key>`). */
+const COMMENT_KEYS = new Map(
+	(Object.keys(MESSAGES.en) as MessageKey[])
+		.filter((key) => key.startsWith('tutorial.comment.'))
+		.map((key) => [MESSAGES.en[key], key] as const)
+);
 
 /** `code` with its comments in the page's language (`t`); the code itself as written. */
 export function localizeComments(code: string, t: (key: MessageKey) => string): string {
 	return code.replace(/# ([^\n]+)/g, (whole, text: string) => {
-		const key = (Object.keys(COMMENTS) as (keyof typeof COMMENTS)[]).find(
-			(k) => COMMENTS[k] === text.trimEnd()
-		);
-		return key === undefined ? whole : `# ${t(`tutorial.comment.${key}`)}`;
+		const key = COMMENT_KEYS.get(text.trimEnd());
+		return key === undefined ? whole : `# ${t(key)}`;
 	});
 }
+
 export const PY = {
 	manualSeed: (seed: number) => `torch.manual_seed(${seed})`,
 

@@ -356,7 +356,9 @@ export function sgd(call: Call): Value {
 	};
 	const lr = number('lr', 0.001);
 	const momentum = number('momentum', 0);
-	if (!(lr > 0)) throw pytorchError(call.start, `Invalid learning rate: ${lr}`);
+	if (lr < 0) throw pytorchError(call.start, `Invalid learning rate: ${lr}`);
+	// PyTorch takes lr=0 (nothing changes); the Train panel's lr is above 0.
+	if (lr === 0) throw coded(call.start, 'value', 'lrZero');
 	if (!(momentum >= 0 && momentum < 1)) {
 		throw coded(call.start, 'value', 'momentumRange', { value: momentum });
 	}

@@ -155,6 +155,9 @@ export class Autosave {
 	 * (`dirty`): the document's text and session, as the write that unload began would store them.
 	 */
 	#started: { id: string; json: string; session: string } | null = null;
+	/** Documents another tab deleted while open here: written again, even with nothing changed. */
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never shown
+	#rewrite = new Set<string>();
 	#scheduled = false;
 	#running: Promise<void> | null = null;
 	#again = false;
@@ -246,13 +249,17 @@ export class Autosave {
 		return this.#running;
 	}
 
-	/** Whether the current document differs from what this tab last wrote or read. */
+	/**
+	 * Whether the current document differs from what this tab last wrote or read (or must be
+	 * written again: another tab deleted it).
+	 */
 	get unsaved(): boolean {
 		const saved = this.#saved.get(this.#editor.documentInfo.id);
 		return (
 			saved === undefined ||
 			saved.doc !== this.#editor.doc ||
-			saved.session !== this.#editor.trainingSession
+			saved.session !== this.#editor.trainingSession ||
+			this.#rewrite.has(this.#editor.documentInfo.id)
 		);
 	}
 
@@ -281,6 +288,8 @@ export class Autosave {
 		const result = await this.#store.put(record, expected);
 		if (result.ok) {
 			this.#copyTitles.delete(info.id);
+			this.#rewrite.delete(info.id);
+			this.#started = null;
 			this.#revisions.set(info.id, result.revision);
 			this.#saved.set(info.id, { doc, session });
 			this.failure = null;
@@ -321,7 +330,9 @@ export class Autosave {
 			// what this tab shows and with its name, so that a reload does not lose it.
 			if (title !== undefined) this.#copyTitles.set(id, title);
 			this.#revisions.set(id, null);
-			this.#saved.delete(id);
+			// What it last held stays known: another tab that stores it again with the same
+			// content (it had it open too, or Undo of the Delete) is no conflict (`#merge`).
+			this.#rewrite.add(id);
 			this.#editor.notify('notice.deletedElsewhere');
 			this.schedule();
 			return;
@@ -329,7 +340,8 @@ export class Autosave {
 		if (data.id !== id || data.type !== 'saved') return;
 		const known = this.#revisions.get(id);
 		if (known !== null && known !== undefined && data.revision <= known) return;
-		if (await this.#merge()) {
+		// While the user is asked (a conflict), nothing is merged under the question.
+		if (this.conflict?.id !== id && (await this.#merge())) {
 			if (this.unsaved) this.schedule();
 		} else if (this.unsaved) {
 			this.conflict = await this.#metaOf(id);
