@@ -83,6 +83,17 @@ async function openTab(
 	return { editor, autosave, start, tabMemory };
 }
 
+/** Two tabs with channels between them, on one stored graph (the example and a relu). */
+async function twoTabsOnOneGraph() {
+	const store = new MemoryDocumentStore();
+	const hub = new Hub();
+	const a = await openTab(store, { hub });
+	a.editor.addNode('relu', { x: 0, y: 0 });
+	await a.autosave.flush();
+	const b = await openTab(store, { hub });
+	return { store, hub, a, b };
+}
+
 const nodeNames = (d: GraphDocument) => d.nodes.map((n) => n.name).sort();
 
 describe('startup', () => {
@@ -341,12 +352,7 @@ describe('tabs', () => {
 	});
 
 	test('renaming in one tab: the other lists the name, and its writes neither conflict nor drop it', async () => {
-		const store = new MemoryDocumentStore();
-		const hub = new Hub();
-		const a = await openTab(store, { hub });
-		a.editor.addNode('relu', { x: 0, y: 0 });
-		await a.autosave.flush();
-		const b = await openTab(store, { hub });
+		const { store, a, b } = await twoTabsOnOneGraph();
 		const id = a.editor.documentInfo.id;
 		expect(b.editor.documentInfo.id).toBe(id);
 
@@ -487,12 +493,7 @@ describe('sizes', () => {
 
 describe('tabs: the session alone', () => {
 	test("another tab's new session on an equal graph adds no undo step", async () => {
-		const store = new MemoryDocumentStore();
-		const hub = new Hub();
-		const a = await openTab(store, { hub });
-		a.editor.addNode('relu', { x: 0, y: 0 });
-		await a.autosave.flush();
-		const b = await openTab(store, { hub });
+		const { a, b } = await twoTabsOnOneGraph();
 		const before = b.editor.doc;
 		for (let epoch = 1; epoch <= 3; epoch++) {
 			a.editor.setTrainingSession({ epoch });

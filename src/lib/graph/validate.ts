@@ -90,26 +90,27 @@ export function jsonProblem(text: string, message: string): ProblemText {
 	) {
 		return problemText('notJsonEnd', 'not valid JSON: the text ends before the JSON does');
 	}
-	const lineColumn = /line (\d+) column (\d+)/.exec(message);
-	if (position === null && lineColumn !== null) {
-		const [line, column] = [Number(lineColumn[1]), Number(lineColumn[2])];
-		return problemText('notJsonAt', `not valid JSON at line ${line}, column ${column}`, {
-			line,
-			column
-		});
-	}
-	if (position !== null) {
-		const before = text.slice(0, position);
-		const line = before.split('\n').length;
-		const column = position - before.lastIndexOf('\n');
-		return problemText('notJsonAt', `not valid JSON at line ${line}, column ${column}`, {
-			line,
-			column
-		});
+	const where = position === null ? lineColumnIn(message) : lineColumnAt(text, position);
+	if (where !== null) {
+		const { line, column } = where;
+		return problemText('notJsonAt', `not valid JSON at line ${line}, column ${column}`, where);
 	}
 	const reason = excerpt(message, 100);
 	return problemText('notJson', `not valid JSON: ${reason}`, { reason });
 }
+
+/** The 1-based line and column of a UTF-16 offset in `text`. */
+function lineColumnAt(text: string, position: number): { line: number; column: number } {
+	const before = text.slice(0, position);
+	return { line: before.split('\n').length, column: position - before.lastIndexOf('\n') };
+}
+
+/** The line and column a parser's message names ("line 1 column 9"), or null. */
+function lineColumnIn(message: string): { line: number; column: number } | null {
+	const found = /line (\d+) column (\d+)/.exec(message);
+	return found === null ? null : { line: Number(found[1]), column: Number(found[2]) };
+}
+
 /**
  * A document from JSON text or bytes (UTF-8). Refuses more than MAX_FILE_BYTES before parsing
  * anything, then reports broken JSON, schema errors and graph rule violations. Never throws.
