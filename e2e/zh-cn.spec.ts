@@ -67,9 +67,15 @@ const ALLOWLIST = new Set<string>([
 	)
 ]);
 
-/** Allowlisted words also match as the parts of snake_case words (mse_loss, log_softmax). */
+/**
+ * Allowlisted words also match as the parts of snake_case words (mse_loss, log_softmax), and with
+ * a number after them: the names the canvas gives new nodes (mul1, relu2), which the canvas's
+ * node labels and connection points quote.
+ */
 function allowed(word: string): boolean {
-	return ALLOWLIST.has(word) || word.split('_').every((part) => part === '' || ALLOWLIST.has(part));
+	const listed = (name: string) =>
+		ALLOWLIST.has(name) || name.split('_').every((part) => part === '' || ALLOWLIST.has(part));
+	return listed(word) || listed(word.replace(/\d+$/, ''));
 }
 
 /**
