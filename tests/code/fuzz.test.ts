@@ -4,26 +4,16 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateCode, importCode, type CodeProblemKind } from '$lib/code';
+import { CODE_PROBLEM_KINDS, generateCode, importCode } from '$lib/code';
 import { validateDocument } from '$lib/graph';
 import { randomGraph } from './random-graphs';
 import { AUTOGRAD_CELLS, CHAIN_CELLS, REGRESSION_GPU_CELLS } from './tutorial-cells';
-
-const KINDS: CodeProblemKind[] = [
-	'limit',
-	'syntax',
-	'unsupported',
-	'unknown-function',
-	'undefined-name',
-	'no-value',
-	'value'
-];
 
 function check(text: string): void {
 	const result = importCode(text);
 	const lines = text.split(/\r\n|\r|\n/);
 	for (const problem of result.problems) {
-		expect(KINDS).toContain(problem.kind);
+		expect(CODE_PROBLEM_KINDS).toContain(problem.kind);
 		expect(problem.message).not.toMatch(/could not import the code/);
 		expect(Number.isInteger(problem.line) && problem.line >= 1).toBe(true);
 		expect(problem.line).toBeLessThanOrEqual(lines.length);

@@ -5,7 +5,7 @@
  * own `message` word for word; the Chinese keeps only code (names, calls) in Latin letters.
  */
 import { describe, expect, it } from 'vitest';
-import { importCode, type CodeProblem } from '$lib/code';
+import { CODE_PROBLEM_KINDS, importCode, type CodeProblem } from '$lib/code';
 import {
 	PHRASE_CODES,
 	PHRASE_TEXT,
@@ -212,15 +212,7 @@ describe('the catalog words every import problem', () => {
 	});
 
 	it('every kind of problem has a label in both languages', () => {
-		for (const kind of [
-			'limit',
-			'syntax',
-			'unsupported',
-			'unknown-function',
-			'undefined-name',
-			'no-value',
-			'value'
-		]) {
+		for (const kind of CODE_PROBLEM_KINDS) {
 			const key = `importCode.kind.${kind}` as MessageKey;
 			expect(MESSAGES.en[key]).toBeTruthy();
 			expect(MESSAGES.zh[key]).toBeTruthy();

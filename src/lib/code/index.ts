@@ -15,6 +15,7 @@ export {
 } from './generate';
 export { importCode, type CodeNote, type ImportedTraining, type ImportResult } from './importer';
 export {
+	CODE_PROBLEM_KINDS,
 	MAX_CODE_BYTES,
 	MAX_CODE_LINES,
 	MAX_CODE_PROBLEMS,

@@ -23,22 +23,26 @@ export const MAX_EXPRESSION_DEPTH = MAX_CHAIN + 2 * MAX_NESTING;
 /** Problem lists stop after this many, then say how many more there were. */
 export const MAX_CODE_PROBLEMS = 100;
 
-/** What kind of problem: the UI may group or colour them. */
-export type CodeProblemKind =
+/** Every kind of problem, in the order the UI lists them. */
+export const CODE_PROBLEM_KINDS = [
 	/** The input is too big to read. */
-	| 'limit'
+	'limit',
 	/** Not Python: the line cannot be read at all. */
-	| 'syntax'
+	'syntax',
 	/** Python, but outside the subset the canvas imports (loops, numpy, classes, ...). */
-	| 'unsupported'
+	'unsupported',
 	/** A function or method the subset does not know. */
-	| 'unknown-function'
+	'unknown-function',
 	/** A name used before it was given a value (Python's NameError). */
-	| 'undefined-name'
+	'undefined-name',
 	/** A name that was assigned, but by a statement or block that is not imported. */
-	| 'no-value'
+	'no-value',
 	/** A value the call or the canvas cannot take (a float size, an integer tensor that requires grad, ...). */
-	| 'value';
+	'value'
+] as const;
+
+/** What kind of problem: the UI may group or colour them. */
+export type CodeProblemKind = (typeof CODE_PROBLEM_KINDS)[number];
 
 export interface CodeProblem {
 	/** 1-based line. */
