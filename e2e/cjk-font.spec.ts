@@ -80,6 +80,31 @@ test.describe('the shipped CJK font', () => {
 		expect(requests).toEqual([]);
 	});
 
+	test('is asked for in the English UI when the pointer comes to the language switch, for its option 简体中文', async ({
+		page
+	}) => {
+		const requests = fontRequests(page);
+		await openEditor(page);
+		await page.evaluate(() => document.fonts.ready);
+		expect(requests).toEqual([]);
+		await page.getByRole('combobox', { name: 'Language' }).hover();
+		await expect
+			.poll(() =>
+				page.evaluate(async () => {
+					await document.fonts.ready;
+					// A slice of the regular weight has loaded, and it draws the option's text.
+					const loaded = [...document.fonts].some(
+						(face) => face.family.includes('Noto Sans SC') && face.status === 'loaded'
+					);
+					return loaded && document.fonts.check('400 16px "Noto Sans SC"', '简体中文');
+				})
+			)
+			.toBe(true);
+		expect(requests.length).toBeGreaterThan(0);
+		// Still the English UI: only the font came.
+		await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+	});
+
 	test('is loaded for Chinese content in the English UI: a node name, imported code', async ({
 		page
 	}) => {
