@@ -46,12 +46,39 @@ test.describe('the tutorial page runs the engine live', () => {
 		await expect(output(page, chain, 'b.grad')).toHaveText('tensor([0.])');
 	});
 
+	test('a printed line too long for its column wraps under its own text, not at the margin', async ({
+		page
+	}) => {
+		await page.setViewportSize({ width: 1280, height: 800 });
+		const model = output(page, /Linear regression/, 'model');
+		await expect(model).toContainText('bias=True');
+		// The repr's second line, "  (linear): Linear(...)", is wider than the column at 1280.
+		const rows = await model.evaluate((group) => {
+			const line = [...group.querySelectorAll('.line')].find((each) =>
+				each.textContent!.includes('(linear)')
+			)!;
+			const range = document.createRange();
+			range.selectNodeContents(line);
+			const lefts = [...range.getClientRects()].map((rect) => Math.round(rect.left));
+			range.setStart(line.firstChild!, 2);
+			range.setEnd(line.firstChild!, 3);
+			return { lefts, text: Math.round(range.getBoundingClientRect().left) };
+		});
+		// The last box is the continuation row: it starts right of the line's own text (after its
+		// indent), where before it started at the column's margin.
+		expect(rows.lefts.length).toBeGreaterThan(1);
+		expect(rows.lefts.at(-1)).toBeGreaterThan(rows.text);
+	});
+
 	test('card 4: Train 1000 epochs prints 20 log lines and learns w ~ 2', async ({ page }) => {
 		const regression = /Linear regression/;
 		// The repr prints class names, so the build must keep them (vite.config.ts, keepNames).
-		await expect(output(page, regression, 'model')).toHaveText(
-			'LinearRegressionModel(\n  (linear): Linear(in_features=1, out_features=1, bias=True)\n)'
-		);
+		// Its text as shown and copied: one block per printed line.
+		await expect
+			.poll(() => output(page, regression, 'model').innerText())
+			.toBe(
+				'LinearRegressionModel(\n  (linear): Linear(in_features=1, out_features=1, bias=True)\n)'
+			);
 		await page.getByRole('button', { name: 'Train 1000 epochs' }).click();
 		const log = output(page, regression, 'the training loop').locator('pre');
 		await expect(log).toBeVisible();
