@@ -42,9 +42,11 @@ test.describe('the Train panel', () => {
 			(await panel.locator('svg.plot path.trajectory').getAttribute('d'))?.length
 		).toBeGreaterThan(100);
 
-		// The parameter nodes on the canvas show the current values, with no undo step per epoch.
+		// The parameter nodes on the canvas show the current values, with no undo step per epoch,
+		// named as training's (the graph and its trace keep the values it was given).
+		await expect(graphNode(page, 'weight').getByTestId('node-live')).toContainText('trained =');
 		const live = Number(
-			(await graphNode(page, 'weight').getByTestId('node-live').textContent())?.replace('= ', '')
+			await graphNode(page, 'weight').getByTestId('node-live-value').textContent()
 		);
 		expect(Math.abs(live - 2)).toBeLessThan(0.05);
 		await expect(graphNode(page, 'bias').getByTestId('node-live')).toContainText('= 0.99');

@@ -1003,6 +1003,9 @@ export const en = {
 		'Press Enter or Space to select a wire, then Delete to remove it or Escape to cancel.',
 	'node.seed': 'seed {seed}',
 	'node.initValues': 'values',
+	'node.trained': 'trained',
+	'node.trainedTitle':
+		'{name} as trained so far: {values}. The graph, and the Forward and Backward trace, keep the value it was given until the Train panel writes the trained values into the graph.',
 	'trace.gradNoneNonLeaf':
 		"None: PyTorch does not keep .grad for a tensor that is not a leaf, and warns: The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor.",
 	'storage.unreadableKept': '“{title}”, {date}. It is kept as it was; this is a new graph.',

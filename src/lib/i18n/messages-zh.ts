@@ -947,6 +947,9 @@ export const zh: Record<MessageKey, string> = {
 	'canvas.edgeHelp': '按 Enter 或 Space 选中连线，然后按 Delete 删除，或按 Esc 取消。',
 	'node.seed': '种子 {seed}',
 	'node.initValues': '给定值',
+	'node.trained': '训练后',
+	'node.trainedTitle':
+		'{name} 目前训练得到的值：{values}。在训练面板把训练后的值写入图之前，图以及前向、反向的追踪仍使用它原来的值。',
 	'trace.gradNoneNonLeaf':
 		'None：PyTorch 不为非叶子节点保存 .grad，读取它时会发出警告。若需要非叶子节点的梯度，请在反向传播前对它调用 .retain_grad()。',
 	'storage.unreadableKept': '“{title}”，{date}。它原样保留；当前是一张新的计算图。',
