@@ -5,7 +5,7 @@
  * grad read from the nodes' text: for sum(x * w), w.grad shows x's values, x.grad is None.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { counts, graphNode } from './editor-helpers';
+import { counts, graphNode, openEditor } from './editor-helpers';
 
 /** Presses Tab (Shift+Tab with `back`) until `target` has focus. */
 async function tabTo(page: Page, target: Locator, back = false) {
@@ -239,4 +239,30 @@ test('the File menu by keyboard: arrows, Home and End move; Escape closes it, Ta
 	await page.keyboard.press('Tab');
 	await expect(page.getByRole('menu', { name: 'File' })).toHaveCount(0);
 	await expect(page.getByRole('button', { name: 'Examples', exact: true })).toBeFocused();
+});
+
+test("Ctrl+Z in the Inspector's Name field after Enter undoes the rename; while typing it is the field's own", async ({
+	page
+}) => {
+	await openEditor(page);
+	await graphNode(page, 't').click();
+	const name = page.getByRole('textbox', { name: 'Name' });
+	await name.fill('loss');
+	await name.press('Enter');
+	await expect(graphNode(page, 'loss')).toBeVisible();
+	// The field holds what the document holds: Undo is the document's, field and node agree.
+	await name.press('ControlOrMeta+z');
+	await expect(graphNode(page, 't')).toBeVisible();
+	await expect(name).toHaveValue('t');
+	await expect(name).toBeFocused();
+	await name.press('ControlOrMeta+Shift+z');
+	await expect(graphNode(page, 'loss')).toBeVisible();
+	await expect(name).toHaveValue('loss');
+	// Typing makes the text the field's: its Undo takes back the typing, not the rename.
+	await name.press('End');
+	await page.keyboard.type('2');
+	await expect(name).toHaveValue('loss2');
+	await name.press('ControlOrMeta+z');
+	await expect(name).toHaveValue('loss');
+	await expect(graphNode(page, 'loss')).toBeVisible();
 });

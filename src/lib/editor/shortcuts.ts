@@ -34,6 +34,23 @@ export function shortcutFor(event: Keys): ShortcutAction | null {
 	}
 }
 
+/**
+ * Marks a text field whose text is what the document holds (nothing typed since it was applied,
+ * as the Inspector's fields after Enter): its Undo and Redo are the document's, since the field
+ * has no edit of its own to undo. Without it, the browser's Undo inside the field would bring back
+ * the text from before the rename while the node keeps the new name.
+ */
+export const DOCUMENT_UNDO_ATTRIBUTE = 'data-document-undo';
+
+/** Whether the editor's shortcut `action`, pressed in `target`, is the editor's to run. */
+export function isEditorKey(action: ShortcutAction, target: EventTarget | null): boolean {
+	if (!isEditableTarget(target)) return true;
+	return (
+		(action === 'undo' || action === 'redo') &&
+		(target as HTMLElement).hasAttribute(DOCUMENT_UNDO_ATTRIBUTE)
+	);
+}
+
 /** Whether a key press belongs to a text field (then the editor leaves it alone). */
 export function isEditableTarget(target: EventTarget | null): boolean {
 	if (!(target instanceof HTMLElement)) return false;
