@@ -205,7 +205,7 @@ test.describe('connection points are 24x24 targets (WCAG 2.5.8)', () => {
 			await expect(counts(page, 1, 0)).toBeVisible();
 			const { handles, texts } = await hitAreas(page, `${op}1`);
 			expect(handles.map((handle) => handle.id).sort()).toEqual(
-				op === 'linear' ? ['bias', 'input', 'out', 'weight'] : ['input', 'other', 'out']
+				op === 'linear' ? ['bias', 'input', 'output', 'weight'] : ['input', 'other', 'output']
 			);
 			for (const { id, box, full } of handles) {
 				expect.soft(box.right - box.left, `${id} width`).toBeGreaterThanOrEqual(24);
