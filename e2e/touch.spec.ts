@@ -7,7 +7,7 @@
  * gestures (scrolling, touch-action) apply as on a device.
  */
 import { expect, test, type CDPSession, type Page } from '@playwright/test';
-import { canvas, counts, fileMenu, graphNode, openEditor } from './editor-helpers';
+import { canvas, counts, dropFromPalette, fileMenu, graphNode, openEditor } from './editor-helpers';
 
 test.use({ hasTouch: true, viewport: { width: 1280, height: 800 } });
 
@@ -43,8 +43,11 @@ async function touchDrag(
 	await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
 }
 
+/** The centre of the palette entry `name`, scrolled into view. */
 async function centre(page: Page, name: string): Promise<Point> {
-	const box = await page.getByRole('button', { name, exact: true }).boundingBox();
+	const entry = page.getByRole('button', { name, exact: true });
+	await entry.scrollIntoViewIfNeeded();
+	const box = await entry.boundingBox();
 	if (!box) throw new Error(`${name} is not visible`);
 	return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
@@ -96,10 +99,14 @@ test.describe('palette to canvas by touch', () => {
 	}) => {
 		await newGraph(page);
 		const cdp = await page.context().newCDPSession(page);
+		const list = page.locator('.palette .groups');
 		const start = await centre(page, 'x');
+		const scrolled = await list.evaluate((element) => element.scrollTop);
 		const drop = await onCanvas(page, 300, 520);
 		await touchDrag(page, cdp, [start, { x: start.x, y: start.y + 160 }, drop], { holdMs: 700 });
 		await expect(counts(page, 1, 0)).toBeVisible();
+		// The palette did not scroll under the finger that carried the entry.
+		expect(await list.evaluate((element) => element.scrollTop)).toBe(scrolled);
 		expectUnder((await graphNode(page, 'x').boundingBox())!, drop);
 	});
 
@@ -131,8 +138,11 @@ test.describe('palette to canvas by touch', () => {
 			true
 		);
 		const start = await centre(page, 'mul');
+		const scrolled = await list.evaluate((element) => element.scrollTop);
 		await touchDrag(page, cdp, [start, { x: start.x, y: start.y - 250 }]);
-		await expect.poll(() => list.evaluate((element) => element.scrollTop)).toBeGreaterThan(100);
+		await expect
+			.poll(() => list.evaluate((element) => element.scrollTop))
+			.toBeGreaterThan(scrolled + 100);
 		await page.waitForTimeout(300);
 		await expect(counts(page, 0, 0)).toBeVisible();
 		await expect(page.getByTestId('palette-touch-ghost')).toHaveCount(0);
@@ -222,4 +232,27 @@ test.describe('connection points are 24x24 targets (WCAG 2.5.8)', () => {
 			}
 		});
 	}
+});
+
+test('a wire drawn from and to the edges of the targets, off the dots, connects', async ({
+	page
+}) => {
+	await newGraph(page);
+	await dropFromPalette(page, 'x', 150, 200);
+	await dropFromPalette(page, 'relu', 500, 260);
+	await expect(counts(page, 2, 0)).toBeVisible();
+	const dot = async (name: string, selector: string) => {
+		const box = (await graphNode(page, name).locator(selector).boundingBox())!;
+		return { x: box.x + box.width / 2, y: box.y + box.height / 2, r: box.width / 2 };
+	};
+	const from = await dot('x', '.svelte-flow__handle.source');
+	const to = await dot('relu1', '.svelte-flow__handle[data-handleid="input"]');
+	// 10 px from each dot's centre on both axes: outside the dot (a 16-18 px disc), inside 24x24.
+	expect(Math.hypot(10, 10)).toBeGreaterThan(Math.max(from.r, to.r) + 2);
+	await page.mouse.move(from.x + 10, from.y - 10);
+	await page.mouse.down();
+	await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 8 });
+	await page.mouse.move(to.x - 10, to.y + 10, { steps: 8 });
+	await page.mouse.up();
+	await expect(counts(page, 2, 1)).toBeVisible();
 });
