@@ -75,6 +75,8 @@ export interface ProblemReport {
 export interface CanvasView {
 	/** The flow position at the centre of the visible canvas. */
 	centre(): Position;
+	/** The flow position under a viewport point, or null when the point is not on the canvas. */
+	flowPositionAt(point: Position): Position | null;
 	fitView(): void;
 	/** The element Svelte Flow renders into (image export reads it). */
 	element(): HTMLElement | null;
@@ -547,6 +549,15 @@ export class EditorState {
 		if (!this.apply(edit) || !edit.ok || edit.id === undefined) return null;
 		this.select([edit.id]);
 		return edit.id;
+	}
+
+	/**
+	 * Adds a palette entry let go at `point` (viewport px: a finger's drag), centred there, when
+	 * the point is on the canvas; otherwise nothing. The new node's id, or null.
+	 */
+	dropNode(kind: string, point: Position): string | null {
+		const at = this.#view?.flowPositionAt(point);
+		return at ? this.addNode(kind, at) : null;
 	}
 
 	/** Whether a wire may be drawn (Svelte Flow asks while the user drags one). */
