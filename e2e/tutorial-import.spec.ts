@@ -98,6 +98,8 @@ test.describe("the tutorial's program in Import code", () => {
 		// The gate (2.00037, 0.99746) is PyTorch's result from w = b = 0: `scripts/torch-fixtures.py
 		// --gate` prints 2.000365972518921, 0.9974586367607117 with torch 2.13. The seed's nn.Linear
 		// starts at random, so the student sets both parameters to zeros first.
+		// Beside the Code panel, in the test's 1280 px window, the inspector is folded to a strip.
+		await page.getByRole('button', { name: 'Inspector', expanded: false }).click();
 		const inspector = page.getByRole('region', { name: 'Inspector' });
 		for (const name of ['linear.weight', 'linear.bias']) {
 			await graphNode(page, name).click();

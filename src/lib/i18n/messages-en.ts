@@ -171,6 +171,8 @@ export const en = {
 	'node.outputHandle': 'Connection point: output of {node}',
 
 	'inspector.title': 'Inspector',
+	'inspector.show': 'Show the inspector (the canvas gets narrower)',
+	'inspector.hide': 'Fold the inspector: more room for the canvas',
 	'inspector.none': 'Select a node to edit it.',
 	'inspector.many': '{count} nodes selected.',
 	'inspector.name': 'Name',

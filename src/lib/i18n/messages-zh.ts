@@ -168,6 +168,8 @@ export const zh: Record<MessageKey, string> = {
 	'node.outputHandle': '连接点：{node} 的输出',
 
 	'inspector.title': '属性',
+	'inspector.show': '展开属性栏（画布会变窄）',
+	'inspector.hide': '收起属性栏，给画布更多空间',
 	'inspector.none': '选中一个节点即可编辑。',
 	'inspector.many': '已选中 {count} 个节点。',
 	'inspector.name': '名称',
