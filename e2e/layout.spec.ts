@@ -3,9 +3,11 @@ import {
 	canvas,
 	clippedLessonTargets,
 	fileMenu,
+	fixture,
 	graphNode,
 	loadExample,
 	openEditor,
+	openFile,
 	overlaps,
 	smallestFont,
 	tokensAtRest,
@@ -521,4 +523,32 @@ test.describe('the view and the minimap', () => {
 		expect(new URL(link).searchParams.get('present')).toBe('1');
 		expect(new URL(link).hash).toMatch(/^#g1\./);
 	});
+});
+
+test('a chain-rule step wider than its column scrolls inside it: the canvas and panel never cover the Inspector (1280x800)', async ({
+	page
+}) => {
+	await page.setViewportSize({ width: 1280, height: 800 });
+	await openEditor(page);
+	await openFile(page, fixture('wide-chain.json'));
+	await expect(graphNode(page, 'mm')).toBeVisible();
+	await page.getByRole('slider', { name: 'Speed' }).fill('4');
+	await button(page, 'Forward').click();
+	await button(page, 'Backward').click();
+	// The last step is Backward · mm: ∂L/∂mm, a 256x256 matrix of numbers in scientific form.
+	await expect(chainPanel(page).locator('.where')).toContainText(/Step (\d+) of \1\b/, {
+		timeout: 30_000
+	});
+	await expect(chainPanel(page).locator('.where')).toContainText('mm');
+	const boxes = await page.evaluate(() => {
+		const box = (selector: string) => document.querySelector(selector)!.getBoundingClientRect();
+		return {
+			canvas: box('.main').right,
+			chain: document.querySelector('[aria-label="Chain rule"]')!.getBoundingClientRect().right,
+			inspector: box('.side.right').left
+		};
+	});
+	expect(boxes.canvas).toBeLessThanOrEqual(boxes.inspector + 0.5);
+	expect(boxes.chain).toBeLessThanOrEqual(boxes.inspector + 0.5);
+	await expect(page.getByRole('heading', { name: 'Inspector' })).toBeVisible();
 });
