@@ -47,7 +47,25 @@ SMALL = [
     [123456789.0, 1.0],
     [-799.625, 0.5, 2000.0],
     [0.03125, 1.0],
+    # One format per tensor, as the UI must show it too: integers beside a fraction, tiny beside
+    # large, negative zero in each mode, non-finite values that take no part in the choice.
+    [3.0, 7.0, -0.5, -2.0],
+    [0.0, 1e-12, 7.9581e-12, 0.5],
+    [-0.0, 1.0],
+    [-0.0, 1.5],
+    [-0.0, 1e-05],
+    ["nan", "-inf", 2.5],
+    ["nan", "inf"],
+    [0.0001, 0.5],
+    [-1e-05, 3.0],
+    [1e9, 3.0],
+    [1000000.0, -7.0],
+    [0.25, 250.0],
+    [0.25, 250.5],
 ]
+
+# One number alone, a 0-d tensor: its own format.
+SCALARS = [3.0, -0.0, 0.5, -2.5, 1e-05, 123456789.0, 1000000.0, 1e9, "nan", "-inf", 0.03125]
 
 
 def number(v):
@@ -75,7 +93,8 @@ def main() -> None:
             record["repr"] = text
         out.append(record)
     small = [{"values": v, "repr": str(torch.tensor([number(x) for x in v]))} for v in SMALL]
-    document = {"torch": torch.__version__, "cases": out, "small": small}
+    scalars = [{"value": v, "repr": str(torch.tensor(number(v)))} for v in SCALARS]
+    document = {"torch": torch.__version__, "cases": out, "small": small, "scalars": scalars}
     OUT.write_text(json.dumps(document, indent="\t") + "\n")
     print(f"wrote {OUT} ({len(out)} cases, torch {torch.__version__})")
 

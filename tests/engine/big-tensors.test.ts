@@ -24,9 +24,12 @@ interface SmallCase {
 	repr: string;
 }
 
-const fixture: { torch: string; cases: BigCase[]; small: SmallCase[] } = JSON.parse(
-	readFileSync(new URL('./fixtures/big-reprs.json', import.meta.url), 'utf8')
-);
+const fixture: {
+	torch: string;
+	cases: BigCase[];
+	small: SmallCase[];
+	scalars: { value: number | string; repr: string }[];
+} = JSON.parse(readFileSync(new URL('./fixtures/big-reprs.json', import.meta.url), 'utf8'));
 
 /** The case's tensor, by the same float32 steps as the script. */
 function build(c: BigCase): torch.Tensor {
@@ -82,6 +85,12 @@ describe('small reprs that fix the formatter mode and width', () => {
 			typeof v === 'string' ? Number(v.replace('inf', 'Infinity')) : v
 		);
 		expect(String(torch.tensor(values))).toBe(repr);
+	});
+
+	test.each(fixture.scalars.map((c) => [c.repr, c] as const))('0-d: %s', (repr, c) => {
+		const value =
+			typeof c.value === 'string' ? Number(c.value.replace('inf', 'Infinity')) : c.value;
+		expect(String(torch.tensor(value))).toBe(repr);
 	});
 });
 

@@ -63,6 +63,8 @@ export {
 } from './registry';
 export { MAX_NUMEL, broadcastShapes, checkShape, formatShape, numel } from './shape';
 export { apply } from './dispatch';
+/** The format PyTorch's print picks for a tensor's numbers, for views of values that show them. */
+export { numberFormat, tensorNumberFormat, type NumberFormat, type NumberMode } from './format';
 export type { StateDictFormat } from './serialize';
 export * as nn from './nn';
 export * as optim from './optim';

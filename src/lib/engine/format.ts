@@ -11,17 +11,24 @@ const THRESHOLD = 1000;
 const EDGE_ITEMS = 3;
 const LINE_WIDTH = 80;
 
-interface Formatter {
+/** PyTorch's three ways to write a float tensor's numbers; one is picked for the whole tensor. */
+export type NumberMode = 'integer' | 'fixed' | 'scientific';
+
+/** How every number of one tensor is written (`3.`, `0.5000`, `7.9581e-12`; `nan`, `inf`). */
+export interface NumberFormat {
+	mode: NumberMode;
 	format(value: number): string;
-	width: number;
 }
 
 /**
- * PyTorch's `_Formatter`: integer mode when every nonzero finite value is an integer; scientific
- * notation when those values span more than 1000x, pass 1e8 or go under 1e-4; one width, the
- * widest of the nonzero finite values. Loops only: `values` may hold millions of elements.
+ * PyTorch's `_Formatter` over `values`: integer mode when every nonzero finite value is an
+ * integer; scientific notation when those values span more than 1000x, pass 1e8 or go under
+ * 1e-4 (for integers, the first two only: they are never under 1e-4); fixed otherwise. Zeros,
+ * nan and infinities take no part in the choice. `precision` is the decimals (PyTorch's print
+ * option, 4 by default; the UI asks for fewer where it has little room). Loops only: `values`
+ * may hold millions of elements.
  */
-function makeFormatter(values: ArrayLike<number>): Formatter {
+export function numberFormat(values: ArrayLike<number>, precision = PRECISION): NumberFormat {
 	let count = 0;
 	let max = 0;
 	let min = Infinity;
@@ -35,11 +42,47 @@ function makeFormatter(values: ArrayLike<number>): Formatter {
 		if (abs < min) min = abs;
 		if (allIntegers && !Number.isInteger(v)) allIntegers = false;
 	}
-	const sci = count > 0 && (max / min > 1000 || max > 1e8 || min < 1e-4);
-	let format: (value: number) => string;
-	if (sci) format = scientific;
-	else if (allIntegers) format = (v) => (Number.isFinite(v) ? `${v.toFixed(0)}.` : special(v));
-	else format = (v) => (Number.isFinite(v) ? fixed(v) : special(v));
+	const mode: NumberMode =
+		count > 0 && (max / min > 1000 || max > 1e8 || min < 1e-4)
+			? 'scientific'
+			: allIntegers
+				? 'integer'
+				: 'fixed';
+	const write =
+		mode === 'scientific'
+			? (v: number) => scientific(v, precision)
+			: mode === 'integer'
+				? (v: number) => `${v.toFixed(0)}.`
+				: (v: number) => fixed(v, precision);
+	return {
+		mode,
+		format: (v) => (!Number.isFinite(v) ? special(v) : Object.is(v, -0) ? `-${write(0)}` : write(v))
+	};
+}
+
+/**
+ * The format PyTorch's print picks for a tensor: judged on every element, or, past 1000
+ * elements, on the ones a summarised print shows (the first and last 3 along each dim).
+ */
+export function tensorNumberFormat(
+	data: ArrayLike<number>,
+	shape: Shape,
+	precision = PRECISION
+): NumberFormat {
+	if (data.length <= THRESHOLD) return numberFormat(data, precision);
+	const shown: number[] = [];
+	collect(data, shape, 0, 0, true, shown);
+	return numberFormat(shown, precision);
+}
+
+interface Formatter {
+	format(value: number): string;
+	width: number;
+}
+
+/** The tensor's format, and one width for all: the widest of its nonzero finite values. */
+function makeFormatter(values: ArrayLike<number>): Formatter {
+	const { format } = numberFormat(values);
 	let width = 1;
 	for (let i = 0; i < values.length; i++) {
 		const v = values[i];
@@ -49,17 +92,18 @@ function makeFormatter(values: ArrayLike<number>): Formatter {
 }
 
 /**
- * `v` with four decimals, rounding exact ties to even as Python's format does (`toFixed` rounds
- * them away from zero: 0.03125 gives 0.0313 in JavaScript and 0.0312 in PyTorch).
+ * `v` with `precision` decimals, rounding exact ties to even as Python's format does (`toFixed`
+ * rounds them away from zero: 0.03125 gives 0.0313 in JavaScript and 0.0312 in PyTorch).
  */
-function fixed(v: number): string {
-	const rounded = v.toFixed(PRECISION);
-	const exact = Math.abs(v).toFixed(PRECISION + 20);
+function fixed(v: number, precision: number): string {
+	const rounded = v.toFixed(precision);
+	const exact = Math.abs(v).toFixed(precision + 20);
 	const decimals = exact.slice(exact.indexOf('.') + 1);
-	const tie = decimals[PRECISION] === '5' && /^0*$/.test(decimals.slice(PRECISION + 1));
-	if (!tie || Number(decimals[PRECISION - 1]) % 2 === 1) return rounded;
+	const tie = decimals[precision] === '5' && /^0*$/.test(decimals.slice(precision + 1));
+	if (!tie || Number(decimals[precision - 1] ?? exact[exact.indexOf('.') - 1]) % 2 === 1)
+		return rounded;
 	// An exact tie whose last kept digit is even: truncate instead of rounding up.
-	const truncated = exact.slice(0, exact.indexOf('.') + 1 + PRECISION);
+	const truncated = exact.slice(0, exact.indexOf('.') + (precision > 0 ? 1 + precision : 0));
 	return v < 0 ? `-${truncated}` : truncated;
 }
 
@@ -67,18 +111,20 @@ function special(v: number): string {
 	return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
 }
 
-/** `v` as `d.dddde±XX`, rounding exact ties to even as Python does (`toExponential` rounds up). */
-function scientific(v: number): string {
-	if (!Number.isFinite(v)) return special(v);
-	let [mantissa, exponent] = v.toExponential(PRECISION).split('e');
+/**
+ * `v` as `d.dddde±XX` with `precision` decimals, rounding exact ties to even as Python does
+ * (`toExponential` rounds them up).
+ */
+function scientific(v: number, precision: number): string {
+	let [mantissa, exponent] = v.toExponential(precision).split('e');
 	const [exactMantissa, exactExponent] = Math.abs(v)
-		.toExponential(PRECISION + 30)
+		.toExponential(precision + 30)
 		.split('e');
 	const decimals = exactMantissa.slice(2);
-	const tie = decimals[PRECISION] === '5' && /^0*$/.test(decimals.slice(PRECISION + 1));
-	if (tie && Number(decimals[PRECISION - 1]) % 2 === 0) {
+	const tie = decimals[precision] === '5' && /^0*$/.test(decimals.slice(precision + 1));
+	if (tie && Number(exactMantissa[precision > 0 ? 1 + precision : 0]) % 2 === 0) {
 		// An exact tie whose last kept digit is even: truncate instead of rounding up.
-		mantissa = (v < 0 ? '-' : '') + exactMantissa.slice(0, 2 + PRECISION);
+		mantissa = (v < 0 ? '-' : '') + exactMantissa.slice(0, precision > 0 ? 2 + precision : 1);
 		exponent = exactExponent;
 	}
 	const sign = exponent.startsWith('-') ? '-' : '+';
@@ -133,7 +179,7 @@ function strideOf(shape: Shape, dim: number): number {
 }
 
 function collect(
-	data: Storage,
+	data: ArrayLike<number>,
 	shape: Shape,
 	dim: number,
 	offset: number,

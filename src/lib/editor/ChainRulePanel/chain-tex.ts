@@ -16,7 +16,7 @@ import { hasMessage } from '$lib/i18n';
 import { broadcastDims, indexIn, isElementwise, wasBroadcast, type Selection } from './selection';
 import { texName } from './tex-name';
 import { namedFormula } from './forward-tex';
-import { elementOf, texFactor, texIndex, texNumber, texTensor } from './tex-values';
+import { elementOf, texElement, texFactor, texIndex, texNumber, texTensor } from './tex-values';
 
 export const partial = (of: string, wrt: string) => `\\frac{\\partial ${of}}{\\partial ${wrt}}`;
 
@@ -126,22 +126,29 @@ function elementLine(
 ): string {
 	const grad = input.grad!;
 	const value = elementOf(grad, index);
+	// The element in the format of its tensor, as the matrix above shows it.
+	const valueTex = texElement(grad, index);
 	const at = `${target}${texIndex(index)}`;
 	const upstream = step.upstream;
-	const honest = (up: number, upTex: string, local: string) => {
+	const honest = (up: number, upNumber: string, upTex: string, local: string) => {
 		const known = up !== 0 && Number.isFinite(up) && Number.isFinite(value);
 		const numbers = known
-			? `${texNumber(up)} \\times ${texFactor(value / up)}`
-			: `${texFactor(up)} \\cdot ${local}`;
-		return `${partial(out, at)} = ${partial(out, upTex)} \\cdot ${local} = ${numbers} = ${texNumber(value)}`;
+			? `${upNumber} \\times ${texFactor(value / up)}`
+			: `${texFactor(up, upNumber)} \\cdot ${local}`;
+		return `${partial(out, at)} = ${partial(out, upTex)} \\cdot ${local} = ${numbers} = ${valueTex}`;
 	};
 	if (numel(upstream.shape) === 1) {
 		// The node is one number: each input element's local derivative is one number too.
-		return honest(upstream.data[0], here, partial(here, at));
+		return honest(upstream.data[0], texNumber(upstream.data[0]), here, partial(here, at));
 	}
 	if (isElementwise(step.op) && sameShape(input.shape, upstream.shape)) {
 		const hereAt = `${here}${texIndex(index)}`;
-		return honest(elementOf(upstream, index), hereAt, partial(hereAt, at));
+		return honest(
+			elementOf(upstream, index),
+			texElement(upstream, index),
+			hereAt,
+			partial(hereAt, at)
+		);
 	}
 	if (isElementwise(step.op)) {
 		// Broadcast: the element fed every output element along the broadcast dims; sum over them.
@@ -155,11 +162,11 @@ function elementLine(
 			.map((d, n) => `\\sum_{${SUM_LETTERS[n % SUM_LETTERS.length]}=0}^{${upstream.shape[d] - 1}}`)
 			.join(' ');
 		const hereAt = `${here}${texIndex(hereIndex)}`;
-		return `${partial(out, at)} = ${sums} ${partial(out, hereAt)} \\cdot ${partial(hereAt, at)} = ${texNumber(value)}`;
+		return `${partial(out, at)} = ${sums} ${partial(out, hereAt)} \\cdot ${partial(hereAt, at)} = ${valueTex}`;
 	}
 	// Any other op: the element may feed every output element.
 	const hereAt = `${here}_{j}`;
-	return `${partial(out, at)} = \\sum_{j} ${partial(out, hereAt)} \\cdot ${partial(hereAt, at)} = ${texNumber(value)}`;
+	return `${partial(out, at)} = \\sum_{j} ${partial(out, hereAt)} \\cdot ${partial(hereAt, at)} = ${valueTex}`;
 }
 
 type Translate = (key: MessageKey, params?: MessageParams) => string;

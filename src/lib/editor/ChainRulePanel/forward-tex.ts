@@ -9,7 +9,7 @@ import { getOp } from '$lib/engine/registry';
 import { LEAF_OP, type ForwardStep } from '$lib/graph';
 import { indexIn, isElementwise, broadcastSource, type Selection } from './selection';
 import { texName } from './tex-name';
-import { elementOf, texFactor, texIndex, texNumber, texTensor } from './tex-values';
+import { elementOf, texElement, texFactor, texIndex, texTensor } from './tex-values';
 
 interface FormulaInput {
 	/** PyTorch's argument name. */
@@ -48,7 +48,7 @@ export function forwardTex(
 	const outIndex = indexIn(selection, step.nodeId, step.output.shape);
 	const outValue = texTensor(step.output, 'o', outIndex);
 	const scalar = numel(step.output.shape) === 1;
-	const element = `${out}${texIndex(outIndex)} = ${texNumber(elementOf(step.output, outIndex))}`;
+	const element = `${out}${texIndex(outIndex)} = ${texElement(step.output, outIndex)}`;
 	if (step.op === LEAF_OP)
 		return scalar ? [`${out} = ${outValue}`] : [`${out} = ${outValue}`, element];
 
@@ -68,9 +68,11 @@ export function forwardTex(
 	// Elementwise: the picked output element, from the input elements that feed it.
 	const sources = step.inputs.map((input) => broadcastSource(outIndex, input.value.shape));
 	const indexedNames = substitute((input, k) => `${nameOf(input)}${texIndex(sources[k])}`);
-	const elementValues = substitute((input, k) => texFactor(elementOf(input.value, sources[k])));
+	const elementValues = substitute((input, k) =>
+		texFactor(elementOf(input.value, sources[k]), texElement(input.value, sources[k]))
+	);
 	lines.push(
-		`${out}${texIndex(outIndex)} = ${indexedNames} = ${elementValues} = ${texNumber(elementOf(step.output, outIndex))}`
+		`${out}${texIndex(outIndex)} = ${indexedNames} = ${elementValues} = ${texElement(step.output, outIndex)}`
 	);
 	return lines;
 }

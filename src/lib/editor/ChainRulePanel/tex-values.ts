@@ -1,5 +1,6 @@
 /**
- * Tensor values in TeX, for the chain-rule panel: numbers as PyTorch prints them, a whole matrix
+ * Tensor values in TeX, for the chain-rule panel: numbers as PyTorch prints them (one format per
+ * tensor, picked as PyTorch's print picks it; a number alone as a 0-d tensor), a whole matrix
  * up to 4x4, PyTorch's summary (the first and last 3 entries of a dim, with ⋯ ⋮ ⋱) beyond, and
  * the element the reader has picked. Every number is the trace's; nothing is computed here but
  * which entries to show and how to write them.
@@ -9,26 +10,43 @@
  */
 import { numel } from '$lib/engine/core';
 import { EDGE_ITEMS, ravelIndex, type TensorView } from '$lib/graph';
+import { formatValue, tensorFormat } from '$lib/viz/TensorView/format';
 
 /** Up to this size along every dim (and rank 2), a tensor is shown whole. */
 export const WHOLE_MAX = 4;
 
-/** A number in TeX as PyTorch prints it: 4 decimals, scientific when tiny or huge. */
-export function texNumber(value: number, fixed = false): string {
-	if (Number.isNaN(value)) return '\\text{nan}';
-	if (!Number.isFinite(value)) return value > 0 ? '\\infty' : '-\\infty';
-	if (Number.isInteger(value) && !fixed && Math.abs(value) < 1e8) return String(value);
-	const abs = Math.abs(value);
-	if (abs !== 0 && (abs < 1e-4 || abs >= 1e8)) {
-		const [mantissa, exponent] = value.toExponential(4).split('e');
-		return `${mantissa}\\mathrm{e}{${exponent.replace('+', '')}}`;
-	}
-	return value.toFixed(4);
+/**
+ * A number PyTorch printed as `text`, in TeX: `0.5000`, `7.9581\mathrm{e}{-12}`, `\infty`; an
+ * integer without its trailing dot (`3.` reads as a full stop in a formula).
+ */
+function texOf(text: string): string {
+	if (text === 'nan') return '\\text{nan}';
+	if (text === 'inf' || text === '-inf') return text.replace('inf', '\\infty');
+	const e = text.indexOf('e');
+	if (e >= 0) return `${text.slice(0, e)}\\mathrm{e}{${text.slice(e + 1)}}`;
+	return text.endsWith('.') ? text.slice(0, -1) : text;
 }
 
-/** A number inside a longer expression: negatives in parentheses (`2 \times (-1)`). */
-export function texFactor(value: number): string {
-	const tex = texNumber(value);
+/** One number shown alone, in TeX, as PyTorch prints a 0-d tensor (`formatValue`). */
+export function texNumber(value: number): string {
+	return texOf(formatValue(value));
+}
+
+/** An element of `view` as PyTorch prints it: in the format of the whole tensor. */
+export function elementText(view: TensorView, index: readonly number[]): string {
+	return tensorFormat(view)(elementOf(view, index));
+}
+
+/** `elementText` in TeX. */
+export function texElement(view: TensorView, index: readonly number[]): string {
+	return texOf(elementText(view, index));
+}
+
+/**
+ * A number inside a longer expression: negatives in parentheses (`2 \times (-1)`). `tex` is how
+ * it is written, when it is an element of a tensor (`texElement`).
+ */
+export function texFactor(value: number, tex = texNumber(value)): string {
 	return value < 0 || tex.startsWith('-') ? `\\left(${tex}\\right)` : tex;
 }
 
@@ -72,21 +90,18 @@ export function texTensor(view: TensorView, slot: string, selected: readonly num
 	const lead = rank > 2 ? selected.slice(0, rank - 2) : [];
 	const rowsDim = rank >= 2 ? shape[rank - 2] : 1;
 	const colsDim = shape[rank - 1];
-	// Integers print without decimals only when every shown entry is one (as PyTorch prints `1.`).
+	// One format for every entry, as PyTorch prints the tensor (judged on all of it, not only
+	// the entries shown here).
+	const format = tensorFormat(view);
 	const rows = shownIndices(rowsDim);
 	const cols = shownIndices(colsDim);
 	const indexOf = (r: number, c: number) => (rank >= 2 ? [...lead, r, c] : [c]);
-	let allIntegers = true;
-	for (const r of rows)
-		for (const c of cols)
-			if (r !== null && c !== null && !Number.isInteger(elementOf(view, indexOf(r, c))))
-				allIntegers = false;
 	const same = (a: readonly number[], b: readonly number[]) =>
 		a.length === b.length && a.every((v, i) => v === b[i]);
 	const entry = (r: number, c: number) => {
 		const index = indexOf(r, c);
 		const mark = same(index, selected) ? ', sel=1' : '';
-		const text = texNumber(elementOf(view, index), !allIntegers);
+		const text = texOf(format(elementOf(view, index)));
 		return `\\htmlData{t=${slot}, i=${dataIndex(index)}${mark}}{${text}}`;
 	};
 	const lines = rows.map((r) =>

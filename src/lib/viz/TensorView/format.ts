@@ -1,5 +1,5 @@
 /** How a tensor is drawn: a number, a compact table (up to 4x4), or a heatmap. */
-import { numel } from '$lib/engine/core';
+import { numberFormat, numel, tensorNumberFormat } from '$lib/engine/core';
 import { matrixShape, type TensorView } from '$lib/graph';
 
 export type TensorKind = 'scalar' | 'table' | 'heatmap';
@@ -10,13 +10,28 @@ export function tensorKind(shape: readonly number[]): TensorKind {
 	return 'heatmap';
 }
 
-/** A number as PyTorch prints it: 4 decimals, integers with a trailing dot. */
+/**
+ * How the numbers of `view` are written: one format for the whole tensor, the one PyTorch's print
+ * picks (`3.` when all are integers, else 4 decimals, scientific when they span too much; see
+ * the engine's `tensorNumberFormat`), with `digits` decimals (2 in the node's table, for room).
+ * Kept per view and digits: a view never changes.
+ */
+export function tensorFormat(view: TensorView, digits = 4): (value: number) => string {
+	let byDigits = formats.get(view);
+	if (!byDigits) formats.set(view, (byDigits = new Map()));
+	let format = byDigits.get(digits);
+	if (!format) {
+		format = tensorNumberFormat(view.data, view.shape, digits).format;
+		byDigits.set(digits, format);
+	}
+	return format;
+}
+
+const formats = new WeakMap<TensorView, Map<number, (value: number) => string>>();
+
+/** One number shown alone, as PyTorch prints a 0-d tensor: `3.`, `0.5000`, `1.0000e-05`. */
 export function formatValue(value: number, digits = 4): string {
-	if (Number.isNaN(value)) return 'nan';
-	if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
-	if (Number.isInteger(value) && Math.abs(value) < 1e6) return `${value}.`;
-	const abs = Math.abs(value);
-	return abs !== 0 && (abs < 1e-4 || abs >= 1e6) ? value.toExponential(2) : value.toFixed(digits);
+	return numberFormat([value], digits).format(value);
 }
 
 /** Rows of a small tensor (a 1-d tensor is one row; higher ranks are folded to 2-d). */

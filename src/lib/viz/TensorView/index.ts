@@ -1,2 +1,2 @@
 export { default as TensorView } from './TensorView.svelte';
-export { formatValue, tensorKind } from './format';
+export { formatValue, tensorFormat, tensorKind } from './format';
