@@ -30,9 +30,9 @@ test.describe('export image', () => {
 		const errors = await traced(page);
 		const png = await exported(page, 'Export PNG image');
 		expect(png.subarray(1, 4).toString()).toBe('PNG');
-		// The image is framed with 40 CSS px (80 px at its pixel ratio of 2) around the nodes:
-		// that corner is canvas background only. A token that lost its place on the wire was
-		// drawn at the flow's origin, there.
+		// The image is framed with a margin around the nodes: its top-left 60 px (at its pixel
+		// ratio of 2) are canvas background only (the first node's soft shadow starts at 75 px).
+		// A token that lost its place on the wire was drawn at the flow's origin, from (14, 43).
 		const corner = await page.evaluate(async (base64) => {
 			const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 			const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
@@ -44,13 +44,16 @@ test.describe('export image', () => {
 			probe.fillStyle = getComputedStyle(flow).getPropertyValue('--canvas-bg').trim() || '#fff';
 			probe.fillRect(0, 0, 1, 1);
 			const background = [...probe.getImageData(0, 0, 1, 1).data.slice(0, 3)];
-			const { data } = context.getImageData(0, 0, 80, 80);
+			const { data } = context.getImageData(0, 0, 60, 60);
 			let off = 0;
+			const seen: string[] = [];
 			for (let i = 0; i < data.length; i += 4) {
 				const far = [0, 1, 2].some((c) => Math.abs(data[i + c] - background[c]) > 6);
 				if (far) off++;
+				if (far && seen.length < 5) seen.push(`${(i / 4) % 80},${Math.floor(i / 320)}:${data.slice(i, i + 4)}`);
 			}
-			return { off, width: bitmap.width };
+			console.log(background, seen);
+			return { off, width: bitmap.width, seen, background };
 		}, png.toString('base64'));
 		expect(corner.width).toBeGreaterThan(600);
 		expect(corner.off).toBe(0);
