@@ -50,7 +50,8 @@ test.describe('export image', () => {
 			for (let i = 0; i < data.length; i += 4) {
 				const far = [0, 1, 2].some((c) => Math.abs(data[i + c] - background[c]) > 6);
 				if (far) off++;
-				if (far && seen.length < 5) seen.push(`${(i / 4) % 80},${Math.floor(i / 320)}:${data.slice(i, i + 4)}`);
+				if (far && seen.length < 5)
+					seen.push(`${(i / 4) % 80},${Math.floor(i / 320)}:${data.slice(i, i + 4)}`);
 			}
 			console.log(background, seen);
 			return { off, width: bitmap.width, seen, background };
