@@ -1,6 +1,6 @@
 import { getBezierPath, Position } from '@xyflow/svelte';
 import { describe, expect, it } from 'vitest';
-import { clearRest } from '$lib/editor/TraceEdge/token-rest';
+import { clearRest, pointAlong } from '$lib/editor/TraceEdge/token-rest';
 
 /** Svelte Flow's wire from an output handle at (sx, sy) to an input handle at (tx, ty). */
 const wire = (sx: number, sy: number, tx: number, ty: number) =>
@@ -52,5 +52,20 @@ describe('clearRest: where a chip rests on its wire', () => {
 	it('a wire too short for the chip gives the middle', () => {
 		expect(clearRest(wire(0, 0, 40, 10), false, 40, 12)).toBe(0.5);
 		expect(clearRest('M0,0 L10,10', false, 10, 12)).toBe(0.5);
+	});
+});
+
+describe('pointAlong: where a chip at rest stands (an exported image draws it there)', () => {
+	it('is the point at that fraction of the length along the curve', () => {
+		const path = wire(0, 0, 200, -90);
+		for (const f of [0, 0.2, 0.5, 0.83, 1]) {
+			const [x, y] = pointAlong(path, f)!;
+			const [ex, ey] = pointAt(path, f);
+			expect(Math.hypot(x - ex, y - ey)).toBeLessThan(1);
+		}
+	});
+
+	it('gives null for a path that is not one Bézier wire', () => {
+		expect(pointAlong('M0,0 L10,10', 0.5)).toBeNull();
 	});
 });
