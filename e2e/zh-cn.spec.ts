@@ -144,7 +144,10 @@ async function expectChineseComments(page: Page) {
 	for (const line of comments) {
 		expect(line).toMatch(/[\u4e00-\u9fff]/);
 		const words = [...line.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)].map((m) => m[0]);
-		expect(words.filter((word) => /[A-Za-z]{2,}/.test(word) && !allowed(word)), line).toEqual([]);
+		expect(
+			words.filter((word) => /[A-Za-z]{2,}/.test(word) && !allowed(word)),
+			line
+		).toEqual([]);
 	}
 }
 

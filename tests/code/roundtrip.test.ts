@@ -74,9 +74,7 @@ function roundTripZh(doc: GraphDocument, options: GenerateOptions = {}): void {
 	expect(code).not.toMatch(/drawn by the canvas|not computed yet|PyTorch's generator|The canvas/);
 	const back = importCode(code);
 	const output = back.output ?? undefined;
-	expect(generateCode(back.doc!, { ...options, output })).toBe(
-		generateCode(doc, { ...options, output })
-	);
+	expect(generateCode(back.doc!, { ...options, output })).toBe(generateCode(doc, options));
 }
 
 describe('in Chinese: graph -> code -> graph', () => {
