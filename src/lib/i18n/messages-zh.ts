@@ -547,7 +547,7 @@ export const zh: Record<MessageKey, string> = {
 	'code.comment.ownGenerator': '画布用自己的随机数生成器生成这些数：PyTorch 生成的数会不一样。',
 	'code.comment.tooManyDrawn':
 		'{count} 个数，太多了写不下：PyTorch 的随机数生成器生成的数和画布上的不一样。',
-	'code.comment.drawn': '{draw}；用 PyTorch 的随机数生成器会得到不同的数',
+	'code.comment.drawn': '{draw}；PyTorch 生成的数会不同',
 	'code.comment.drawnBy': 'torch.{init}({size}) 由画布随机生成（种子 {seed}）',
 	'code.comment.training':
 		'教程里的线性回归，对应这个计算图：{pred} = model({x})，{loss} = MSE({pred}, {y})',
