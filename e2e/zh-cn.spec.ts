@@ -133,6 +133,24 @@ async function expectChinese(page: Page, screen: string, skip?: string[]) {
 	expect.soft(await englishWords(page, skip), `English words on: ${screen}`).toEqual([]);
 }
 
+/**
+ * The Code panel's program: Python, so its code stays as it is, but every comment is Chinese,
+ * with only allowlisted words (code: names, calls) in Latin letters.
+ */
+async function expectChineseComments(page: Page) {
+	const text = await page.getByTestId('generated-code').innerText();
+	const comments = text.split('\n').filter((line) => line.trimStart().startsWith('#'));
+	expect(comments.length).toBeGreaterThan(0);
+	for (const line of comments) {
+		expect(line).toMatch(/[\u4e00-\u9fff]/);
+		const words = [...line.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)].map((m) => m[0]);
+		expect(
+			words.filter((word) => /[A-Za-z]{2,}/.test(word) && !allowed(word)),
+			line
+		).toEqual([]);
+	}
+}
+
 async function openZh(page: Page, path = '/') {
 	await page.addInitScript(() => localStorage.setItem('autograd-canvas.locale', 'zh'));
 	const errors: string[] = [];
@@ -286,6 +304,31 @@ test.describe('the Chinese UI shows no English outside the allowlist', () => {
 		await expect(dialog.getByRole('alert')).toBeVisible();
 		await expectChinese(page, 'the Import code confirmation', ['pre', 'textarea']);
 		await dialog.getByRole('button', { name: zh('importCode.cancel') }).click();
+		expect(errors).toEqual([]);
+	});
+
+	test("the Code panel's program: its comments are Chinese, its code as it is", async ({
+		page
+	}) => {
+		const errors = await openZh(page);
+		await loadExampleZh(page, 'autograd-basics');
+		await expect(graphNode(page, 'x')).toBeVisible();
+		await button(page, 'panels.code').click();
+		const program = page.getByTestId('generated-code');
+		// The randn leaves' comment, which Import code reads back (the draw and its seed).
+		const drawn = (seed: number) =>
+			'# ' +
+			zh('code.comment.drawn', {
+				draw: zh('code.comment.drawnBy', { init: 'randn', size: '3, 4', seed })
+			});
+		await expect(program).toContainText(drawn(1));
+		await expect(program).toContainText(drawn(2));
+		await expectChineseComments(page);
+
+		await loadExampleZh(page, 'linear-regression');
+		await expect(program).toContainText('# ' + zh('code.comment.onePass'));
+		await expect(program).toContainText('# ' + zh('code.comment.trainingLoop'));
+		await expectChineseComments(page);
 		expect(errors).toEqual([]);
 	});
 

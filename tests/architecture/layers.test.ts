@@ -28,6 +28,14 @@ describe('layers', () => {
 		expect(files.filter((f) => /\.svelte(\.ts)?$/.test(f))).toEqual([]);
 	});
 
+	test("code reads only i18n's plain catalog: no Svelte in the generator", () => {
+		const specifiers = readImports(src)
+			.filter((i) => i.from === 'code' && i.to === 'i18n')
+			.map((i) => i.specifier);
+		expect(specifiers.length).toBeGreaterThan(0);
+		expect(new Set(specifiers)).toEqual(new Set(['$lib/i18n/messages']));
+	});
+
 	test('the check catches each kind of wrong import', () => {
 		const file = (path: string) => join(src, path);
 		const wrong = [

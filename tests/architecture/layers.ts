@@ -12,7 +12,8 @@ export const ALLOWED: Record<string, readonly string[]> = {
 	engine: ['util'],
 	graph: ['engine', 'util'],
 	viz: ['graph', 'engine', 'util', 'i18n'],
-	code: ['graph', 'engine', 'util'],
+	// The generated program's comments are in the UI's language: the message catalog.
+	code: ['graph', 'engine', 'util', 'i18n'],
 	training: ['graph', 'engine', 'util'],
 	lessons: ['training', 'graph', 'engine', 'util', 'i18n'],
 	tutorial: ['lessons', 'training', 'code', 'graph', 'engine', 'util', 'viz', 'i18n', '$app'],

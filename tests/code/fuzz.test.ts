@@ -148,7 +148,11 @@ describe('importCode never throws, and places every problem in the text', () => 
 				AUTOGRAD_CELLS,
 				CHAIN_CELLS,
 				REGRESSION_GPU_CELLS,
-				...Array.from({ length: 20 }, (_, seed) => generateCode(randomGraph(seed)))
+				...Array.from({ length: 20 }, (_, seed) => generateCode(randomGraph(seed))),
+				// The Code panel's program in Chinese: its comments are Chinese.
+				...Array.from({ length: 10 }, (_, seed) =>
+					generateCode(randomGraph(seed), { locale: 'zh' })
+				)
 			];
 			const edit = fc.record({
 				at: fc.nat(),

@@ -5,6 +5,7 @@
  */
 import { numel } from '$lib/engine/core';
 import type { LeafAttrs } from '$lib/graph';
+import { comment, type Locale } from './comments';
 import { drawnComment, leafValues } from './leaves';
 import { pyFloat, pyFloat32, pyTuple, sizeArgs } from './python';
 
@@ -104,7 +105,7 @@ function listLiteral(
 
 /**
  * The code that creates a leaf. `head` is what precedes the expression on its line (for line
- * lengths), `grad` whether to pass requires_grad=True.
+ * lengths), `grad` whether to pass requires_grad=True, `locale` the language of its comments.
  */
 export function leafCode(
 	attrs: LeafAttrs,
@@ -113,7 +114,8 @@ export function leafCode(
 	budget: LiteralBudget,
 	indent: string,
 	head: string,
-	tail: string
+	tail: string,
+	locale: Locale
 ): LeafCode {
 	const gradArg = grad ? ', requires_grad=True' : '';
 	const shape = attrs.shape;
@@ -136,10 +138,7 @@ export function leafCode(
 				return { before: [], lines: literal((attrs.values ?? []).map(pyFloat)) };
 			}
 			return {
-				before: [
-					`# The canvas holds ${count} values here, too many to write out: zeros stand in for them.`,
-					'# (Save the graph as a file to keep the values.)'
-				],
+				before: comment(locale, 'code.comment.zeros', { count }),
 				lines: [`torch.zeros(${sizeArgs(shape)}${gradArg})`]
 			};
 		case 'zeros':
@@ -162,25 +161,22 @@ export function leafCode(
 			const draw = [`torch.${attrs.init}(${sizeArgs(shape)}${gradArg})`];
 			if (random === 'seed') {
 				return {
-					before: [
-						`# The canvas draws these with its own generator: PyTorch's numbers differ.`,
-						`torch.manual_seed(${seed})`
-					],
+					before: [...comment(locale, 'code.comment.ownGenerator'), `torch.manual_seed(${seed})`],
 					lines: draw
 				};
 			}
 			if (!takeLiteral(budget, count)) {
 				return {
 					before: [
-						`# ${count} values, too many to write out: PyTorch's generator draws other numbers`,
-						`# than the canvas's.`,
+						...comment(locale, 'code.comment.tooManyDrawn', { count }),
 						`torch.manual_seed(${seed})`
 					],
 					lines: draw
 				};
 			}
 			const values = Array.from(leafValues(attrs), pyFloat32);
-			return { before: [drawnComment(attrs.init, shape, seed)], lines: literal(values) };
+			const drawn = drawnComment(attrs.init, shape, seed, locale);
+			return { before: [drawn], lines: literal(values) };
 		}
 	}
 }

@@ -22,6 +22,7 @@ import {
 	planLiteral,
 	type LeafCode
 } from './generate-literals';
+import { comment, type Locale } from './comments';
 import { pyString, toIdentifier, versioned } from './python';
 
 const TRAINING_RESERVED = [
@@ -103,7 +104,11 @@ export function trainingPattern(graph: Graph, output: string): TrainingPattern |
 	return { x, y, weight, bias, linear: linearId, loss: output };
 }
 
-export function trainingProgram(graph: Graph, p: TrainingPattern): GeneratedProgram {
+export function trainingProgram(
+	graph: Graph,
+	p: TrainingPattern,
+	locale: Locale
+): GeneratedProgram {
 	const reserved = new Set([...BASE_RESERVED, ...TRAINING_RESERVED]);
 	const taken = new Set(reserved);
 	const name = (id: string, extra: string[] = []) => {
@@ -126,19 +131,15 @@ export function trainingProgram(graph: Graph, p: TrainingPattern): GeneratedProg
 	const reduction = opAttrs(graph.nodes.get(p.loss)!).reduction;
 	const budget = newBudget();
 
-	const lines: string[] = [
-		'import torch',
-		'import torch.nn as nn',
-		'',
-		`# The tutorial's linear regression for this graph: ${pred} = model(${x}), ${lossName} = MSE(${pred}, ${y})`,
-		'device = torch.device("cuda:0" if torch.cuda.is_available() else "cpu")',
-		''
-	];
+	const lines: string[] = ['import torch', 'import torch.nn as nn', ''];
+	append(lines, comment(locale, 'code.comment.training', { pred, x, loss: lossName, y }));
+	lines.push('device = torch.device("cuda:0" if torch.cuda.is_available() else "cpu")', '');
 	for (const [id, variable] of [
 		[p.x, x],
 		[p.y, y]
 	] as const) {
-		const code = leafCode(attrs(id), false, 'values', budget, '', `${variable} = `, '.to(device)');
+		const head = `${variable} = `;
+		const code = leafCode(attrs(id), false, 'values', budget, '', head, '.to(device)', locale);
 		const last = code.lines.length - 1;
 		code.lines[last] += '.to(device)';
 		append(lines, assignment(variable, code));
@@ -150,13 +151,13 @@ export function trainingProgram(graph: Graph, p: TrainingPattern): GeneratedProg
 	const entries: { key: string; code: LeafCode }[] = [
 		{
 			key: 'weight',
-			code: leafCode(weight, false, 'values', budget, INDENT, `${INDENT}'weight': `, ',')
+			code: leafCode(weight, false, 'values', budget, INDENT, `${INDENT}'weight': `, ',', locale)
 		}
 	];
 	if (bias !== null)
 		entries.push({
 			key: 'bias',
-			code: leafCode(bias, false, 'values', budget, INDENT, `${INDENT}'bias': `, ',')
+			code: leafCode(bias, false, 'values', budget, INDENT, `${INDENT}'bias': `, ',', locale)
 		});
 	const oneLineDict = `model.load_state_dict({${entries.map((e) => `'${e.key}': ${e.code.lines.join('')}`).join(', ')}})`;
 	if (
@@ -180,8 +181,10 @@ export function trainingProgram(graph: Graph, p: TrainingPattern): GeneratedProg
 		`criterion = nn.MSELoss(${reduction !== undefined && reduction !== 'mean' ? `reduction=${pyString(String(reduction))}` : ''})`,
 		'learning_rate = 0.01',
 		'optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate)',
-		'',
-		'# One forward and backward pass: the graph on the canvas',
+		''
+	);
+	append(lines, comment(locale, 'code.comment.onePass'));
+	lines.push(
 		`${pred} = model(${x})`,
 		`${lossName} = criterion(${pred}, ${y})`,
 		`print(${lossName})`,
@@ -196,9 +199,9 @@ export function trainingProgram(graph: Graph, p: TrainingPattern): GeneratedProg
 		lines.push('print(model.bias.grad)');
 		printed.push({ what: 'grad', node: p.bias });
 	}
+	lines.push('');
+	append(lines, comment(locale, 'code.comment.trainingLoop'));
 	lines.push(
-		'',
-		'# Training, as in the tutorial',
 		'epochs = 1000',
 		'for epoch in range(epochs):',
 		`${INDENT}epoch += 1`,

@@ -7,6 +7,10 @@
  * - a 0-d constant leaf (`t1`: values, no grad) feeding +, -, *, / or **.
  * `importCode` reads the program back to the same graph (round trip).
  *
+ * Its own comments are in the UI's language (`locale`, from the message catalog's
+ * `code.comment.*`); what they quote (names, calls, shapes, PyTorch's error messages) stays as it
+ * is. The importer reads either language's comments back.
+ *
  * Leaves drawn by rand / randn: the canvas's generator is not PyTorch's, so by default the
  * program holds the canvas's numbers as a literal, under a comment that names the draw
  * (`# torch.randn(3, 4) drawn by the canvas (seed 1); ...`); PyTorch then computes exactly what
@@ -30,9 +34,18 @@
  * `generate-expressions.ts` op nodes (and chooses the inlined ones), `generate-training.ts` the
  * training program, and `generate-graph.ts` holds what they share.
  */
-import { numel } from '$lib/engine/core';
-import { isLeaf, validateDocument, workRefusal, type GraphDocument } from '$lib/graph';
+import { getOp, numel } from '$lib/engine/core';
+import {
+	formatBytes,
+	formatFlops,
+	isLeaf,
+	validateDocument,
+	workRefusal,
+	type GraphDocument,
+	type WorkRefusal
+} from '$lib/graph';
 import { dict } from '$lib/util/dict';
+import { comment, commentPart, type Locale } from './comments';
 import { inlinedNodes, opExpression } from './generate-expressions';
 import {
 	BASE_RESERVED,
@@ -58,6 +71,8 @@ export interface GenerateOptions {
 	randomLeaves?: 'values' | 'seed';
 	/** `backward(retain_graph=True)`, as the toolbar's retain_graph says. Default false. */
 	retainGraph?: boolean;
+	/** The language of the program's comments: the UI's. Default `'en'`. */
+	locale?: Locale;
 }
 
 /** The PyTorch program for a graph (see the module comment). Never throws. */
@@ -69,17 +84,19 @@ export function generateProgram(
 	doc: GraphDocument,
 	options: GenerateOptions = {}
 ): GeneratedProgram {
+	const locale = options.locale ?? 'en';
 	try {
-		return generate(doc, options);
+		return generate(doc, options, locale);
 	} catch (error) {
 		// Not reachable by design: the code panel must always show something.
-		return emptyProgram(`# This graph could not be written as PyTorch: ${oneLine(String(error))}`);
+		const text = oneLine(String(error));
+		return emptyProgram(comment(locale, 'code.comment.cannotWrite', { error: text }));
 	}
 }
 
-function emptyProgram(comment: string): GeneratedProgram {
+function emptyProgram(lines: string[]): GeneratedProgram {
 	return {
-		code: `import torch\n\n${comment}\n`,
+		code: `import torch\n\n${lines.join('\n')}\n`,
 		kind: 'empty',
 		output: null,
 		variables: {},
@@ -87,32 +104,26 @@ function emptyProgram(comment: string): GeneratedProgram {
 	};
 }
 
-function generate(doc: GraphDocument, options: GenerateOptions): GeneratedProgram {
+function generate(doc: GraphDocument, options: GenerateOptions, locale: Locale): GeneratedProgram {
 	const parsed = validateDocument(doc);
 	if (!parsed.ok) {
 		const first = parsed.problems[0];
 		const where = first.path === '' ? '' : `${first.path}: `;
-		return emptyProgram(
-			`# This graph is not valid, so it has no PyTorch program: ${oneLine(where + first.message)}`
-		);
+		const problem = oneLine(where + first.message);
+		return emptyProgram(comment(locale, 'code.comment.invalid', { problem }));
 	}
 	// The caller's document, now known to be valid (validateDocument's copy turns -0 into 0).
 	const valid = doc;
-	if (valid.nodes.length === 0) {
-		return emptyProgram(
-			'# The canvas is empty: add tensors and ops, and their PyTorch code appears here.'
-		);
-	}
+	if (valid.nodes.length === 0) return emptyProgram(comment(locale, 'code.comment.empty'));
 	const graph = graphOf(valid);
 	const output = chooseOutput(graph, options.output);
 	const pattern = output === null ? null : trainingPattern(graph, output);
-	if (pattern !== null) return trainingProgram(graph, pattern);
-	return autogradProgram(
-		graph,
-		output,
-		options.randomLeaves ?? 'values',
-		options.retainGraph === true
-	);
+	if (pattern !== null) return trainingProgram(graph, pattern, locale);
+	return autogradProgram(graph, output, {
+		random: options.randomLeaves ?? 'values',
+		retainGraph: options.retainGraph === true,
+		locale
+	});
 }
 
 function chooseOutput(graph: Graph, requested: string | undefined): string | null {
@@ -131,8 +142,11 @@ function chooseOutput(graph: Graph, requested: string | undefined): string | nul
 function autogradProgram(
 	graph: Graph,
 	output: string | null,
-	random: 'values' | 'seed',
-	retainGraph: boolean
+	{
+		random,
+		retainGraph,
+		locale
+	}: { random: 'values' | 'seed'; retainGraph: boolean; locale: Locale }
 ): GeneratedProgram {
 	const inlined = inlinedNodes(graph, output);
 	const reserved = new Set(BASE_RESERVED);
@@ -153,7 +167,7 @@ function autogradProgram(
 		const node = graph.nodes.get(id)!;
 		const attrs = leafAttrs(node);
 		const name = names.get(id)!;
-		const code = leafCode(attrs, attrs.requiresGrad, random, budget, '', `${name} = `, '');
+		const code = leafCode(attrs, attrs.requiresGrad, random, budget, '', `${name} = `, '', locale);
 		append(body, assignment(name, code));
 		if (attrs.retainGrad === true) body.push(`${name}.retain_grad()`);
 	}
@@ -170,21 +184,21 @@ function autogradProgram(
 		const missing = info?.missingInputs ?? [];
 		if (missing.length > 0) {
 			skipped.set(id, name);
-			body.push(
-				`# ${name} = ${node.op}(...) is not computed yet: missing input${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`
-			);
+			const inputs = missing.join(', ');
+			const params = { name, op: node.op, inputs, count: missing.length };
+			append(body, comment(locale, 'code.comment.missingInputs', params));
 			continue;
 		}
 		const blocked = [...reads].find((source) => skipped.has(source));
 		if (blocked !== undefined) {
 			skipped.set(id, name);
-			body.push(`# ${name} is not computed yet: it reads ${skipped.get(blocked)}`);
+			const source = skipped.get(blocked)!;
+			append(body, comment(locale, 'code.comment.readsMissing', { name, source }));
 			continue;
 		}
 		if (info?.error != null) {
-			body.push(
-				`# PyTorch raises here, as the canvas shows: ${info.errorKind ?? 'RuntimeError'}: ${oneLine(info.error)}`
-			);
+			const error = `${info.errorKind ?? 'RuntimeError'}: ${oneLine(info.error)}`;
+			append(body, comment(locale, 'code.comment.raises', { error }));
 		}
 		body.push(`${name} = ${expr.text}`);
 		if (node.attrs?.retainGrad === true) body.push(`${name}.retain_grad()`);
@@ -196,31 +210,24 @@ function autogradProgram(
 	if (output === null) {
 		const ends = ops.filter((id) => fanOut(graph, id) === 0).map((id) => names.get(id)!);
 		if (ends.length > 1) {
-			tail.push(
-				`# Several results (${ends.join(', ')}): choose one as the output to call backward() on.`
-			);
+			append(tail, comment(locale, 'code.comment.severalResults', { names: ends.join(', ') }));
 		}
 	} else if (skipped.has(output)) {
-		tail.push(`# ${names.get(output)} is not computed yet, so backward() cannot run.`);
+		append(tail, comment(locale, 'code.comment.outputMissing', { name: names.get(output)! }));
 	} else {
 		const name = names.get(output)!;
 		const info = graph.infos.get(output);
 		tail.push(`print(${name})`);
 		printed.push({ what: 'value', node: output });
 		if (info?.shape == null) {
-			tail.push(
-				`# ${name} has no value on the canvas (see the error above), so backward() cannot run.`
-			);
+			append(tail, comment(locale, 'code.comment.outputNoValue', { name }));
 		} else if (numel(info.shape) !== 1) {
-			tail.push(
-				`# ${name} has shape [${info.shape.join(', ')}]: backward() needs a one-element output`,
-				`# (PyTorch: grad can be implicitly created only for scalar outputs). Try ${name}.sum().`
-			);
+			const shape = info.shape.join(', ');
+			const error = 'grad can be implicitly created only for scalar outputs';
+			append(tail, comment(locale, 'code.comment.notScalar', { name, shape, error }));
 		} else if (!info.requiresGrad) {
-			tail.push(
-				`# Nothing ${name} reads requires grad, so ${name}.backward() would raise:`,
-				'# element 0 of tensors does not require grad and does not have a grad_fn'
-			);
+			const error = 'element 0 of tensors does not require grad and does not have a grad_fn';
+			append(tail, comment(locale, 'code.comment.noGrad', { name, error }));
 		} else {
 			backward = output;
 			tail.push(retainGraph ? `${name}.backward(retain_graph=True)` : `${name}.backward()`);
@@ -240,13 +247,43 @@ function autogradProgram(
 	// The canvas refuses to run work past its budget; PyTorch may well run it.
 	const refusal = workRefusal(graph.doc, graph.infos);
 	if (refusal !== null) {
-		head.push('', '# Too much for the canvas to run (PyTorch may run it):');
-		for (const part of oneLine(refusal.message).split('; ')) head.push(`# ${part};`);
-		head[head.length - 1] = head[head.length - 1].replace(/;$/, '.');
+		head.push('');
+		append(head, comment(locale, 'code.comment.tooMuch'));
+		append(head, refusalComment(graph, refusal, locale));
 	}
 	const sections = [head, body, tail].filter((s) => s.length > 0);
 	const code = sections.map((s) => s.join('\n')).join('\n\n') + '\n';
 	const variables = dict<string>(); // by node id, which may be `__proto__`
 	for (const [id, name] of names) if (!skipped.has(id)) variables[id] = name;
 	return { code, kind: 'autograd', output: backward, variables, printed };
+}
+
+/**
+ * Why the canvas refuses to run the graph (graph/cost's `workRefusal`), worded in `locale`: the
+ * node that takes the most (a leaf by its shape, an op by its operands' shapes), its estimate
+ * with backward, the graph's when it differs, and the limit.
+ */
+function refusalComment(graph: Graph, refusal: WorkRefusal, locale: Locale): string[] {
+	const format = refusal.resource === 'flops' ? formatFlops : formatBytes;
+	const node = graph.nodes.get(refusal.nodeId)!;
+	const shapeOf = (id: string) => (graph.infos.get(id)?.shape ?? []).join(', ');
+	const name = oneLine(node.name);
+	let what: string;
+	if (isLeaf(node)) {
+		what = commentPart(locale, 'code.comment.workLeaf', { name, shape: shapeOf(node.id) });
+	} else {
+		const connected = graph.inputs.get(node.id);
+		const operands = (getOp(node.op)?.inputs ?? [])
+			.map((input) => connected?.get(input))
+			.filter((source): source is string => source !== undefined)
+			.map((source) => `[${shapeOf(source)}]`)
+			.join(commentPart(locale, 'code.comment.workAnd'));
+		what = commentPart(locale, 'code.comment.workOp', { name, op: node.op, operands });
+	}
+	const amount = format(refusal.node);
+	const total = format(refusal.total);
+	const graphPart =
+		total === amount ? '' : commentPart(locale, 'code.comment.workGraph', { total });
+	const limit = format(refusal.limit);
+	return comment(locale, 'code.comment.work', { what, amount, graph: graphPart, limit });
 }

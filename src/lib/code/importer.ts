@@ -16,8 +16,9 @@
  * - Numbers in tensor expressions become 0-d constant leaves (`x ** 2`).
  * - rand / randn leaves get seeds in order: the k-th draw after `torch.manual_seed(s)` gets seed
  *   s + k (s = 0 before any), so each leaf draws its own numbers. A literal written by
- *   `generateCode` under a `# torch.randn(...) drawn by the canvas (seed s)` comment, and still
- *   holding those numbers, imports as that randn leaf again.
+ *   `generateCode` under a `# torch.randn(...) drawn by the canvas (seed s)` comment (or that
+ *   comment in another language of the UI: `parseDrawnComment`), and still holding those
+ *   numbers, imports as that randn leaf again.
  * - `nn.Linear(i, o)` makes its weight and bias leaves at once, with the values the canvas's
  *   nn.Linear draws (or those of a following `load_state_dict` / `nn.Parameter` assignment);
  *   calling the module makes a `linear` node.

@@ -5,6 +5,8 @@
  */
 import * as torch from '$lib/engine/core';
 import { createLeaf, type LeafAttrs } from '$lib/graph';
+import { LOCALES, MESSAGES, type Locale } from '$lib/i18n/messages';
+import { comment, commentPart } from './comments';
 
 export type RandomInit = 'rand' | 'randn';
 
@@ -30,23 +32,54 @@ export function linearInit(
 }
 
 /**
- * The comment written above a literal that holds a rand / randn leaf's values. The importer reads
- * it back (see `parseDrawnComment`): when the literal still holds exactly those values, the leaf
- * is imported as rand / randn with that seed again.
+ * The comment written above a literal that holds a rand / randn leaf's values, in `locale`. The
+ * importer reads it back in every language (see `parseDrawnComment`): when the literal still
+ * holds exactly those values, the leaf is imported as rand / randn with that seed again.
  */
-export function drawnComment(init: RandomInit, shape: readonly number[], seed: number): string {
+export function drawnComment(
+	init: RandomInit,
+	shape: readonly number[],
+	seed: number,
+	locale: Locale = 'en'
+): string {
 	const size = shape.length === 0 ? '()' : shape.join(', ');
-	return `# torch.${init}(${size}) drawn by the canvas (seed ${seed}); PyTorch's generator would draw other numbers`;
+	const draw = commentPart(locale, 'code.comment.drawnBy', { init, size, seed });
+	return comment(locale, 'code.comment.drawn', { draw })[0];
 }
 
-const DRAWN = /^#\s*torch\.(rand|randn)\(([\d,\s()]*)\) drawn by the canvas \(seed (\d+)\)/;
+/** What each placeholder of `code.comment.drawnBy` matches. */
+const DRAWN_PARTS: Record<string, string> = {
+	init: '(?<init>rand|randn)',
+	size: '(?<size>[\\d,\\s()]*)',
+	seed: '(?<seed>\\d+)'
+};
+
+/**
+ * The start of `drawnComment`'s comment in `locale`, up to the seed (what follows may be edited),
+ * made from the catalog's own words: a program written in any language imports in any other.
+ */
+function drawnPattern(locale: Locale): RegExp {
+	const source = MESSAGES[locale]['code.comment.drawnBy']
+		.split(/(\{\w+\})/)
+		.map((part) => {
+			const placeholder = /^\{(\w+)\}$/.exec(part)?.[1];
+			if (placeholder !== undefined && Object.hasOwn(DRAWN_PARTS, placeholder)) {
+				return DRAWN_PARTS[placeholder];
+			}
+			return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
+		})
+		.join('');
+	return new RegExp(`^#\\s*${source}`);
+}
+
+const DRAWN = LOCALES.map(drawnPattern);
 
 export function parseDrawnComment(
 	text: string
 ): { init: RandomInit; shape: number[]; seed: number } | null {
-	const match = DRAWN.exec(text);
-	if (match === null) return null;
-	const sizes = match[2].replace(/[()\s]/g, '');
+	const groups = DRAWN.map((pattern) => pattern.exec(text)?.groups).find((g) => g !== undefined);
+	if (groups === undefined) return null;
+	const sizes = groups.size.replace(/[()\s]/g, '');
 	const shape =
 		sizes === ''
 			? []
@@ -54,9 +87,9 @@ export function parseDrawnComment(
 					.split(',')
 					.filter((s) => s !== '')
 					.map(Number);
-	const seed = Number(match[3]);
+	const seed = Number(groups.seed);
 	if (!Number.isSafeInteger(seed) || shape.some((d) => !Number.isSafeInteger(d) || d < 1)) {
 		return null;
 	}
-	return { init: match[1] as RandomInit, shape, seed };
+	return { init: groups.init as RandomInit, shape, seed };
 }

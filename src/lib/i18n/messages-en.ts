@@ -547,6 +547,42 @@ export const en = {
 	'codePanel.copy': 'Copy',
 	'codePanel.download': 'Download .py',
 	'codePanel.empty': '# An empty graph: add tensors and ops to see their PyTorch code.',
+	// The generated program's own comments (src/lib/code): one `# ` line per line of the message.
+	// Code (names, calls, shapes) and PyTorch's messages, passed as parameters, stay as they are.
+	'code.comment.cannotWrite': 'This graph could not be written as PyTorch: {error}',
+	'code.comment.invalid': 'This graph is not valid, so it has no PyTorch program: {problem}',
+	'code.comment.empty':
+		'The canvas is empty: add tensors and ops, and their PyTorch code appears here.',
+	'code.comment.missingInputs': '{name} = {op}(...) is not computed yet: missing inputs {inputs}',
+	'code.comment.readsMissing': '{name} is not computed yet: it reads {source}',
+	'code.comment.raises': 'PyTorch raises here, as the canvas shows: {error}',
+	'code.comment.severalResults':
+		'Several results ({names}): choose one as the output to call backward() on.',
+	'code.comment.outputMissing': '{name} is not computed yet, so backward() cannot run.',
+	'code.comment.outputNoValue':
+		'{name} has no value on the canvas (see the error above), so backward() cannot run.',
+	'code.comment.notScalar':
+		'{name} has shape [{shape}]: backward() needs a one-element output\n(PyTorch: {error}). Try {name}.sum().',
+	'code.comment.noGrad':
+		'Nothing {name} reads requires grad, so {name}.backward() would raise:\n{error}',
+	'code.comment.tooMuch': 'Too much for the canvas to run (PyTorch may run it):',
+	'code.comment.work': '{what} needs about {amount} with backward{graph};\nthe limit is {limit}.',
+	'code.comment.workGraph': ' (the graph {total})',
+	'code.comment.workLeaf': '{name}: a [{shape}] tensor',
+	'code.comment.workOp': '{name}: {op} of {operands}',
+	'code.comment.workAnd': ' and ',
+	'code.comment.zeros':
+		'The canvas holds {count} values here, too many to write out: zeros stand in for them.\n(Save the graph as a file to keep the values.)',
+	'code.comment.ownGenerator':
+		"The canvas draws these with its own generator: PyTorch's numbers differ.",
+	'code.comment.tooManyDrawn':
+		"{count} values, too many to write out: PyTorch's generator draws other numbers\nthan the canvas's.",
+	'code.comment.drawn': "{draw}; PyTorch's generator would draw other numbers",
+	'code.comment.drawnBy': 'torch.{init}({size}) drawn by the canvas (seed {seed})',
+	'code.comment.training':
+		"The tutorial's linear regression for this graph: {pred} = model({x}), {loss} = MSE({pred}, {y})",
+	'code.comment.onePass': 'One forward and backward pass: the graph on the canvas',
+	'code.comment.trainingLoop': 'Training, as in the tutorial',
 	'notice.codeCopied': 'Copied the code.',
 	'notice.importLoadFailed':
 		'Could not open the import dialog ({reason}). Check the connection; if the app was just updated, reload the page.',

@@ -525,6 +525,36 @@ export const zh: Record<MessageKey, string> = {
 	'codePanel.copy': '复制',
 	'codePanel.download': '下载 .py',
 	'codePanel.empty': '# 空计算图：添加张量和运算即可看到对应的 PyTorch 代码。',
+	'code.comment.cannotWrite': '这个计算图无法写成 PyTorch 代码：{error}',
+	'code.comment.invalid': '这个计算图不合法，写不出 PyTorch 程序：{problem}',
+	'code.comment.empty': '画布是空的：添加张量和运算后，这里会显示它们的 PyTorch 代码。',
+	'code.comment.missingInputs': '{name} = {op}(...) 还没有计算：缺少输入 {inputs}',
+	'code.comment.readsMissing': '{name} 还没有计算：它用到了 {source}',
+	'code.comment.raises': 'PyTorch 运行到这里会报错，画布上显示的也是这个错误：{error}',
+	'code.comment.severalResults':
+		'有多个结果（{names}）：要选一个作为输出，才能对它调用 backward()。',
+	'code.comment.outputMissing': '{name} 还没有计算，所以无法调用 backward()。',
+	'code.comment.outputNoValue': '{name} 在画布上没有值（见上面的报错），所以无法调用 backward()。',
+	'code.comment.notScalar':
+		'{name} 的形状是 [{shape}]：backward() 要求输出只有一个元素\n（PyTorch：{error}）。可以改用 {name}.sum()。',
+	'code.comment.noGrad': '{name} 用到的张量都不需要梯度，所以 {name}.backward() 会报错：\n{error}',
+	'code.comment.tooMuch': '计算量太大，画布不运行（PyTorch 也许能运行）：',
+	'code.comment.work': '{what}，连同反向约需 {amount}{graph}；\n上限为 {limit}。',
+	'code.comment.workGraph': '（整个计算图 {total}）',
+	'code.comment.workLeaf': '{name}：形状为 [{shape}] 的张量',
+	'code.comment.workOp': '{name}：{operands} 的 {op}',
+	'code.comment.workAnd': ' 和 ',
+	'code.comment.zeros':
+		'画布上这里有 {count} 个数，太多了写不下：先用全零代替。\n（要保留这些数值，请把计算图保存为文件。）',
+	'code.comment.ownGenerator': '画布用自己的随机数生成器生成这些数：PyTorch 生成的数会不一样。',
+	'code.comment.tooManyDrawn':
+		'{count} 个数，太多了写不下：PyTorch 的随机数生成器生成的数和画布上的不一样。',
+	'code.comment.drawn': '{draw}；PyTorch 生成的数会不同',
+	'code.comment.drawnBy': 'torch.{init}({size}) 由画布随机生成（种子 {seed}）',
+	'code.comment.training':
+		'教程里的线性回归，对应这个计算图：{pred} = model({x})，{loss} = MSE({pred}, {y})',
+	'code.comment.onePass': '一次前向传播和反向传播：就是画布上的计算图',
+	'code.comment.trainingLoop': '训练，和教程里一样',
 	'notice.codeCopied': '已复制代码。',
 	'notice.importLoadFailed':
 		'无法打开导入对话框（{reason}）。请检查网络连接；如果应用刚刚更新，请重新加载页面。',

@@ -45,7 +45,10 @@ export const PLURALS: Record<
 		'trainPanel.rows': { one: '{count} row' },
 		'trainPanel.rowsFromCsv': { one: '{count} row from CSV' },
 		'chart.fitPoints': { one: '{count} point' },
-		'problem.moreProblems': { one: 'and {count} more problem' }
+		'problem.moreProblems': { one: 'and {count} more problem' },
+		'code.comment.missingInputs': {
+			one: '{name} = {op}(...) is not computed yet: missing input {inputs}'
+		}
 	},
 	zh: {}
 };
