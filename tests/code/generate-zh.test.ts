@@ -14,42 +14,12 @@ import {
 	GRAPH_VERSION,
 	inferShapes,
 	validateDocument,
-	type GraphDocument,
-	type GraphEdge,
-	type GraphNode,
-	type LeafAttrs
+	type GraphDocument
 } from '$lib/graph';
 import { LOCALES, MESSAGES, type MessageKey } from '$lib/i18n/messages';
 import { fixtureDoc } from '../graph/helpers';
-import { describeGraph } from './helpers';
+import { describeGraph, graph } from './helpers';
 import { randomGraph } from './random-graphs';
-
-/** A small document builder: leaves and ops by name, wired by name. */
-function graph(
-	spec: (
-		| { name: string; leaf: Partial<LeafAttrs> }
-		| { name: string; op: string; inputs: Record<string, string> }
-	)[]
-): GraphDocument {
-	const nodes: GraphNode[] = [];
-	const edges: GraphEdge[] = [];
-	const ids = new Map<string, string>();
-	spec.forEach((item, i) => {
-		const id = `n${i + 1}`;
-		ids.set(item.name, id);
-		if ('leaf' in item) {
-			const attrs = { shape: [1], init: 'ones', requiresGrad: false, ...item.leaf };
-			nodes.push({ id, op: 'tensor', name: item.name, position: { x: 0, y: 0 }, attrs });
-		} else {
-			nodes.push({ id, op: item.op, name: item.name, position: { x: 0, y: 0 } });
-			for (const [input, source] of Object.entries(item.inputs)) {
-				const edge = { id: `e${edges.length + 1}`, source: ids.get(source)!, target: id };
-				edges.push({ ...edge, targetInput: input });
-			}
-		}
-	});
-	return { format: GRAPH_FORMAT, version: GRAPH_VERSION, nodes, edges };
-}
 
 const BIG = MAX_LITERAL_VALUES + 1;
 

@@ -2,55 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { generateCode, generateProgram, importCode } from '$lib/code';
 import { pyFloat, pyFloat32, pyNumber, toIdentifier } from '$lib/code/python';
-import {
-	EXAMPLES,
-	GRAPH_FORMAT,
-	GRAPH_VERSION,
-	type GraphDocument,
-	type GraphEdge,
-	type GraphNode,
-	type LeafAttrs
-} from '$lib/graph';
-import { describeGraph } from './helpers';
+import { EXAMPLES, GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument } from '$lib/graph';
+import { describeGraph, graph } from './helpers';
 
 const example = (id: string) => EXAMPLES.find((e) => e.id === id)!.doc;
-
-/** A small document builder: leaves and ops by name, wired by name. */
-function graph(
-	spec: (
-		| { name: string; leaf: Partial<LeafAttrs> }
-		| { name: string; op: string; inputs: Record<string, string>; attrs?: Record<string, unknown> }
-	)[]
-): GraphDocument {
-	const nodes: GraphNode[] = [];
-	const edges: GraphEdge[] = [];
-	const ids = new Map<string, string>();
-	spec.forEach((item, i) => {
-		const id = `n${i + 1}`;
-		ids.set(item.name, id);
-		if ('leaf' in item) {
-			const attrs = { shape: [1], init: 'ones', requiresGrad: false, ...item.leaf };
-			nodes.push({ id, op: 'tensor', name: item.name, position: { x: 0, y: 0 }, attrs });
-		} else {
-			nodes.push({
-				id,
-				op: item.op,
-				name: item.name,
-				position: { x: 0, y: 0 },
-				...(item.attrs ? { attrs: item.attrs } : {})
-			});
-			for (const [input, source] of Object.entries(item.inputs)) {
-				edges.push({
-					id: `e${edges.length + 1}`,
-					source: ids.get(source)!,
-					target: id,
-					targetInput: input
-				});
-			}
-		}
-	});
-	return { format: GRAPH_FORMAT, version: GRAPH_VERSION, nodes, edges };
-}
 
 const constant = (name: string, value: number) => ({
 	name,

@@ -1,8 +1,17 @@
-/** Readable descriptions of graphs, for expectations in the code tests. */
+/** Readable descriptions of graphs, and a small graph builder, for the code tests. */
 import { expect } from 'vitest';
 import { getOp } from '$lib/engine';
 import { generateCode, generateProgram, importCode, type GenerateOptions } from '$lib/code';
-import { LEAF_OP, validateDocument, type GraphDocument, type LeafAttrs } from '$lib/graph';
+import {
+	GRAPH_FORMAT,
+	GRAPH_VERSION,
+	LEAF_OP,
+	validateDocument,
+	type GraphDocument,
+	type GraphEdge,
+	type GraphNode,
+	type LeafAttrs
+} from '$lib/graph';
 import { graphSignature, nodeSignatures } from './random-graphs';
 
 /**
@@ -64,4 +73,41 @@ export function roundTrip(doc: GraphDocument, options: GenerateOptions = {}): st
 		program.code
 	);
 	return program.code;
+}
+
+/** A small document builder: leaves and ops by name, wired by name. */
+export function graph(
+	spec: (
+		| { name: string; leaf: Partial<LeafAttrs> }
+		| { name: string; op: string; inputs: Record<string, string>; attrs?: Record<string, unknown> }
+	)[]
+): GraphDocument {
+	const nodes: GraphNode[] = [];
+	const edges: GraphEdge[] = [];
+	const ids = new Map<string, string>();
+	spec.forEach((item, i) => {
+		const id = `n${i + 1}`;
+		ids.set(item.name, id);
+		if ('leaf' in item) {
+			const attrs = { shape: [1], init: 'ones', requiresGrad: false, ...item.leaf };
+			nodes.push({ id, op: 'tensor', name: item.name, position: { x: 0, y: 0 }, attrs });
+		} else {
+			nodes.push({
+				id,
+				op: item.op,
+				name: item.name,
+				position: { x: 0, y: 0 },
+				...(item.attrs ? { attrs: item.attrs } : {})
+			});
+			for (const [input, source] of Object.entries(item.inputs)) {
+				edges.push({
+					id: `e${edges.length + 1}`,
+					source: ids.get(source)!,
+					target: id,
+					targetInput: input
+				});
+			}
+		}
+	});
+	return { format: GRAPH_FORMAT, version: GRAPH_VERSION, nodes, edges };
 }
