@@ -16,7 +16,9 @@ const words = (locale: Locale) => (key: MessageKey, params?: Record<string, stri
 
 async function openRepro(page: Page, locale: Locale) {
 	await page.addInitScript((wanted) => {
-		localStorage.setItem('autograd-canvas.locale', wanted);
+		// about:blank (between the two pages) has no storage.
+		if (location.protocol.startsWith('http'))
+			localStorage.setItem('autograd-canvas.locale', wanted);
 	}, locale);
 	const errors: string[] = [];
 	page.on('pageerror', (error) => errors.push(error.message));
@@ -94,7 +96,9 @@ for (const locale of ['en', 'zh'] as const) {
 		const forward = page.getByRole('button', { name: t('trace.stepForward'), exact: true });
 		await forward.click();
 		await forward.click();
-		await expect(panel.locator('.where')).toContainText(t('trace.stepOf', { index: 10, total: 10 }));
+		await expect(panel.locator('.where')).toContainText(
+			t('trace.stepOf', { index: 10, total: 10 })
+		);
 		await expect.poll(() => texLines(page)).toEqual(last);
 		expect(errors).toEqual([]);
 	});

@@ -41,7 +41,8 @@ export function chainTex(
 	const lines: string[] = [];
 	if (step.upstreamSum) {
 		// The parts from each use of this node, added before its backward runs: the upstream.
-		lines.push(...sumTex(step.upstreamSum, 'u', step.nodeId, out, names, selection, t));
+		for (const line of sumTex(step.upstreamSum, 'u', step.nodeId, out, names, selection, t))
+			lines.push(line);
 	} else if (!allNumbers(step)) {
 		const upIndex = indexIn(selection, step.nodeId, upstream.shape);
 		lines.push(`${partial(out, texName(step.name))} = ${texTensor(upstream, 'u', upIndex)}`);
@@ -52,12 +53,14 @@ export function chainTex(
 	});
 	// Leaves whose last part arrived here: the parts, added into .grad.
 	step.accumulated.forEach((acc, j) => {
-		if (acc.sum) lines.push(...sumTex(acc.sum, `a${j}`, acc.nodeId, out, names, selection, t));
+		if (!acc.sum) return;
+		for (const line of sumTex(acc.sum, `a${j}`, acc.nodeId, out, names, selection, t))
+			lines.push(line);
 	});
 	return lines;
 }
 
-/** `via e` under a part of a gradient, in TeX; the argument too when one op used the node twice. */
+/** `via e`, the path of a part of a gradient, in TeX; the argument too when one op used the node twice. */
 function viaTex(
 	part: Pick<GradPart, 'fromId' | 'arg'>,
 	twice: boolean,
@@ -68,9 +71,11 @@ function viaTex(
 	return `${texText(t('chain.via'))}\\,${from}${twice ? `\\,(\\mathrm{${part.arg}})` : ''}`;
 }
 
-/** `∂out/∂target` marked as the part along one path. */
-const partTex = (of: string, wrt: string, via: string) =>
-	`\\left.${partial(of, wrt)}\\right|_{${via}}`;
+/**
+ * `∂out/∂target (via e)`: the part along one path. The label is full size, not a subscript, so
+ * it reads on a projector.
+ */
+const partTex = (of: string, wrt: string, via: string) => `${partial(of, wrt)}\\,(${via})`;
 
 /** The words of a part's path, for the explanation: `e`, or `y (input)` when one op used it twice. */
 function viaWords(
