@@ -101,6 +101,8 @@ export {
 	TraceSession,
 	type Accumulation,
 	type BackwardInput,
+	type GradPart,
+	type GradSum,
 	type BackwardStep,
 	type ForwardInput,
 	type ForwardStep,

@@ -132,7 +132,11 @@ export function resultBuffers(result: unknown): ArrayBuffer[] {
 		} else {
 			visit(step.upstream);
 			for (const input of step.inputs) visit(input.grad);
-			for (const acc of step.accumulated) visit(acc.grad);
+			for (const acc of step.accumulated) {
+				visit(acc.grad);
+				// Its parts are the inputs' gradients, visited above.
+				visit(acc.sum?.total);
+			}
 		}
 	}
 	// A GradSnapshot itself (zero grad), or the snapshots a forward or backward result holds.

@@ -43,6 +43,8 @@ export interface ForwardStep {
 	/** `LEAF_OP` for a leaf, else the registry op id. */
 	op: string;
 	inputs: ForwardInput[];
+	/** The op's attributes as the engine got them (defaults filled in); `{}` for a leaf. */
+	attrs: Record<string, unknown>;
 	output: TensorView;
 	requiresGrad: boolean;
 	isLeaf: boolean;
@@ -59,6 +61,30 @@ export interface BackwardInput {
 	local: number | null;
 	/** The input's shape in the forward pass (its gradient has the same shape). */
 	shape: readonly number[];
+	/**
+	 * How many gradients reach that node in this backward pass, one per use (0 where none flows
+	 * here). Above 1, `grad` is only the part along this path: the parts are summed (see `GradSum`).
+	 */
+	paths: number;
+}
+
+/** One gradient that reached a node along one of its uses: what op `fromId` sent to its `arg`. */
+export interface GradPart {
+	fromId: string;
+	arg: string;
+	/** The same view as that step's `BackwardInput.grad`. */
+	grad: TensorView;
+}
+
+/**
+ * A node used several times gets one gradient per use, and the engine adds them: for a leaf
+ * before AccumulateGrad writes `.grad`, for a non-leaf before its own backward runs.
+ */
+export interface GradSum {
+	/** In the order the engine added them. */
+	parts: GradPart[];
+	/** The engine's sum. */
+	total: TensorView;
 }
 
 export interface Accumulation {
@@ -67,6 +93,8 @@ export interface Accumulation {
 	grad: TensorView;
 	/** How many backward passes have accumulated into it. */
 	count: number;
+	/** Where the leaf was used several times: the parts, and the sum added into `.grad` now. */
+	sum: GradSum | null;
 }
 
 export interface BackwardStep {
@@ -77,6 +105,8 @@ export interface BackwardStep {
 	gradFn: string;
 	/** The gradient of the output with respect to this node. */
 	upstream: TensorView;
+	/** Where this node was used several times: the parts that `upstream` sums (its `total`). */
+	upstreamSum: GradSum | null;
 	inputs: BackwardInput[];
 	/** Leaves whose `.grad` was complete after this step, with their new value. */
 	accumulated: Accumulation[];
@@ -195,7 +225,7 @@ export class TraceSession {
 		const { tensors, failed } = runGraph(this.index, {
 			leafFor: (node) => this.leafFor(node),
 			onProgress,
-			onNode: ({ id, node, op, sources }, tensor, args) => {
+			onNode: ({ id, node, op, sources, attrs }, tensor, args) => {
 				const inputs: ForwardInput[] = [];
 				if (op === null || op === undefined) liveLeaves.add(id);
 				else {
@@ -212,6 +242,7 @@ export class TraceSession {
 					name: node.name,
 					op: node.op,
 					inputs,
+					attrs: structuredClone(attrs),
 					output: this.valueView(tensor),
 					requiresGrad: tensor.requiresGrad,
 					isLeaf: tensor.isLeaf,
@@ -273,20 +304,31 @@ export class TraceSession {
 		}
 		const raw: { step: EngineStep; local: (number | null)[] }[] = [];
 		const allGrads = new Map<string, TensorView>();
+		/** Each leaf's gradient summed so far in this pass (the engine's), read after each step. */
+		const leafSums = new Map<AccumulateGrad, Tensor>();
 		try {
 			root.backward({
 				retainGraph: options.retainGraph ?? false,
-				onStep: (step) => raw.push({ step, local: this.localDerivatives(step) })
+				onStep: (step) => {
+					raw.push({ step, local: this.localDerivatives(step) });
+					for (const fn of step.node.next) {
+						if (fn instanceof AccumulateGrad && fn.pending) leafSums.set(fn, fn.pending);
+					}
+				}
 			});
 		} catch (caught) {
 			return { steps: [], error: toError(caught, id) };
 		}
 		const lastFeeder = new Map<string, number>();
+		const accumulatorOf = new Map<string, AccumulateGrad>();
 		raw.forEach(({ step }, i) => {
 			step.node.next.forEach((fn, k) => {
 				if (fn instanceof AccumulateGrad && step.inputGrads[k]) {
 					const leafId = leafOf.get(fn.variable);
-					if (leafId !== undefined) lastFeeder.set(leafId, i);
+					if (leafId !== undefined) {
+						lastFeeder.set(leafId, i);
+						accumulatorOf.set(leafId, fn);
+					}
 				}
 			});
 		});
@@ -298,10 +340,24 @@ export class TraceSession {
 				counted.add(leafId);
 			}
 		}
+		const nodeIds = raw.map(({ step }) => nodeOf.get(step.node) ?? '');
+		const gradViews = raw.map(({ step }) => step.inputGrads.map((g) => (g ? viewOf(g) : null)));
+		// Every gradient each node received in this pass, one per use, in the engine's order.
+		const partsOf = new Map<GradNode | AccumulateGrad, GradPart[]>();
+		raw.forEach(({ step }, i) => {
+			step.node.next.forEach((fn, k) => {
+				const grad = gradViews[i][k];
+				if (!fn || !grad) return;
+				const parts = partsOf.get(fn) ?? [];
+				parts.push({ fromId: nodeIds[i], arg: step.node.op.inputs[k] ?? `input${k}`, grad });
+				partsOf.set(fn, parts);
+			});
+		});
 		const steps = raw.map(({ step, local }, i): BackwardStep => {
-			const nodeId = nodeOf.get(step.node) ?? '';
+			const nodeId = nodeIds[i];
 			const upstream = viewOf(step.outputGrad);
 			allGrads.set(nodeId, upstream);
+			const received = partsOf.get(step.node) ?? [];
 			const inputs: BackwardInput[] = step.node.next.map((fn, k) => {
 				const sourceId =
 					fn instanceof AccumulateGrad
@@ -309,13 +365,14 @@ export class TraceSession {
 						: fn
 							? (nodeOf.get(fn) ?? '')
 							: '';
-				const grad = step.inputGrads[k];
+				const grad = gradViews[i][k];
 				return {
 					arg: step.node.op.inputs[k] ?? `input${k}`,
 					nodeId: sourceId || this.inputSource(nodeId, step.node.op.inputs[k]),
-					grad: grad ? viewOf(grad) : null,
+					grad,
 					local: local[k] ?? null,
-					shape: step.node.inputShapes[k]?.slice() ?? []
+					shape: step.node.inputShapes[k]?.slice() ?? [],
+					paths: grad && fn ? (partsOf.get(fn)?.length ?? 0) : 0
 				};
 			});
 			const accumulated: Accumulation[] = [];
@@ -323,7 +380,11 @@ export class TraceSession {
 				if (last !== i) continue;
 				const leaf = this.leaves.get(leafId)!;
 				const grad = leaf.tensor.gradSilently;
-				if (grad) accumulated.push({ nodeId: leafId, grad: viewOf(grad), count: leaf.count });
+				const fn = accumulatorOf.get(leafId);
+				const parts = fn ? (partsOf.get(fn) ?? []) : [];
+				const total = fn ? leafSums.get(fn) : undefined;
+				const sum = parts.length > 1 && total ? { parts, total: viewOf(total) } : null;
+				if (grad) accumulated.push({ nodeId: leafId, grad: viewOf(grad), count: leaf.count, sum });
 			}
 			const node = this.index?.nodes.get(nodeId);
 			return {
@@ -333,6 +394,7 @@ export class TraceSession {
 				op: node?.op ?? step.node.op.id,
 				gradFn: step.node.name,
 				upstream,
+				upstreamSum: received.length > 1 ? { parts: received, total: upstream } : null,
 				inputs,
 				accumulated,
 				outputId: id

@@ -746,6 +746,17 @@ export const en = {
 		'The gradient of mean is 1/n for every element: the upstream gradient is broadcast back, divided by n.',
 	'chain.broadcast':
 		'{name} {from} was broadcast to {to}, so its gradient is summed over the broadcast dims.',
+	// A tensor used several times: its gradient comes in parts, one per use, which are added.
+	'chain.via': 'via',
+	'chain.pathPart':
+		'{name} is used {count} times, so its gradient comes in {count} parts, one along each use: this step gives only the part via {via}. The parts are added once all have arrived.',
+	'chain.sumLeaf':
+		'All {count} parts of ∂{output}/∂{name} have arrived: PyTorch adds them, then AccumulateGrad adds the sum into {name}.grad.',
+	'chain.sumNode':
+		'{name} is used {count} times: PyTorch first adds the {count} parts of ∂{output}/∂{name}, one from each use, then runs the backward of {name} with the sum.',
+	// sum and mean over some dims, after their formula.
+	'chain.reduceDims': '(over dims {dims})',
+	'chain.reduceDimsKeep': '(over dims {dims}, keepdim)',
 	'chain.formulas': 'Formulas: point at an entry, or use the arrow keys, to follow one element',
 	'chain.picked': 'Element {name}[{index}] = {value}',
 	'chain.accumulated': '{name}.grad now holds {count} backward passes.',

@@ -705,6 +705,15 @@ export const zh: Record<MessageKey, string> = {
 	'chain.opGrad.sum': 'sum 对每个元素的梯度都是 1：上游梯度以全 1 的形式广播回去。',
 	'chain.opGrad.mean': 'mean 对每个元素的梯度都是 1/n：上游梯度广播回去并除以 n。',
 	'chain.broadcast': '{name} {from} 被广播到 {to}，所以它的梯度要在被广播的维度上求和。',
+	'chain.via': '经由',
+	'chain.pathPart':
+		'{name} 被使用了 {count} 次，所以它的梯度分成 {count} 部分，每次使用一部分：这一步只算出经由 {via} 的那部分。各部分到齐后相加。',
+	'chain.sumLeaf':
+		'∂{output}/∂{name} 的 {count} 部分都已到齐：PyTorch 把它们相加，再由 AccumulateGrad 把和累加进 {name}.grad。',
+	'chain.sumNode':
+		'{name} 被使用了 {count} 次：PyTorch 先把每次使用传回的 {count} 部分 ∂{output}/∂{name} 相加，再用这个和运行 {name} 的反向。',
+	'chain.reduceDims': '（对第 {dims} 维）',
+	'chain.reduceDimsKeep': '（对第 {dims} 维，keepdim：保留该维）',
 	'chain.formulas': '公式：指向某个元素或使用方向键，跟随单个元素',
 	'chain.picked': '元素 {name}[{index}] = {value}',
 	'chain.accumulated': '{name}.grad 现已累加 {count} 次反向传播。',

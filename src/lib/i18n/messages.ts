@@ -33,6 +33,8 @@ export const PLURALS: Record<
 		'status.wireCount': { one: '{count} wire' },
 		'trace.accumulationsTitle': { one: '{count} backward pass accumulated into this .grad' },
 		'chain.accumulated': { one: '{name}.grad now holds {count} backward pass.' },
+		'chain.reduceDims': { one: '(over dim {dims})' },
+		'chain.reduceDimsKeep': { one: '(over dim {dims}, keepdim)' },
 		'notice.imported': { one: 'Imported {count} node from the code.' },
 		'notice.importedWithErrors': {
 			one: 'Imported {count} node from the code, but {name} cannot run: its red node says why.'

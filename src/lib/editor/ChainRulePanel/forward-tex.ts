@@ -7,8 +7,9 @@
 import { numel } from '$lib/engine/core';
 import { getOp } from '$lib/engine/registry';
 import { LEAF_OP, type ForwardStep } from '$lib/graph';
+import { translate, type MessageKey, type MessageParams } from '$lib/i18n';
 import { indexIn, isElementwise, broadcastSource, type Selection } from './selection';
-import { texName } from './tex-name';
+import { texName, texText } from './tex-name';
 import { elementOf, texElement, texFactor, texIndex, texTensor } from './tex-values';
 
 interface FormulaInput {
@@ -39,10 +40,36 @@ export function namedFormula(
 	return substituteInputs(op, inputs, (input) => texName(names.get(input.nodeId) ?? input.arg));
 }
 
+/** The UI's words (`i18n.t`); English where none are given. */
+export type Translate = (key: MessageKey, params?: MessageParams) => string;
+export const ENGLISH: Translate = (key, params) => translate('en', key, params);
+
+/** The reductions whose formula sums over `dim` when it is given. */
+const OVER_DIMS = new Set(['sum', 'mean']);
+
+/**
+ * Which dims a sum or mean runs over, in words, after its formula (`Σᵢ` alone would not say):
+ * `(over dim 1, keepdim)`. Nothing when it runs over every element.
+ */
+function reducedDims(step: ForwardStep, t: Translate): string {
+	const dim = step.attrs.dim;
+	if (!OVER_DIMS.has(step.op) || dim === undefined || dim === null) return '';
+	const rank = step.inputs[0]?.value.shape.length ?? 0;
+	const listed = (Array.isArray(dim) ? dim : [dim]) as number[];
+	// An empty list is every dim, as PyTorch reads it.
+	const dims = (listed.length === 0 ? Array.from({ length: rank }, (_, i) => i) : listed)
+		.map((d) => (d < 0 ? d + rank : d))
+		.sort((a, b) => a - b);
+	const key = step.attrs.keepdim === true ? 'chain.reduceDimsKeep' : 'chain.reduceDims';
+	const words = t(key, { dims: dims.join(', '), count: dims.length });
+	return `\\;\\;${texText(words)}`;
+}
+
 export function forwardTex(
 	step: ForwardStep,
 	names: ReadonlyMap<string, string>,
-	selection: Selection = new Map()
+	selection: Selection = new Map(),
+	t: Translate = ENGLISH
 ): string[] {
 	const out = texName(step.name);
 	const outIndex = indexIn(selection, step.nodeId, step.output.shape);
@@ -62,7 +89,7 @@ export function forwardTex(
 		if (numel(view.shape) === 1) return texFactor(view.data[0]);
 		return `{${texTensor(view, `i${k}`, indexIn(selection, input.nodeId, view.shape))}}`;
 	});
-	const lines = [`${out} = ${named} = ${valued} = ${outValue}`];
+	const lines = [`${out} = ${named}${reducedDims(step, t)} = ${valued} = ${outValue}`];
 	if (scalar) return lines;
 	if (!isElementwise(step.op)) return [...lines, element];
 	// Elementwise: the picked output element, from the input elements that feed it.

@@ -11,7 +11,11 @@ import { ravelIndex, type TensorView, type TraceStep } from '$lib/graph';
 /** The picked index of each node (by node id). */
 export type Selection = ReadonlyMap<string, readonly number[]>;
 
-/** A tensor shown at a step: the output (`o`) and inputs (`i0`, ...) forward; the gradient from above (`u`) and to each input (`g0`, ...) backward. */
+/**
+ * A tensor shown at a step: the output (`o`) and inputs (`i0`, ...) forward; the gradient from
+ * above (`u`) and to each input (`g0`, ...) backward, and where gradients are summed, the parts
+ * of the upstream (`up0`, ...) and of each leaf completed here (`a0`, its parts `a0p0`, ...).
+ */
 export interface Slot {
 	key: string;
 	nodeId: string;
@@ -26,8 +30,18 @@ export function slotsOf(step: TraceStep): Slot[] {
 		];
 	}
 	const slots: Slot[] = [{ key: 'u', nodeId: step.nodeId, view: step.upstream }];
+	step.upstreamSum?.parts.forEach((part, n) =>
+		slots.push({ key: `up${n}`, nodeId: step.nodeId, view: part.grad })
+	);
 	step.inputs.forEach((input, k) => {
 		if (input.grad) slots.push({ key: `g${k}`, nodeId: input.nodeId, view: input.grad });
+	});
+	step.accumulated.forEach((acc, j) => {
+		if (!acc.sum) return;
+		slots.push({ key: `a${j}`, nodeId: acc.nodeId, view: acc.sum.total });
+		acc.sum.parts.forEach((part, n) =>
+			slots.push({ key: `a${j}p${n}`, nodeId: acc.nodeId, view: part.grad })
+		);
 	});
 	return slots;
 }
@@ -93,7 +107,13 @@ export function pick(
 	next.set(slot.nodeId, index.slice());
 	if (!isElementwise(step.op)) return next;
 	const shapes = shapesOf(step);
-	const k = key === 'o' || key === 'u' ? -1 : Number(key.slice(1));
+	// The input the slot shows (a sum's slots: the node's, or the step's own when it is the output).
+	const k = /^[ig]\d+$/.test(key)
+		? Number(key.slice(1))
+		: slot.nodeId === step.nodeId
+			? -1
+			: step.inputs.findIndex((input) => input.nodeId === slot.nodeId);
+	if (k < 0 && slot.nodeId !== step.nodeId) return next;
 	let outIndex: number[];
 	if (k < 0) outIndex = index.slice();
 	else {
