@@ -123,6 +123,8 @@ test.describe('nothing stale', () => {
 		const errors = await open(page, /Chain rule/);
 		await button(page, 'Forward').click();
 		await expect(position(page)).toContainText('Step 5 of 5');
+		const dropped = chainPanel(page).getByTestId('chain-dropped');
+		await expect(dropped).toHaveCount(0);
 		await graphNode(page, 'b').click();
 		await page.getByRole('textbox', { name: 'Seed' }).fill('7');
 		await page.getByRole('textbox', { name: 'Seed' }).press('Enter');
@@ -131,6 +133,11 @@ test.describe('nothing stale', () => {
 		await expect(graphNode(page, 'z').locator('[data-role="value"]')).toHaveCount(0);
 		await expect(graphNode(page, 'y').locator('[data-role="value"]')).toHaveCount(1);
 		await expect(position(page)).toContainText('of 3');
+		// The panel says why steps went, and what brings them back.
+		await expect(dropped).toContainText('The graph changed after this run');
+		await button(page, 'Forward').click();
+		await expect(position(page)).toContainText('Step 5 of 5');
+		await expect(dropped).toHaveCount(0);
 		expect(errors).toEqual([]);
 	});
 });

@@ -131,6 +131,8 @@ test.describe('forward and backward, step by step', () => {
 		await expect(alert).toContainText(
 			'RuntimeError: grad can be implicitly created only for scalar outputs'
 		);
+		// pred was selected: the panel says Backward ran from it, and how to run from the output.
+		await expect(alert).toContainText('Backward runs from the selected node, pred.');
 		// Seen without scrolling: inside the panel's visible part and inside the window.
 		const seen = await alert.evaluate((element) => {
 			const box = element.getBoundingClientRect();
@@ -150,6 +152,7 @@ test.describe('forward and backward, step by step', () => {
 		);
 		await expect(alert).not.toContainText('PyTorch raises');
 		await expect(alert).not.toContainText('RuntimeError');
+		await expect(alert).not.toContainText('runs from the selected node');
 		expect(errors).toEqual([]);
 	});
 

@@ -173,6 +173,18 @@ export class TraceState {
 		return { forward, backward, fresh, error: error ? run.error : null };
 	});
 
+	/**
+	 * Steps of the last run that no longer hold: the document changed since (an edit of a node and
+	 * what depends on it). The Chain rule panel says so; Forward runs them again.
+	 */
+	dropped: number = $derived.by(() => {
+		const run = this.#current;
+		if (!run) return 0;
+		const holding = this.#holding;
+		return (
+			run.forward.length - holding.forward.length + run.backward.length - holding.backward.length
+		);
+	});
 	/** The steps being replayed: the forward pass, then the last backward pass. */
 	steps: TraceStep[] = $derived([...this.#holding.forward, ...this.#holding.backward]);
 	forwardCount: number = $derived(this.#holding.forward.length);

@@ -729,6 +729,10 @@ export const en = {
 	'trace.gradNoneLeaf':
 		'None: no backward pass has reached this tensor yet (or it does not require grad).',
 	'trace.accumulationsTitle': '{count} backward passes accumulated into this .grad',
+	'chain.dropped':
+		'The graph changed after this run: the steps that depend on the change are gone. Forward runs them again.',
+	'chain.fromSelected':
+		"Backward runs from the selected node, {name}. To run it from the graph's output, select the output node.",
 	'chain.title': 'Chain rule',
 	'chain.empty':
 		'Press Forward to run the graph, then Backward to see the chain rule at every node.',

@@ -693,6 +693,8 @@ export const zh: Record<MessageKey, string> = {
 	'trace.notStoredTitle': '教学视图：到达此张量的梯度。PyTorch 不会保存它（其 .grad 为 None）。',
 	'trace.gradNoneLeaf': 'None：还没有反向传播到达此张量（或它不需要梯度）。',
 	'trace.accumulationsTitle': '已有 {count} 次反向传播累加到此 .grad',
+	'chain.dropped': '这次运行之后图改动过：依赖改动的步骤已移除。按“前向”重新运行。',
+	'chain.fromSelected': '反向从选中的节点 {name} 开始。要从图的输出开始，请选中输出节点。',
 	'chain.title': '链式法则',
 	'chain.empty': '按“前向”运行计算图，再按“反向”查看每个节点的链式法则。',
 	'chain.forwardStep': '前向 · {name}',
