@@ -266,3 +266,20 @@ test("Ctrl+Z in the Inspector's Name field after Enter undoes the rename; while 
 	await expect(name).toHaveValue('loss');
 	await expect(graphNode(page, 'loss')).toBeVisible();
 });
+
+test("Ctrl+Z in the Inspector's Name field that takes away the node it shows leaves the focus on the inspector, not on nothing", async ({
+	page
+}) => {
+	await openEditor(page);
+	await page.getByRole('button', { name: 'relu', exact: true }).click();
+	const name = page.getByRole('textbox', { name: 'Name' });
+	await expect(name).toHaveValue('relu1');
+	await name.click();
+	// The field shows the document's value: Undo is the document's, and it removes relu1.
+	await name.press('ControlOrMeta+z');
+	await expect(graphNode(page, 'relu1')).toHaveCount(0);
+	await expect(page.getByRole('heading', { name: 'Inspector' })).toBeFocused();
+	// Redo brings it back from there (the heading is no text field).
+	await page.keyboard.press('ControlOrMeta+Shift+z');
+	await expect(graphNode(page, 'relu1')).toBeVisible();
+});

@@ -1,4 +1,5 @@
 /** How nodes print shapes and leaves (plain text). */
+import { numberFormat } from '$lib/engine/core';
 import { LEAF_INITS } from '$lib/graph';
 import { translate, type MessageKey, type MessageParams } from '$lib/i18n';
 
@@ -24,9 +25,14 @@ export function leafSummary(
 
 const LIVE_SHOWN = 4;
 
-/** Live parameter values in one short line: `1.9983`, `0.5, -1.2, 3, 0.25, …`; '' for none. */
+/**
+ * Live parameter values in one short line, in their tensor's one format as PyTorch prints it
+ * (the engine's, as the node's badges): `1.9983`, `0.5000, -1.2000, 3.0000, 0.2500, …`, `0.`;
+ * '' for none.
+ */
 export function formatLive(values: readonly number[] | undefined): string {
 	if (values === undefined || values.length === 0) return '';
-	const shown = values.slice(0, LIVE_SHOWN).map((v) => String(Number(v.toPrecision(5))));
+	const { format } = numberFormat(values);
+	const shown = values.slice(0, LIVE_SHOWN).map(format);
 	return shown.join(', ') + (values.length > LIVE_SHOWN ? ', …' : '');
 }
