@@ -88,3 +88,33 @@ test.describe('export image', () => {
 		expect(errors).toEqual([]);
 	});
 });
+
+test.describe('export image with a Chinese name', () => {
+	// The font files must come from the network (which the test cuts), not the worker's cache.
+	test.use({ serviceWorkers: 'block' });
+
+	test("embeds the name's CJK font slices, and still exports when they cannot be fetched", async ({
+		page
+	}) => {
+		const errors = await openEditor(page);
+		await loadExample(page, /Linear regression/);
+		await graphNode(page, 'loss').click();
+		const name = page.getByRole('textbox', { name: 'Name' });
+		await name.fill('损失');
+		await name.press('Enter');
+		await expect(graphNode(page, '损失')).toBeVisible();
+		await page.evaluate(() => document.fonts.ready);
+		// The slices the name is drawn with are in the SVG, for browsers that open it.
+		const svg = (await exported(page, 'Export SVG image')).toString('utf8');
+		expect(svg).toMatch(/<text[^>]*>损失<\/text>/);
+		expect(svg).toContain('@font-face');
+		// Offline, with the slices not cached: the image still comes, without the font.
+		await page.route(/noto-sans-sc.*\.woff2$/, (route) => route.abort());
+		const offline = (await exported(page, 'Export SVG image')).toString('utf8');
+		expect(offline).toMatch(/<text[^>]*>损失<\/text>/);
+		expect(offline).not.toContain('@font-face');
+		const png = await exported(page, 'Export PNG image');
+		expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+		expect(errors).toEqual([]);
+	});
+});

@@ -70,17 +70,23 @@ export async function usedFontFaces(element: Element): Promise<string> {
 			const href = new URL(url, sheet.href ?? location.href).href;
 			rules.push(
 				fetch(href)
-					.then((response) => response.blob())
+					.then((response) => {
+						if (!response.ok) throw new Error(`${response.status} for ${href}`);
+						return response.blob();
+					})
 					.then(dataUrl)
 					.then(
 						(data) =>
 							`@font-face{font-family:${JSON.stringify(family)};font-weight:${weight};` +
 							`font-style:${style.getPropertyValue('font-style') || 'normal'};` +
 							(range ? `unicode-range:${range};` : '') +
-							`src:url(${data})}`
+							`src:url(${data})}`,
+						// A file that cannot be read now (offline, not cached) is left out: the image
+						// still comes, its text in the viewer's fonts, rather than no image at all.
+						() => ''
 					)
 			);
 		}
 	}
-	return (await Promise.all(rules)).join('\n');
+	return (await Promise.all(rules)).filter(Boolean).join('\n');
 }
