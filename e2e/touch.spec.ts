@@ -119,6 +119,24 @@ test.describe('palette to canvas by touch', () => {
 		await expect(counts(page, 0, 0)).toBeVisible();
 	});
 
+	test('a tap on another entry right after a drop adds it (QA: the first tap was lost)', async ({
+		page
+	}) => {
+		await newGraph(page);
+		const cdp = await page.context().newCDPSession(page);
+		const start = await centre(page, 'relu');
+		await touchDrag(page, cdp, [
+			start,
+			{ x: start.x + 40, y: start.y },
+			await onCanvas(page, 420, 330)
+		]);
+		await expect(counts(page, 1, 0)).toBeVisible();
+		// At once, well inside the time a click after the drop would be ignored.
+		await page.getByRole('button', { name: 'sum', exact: true }).tap();
+		await expect(counts(page, 2, 0)).toBeVisible();
+		await expect(graphNode(page, 'sum1')).toBeVisible();
+	});
+
 	test('a tap adds at the centre of the view, as a click does', async ({ page }) => {
 		await newGraph(page);
 		await page.getByRole('button', { name: 'relu', exact: true }).tap();

@@ -52,6 +52,7 @@ export class PaletteTouchDrag {
 	#press: Press | null = null;
 	#last: Point = { x: 0, y: 0 };
 	#clickIgnoredUntil = 0;
+	#clickIgnoredKind: string | null = null;
 	readonly #drop: (kind: string, at: Point) => void;
 
 	/** `drop`: the entry `kind` was let go at `at` (viewport px). */
@@ -93,9 +94,15 @@ export class PaletteTouchDrag {
 		if (this.ghost && event.cancelable) event.preventDefault();
 	};
 
-	/** Whether a click now is the tail of a touch drag (a browser may send one): ignore it. */
-	ignoresClick(): boolean {
-		return this.ghost !== null || performance.now() < this.#clickIgnoredUntil;
+	/**
+	 * Whether a click on the entry `kind` now is the tail of its own touch drag (a browser may
+	 * send one): ignore it. A tap on another entry just after a drop is a tap.
+	 */
+	ignoresClick(kind: string): boolean {
+		return (
+			this.ghost !== null ||
+			(kind === this.#clickIgnoredKind && performance.now() < this.#clickIgnoredUntil)
+		);
 	}
 
 	/** Lets go of everything, dropping nothing (the palette is going away). */
@@ -140,6 +147,7 @@ export class PaletteTouchDrag {
 		this.#end();
 		if (!carried) return;
 		this.#clickIgnoredUntil = performance.now() + CLICK_AFTER_DROP_MS;
+		this.#clickIgnoredKind = press.kind;
 		this.#drop(press.kind, { x: event.clientX, y: event.clientY });
 	};
 
