@@ -277,8 +277,14 @@ test.describe('the graph editor', () => {
 		const original = (await save(page)).text;
 
 		await fileMenu(page, 'Share link');
-		const link = await page.getByRole('textbox', { name: 'Share link' }).inputValue();
+		const box = page.getByRole('textbox', { name: 'Share link' });
+		const link = await box.inputValue();
 		expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#g1\./);
+		// Opening another toolbar menu closes the box, which would cover the menu's items (QA).
+		await page.getByRole('button', { name: 'Examples' }).click();
+		await expect(box).toHaveCount(0);
+		await page.getByRole('menuitem', { name: /Autograd basics/ }).click({ trial: true });
+		await page.keyboard.press('Escape');
 
 		// A fresh page (its own autosave cleared) opens the link.
 		const other = await context.newPage();
