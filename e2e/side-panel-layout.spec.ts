@@ -165,8 +165,11 @@ test.describe('at 1280x800, the folded inspector', () => {
 		await expect(inspectorToggle(page)).toBeFocused();
 
 		// Closing the panel brings the inspector back, and the canvas refits the graph.
-		await trainPanel(page).getByRole('button', { name: 'Close the panel' }).click();
+		// (From the keyboard: the focus, on the × that goes away, moves to the Train toggle.)
+		await trainPanel(page).getByRole('button', { name: 'Close the panel' }).focus();
+		await page.keyboard.press('Enter');
 		await expect(trainPanel(page)).toBeHidden();
+		await expect(page.getByRole('button', { name: 'Train panel' })).toBeFocused();
 		await expect(inspector(page)).toBeVisible();
 		await expect(inspectorToggle(page)).toHaveCount(0);
 		await expect(shape).toHaveValue('1, x');
