@@ -552,3 +552,29 @@ test('a chain-rule step wider than its column scrolls inside it: the canvas and 
 	expect(boxes.chain).toBeLessThanOrEqual(boxes.inspector + 0.5);
 	await expect(page.getByRole('heading', { name: 'Inspector' })).toBeVisible();
 });
+
+test("at 1280x800 a step taller than the Chain rule panel shows its first formula whole, below the panel's header", async ({
+	page
+}) => {
+	await page.setViewportSize({ width: 1280, height: 800 });
+	await openEditor(page);
+	await forwardBackward(
+		page,
+		EXAMPLES.find((example) => example.id === 'linear-regression')!
+	);
+	const panel = page.locator('section.chain');
+	// Taller than the panel: it scrolls.
+	await expect
+		.poll(() => panel.evaluate((element) => element.scrollHeight > element.clientHeight + 20))
+		.toBe(true);
+	await expect
+		.poll(() =>
+			panel.evaluate((element) => {
+				const header = element.querySelector('header')!.getBoundingClientRect();
+				const first = element.querySelector('[data-testid="chain-line"]')!.getBoundingClientRect();
+				return Math.round(first.top - header.bottom);
+			})
+		)
+		// (Within a pixel of rounding: the line's top edge is its box, above its glyphs.)
+		.toBeGreaterThanOrEqual(-1);
+});
