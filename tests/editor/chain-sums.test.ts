@@ -5,7 +5,7 @@
  * dims says which, in both languages.
  */
 import { describe, expect, it } from 'vitest';
-import { TraceSession, type BackwardStep, type GraphDocument } from '$lib/graph';
+import type { BackwardStep, GraphDocument } from '$lib/graph';
 import { translate, type Locale, type MessageKey, type MessageParams } from '$lib/i18n';
 import { backwardExplanation, chainTex } from '$lib/editor/ChainRulePanel/chain-tex';
 import { forwardTex } from '$lib/editor/ChainRulePanel/forward-tex';
@@ -15,19 +15,13 @@ import {
 	sharedScalarDocument,
 	twoPathsDocument
 } from '../fixtures/shared-paths';
+import { traced } from '../graph/helpers';
 
 const words = (locale: Locale) => (key: MessageKey, params?: MessageParams) =>
 	translate(locale, key, params);
 const namesOf = (doc: GraphDocument) => new Map(doc.nodes.map((n) => [n.id, n.name]));
 
-function run(doc: GraphDocument) {
-	const session = new TraceSession();
-	const forward = session.forward(doc);
-	expect(forward.error).toBeNull();
-	const backward = session.backward(null);
-	expect(backward.error).toBeNull();
-	return { session, forward: forward.steps, backward: backward.steps };
-}
+const run = traced;
 
 const stepOf = (steps: BackwardStep[], nodeId: string) => steps.find((s) => s.nodeId === nodeId)!;
 const dLd = (name: string) => `\\frac{\\partial \\mathit{L}}{\\partial \\mathit{${name}}}`;

@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import {
 	exampleDocument,
 	nestedList,
-	TraceSession,
 	type BackwardStep,
 	type ForwardStep,
 	type GraphDocument
@@ -18,6 +17,7 @@ import { forwardTex } from '$lib/editor/ChainRulePanel/forward-tex';
 import { indexIn, pick, stepIndex } from '$lib/editor/ChainRulePanel/selection';
 import { texName } from '$lib/editor/ChainRulePanel/tex-name';
 import { elementOf, texElement, texNumber, texTensor } from '$lib/editor/ChainRulePanel/tex-values';
+import { traced } from '../graph/helpers';
 
 type ExampleId = 'autograd-basics' | 'chain-rule' | 'linear-regression';
 
@@ -30,14 +30,7 @@ function example(id: ExampleId, change?: (doc: GraphDocument) => void): GraphDoc
 const node = (doc: GraphDocument, name: string) => doc.nodes.find((n) => n.name === name)!;
 const namesOf = (doc: GraphDocument) => new Map(doc.nodes.map((n) => [n.id, n.name]));
 
-function run(doc: GraphDocument) {
-	const session = new TraceSession();
-	const forward = session.forward(doc);
-	expect(forward.error).toBeNull();
-	const backward = session.backward(null);
-	expect(backward.error).toBeNull();
-	return { session, forward: forward.steps, backward: backward.steps };
-}
+const run = traced;
 
 const backwardAt = (steps: BackwardStep[], gradFn: string) =>
 	steps.find((s) => s.gradFn === gradFn)!;

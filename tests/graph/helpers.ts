@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import {
 	EXAMPLES,
 	parseDocument,
+	TraceSession,
 	type Edit,
 	type Example,
 	type GraphDocument,
@@ -72,4 +73,14 @@ export function fixtureDoc(name: string): GraphDocument {
 	);
 	if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
 	return parsed.doc;
+}
+
+/** Forward, then Backward from the single output, of `doc`: both must succeed. */
+export function traced(doc: GraphDocument) {
+	const session = new TraceSession();
+	const forward = session.forward(doc);
+	expect(forward.error).toBeNull();
+	const backward = session.backward(null);
+	expect(backward.error).toBeNull();
+	return { session, forward: forward.steps, backward: backward.steps };
 }
