@@ -34,6 +34,7 @@ const NODES = ['x', 'weight', 'bias', 'y', 'pred', 'loss'];
 const inspector = (page: Page) => page.getByRole('region', { name: 'Inspector' });
 const inspectorToggle = (page: Page) => page.getByRole('button', { name: 'Inspector' });
 const codePanel = (page: Page) => page.getByRole('complementary', { name: 'Code panel' });
+const addNode = (page: Page) => page.getByRole('button', { name: 'Add node', exact: true });
 
 type Box = { x: number; y: number; width: number; height: number };
 const apart = (a: Box, b: Box) =>
@@ -80,11 +81,14 @@ async function layoutProblems(
 		}
 	}
 	const toggles = await page.getByRole('group', { name: 'Panels' }).boundingBox();
+	const add = (await addNode(page).count()) > 0 ? await addNode(page).boundingBox() : null;
+	if (add && !inside(add, boxes.canvas)) problems.push('Add node: outside the canvas');
 	for (const name of nodes) {
 		const box = await graphNode(page, name).boundingBox();
 		if (!box) problems.push(`${name}: not shown`);
 		else if (!inside(box, boxes.canvas)) problems.push(`${name}: outside the canvas`);
 		else if (toggles && !apart(box, toggles)) problems.push(`${name}: under the panel toggles`);
+		else if (add && !apart(box, add)) problems.push(`${name}: under Add node`);
 	}
 	return problems;
 }
@@ -116,9 +120,13 @@ for (const size of SIZES) {
 					const box = await page.locator('aside.side.right').boundingBox();
 					expect(box!.width).toBeGreaterThanOrEqual(INSPECTOR_PX);
 					await expect(page.locator('aside.side.left')).toBeVisible();
+					await expect(addNode(page)).toHaveCount(0);
 				} else {
 					await expect(inspector(page)).toBeHidden();
 					await expect(inspectorToggle(page)).toHaveAttribute('aria-expanded', 'false');
+					// The palette made room: the canvas offers its entries instead.
+					await expect(page.locator('aside.side.left')).toBeHidden();
+					await expect(addNode(page)).toBeVisible();
 				}
 				await page.screenshot({
 					path: test.info().outputPath(`${panel.split(' ')[0].toLowerCase()}-${size.name}.png`)
@@ -128,6 +136,48 @@ for (const size of SIZES) {
 		}
 	});
 }
+
+test.describe('at 1280x800, with the palette hidden beside a side panel', () => {
+	test.use({ viewport: { width: 1280, height: 800 } });
+
+	test('"Add node" adds from quick add, in view; Escape gives its focus back', async ({ page }) => {
+		const errors = await openEditor(page);
+		await loadExample(page, /Linear regression/);
+		await expect(graphNode(page, 'weight')).toBeVisible();
+		// With the palette there, no second way in.
+		await expect(addNode(page)).toHaveCount(0);
+		await page.getByRole('button', { name: 'Train panel' }).click();
+		await expect(trainPanel(page)).toBeVisible();
+
+		// Escape closes quick add and gives the focus back to the button.
+		await addNode(page).click();
+		const search = page.getByRole('combobox', { name: 'Add a node' });
+		await expect(search).toBeFocused();
+		await expect(addNode(page)).toHaveAttribute('aria-expanded', 'true');
+		await page.keyboard.press('Escape');
+		await expect(search).toHaveCount(0);
+		await expect(addNode(page)).toBeFocused();
+		await expect(addNode(page)).toHaveAttribute('aria-expanded', 'false');
+
+		// From the keyboard: the node comes in view, on no other node, and the panel stays.
+		await page.keyboard.press('Enter');
+		await search.fill('mul');
+		await page.keyboard.press('Enter');
+		await expect(search).toHaveCount(0);
+		await expect(page.locator('.svelte-flow__node')).toHaveCount(NODES.length + 1);
+		await expect(graphNode(page, 'mul1')).toBeVisible();
+		const added = (await graphNode(page, 'mul1').boundingBox())!;
+		expect(inside(added, (await canvas(page).boundingBox())!)).toBe(true);
+		await expect.poll(() => overlaps(page)).toEqual([]);
+		await expect(trainPanel(page)).toBeVisible();
+
+		// Closing the panel brings the palette back, and the button goes.
+		await page.getByRole('button', { name: 'Train panel' }).click();
+		await expect(page.locator('aside.side.left')).toBeVisible();
+		await expect(addNode(page)).toHaveCount(0);
+		expect(errors).toEqual([]);
+	});
+});
 
 test.describe('at 1280x800, the folded inspector', () => {
 	test.use({ viewport: { width: 1280, height: 800 } });

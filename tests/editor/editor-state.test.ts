@@ -52,6 +52,18 @@ describe('editor state', () => {
 		expect(freeSpot([{ position: { x: 0, y: 0 } }], { x: 300, y: 0 })).toEqual({ x: 300, y: 0 });
 	});
 
+	test('freeSpot: a node as tall as drawn (a linear with its values is taller than a room)', () => {
+		const tall = [{ id: 'pred', position: { x: 0, y: 0 } }];
+		const sizeOf = (id: string) => (id === 'pred' ? { width: 220, height: 291 } : undefined);
+		// Below it by a room's height would cut into its last rows.
+		const spot = freeSpot(tall, { x: 0, y: 262 }, sizeOf);
+		expect(spot).not.toEqual({ x: 0, y: 262 });
+		const apart = spot.x >= 220 || spot.x + 226 <= 0 || spot.y >= 291 || spot.y + 236 <= 0;
+		expect(apart).toBe(true);
+		// Unmeasured, it is taken as a room: the old answer.
+		expect(freeSpot(tall, { x: 0, y: 262 })).toEqual({ x: 0, y: 262 });
+	});
+
 	test('a refused wire changes nothing and says why', () => {
 		const editor = editorWith();
 		expect(editor.connect({ source: 'n1', target: 'n5', targetInput: 'other' })).toBe(false);

@@ -78,6 +78,8 @@ export interface CanvasView {
 	/** The flow position under a viewport point, or null when the point is not on the canvas. */
 	flowPositionAt(point: Position): Position | null;
 	fitView(): void;
+	/** A node's size as drawn, in flow units (undefined before it is measured). */
+	nodeSize?(id: string): NodeSize | undefined;
 	/** The element Svelte Flow renders into (image export reads it). */
 	element(): HTMLElement | null;
 }
@@ -115,19 +117,43 @@ const namesOf = (doc: GraphDocument): ReadonlyMap<string, string> =>
 
 /** The room a node takes on the canvas with its values and grads, and a gap (its top left is its position). */
 const NODE_ROOM = { x: 250, y: 260 };
+/** The least gap `freeSpot` leaves between a new node and the others. */
+const NODE_GAP = 24;
+/** A node's size when the canvas has not measured it (a new one: about a node with its values). */
+const UNMEASURED = { width: NODE_ROOM.x - NODE_GAP, height: NODE_ROOM.y - NODE_GAP };
 /** How many rooms away from the centre `freeSpot` looks. */
 const FREE_SPOT_RINGS = 4;
 
+/** A node's size on the canvas, in flow units. */
+export interface NodeSize {
+	width: number;
+	height: number;
+}
+
 /**
- * The position nearest `start`, on a grid of node rooms around it, where a node overlaps no
- * other (`start` itself when it is free); past the searched rings, a step down-right of the
- * last node there, as before.
+ * The position nearest `start`, on a grid of node rooms around it, where a node of `size`
+ * overlaps no other, with a gap (`start` itself when it is free). Each node takes its measured
+ * size (`sizeOf`; a tall node, as a linear with its values, is taller than a room), or a room's.
+ * Past the searched rings, a step down-right of the last node there, as before.
  */
-export function freeSpot(nodes: readonly { position: Position }[], start: Position): Position {
+export function freeSpot(
+	nodes: readonly { id?: string; position: Position }[],
+	start: Position,
+	sizeOf: (id: string) => NodeSize | undefined = () => undefined,
+	size: NodeSize = UNMEASURED
+): Position {
+	const boxes = nodes.map((n) => {
+		const measured = n.id === undefined ? undefined : sizeOf(n.id);
+		const { width, height } = measured ?? UNMEASURED;
+		return { x: n.position.x, y: n.position.y, width, height };
+	});
 	const free = (p: Position) =>
-		nodes.every(
-			(n) =>
-				Math.abs(n.position.x - p.x) >= NODE_ROOM.x || Math.abs(n.position.y - p.y) >= NODE_ROOM.y
+		boxes.every(
+			(b) =>
+				p.x + size.width + NODE_GAP <= b.x ||
+				b.x + b.width + NODE_GAP <= p.x ||
+				p.y + size.height + NODE_GAP <= b.y ||
+				b.y + b.height + NODE_GAP <= p.y
 		);
 	const offsets: [number, number][] = [];
 	for (let dy = -FREE_SPOT_RINGS; dy <= FREE_SPOT_RINGS; dy++) {
@@ -544,7 +570,7 @@ export class EditorState {
 		let position = { x: Math.round(centre.x - NODE_HALF.x), y: Math.round(centre.y - NODE_HALF.y) };
 		// From the palette (no drop point): the free spot nearest the centre, so a node never
 		// lands on another one and hides its values or grads.
-		if (!at) position = freeSpot(this.doc.nodes, position);
+		if (!at) position = freeSpot(this.doc.nodes, position, (id) => this.#view?.nodeSize?.(id));
 		const edit = addNodeEdit(this.doc, kind, position);
 		if (!this.apply(edit) || !edit.ok || edit.id === undefined) return null;
 		this.select([edit.id]);

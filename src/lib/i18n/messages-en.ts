@@ -156,6 +156,9 @@ export const en = {
 
 	'canvas.label': 'Graph canvas',
 	'canvas.minimap': 'Minimap',
+	'canvas.addNode': 'Add node',
+	'canvas.addNodeHint':
+		'Add a node (the palette makes room for the side panel; close the panel to see it again)',
 	'canvas.empty': 'Drag x, w, b and an op from the palette, then wire outputs to inputs.',
 	'quickAdd.label': 'Add a node',
 	'quickAdd.placeholder': 'Type an op, Enter to add',

@@ -153,6 +153,8 @@ export const zh: Record<MessageKey, string> = {
 
 	'canvas.label': '计算图画布',
 	'canvas.minimap': '小地图',
+	'canvas.addNode': '添加节点',
+	'canvas.addNodeHint': '添加节点（组件面板为侧边面板让出了位置；关闭侧边面板即可再次看到它）',
 	'canvas.empty': '从组件面板拖入 x、w、b 和一个算子，再把输出连到输入。',
 	'quickAdd.label': '添加节点',
 	'quickAdd.placeholder': '输入算子名，回车添加',
