@@ -737,6 +737,11 @@ export const en = {
 	'chain.fromSelected':
 		"Backward runs from the selected node, {name}. To run it from the graph's output, select the output node.",
 	'chain.title': 'Chain rule',
+	'chain.resize': 'Chain rule panel height',
+	'chain.resizeHint':
+		'Drag to give the chain rule panel more or less room (↑ ↓ from the keyboard); double-click for its default size',
+	'chain.resizeDefault': 'default size',
+	'chain.resizeShare': '{percent}% of the area',
 	'chain.empty':
 		'Press Forward to run the graph, then Backward to see the chain rule at every node.',
 	'chain.forwardStep': 'Forward · {name}',
