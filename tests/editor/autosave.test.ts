@@ -671,6 +671,28 @@ describe('unload', () => {
 		expect(third.autosave.unsaved).toBe(false);
 	});
 
+	test('the Train panel hands out its latest session before the page keeps what is unwritten', async () => {
+		const store = new MemoryDocumentStore();
+		const session = memory();
+		const tab = await openTab(store, { session });
+		tab.editor.setTrainingSession({ epoch: 1136 });
+		await tab.autosave.flush();
+		const id = tab.editor.documentInfo.id;
+		// Training went on to epoch 1200; the panel hands that out only on its next turn (or when asked).
+		let latest: { epoch: number } | null = { epoch: 1200 };
+		tab.editor.addSessionSaver(() => {
+			if (latest !== null) tab.editor.setTrainingSession(latest);
+			latest = null;
+		});
+		store.failWrites = 'the page is gone';
+		tab.autosave.flushOnExit();
+		await settle();
+		store.failWrites = null;
+		expect(store.records.get(id)!.session).toEqual({ epoch: 1136 });
+		const reload = await openTab(store, { session });
+		expect(reload.editor.trainingSession).toEqual({ epoch: 1200 });
+	});
+
 	test('kept changes made on a revision another tab has since replaced: the user chooses', async () => {
 		const store = new MemoryDocumentStore();
 		const session = memory();
@@ -714,4 +736,42 @@ describe('the canvas shows a session’s parameters without the Train panel', ()
 		editor.adoptVersion(basics, { w: [4] });
 		expect(editor.liveParameters).toEqual({ n1: [4] });
 	});
+});
+
+test('another document opening: a session waiting to be handed out goes to the document left', async () => {
+	const store = new MemoryDocumentStore();
+	const tab = await openTab(store);
+	tab.editor.setTrainingSession({ epoch: 1136 });
+	await tab.autosave.flush();
+	const left = tab.editor.documentInfo.id;
+	let waiting: { epoch: number } | null = { epoch: 1200 };
+	tab.editor.addSessionSaver(() => {
+		if (waiting !== null) tab.editor.setTrainingSession(waiting);
+		waiting = null;
+	});
+	// Opening a stored document writes the one left with its latest session first.
+	const other = await openTab(new MemoryDocumentStore());
+	await store.put(
+		{
+			...other.editor.documentInfo,
+			updated: 1,
+			nodes: other.editor.doc.nodes.length,
+			chars: 0,
+			json: compactDocument(chain),
+			session: null
+		},
+		null
+	);
+	expect(await tab.autosave.open(other.editor.documentInfo.id)).toBe(true);
+	expect(tab.editor.trainingSession).toBeNull();
+	expect(store.records.get(left)!.session).toEqual({ epoch: 1200 });
+	// An example opened while a session waits: it is the document left's (Undo shows it), not
+	// the example's.
+	waiting = { epoch: 1300 };
+	tab.editor.replaceDocument(basics);
+	expect(tab.editor.trainingSession).toBeNull();
+	tab.editor.undo();
+	expect(tab.editor.trainingSession).toEqual({ epoch: 1300 });
+	tab.editor.undo();
+	expect(tab.editor.trainingSession).toEqual({ epoch: 1200 });
 });

@@ -200,6 +200,9 @@ export class EditorState {
 	#infos = new Map<number, DocumentInfo>();
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- copied into $state on each change
 	#sessions = new Map<number, unknown>();
+	/** What hands out a session not handed out yet (the Train panel's, throttled while it trains). */
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- callbacks, never shown
+	#sessionSavers = new Set<() => void>();
 
 	/** The current document. Change it only through `commit` (or the methods that call it). */
 	doc = $state.raw<GraphDocument>(emptyDocument());
@@ -404,6 +407,10 @@ export class EditorState {
 
 	#sync(): void {
 		const previous = this.doc;
+		// Another document: the panel's latest session is the one it leaves (not a later one's).
+		if (this.#lineage.get(this.#history.current) !== this.#lineage.get(previous)) {
+			this.saveSessions();
+		}
 		this.doc = this.#history.current;
 		const lineage = this.lineage;
 		if (lineage !== this.#lineage.get(previous)) {
@@ -428,6 +435,23 @@ export class EditorState {
 		const session = this.trainingSession;
 		this.liveParameters =
 			session === null ? null : (this.#sessionParameters?.(session, this.doc) ?? null);
+	}
+
+	/**
+	 * `save` hands out a session that waits to be handed out (through `setTrainingSession`), when
+	 * asked by `saveSessions`. Returns a function that removes it.
+	 */
+	addSessionSaver(save: () => void): () => void {
+		this.#sessionSavers.add(save);
+		return () => this.#sessionSavers.delete(save);
+	}
+
+	/**
+	 * Every session that waits is handed out now: the page is hidden or closed (autosave writes
+	 * next), or another document opens.
+	 */
+	saveSessions(): void {
+		for (const save of this.#sessionSavers) save();
 	}
 
 	/** The Train panel's session changed: keep it with the document (autosaved with it). */

@@ -86,8 +86,6 @@ export class TrainingHost {
 	private logs: string[] = [];
 	/** Log lines a restored session had dropped (sent with the next restart). */
 	private droppedLogs = 0;
-	/** The momentum buffers as last read back from a GPU (the CPU's are read at each flush). */
-	private gpuMomentum: Map<string, Float32Array> | null = null;
 	private predicted: string | null = null;
 	private message: string | null = null;
 	private nodeId: string | null = null;
@@ -149,7 +147,7 @@ export class TrainingHost {
 				await this.yieldToEvents();
 			}
 		} catch (error) {
-			this.fail(stoppedMessage(errorMessage(error)));
+			await this.fail(stoppedMessage(errorMessage(error)));
 		} finally {
 			this.pumping = false;
 		}
@@ -170,15 +168,17 @@ export class TrainingHost {
 				if (this.status === 'paused' && this.run !== null) {
 					this.status = 'running';
 					this.message = null;
-					this.flush();
+					// The predictions were of the epoch it paused at: the run's end prints new ones.
+					this.predicted = null;
+					await this.flush();
 				} else {
-					this.beginRun(request.settings.epochs);
+					await this.beginRun(request.settings.epochs);
 				}
 				return;
 			}
 			case 'start':
 				if (!(await this.configure(request))) return;
-				this.beginRun(request.settings.epochs);
+				await this.beginRun(request.settings.epochs);
 				return;
 			case 'step': {
 				if (!(await this.configure(request))) return;
@@ -200,11 +200,10 @@ export class TrainingHost {
 				this.sent = 0;
 				this.logs = [];
 				this.droppedLogs = 0;
-				this.gpuMomentum = null;
 				this.message = null;
 				this.nodeId = null;
 				this.predicted = null;
-				this.flush();
+				await this.flush();
 				return;
 			case 'save-state': {
 				if (!(await this.configure(request))) {
@@ -252,13 +251,13 @@ export class TrainingHost {
 		}
 	}
 
-	private beginRun(epochs: number): void {
+	private async beginRun(epochs: number): Promise<void> {
 		this.run = { done: 0, total: epochs };
 		this.status = 'running';
 		this.message = null;
 		this.nodeId = null;
 		this.predicted = null;
-		this.flush();
+		await this.flush();
 	}
 
 	/**
@@ -346,7 +345,6 @@ export class TrainingHost {
 				this.message = null;
 				this.nodeId = null;
 				this.droppedLogs = 0;
-				this.gpuMomentum = null;
 				const restore = config.restore;
 				if (restore !== undefined && this.trainer.restored) {
 					// Go on where the saved session stopped: its run (paused), log and predictions.
@@ -366,17 +364,20 @@ export class TrainingHost {
 			}
 			return true;
 		} catch (error) {
-			this.fail(errorMessage(error), error instanceof TrainingError ? error.nodeId : undefined);
+			await this.fail(
+				errorMessage(error),
+				error instanceof TrainingError ? error.nodeId : undefined
+			);
 			return false;
 		}
 	}
 
-	private fail(message: string, nodeId?: string): void {
+	private async fail(message: string, nodeId?: string): Promise<void> {
 		this.status = 'error';
 		this.run = null;
 		this.message = message;
 		this.nodeId = nodeId ?? null;
-		this.flush();
+		await this.flush();
 	}
 
 	/** One epoch, moving to the CPU if the GPU fails under it. */
@@ -425,21 +426,33 @@ export class TrainingHost {
 			await this.finishPhase();
 			return;
 		}
-		this.flush();
+		await this.flush();
 	}
 
 	/** After a run, a pause, a step or a load: the predictions, then progress. */
 	private async finishPhase(): Promise<void> {
 		try {
 			this.predicted = this.trainer ? await this.trainer.predictedText() : null;
-			if (this.trainer !== null && this.trainer.device !== 'cpu') {
-				this.gpuMomentum = await this.trainer.momentum();
-			}
 		} catch (error) {
 			this.predicted = null;
 			this.notice = { code: 'predictionsFailed', reason: errorMessage(error) };
 		}
-		this.flush();
+		await this.flush();
+	}
+
+	/**
+	 * SGD's momentum buffers as they are now, of the same epoch as the parameters posted with
+	 * them (a saved session goes on from both): the CPU's at once, a GPU's read back (only when
+	 * there are buffers: momentum 0 reads nothing). A GPU that fails the read gives none: the
+	 * step that follows fails too, and training moves to the CPU.
+	 */
+	private async momentumNow(trainer: Trainer): Promise<Map<string, Float32Array> | null> {
+		if (trainer.device === 'cpu') return trainer.momentumNow();
+		try {
+			return await trainer.momentum();
+		} catch {
+			return null;
+		}
 	}
 
 	private summary(): ModelSummary | null {
@@ -447,16 +460,18 @@ export class TrainingHost {
 		return binding ? summaryOf(binding) : null;
 	}
 
-	/** Post what changed since the previous progress event. */
-	private flush(): void {
+	/**
+	 * Post what changed since the previous progress event: the epoch, the history, the parameters
+	 * and the momentum buffers, all of one moment (no epoch runs while it reads them).
+	 */
+	private async flush(): Promise<void> {
 		const trainer = this.trainer;
+		const momentum = trainer === null ? null : await this.momentumNow(trainer);
 		const from = this.sent;
 		const losses = trainer ? trainer.losses.slice(from) : new Float64Array(0);
 		const weights = trainer?.trajectory ? trainer.trajectory.w.slice(from) : null;
 		const biases = trainer?.trajectory ? trainer.trajectory.b.slice(from) : null;
 		this.sent = trainer ? trainer.losses.length : 0;
-		const momentum =
-			trainer?.momentumNow() ?? (trainer?.device === 'cpu' ? null : this.gpuMomentum);
 		const event: ProgressEvent = {
 			type: 'progress',
 			status: this.status,

@@ -70,15 +70,17 @@ export interface PanelOptions {
 	/** A saved session to restore (from storage: read with `readSession`, never trusted). */
 	session?: unknown;
 	/**
-	 * The session to save, after each change: at once when it is not training, at most every
-	 * SESSION_SAVE_MS while it is.
+	 * The session to save, after each change: at once when it is not training (a pause, the end of
+	 * a run), at most every SESSION_SAVE_MS while it is, and at once on `saveSession()` (the page
+	 * is hidden or closed). Each one is of one moment of training: its epoch, parameters,
+	 * momentum buffers, history and log belong together.
 	 */
 	onSession?: (session: TrainingSession) => void;
 	/** Training was paused because the graph changed what it trains (the panel says so too). */
 	onPausedByEdit?: () => void;
 }
 
-/** While training runs, the session is handed out at most this often. */
+/** While training runs, the session is handed out at most this often (and at `saveSession()`). */
 export const SESSION_SAVE_MS = 500;
 
 /**
@@ -240,7 +242,7 @@ export class TrainPanelState {
 	private keptGrid = $state.raw<KeptGrid | null>(null);
 	private sentInitial = false;
 	private sessionTimer: ReturnType<typeof setTimeout> | null = null;
-	private sessionSeen = false;
+	private formSeen = false;
 
 	constructor(options: PanelOptions) {
 		this.options = options;
@@ -251,18 +253,24 @@ export class TrainPanelState {
 		this.stopListening = this.client.subscribe((state) => {
 			this.pending = state;
 			if (this.frame === 0) this.frame = requestAnimationFrame(() => this.takeFrame());
+			// Saved from what the client reports, not from the frames taken: a hidden page takes
+			// none, and its training must be saved too.
+			this.sessionChanged();
 		});
 		this.takeState(this.client.state);
 		void this.detectWebGPU();
 	}
 
-	/** The form and the training as a saved session would hold them (reactive). */
 	/**
 	 * The fingerprint of the model the training is of (the one the trainer last took, else the
 	 * graph's now), derived apart: `train` changes every frame while it runs, the model does not.
 	 */
 	private readonly trainedHash = $derived(trainingKeyHash(this.trainedKey ?? this.modelKey));
-	readonly sessionInputs: SessionInputs = $derived({
+	/**
+	 * The form as a saved session holds it (reactive: the panel's effect follows it). The
+	 * training a session holds is the client's last report (`session()`), heard from the client.
+	 */
+	readonly sessionInputs: Omit<SessionInputs, 'train'> = $derived({
 		settingsText: { ...this.settingsText },
 		formulaText: { ...this.formulaText },
 		source: this.source,
@@ -272,29 +280,48 @@ export class TrainPanelState {
 		lossId: this.lossId,
 		format: this.format,
 		logScale: this.logScale,
-		train: this.train,
 		model: this.trainedHash
 	});
 
-	/** The session to save now. */
+	/**
+	 * The session to save now: the form, and the training as the client reported it last (one
+	 * report: the epoch, the parameters, the momentum buffers and the history of one moment).
+	 * It may be a frame ahead of what the panel shows; a restored panel shows exactly it.
+	 */
 	session(): TrainingSession {
-		return snapshotSession(this.sessionInputs);
+		return snapshotSession({ ...this.sessionInputs, train: this.client.state });
 	}
 
 	/**
-	 * The session changed (the panel's effect follows `sessionInputs`): hand it out at once, or
-	 * within SESSION_SAVE_MS while training runs. Not for the first call (the panel opening).
+	 * The form changed (the panel's effect follows `sessionInputs`): hand the session out. Not
+	 * for the first call (the panel opening).
 	 */
-	sessionChanged(): void {
-		if (!this.sessionSeen) {
-			this.sessionSeen = true;
+	formChanged(): void {
+		if (!this.formSeen) {
+			this.formSeen = true;
 			return;
 		}
-		if (this.running) {
+		this.sessionChanged();
+	}
+
+	/**
+	 * The form changed or the client reported: hand the session out at once, or within
+	 * SESSION_SAVE_MS while training runs.
+	 */
+	private sessionChanged(): void {
+		if (this.client.state.status === 'running') {
 			this.sessionTimer ??= setTimeout(() => this.handOutSession(), SESSION_SAVE_MS);
 			return;
 		}
 		this.handOutSession();
+	}
+
+	/**
+	 * Hand out the session now if a change waits to be handed out (the page is being hidden or
+	 * closed: what is saved then is the latest training, not one up to SESSION_SAVE_MS older).
+	 */
+	saveSession(): void {
+		if (this.sessionTimer !== null) this.handOutSession();
 	}
 
 	private handOutSession(): void {

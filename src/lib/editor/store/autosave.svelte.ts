@@ -204,11 +204,13 @@ export class Autosave {
 	}
 
 	/**
-	 * The page is being hidden or closed: what is not written yet is kept in the tab's memory at
-	 * once (an IndexedDB write may not finish before the page is gone), then written.
+	 * The page is being hidden or closed: the panels hand out what they hold (the Train panel's
+	 * latest training), and what is not written yet is kept in the tab's memory at once (an
+	 * IndexedDB write may not finish before the page is gone), then written.
 	 */
 	flushOnExit(): void {
 		const editor = this.#editor;
+		editor.saveSessions();
 		// Kept during a conflict too: the next start asks again, rather than drop this tab's work.
 		if (this.unsaved) {
 			const { id, origin, created } = editor.documentInfo;
@@ -466,6 +468,8 @@ export class Autosave {
 	 * opened: it becomes `unreadable`, for the user to download or discard.
 	 */
 	async open(id: string): Promise<boolean> {
+		// The document left is written with its latest training session first.
+		this.#editor.saveSessions();
 		await this.flush();
 		const record = await this.#store.get(id);
 		if (record === null) {
