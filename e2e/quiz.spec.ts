@@ -6,6 +6,9 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { encodeShareHash } from '../src/lib/graph/share';
+import { translate, type Locale, type MessageKey } from '../src/lib/i18n/messages';
+import { twoPathsDocument } from '../tests/fixtures/shared-paths';
 import { graphNode, loadExample, openEditor } from './editor-helpers';
 
 const quiz = (page: Page) => page.getByRole('region', { name: 'Predict, then reveal' });
@@ -245,6 +248,68 @@ test.describe('predict, then reveal', () => {
 		await expectAccessible(page);
 		expect(errors).toEqual([]);
 	});
+
+	for (const [locale, viewport] of [
+		['en', { width: 1280, height: 800 }],
+		['zh', { width: 1920, height: 1080 }]
+	] as const) {
+		test(`${locale} at ${viewport.width}x${viewport.height}: a question about one path of X says it asks for that part`, async ({
+			page
+		}) => {
+			const t = (key: MessageKey, params?: Record<string, string | number>) =>
+				translate(locale as Locale, key, params);
+			await page.setViewportSize(viewport);
+			await page.addInitScript((wanted) => {
+				if (location.protocol.startsWith('http'))
+					localStorage.setItem('autograd-canvas.locale', wanted);
+			}, locale);
+			const errors: string[] = [];
+			page.on('pageerror', (error) => errors.push(error.message));
+			// X feeds e = m * X and d = X / B: X's gradient is the sum of a part via e and via d.
+			await page.goto(`/#${encodeShareHash(twoPathsDocument())}`);
+			await expect(graphNode(page, 'L')).toBeVisible();
+			await page.getByRole('slider', { name: t('trace.speed') }).fill('4');
+			const panel = page.getByRole('region', { name: t('quiz.title') });
+			await page.getByRole('button', { name: t('quiz.toggle') }).click();
+			await page.getByRole('button', { name: t('trace.backward'), exact: true }).click();
+			await expect(panel.getByText(t('quiz.prompt', { name: 'L' }))).toBeVisible();
+			await panel.getByRole('button', { name: t('quiz.skip') }).click();
+			// At e: ∂L/∂m is whole; ∂L/∂X is only the part via e, and the question says so.
+			await expect(panel.getByText(t('quiz.prompt', { name: 'e' }))).toBeVisible();
+			const via = `∂L/∂X (${t('chain.via')} e)`;
+			await expect(panel.locator('legend .grad')).toHaveText(['∂L/∂m', via]);
+			const note = panel.getByTestId('quiz-part');
+			const said = t('quiz.pathPart', { name: 'X', count: 2, via: 'e', output: 'L' });
+			await expect(note).toHaveText(said);
+			const first = panel.getByRole('textbox', {
+				name: t('quiz.cell', { grad: '∂L/∂X', index: '0, 0' }),
+				exact: true
+			});
+			await expect(first).toHaveAccessibleDescription(`${said} ${t('quiz.help')}`);
+			// The sentence lies in the panel and the window, above X's boxes, in readable type.
+			const [noteBox, panelBox, boxBox] = [
+				(await note.boundingBox())!,
+				(await panel.boundingBox())!,
+				(await first.boundingBox())!
+			];
+			expect(noteBox.y).toBeGreaterThanOrEqual(panelBox.y);
+			expect(noteBox.x + noteBox.width).toBeLessThanOrEqual(panelBox.x + panelBox.width + 0.5);
+			expect(noteBox.y + noteBox.height).toBeLessThanOrEqual(viewport.height);
+			expect(noteBox.y + noteBox.height).toBeLessThanOrEqual(boxBox.y + 0.5);
+			expect(
+				await note.evaluate((element) => parseFloat(getComputedStyle(element).fontSize))
+			).toBeGreaterThanOrEqual(12);
+			await first.focus();
+			await expect(note).toBeInViewport();
+			await page.screenshot({ path: `test-results/quiz/path-part-${locale}.png` });
+			// The revealed answer names the part too.
+			const boxes = panel.getByRole('textbox');
+			for (let i = 0; i < (await boxes.count()); i++) await boxes.nth(i).fill('0');
+			await panel.getByRole('button', { name: t('quiz.reveal'), exact: true }).click();
+			await expect(panel.getByTestId('quiz-answer').nth(1).locator('.grad')).toHaveText(via);
+			expect(errors).toEqual([]);
+		});
+	}
 
 	test('a lesson started while the quiz is on turns it off, and its Backward is not held', async ({
 		page

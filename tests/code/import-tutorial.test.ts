@@ -17,7 +17,7 @@ describe('the autograd cells', () => {
 			'x = randn[3, 4] seed 0 grad',
 			'b = randn[3, 4] seed 1 grad',
 			't = add(input=x, other=b)',
-			'y = sum(input=t)'
+			'y = sum(input=t) {"keepdim":false}'
 		]);
 		expect(nameOf(result.doc!, result.output)).toBe('y');
 	});
@@ -85,7 +85,7 @@ describe("the app's own tutorial cards (src/lib/tutorial/python-sources.ts)", ()
 			'x = randn[3, 4] seed 0 grad',
 			'b = randn[3, 4] seed 1 grad',
 			't = add(input=x, other=b)',
-			'y = sum(input=t)'
+			'y = sum(input=t) {"keepdim":false}'
 		]);
 	});
 
@@ -111,7 +111,7 @@ describe("the linear regression program (tests/fixtures/tutorial-linreg.ts, the 
 		'inputs = values[11, 1] [0,1,2,3,4,5,6,7,8,9,10]',
 		'labels = values[11, 1] [1,3,5,7,9,11,13,15,17,19,21]',
 		'outputs = linear(input=inputs, weight=linear.weight, bias=linear.bias)',
-		'loss = mse_loss(input=outputs, target=labels)'
+		'loss = mse_loss(input=outputs, target=labels) {"reduction":"mean"}'
 	];
 	/** describeGraph without the parameters' random initial values. */
 	const shapeOf = (result: ImportResult) =>

@@ -169,11 +169,11 @@ describe('methods and functions', () => {
 				`${x}a = x.sum()\nb = x.sum(1)\nc = x.mean(dim=(0, 1), keepdim=True)\nd = x.sum(0, True)\ne = torch.mean(x, dim=-1)`
 			).slice(1)
 		).toEqual([
-			'a = sum(input=x)',
-			'b = sum(input=x) {"dim":1}',
+			'a = sum(input=x) {"keepdim":false}',
+			'b = sum(input=x) {"dim":1,"keepdim":false}',
 			'c = mean(input=x) {"dim":[0,1],"keepdim":true}',
 			'd = sum(input=x) {"dim":0,"keepdim":true}',
-			'e = mean(input=x) {"dim":-1}'
+			'e = mean(input=x) {"dim":-1,"keepdim":false}'
 		]);
 	});
 
@@ -215,7 +215,7 @@ describe('methods and functions', () => {
 	it('torch.nn.functional.mse_loss, F.mse_loss and F.linear (after the import)', () => {
 		const code = `import torch.nn.functional as F\n${x}y = torch.zeros(2, 3)\na = torch.nn.functional.mse_loss(x, y)\nb = F.mse_loss(x, y, reduction='sum')\nw = torch.ones(4, 3)\nc = F.linear(x, w)`;
 		expect(graphOf(code).slice(2)).toEqual([
-			'a = mse_loss(input=x, target=y)',
+			'a = mse_loss(input=x, target=y) {"reduction":"mean"}',
 			'b = mse_loss(input=x, target=y) {"reduction":"sum"}',
 			'w = ones[4, 3]',
 			'c = linear(input=x, weight=w)'
@@ -254,7 +254,7 @@ loss.backward()`;
 		expect(lines[3]).toMatch(/^bias = values\[3\] \[.*\] grad$/);
 		expect(lines.slice(4)).toEqual([
 			'pred = linear(input=x, weight=weight, bias=bias)',
-			'loss = mse_loss(input=pred, target=y)'
+			'loss = mse_loss(input=pred, target=y) {"reduction":"mean"}'
 		]);
 		expect(nameOf(result.doc!, result.output)).toBe('loss');
 		// nn.Linear's init: U(-1/sqrt(2), 1/sqrt(2)).
@@ -327,7 +327,7 @@ describe('backward, retain_grad, requires_grad and statements that are ignored',
 		expect(describeGraph(result.doc!).slice(2)).toEqual([
 			't1 = values[] [2]',
 			'mul1 = mul(input=x, other=t1)',
-			'sum1 = sum(input=mul1)'
+			'sum1 = sum(input=mul1) {"keepdim":false}'
 		]);
 		expect(nameOf(result.doc!, result.output)).toBe('sum1');
 		// The last backward's retain_graph; none without a backward().
@@ -659,7 +659,7 @@ describe('limits', () => {
 
 describe('text as it arrives from a page or a file', () => {
 	it('Windows line ends, a byte order mark, tabs, and a snippet indented as a whole', () => {
-		const expected = ['x = ones[2] grad', 'y = sum(input=x)'];
+		const expected = ['x = ones[2] grad', 'y = sum(input=x) {"keepdim":false}'];
 		const code = 'x = torch.ones(2, requires_grad=True)\ny = x.sum()\n';
 		expect(graphOf(code.replace(/\n/g, '\r\n'))).toEqual(expected);
 		expect(graphOf('\ufeff' + code)).toEqual(expected);
@@ -699,7 +699,7 @@ pred = x * w + b`;
 			'7:1 unsupported'
 		]);
 		expect(describeGraph(result.doc!).slice(-3)).toEqual([
-			'loss = mean(input=pow1)',
+			'loss = mean(input=pow1) {"keepdim":false}',
 			'mul3 = mul(input=x, other=w)',
 			'pred = add(input=mul3, other=b)'
 		]);

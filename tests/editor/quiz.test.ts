@@ -14,11 +14,15 @@ import {
 	isClose,
 	NO_SCORE,
 	parseNumber,
+	partNote,
+	questionLabel,
 	questionsOf,
 	readScore
 } from '$lib/editor/Quiz/predict';
 import { QUIZ_HINTS_KEY, QUIZ_SESSION_KEY, QuizState } from '$lib/editor/Quiz/quiz.svelte';
 import type { KeyValueStorage } from '$lib/editor/store/tab-memory';
+import { translate, type Locale, type MessageKey, type MessageParams } from '$lib/i18n';
+import { sharedNonLeafDocument, twoPathsDocument } from '../fixtures/shared-paths';
 
 const example = (id: string) => EXAMPLES.find((e) => e.id === id)!.doc;
 const chain = example('chain-rule');
@@ -151,6 +155,39 @@ describe('what a backward step asks', () => {
 		const reveal = inputTex(z, 1, names(chain));
 		expect(reveal).toHaveLength(1);
 		expect(reveal[0]).toMatch(/= 1 \\times 1 = 1$/);
+	});
+});
+
+describe('a question about one path of a tensor used several times', () => {
+	const words = (locale: Locale) => (key: MessageKey, params?: MessageParams) =>
+		translate(locale, key, params);
+
+	test.each([
+		['en', '(via e)', 'X is used 2 times', 'only the part via e; the 2 parts add up to ∂L/∂X'],
+		['zh', '(经由 e)', 'X 被使用了 2 次', '只预测经由 e 的那部分；2 部分相加才是 ∂L/∂X']
+	] as const)('%s: the question says it asks for one part', async (locale, via, used, only) => {
+		const doc = twoPathsDocument();
+		const steps = await backwardSteps(doc);
+		const e = steps.find((s) => s.nodeId === 'e')!;
+		const [m, x] = questionsOf(e);
+		expect([m.nodeId, x.nodeId]).toEqual(['m', 'X']);
+		const t = words(locale);
+		// X feeds e and d: e sends only the part of ∂L/∂X along its path.
+		expect(questionLabel(e, x, names(doc), t)).toBe(`∂L/∂X ${via}`);
+		const note = partNote(e, x, names(doc), t)!;
+		expect(note).toContain(used);
+		expect(note).toContain(only);
+		// m is used once: its gradient is whole, and the question is as before.
+		expect(questionLabel(e, m, names(doc), t)).toBe('∂L/∂m');
+		expect(partNote(e, m, names(doc), t)).toBeNull();
+	});
+
+	test('y = x * x: each of the two parts names its argument', async () => {
+		const doc = sharedNonLeafDocument();
+		const steps = await backwardSteps(doc);
+		const y = steps.find((s) => s.nodeId === 'y')!;
+		const labels = questionsOf(y).map((q) => questionLabel(y, q, names(doc), words('en')));
+		expect(labels).toEqual(['∂L/∂x (via y (input))', '∂L/∂x (via y (other))']);
 	});
 });
 

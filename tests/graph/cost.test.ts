@@ -14,6 +14,7 @@ import {
 	workRefusal,
 	type GraphDocument
 } from '$lib/graph';
+import { translate } from '$lib/i18n';
 import { doc, example, fixtureDoc, leaf, opNode } from './helpers';
 
 /** `a <op> b` over two zeros leaves of the given shapes. */
@@ -128,13 +129,12 @@ describe('the budget', () => {
 			resource: 'flops',
 			node: 2 * 8192 ** 3,
 			total: 2 * 8192 ** 3 + 2 * N8192,
-			limit: WORK_BUDGET.flops,
-			message:
-				'mm1: matmul of [8192, 8192] and [8192, 8192] needs about 1.1 TFLOP; the limit is 200 GFLOP'
+			limit: WORK_BUDGET.flops
 		});
-		expect(workRefusal(d)?.message).toBe(
-			'mm1: matmul of [8192, 8192] and [8192, 8192] needs about 3.3 TFLOP with backward; the limit is 200 GFLOP'
-		);
+		const refusal = workRefusal(d)!;
+		expect(refusal.nodeId).toBe('n3');
+		expect(formatFlops(refusal.node)).toBe('3.3 TFLOP');
+		expect(formatFlops(refusal.limit)).toBe('200 GFLOP');
 	});
 
 	it('refuses by bytes when the values held pass the limit', () => {
@@ -144,18 +144,41 @@ describe('the budget', () => {
 		const refusal = workRefusal(d)!;
 		expect(refusal.resource).toBe('bytes');
 		expect(refusal.nodeId).toBe('a');
-		expect(refusal.message).toBe(
-			'a: a [8192, 8192] tensor needs about 537 MB with backward (the graph 1.6 GB); the limit is 1 GB'
-		);
+		expect([refusal.node, refusal.total, refusal.limit].map(formatBytes)).toEqual([
+			'537 MB',
+			'1.6 GB',
+			'1 GB'
+		]);
 	});
 
 	it('a smaller budget refuses smaller graphs', () => {
 		const d = binaryDoc('mul', [10, 1], [1, 10]);
 		expect(workRefusal(d)).toBeNull();
 		const budget = { flops: 50, bytes: 1e9 };
-		expect(workRefusal(d, undefined, { budget, backward: false })?.message).toBe(
-			'c: mul of [10, 1] and [1, 10] needs about 100 FLOP (the graph 120 FLOP); the limit is 50 FLOP'
+		expect(workRefusal(d, undefined, { budget, backward: false })).toEqual({
+			nodeId: 'c',
+			resource: 'flops',
+			node: 100,
+			total: 120,
+			limit: 50
+		});
+	});
+
+	it('a refusal holds no text of its own: the message catalog words it, in each language', () => {
+		const d = fixtureDoc('matmul-8192.json');
+		const refusal = workRefusal(d)!;
+		// Only what the words are made of: no English sentence to drift from the catalog's.
+		expect(Object.keys(refusal).sort()).toEqual(['limit', 'node', 'nodeId', 'resource', 'total']);
+		const params = {
+			name: 'mm1',
+			op: 'matmul',
+			amount: formatFlops(refusal.node),
+			limit: formatFlops(refusal.limit)
+		};
+		expect(translate('en', 'trace.refused.flops', params)).toBe(
+			'mm1 (matmul) needs about 3.3 TFLOP with backward; the limit is 200 GFLOP. Use smaller shapes.'
 		);
+		expect(translate('zh', 'trace.refused.flops', params)).toContain('3.3 TFLOP');
 	});
 });
 

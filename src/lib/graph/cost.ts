@@ -162,8 +162,6 @@ export interface WorkRefusal {
 	node: number;
 	total: number;
 	limit: number;
-	/** In English, e.g. `mm1: matmul of [8192, 8192] and [8192, 8192] needs about 1.1 TFLOP; the limit is 200 GFLOP`. */
-	message: string;
 }
 
 export interface RefusalOptions {
@@ -175,8 +173,10 @@ export interface RefusalOptions {
 
 /**
  * Why the editor refuses to run `doc`, or null when it fits the budget: the resource passed
- * (FLOPs first), the node that takes the most of it, and a message that names the node by its
- * name with the estimate in readable units. Pass `infos` from `inferShapes(doc)` to reuse them.
+ * (FLOPs first), the node that takes the most of it, and the estimates against the limit. It
+ * holds no text: the UI words it from the message catalog (`trace.refused.*` over the canvas,
+ * `code.comment.work` in the Code panel), with `formatFlops` / `formatBytes` for the amounts.
+ * Pass `infos` from `inferShapes(doc)` to reuse them.
  */
 export function workRefusal(
 	doc: GraphDocument,
@@ -196,36 +196,9 @@ export function workRefusal(
 			if (pick(w)[resource] > most) [heaviest, most] = [id, pick(w)[resource]];
 		}
 		if (heaviest === null) return null;
-		const format = resource === 'flops' ? formatFlops : formatBytes;
-		const what = describeNode(doc, shapes, heaviest);
-		const pass = options.backward === false ? '' : ' with backward';
-		const graphPart = format(total) === format(most) ? '' : ` (the graph ${format(total)})`;
-		const need = `needs about ${format(most)}${pass}${graphPart}`;
-		return {
-			nodeId: heaviest,
-			resource,
-			node: most,
-			total,
-			limit: budget[resource],
-			message: `${what} ${need}; the limit is ${format(budget[resource])}`
-		};
+		return { nodeId: heaviest, resource, node: most, total, limit: budget[resource] };
 	}
 	return null;
-}
-
-/** `mm1: matmul of [8192, 8192] and [8192, 8192]`, or `x: a [8192, 8192] tensor`. */
-function describeNode(doc: GraphDocument, infos: Map<string, NodeInfo>, id: string): string {
-	const index = indexGraph(doc);
-	const node = index.nodes.get(id)!;
-	const shapeText = (shape: Shape | null | undefined) => `[${(shape ?? []).join(', ')}]`;
-	if (isLeaf(node)) return `${node.name}: a ${shapeText(infos.get(id)?.shape)} tensor`;
-	const connected = index.inputs.get(id);
-	const op = getOp(node.op);
-	const operands = (op?.inputs ?? [])
-		.map((name) => connected?.get(name))
-		.filter((source): source is string => source !== undefined)
-		.map((source) => shapeText(infos.get(source)?.shape));
-	return `${node.name}: ${node.op} of ${operands.join(' and ')}`;
 }
 
 const units = (value: number, names: readonly string[]): string => {

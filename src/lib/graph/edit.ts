@@ -119,14 +119,33 @@ function startingValue(op: OpDef, spec: AttrSpec): unknown {
 	}
 }
 
-/** An op's attributes when added from the palette: the declared defaults, then starting values. */
-export function opPreset(op: OpDef): Record<string, unknown> | undefined {
+/**
+ * A new op node's attributes as a document stores them: `given`, with each declared default
+ * (`keepdim: false`, `reduction: 'mean'`) filled in where `given` leaves it out, in declaration
+ * order; undefined when there are none. The palette's nodes (`opPreset`) and the importer's both
+ * take this form, so one graph is one document however it was made.
+ */
+export function opNodeAttrs(
+	op: OpDef,
+	given: Readonly<Record<string, unknown>> = {}
+): Record<string, unknown> | undefined {
 	const attrs: Record<string, unknown> = {};
 	for (const spec of op.attrs ?? []) {
 		if (spec.default !== undefined) attrs[spec.name] = spec.default;
-		else if (!spec.optional) attrs[spec.name] = startingValue(op, spec);
 	}
-	return Object.keys(attrs).length > 0 ? attrs : undefined;
+	const canonical = canonicalAttrs(op.id, { ...attrs, ...given });
+	return Object.keys(canonical).length > 0 ? canonical : undefined;
+}
+
+/** An op's attributes when added from the palette: the declared defaults, then starting values. */
+export function opPreset(op: OpDef): Record<string, unknown> | undefined {
+	const starting: Record<string, unknown> = {};
+	for (const spec of op.attrs ?? []) {
+		if (spec.default === undefined && !spec.optional) {
+			starting[spec.name] = startingValue(op, spec);
+		}
+	}
+	return opNodeAttrs(op, starting);
 }
 
 /**

@@ -64,6 +64,7 @@ export {
 	insertFragment,
 	LEAF_KINDS,
 	moveNodes,
+	opNodeAttrs,
 	removeNodes,
 	renameNode,
 	updateAttrs,

@@ -787,6 +787,8 @@ export const en = {
 		'Press Backward, Play or Step forward: the trace stops before each step that sends a gradient, and asks you for it first.',
 	'quiz.prompt': 'Backward · {name}: what gradient does this step send?',
 	'quiz.shape': 'shape [{shape}]',
+	'quiz.pathPart':
+		'{name} is used {count} times: predict only the part via {via}; the {count} parts add up to ∂{output}/∂{name} (for a leaf, its .grad).',
 	'quiz.oneElement': 'too large to type in full: predict the element [{index}] of shape [{shape}]',
 	'quiz.cell': 'Prediction of {grad}[{index}]',
 	'quiz.number': 'Prediction of {grad}',

@@ -739,6 +739,8 @@ export const zh: Record<MessageKey, string> = {
 	'quiz.idle': '按“反向”、“播放”或“单步前进”：每个传出梯度的步骤之前都会停下，先请你预测。',
 	'quiz.prompt': '反向 · {name}：这一步传出的梯度是多少？',
 	'quiz.shape': '形状 [{shape}]',
+	'quiz.pathPart':
+		'{name} 被使用了 {count} 次：只预测经由 {via} 的那部分；{count} 部分相加才是 ∂{output}/∂{name}（叶子张量即其 .grad）。',
 	'quiz.oneElement': '太大，无法全部填写：请预测形状 [{shape}] 中的元素 [{index}]',
 	'quiz.cell': '{grad}[{index}] 的预测',
 	'quiz.number': '{grad} 的预测',

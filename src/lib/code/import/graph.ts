@@ -3,7 +3,8 @@
  * (its nodes and attribute changes are dropped), automatic names like the editor's, and the
  * seed counter for rand / randn leaves. The only functions that change the state's graph.
  */
-import { isLeaf, LEAF_OP, MAX_NODES, type GraphNode } from '$lib/graph';
+import { getOp } from '$lib/engine/core';
+import { isLeaf, LEAF_OP, MAX_NODES, opNodeAttrs, type GraphNode } from '$lib/graph';
 import { coded, noValueProblem, StopImport } from './args';
 import { autoNameBase, isAutoName } from '../names';
 import type { ImportState } from './state';
@@ -178,7 +179,7 @@ export function materialize(state: ImportState, value: Value, start: number, wha
 	}
 }
 
-/** Add an op node with its inputs wired. */
+/** Add an op node with its inputs wired; `attrs` are those the code gives. */
 export function addOp(
 	state: ImportState,
 	opId: string,
@@ -190,13 +191,8 @@ export function addOp(
 		([name, value, at]) =>
 			[name, value === null ? null : materialize(state, value, at, `'${excerpt(name)}'`)] as const
 	);
-	const id = addNode(
-		state,
-		opId,
-		autoName(state, opId),
-		Object.keys(attrs).length > 0 ? attrs : undefined,
-		start
-	);
+	// The op's declared defaults are stored, as the palette stores them (`keepdim: false`).
+	const id = addNode(state, opId, autoName(state, opId), opNodeAttrs(getOp(opId)!, attrs), start);
 	for (const [name, source] of sources) if (source !== null) addEdge(state, source, id, name);
 	state.unnamed.add(id);
 	return { kind: 'tensor', node: id };

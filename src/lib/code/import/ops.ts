@@ -27,8 +27,8 @@ import type { ImportState } from './state';
 import type { Value } from './values';
 
 /**
- * Reads a registry attribute from a call's arguments into `attrs`, by its kind; a default
- * (`keepdim=False`, `reduction='mean'`) is left out, as the canvas stores it.
+ * Reads a registry attribute from a call's arguments into `attrs`, by its kind; one left out
+ * stays out (`addOp` fills in the declared defaults, as the palette does).
  */
 function readAttr(
 	spec: AttrSpec,
@@ -54,8 +54,7 @@ function readAttr(
 		case 'bool':
 		case 'reduction': {
 			if (arg === undefined) return;
-			const value = spec.kind === 'bool' ? asBool(arg, name) : asReduction(arg);
-			if (value !== spec.default) attrs[name] = value;
+			attrs[name] = spec.kind === 'bool' ? asBool(arg, name) : asReduction(arg);
 			return;
 		}
 		case 'number': {
@@ -127,7 +126,7 @@ export function mseLoss(
 			['input', input.value, input.start],
 			['target', target.value, target.start]
 		],
-		reduction === 'mean' ? {} : { reduction }
+		{ reduction }
 	);
 }
 

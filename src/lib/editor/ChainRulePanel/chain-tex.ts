@@ -176,6 +176,20 @@ const usedTwiceHere = (step: BackwardStep, k: number) =>
 	step.inputs.some((other, j) => j !== k && other.grad && other.nodeId === step.inputs[k].nodeId);
 
 /**
+ * Where the gradient this step sends to input `k` is only one part of that node's (the node is
+ * used several times): the words of its path, `e`, or `y (input)` for y = x * x; else null.
+ */
+export function partPath(
+	step: BackwardStep,
+	k: number,
+	names: ReadonlyMap<string, string>
+): string | null {
+	const input = step.inputs[k];
+	if (!input.grad || input.paths < 2) return null;
+	return viaWords({ fromId: step.nodeId, arg: input.arg }, usedTwiceHere(step, k), names);
+}
+
+/**
  * The chain rule of the step without its numbers (the quiz's hint): the op's formula with the
  * nodes' names, then the product of derivatives that gives each input's gradient.
  */
@@ -322,10 +336,9 @@ export function backwardExplanation(
 	const summedHere = new Set(step.accumulated.filter((a) => a.sum).map((a) => a.nodeId));
 	const told = new Set<string>();
 	step.inputs.forEach((input, k) => {
-		if (!input.grad || input.paths < 2 || summedHere.has(input.nodeId)) return;
-		if (told.has(input.nodeId)) return;
+		const via = partPath(step, k, names);
+		if (via === null || summedHere.has(input.nodeId) || told.has(input.nodeId)) return;
 		told.add(input.nodeId);
-		const via = viaWords({ fromId: step.nodeId, arg: input.arg }, usedTwiceHere(step, k), names);
 		const name = names.get(input.nodeId) ?? input.nodeId;
 		parts.push(t('chain.pathPart', { name, count: input.paths, via }));
 	});

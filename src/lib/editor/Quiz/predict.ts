@@ -5,6 +5,8 @@
  */
 import { numel } from '$lib/engine/core';
 import type { BackwardStep, TensorView } from '$lib/graph';
+import { partPath } from '../ChainRulePanel/chain-tex';
+import type { Translate } from '../ChainRulePanel/forward-tex';
 import { elementOf, WHOLE_MAX } from '../ChainRulePanel/tex-values';
 
 /** A prediction is right when |p - g| <= ABS_TOLERANCE + REL_TOLERANCE * |g|, element by element. */
@@ -36,6 +38,42 @@ export function gradLabel(
 ): string {
 	const name = (id: string) => names.get(id) ?? id;
 	return `∂${name(step.outputId)}/∂${name(question.nodeId)}`;
+}
+
+/**
+ * The question's heading: `∂z/∂w`, or `∂L/∂X (via e)` where the node is used several times and
+ * the step sends only the part along one path, as the hint and the reveal write it.
+ */
+export function questionLabel(
+	step: BackwardStep,
+	question: Question,
+	names: ReadonlyMap<string, string>,
+	t: Translate
+): string {
+	const via = partPath(step, question.k, names);
+	const grad = gradLabel(step, question, names);
+	return via === null ? grad : `${grad} (${t('chain.via')} ${via})`;
+}
+
+/**
+ * Where the question asks for one path's part of a gradient, the sentence that says so (the
+ * parts add up to the whole, a leaf's `.grad`); null for a whole gradient.
+ */
+export function partNote(
+	step: BackwardStep,
+	question: Question,
+	names: ReadonlyMap<string, string>,
+	t: Translate
+): string | null {
+	const via = partPath(step, question.k, names);
+	if (via === null) return null;
+	const name = (id: string) => names.get(id) ?? id;
+	return t('quiz.pathPart', {
+		name: name(question.nodeId),
+		output: name(step.outputId),
+		count: step.inputs[question.k].paths,
+		via
+	});
 }
 
 /** The gradients a backward step reveals: one question per input that receives one (not empty). */
