@@ -201,6 +201,11 @@ describe('methods and functions', () => {
 		]);
 	});
 
+	it('.t() of a vector keeps what else its node holds (retain_grad)', () => {
+		const code = `v = torch.ones(3, requires_grad=True)\nc = v.t()\nc.retain_grad()\nc.sum().backward()`;
+		expect(graphOf(code)).toContain('c = transpose(input=v) {"dim0":0,"dim1":0,"retainGrad":true}');
+	});
+
 	it('reshape and view take sizes or a tuple; expand takes sizes', () => {
 		const code = `${x}a = x.reshape(3, 2)\nb = x.view((-1,))\nc = torch.reshape(x, (6, 1))\nd = torch.ones(1, 3).expand(2, 3)`;
 		expect(graphOf(code).slice(1)).toEqual([

@@ -326,7 +326,10 @@ function finish(state: ImportState): GraphDocument | null {
 		for (const id of state.fromT) {
 			const edge = edges.find((e) => e.target === id && e.targetInput === 'input');
 			const shape = edge === undefined ? null : infos.get(edge.source)?.shape;
-			if (shape != null && shape.length < 2) getNode(state, id).attrs = { dim0: 0, dim1: 0 };
+			if (shape != null && shape.length < 2) {
+				const node = getNode(state, id);
+				node.attrs = { ...node.attrs, dim0: 0, dim1: 0 };
+			}
 		}
 	}
 	layoutNodes(nodes, edges);
