@@ -9,6 +9,7 @@ import {
 	canvas,
 	clippedLessonTargets,
 	counts,
+	fileMenu,
 	graphNode,
 	openEditor,
 	overlaps,
@@ -21,6 +22,9 @@ const lesson = (page: Page) => page.getByRole('region', { name: 'Lesson' });
 const prompt = (page: Page) => page.getByTestId('lesson-prompt');
 const progress = (page: Page) => page.getByTestId('lesson-progress');
 const next = (page: Page) => lesson(page).getByRole('button', { name: 'Next', exact: true });
+const reopen = (page: Page) =>
+	lesson(page).getByRole('button', { name: 'Reopen the lesson’s graph', exact: true });
+const paused = (page: Page) => lesson(page).getByText(/^Lesson paused/);
 const grad = (page: Page, name: string) => graphNode(page, name).locator('[data-role="grad"]');
 const highlighted = (page: Page) =>
 	page.evaluate(() =>
@@ -393,4 +397,136 @@ test('the tutorial page links to each lesson: the link starts it, once', async (
 	await expect(graphNode(page, 'z')).toBeVisible();
 	await expect(lesson(page)).toHaveCount(0);
 	expect(errors).toEqual([]);
+});
+
+/**
+ * The lesson card and the canvas: the card inside the window, its buttons on it, and the card
+ * above the canvas, never on it (`coveredNodes`).
+ */
+function cardProblems(page: Page): Promise<string[]> {
+	return page.evaluate(() => {
+		const problems: string[] = [];
+		const card = document.querySelector('[data-lesson]')!.getBoundingClientRect();
+		if (card.left < 0 || card.top < 0) problems.push('card: outside');
+		if (card.right > innerWidth || card.bottom > innerHeight) problems.push('card: outside');
+		for (const button of document.querySelectorAll('[data-lesson] button')) {
+			const r = button.getBoundingClientRect();
+			if (r.left < card.left || r.right > card.right || r.top < card.top || r.bottom > card.bottom)
+				problems.push(`${(button as HTMLElement).innerText}: outside the card`);
+		}
+		return problems;
+	});
+}
+
+/** The card's height, in px. */
+const cardHeight = (page: Page) =>
+	page.evaluate(() =>
+		Math.round(document.querySelector('[data-lesson]')!.getBoundingClientRect().height)
+	);
+
+test.describe('a lesson follows its document', () => {
+	for (const size of [
+		{ width: 1280, height: 800 },
+		{ width: 1920, height: 1080 }
+	]) {
+		test(`File › New pauses it; Reopen brings its graph back at the step (${size.width}x${size.height})`, async ({
+			page
+		}) => {
+			await page.setViewportSize(size);
+			const errors = await openEditor(page);
+			await prompt(page).getByRole('button', { name: 'Start lesson 1' }).click();
+			await page.getByRole('slider', { name: 'Speed' }).fill('4');
+			// The card's height on each step (the canvas below it was that short then).
+			const heights = [await cardHeight(page)];
+			await nextTo(page, 2, 8);
+			await button(page, 'Forward').click();
+			await expect(next(page)).toBeEnabled();
+			heights.push(await cardHeight(page));
+			await nextTo(page, 3, 8);
+			heights.push(await cardHeight(page));
+			await nextTo(page, 4, 8);
+			await button(page, 'Backward').click();
+			await expect(next(page)).toBeEnabled();
+			heights.push(await cardHeight(page));
+			await nextTo(page, 5, 8);
+			await expect(grad(page, 'b')).toHaveAttribute('data-tensor', filled(1));
+			await expect.poll(() => highlighted(page)).toEqual(['b']);
+			heights.push(await cardHeight(page));
+			const lessonDocument = await page.evaluate(() =>
+				sessionStorage.getItem('autograd-canvas.tab-document')
+			);
+
+			// File › New: the lesson pauses on its step; nothing advances, nothing is outlined.
+			await fileMenu(page, 'New');
+			await expect(counts(page, 0, 0)).toBeVisible();
+			await expect(paused(page)).toBeVisible();
+			await expect(lesson(page)).toContainText(
+				'Another graph replaced the one this lesson works on.'
+			);
+			await expect(progress(page)).toHaveText('Step 5 of 8');
+			await expect(next(page)).toBeDisabled();
+			await expect(lesson(page).getByRole('button', { name: 'Back' })).toBeDisabled();
+			await expect.poll(() => highlighted(page)).toEqual([]);
+			await next(page).click({ force: true });
+			await expect(progress(page)).toHaveText('Step 5 of 8');
+			// The card: in the window, its buttons on it, not on the canvas, and no taller than the
+			// lesson's steps made it (the canvas below is no shorter than it was in the lesson).
+			expect(await cardProblems(page)).toEqual([]);
+			await expect.poll(() => coveredNodes(page)).toEqual([]);
+			expect(await cardHeight(page)).toBeLessThanOrEqual(Math.max(...heights));
+			expect(await axeProblems(page)).toEqual([]);
+			await page.screenshot({
+				path: `test-results/lessons/lesson-paused-${size.width}x${size.height}.png`
+			});
+
+			// Work on the new graph, then Reopen: the lesson's graph at step 5, the new one kept.
+			await button(page, 'add').click();
+			await expect(counts(page, 1, 0)).toBeVisible();
+			await reopen(page).click();
+			await expect(paused(page)).toHaveCount(0);
+			await expect(progress(page)).toHaveText('Step 5 of 8');
+			await expect(counts(page, 4, 3)).toBeVisible();
+			await expect(next(page)).toBeEnabled();
+			await expect.poll(() => highlighted(page)).toEqual(['b']);
+			await expect(lesson(page).getByRole('heading')).toBeFocused();
+			expect(
+				await page.evaluate(() => sessionStorage.getItem('autograd-canvas.tab-document'))
+			).toBe(lessonDocument);
+			await expect
+				.poll(async () =>
+					(await storedMetas(page)).some((m) => m.origin.kind === 'new' && m.nodes === 1)
+				)
+				.toBe(true);
+			await expect.poll(() => coveredNodes(page)).toEqual([]);
+			expect(errors).toEqual([]);
+		});
+	}
+
+	test('Undo back past the graph it opened pauses it; Redo, or Exit', async ({ page }) => {
+		const errors = await openEditor(page);
+		await button(page, 'add').click();
+		await expect(counts(page, 5, 3)).toBeVisible();
+		await prompt(page).getByRole('button', { name: 'Start lesson 1' }).click();
+		await expect(counts(page, 4, 3)).toBeVisible();
+		await nextTo(page, 2, 8);
+		// The lesson's own edits are no pause.
+		await button(page, 'add').click();
+		await expect(counts(page, 5, 3)).toBeVisible();
+		await button(page, 'Undo').click();
+		await expect(counts(page, 4, 3)).toBeVisible();
+		await expect(paused(page)).toHaveCount(0);
+		// Undo once more: the graph before the lesson.
+		await button(page, 'Undo').click();
+		await expect(counts(page, 5, 3)).toBeVisible();
+		await expect(paused(page)).toBeVisible();
+		await expect(next(page)).toBeDisabled();
+		await button(page, 'Redo').click();
+		await expect(paused(page)).toHaveCount(0);
+		await expect(progress(page)).toHaveText('Step 2 of 8');
+		await button(page, 'Undo').click();
+		await expect(paused(page)).toBeVisible();
+		await lesson(page).getByRole('button', { name: 'Exit lesson' }).click();
+		await expect(lesson(page)).toHaveCount(0);
+		expect(errors).toEqual([]);
+	});
 });

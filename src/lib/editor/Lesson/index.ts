@@ -5,5 +5,7 @@ export {
 	PROMPT_DISMISSED_KEY,
 	dismissPrompt,
 	promptDismissed,
+	type LessonDocuments,
+	type LessonOptions,
 	type PromptStorage
 } from './lesson-state.svelte';
