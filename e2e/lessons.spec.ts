@@ -391,11 +391,15 @@ test('the tutorial page links to each lesson: the link starts it, once', async (
 	await expect(lesson(page)).toContainText('Lesson 2: the chain rule and retain_graph');
 	await expect(progress(page)).toHaveText('Step 1 of 7');
 	await expect(graphNode(page, 'z')).toBeVisible();
-	// The address no longer asks for the lesson: a reload keeps the graph, without a new copy.
+	// The address no longer asks for the lesson: a reload keeps the graph, without a new copy
+	// (and the lesson, at its step: the tab keeps it).
 	await expect(page).toHaveURL((url) => !url.searchParams.has('lesson'));
+	await expect.poll(async () => (await storedMetas(page)).length).toBe(1);
 	await page.reload();
 	await expect(graphNode(page, 'z')).toBeVisible();
-	await expect(lesson(page)).toHaveCount(0);
+	await expect(progress(page)).toHaveText('Step 1 of 7');
+	await expect(paused(page)).toHaveCount(0);
+	expect((await storedMetas(page)).length).toBe(1);
 	expect(errors).toEqual([]);
 });
 
@@ -528,5 +532,108 @@ test.describe('a lesson follows its document', () => {
 		await lesson(page).getByRole('button', { name: 'Exit lesson' }).click();
 		await expect(lesson(page)).toHaveCount(0);
 		expect(errors).toEqual([]);
+	});
+
+	test('a reload keeps it at its step; another tab has no lesson; another document: paused', async ({
+		page,
+		context
+	}) => {
+		const errors = await openEditor(page);
+		await prompt(page).getByRole('button', { name: 'No thanks' }).click();
+		await button(page, 'Lessons').click();
+		await page.getByRole('menuitem', { name: /Lesson 2/ }).click();
+		await nextTo(page, 2, 7);
+		await page.getByRole('checkbox', { name: 'Retain graph' }).check();
+		await nextTo(page, 3, 7);
+		await expect.poll(async () => (await storedMetas(page)).length).toBeGreaterThan(0);
+
+		await page.reload();
+		await expect(graphNode(page, 'z')).toBeVisible();
+		await expect(progress(page)).toHaveText('Step 3 of 7');
+		await expect(lesson(page)).toContainText('Press Forward, then Backward.');
+		await expect(paused(page)).toHaveCount(0);
+
+		// Another tab of the same browser: the same graphs, but no lesson.
+		const other = await context.newPage();
+		const otherErrors = await openEditor(other);
+		await expect(canvas(other)).toBeVisible();
+		await expect(button(other, 'Forward')).toBeVisible();
+		await expect(lesson(other)).toHaveCount(0);
+		await other.close();
+
+		// Another document open at the reload: the lesson comes back paused, and Reopen works.
+		await fileMenu(page, 'New');
+		await expect(paused(page)).toBeVisible();
+		await page.reload();
+		await expect(counts(page, 0, 0)).toBeVisible();
+		await expect(progress(page)).toHaveText('Step 3 of 7');
+		await expect(paused(page)).toBeVisible();
+		await expect(next(page)).toBeDisabled();
+		await reopen(page).click();
+		await expect(graphNode(page, 'z')).toBeVisible();
+		await expect(paused(page)).toHaveCount(0);
+		await expect(progress(page)).toHaveText('Step 3 of 7');
+		await button(page, 'Forward').click();
+		await button(page, 'Backward').click();
+		await expect(next(page)).toBeEnabled();
+		expect(errors).toEqual([]);
+		expect(otherErrors).toEqual([]);
+	});
+
+	test('sessionStorage that throws: the editor and the lesson still work, none is restored', async ({
+		page,
+		context
+	}) => {
+		await page.addInitScript(() => {
+			const { getItem, setItem, removeItem } = Storage.prototype;
+			const refuse = (storage: Storage) => {
+				if (storage === window.sessionStorage) throw new DOMException('full', 'QuotaExceededError');
+			};
+			Storage.prototype.getItem = function (key) {
+				refuse(this);
+				return getItem.call(this, key);
+			};
+			Storage.prototype.setItem = function (key, value) {
+				refuse(this);
+				return setItem.call(this, key, value);
+			};
+			Storage.prototype.removeItem = function (key) {
+				refuse(this);
+				return removeItem.call(this, key);
+			};
+		});
+		const errors = await openEditor(page);
+		await prompt(page).getByRole('button', { name: 'Start lesson 1' }).click();
+		await nextTo(page, 2, 8);
+		await button(page, 'Forward').click();
+		await expect(next(page)).toBeEnabled();
+		await fileMenu(page, 'New');
+		await expect(paused(page)).toBeVisible();
+		await reopen(page).click();
+		await expect(progress(page)).toHaveText('Step 2 of 8');
+		await expect(counts(page, 4, 3)).toBeVisible();
+		await page.reload();
+		await expect(button(page, 'Forward')).toBeVisible();
+		await expect(canvas(page)).toBeVisible();
+		await expect(lesson(page)).toHaveCount(0);
+		await button(page, 'add').click();
+		await expect(page.getByText(/\d+ nodes?, \d+ wires?/)).toBeVisible();
+		expect(errors).toEqual([]);
+
+		// No sessionStorage at all (a browser that refuses it to the page).
+		const locked = await context.newPage();
+		await locked.addInitScript(() =>
+			Object.defineProperty(window, 'sessionStorage', {
+				get() {
+					throw new DOMException('denied', 'SecurityError');
+				}
+			})
+		);
+		const lockedErrors = await openEditor(locked);
+		await button(locked, 'Lessons').click();
+		await locked.getByRole('menuitem', { name: /Lesson 2/ }).click();
+		await expect(progress(locked)).toHaveText('Step 1 of 7');
+		await nextTo(locked, 2, 7);
+		expect(lockedErrors).toEqual([]);
 	});
 });

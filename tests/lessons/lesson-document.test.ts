@@ -1,13 +1,20 @@
 /**
  * A lesson follows its document (QA): another document under it (New, an example, Recent, a
  * file, a link, Import code, Undo back past the lesson's example) pauses it; the edits its steps
- * ask for never do. Reopen brings its graph back at the same step through the document store. A tab
- * here is the page's startup, an editor, its autosave and its lessons on the in-memory store.
+ * ask for never do. Reopen brings its graph back at the same step through the document store, and
+ * the tab keeps the lesson across a reload. A tab here is the page's startup, an editor, its
+ * autosave and its lessons on the in-memory store; a reload is a new tab on the same
+ * sessionStorage stand-in.
  */
 import { describe, expect, test } from 'vitest';
 import { EditorState } from '$lib/editor/editor-state.svelte';
 import { TraceState } from '$lib/editor/trace-state.svelte';
-import { LessonState } from '$lib/editor/Lesson/lesson-state.svelte';
+import {
+	LessonState,
+	readLessonMemory,
+	TAB_LESSON_KEY,
+	writeLessonMemory
+} from '$lib/editor/Lesson/lesson-state.svelte';
 import { Autosave } from '$lib/editor/store/autosave.svelte';
 import { MemoryDocumentStore, type DocumentStore } from '$lib/editor/store/documents';
 import { startDocument, type KeyValueStorage } from '$lib/editor/store/startup';
@@ -22,6 +29,19 @@ function memory(): KeyValueStorage & { items: Map<string, string> } {
 		removeItem: (key) => void items.delete(key)
 	};
 }
+
+/** Storage that refuses everything (a locked-down browser, or a full quota). */
+const refusing: KeyValueStorage = {
+	getItem: () => {
+		throw new DOMException('denied', 'SecurityError');
+	},
+	setItem: () => {
+		throw new DOMException('full', 'QuotaExceededError');
+	},
+	removeItem: () => {
+		throw new DOMException('denied', 'SecurityError');
+	}
+};
 
 const chainRule = exampleDocument('chain-rule')!;
 
@@ -47,7 +67,10 @@ async function openTab(store: DocumentStore, session: KeyValueStorage = memory()
 	});
 	const trace = new TraceState(editor);
 	const lessons = new LessonState(editor, trace, { documents: autosave });
-	return { editor, autosave, trace, lessons, session };
+	lessons.restore(readLessonMemory(session));
+	/** What the page's effect writes after each change. */
+	const keep = () => writeLessonMemory(session, lessons.memory);
+	return { editor, autosave, trace, lessons, session, keep };
 }
 
 /** A tab in lesson 1 at step 2 (Forward), the student's graph before it stored. */
@@ -142,7 +165,7 @@ describe('what pauses a lesson', () => {
 		autosave.keepMine();
 		expect(editor.documentInfo.id).not.toBe(lessonDocument);
 		expect(lessons.paused).toBe(false);
-		expect(lessons.documentId).toBe(editor.documentInfo.id);
+		expect(lessons.memory?.document).toBe(editor.documentInfo.id);
 		// Paused later, Reopen opens the copy (the tab's own version), not the other tab's.
 		const copy = editor.documentInfo.id;
 		await autosave.flush();
@@ -197,5 +220,93 @@ describe('Reopen', () => {
 		expect(await reopening).toBe(false);
 		expect(lessons.lesson).toBeNull();
 		expect(lessons.paused).toBe(false);
+	});
+});
+
+describe('a reload', () => {
+	test('keeps the lesson at its step on its document', async () => {
+		const { store, lessons, session, keep, autosave, editor } = await inLesson();
+		keep();
+		expect(JSON.parse(session.items.get(TAB_LESSON_KEY)!)).toEqual({
+			lesson: 'autograd-basics',
+			step: 1,
+			document: editor.documentInfo.id
+		});
+		await autosave.flush();
+		const again = await openTab(store, session);
+		expect(again.editor.documentInfo.id).toBe(editor.documentInfo.id);
+		expect(again.lessons.lesson?.id).toBe('autograd-basics');
+		expect(again.lessons.index).toBe(1);
+		expect(again.lessons.paused).toBe(false);
+		lessons.exit();
+		keep();
+		expect(session.items.has(TAB_LESSON_KEY)).toBe(false);
+	});
+
+	test('with another document open, it comes back paused; Reopen opens the lesson’s', async () => {
+		const { store, lessons, session, keep, autosave, editor, lessonDocument } = await inLesson();
+		editor.newDocument();
+		editor.addNode('exp', { x: 0, y: 0 });
+		keep();
+		expect(lessons.memory?.document).toBe(lessonDocument);
+		await autosave.flush();
+		const again = await openTab(store, session);
+		expect(again.lessons.index).toBe(1);
+		expect(again.lessons.paused).toBe(true);
+		expect(await again.lessons.reopen()).toBe(true);
+		expect(again.editor.documentInfo.id).toBe(lessonDocument);
+		expect(again.lessons.paused).toBe(false);
+		// Then New again pauses it (it knows its document in this page now).
+		again.editor.newDocument();
+		expect(again.lessons.paused).toBe(true);
+	});
+
+	test('another tab (its own sessionStorage) has no lesson', async () => {
+		const { store, keep, autosave } = await inLesson();
+		keep();
+		await autosave.flush();
+		const other = await openTab(store);
+		expect(other.lessons.lesson).toBeNull();
+	});
+
+	test('storage that refuses, or holds something else, restores nothing and throws nothing', async () => {
+		expect(readLessonMemory(refusing)).toBeNull();
+		expect(() => writeLessonMemory(refusing, null)).not.toThrow();
+		expect(() =>
+			writeLessonMemory(refusing, { lesson: 'chain-rule', step: 1, document: 'x' })
+		).not.toThrow();
+		expect(readLessonMemory(null)).toBeNull();
+		for (const text of [
+			'not json',
+			'null',
+			'[]',
+			'{"lesson":"chain-rule","step":"1","document":"x"}',
+			'{"lesson":"chain-rule","step":1.5,"document":"x"}',
+			'{"lesson":"chain-rule","step":1}'
+		]) {
+			const session = memory();
+			session.setItem(TAB_LESSON_KEY, text);
+			expect(readLessonMemory(session), text).toBeNull();
+		}
+		// Read, but not a lesson or a step of one: nothing is restored.
+		const store = new MemoryDocumentStore();
+		for (const kept of [
+			{ lesson: 'no-such-lesson', step: 0, document: 'x' },
+			{ lesson: 'chain-rule', step: 99, document: 'x' },
+			{ lesson: 'chain-rule', step: -1, document: 'x' },
+			{ lesson: '__proto__', step: 0, document: 'x' }
+		]) {
+			const session = memory();
+			session.setItem(TAB_LESSON_KEY, JSON.stringify(kept));
+			const tab = await openTab(store, session);
+			expect(tab.lessons.lesson, JSON.stringify(kept)).toBeNull();
+		}
+		// A tab whose storage refuses everything still starts and follows a lesson.
+		const tab = await openTab(store, refusing);
+		tab.lessons.start('chain-rule');
+		tab.keep();
+		expect(tab.lessons.index).toBe(0);
+		tab.lessons.next();
+		expect(tab.lessons.index).toBe(1);
 	});
 });

@@ -8,11 +8,13 @@
  * lesson's own (the steps ask for them); another document (New, an example, Recent, a file, a
  * link, Import code, or Undo back past the example) PAUSES it: no step advances, nothing is
  * outlined, until the student reopens the lesson's graph (through the document store, as Recent
- * opens it) or exits.
+ * opens it) or exits. Which lesson, which step and which document are kept for the tab across a
+ * reload (`LessonMemory`, in sessionStorage).
  */
 import { exampleDocument, EXAMPLES } from '$lib/graph';
 import type { Locale, MessageParams } from '$lib/i18n';
 import {
+	LESSONS,
 	lessonById,
 	nextLesson,
 	type Lesson,
@@ -21,9 +23,22 @@ import {
 	type LessonTrace
 } from '$lib/lessons';
 import type { EditorState } from '../editor-state.svelte';
+import { safely, type KeyValueStorage } from '../store/tab-memory';
 
 /** Where the first-run prompt's "dismissed" flag is kept (localStorage). */
 export const PROMPT_DISMISSED_KEY = 'autograd-canvas.lessons.prompt-dismissed';
+/** Where this tab's lesson is kept across a reload (sessionStorage: not another tab's). */
+export const TAB_LESSON_KEY = 'autograd-canvas.tab-lesson';
+
+/** What a tab keeps of its lesson across a reload. */
+export interface LessonMemory {
+	/** The lesson's id (one of `LESSONS`, once read back). */
+	lesson: string;
+	/** The step's index. */
+	step: number;
+	/** The stored document (its id in the document store) the lesson works on. */
+	document: string;
+}
 
 /** How the lesson reopens its document: the autosave's (`Autosave` fits). */
 export interface LessonDocuments {
@@ -83,6 +98,13 @@ export class LessonState {
 		const info = lineage === null ? null : this.#editor.documentInfoOf(lineage);
 		return info?.id ?? this.#documentId;
 	});
+	/** What the tab keeps of the lesson across a reload (null: no lesson). */
+	memory: LessonMemory | null = $derived.by(() => {
+		const lesson = this.lesson;
+		const document = this.documentId;
+		if (lesson === null || document === null) return null;
+		return { lesson: lesson.id, step: this.index, document };
+	});
 
 	step: LessonStep | null = $derived(this.lesson?.steps[this.index] ?? null);
 	/** The step's condition holds now (a step without one: at once); never while paused. */
@@ -139,6 +161,21 @@ export class LessonState {
 		this.#enter();
 		this.#take();
 		this.#onStart();
+	}
+
+	/**
+	 * The lesson a tab kept before its reload (`memory`), at its step: on the document open now
+	 * when it is the lesson's, else paused. Nothing runs (the step's graph is already there).
+	 */
+	restore(memory: LessonMemory | null): void {
+		const lesson = LESSONS.find((each) => each.id === memory?.lesson);
+		if (!memory || !lesson || !Number.isInteger(memory.step)) return;
+		if (memory.step < 0 || memory.step >= lesson.steps.length) return;
+		this.lesson = lesson;
+		this.index = memory.step;
+		this.#documentId = memory.document;
+		const open = this.#editor.documentInfo.id === memory.document;
+		this.#lineage = open ? this.#editor.lineage : null;
 	}
 
 	/** The next step (when the condition holds); on the last, the next lesson or the end. */
@@ -221,6 +258,29 @@ export class LessonState {
 		}
 		return true;
 	}
+}
+
+/** The lesson this tab kept (`TAB_LESSON_KEY`), or null: none, unreadable, or storage refused. */
+export function readLessonMemory(storage: KeyValueStorage | null): LessonMemory | null {
+	const text = safely(() => storage?.getItem(TAB_LESSON_KEY) ?? null, null);
+	if (text === null) return null;
+	const value = safely(() => JSON.parse(text) as unknown, null);
+	if (typeof value !== 'object' || value === null) return null;
+	const { lesson, step, document } = value as Partial<Record<keyof LessonMemory, unknown>>;
+	if (typeof lesson !== 'string' || typeof document !== 'string') return null;
+	if (typeof step !== 'number' || !Number.isInteger(step)) return null;
+	return { lesson, step, document };
+}
+
+/** Keeps this tab's lesson (null: forgets it). Storage that refuses (quota) keeps nothing. */
+export function writeLessonMemory(
+	storage: KeyValueStorage | null,
+	memory: LessonMemory | null
+): void {
+	safely(() => {
+		if (memory === null) storage?.removeItem(TAB_LESSON_KEY);
+		else storage?.setItem(TAB_LESSON_KEY, JSON.stringify(memory));
+	}, undefined);
 }
 
 /** Where the prompt's flag is kept: localStorage, or a stand-in in tests. */
