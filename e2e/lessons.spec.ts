@@ -9,6 +9,7 @@ import {
 	canvas,
 	clippedLessonTargets,
 	counts,
+	fileMenu,
 	graphNode,
 	openEditor,
 	overlaps,
@@ -21,6 +22,9 @@ const lesson = (page: Page) => page.getByRole('region', { name: 'Lesson' });
 const prompt = (page: Page) => page.getByTestId('lesson-prompt');
 const progress = (page: Page) => page.getByTestId('lesson-progress');
 const next = (page: Page) => lesson(page).getByRole('button', { name: 'Next', exact: true });
+const reopen = (page: Page) =>
+	lesson(page).getByRole('button', { name: 'Reopen the lesson’s graph', exact: true });
+const paused = (page: Page) => lesson(page).getByText(/^Lesson paused/);
 const grad = (page: Page, name: string) => graphNode(page, name).locator('[data-role="grad"]');
 const highlighted = (page: Page) =>
 	page.evaluate(() =>
@@ -387,10 +391,249 @@ test('the tutorial page links to each lesson: the link starts it, once', async (
 	await expect(lesson(page)).toContainText('Lesson 2: the chain rule and retain_graph');
 	await expect(progress(page)).toHaveText('Step 1 of 7');
 	await expect(graphNode(page, 'z')).toBeVisible();
-	// The address no longer asks for the lesson: a reload keeps the graph, without a new copy.
+	// The address no longer asks for the lesson: a reload keeps the graph, without a new copy
+	// (and the lesson, at its step: the tab keeps it).
 	await expect(page).toHaveURL((url) => !url.searchParams.has('lesson'));
+	await expect.poll(async () => (await storedMetas(page)).length).toBe(1);
 	await page.reload();
 	await expect(graphNode(page, 'z')).toBeVisible();
-	await expect(lesson(page)).toHaveCount(0);
+	await expect(progress(page)).toHaveText('Step 1 of 7');
+	await expect(paused(page)).toHaveCount(0);
+	expect((await storedMetas(page)).length).toBe(1);
 	expect(errors).toEqual([]);
+});
+
+/**
+ * The lesson card and the canvas: the card inside the window, its buttons on it, and the card
+ * above the canvas, never on it (`coveredNodes`).
+ */
+function cardProblems(page: Page): Promise<string[]> {
+	return page.evaluate(() => {
+		const problems: string[] = [];
+		const card = document.querySelector('[data-lesson]')!.getBoundingClientRect();
+		if (card.left < 0 || card.top < 0) problems.push('card: outside');
+		if (card.right > innerWidth || card.bottom > innerHeight) problems.push('card: outside');
+		for (const button of document.querySelectorAll('[data-lesson] button')) {
+			const r = button.getBoundingClientRect();
+			if (r.left < card.left || r.right > card.right || r.top < card.top || r.bottom > card.bottom)
+				problems.push(`${(button as HTMLElement).innerText}: outside the card`);
+		}
+		return problems;
+	});
+}
+
+/** The card's height, in px. */
+const cardHeight = (page: Page) =>
+	page.evaluate(() =>
+		Math.round(document.querySelector('[data-lesson]')!.getBoundingClientRect().height)
+	);
+
+test.describe('a lesson follows its document', () => {
+	for (const size of [
+		{ width: 1280, height: 800 },
+		{ width: 1920, height: 1080 }
+	]) {
+		test(`File › New pauses it; Reopen brings its graph back at the step (${size.width}x${size.height})`, async ({
+			page
+		}) => {
+			await page.setViewportSize(size);
+			const errors = await openEditor(page);
+			await prompt(page).getByRole('button', { name: 'Start lesson 1' }).click();
+			await page.getByRole('slider', { name: 'Speed' }).fill('4');
+			// The card's height on each step (the canvas below it was that short then).
+			const heights = [await cardHeight(page)];
+			await nextTo(page, 2, 8);
+			await button(page, 'Forward').click();
+			await expect(next(page)).toBeEnabled();
+			heights.push(await cardHeight(page));
+			await nextTo(page, 3, 8);
+			heights.push(await cardHeight(page));
+			await nextTo(page, 4, 8);
+			await button(page, 'Backward').click();
+			await expect(next(page)).toBeEnabled();
+			heights.push(await cardHeight(page));
+			await nextTo(page, 5, 8);
+			await expect(grad(page, 'b')).toHaveAttribute('data-tensor', filled(1));
+			await expect.poll(() => highlighted(page)).toEqual(['b']);
+			heights.push(await cardHeight(page));
+			const lessonDocument = await page.evaluate(() =>
+				sessionStorage.getItem('autograd-canvas.tab-document')
+			);
+
+			// File › New: the lesson pauses on its step; nothing advances, nothing is outlined.
+			await fileMenu(page, 'New');
+			await expect(counts(page, 0, 0)).toBeVisible();
+			await expect(paused(page)).toBeVisible();
+			await expect(lesson(page)).toContainText(
+				'Another graph replaced the one this lesson works on.'
+			);
+			await expect(progress(page)).toHaveText('Step 5 of 8');
+			await expect(next(page)).toBeDisabled();
+			await expect(lesson(page).getByRole('button', { name: 'Back' })).toBeDisabled();
+			await expect.poll(() => highlighted(page)).toEqual([]);
+			await next(page).click({ force: true });
+			await expect(progress(page)).toHaveText('Step 5 of 8');
+			// The card: in the window, its buttons on it, not on the canvas, and no taller than the
+			// lesson's steps made it (the canvas below is no shorter than it was in the lesson).
+			expect(await cardProblems(page)).toEqual([]);
+			await expect.poll(() => coveredNodes(page)).toEqual([]);
+			expect(await cardHeight(page)).toBeLessThanOrEqual(Math.max(...heights));
+			expect(await axeProblems(page)).toEqual([]);
+			await page.screenshot({
+				path: `test-results/lessons/lesson-paused-${size.width}x${size.height}.png`
+			});
+
+			// Work on the new graph, then Reopen: the lesson's graph at step 5, the new one kept.
+			await button(page, 'add').click();
+			await expect(counts(page, 1, 0)).toBeVisible();
+			await reopen(page).click();
+			await expect(paused(page)).toHaveCount(0);
+			await expect(progress(page)).toHaveText('Step 5 of 8');
+			await expect(counts(page, 4, 3)).toBeVisible();
+			await expect(next(page)).toBeEnabled();
+			await expect.poll(() => highlighted(page)).toEqual(['b']);
+			await expect(lesson(page).getByRole('heading')).toBeFocused();
+			expect(
+				await page.evaluate(() => sessionStorage.getItem('autograd-canvas.tab-document'))
+			).toBe(lessonDocument);
+			await expect
+				.poll(async () =>
+					(await storedMetas(page)).some((m) => m.origin.kind === 'new' && m.nodes === 1)
+				)
+				.toBe(true);
+			await expect.poll(() => coveredNodes(page)).toEqual([]);
+			expect(errors).toEqual([]);
+		});
+	}
+
+	test('Undo back past the graph it opened pauses it; Redo, or Exit', async ({ page }) => {
+		const errors = await openEditor(page);
+		await button(page, 'add').click();
+		await expect(counts(page, 5, 3)).toBeVisible();
+		await prompt(page).getByRole('button', { name: 'Start lesson 1' }).click();
+		await expect(counts(page, 4, 3)).toBeVisible();
+		await nextTo(page, 2, 8);
+		// The lesson's own edits are no pause.
+		await button(page, 'add').click();
+		await expect(counts(page, 5, 3)).toBeVisible();
+		await button(page, 'Undo').click();
+		await expect(counts(page, 4, 3)).toBeVisible();
+		await expect(paused(page)).toHaveCount(0);
+		// Undo once more: the graph before the lesson.
+		await button(page, 'Undo').click();
+		await expect(counts(page, 5, 3)).toBeVisible();
+		await expect(paused(page)).toBeVisible();
+		await expect(next(page)).toBeDisabled();
+		await button(page, 'Redo').click();
+		await expect(paused(page)).toHaveCount(0);
+		await expect(progress(page)).toHaveText('Step 2 of 8');
+		await button(page, 'Undo').click();
+		await expect(paused(page)).toBeVisible();
+		await lesson(page).getByRole('button', { name: 'Exit lesson' }).click();
+		await expect(lesson(page)).toHaveCount(0);
+		expect(errors).toEqual([]);
+	});
+
+	test('a reload keeps it at its step; another tab has no lesson; another document: paused', async ({
+		page,
+		context
+	}) => {
+		const errors = await openEditor(page);
+		await prompt(page).getByRole('button', { name: 'No thanks' }).click();
+		await button(page, 'Lessons').click();
+		await page.getByRole('menuitem', { name: /Lesson 2/ }).click();
+		await nextTo(page, 2, 7);
+		await page.getByRole('checkbox', { name: 'Retain graph' }).check();
+		await nextTo(page, 3, 7);
+		await expect.poll(async () => (await storedMetas(page)).length).toBeGreaterThan(0);
+
+		await page.reload();
+		await expect(graphNode(page, 'z')).toBeVisible();
+		await expect(progress(page)).toHaveText('Step 3 of 7');
+		await expect(lesson(page)).toContainText('Press Forward, then Backward.');
+		await expect(paused(page)).toHaveCount(0);
+
+		// Another tab of the same browser: the same graphs, but no lesson.
+		const other = await context.newPage();
+		const otherErrors = await openEditor(other);
+		await expect(canvas(other)).toBeVisible();
+		await expect(button(other, 'Forward')).toBeVisible();
+		await expect(lesson(other)).toHaveCount(0);
+		await other.close();
+
+		// Another document open at the reload: the lesson comes back paused, and Reopen works.
+		await fileMenu(page, 'New');
+		await expect(paused(page)).toBeVisible();
+		await page.reload();
+		await expect(counts(page, 0, 0)).toBeVisible();
+		await expect(progress(page)).toHaveText('Step 3 of 7');
+		await expect(paused(page)).toBeVisible();
+		await expect(next(page)).toBeDisabled();
+		await reopen(page).click();
+		await expect(graphNode(page, 'z')).toBeVisible();
+		await expect(paused(page)).toHaveCount(0);
+		await expect(progress(page)).toHaveText('Step 3 of 7');
+		await button(page, 'Forward').click();
+		await button(page, 'Backward').click();
+		await expect(next(page)).toBeEnabled();
+		expect(errors).toEqual([]);
+		expect(otherErrors).toEqual([]);
+	});
+
+	test('sessionStorage that throws: the editor and the lesson still work, none is restored', async ({
+		page,
+		context
+	}) => {
+		await page.addInitScript(() => {
+			const { getItem, setItem, removeItem } = Storage.prototype;
+			const refuse = (storage: Storage) => {
+				if (storage === window.sessionStorage) throw new DOMException('full', 'QuotaExceededError');
+			};
+			Storage.prototype.getItem = function (key) {
+				refuse(this);
+				return getItem.call(this, key);
+			};
+			Storage.prototype.setItem = function (key, value) {
+				refuse(this);
+				return setItem.call(this, key, value);
+			};
+			Storage.prototype.removeItem = function (key) {
+				refuse(this);
+				return removeItem.call(this, key);
+			};
+		});
+		const errors = await openEditor(page);
+		await prompt(page).getByRole('button', { name: 'Start lesson 1' }).click();
+		await nextTo(page, 2, 8);
+		await button(page, 'Forward').click();
+		await expect(next(page)).toBeEnabled();
+		await fileMenu(page, 'New');
+		await expect(paused(page)).toBeVisible();
+		await reopen(page).click();
+		await expect(progress(page)).toHaveText('Step 2 of 8');
+		await expect(counts(page, 4, 3)).toBeVisible();
+		await page.reload();
+		await expect(button(page, 'Forward')).toBeVisible();
+		await expect(canvas(page)).toBeVisible();
+		await expect(lesson(page)).toHaveCount(0);
+		await button(page, 'add').click();
+		await expect(page.getByText(/\d+ nodes?, \d+ wires?/)).toBeVisible();
+		expect(errors).toEqual([]);
+
+		// No sessionStorage at all (a browser that refuses it to the page).
+		const locked = await context.newPage();
+		await locked.addInitScript(() =>
+			Object.defineProperty(window, 'sessionStorage', {
+				get() {
+					throw new DOMException('denied', 'SecurityError');
+				}
+			})
+		);
+		const lockedErrors = await openEditor(locked);
+		await button(locked, 'Lessons').click();
+		await locked.getByRole('menuitem', { name: /Lesson 2/ }).click();
+		await expect(progress(locked)).toHaveText('Step 1 of 7');
+		await nextTo(locked, 2, 7);
+		expect(lockedErrors).toEqual([]);
+	});
 });

@@ -620,6 +620,16 @@ test('the first-run prompt, the Lessons menu and a lesson, and every lesson step
 	await lesson.getByRole('button', { name: zh('lesson.next'), exact: true }).click();
 	await expect(lesson).toContainText(zh('lesson.waiting'));
 	await expectChinese(page, 'a lesson step');
+	// File › New under the lesson: the paused card, then Reopen.
+	await button(page, 'toolbar.file').click();
+	await page.getByRole('menuitem', { name: zh('toolbar.new'), exact: true }).click();
+	await expect(lesson).toContainText(zh('lesson.paused'));
+	await expect(lesson.getByRole('status')).toHaveText(zh('lesson.pausedStatus'));
+	await expectChinese(page, 'a paused lesson');
+	await page.screenshot({ path: 'test-results/lessons/lesson-paused-zh.png' });
+	await lesson.getByRole('button', { name: zh('lesson.reopen'), exact: true }).click();
+	await expect(lesson).toContainText(zh('lesson.waiting'));
+	await expect(lesson).toContainText(zh('lesson.stepOf', { index: 2, total: 8 }));
 	await button(page, 'lesson.menu').click();
 	await expect(page.getByRole('menuitem', { name: zh('lesson.regression.title') })).toBeVisible();
 	await expectChinese(page, 'the Lessons menu');

@@ -286,6 +286,14 @@ export class EditorState {
 		return this.#lineage.get(this.doc) ?? 0;
 	}
 
+	/**
+	 * Which stored document the lineage `lineage` is (null: none of this page's). The current
+	 * lineage's is `documentInfo`; an earlier one's is what Undo would bring back.
+	 */
+	documentInfoOf(lineage: number): DocumentInfo | null {
+		return this.#infos.get(lineage) ?? null;
+	}
+
 	// --- Svelte Flow's view of the document ----------------------------------------------------
 
 	get flowNodes(): FlowNode[] {

@@ -69,6 +69,10 @@ export const en = {
 	'lesson.exit': 'Exit lesson',
 	'lesson.waiting': 'Do it in the editor: Next unlocks when it is done.',
 	'lesson.stepDone': 'Done: go on with Next.',
+	'lesson.pausedStatus': 'Lesson paused: Next waits until the lesson’s graph is open again.',
+	'lesson.paused':
+		'Another graph replaced the one this lesson works on. Reopen it to go on from this step.',
+	'lesson.reopen': 'Reopen the lesson’s graph',
 	'lesson.prompt': 'New here? Try a guided lesson.',
 	'lesson.promptStart': 'Start lesson 1',
 	'lesson.promptDismiss': 'No thanks',
