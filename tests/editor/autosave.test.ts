@@ -775,3 +775,76 @@ test('another document opening: a session waiting to be handed out goes to the d
 	tab.editor.undo();
 	expect(tab.editor.trainingSession).toEqual({ epoch: 1200 });
 });
+
+describe('the document left for another is written first, to its own record', () => {
+	test('an edit, then New or an example before the idle write: the edit is stored', async () => {
+		const store = new MemoryDocumentStore();
+		const tab = await openTab(store);
+		tab.editor.addNode('relu', { x: 0, y: 0 });
+		await tab.autosave.flush();
+		const id = tab.editor.documentInfo.id;
+		// The idle write has not run (`later` never runs it here) when New replaces the graph.
+		tab.editor.addNode('tanh', { x: 0, y: 300 });
+		const edited = compactDocument(tab.editor.doc);
+		tab.editor.newDocument();
+		await settle();
+		expect(store.records.get(id)!.json).toBe(edited);
+		// And through Undo across the replacement, then an example.
+		tab.editor.undo();
+		expect(tab.editor.documentInfo.id).toBe(id);
+		tab.editor.addNode('sigmoid', { x: 300, y: 0 });
+		const again = compactDocument(tab.editor.doc);
+		tab.editor.replaceDocument(chain, { origin: { kind: 'example', id: 'chain-rule' } });
+		await settle();
+		expect(store.records.get(id)!.json).toBe(again);
+		await tab.autosave.flush();
+		expect(tab.autosave.failure).toBeNull();
+		expect(tab.autosave.conflict).toBeNull();
+	});
+
+	test('changes kept at the last unload, then a share link opened at start: both are kept', async () => {
+		const store = new MemoryDocumentStore();
+		const session = memory();
+		const tab = await openTab(store, { session });
+		tab.editor.addNode('relu', { x: 0, y: 0 });
+		await tab.autosave.flush();
+		const id = tab.editor.documentInfo.id;
+		tab.editor.addNode('tanh', { x: 0, y: 100 });
+		store.failWrites = 'the page is gone';
+		tab.autosave.flushOnExit();
+		await settle();
+		store.failWrites = null;
+		// The reload starts from the kept changes; the address holds a link, opened at once.
+		const reload = await openTab(store, { session });
+		expect(reload.autosave.unsaved).toBe(true);
+		expect(reload.editor.open(serializeDocument(chain), 'link')).toBe(true);
+		await settle();
+		expect(store.records.get(id)!.json).toBe(compactDocument(tab.editor.doc));
+		expect(reload.editor.documentInfo.id).not.toBe(id);
+	});
+
+	test('another tab changed the document left: this tab keeps its version as a copy', async () => {
+		// No channel between them: A learns of B's write only when its own is refused.
+		const store = new MemoryDocumentStore();
+		const a = await openTab(store);
+		a.editor.addNode('relu', { x: 0, y: 0 });
+		await a.autosave.flush();
+		const b = await openTab(store);
+		const id = a.editor.documentInfo.id;
+		expect(b.editor.documentInfo.id).toBe(id);
+		b.editor.addNode('tanh', { x: 300, y: 0 });
+		await b.autosave.flush();
+		a.editor.addNode('sigmoid', { x: 0, y: 300 });
+		const mine = compactDocument(a.editor.doc);
+		a.editor.newDocument();
+		await settle();
+		await settle();
+		// B's version stays; A's is a new record, and A is told.
+		expect(store.records.get(id)!.json).toBe(compactDocument(b.editor.doc));
+		const copies = [...store.records.values()].filter((r) => r.json === mine);
+		expect(copies).toHaveLength(1);
+		expect(copies[0].id).not.toBe(id);
+		expect(copies[0].origin.copy).toBe(true);
+		expect(a.editor.notice?.key).toBe('notice.leftKeptAsCopy');
+	});
+});

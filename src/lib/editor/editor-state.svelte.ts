@@ -177,6 +177,13 @@ export function freeSpot(
 const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>) =>
 	a.size === b.size && [...a].every((id) => b.has(id));
 
+/** A document the editor left for another: which stored one, its graph and its session. */
+export interface LeftDocument {
+	info: DocumentInfo;
+	doc: GraphDocument;
+	session: unknown;
+}
+
 /** The panels that open beside the canvas. */
 export type SidePanelId = 'train' | 'code';
 
@@ -203,6 +210,9 @@ export class EditorState {
 	/** What hands out a session not handed out yet (the Train panel's, throttled while it trains). */
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- callbacks, never shown
 	#sessionSavers = new Set<() => void>();
+	/** Told of each document the editor leaves for another (autosave writes what it holds). */
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- callbacks, never shown
+	#leaveListeners = new Set<(left: LeftDocument) => void>();
 
 	/** The current document. Change it only through `commit` (or the methods that call it). */
 	doc = $state.raw<GraphDocument>(emptyDocument());
@@ -418,6 +428,8 @@ export class EditorState {
 		// Another document: the panel's latest session is the one it leaves (not a later one's).
 		if (this.#lineage.get(this.#history.current) !== this.#lineage.get(previous)) {
 			this.saveSessions();
+			const left = { info: this.documentInfo, doc: previous, session: this.trainingSession };
+			for (const listener of this.#leaveListeners) listener(left);
 		}
 		this.doc = this.#history.current;
 		const lineage = this.lineage;
@@ -452,6 +464,16 @@ export class EditorState {
 	addSessionSaver(save: () => void): () => void {
 		this.#sessionSavers.add(save);
 		return () => this.#sessionSavers.delete(save);
+	}
+
+	/**
+	 * `listener` is told of each document the editor leaves for another (New, an example, a file,
+	 * Recent, Undo or Redo across such a step), as it was last shown, before the other one shows.
+	 * Returns a function that removes it.
+	 */
+	addLeaveListener(listener: (left: LeftDocument) => void): () => void {
+		this.#leaveListeners.add(listener);
+		return () => this.#leaveListeners.delete(listener);
 	}
 
 	/**

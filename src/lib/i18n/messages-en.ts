@@ -316,6 +316,8 @@ export const en = {
 		'This graph was deleted in another tab. It stays open here, and will be stored again.',
 	'notice.updatedFromTab': 'Updated with the changes made in another tab.',
 	'notice.tookTheirs': 'Took the version saved in another tab. Undo brings yours back.',
+	'notice.leftKeptAsCopy':
+		'Your last changes to the graph you left were kept as a copy (see File › Recent): another tab had changed that graph too.',
 	'notice.keptMine':
 		'Kept your version as a new graph (see File › Recent). The other tab’s stays as it was.',
 	'notice.discarded': 'Discarded the stored graph.',

@@ -302,6 +302,8 @@ export const zh: Record<MessageKey, string> = {
 	'notice.deletedElsewhere': '另一个标签页删除了这个计算图。它仍在这里打开，并会重新保存。',
 	'notice.updatedFromTab': '已更新为另一个标签页中的修改。',
 	'notice.tookTheirs': '已采用另一个标签页保存的版本。撤销可恢复你的版本。',
+	'notice.leftKeptAsCopy':
+		'你对刚离开的计算图的最后改动已另存为副本（见 文件 › 最近）：另一个标签页也改动了那个计算图。',
 	'notice.keptMine': '已把你的版本另存为新的计算图（见 文件 › 最近）。另一个标签页的版本保持不变。',
 	'notice.discarded': '已删除保存的计算图。',
 	'storage.failedTitle': '自动保存失败',

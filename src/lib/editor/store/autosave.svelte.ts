@@ -4,6 +4,8 @@
  * - Every change is written (when the browser is idle, within half a second; at once when the
  *   page is hidden) to the record of the document it belongs to. Opening a file, a share link, an
  *   example or a recent document makes or opens another record: nothing replaces the graph before.
+ *   A document left for another before its last change was written is written then, to its own
+ *   record (an edit, then New or a share link within the half second).
  * - A failed write is never silent: `failure` holds why until a write works again, and the page
  *   shows it with "Save to file".
  * - Tabs: each write names the revision it replaces. If another tab wrote the same document since,
@@ -16,9 +18,10 @@
  */
 import { compactDocument, parseDocument, type GraphDocument, type Problem } from '$lib/graph';
 import { excerpt } from '$lib/util/excerpt';
-import type { EditorState } from '../editor-state.svelte';
+import type { EditorState, LeftDocument } from '../editor-state.svelte';
 import {
 	metaOf,
+	newDocumentInfo,
 	type DocumentInfo,
 	type DocumentMeta,
 	type DocumentRecord,
@@ -158,6 +161,12 @@ export class Autosave {
 	/** Documents another tab deleted while open here: written again, even with nothing changed. */
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never shown
 	#rewrite = new Set<string>();
+	/**
+	 * Documents the editor left for another before their last changes were written (an edit, then
+	 * New within the idle write's half second): written first, to their own records.
+	 */
+	#left: LeftDocument[] = [];
+	#stopListening: () => void;
 	#scheduled = false;
 	#running: Promise<void> | null = null;
 	#again = false;
@@ -187,6 +196,7 @@ export class Autosave {
 			this.#saved.set(id, { doc: editor.doc, session: editor.trainingSession });
 		}
 		this.#remember(id);
+		this.#stopListening = editor.addLeaveListener((left) => this.#leave(left));
 		if (options.dirty) this.schedule();
 		if (this.#channel) this.#channel.onmessage = (event) => void this.#received(event.data);
 		void this.refresh();
@@ -194,6 +204,7 @@ export class Autosave {
 
 	dispose(): void {
 		this.#disposed = true;
+		this.#stopListening();
 		this.#channel?.close();
 	}
 
@@ -256,22 +267,40 @@ export class Autosave {
 	 * written again: another tab deleted it).
 	 */
 	get unsaved(): boolean {
-		const saved = this.#saved.get(this.#editor.documentInfo.id);
+		return this.#unsaved(this.#current());
+	}
+
+	#current(): LeftDocument {
+		const editor = this.#editor;
+		return { info: editor.documentInfo, doc: editor.doc, session: editor.trainingSession };
+	}
+
+	#unsaved({ info, doc, session }: LeftDocument): boolean {
+		const saved = this.#saved.get(info.id);
 		return (
 			saved === undefined ||
-			saved.doc !== this.#editor.doc ||
-			saved.session !== this.#editor.trainingSession ||
-			this.#rewrite.has(this.#editor.documentInfo.id)
+			saved.doc !== doc ||
+			saved.session !== session ||
+			this.#rewrite.has(info.id)
 		);
 	}
 
+	/** The editor leaves `left` for another document: what it holds unwritten is written now. */
+	#leave(left: LeftDocument): void {
+		if (this.#disposed || !this.#unsaved(left) || this.conflict?.id === left.info.id) return;
+		this.#left.push(left);
+		void this.flush();
+	}
+
 	async #write(): Promise<void> {
-		if (this.#disposed) return;
-		const editor = this.#editor;
-		const info = editor.documentInfo;
-		const doc = editor.doc;
-		const session = editor.trainingSession;
-		if (!this.unsaved) return;
+		while (this.#left.length > 0 && !this.#disposed) await this.#put(this.#left.shift()!, true);
+		if (!this.#disposed) await this.#put(this.#current(), false);
+	}
+
+	/** Writes one document to its record: the current one, or one the editor left (`left`). */
+	async #put(snapshot: LeftDocument, left: boolean): Promise<void> {
+		const { info, doc, session } = snapshot;
+		if (!this.#unsaved(snapshot)) return;
 		if (this.conflict?.id === info.id) return; // the user chooses first
 		const json = compactDocument(doc);
 		const record: Omit<DocumentRecord, 'revision'> = {
@@ -303,12 +332,43 @@ export class Autosave {
 				tab: this.tab
 			});
 			void this.refresh();
+		} else if (result.reason === 'conflict' && left) {
+			// Another tab changed it too, and it is no longer open here to ask about: this tab's
+			// version is kept as a copy, as "keep mine" would.
+			await this.#keepLeftAsCopy(snapshot);
 		} else if (result.reason === 'conflict') {
 			// Merged: what this tab changed is written again, on the other tab's revision.
 			if (await this.#merge()) this.#again = true;
 			else this.conflict = result.current;
 		} else {
 			this.failure = excerpt(result.message, 200);
+		}
+	}
+
+	/** A document left with changes another tab's write would overwrite: stored as a copy. */
+	async #keepLeftAsCopy({ info, doc, session }: LeftDocument): Promise<void> {
+		const copy = newDocumentInfo({ ...info.origin, copy: true }, this.#now());
+		const json = compactDocument(doc);
+		const title = this.recent.find((meta) => meta.id === info.id)?.title;
+		const result = await this.#store.put(
+			{
+				id: copy.id,
+				origin: copy.origin,
+				created: copy.created,
+				updated: this.#now(),
+				nodes: doc.nodes.length,
+				chars: json.length,
+				json,
+				session: plainSession(session),
+				...(title === undefined ? {} : { title })
+			},
+			null
+		);
+		if (result.ok) {
+			this.#editor.notify('notice.leftKeptAsCopy');
+			void this.refresh();
+		} else {
+			this.failure = excerpt(result.reason === 'conflict' ? 'conflict' : result.message, 200);
 		}
 	}
 
