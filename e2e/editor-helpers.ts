@@ -200,6 +200,73 @@ export function smallestFont(page: Page, selector: string): Promise<number> {
 	}, selector);
 }
 
+/**
+ * Where the trace's current node lies past the canvas's edges: '' when it is whole in view (what
+ * the class must see while the teacher steps), else its name and boxes.
+ */
+export function currentNodeOutOfView(page: Page): Promise<string> {
+	return page.evaluate(() => {
+		const canvasBox = document.querySelector('.canvas')!.getBoundingClientRect();
+		const node = document.querySelector('.svelte-flow__node:has(.graph-node.active)');
+		if (!node) return 'no current node';
+		const r = node.getBoundingClientRect();
+		const inside =
+			r.left >= canvasBox.left - 0.5 &&
+			r.top >= canvasBox.top - 0.5 &&
+			r.right <= canvasBox.right + 0.5 &&
+			r.bottom <= canvasBox.bottom + 0.5;
+		if (inside) return '';
+		const name = node.querySelector('[data-node-name]')?.getAttribute('data-node-name');
+		const round = (b: DOMRect) =>
+			[b.left, b.top, b.right, b.bottom].map((v) => Math.round(v)).join(', ');
+		return `${name} at ${round(r)} in ${round(canvasBox)}`;
+	});
+}
+
+/** Waits until the canvas's view stops moving (a fit, or the view following the trace). */
+export async function viewAtRest(page: Page) {
+	const transform = () =>
+		page.evaluate(
+			() => getComputedStyle(document.querySelector('.svelte-flow__viewport')!).transform
+		);
+	let previous = '';
+	await expect
+		.poll(
+			async () => {
+				const now = await transform();
+				const still = now === previous;
+				previous = now;
+				return still;
+			},
+			{ intervals: [300] }
+		)
+		.toBe(true);
+}
+
+/**
+ * Pans the canvas as a user does, by dragging its empty pane by `dx` (px): from a point of the
+ * pane no node covers, once the view is at rest (a point found mid-move may be a node's by then).
+ */
+export async function panCanvas(page: Page, dx: number) {
+	await viewAtRest(page);
+	const start = await page.evaluate(() => {
+		const box = document.querySelector('.canvas')!.getBoundingClientRect();
+		for (let y = box.top + 20; y < box.bottom - 20; y += 15) {
+			for (let x = box.left + 60; x < box.right - 20; x += 15) {
+				if (document.elementFromPoint(x, y)?.classList.contains('svelte-flow__pane'))
+					return { x, y };
+			}
+		}
+		return null;
+	});
+	if (!start) throw new Error('no empty pane to drag');
+	await page.mouse.move(start.x, start.y);
+	await page.mouse.down();
+	await page.mouse.move(start.x + dx / 2, start.y, { steps: 5 });
+	await page.mouse.move(start.x + dx, start.y, { steps: 5 });
+	await page.mouse.up();
+}
+
 /** Wire chips (a value or gradient token) whose box meets a node's handle. */
 export function tokensOnHandles(page: Page): Promise<string[]> {
 	return page.evaluate(() => {

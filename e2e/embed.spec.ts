@@ -7,9 +7,19 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { encodeShareHash } from '../src/lib/graph/share';
 import { exampleDocument } from '../src/lib/graph/examples';
-import { canvas, graphNode, loadExample, openEditor, storedMetas } from './editor-helpers';
+import {
+	canvas,
+	currentNodeOutOfView,
+	graphNode,
+	loadExample,
+	openEditor,
+	panCanvas,
+	smallestFont,
+	storedMetas
+} from './editor-helpers';
 
 const CHAIN_RULE = encodeShareHash(exampleDocument('chain-rule')!);
+const LINEAR_REGRESSION = encodeShareHash(exampleDocument('linear-regression')!);
 const button = (scope: Page | ReturnType<Page['frameLocator']>, name: string) =>
 	scope.getByRole('button', { name, exact: true });
 
@@ -126,4 +136,51 @@ test('an embed in an iframe: the canvas fills the frame below the controls', asy
 	expect(area.y).toBeGreaterThanOrEqual(bar.y + bar.height);
 	await button(frame, 'Forward').click();
 	await expect(frame.locator('[data-node-name="z"] [data-role="value"]')).toBeVisible();
+});
+
+/**
+ * An embed on a slide (800x450) fitted Linear regression whole at zoom 0.58: its text at 5 to 7 px
+ * (QA). Every text on the canvas stays at 11 px or more on the screen; the graph, larger than the
+ * frame at that size, is shown around the trace's current node, which stays in view while the
+ * trace steps backward, and the user pans to the rest.
+ */
+test('at 800x450 every text is 11 px or more; the view follows the trace, and the user pans', async ({
+	page
+}) => {
+	await page.setViewportSize({ width: 800, height: 450 });
+	const errors: string[] = [];
+	page.on('pageerror', (error) => errors.push(error.message));
+	await page.goto(`/?embed=1#${LINEAR_REGRESSION}`);
+	await expect(graphNode(page, 'weight')).toBeVisible();
+	const allText = '.graph-node *, [data-token] text';
+	await expect.poll(() => smallestFont(page, allText)).toBeGreaterThanOrEqual(11);
+
+	await page.getByRole('slider', { name: 'Speed' }).fill('4');
+	await button(page, 'Forward').click();
+	await button(page, 'Backward').click();
+	const scrubber = page.getByRole('slider', { name: 'Trace step' });
+	await expect(graphNode(page, 'weight').locator('[data-role="grad"]')).toHaveAttribute(
+		'data-tensor',
+		'[[-150]]'
+	);
+	const last = Number(await scrubber.getAttribute('max'));
+	await expect(scrubber).toHaveValue(String(last));
+	// The badges and the value labels (10 px type) are drawn now: still 11 px or more.
+	expect(await smallestFont(page, allText)).toBeGreaterThanOrEqual(11);
+	await expect.poll(() => currentNodeOutOfView(page)).toBe('');
+	for (let step = last - 1; step >= 1; step--) {
+		await button(page, 'Step back').click();
+		await expect(scrubber).toHaveValue(String(step));
+		await expect.poll(() => currentNodeOutOfView(page), { message: `step ${step}` }).toBe('');
+	}
+	expect(await smallestFont(page, allText)).toBeGreaterThanOrEqual(11);
+	await page.screenshot({ path: 'test-results/embed/linear-regression-800x450.png' });
+
+	// The user pans the current node away; the next step brings the view to the next one.
+	await panCanvas(page, -600);
+	await expect.poll(() => currentNodeOutOfView(page)).not.toBe('');
+	await button(page, 'Step forward').click();
+	await expect(scrubber).toHaveValue('2');
+	await expect.poll(() => currentNodeOutOfView(page)).toBe('');
+	expect(errors).toEqual([]);
 });

@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import {
 	canvas,
 	clippedLessonTargets,
+	currentNodeOutOfView,
 	fileMenu,
 	fixture,
 	graphNode,
@@ -9,6 +10,7 @@ import {
 	openEditor,
 	openFile,
 	overlaps,
+	panCanvas,
 	smallestFont,
 	tokensAtRest,
 	tokensOnHandles
@@ -275,6 +277,109 @@ test.describe('presenter mode at 1920x1080: type a class reads', () => {
 	});
 });
 
+/**
+ * A small classroom projector (QA: at 1280x800 and 1366x768 presenter mode fitted the whole graph,
+ * node names at 12.5 px, op labels and badges at 9 px): the type keeps its floor on the screen
+ * (names 16 px, op labels, badges, value labels and wire chips 14 px) for every example, the
+ * 1920x1080 projector included. A graph larger than the canvas at that size is shown around the
+ * trace's current node, which stays in view while the teacher steps backward; the user pans.
+ */
+const PROJECTORS = [
+	{ name: '1280x800', width: 1280, height: 800 },
+	{ name: '1366x768', width: 1366, height: 768 },
+	{ name: '1920x1080', width: 1920, height: 1080 }
+] as const;
+
+/** Leaves whose .grad is not whole on the canvas. */
+function gradsOutOfView(page: Page, leaves: readonly string[]): Promise<string[]> {
+	return page.evaluate((names) => {
+		const view = document.querySelector('.canvas')!.getBoundingClientRect();
+		return names.filter((name) => {
+			const grad = document.querySelector(
+				`[data-node-name=${JSON.stringify(name)}] [data-role="grad"]`
+			);
+			const r = grad?.getBoundingClientRect();
+			return (
+				!r ||
+				r.left < view.left ||
+				r.top < view.top ||
+				r.right > view.right ||
+				r.bottom > view.bottom
+			);
+		});
+	}, leaves);
+}
+
+/** The smallest name, and the smallest op label, badge, value label or chip, in px on the screen. */
+async function presenterType(page: Page) {
+	return {
+		name: await smallestFont(page, '.graph-node .name'),
+		small: await smallestFont(
+			page,
+			'.graph-node .op, .graph-node .badge, .graph-node .trace .label, [data-token] text'
+		)
+	};
+}
+
+test.describe('presenter mode on a small projector: type a class reads, the view follows the trace', () => {
+	for (const size of PROJECTORS) {
+		test(`at ${size.name}: every example in readable type, the current node in view stepping backward`, async ({
+			page
+		}) => {
+			await page.setViewportSize({ width: size.width, height: size.height });
+			const errors = await openPresenter(page);
+			for (const example of EXAMPLES) {
+				await forwardBackward(page, example);
+				await tokensAtRest(page);
+				const type = await presenterType(page);
+				expect(type.name, example.id).toBeGreaterThanOrEqual(16);
+				expect(type.small, example.id).toBeGreaterThanOrEqual(14);
+				expect(await currentNodeOutOfView(page), example.id).toBe('');
+				// The last step sends pred's gradient to weight and bias: their .grad in view with it.
+				if (example.id === 'linear-regression') {
+					await expect.poll(() => gradsOutOfView(page, ['weight', 'bias'])).toEqual([]);
+				}
+				// Step back through every step to the first: the current node is whole on the canvas.
+				const last = Number(
+					await page.getByRole('slider', { name: 'Trace step' }).getAttribute('max')
+				);
+				for (let step = last - 1; step >= 1; step--) {
+					await button(page, 'Step back').click();
+					await expect(chainPanel(page).locator('.where')).toContainText(`Step ${step} of`);
+					await expect
+						.poll(() => currentNodeOutOfView(page), { message: `${example.id} step ${step}` })
+						.toBe('');
+				}
+				// Following the trace pans; it never zooms out past the readable type.
+				expect(await presenterType(page), example.id).toEqual(type);
+				if (example.id === 'linear-regression') {
+					await page.screenshot({
+						path: `test-results/layout/presenter-small-${size.name}-linear-regression.png`
+					});
+				}
+			}
+			expect(errors).toEqual([]);
+		});
+	}
+
+	test('at 1280x800 the teacher pans away; the next step brings the current node back', async ({
+		page
+	}) => {
+		await page.setViewportSize({ width: 1280, height: 800 });
+		await openPresenter(page);
+		await forwardBackward(page, EXAMPLES[2]);
+		await expect.poll(() => currentNodeOutOfView(page)).toBe('');
+		const before = await viewTransform(page);
+		await panCanvas(page, 700);
+		// The user's pan holds: the current node is out of view where the teacher dragged it.
+		await expect.poll(() => currentNodeOutOfView(page)).not.toBe('');
+		expect(await viewTransform(page)).not.toBe(before);
+		await button(page, 'Step back').click();
+		await expect.poll(() => currentNodeOutOfView(page)).toBe('');
+		expect((await presenterType(page)).small).toBeGreaterThanOrEqual(14);
+	});
+});
+
 /** Values (and grads) drawn past their node's box: a table wider than the node. */
 function valuesOutsideNodes(page: Page): Promise<string[]> {
 	return page.evaluate(() => {
@@ -451,14 +556,21 @@ test.describe('presenter mode with a side panel', () => {
 			for (const panel of ['Train panel', 'Code panel']) {
 				await page.getByRole('button', { name: panel }).click();
 				await expect(page.getByRole('complementary', { name: panel })).toBeVisible();
-				// The canvas keeps the height below the header, and every node is on it, uncovered.
+				// The canvas keeps the height below the header, and the nodes are on it, uncovered.
 				const canvasBox = (await canvas(page).boundingBox())!;
 				expect(canvasBox.height).toBeGreaterThan(0.6 * size.height);
 				const panelBox = (await page.getByRole('complementary', { name: panel }).boundingBox())!;
 				// Beside it, with nothing between them before a trace (an empty chain-rule column was).
 				expect(Math.abs(panelBox.x - (canvasBox.x + canvasBox.width))).toBeLessThanOrEqual(2);
 				await expect.poll(() => overlaps(page)).toEqual([]);
-				for (const node of await page.locator('.svelte-flow__node').all()) {
+				// The type a class reads, whatever room the panel leaves the canvas.
+				await expect.poll(() => smallestFont(page, '.graph-node .name')).toBeGreaterThanOrEqual(16);
+				expect(await smallestFont(page, '.graph-node .op')).toBeGreaterThanOrEqual(14);
+				// Never over the panel. At 1920 px every node is on the canvas; at 1280 px the graph is
+				// larger than the canvas at that size: shown from its first column, the rest a pan away.
+				expect(await nodesOverPanel(page, panel)).toEqual([]);
+				const nodes = size.width < 1700 ? [] : await page.locator('.svelte-flow__node').all();
+				for (const node of nodes) {
 					const box = (await node.boundingBox())!;
 					expect(box.x).toBeGreaterThanOrEqual(canvasBox.x - 1);
 					expect(box.y).toBeGreaterThanOrEqual(canvasBox.y - 1);
@@ -473,6 +585,22 @@ test.describe('presenter mode with a side panel', () => {
 		});
 	}
 });
+
+/** Canvas nodes drawn over the side panel named `panel` (a grid of its points, read from the top). */
+function nodesOverPanel(page: Page, panel: string): Promise<string[]> {
+	return page.evaluate((name) => {
+		const element = document.querySelector(`aside[aria-label=${JSON.stringify(name)}]`)!;
+		const box = element.getBoundingClientRect();
+		const found = new Set<string>();
+		for (let y = box.top + 5; y < box.bottom; y += 40) {
+			for (let x = box.left + 5; x < box.right; x += 40) {
+				const node = document.elementFromPoint(x, y)?.closest('[data-node-name]');
+				if (node) found.add(node.getAttribute('data-node-name') ?? '?');
+			}
+		}
+		return [...found];
+	}, panel);
+}
 
 test.describe('the view and the minimap', () => {
 	test('at 1280 px the minimap is hidden, can be shown, and the choice is kept', async ({
