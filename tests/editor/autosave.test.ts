@@ -6,8 +6,21 @@
 import { describe, expect, test } from 'vitest';
 import { EditorState } from '$lib/editor/editor-state.svelte';
 import { Autosave, type TabChannel, type TabMessage } from '$lib/editor/store/autosave.svelte';
-import { MemoryDocumentStore, readMeta, type DocumentStore } from '$lib/editor/store/documents';
+import {
+	IdbDocumentStore,
+	MemoryDocumentStore,
+	readMeta,
+	type DocumentStore
+} from '$lib/editor/store/documents';
 import { LEGACY_STORAGE_KEY, startDocument, type KeyValueStorage } from '$lib/editor/store/startup';
+import {
+	KEPT_PREFIX,
+	keepPending,
+	MAX_SHARED_CHARS,
+	TAB_PENDING_KEY,
+	type PagePresence,
+	type SharedStorage
+} from '$lib/editor/store/tab-memory';
 import {
 	compactDocument,
 	documentBytes,
@@ -30,6 +43,34 @@ function memory(): KeyValueStorage & { items: Map<string, string> } {
 		removeItem: (key) => void items.delete(key)
 	};
 }
+
+/** localStorage: one for the whole browser, its keys listed. */
+function sharedMemory(): SharedStorage & { items: Map<string, string> } {
+	const base = memory();
+	return {
+		...base,
+		get length() {
+			return base.items.size;
+		},
+		key: (index) => [...base.items.keys()][index] ?? null
+	};
+}
+
+/** Which pages are alive: Web Locks as the browser keeps them (a page closed releases its own). */
+class Pages implements PagePresence {
+	readonly alive = new Set<string>();
+	hold(page: string) {
+		this.alive.add(page);
+		return () => void this.alive.delete(page);
+	}
+	async whenGone<T>(page: string, take: () => Promise<T>): Promise<T | null> {
+		return this.alive.has(page) ? null : take();
+	}
+}
+
+/** The entries of changes kept in localStorage. */
+const keptEntries = (shared: { items: Map<string, string> }) =>
+	[...shared.items.keys()].filter((key) => key.startsWith(KEPT_PREFIX));
 
 /** Channels between tabs of one browser: a message reaches every other channel, later. */
 class Hub {
@@ -58,12 +99,20 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 /** A tab: the page's startup, then an editor and its autosave (writes run when flushed). */
 async function openTab(
 	store: DocumentStore,
-	options: { session?: KeyValueStorage; legacy?: KeyValueStorage; hub?: Hub } = {}
+	options: {
+		session?: KeyValueStorage | null;
+		legacy?: KeyValueStorage;
+		hub?: Hub;
+		shared?: SharedStorage;
+		presence?: PagePresence;
+	} = {}
 ) {
-	const tabMemory = options.session ?? memory();
+	const tabMemory = options.session === undefined ? memory() : options.session;
 	const start = await startDocument(store, {
 		legacy: options.legacy ?? null,
 		tabMemory,
+		shared: options.shared ?? null,
+		presence: options.presence ?? null,
 		first: () => ({ doc: basics, origin: { kind: 'example', id: 'autograd-basics' } })
 	});
 	const editor: EditorState = new EditorState({
@@ -834,6 +883,13 @@ describe('the document left for another is written first, to its own record', ()
 		expect(b.editor.documentInfo.id).toBe(id);
 		b.editor.addNode('tanh', { x: 300, y: 0 });
 		await b.autosave.flush();
+		// What A is told, kept: a notice lasts 5 ms here, less than two turns on a loaded machine.
+		const said: string[] = [];
+		const notify = a.editor.notify.bind(a.editor);
+		a.editor.notify = (...args) => {
+			said.push(args[0]);
+			notify(...args);
+		};
 		a.editor.addNode('sigmoid', { x: 0, y: 300 });
 		const mine = compactDocument(a.editor.doc);
 		a.editor.newDocument();
@@ -845,6 +901,282 @@ describe('the document left for another is written first, to its own record', ()
 		expect(copies).toHaveLength(1);
 		expect(copies[0].id).not.toBe(id);
 		expect(copies[0].origin.copy).toBe(true);
-		expect(a.editor.notice?.key).toBe('notice.leftKeptAsCopy');
+		expect(said).toEqual(['notice.leftKeptAsCopy']);
 	});
+});
+
+/** IndexedDB that cannot be opened (private mode in some browsers, site data blocked). */
+const refusedStore = () =>
+	new IdbDocumentStore({
+		open() {
+			throw new DOMException('The user denied permission to access the database.', 'UnknownError');
+		}
+	} as unknown as IDBFactory);
+
+describe('the store cannot be opened', () => {
+	test('a reload of the tab starts from the changes it kept, each time', async () => {
+		const session = memory();
+		const tab = await openTab(refusedStore(), { session });
+		expect(tab.autosave.failure).toContain('UnknownError');
+		expect(nodeNames(tab.editor.doc)).toEqual(nodeNames(basics));
+		tab.editor.addNode('relu', { x: 0, y: 0 });
+		await tab.autosave.flush();
+		expect(tab.autosave.failure).toContain('UnknownError');
+		expect(tab.autosave.unkept).toBe(false);
+		tab.autosave.flushOnExit();
+		const reload = await openTab(refusedStore(), { session });
+		expect(compactDocument(reload.editor.doc)).toBe(compactDocument(tab.editor.doc));
+		expect(reload.editor.documentInfo.id).toBe(tab.editor.documentInfo.id);
+		expect(reload.autosave.failure).toContain('UnknownError');
+		// A failed write keeps them at once: a reload without the page's unload (a crash) too.
+		reload.editor.addNode('tanh', { x: 0, y: 100 });
+		await reload.autosave.flush();
+		const again = await openTab(refusedStore(), { session });
+		expect(nodeNames(again.editor.doc)).toContain('relu1');
+		expect(nodeNames(again.editor.doc)).toContain('tanh1');
+		// Once the store works, they are written, and forgotten by the tab.
+		const store = new MemoryDocumentStore();
+		const working = await openTab(store, { session });
+		await working.autosave.flush();
+		expect(store.records.get(again.editor.documentInfo.id)!.json).toBe(
+			compactDocument(again.editor.doc)
+		);
+		expect(session.items.has(TAB_PENDING_KEY)).toBe(false);
+	});
+
+	test('the browser refuses to keep them in the tab too: said before the reload and after', async () => {
+		// A full quota: the changes do not fit; a short note still does.
+		const session = memory();
+		const setItem = session.setItem;
+		session.setItem = (key, value) => {
+			if (value.length > 200) throw new DOMException('full', 'QuotaExceededError');
+			setItem(key, value);
+		};
+		const tab = await openTab(refusedStore(), { session });
+		tab.editor.addNode('relu', { x: 0, y: 0 });
+		await tab.autosave.flush();
+		expect(tab.autosave.unkept).toBe(true);
+		tab.autosave.flushOnExit();
+		tab.autosave.dispose();
+		await settle();
+		const reload = await openTab(refusedStore(), { session });
+		expect(nodeNames(reload.editor.doc)).toEqual(nodeNames(basics));
+		expect(reload.editor.notice?.key).toBe('notice.changesLost');
+		// Said once: the next reload has nothing to say.
+		const again = await openTab(refusedStore(), { session });
+		expect(again.editor.notice).toBeNull();
+
+		// No sessionStorage at all (site data blocked): the banner says so; nothing can be after.
+		const blocked = await openTab(refusedStore(), { session: null });
+		blocked.editor.addNode('relu', { x: 0, y: 0 });
+		await blocked.autosave.flush();
+		expect(blocked.autosave.unkept).toBe(true);
+	});
+});
+
+describe('a tab closed before its last write lands', () => {
+	/** A tab edits a stored graph, then is closed while its write is refused; answers both. */
+	async function closedAfterEdit(store: MemoryDocumentStore, shared: SharedStorage, pages: Pages) {
+		const tab = await openTab(store, { shared, presence: pages });
+		tab.editor.addNode('relu', { x: 0, y: 0 });
+		await tab.autosave.flush();
+		tab.editor.addNode('tanh', { x: 0, y: 100 });
+		tab.editor.setTrainingSession({ epoch: 7 });
+		store.failWrites = 'the page is gone';
+		tab.autosave.flushOnExit();
+		await settle();
+		store.failWrites = null;
+		tab.autosave.dispose(); // closed: its sessionStorage and its lock are gone
+		return tab;
+	}
+
+	test('the next tab started writes its kept changes to their record, once, and shows them', async () => {
+		const store = new MemoryDocumentStore();
+		const shared = sharedMemory();
+		const pages = new Pages();
+		const closed = await closedAfterEdit(store, shared, pages);
+		const id = closed.editor.documentInfo.id;
+		expect(keptEntries(shared)).toHaveLength(1);
+		const hub = new Hub();
+		const other = await openTab(store, { hub }); // open all along, on that graph
+		const next = await openTab(store, { shared, presence: pages, hub });
+		expect(next.editor.documentInfo.id).toBe(id);
+		expect(compactDocument(next.editor.doc)).toBe(compactDocument(closed.editor.doc));
+		expect(next.editor.trainingSession).toEqual({ epoch: 7 });
+		expect(store.records.get(id)!.json).toBe(compactDocument(closed.editor.doc));
+		expect(store.records.size).toBe(1);
+		expect(keptEntries(shared)).toEqual([]);
+		expect(next.autosave.unsaved).toBe(false);
+		// A tab that had it open follows (it had nothing unsaved).
+		await settle();
+		await settle();
+		expect(nodeNames(other.editor.doc)).toContain('tanh1');
+		// Only once: another start finds nothing left to write.
+		const revision = store.records.get(id)!.revision;
+		await openTab(store, { shared, presence: pages });
+		expect(store.records.get(id)!.revision).toBe(revision);
+		expect(next.autosave.conflict).toBeNull();
+	});
+
+	test('a tab still open keeps its changes: no other tab takes them, and they go once written', async () => {
+		const store = new MemoryDocumentStore();
+		const shared = sharedMemory();
+		const pages = new Pages();
+		const tab = await openTab(store, { shared, presence: pages });
+		tab.editor.addNode('relu', { x: 0, y: 0 });
+		await tab.autosave.flush();
+		const id = tab.editor.documentInfo.id;
+		const stored = store.records.get(id)!.json;
+		// Hidden (another tab in front) while its write fails: kept, the tab still open.
+		store.failWrites = 'QuotaExceededError';
+		tab.editor.addNode('tanh', { x: 0, y: 100 });
+		tab.autosave.flushOnExit();
+		await settle();
+		store.failWrites = null;
+		expect(keptEntries(shared)).toHaveLength(1);
+		const other = await openTab(store, { shared, presence: pages });
+		expect(store.records.get(id)!.json).toBe(stored);
+		expect(compactDocument(other.editor.doc)).toBe(stored);
+		expect(keptEntries(shared)).toHaveLength(1);
+		await tab.autosave.retry();
+		expect(store.records.get(id)!.json).toBe(compactDocument(tab.editor.doc));
+		expect(keptEntries(shared)).toEqual([]);
+	});
+
+	test('another tab changed that graph since: the closed tab’s version is kept as a copy, and said', async () => {
+		const store = new MemoryDocumentStore();
+		const shared = sharedMemory();
+		const pages = new Pages();
+		const closing = await openTab(store, { shared, presence: pages });
+		closing.editor.addNode('relu', { x: 0, y: 0 });
+		await closing.autosave.flush();
+		const id = closing.editor.documentInfo.id;
+		store.failWrites = 'the page is gone';
+		closing.editor.addNode('tanh', { x: 0, y: 100 });
+		const mine = compactDocument(closing.editor.doc);
+		closing.autosave.flushOnExit();
+		await settle();
+		store.failWrites = null;
+		closing.autosave.dispose();
+		// Another tab (no channel to hear of anything) wrote the graph meanwhile.
+		const other = await openTab(store);
+		other.editor.addNode('sigmoid', { x: 300, y: 0 });
+		await other.autosave.flush();
+		const next = await openTab(store, { shared, presence: pages });
+		expect(store.records.get(id)!.json).toBe(compactDocument(other.editor.doc));
+		const copies = [...store.records.values()].filter((r) => r.json === mine);
+		expect(copies).toHaveLength(1);
+		expect(copies[0].id).not.toBe(id);
+		expect(copies[0].origin.copy).toBe(true);
+		expect(next.editor.notice?.key).toBe('notice.closedTabKeptAsCopy');
+		expect(keptEntries(shared)).toEqual([]);
+	});
+
+	test('its write landed after all (the page died before forgetting them): nothing is copied', async () => {
+		const store = new HeldStore();
+		const shared = sharedMemory();
+		const pages = new Pages();
+		const tab = await openTab(store, { shared, presence: pages });
+		tab.editor.addNode('relu', { x: 0, y: 0 });
+		await tab.autosave.flush();
+		store.hold = true;
+		tab.editor.addNode('tanh', { x: 0, y: 100 });
+		tab.autosave.flushOnExit();
+		const [key] = keptEntries(shared);
+		const entry = shared.items.get(key)!;
+		store.release();
+		await settle();
+		expect(keptEntries(shared)).toEqual([]);
+		shared.items.set(key, entry);
+		tab.autosave.dispose();
+		const id = tab.editor.documentInfo.id;
+		const revision = store.records.get(id)!.revision;
+		const next = await openTab(store, { shared, presence: pages });
+		expect(store.records.size).toBe(1);
+		expect(store.records.get(id)!.revision).toBe(revision);
+		expect(next.editor.notice).toBeNull();
+		expect(keptEntries(shared)).toEqual([]);
+	});
+
+	test('a reload of the tab writes its kept changes itself: no copy, no question', async () => {
+		const store = new MemoryDocumentStore();
+		const shared = sharedMemory();
+		const pages = new Pages();
+		const session = memory();
+		const before = await openTab(store, { shared, presence: pages, session });
+		before.editor.addNode('relu', { x: 0, y: 0 });
+		await before.autosave.flush();
+		store.failWrites = 'the page is gone';
+		before.editor.addNode('tanh', { x: 0, y: 100 });
+		before.autosave.flushOnExit();
+		await settle();
+		store.failWrites = null;
+		before.autosave.dispose();
+		const after = await openTab(store, { shared, presence: pages, session });
+		// The page before's entry is this page's now (kept again until written).
+		expect(keptEntries(shared)).toEqual([KEPT_PREFIX + after.autosave.tab]);
+		expect(after.autosave.unsaved).toBe(true);
+		await after.autosave.flush();
+		expect(keptEntries(shared)).toEqual([]);
+		expect(store.records.size).toBe(1);
+		expect(store.records.get(after.editor.documentInfo.id)!.json).toBe(
+			compactDocument(before.editor.doc)
+		);
+		expect(after.autosave.conflict).toBeNull();
+		expect(after.editor.notice).toBeNull();
+	});
+
+	test('changes too large for the shared quota, or no Web Locks: kept in the tab only', async () => {
+		const shared = sharedMemory();
+		const session = memory();
+		const big = {
+			id: 'big',
+			origin: { kind: 'new' as const },
+			created: 1,
+			base: null,
+			json: 'x'.repeat(MAX_SHARED_CHARS),
+			session: null,
+			page: 'p1'
+		};
+		expect(keepPending(session, shared, big)).toEqual({ tab: true, shared: false });
+		expect(keptEntries(shared)).toEqual([]);
+		expect(keepPending(session, shared, { ...big, json: '{}' })).toEqual({
+			tab: true,
+			shared: true
+		});
+		// Without a way to tell a closed page from a live one, nothing goes to localStorage.
+		const store = new MemoryDocumentStore();
+		const others = sharedMemory();
+		const tab = await openTab(store, { shared: others });
+		tab.editor.addNode('relu', { x: 0, y: 0 });
+		tab.autosave.flushOnExit();
+		expect(keptEntries(others)).toEqual([]);
+	});
+});
+
+test('“Use the other tab’s” after the page was hidden during the conflict: nothing of mine comes back', async () => {
+	const store = new MemoryDocumentStore();
+	const shared = sharedMemory();
+	const pages = new Pages();
+	const session = memory();
+	const a = await openTab(store, { shared, presence: pages, session });
+	a.editor.addNode('relu', { x: 0, y: 0 });
+	await a.autosave.flush();
+	const b = await openTab(store);
+	b.editor.addNode('tanh', { x: 300, y: 0 });
+	await b.autosave.flush();
+	a.editor.addNode('tanh', { x: 0, y: 300 });
+	await a.autosave.flush();
+	expect(a.autosave.conflict).not.toBeNull();
+	a.autosave.flushOnExit(); // the user looks at the other tab: this tab's version is kept
+	expect(keptEntries(shared)).toHaveLength(1);
+	expect(await a.autosave.takeTheirs()).toBe(true);
+	expect(keptEntries(shared)).toEqual([]);
+	expect(session.items.has(TAB_PENDING_KEY)).toBe(false);
+	// Neither a reload nor, after the tab is closed, the next tab brings the version dropped back.
+	a.autosave.dispose();
+	const reload = await openTab(store, { shared, presence: pages, session });
+	expect(compactDocument(reload.editor.doc)).toBe(compactDocument(b.editor.doc));
+	expect(reload.autosave.unsaved).toBe(false);
+	expect(store.records.size).toBe(1);
 });

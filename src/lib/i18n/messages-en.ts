@@ -318,11 +318,17 @@ export const en = {
 	'notice.tookTheirs': 'Took the version saved in another tab. Undo brings yours back.',
 	'notice.leftKeptAsCopy':
 		'Your last changes to the graph you left were kept as a copy (see File › Recent): another tab had changed that graph too.',
+	'notice.closedTabKeptAsCopy':
+		'Changes of a tab closed before they were saved were kept as a copy (see File › Recent): another tab had changed that graph too.',
+	'notice.changesLost':
+		'Your last changes could not be kept: the browser refused to store them before the reload.',
 	'notice.keptMine':
 		'Kept your version as a new graph (see File › Recent). The other tab’s stays as it was.',
 	'notice.discarded': 'Discarded the stored graph.',
 	'storage.failedTitle': 'Autosave failed',
 	'storage.failed': 'Your changes are only in this tab until a save works: {reason}',
+	'storage.failedUnkept':
+		'The browser refuses to store your changes, even in this tab: reloading or closing this tab loses them. Save to file to keep them: {reason}',
 	'storage.saveToFile': 'Save to file',
 	'storage.retry': 'Try again',
 	'storage.unreadableTitle': 'A stored graph could not be read',

@@ -304,10 +304,15 @@ export const zh: Record<MessageKey, string> = {
 	'notice.tookTheirs': '已采用另一个标签页保存的版本。撤销可恢复你的版本。',
 	'notice.leftKeptAsCopy':
 		'你对刚离开的计算图的最后改动已另存为副本（见 文件 › 最近）：另一个标签页也改动了那个计算图。',
+	'notice.closedTabKeptAsCopy':
+		'一个在保存前关闭的标签页的改动已另存为副本（见 文件 › 最近）：另一个标签页也改动了那个计算图。',
+	'notice.changesLost': '你最后的改动未能保留：重新加载之前，浏览器拒绝保存它们。',
 	'notice.keptMine': '已把你的版本另存为新的计算图（见 文件 › 最近）。另一个标签页的版本保持不变。',
 	'notice.discarded': '已删除保存的计算图。',
 	'storage.failedTitle': '自动保存失败',
 	'storage.failed': '在保存成功之前，你的修改只存在于此标签页：{reason}',
+	'storage.failedUnkept':
+		'浏览器拒绝保存你的改动，连此标签页里也不行：重新加载或关闭此标签页会丢失它们。请保存为文件：{reason}',
 	'storage.saveToFile': '保存为文件',
 	'storage.retry': '重试',
 	'storage.unreadableTitle': '有一张保存的计算图无法读取',

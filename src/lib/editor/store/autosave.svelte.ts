@@ -8,6 +8,10 @@
  *   record (an edit, then New or a share link within the half second).
  * - A failed write is never silent: `failure` holds why until a write works again, and the page
  *   shows it with "Save to file".
+ * - What is not written when the page is hidden or closed, or while writes fail, is kept at once
+ *   where a reload of the tab, or the next tab after this one is closed, finds and writes it
+ *   (tab-memory.ts says where, and how a live tab's changes are never taken by another). Where the
+ *   browser refuses that too, `unkept` says so: a reload or closing the tab loses them.
  * - Tabs: each write names the revision it replaces. If another tab wrote the same document since,
  *   the write is refused ('conflict') and the user chooses: keep this tab's version as a copy, or
  *   take the other. A BroadcastChannel tells the other tabs of each write: a tab with nothing
@@ -27,12 +31,15 @@ import {
 	type DocumentRecord,
 	type DocumentStore
 } from './documents';
+import type { MessageKey } from '$lib/i18n';
 import {
 	clearPending,
+	keepPending,
 	safely,
 	TAB_DOCUMENT_KEY,
-	writePending,
-	type KeyValueStorage
+	type KeyValueStorage,
+	type PagePresence,
+	type SharedStorage
 } from './tab-memory';
 
 /** What tabs tell each other. */
@@ -69,6 +76,17 @@ export interface AutosaveOptions {
 	 * and the changes not yet written when the page goes away.
 	 */
 	tabMemory?: KeyValueStorage | null;
+	/**
+	 * localStorage, where the changes not yet written when the page goes away are kept too, so
+	 * that closing the tab does not lose them (used only with `presence`; see tab-memory.ts).
+	 */
+	shared?: SharedStorage | null;
+	/** This page's presence for the other pages (Web Locks): a live page's changes are its own. */
+	presence?: PagePresence | null;
+	/** Said on the status line at start (what became of the changes kept by closed pages). */
+	notice?: MessageKey | null;
+	/** Records written at start from the changes of closed pages: the other tabs are told. */
+	written?: readonly { id: string; revision: number }[];
 	/** The first document has changes not written yet (kept by the tab at its last unload). */
 	dirty?: boolean;
 	/** Runs `write` later (default: when the browser is idle, within half a second). */
@@ -133,12 +151,19 @@ export class Autosave {
 	unreadable = $state.raw<Unreadable | null>(null);
 	/** Every stored document, the most recent first (refreshed after writes). */
 	recent = $state.raw<DocumentMeta[]>([]);
+	/**
+	 * While a write fails: the browser refused to keep the changes in the tab too (storage
+	 * blocked or full), so a reload or closing the tab loses them.
+	 */
+	unkept = $state.raw(false);
 
 	readonly tab: string;
 	#editor: EditorState;
 	#store: DocumentStore;
 	#channel: TabChannel | null;
 	#memory: KeyValueStorage | null;
+	#shared: SharedStorage | null;
+	#releasePresence: () => void;
 	#later: (write: () => void) => void;
 	#now: () => number;
 	/** The revision this tab last wrote or read, per record (null: not stored yet). */
@@ -178,6 +203,9 @@ export class Autosave {
 		this.tab = options.tab ?? Math.random().toString(36).slice(2);
 		this.#channel = options.channel === undefined ? openChannel() : options.channel;
 		this.#memory = options.tabMemory ?? null;
+		const presence = options.presence ?? null;
+		this.#shared = presence === null ? null : (options.shared ?? null);
+		this.#releasePresence = presence?.hold(this.tab) ?? (() => {});
 		this.#later = options.later ?? idle;
 		this.#now = options.now ?? Date.now;
 		this.unreadable = options.unreadable ?? null;
@@ -197,8 +225,17 @@ export class Autosave {
 		}
 		this.#remember(id);
 		this.#stopListening = editor.addLeaveListener((left) => this.#leave(left));
-		if (options.dirty) this.schedule();
+		if (options.dirty) {
+			// Kept again at once, by this page (the start took them from where the page before kept them).
+			this.#keep();
+			this.schedule();
+		}
 		if (this.#channel) this.#channel.onmessage = (event) => void this.#received(event.data);
+		for (const { id: written, revision } of options.written ?? []) {
+			this.#channel?.postMessage({ type: 'saved', id: written, revision, tab: this.tab });
+		}
+		if (options.notice === 'notice.changesLost') editor.notify(options.notice, undefined, 'error');
+		else if (options.notice) editor.notify(options.notice);
 		void this.refresh();
 	}
 
@@ -206,6 +243,7 @@ export class Autosave {
 		this.#disposed = true;
 		this.#stopListening();
 		this.#channel?.close();
+		this.#releasePresence();
 	}
 
 	/** This tab's document is `id` (a reload opens it again). */
@@ -223,18 +261,28 @@ export class Autosave {
 		const editor = this.#editor;
 		editor.saveSessions();
 		// Kept during a conflict too: the next start asks again, rather than drop this tab's work.
-		if (this.unsaved) {
-			const { id, origin, created } = editor.documentInfo;
-			writePending(this.#memory, {
-				id,
-				origin,
-				created,
-				base: this.#revisions.get(id) ?? null,
-				json: compactDocument(editor.doc),
-				session: plainSession(editor.trainingSession)
-			});
-		}
+		if (this.unsaved) this.#keep();
 		void this.flush();
+	}
+
+	/**
+	 * Keeps what is not written yet where a reload, or the next tab started after this one is
+	 * closed, finds it (see tab-memory.ts). Refused: `unkept`, for the banner to say.
+	 */
+	#keep(): void {
+		const editor = this.#editor;
+		const { id, origin, created } = editor.documentInfo;
+		const kept = keepPending(this.#memory, this.#shared, {
+			id,
+			origin,
+			created,
+			base: this.#revisions.get(id) ?? null,
+			json: compactDocument(editor.doc),
+			session: plainSession(editor.trainingSession),
+			page: this.tab,
+			at: this.#now()
+		});
+		this.unkept = !kept.tab;
 	}
 
 	/** The editor changed its document (or its session): write it soon. */
@@ -324,7 +372,8 @@ export class Autosave {
 			this.#revisions.set(info.id, result.revision);
 			this.#saved.set(info.id, { doc, session });
 			this.failure = null;
-			if (!this.unsaved) clearPending(this.#memory);
+			this.unkept = false;
+			if (!this.unsaved) clearPending(this.#memory, this.#shared, this.tab);
 			this.#channel?.postMessage({
 				type: 'saved',
 				id: info.id,
@@ -342,6 +391,8 @@ export class Autosave {
 			else this.conflict = result.current;
 		} else {
 			this.failure = excerpt(result.message, 200);
+			// Until a write works, a reload (or the next tab) finds them where they are kept.
+			if (!left && !this.#disposed && this.unsaved) this.#keep();
 		}
 	}
 
@@ -507,6 +558,8 @@ export class Autosave {
 		if (!this.#editor.adoptVersion(doc, record.session)) return false;
 		this.#revisions.set(info.id, record.revision);
 		this.#saved.set(info.id, { doc: this.#editor.doc, session: this.#editor.trainingSession });
+		// What this tab kept of its version is no longer to be written (Undo brings it back).
+		if (!this.unsaved) clearPending(this.#memory, this.#shared, this.tab);
 		if (!quietly) this.#editor.notify('notice.tookTheirs');
 		else if (this.#editor.doc !== before) this.#editor.notify('notice.updatedFromTab');
 		return true;
