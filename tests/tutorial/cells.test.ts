@@ -111,6 +111,23 @@ describe('card 3: y = w * x; z = y + b; z.backward(retain_graph=True)', () => {
 		expect(again.bGradValue).toBe(1);
 	});
 
+	it('the cell w.grad.zero_(); b.grad.zero_() prints what its last expression returns: tensor([0.])', () => {
+		const { example } = runChainCell(0);
+		example.backward();
+		const cell = example.zeroGradCell();
+		// IPython shows the value of the cell's last expression, b.grad.zero_(), which is b.grad.
+		expect(cell.printed).toBe('tensor([0.])');
+		expect([cell.snapshot.wGradValue, cell.snapshot.bGradValue]).toEqual([0, 0]);
+		expect(cell.snapshot.wGrad).toBe('tensor([0.])');
+	});
+
+	it('zeroing before any backward raises as Python does, and changes nothing', () => {
+		const example = new ChainExample(0);
+		const cell = example.zeroGradCell();
+		expect(cell.printed).toBe("AttributeError: 'NoneType' object has no attribute 'zero_'");
+		expect([cell.snapshot.wGrad, cell.snapshot.bGrad]).toEqual(['None', 'None']);
+	});
+
 	it('before any backward the grads are None', () => {
 		const snapshot = new ChainExample(0).snapshot();
 		expect([snapshot.wGrad, snapshot.bGrad]).toEqual(['None', 'None']);

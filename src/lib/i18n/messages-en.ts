@@ -28,7 +28,10 @@ export const en = {
 	'tutorial.chainTitle': 'The chain rule: y = w·x, z = y + b',
 	'tutorial.chainIntro':
 		'Only `b` and `w` ask for gradients, yet `y` and `z` need them too. Backward gives ∂z/∂w = x and ∂z/∂b = 1. Run it again: without zeroing, the gradients add up.',
-	'tutorial.chainButtons': 'the gradient buttons',
+	'tutorial.zeroGradLabel': 'zeroing the grads',
+	'tutorial.notRun': 'Not run yet: press the button to run the cell.',
+	'tutorial.chainZeroNote':
+		'The cells above keep what they printed when they ran, as a notebook does; `b.grad` shows the value now.',
 	'tutorial.backwardAgain': 'Run backward again',
 	'tutorial.zeroGrad': 'Zero the grads',
 	'tutorial.zeroed': 'Gradients zeroed: w.grad\u00a0=\u00a00, b.grad\u00a0=\u00a00.',

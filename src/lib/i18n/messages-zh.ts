@@ -26,7 +26,10 @@ export const zh: Record<MessageKey, string> = {
 	'tutorial.chainTitle': '链式法则：y = w·x，z = y + b',
 	'tutorial.chainIntro':
 		'只有 `b` 和 `w` 指定了需要梯度，但 `y` 和 `z` 也需要。反向传播算出 ∂z/∂w = x、∂z/∂b = 1。再运行一次：如果不清零，梯度每次会默认累加。',
-	'tutorial.chainButtons': '梯度按钮',
+	'tutorial.zeroGradLabel': '梯度清零',
+	'tutorial.notRun': '还没运行：点击按钮运行这个单元。',
+	'tutorial.chainZeroNote':
+		'和笔记本一样，上面的单元保留它们运行时打印的内容；`b.grad` 显示的是现在的值。',
 	'tutorial.backwardAgain': '再次反向传播',
 	'tutorial.zeroGrad': '梯度清零',
 	'tutorial.zeroed': '梯度已清零：w.grad\u00a0=\u00a00，b.grad\u00a0=\u00a00。',

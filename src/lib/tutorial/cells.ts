@@ -126,12 +126,30 @@ export class ChainExample {
 
 	/** `w.grad.zero_(); b.grad.zero_()`: the grads stay tensors, now of zeros. */
 	zeroGrad(): ChainSnapshot {
-		torch.noGrad(() => {
-			this.w.gradSilently?.zero_();
-			this.b.gradSilently?.zero_();
+		return this.zeroGradCell().snapshot;
+	}
+
+	/**
+	 * The cell `w.grad.zero_(); b.grad.zero_()` as a notebook runs it: `printed` is what it
+	 * prints, the repr of its last expression (`b.grad.zero_()` returns `b.grad`, now zeros).
+	 * Before any backward the grads are None, and the cell raises as Python does.
+	 */
+	zeroGradCell(): { printed: string; snapshot: ChainSnapshot } {
+		const { w, b } = this;
+		const wGrad = w.gradSilently;
+		const bGrad = b.gradSilently;
+		if (wGrad === null || bGrad === null) {
+			return {
+				printed: "AttributeError: 'NoneType' object has no attribute 'zero_'",
+				snapshot: this.snapshot()
+			};
+		}
+		const last = torch.noGrad(() => {
+			wGrad.zero_();
+			return bGrad.zero_();
 		});
 		this.backwardCalls = 0;
-		return this.snapshot();
+		return { printed: String(last), snapshot: this.snapshot() };
 	}
 
 	snapshot(): ChainSnapshot {

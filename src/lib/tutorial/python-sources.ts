@@ -47,7 +47,6 @@ x.requires_grad, b.requires_grad, w.requires_grad, y.requires_grad`,
 	chainBackward: `z.backward(retain_graph=True)  # grads add up unless zeroed
 w.grad`,
 	chainBGrad: `b.grad  # dz/db = 1`,
-	chainBackwardAgain: `z.backward(retain_graph=True)`,
 	chainZeroGrad: `w.grad.zero_(); b.grad.zero_()`,
 
 	regressionData: `import numpy as np
