@@ -7,7 +7,9 @@
  * (not the numbers PyTorch's generator would draw).
  */
 import * as torch from '$lib/engine/core';
-import type { Tensor } from '$lib/engine/core';
+import { TorchError, type Tensor } from '$lib/engine/core';
+import { loadStateDict, saveStateDict } from '$lib/engine/serialize';
+import { numpyFloat32Array } from '$lib/training/format';
 import { floatRepr } from '$lib/util/float-repr';
 
 /** The seed the page starts with. */
@@ -228,6 +230,29 @@ export interface LinearRegressionSnapshot {
 	bias: number;
 	/** `model.linear.weight.item(), model.linear.bias.item()` */
 	parametersText: string;
+	/**
+	 * `predicted = model(torch.from_numpy(x_train).requires_grad_()).data.numpy()` then
+	 * `predicted`: NumPy's repr of the 11x1 float32 array.
+	 */
+	predicted: string;
+}
+
+/** The file name the tutorial saves to and loads from. */
+export const MODEL_FILE = 'model.pkl';
+
+/** A file the page's cells write and read (the notebook's working directory holds one). */
+export interface ModelFile {
+	bytes: Uint8Array;
+	/** Where the bytes came from: the save cell, or a file the user chose (its own name). */
+	source: 'saved' | 'chosen';
+	/** The chosen file's own name; `model.pkl` for a saved one. */
+	name: string;
+}
+
+/** What Python prints for an exception a cell raised: its last traceback line. */
+export function pythonException(error: unknown): string {
+	if (error instanceof TorchError) return `${error.kind}: ${error.message}`;
+	return `Exception: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 export class LinearRegressionExample {
@@ -277,6 +302,41 @@ export class LinearRegressionExample {
 		return this.snapshot();
 	}
 
+	/**
+	 * `torch.save(model.state_dict(), 'model.pkl')`: the bytes PyTorch's `torch.save` writes
+	 * (a ZIP archive with a pickle, which `torch.load` reads). The cell prints nothing.
+	 */
+	save(): ModelFile {
+		return {
+			bytes: saveStateDict(this.model.stateDict(), 'pt'),
+			source: 'saved',
+			name: MODEL_FILE
+		};
+	}
+
+	/**
+	 * `model.load_state_dict(torch.load('model.pkl'))` with `file` as model.pkl (null: there is
+	 * none yet). Returns what the cell prints: `<All keys matched successfully>`, or the
+	 * exception's last line (nothing is loaded then).
+	 */
+	load(file: ModelFile | null): string {
+		if (file === null) {
+			return `FileNotFoundError: [Errno 2] No such file or directory: '${MODEL_FILE}'`;
+		}
+		try {
+			return String(this.model.loadStateDict(loadStateDict(file.bytes)));
+		} catch (error) {
+			return pythonException(error);
+		}
+	}
+
+	/** `predicted = model(torch.from_numpy(x_train).requires_grad_()).data.numpy()` */
+	private predicted(): string {
+		const inputs = this.inputs.detach().requiresGrad_();
+		const predicted = this.model.forward(inputs).detach();
+		return numpyFloat32Array(Array.from(predicted.numpy()), predicted.shape);
+	}
+
 	snapshot(): LinearRegressionSnapshot {
 		const shape = (t: Tensor) => pyTuple(t.shape.map(String));
 		const weight = this.model.linear.weight.item();
@@ -291,7 +351,8 @@ export class LinearRegressionExample {
 			elapsedMs: this.elapsedMs,
 			weight,
 			bias,
-			parametersText: pyTuple([floatRepr(weight), floatRepr(bias)])
+			parametersText: pyTuple([floatRepr(weight), floatRepr(bias)]),
+			predicted: this.predicted()
 		};
 	}
 }
