@@ -1,11 +1,16 @@
 /** The tutorial cells the first page runs live (src/lib/tutorial/cells.ts). */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { numpyFloat32Array } from '$lib/training/format';
 import {
 	ChainExample,
 	LinearRegressionExample,
+	MODEL_FILE,
 	pyTuple,
 	runChainCell,
-	runSumCell
+	runSumCell,
+	type ModelFile
 } from '$lib/tutorial/cells';
 import { tokenizePython } from '$lib/tutorial/python-tokens';
 import { floatRepr } from '$lib/util/float-repr';
@@ -111,6 +116,23 @@ describe('card 3: y = w * x; z = y + b; z.backward(retain_graph=True)', () => {
 		expect(again.bGradValue).toBe(1);
 	});
 
+	it('the cell w.grad.zero_(); b.grad.zero_() prints what its last expression returns: tensor([0.])', () => {
+		const { example } = runChainCell(0);
+		example.backward();
+		const cell = example.zeroGradCell();
+		// IPython shows the value of the cell's last expression, b.grad.zero_(), which is b.grad.
+		expect(cell.printed).toBe('tensor([0.])');
+		expect([cell.snapshot.wGradValue, cell.snapshot.bGradValue]).toEqual([0, 0]);
+		expect(cell.snapshot.wGrad).toBe('tensor([0.])');
+	});
+
+	it('zeroing before any backward raises as Python does, and changes nothing', () => {
+		const example = new ChainExample(0);
+		const cell = example.zeroGradCell();
+		expect(cell.printed).toBe("AttributeError: 'NoneType' object has no attribute 'zero_'");
+		expect([cell.snapshot.wGrad, cell.snapshot.bGrad]).toEqual(['None', 'None']);
+	});
+
 	it('before any backward the grads are None', () => {
 		const snapshot = new ChainExample(0).snapshot();
 		expect([snapshot.wGrad, snapshot.bGrad]).toEqual(['None', 'None']);
@@ -163,6 +185,80 @@ describe('card 4: linear regression with nn.Linear, nn.MSELoss, optim.SGD(lr=0.0
 		const snapshot = new LinearRegressionExample(1).train();
 		// Generous here so a loaded CI machine does not flake; typically a few ms.
 		expect(snapshot.elapsedMs).toBeLessThan(250);
+	});
+});
+
+describe('card 4: predicted, torch.save and load_state_dict', () => {
+	const TORCH_FIXTURES = fileURLToPath(new URL('../fixtures/torch/', import.meta.url));
+	/** A file PyTorch 2.13 wrote (scripts/torch-fixtures.py), as the load cell's model.pkl. */
+	const pytorchFile = (name: string): ModelFile => ({
+		bytes: new Uint8Array(readFileSync(TORCH_FIXTURES + name)),
+		source: 'chosen',
+		name
+	});
+
+	it("predicted is NumPy's repr of the 11x1 float32 predictions of the model now", () => {
+		const example = new LinearRegressionExample(0);
+		const untrained = example.snapshot();
+		expect(untrained.predicted).toMatch(/^array\(\[\[.*\],\n/);
+		const trained = example.train();
+		const lines = trained.predicted.split('\n');
+		expect(lines).toHaveLength(11);
+		expect(lines[0]).toMatch(/^array\(\[\[ 0\.\d+ *\],$/);
+		expect(lines[10]).toMatch(/^ {7}\[21\.\d+ *\]\], dtype=float32\)$/);
+		const rows = lines.map((line) => Number(/\[\s*(-?[\d.]+)\s*\]/.exec(line)![1]));
+		// w * x + b in float32 (the last digit may differ from a float64 sum rounded once).
+		rows.forEach((value, i) =>
+			expect(Math.abs(value - (i * trained.weight + trained.bias))).toBeLessThan(4e-6)
+		);
+	});
+
+	it('NumPy aligns the points and pads the fractions, as NumPy prints them', () => {
+		expect(numpyFloat32Array([1, 3], [2, 1])).toBe('array([[1.],\n       [3.]], dtype=float32)');
+		expect(numpyFloat32Array([0.5, 20.25], [2, 1])).toBe(
+			'array([[ 0.5 ],\n       [20.25]], dtype=float32)'
+		);
+		expect(numpyFloat32Array([-0.5, 0.25, 3], [3, 1])).toBe(
+			'array([[-0.5 ],\n       [ 0.25],\n       [ 3.  ]], dtype=float32)'
+		);
+	});
+
+	it("save writes torch.save's ZIP archive; load prints <All keys matched successfully>", () => {
+		const trained = new LinearRegressionExample(0);
+		trained.train();
+		const file = trained.save();
+		expect(file.name).toBe(MODEL_FILE);
+		expect(String.fromCharCode(file.bytes[0], file.bytes[1])).toBe('PK');
+		const other = new LinearRegressionExample(7);
+		expect(other.snapshot().weight).not.toBe(trained.snapshot().weight);
+		expect(other.load(file)).toBe('<All keys matched successfully>');
+		expect(other.snapshot().parametersText).toBe(trained.snapshot().parametersText);
+		expect(other.snapshot().predicted).toBe(trained.snapshot().predicted);
+	});
+
+	it('loads the model.pkl PyTorch saved, to the bit', () => {
+		const expected = JSON.parse(readFileSync(TORCH_FIXTURES + 'expected.json', 'utf8'))[
+			'model.pkl'
+		];
+		const example = new LinearRegressionExample(0);
+		expect(example.load(pytorchFile('model.pkl'))).toBe('<All keys matched successfully>');
+		const snapshot = example.snapshot();
+		expect(snapshot.weight).toBe(expected['linear.weight'].data[0]);
+		expect(snapshot.bias).toBe(expected['linear.bias'].data[0]);
+		// What PyTorch prints for model.linear.weight.item(), model.linear.bias.item().
+		expect(snapshot.parametersText).toBe('(2.000089645385742, 0.9993773102760315)');
+	});
+
+	it("load without a model.pkl, or with another model's file, prints the exception and loads nothing", () => {
+		const example = new LinearRegressionExample(0);
+		const before = example.snapshot().parametersText;
+		expect(example.load(null)).toBe(
+			"FileNotFoundError: [Errno 2] No such file or directory: 'model.pkl'"
+		);
+		expect(example.load(pytorchFile('two-layer.pt'))).toBe(
+			'RuntimeError: Error(s) in loading state_dict for LinearRegressionModel:\n\tMissing key(s) in state_dict: "linear.weight", "linear.bias". \n\tUnexpected key(s) in state_dict: "0.weight", "0.bias", "2.weight", "2.bias". '
+		);
+		expect(example.snapshot().parametersText).toBe(before);
 	});
 });
 

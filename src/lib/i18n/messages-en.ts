@@ -28,7 +28,10 @@ export const en = {
 	'tutorial.chainTitle': 'The chain rule: y = w·x, z = y + b',
 	'tutorial.chainIntro':
 		'Only `b` and `w` ask for gradients, yet `y` and `z` need them too. Backward gives ∂z/∂w = x and ∂z/∂b = 1. Run it again: without zeroing, the gradients add up.',
-	'tutorial.chainButtons': 'the gradient buttons',
+	'tutorial.zeroGradLabel': 'zeroing the grads',
+	'tutorial.notRun': 'Not run yet: press the button to run the cell.',
+	'tutorial.chainZeroNote':
+		'The cells above keep what they printed when they ran, as a notebook does; `b.grad` shows the value now.',
 	'tutorial.backwardAgain': 'Run backward again',
 	'tutorial.zeroGrad': 'Zero the grads',
 	'tutorial.zeroed': 'Gradients zeroed: w.grad\u00a0=\u00a00, b.grad\u00a0=\u00a00.',
@@ -38,7 +41,7 @@ export const en = {
 		'z.backward() has run {count} times since the last zeroing: w.grad\u00a0=\u00a0{count}\u00a0×\u00a0x, b.grad\u00a0=\u00a0{count}.',
 	'tutorial.regressionTitle': 'Linear regression: learn y = 2x + 1',
 	'tutorial.regressionIntro':
-		'A linear layer is a fully connected layer without an activation. Fit it to x = 0…10, y\u00a0=\u00a02x\u00a0+\u00a01 and it should find the weight w\u00a0=\u00a02 and the bias b\u00a0=\u00a01.',
+		'A linear layer is a fully connected layer without an activation. Fit it to x = 0…10, y\u00a0=\u00a02x\u00a0+\u00a01 and it should find the weight w\u00a0=\u00a02 and the bias b\u00a0=\u00a01. Then it predicts y for every x, saves its weights to `model.pkl` and loads them back.',
 	'tutorial.optimizerAndLoss': 'the optimizer and loss',
 	'tutorial.noOutput': '(no output)',
 	'tutorial.trainingLoop': 'the training loop',
@@ -48,6 +51,45 @@ export const en = {
 	'tutorial.untrained': 'Untrained: w\u00a0=\u00a0{weight}, b\u00a0=\u00a0{bias}.',
 	'tutorial.trained':
 		'After {epochs} epochs ({ms}\u00a0ms for the last {last}): w\u00a0=\u00a0{weight}, b\u00a0=\u00a0{bias}. The target is w\u00a0=\u00a02, b\u00a0=\u00a01.',
+	'tutorial.modelClass': 'the model class',
+	'tutorial.saveLabel': 'saving the model',
+	'tutorial.save': 'Save model.pkl',
+	'tutorial.notSaved': '`model.pkl` is not saved yet.',
+	'tutorial.saved':
+		'Saved `model.pkl` in this page ({bytes} bytes, in the format of `torch.save`, which PyTorch loads): w\u00a0=\u00a0{weight}, b\u00a0=\u00a0{bias}.',
+	'tutorial.download': 'Download model.pkl',
+	'tutorial.loadLabel': 'loading the model',
+	'tutorial.load': 'Load model.pkl',
+	'tutorial.chooseFile': 'Choose a model file',
+	'tutorial.fileNone':
+		'There is no `model.pkl` yet: save one above, or choose a file (one that PyTorch saved works too).',
+	'tutorial.fileSaved': '`model.pkl` is the file the cell above saved.',
+	'tutorial.fileChosen': '`model.pkl` is the file you chose, `{name}`.',
+	'tutorial.fileTooBig': 'That file is too big for a model file ({size}); nothing was read.',
+	'tutorial.gpuTitle': 'Train on the GPU',
+	'tutorial.gpuIntro':
+		'Only the data and the model move to the device. In the browser the GPU is reached through WebGPU, which stands in for `cuda:0`; without a GPU the code runs on the CPU, as PyTorch does.',
+	'tutorial.gpuModel': 'the new model',
+	'tutorial.modelOnDevice': 'the model on the device',
+	'tutorial.deviceLabel': 'the device',
+	'tutorial.deviceChoice': 'Device',
+	'tutorial.deviceAuto': 'Auto: the GPU if there is one',
+	'tutorial.deviceCpu': 'CPU',
+	'tutorial.deviceWebgpu': 'WebGPU',
+	'tutorial.searchingGpu': 'Looking for a GPU…',
+	'tutorial.onGpu':
+		'This runs on the GPU through WebGPU (`{adapter}`), standing in for `cuda:0`: `device` prints as PyTorch prints `cuda:0`.',
+	'tutorial.onSoftwareGpu':
+		'This runs on WebGPU through `{adapter}`, a software adapter that runs on the CPU, standing in for `cuda:0`: `device` prints as PyTorch prints `cuda:0`.',
+	'tutorial.onCpuNoGpu':
+		'No GPU here (WebGPU is not available), so `torch.cuda.is_available()` is `False`: this runs on the CPU.',
+	'tutorial.onCpuSoftware':
+		'WebGPU here is only `{adapter}`, a software adapter on the CPU, not a GPU, so `torch.cuda.is_available()` is `False`: this runs on the CPU. Choose WebGPU to run it there anyway.',
+	'tutorial.onCpuChosen': 'This runs on the CPU, as chosen.',
+	'tutorial.gpuTrain': 'Run the loop on the {device}',
+	'tutorial.gpuRunning': 'Running the loop on the {device}…',
+	'tutorial.gpuTrained':
+		'{epochs} epochs on the {device} ({ms}\u00a0ms for the last {last}): w\u00a0=\u00a0{weight}, b\u00a0=\u00a0{bias}.',
 	'tutorial.comment.neverMarked': 'y was never marked, but it needs grad too',
 	'tutorial.comment.addUp': 'grads add up unless zeroed',
 	'tutorial.comment.zeroGrads': 'zero the grads every step',
@@ -55,6 +97,8 @@ export const en = {
 	'tutorial.comment.loss': 'loss',
 	'tutorial.comment.backward': 'backward',
 	'tutorial.comment.update': 'update the weights',
+	'tutorial.comment.inputDim': 'input data dimension = 1',
+	'tutorial.comment.outputDim': 'output data dimension = 1',
 	'tutorial.footer':
 		"The cells follow qiuzitao's PyTorch tutorial (part 3, autograd). The engine draws its own random numbers, so values differ from PyTorch's for the same seed; shapes, flags and gradients behave the same.",
 

@@ -26,7 +26,10 @@ export const zh: Record<MessageKey, string> = {
 	'tutorial.chainTitle': '链式法则：y = w·x，z = y + b',
 	'tutorial.chainIntro':
 		'只有 `b` 和 `w` 指定了需要梯度，但 `y` 和 `z` 也需要。反向传播算出 ∂z/∂w = x、∂z/∂b = 1。再运行一次：如果不清零，梯度每次会默认累加。',
-	'tutorial.chainButtons': '梯度按钮',
+	'tutorial.zeroGradLabel': '梯度清零',
+	'tutorial.notRun': '还没运行：点击按钮运行这个单元。',
+	'tutorial.chainZeroNote':
+		'和笔记本一样，上面的单元保留它们运行时打印的内容；`b.grad` 显示的是现在的值。',
 	'tutorial.backwardAgain': '再次反向传播',
 	'tutorial.zeroGrad': '梯度清零',
 	'tutorial.zeroed': '梯度已清零：w.grad\u00a0=\u00a00，b.grad\u00a0=\u00a00。',
@@ -36,7 +39,7 @@ export const zh: Record<MessageKey, string> = {
 		'上次清零后 z.backward() 运行了 {count} 次：w.grad\u00a0=\u00a0{count}\u00a0×\u00a0x，b.grad\u00a0=\u00a0{count}。',
 	'tutorial.regressionTitle': '线性回归：学习 y = 2x + 1',
 	'tutorial.regressionIntro':
-		'线性回归其实就是一个不加激活函数的全连接层。用 x = 0…10、y\u00a0=\u00a02x\u00a0+\u00a01 训练它，模型应该学出权重 w\u00a0=\u00a02 和偏置 b\u00a0=\u00a01。',
+		'线性回归其实就是一个不加激活函数的全连接层。用 x = 0…10、y\u00a0=\u00a02x\u00a0+\u00a01 训练它，模型应该学出权重 w\u00a0=\u00a02 和偏置 b\u00a0=\u00a01。然后用它预测每个 x 的 y，把参数保存到 `model.pkl`，再读取回来。',
 	'tutorial.optimizerAndLoss': '优化器和损失函数',
 	'tutorial.noOutput': '（没有输出）',
 	'tutorial.trainingLoop': '训练循环',
@@ -46,6 +49,45 @@ export const zh: Record<MessageKey, string> = {
 	'tutorial.untrained': '未训练：w\u00a0=\u00a0{weight}，b\u00a0=\u00a0{bias}。',
 	'tutorial.trained':
 		'训练 {epochs} 轮后（最近 {last} 轮用时 {ms}\u00a0ms）：w\u00a0=\u00a0{weight}，b\u00a0=\u00a0{bias}。目标是 w\u00a0=\u00a02，b\u00a0=\u00a01。',
+	'tutorial.modelClass': '模型类',
+	'tutorial.saveLabel': '保存模型',
+	'tutorial.save': '保存模型',
+	'tutorial.notSaved': '还没有保存 `model.pkl`。',
+	'tutorial.saved':
+		'已在本页保存 `model.pkl`（{bytes} 字节，`torch.save` 的格式，PyTorch 可以读取）：w\u00a0=\u00a0{weight}，b\u00a0=\u00a0{bias}。',
+	'tutorial.download': '下载模型文件',
+	'tutorial.loadLabel': '读取模型',
+	'tutorial.load': '读取模型',
+	'tutorial.chooseFile': '选择模型文件',
+	'tutorial.fileNone':
+		'还没有 `model.pkl`：先在上面保存一个，或者选择一个文件（PyTorch 保存的文件也可以）。',
+	'tutorial.fileSaved': '`model.pkl` 是上面的单元保存的文件。',
+	'tutorial.fileChosen': '`model.pkl` 是你选择的文件 `{name}`。',
+	'tutorial.fileTooBig': '这个文件太大，不像模型文件（{size}）；没有读取。',
+	'tutorial.gpuTitle': '使用 GPU 进行训练',
+	'tutorial.gpuIntro':
+		'只需要把数据和模型传入设备就可以了。浏览器通过 WebGPU 使用 GPU，它在这里代替 `cuda:0`；没有 GPU 时代码在 CPU 上运行，和 PyTorch 一样。',
+	'tutorial.gpuModel': '新的模型',
+	'tutorial.modelOnDevice': '传入设备的模型',
+	'tutorial.deviceLabel': '设备',
+	'tutorial.deviceChoice': '设备',
+	'tutorial.deviceAuto': '自动：有 GPU 就用 GPU',
+	'tutorial.deviceCpu': 'CPU',
+	'tutorial.deviceWebgpu': 'WebGPU',
+	'tutorial.searchingGpu': '正在查找 GPU…',
+	'tutorial.onGpu':
+		'这里通过 WebGPU（`{adapter}`）在 GPU 上运行，代替 `cuda:0`：`device` 的输出和 PyTorch 打印 `cuda:0` 时一样。',
+	'tutorial.onSoftwareGpu':
+		'这里在 WebGPU 上运行，用的是 `{adapter}`：一个在 CPU 上运行的软件适配器，代替 `cuda:0`：`device` 的输出和 PyTorch 打印 `cuda:0` 时一样。',
+	'tutorial.onCpuNoGpu':
+		'这里没有 GPU（WebGPU 不可用），所以 `torch.cuda.is_available()` 是 `False`：代码在 CPU 上运行。',
+	'tutorial.onCpuSoftware':
+		'这里的 WebGPU 只有 `{adapter}`，一个在 CPU 上运行的软件适配器，不是 GPU，所以 `torch.cuda.is_available()` 是 `False`：代码在 CPU 上运行。也可以选择 WebGPU，在它上面运行。',
+	'tutorial.onCpuChosen': '按你的选择，在 CPU 上运行。',
+	'tutorial.gpuTrain': '在 {device} 上运行循环',
+	'tutorial.gpuRunning': '正在 {device} 上运行循环…',
+	'tutorial.gpuTrained':
+		'在 {device} 上训练 {epochs} 轮（最近 {last} 轮用时 {ms}\u00a0ms）：w\u00a0=\u00a0{weight}，b\u00a0=\u00a0{bias}。',
 	'tutorial.comment.neverMarked': 'y 没有设置 requires_grad，但它也需要梯度',
 	'tutorial.comment.addUp': '不清零的话，梯度会累加起来',
 	'tutorial.comment.zeroGrads': '每次迭代都要把梯度清零',
@@ -53,6 +95,8 @@ export const zh: Record<MessageKey, string> = {
 	'tutorial.comment.loss': '计算损失',
 	'tutorial.comment.backward': '反向传播',
 	'tutorial.comment.update': '更新权重参数',
+	'tutorial.comment.inputDim': '输入数据维度 = 1',
+	'tutorial.comment.outputDim': '输出数据维度 = 1',
 	'tutorial.footer':
 		'这些代码单元来自 qiuzitao 的 PyTorch 实战教程（三，Autograd 自动求导机制）。引擎用自己的随机数，所以同一个种子得到的数值和 PyTorch 不同；形状、标志和梯度的行为完全相同。',
 

@@ -7,7 +7,9 @@
  * (not the numbers PyTorch's generator would draw).
  */
 import * as torch from '$lib/engine/core';
-import type { Tensor } from '$lib/engine/core';
+import { TorchError, type Tensor } from '$lib/engine/core';
+import { loadStateDict, saveStateDict } from '$lib/engine/serialize';
+import { numpyFloat32Array } from '$lib/training/format';
 import { floatRepr } from '$lib/util/float-repr';
 
 /** The seed the page starts with. */
@@ -126,12 +128,30 @@ export class ChainExample {
 
 	/** `w.grad.zero_(); b.grad.zero_()`: the grads stay tensors, now of zeros. */
 	zeroGrad(): ChainSnapshot {
-		torch.noGrad(() => {
-			this.w.gradSilently?.zero_();
-			this.b.gradSilently?.zero_();
+		return this.zeroGradCell().snapshot;
+	}
+
+	/**
+	 * The cell `w.grad.zero_(); b.grad.zero_()` as a notebook runs it: `printed` is what it
+	 * prints, the repr of its last expression (`b.grad.zero_()` returns `b.grad`, now zeros).
+	 * Before any backward the grads are None, and the cell raises as Python does.
+	 */
+	zeroGradCell(): { printed: string; snapshot: ChainSnapshot } {
+		const { w, b } = this;
+		const wGrad = w.gradSilently;
+		const bGrad = b.gradSilently;
+		if (wGrad === null || bGrad === null) {
+			return {
+				printed: "AttributeError: 'NoneType' object has no attribute 'zero_'",
+				snapshot: this.snapshot()
+			};
+		}
+		const last = torch.noGrad(() => {
+			wGrad.zero_();
+			return bGrad.zero_();
 		});
 		this.backwardCalls = 0;
-		return this.snapshot();
+		return { printed: String(last), snapshot: this.snapshot() };
 	}
 
 	snapshot(): ChainSnapshot {
@@ -210,6 +230,29 @@ export interface LinearRegressionSnapshot {
 	bias: number;
 	/** `model.linear.weight.item(), model.linear.bias.item()` */
 	parametersText: string;
+	/**
+	 * `predicted = model(torch.from_numpy(x_train).requires_grad_()).data.numpy()` then
+	 * `predicted`: NumPy's repr of the 11x1 float32 array.
+	 */
+	predicted: string;
+}
+
+/** The file name the tutorial saves to and loads from. */
+export const MODEL_FILE = 'model.pkl';
+
+/** A file the page's cells write and read (the notebook's working directory holds one). */
+export interface ModelFile {
+	bytes: Uint8Array;
+	/** Where the bytes came from: the save cell, or a file the user chose (its own name). */
+	source: 'saved' | 'chosen';
+	/** The chosen file's own name; `model.pkl` for a saved one. */
+	name: string;
+}
+
+/** What Python prints for an exception a cell raised: its last traceback line. */
+export function pythonException(error: unknown): string {
+	if (error instanceof TorchError) return `${error.kind}: ${error.message}`;
+	return `Exception: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 export class LinearRegressionExample {
@@ -259,6 +302,41 @@ export class LinearRegressionExample {
 		return this.snapshot();
 	}
 
+	/**
+	 * `torch.save(model.state_dict(), 'model.pkl')`: the bytes PyTorch's `torch.save` writes
+	 * (a ZIP archive with a pickle, which `torch.load` reads). The cell prints nothing.
+	 */
+	save(): ModelFile {
+		return {
+			bytes: saveStateDict(this.model.stateDict(), 'pt'),
+			source: 'saved',
+			name: MODEL_FILE
+		};
+	}
+
+	/**
+	 * `model.load_state_dict(torch.load('model.pkl'))` with `file` as model.pkl (null: there is
+	 * none yet). Returns what the cell prints: `<All keys matched successfully>`, or the
+	 * exception's last line (nothing is loaded then).
+	 */
+	load(file: ModelFile | null): string {
+		if (file === null) {
+			return `FileNotFoundError: [Errno 2] No such file or directory: '${MODEL_FILE}'`;
+		}
+		try {
+			return String(this.model.loadStateDict(loadStateDict(file.bytes)));
+		} catch (error) {
+			return pythonException(error);
+		}
+	}
+
+	/** `predicted = model(torch.from_numpy(x_train).requires_grad_()).data.numpy()` */
+	private predicted(): string {
+		const inputs = this.inputs.detach().requiresGrad_();
+		const predicted = this.model.forward(inputs).detach();
+		return numpyFloat32Array(Array.from(predicted.numpy()), predicted.shape);
+	}
+
 	snapshot(): LinearRegressionSnapshot {
 		const shape = (t: Tensor) => pyTuple(t.shape.map(String));
 		const weight = this.model.linear.weight.item();
@@ -273,7 +351,8 @@ export class LinearRegressionExample {
 			elapsedMs: this.elapsedMs,
 			weight,
 			bias,
-			parametersText: pyTuple([floatRepr(weight), floatRepr(bias)])
+			parametersText: pyTuple([floatRepr(weight), floatRepr(bias)]),
+			predicted: this.predicted()
 		};
 	}
 }

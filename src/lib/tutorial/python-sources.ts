@@ -47,7 +47,6 @@ x.requires_grad, b.requires_grad, w.requires_grad, y.requires_grad`,
 	chainBackward: `z.backward(retain_graph=True)  # grads add up unless zeroed
 w.grad`,
 	chainBGrad: `b.grad  # dz/db = 1`,
-	chainBackwardAgain: `z.backward(retain_graph=True)`,
 	chainZeroGrad: `w.grad.zero_(); b.grad.zero_()`,
 
 	regressionData: `import numpy as np
@@ -69,9 +68,11 @@ class LinearRegressionModel(nn.Module):
 
     def forward(self, x):
         out = self.linear(x)
-        return out
+        return out`,
+	regressionModelInstance: `input_dim = 1  # input data dimension = 1
+output_dim = 1 # output data dimension = 1
 
-model = LinearRegressionModel(1, 1)
+model = LinearRegressionModel(input_dim, output_dim)
 model`,
 	regressionSetup: `epochs = 1000
 learning_rate = 0.01
@@ -89,5 +90,50 @@ criterion = nn.MSELoss()`,
     optimizer.step()                  # update the weights
     if epoch % 50 == 0:
         print('epoch {}, loss {}'.format(epoch, loss.item()))`,
-	regressionParameters: `model.linear.weight.item(), model.linear.bias.item()`
+	regressionParameters: `model.linear.weight.item(), model.linear.bias.item()`,
+	regressionPredict: `predicted = model(torch.from_numpy(x_train).requires_grad_()).data.numpy()
+predicted`,
+	regressionSave: `torch.save(model.state_dict(), 'model.pkl')`,
+	regressionLoad: `model.load_state_dict(torch.load('model.pkl'))`,
+
+	// The seed's GPU section, one block there, split where a notebook shows an output.
+	gpuModel: `class LinearRegressionModel(nn.Module):
+    def __init__(self, input_dim, output_dim):
+        super(LinearRegressionModel, self).__init__()
+        self.linear = nn.Linear(input_dim, output_dim)
+
+    def forward(self, x):
+        out = self.linear(x)
+        return out
+
+input_dim = 1
+output_dim = 1
+
+model = LinearRegressionModel(input_dim, output_dim)`,
+	gpuDevice: `device = torch.device("cuda:0" if torch.cuda.is_available() else "cpu")
+model.to(device)`,
+	gpuDeviceValue: `device`,
+	gpuSetup: `criterion = nn.MSELoss()
+
+learning_rate = 0.01
+
+optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate)`,
+	gpuLoop: `epochs = 1000
+for epoch in range(epochs):
+    epoch += 1
+    inputs = torch.from_numpy(x_train).to(device)
+    labels = torch.from_numpy(y_train).to(device)
+
+    optimizer.zero_grad()
+
+    outputs = model(inputs)
+
+    loss = criterion(outputs, labels)
+
+    loss.backward()
+
+    optimizer.step()
+
+    if epoch % 50 == 0:
+        print('epoch {}, loss {}'.format(epoch, loss.item()))`
 } as const;
