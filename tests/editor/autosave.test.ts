@@ -70,7 +70,9 @@ async function openTab(
 		initial: start.doc,
 		info: start.info,
 		session: start.session,
-		noticeMs: 5,
+		// Longer than any test: a notice read after a few awaits is not gone by its time on a
+		// loaded machine (5 ms made 'keeps its version as a copy' fail about 1 run in 3 there).
+		noticeMs: 60_000,
 		onChange: () => autosave.schedule()
 	});
 	const autosave: Autosave = new Autosave(editor, store, {
