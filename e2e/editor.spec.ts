@@ -196,6 +196,45 @@ test.describe('the graph editor', () => {
 		expect((await save(page)).text).toBe(before.text);
 	});
 
+	test('a name typed in the Inspector without Enter is kept through a reload; a refused one is not applied', async ({
+		page
+	}) => {
+		await openEditor(page);
+		await graphNode(page, 'x').click();
+		const name = page.getByRole('textbox', { name: 'Name', exact: true });
+		await name.fill('inputs');
+		await expect(name).toBeFocused();
+		await page.reload();
+		await expect(graphNode(page, 'inputs')).toBeVisible();
+		await expect(graphNode(page, 'x')).toHaveCount(0);
+
+		// Hidden (another tab in front), the entry is applied and written; back, the field has the
+		// focus again.
+		await graphNode(page, 'inputs').click();
+		await name.fill('features');
+		const visibility = (state: 'hidden' | 'visible') =>
+			page.evaluate((value) => {
+				Object.defineProperty(document, 'visibilityState', { value, configurable: true });
+				document.dispatchEvent(new Event('visibilitychange'));
+			}, state);
+		await visibility('hidden');
+		await expect(graphNode(page, 'features')).toBeVisible();
+		await expect.poll(async () => JSON.stringify(await autosaved(page))).toContain('"features"');
+		await visibility('visible');
+		await expect(name).toBeFocused();
+		await expect(name).toHaveValue('features');
+
+		// A name the document refuses (another node has it) stays in its field, and changes nothing.
+		await name.fill('b');
+		await visibility('hidden');
+		await expect(name).toHaveAttribute('aria-invalid', 'true');
+		await expect(name).toHaveValue('b');
+		await visibility('visible');
+		await page.reload();
+		await expect(graphNode(page, 'features')).toBeVisible();
+		await expect(graphNode(page, 'b')).toHaveCount(1);
+	});
+
 	const badFiles: [string, RegExp][] = [
 		['broken.json', /JSON/i],
 		['wrong-format.json', /format/],

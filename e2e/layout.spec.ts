@@ -536,6 +536,8 @@ test.describe('presenter mode: every document opened anew is laid out for its la
 		await loadExample(page, /Linear regression/);
 		await expect(page.locator('.svelte-flow__node')).not.toHaveCount(5);
 		await expect.poll(() => overlaps(page)).toEqual([]);
+		// The layout is part of opening it (no change of the user's): the notice that says so stays.
+		await expect(page.locator('footer .notice')).toHaveText(/^Loaded the example “Linear/);
 		// Undo and redo walk the steps as they were: laying out never adds a step to redo.
 		const undo = button(page, 'Undo');
 		const redo = button(page, 'Redo');

@@ -7,7 +7,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 import { translate } from '../src/lib/i18n/messages';
-import { fileMenu, fixture, graphNode, openEditor } from './editor-helpers';
+import { fileMenu, fixture, graphNode, loadExample, openEditor } from './editor-helpers';
 
 const SIZES = [
 	{ width: 1280, height: 800 },
@@ -144,4 +144,16 @@ test('a message that wraps the status line does not move the graph', async ({ pa
 	await expect.poll(canvasHeight).toBeLessThan(before.height);
 	await page.waitForTimeout(300);
 	expect(await view()).toBe(before.view);
+});
+
+test('a notice about a document goes when Undo brings back the graph before it', async ({
+	page
+}) => {
+	await openEditor(page);
+	await loadExample(page, /Chain rule/);
+	await expect(notice(page)).toHaveText(/^Loaded the example “Chain rule/);
+	await page.getByRole('button', { name: 'Undo', exact: true }).click();
+	// Read once the Undo shows (the notice's own time, 6 s, must not be what takes it away).
+	await expect(page.getByRole('button', { name: 'Redo', exact: true })).toBeEnabled();
+	expect(await notice(page).textContent()).toBe('');
 });

@@ -9,7 +9,7 @@ import { OP_LIST } from '../src/lib/engine';
 import { EXAMPLES, exampleDocument } from '../src/lib/graph/examples';
 import { translate, type MessageKey } from '../src/lib/i18n/messages';
 import { LESSONS } from '../src/lib/lessons/lessons';
-import { graphNode, wire } from './editor-helpers';
+import { graphNode, storedText, wire } from './editor-helpers';
 
 const zh = (key: MessageKey, params?: Record<string, string | number>) =>
 	translate('zh', key, params);
@@ -639,5 +639,53 @@ test('the first-run prompt, the Lessons menu and a lesson, and every lesson step
 		.map((match) => match[0])
 		.filter((word) => /[A-Za-z]{2,}/.test(word) && !allowed(word));
 	expect(english).toEqual([]);
+	expect(errors).toEqual([]);
+});
+
+test('the conflict banner at 1280x800: each button says whose version, whole and unclipped', async ({
+	context
+}) => {
+	const a = await context.newPage();
+	await openZh(a);
+	await a.getByRole('button', { name: 'relu', exact: true }).click();
+	await expect(graphNode(a, 'relu1')).toBeVisible();
+	const b = await context.newPage();
+	await b.setViewportSize({ width: 1280, height: 800 });
+	// No BroadcastChannel in B: its write is refused, and it asks.
+	await b.addInitScript(() =>
+		Object.defineProperty(window, 'BroadcastChannel', { value: undefined })
+	);
+	const errors = await openZh(b);
+	await expect(graphNode(b, 'relu1')).toBeVisible();
+	await a.getByRole('button', { name: 'sigmoid', exact: true }).click();
+	await expect(graphNode(a, 'sigmoid1')).toBeVisible();
+	// A's write lands before B's edit, which then finds it.
+	await expect.poll(async () => (await storedText(a)) ?? '').toContain('sigmoid1');
+	await b.getByRole('button', { name: 'tanh', exact: true }).click();
+	const banner = b.getByTestId('autosave-conflict');
+	await expect(banner).toBeVisible();
+	// Written out, as a Chinese reader says it: 采用另一个标签页的 (of the other tab's) was cut short.
+	const buttons = banner.getByRole('button');
+	await expect(buttons).toHaveText(['把我的版本另存为副本', '采用另一个标签页的版本']);
+	const problems = await buttons.evaluateAll((elements) =>
+		elements.flatMap((element) => {
+			const box = element.getBoundingClientRect();
+			const style = getComputedStyle(element);
+			const name = element.textContent;
+			const found: string[] = [];
+			if (element.scrollWidth > element.clientWidth || element.scrollHeight > element.clientHeight)
+				found.push(`${name}: clipped`);
+			if (style.textOverflow === 'ellipsis' && style.overflow !== 'visible')
+				found.push(`${name}: may end in an ellipsis`);
+			if (box.left < 0 || box.right > innerWidth || box.top < 0 || box.bottom > innerHeight)
+				found.push(`${name}: outside the window`);
+			// One line: the button's label does not wrap.
+			if (box.height > 2 * parseFloat(style.lineHeight || '20')) found.push(`${name}: wraps`);
+			return found;
+		})
+	);
+	expect(problems).toEqual([]);
+	await expectChinese(b, 'the conflict banner');
+	await banner.screenshot({ path: test.info().outputPath('conflict-banner-zh-1280.png') });
 	expect(errors).toEqual([]);
 });

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { EXAMPLES, type Refusal } from '$lib/graph';
 import { EditorState, freeSpot } from '$lib/editor/editor-state.svelte';
 import { refusalText } from '$lib/editor/refusal-text';
@@ -175,5 +175,71 @@ describe('editor state', () => {
 		expect(editor.doc.nodes[0].position).toEqual({ x: 41, y: 50 });
 		editor.undo();
 		expect(editor.doc).toBe(chain);
+	});
+});
+
+describe('the status line notice: until the document changes, or its time (info)', () => {
+	const basics = EXAMPLES.find((e) => e.id === 'autograd-basics')!.doc;
+	afterEach(() => void vi.useRealTimers());
+
+	/** An editor on the chain example that has just opened the basics example, and said so. */
+	function loadedExample() {
+		vi.useFakeTimers();
+		const editor = new EditorState({ initial: chain, noticeMs: 6000 });
+		editor.replaceDocument(basics, { origin: { kind: 'example', id: 'autograd-basics' } });
+		editor.notify('notice.loadedExample', { title: 'Autograd basics' });
+		return editor;
+	}
+
+	test('"Loaded the example" goes when Undo brings the graph before back, or Redo another', () => {
+		const editor = loadedExample();
+		expect(editor.notice?.key).toBe('notice.loadedExample');
+		editor.undo();
+		expect(editor.doc).toBe(chain);
+		expect(editor.notice).toBeNull();
+		editor.notify('notice.copied', { count: 1 });
+		editor.redo();
+		expect(editor.notice).toBeNull();
+	});
+
+	test('a notice goes at the next edit, and after its time when nothing changes', () => {
+		const editor = loadedExample();
+		editor.addNode('relu', { x: 0, y: 0 });
+		expect(editor.notice).toBeNull();
+		// Another tab's changes merged (one undo step), then the user edits on.
+		editor.adoptVersion({ ...editor.doc, nodes: editor.doc.nodes.slice(0, 2), edges: [] }, null);
+		editor.notify('notice.updatedFromTab');
+		editor.setTrainingSession({ epoch: 3 }); // a training's progress is no change of the graph
+		expect(editor.notice?.key).toBe('notice.updatedFromTab');
+		editor.moveNodes({ [editor.doc.nodes[0].id]: { x: 5, y: 5 } });
+		expect(editor.notice).toBeNull();
+		editor.notify('notice.updatedFromTab');
+		vi.advanceTimersByTime(5999);
+		expect(editor.notice?.key).toBe('notice.updatedFromTab');
+		vi.advanceTimersByTime(1);
+		expect(editor.notice).toBeNull();
+	});
+
+	test('an error stays until the user changes the graph; a newer notice replaces it', () => {
+		const editor = loadedExample();
+		expect(editor.connect({ source: 'no-such', target: 'n1', targetInput: 'input' })).toBe(false);
+		expect(editor.notice).toMatchObject({ key: 'notice.wireRefused', tone: 'error' });
+		vi.advanceTimersByTime(10 * 60_000);
+		expect(editor.notice?.key).toBe('notice.wireRefused');
+		editor.addNode('relu', { x: 0, y: 0 });
+		expect(editor.notice).toBeNull();
+		editor.notify('notice.exportFailed', { reason: 'x' }, 'error');
+		editor.notify('notice.exported', { file: 'graph.png' });
+		expect(editor.notice?.key).toBe('notice.exported');
+		// The error's timer, had it one, does not take away the notice after it early.
+		vi.advanceTimersByTime(5999);
+		expect(editor.notice?.key).toBe('notice.exported');
+	});
+
+	test("the app's own layout of a graph just opened keeps the notice that says it opened", () => {
+		const editor = loadedExample();
+		const [first] = editor.doc.nodes;
+		expect(editor.moveNodes({ [first.id]: { x: 900, y: 900 } }, { keepNotice: true })).toBe(true);
+		expect(editor.notice?.key).toBe('notice.loadedExample');
 	});
 });

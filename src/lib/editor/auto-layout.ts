@@ -5,7 +5,7 @@
  */
 import type { GraphDocument, Position } from '$lib/graph';
 import { dict } from '$lib/util/dict';
-import type { EditorState } from './editor-state.svelte';
+import type { CommitOptions, EditorState } from './editor-state.svelte';
 import { measuredSizes } from './flow-model';
 
 export interface NodeSize {
@@ -85,14 +85,21 @@ export function renderedSizes(
 	return sizes;
 }
 
-/** Lays the graph out left to right (one undo step) and fits the view; false if nothing moved. */
-export async function arrange(editor: EditorState, options: LayoutOptions = {}): Promise<boolean> {
+/**
+ * Lays the graph out left to right (one undo step, made as `commit` says) and fits the view;
+ * false if nothing moved.
+ */
+export async function arrange(
+	editor: EditorState,
+	options: LayoutOptions = {},
+	commit: CommitOptions = {}
+): Promise<boolean> {
 	const doc = editor.doc;
 	if (doc.nodes.length === 0) return false;
 	const positions = await layoutLeftToRight(doc, renderedSizes(editor), options);
 	// Only if nothing changed while the layout library loaded.
 	if (editor.doc !== doc) return false;
-	const moved = editor.moveNodes(positions);
+	const moved = editor.moveNodes(positions, commit);
 	// Svelte Flow places the moved nodes first; fit them then.
 	queueMicrotask(() => editor.fitView());
 	return moved;
@@ -122,11 +129,12 @@ export function anyOverlap(doc: GraphDocument, sizes: ReadonlyMap<string, NodeSi
 /**
  * `arrange`, only when nodes overlap as rendered now: for a document laid out for the usual
  * nodes and opened in presenter mode's larger type. A layout that still fits is the user's, kept.
+ * Part of opening the document, so the notice that says it was opened stays.
  */
 export async function arrangeIfOverlapping(
 	editor: EditorState,
 	options: LayoutOptions = {}
 ): Promise<boolean> {
 	if (!anyOverlap(editor.doc, renderedSizes(editor))) return false;
-	return arrange(editor, options);
+	return arrange(editor, options, { keepNotice: true });
 }

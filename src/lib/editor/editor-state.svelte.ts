@@ -52,7 +52,11 @@ import {
 } from './flow-model';
 import { newDocumentInfo, type DocumentInfo, type DocumentOrigin } from './store/documents';
 
-/** A short message on the status line. `tone: 'error'` for refusals. */
+/**
+ * A short message on the status line, about what just happened: `tone: 'error'` for what was
+ * refused or failed. How long one shows (see `EditorState.notice`): until the document changes
+ * again or a newer notice replaces it; an `info` one goes after its time too.
+ */
 export interface Notice {
 	id: number;
 	key: MessageKey;
@@ -103,8 +107,17 @@ export interface EditorOptions {
 		session: unknown,
 		doc: GraphDocument
 	) => Readonly<Record<string, readonly number[]>> | null;
-	/** How long a notice stays, in ms. */
+	/** How long an `info` notice stays at most, in ms (an error stays until the document changes). */
 	noticeMs?: number;
+}
+
+/** How a change is made (see `EditorState.commit`). */
+export interface CommitOptions {
+	/**
+	 * The notice stays: the change is part of what it reports, made by the app itself (presenter
+	 * mode lays out a graph just opened), not a later change of the user's.
+	 */
+	keepNotice?: boolean;
 }
 
 const PASTE_STEP = 40;
@@ -238,6 +251,20 @@ export class EditorState {
 		const [id] = this.selectedNodeIds;
 		return this.doc.nodes.find((node) => node.id === id) ?? null;
 	});
+	/**
+	 * The status line's notice, or null. A notice tells of what just happened, so it goes when
+	 * it is no longer the latest news:
+	 * - every change of the document takes it away (an edit, Undo or Redo, another document
+	 *   opened, a merge of another tab's changes): "Loaded the example" or "Updated with the
+	 *   changes made in another tab" is about a document that is not the one shown any more, and
+	 *   a refusal's reason no longer applies once the user changed the graph. A notice about the
+	 *   change itself is shown after it (`notify` right after the commit), so it is the one left;
+	 * - a newer notice replaces it;
+	 * - an `info` notice goes after `noticeMs` (6 s) too; an `error` one has no timer: what was
+	 *   refused or failed stays said until the user acts (changes the graph, or gets another
+	 *   notice, as when trying again) or `dismissNotice`.
+	 * The Train panel's session changing (a run's epochs) is no change of the document here.
+	 */
 	notice = $state.raw<Notice | null>(null);
 	problems = $state.raw<ProblemReport | null>(null);
 	/** The node whose output is being connected from the keyboard (its list is open), or null. */
@@ -393,9 +420,10 @@ export class EditorState {
 
 	/**
 	 * Makes `doc` current as one undo step, and autosaves it. Refused (with a notice, false) when
-	 * the graph would be too big to save: the editor never holds what Save and Open refuse.
+	 * the graph would be too big to save: the editor never holds what Save and Open refuse. The
+	 * notice goes (see `notice`), unless `options.keepNotice`.
 	 */
-	commit(doc: GraphDocument): boolean {
+	commit(doc: GraphDocument, options: CommitOptions = {}): boolean {
 		if (doc === this.doc) return true;
 		const bytes = documentBytes(doc);
 		if (bytes > MAX_FILE_BYTES && bytes > documentBytes(this.doc)) {
@@ -404,13 +432,13 @@ export class EditorState {
 		}
 		if (!this.#lineage.has(doc)) this.#lineage.set(doc, this.lineage);
 		this.#history.push(doc);
-		this.#sync();
+		this.#sync(options);
 		return true;
 	}
 
 	/** Commits a successful edit; shows the reason of a refused one. True when it was applied. */
-	apply(edit: Edit): boolean {
-		if (edit.ok) return this.commit(edit.doc);
+	apply(edit: Edit, options: CommitOptions = {}): boolean {
+		if (edit.ok) return this.commit(edit.doc, options);
 		this.refuse(edit);
 		return false;
 	}
@@ -423,8 +451,9 @@ export class EditorState {
 		if (this.#history.redo()) this.#sync();
 	}
 
-	#sync(): void {
+	#sync({ keepNotice = false }: CommitOptions = {}): void {
 		const previous = this.doc;
+		if (!keepNotice) this.dismissNotice();
 		// Another document: the panel's latest session is the one it leaves (not a later one's).
 		if (this.#lineage.get(this.#history.current) !== this.#lineage.get(previous)) {
 			this.saveSessions();
@@ -680,8 +709,8 @@ export class EditorState {
 		this.apply(removeNodes(this.doc, [id]));
 	}
 
-	moveNodes(moves: Record<string, Position>): boolean {
-		return this.apply(moveNodesEdit(this.doc, moves));
+	moveNodes(moves: Record<string, Position>, options: CommitOptions = {}): boolean {
+		return this.apply(moveNodesEdit(this.doc, moves), options);
 	}
 
 	/** Renames a node; returns why it was refused, or null. Nothing changes on refusal. */
@@ -743,21 +772,20 @@ export class EditorState {
 		this.#show({ key, params, tone });
 	}
 
+	/** Shows `notice` in place of the one before (see `notice` for how long it stays). */
 	#show(notice: Omit<Notice, 'id'>): void {
-		this.notice = { id: ++this.#noticeCount, ...notice };
-		const { tone } = notice;
 		clearTimeout(this.#noticeTimer);
+		this.notice = { id: ++this.#noticeCount, ...notice };
+		if (notice.tone === 'error') return;
 		const id = this.notice.id;
-		this.#noticeTimer = setTimeout(
-			() => {
-				if (this.notice?.id === id) this.notice = null;
-			},
-			tone === 'error' ? this.#noticeMs * 1.5 : this.#noticeMs
-		);
+		this.#noticeTimer = setTimeout(() => {
+			if (this.notice?.id === id) this.notice = null;
+		}, this.#noticeMs);
 	}
 
 	dismissNotice(): void {
-		this.notice = null;
+		clearTimeout(this.#noticeTimer);
+		if (this.notice !== null) this.notice = null;
 	}
 }
 

@@ -363,9 +363,9 @@ export const zh: Record<MessageKey, string> = {
 	'storage.download': '下载它',
 	'storage.discard': '删除它',
 	'storage.conflictTitle': '已在另一个标签页中修改',
-	'storage.conflict': '自此标签页打开以来，这张计算图已在另一个标签页中保存。没有任何内容被覆盖。',
-	'storage.keepMine': '把我的另存为副本',
-	'storage.takeTheirs': '采用另一个标签页的',
+	'storage.conflict': '此标签页打开这张计算图之后，另一个标签页保存了它。没有任何内容被覆盖。',
+	'storage.keepMine': '把我的版本另存为副本',
+	'storage.takeTheirs': '采用另一个标签页的版本',
 	'recent.menu': '最近…',
 	'recent.title': '最近的计算图',
 	'recent.hint':

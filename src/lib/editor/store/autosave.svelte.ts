@@ -5,7 +5,9 @@
  *   page is hidden) to the record of the document it belongs to. Opening a file, a share link, an
  *   example or a recent document makes or opens another record: nothing replaces the graph before.
  *   A document left for another before its last change was written is written then, to its own
- *   record (an edit, then New or a share link within the half second).
+ *   record (an edit, then New or a share link within the half second). New's empty canvas is not
+ *   written until it is changed (`#blank`): leaving it, by Undo or another document, leaves no
+ *   empty "New graph" in Recent; a reload opens it again from the tab's memory.
  * - A failed write is never silent: `failure` holds why until a write works again, and the page
  *   shows it with "Save to file".
  * - What is not written when the page is hidden or closed, or while writes fail, is kept at once
@@ -261,7 +263,9 @@ export class Autosave {
 		const editor = this.#editor;
 		editor.saveSessions();
 		// Kept during a conflict too: the next start asks again, rather than drop this tab's work.
-		if (this.unsaved) this.#keep();
+		// New's empty canvas too, though not written: the reload opens it again, not the graph
+		// before it.
+		if (this.unsaved || this.#blank(this.#current())) this.#keep();
 		void this.flush();
 	}
 
@@ -272,7 +276,9 @@ export class Autosave {
 	#keep(): void {
 		const editor = this.#editor;
 		const { id, origin, created } = editor.documentInfo;
-		const kept = keepPending(this.#memory, this.#shared, {
+		// A blank New is kept for this tab's reload only: no other tab is to store it (`#blank`).
+		const shared = this.#blank(this.#current()) ? null : this.#shared;
+		const kept = keepPending(this.#memory, shared, {
 			id,
 			origin,
 			created,
@@ -323,13 +329,32 @@ export class Autosave {
 		return { info: editor.documentInfo, doc: editor.doc, session: editor.trainingSession };
 	}
 
-	#unsaved({ info, doc, session }: LeftDocument): boolean {
+	#unsaved(snapshot: LeftDocument): boolean {
+		const { info, doc, session } = snapshot;
 		const saved = this.#saved.get(info.id);
+		if (saved === undefined && this.#blank(snapshot)) return false;
 		return (
 			saved === undefined ||
 			saved.doc !== doc ||
 			saved.session !== session ||
 			this.#rewrite.has(info.id)
+		);
+	}
+
+	/**
+	 * Whether `snapshot` is New's empty canvas, never stored: nothing to keep, so not written (it
+	 * would be an empty "New graph" in Recent). It is written once it is changed; one that was
+	 * stored (changed, then emptied again) is written as any other, and so is a copy.
+	 */
+	#blank({ info, doc, session }: LeftDocument): boolean {
+		return (
+			info.origin.kind === 'new' &&
+			info.origin.copy !== true &&
+			doc.nodes.length === 0 &&
+			doc.edges.length === 0 &&
+			(session ?? null) === null &&
+			(this.#revisions.get(info.id) ?? null) === null &&
+			!this.#rewrite.has(info.id)
 		);
 	}
 
