@@ -16,7 +16,7 @@ import {
 	type TrainEvent
 } from '$lib/training';
 import { TrainingHost } from '$lib/training/host';
-import { waitFor } from './wait-for';
+import { plain, waitFor } from './wait-for';
 
 const doc = exampleDocument('linear-regression')!;
 const config = (overrides: Partial<TrainConfig> = {}): TrainConfig => ({
@@ -125,7 +125,7 @@ describe('the host', () => {
 		expect(last.predicted).toMatch(/^array\(\[\[ 0\.99\d*\s*\],/);
 		expect(progress.flatMap((e) => e.logs)).toHaveLength(20);
 		expect(Math.abs(last.line!.w - 2)).toBeLessThan(0.05);
-		expect(last.parameters.n2[0]).toBe(last.line!.w);
+		expect(last.parameters!.n2[0]).toBe(last.line!.w);
 		// Plain data only: structured clone keeps it as it is.
 		expect(structuredClone(last)).toEqual(last);
 	});
@@ -185,7 +185,7 @@ describe('a round trip through the in-thread client', () => {
 		expect(done.trajectory!.w.length).toBe(1001);
 		expect(Math.abs(done.line!.w - 2)).toBeLessThan(0.05);
 		expect(Math.abs(done.line!.b - 1)).toBeLessThan(0.1);
-		expect(client.lastParameters).toEqual({ n2: [done.line!.w], n3: [done.line!.b] });
+		expect(plain(client.lastParameters!)).toEqual({ n2: [done.line!.w], n3: [done.line!.b] });
 
 		const bytes = await client.saveState(c, 'safetensors');
 		expect(Object.keys(torch.loadStateDict(bytes))).toEqual(['weight', 'bias']);
@@ -194,11 +194,11 @@ describe('a round trip through the in-thread client', () => {
 		const reset = await waitFor(client, (s) => s.epoch === 0);
 		expect(reset.losses.length).toBe(0);
 		expect(reset.logs).toEqual([]);
-		expect(reset.parameters).toEqual({ n2: [0], n3: [0] });
+		expect(plain(reset.parameters)).toEqual({ n2: [0], n3: [0] });
 
 		expect(await client.loadState(c, bytes)).toEqual(['weight', 'bias']);
 		const loaded = await waitFor(client, (s) => s.parameters.n2[0] !== 0);
-		expect(loaded.parameters).toEqual({ n2: [done.line!.w], n3: [done.line!.b] });
+		expect(plain(loaded.parameters)).toEqual({ n2: [done.line!.w], n3: [done.line!.b] });
 		expect(loaded.logs.at(-1)).toBe('<All keys matched successfully>');
 
 		const wrong = torch.saveStateDict(
@@ -265,5 +265,76 @@ describe('a round trip through the in-thread client', () => {
 		expect(rebuilt.trajectory!.w[0]).toBe(0);
 		expect(rebuilt.trajectory!.b[0]).toBe(0.5);
 		client.dispose();
+	});
+});
+
+/**
+ * QA: a 1024 x 1024 parameter froze the page; every progress event carried its million values
+ * (4 MB, some 60 times a second), which kept the page's garbage collector busy. A model of more
+ * than LIVE_VALUES_MAX values sends them at most every FULL_VALUES_MS while it trains, and at
+ * every event that ends a phase.
+ */
+describe('the values of a big model', () => {
+	it('go at most every FULL_VALUES_MS while it trains, and with the end of the run', async () => {
+		// x [11, 1] @ A [1, 120000], a mean over dim 1, mse_loss with y: 120,000 values to train.
+		const doc = exampleDocument('linear-regression')!;
+		const big: GraphDocument = {
+			...doc,
+			nodes: [
+				...doc.nodes.map((n) =>
+					n.id === 'n2'
+						? { ...n, attrs: { shape: [1, 120_000], init: 'zeros', requiresGrad: true } }
+						: n.id === 'n5'
+							? { ...n, op: 'matmul' }
+							: n
+				),
+				{
+					id: 'm',
+					op: 'mean',
+					name: 'm',
+					position: { x: 0, y: 0 },
+					attrs: { dim: [1], keepdim: true }
+				}
+			],
+			edges: [
+				{ id: 'a', source: 'n1', target: 'n5', targetInput: 'input' },
+				{ id: 'b', source: 'n2', target: 'n5', targetInput: 'other' },
+				{ id: 'c', source: 'n5', target: 'm', targetInput: 'input' },
+				{ id: 'd', source: 'm', target: 'n6', targetInput: 'input' },
+				{ id: 'e', source: 'n4', target: 'n6', targetInput: 'target' }
+			]
+		};
+		let clock = 0;
+		const events: ProgressEvent[] = [];
+		const host = new TrainingHost(
+			(event) => {
+				if (event.type === 'progress') events.push(event);
+			},
+			{
+				sliceMs: 16,
+				// Each reading of the clock is 10 ms later: every epoch is a slice of its own.
+				now: () => (clock += 10),
+				initWebGPU: async () => ({ available: false, reason: 'no adapter in this test' })
+			}
+		);
+		host.handle({
+			type: 'start',
+			doc: big,
+			data: formulaData(),
+			settings: { ...DEFAULT_SETTINGS, epochs: 60 },
+			device: 'cpu'
+		});
+		for (let i = 0; i < 100_000 && events.at(-1)?.status !== 'finished'; i++) {
+			await new Promise((resolve) => setTimeout(resolve, 0));
+		}
+		expect(events.at(-1)).toMatchObject({ status: 'finished', epoch: 60 });
+		expect(events.at(-1)!.parameters!.n2).toHaveLength(120_000);
+		const running = events.filter((e) => e.status === 'running');
+		expect(running.length).toBeGreaterThan(20);
+		const withValues = running.filter((e) => e.parameters !== null);
+		// The first (a new model) and then a few: not one per event.
+		expect(withValues.length).toBeGreaterThan(0);
+		expect(withValues.length).toBeLessThan(running.length / 3);
+		host.dispose();
 	});
 });

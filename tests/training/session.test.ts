@@ -36,7 +36,7 @@ import {
 	MAX_LOG_LINE_CHARS
 } from '$lib/training/session';
 import { sessionInputs } from './session-inputs';
-import { waitFor } from './wait-for';
+import { plain, waitFor } from './wait-for';
 
 // Thousands of runs each: give them time on a slow machine.
 vi.setConfig({ testTimeout: 120_000 });
@@ -145,7 +145,7 @@ describe('continuing a saved session', () => {
 		});
 		reloaded.reset(config({ lr: 0.02 }));
 		const reset = await waitFor(reloaded, (s) => s.model !== null && s.epoch === 0);
-		expect(reset.parameters).toEqual({ [WEIGHT]: [0], [BIAS]: [0] });
+		expect(plain(reset.parameters)).toEqual({ [WEIGHT]: [0], [BIAS]: [0] });
 		expect(reset.losses).toHaveLength(0);
 		expect(reset.logs).toEqual([]);
 		reloaded.dispose();
@@ -225,7 +225,7 @@ describe('snapshot and readSession', () => {
 		const state = trainedState();
 		const session = snapshotSession(inputs(state));
 		(state.losses as Float64Array)[0] = 99;
-		state.parameters[WEIGHT][0] = 99;
+		(state.parameters[WEIGHT] as number[])[0] = 99;
 		expect(session.training!.losses[0]).toBe(3);
 		expect(session.training!.parameters[0]).toEqual([WEIGHT, [2]]);
 	});
@@ -583,7 +583,7 @@ describe('the Train panel opening on a hostile stored session', () => {
 
 	it('shows a fitting session at once, and one whose parameters no longer fit not at all', () => {
 		const open = (session: unknown) => {
-			const heard: Record<string, number[]>[] = [];
+			const heard: Readonly<Record<string, ArrayLike<number>>>[] = [];
 			const client = inThread();
 			const panel = new TrainPanelState({
 				doc: () => doc,
@@ -640,7 +640,7 @@ describe('the Train panel opening on a hostile stored session', () => {
 					for (const [key, value] of inner) training[key] = value;
 					for (const [key, value] of top) session[key] = value;
 					const before = structuredClone(session);
-					const heard: Record<string, number[]>[] = [];
+					const heard: Readonly<Record<string, ArrayLike<number>>>[] = [];
 					// Restoring only shows the session: nothing is sent until a command.
 					const client = inThread();
 					const panel = new TrainPanelState({

@@ -45,10 +45,10 @@ afterEach(() => {
 describe('TrainPanel', () => {
 	test('trains 1000 epochs in the worker: 20 log lines, w ~ 2, b ~ 1, charts drawn', async () => {
 		await page.viewport(1440, 1250);
-		const updates: Record<string, number[]>[] = [];
+		const updates: Readonly<Record<string, ArrayLike<number>>>[] = [];
 		const screen = await render(TrainPanelWithLanguage, {
 			doc,
-			onParameters: (values: Record<string, number[]>) => updates.push(values)
+			onParameters: (values: Readonly<Record<string, ArrayLike<number>>>) => updates.push(values)
 		});
 		await screen.getByRole('combobox', { name: 'Device' }).selectOptions('cpu');
 		await screen.getByRole('button', { name: 'Train' }).click();

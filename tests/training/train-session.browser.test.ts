@@ -47,11 +47,12 @@ describe('the Train panel session', () => {
 		expect(saved.training!.losses).toHaveLength(100);
 		first.unmount();
 
-		const parameters: Record<string, number[]>[] = [];
+		const parameters: Readonly<Record<string, ArrayLike<number>>>[] = [];
 		const again = await render(TrainPanelWithLanguage, {
 			doc,
 			session: JSON.parse(JSON.stringify(saved)),
-			onParameters: (values: Record<string, number[]>) => parameters.push({ ...values })
+			onParameters: (values: Readonly<Record<string, ArrayLike<number>>>) =>
+				parameters.push({ ...values })
 		});
 		await expect.element(again.getByRole('status').first()).toHaveTextContent(/^Epoch 100, loss/);
 		await expect

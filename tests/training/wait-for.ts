@@ -16,3 +16,7 @@ export function waitFor(
 		});
 	});
 }
+
+/** Values by node id (float32 arrays, as the client reports them) as plain number lists. */
+export const plain = (values: Readonly<Record<string, ArrayLike<number>>>) =>
+	Object.fromEntries(Object.entries(values).map(([id, v]) => [id, Array.from(v)]));

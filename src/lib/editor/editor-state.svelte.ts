@@ -275,7 +275,7 @@ export class EditorState {
 	 * Parameter values by node id while training runs (shown on the canvas nodes). Not part of
 	 * the document: no undo steps per epoch. `writeParameters` makes them part of it.
 	 */
-	liveParameters = $state.raw<Readonly<Record<string, readonly number[]>> | null>(null);
+	liveParameters = $state.raw<Readonly<Record<string, ArrayLike<number>>> | null>(null);
 	/**
 	 * The Train panel's session on this document (settings, loss history, log, epoch, device,
 	 * parameters), saved with the document and restored with it. Opaque here: the Train panel
@@ -559,10 +559,10 @@ export class EditorState {
 	 * Writes parameter values (by node id) into their leaves as ONE undo step, and clears the
 	 * live values. False when a leaf is gone or refuses the values.
 	 */
-	writeParameters(values: Readonly<Record<string, readonly number[]>>): boolean {
+	writeParameters(values: Readonly<Record<string, ArrayLike<number>>>): boolean {
 		let doc = this.doc;
 		for (const [id, data] of Object.entries(values)) {
-			const edit = updateAttrsEdit(doc, id, { init: 'values', values: [...data] });
+			const edit = updateAttrsEdit(doc, id, { init: 'values', values: Array.from(data) });
 			if (!edit.ok) {
 				this.refuse(edit);
 				return false;

@@ -64,7 +64,14 @@ export {
 export { MAX_NUMEL, broadcastShapes, checkShape, formatShape, numel } from './shape';
 export { apply } from './dispatch';
 /** The format PyTorch's print picks for a tensor's numbers, for views of values that show them. */
-export { numberFormat, tensorNumberFormat, type NumberFormat, type NumberMode } from './format';
+export {
+	formatTensor,
+	numberFormat,
+	tensorNumberFormat,
+	type NumberFormat,
+	type NumberMode,
+	type PrintOptions
+} from './format';
 export type { StateDictFormat } from './serialize';
 export * as nn from './nn';
 export * as optim from './optim';

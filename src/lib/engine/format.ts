@@ -3,7 +3,6 @@
  * integers print as `1.`, other values with 4 decimals, scientific notation when the magnitudes
  * span too much, one common width, and `...` past 1000 elements (edge items 3 along each dim).
  */
-import type { Storage } from './dtype';
 import type { Shape } from './shape';
 
 const PRECISION = 4;
@@ -71,7 +70,7 @@ export function tensorNumberFormat(
 ): NumberFormat {
 	if (data.length <= THRESHOLD) return numberFormat(data, precision);
 	const shown: number[] = [];
-	collect(data, shape, 0, 0, true, shown);
+	collect(data, shape, 0, 0, EDGE_ITEMS, shown);
 	return numberFormat(shown, precision);
 }
 
@@ -81,8 +80,8 @@ interface Formatter {
 }
 
 /** The tensor's format, and one width for all: the widest of its nonzero finite values. */
-function makeFormatter(values: ArrayLike<number>): Formatter {
-	const { format } = numberFormat(values);
+function makeFormatter(values: ArrayLike<number>, precision: number): Formatter {
+	const { format } = numberFormat(values, precision);
 	let width = 1;
 	for (let i = 0; i < values.length; i++) {
 		const v = values[i];
@@ -132,28 +131,50 @@ function scientific(v: number, precision: number): string {
 	return `${mantissa}e${sign}${digits}`;
 }
 
-/** Indices shown along a dim: all, or the first and last EDGE_ITEMS when summarising. */
-function shownIndices(size: number, summarize: boolean): (number | null)[] {
-	if (!summarize || size <= 2 * EDGE_ITEMS) return Array.from({ length: size }, (_, i) => i);
-	const head = Array.from({ length: EDGE_ITEMS }, (_, i) => i);
-	const tail = Array.from({ length: EDGE_ITEMS }, (_, i) => size - EDGE_ITEMS + i);
+/**
+ * Indices shown along a dim: all, or the first and last `edge` (PyTorch's edgeitems) when
+ * summarising (`edge` is Infinity when not).
+ */
+function shownIndices(size: number, edge: number): (number | null)[] {
+	if (size <= 2 * edge) return Array.from({ length: size }, (_, i) => i);
+	const head = Array.from({ length: edge }, (_, i) => i);
+	const tail = Array.from({ length: edge }, (_, i) => size - edge + i);
 	return [...head, null, ...tail];
+}
+
+/**
+ * PyTorch's print options (`torch.set_printoptions`): a tensor of more than `threshold`
+ * elements is summarised to its first and last `edgeitems` along each dim, its numbers written
+ * with `precision` decimals. Defaults: PyTorch's, 1000, 3 and 4.
+ */
+export interface PrintOptions {
+	threshold?: number;
+	edgeitems?: number;
+	precision?: number;
 }
 
 /**
  * The repr of a tensor with PyTorch's suffixes (`dtype=torch.float64`, `grad_fn=<...>`), each
  * moved to its own line when the line would pass 80 characters, as torch/_tensor_str.py does.
+ * Its work is bounded by what it shows: a summarised tensor of millions of elements reads only
+ * the elements it prints (so the format is judged on them, as PyTorch's is).
  */
-export function formatTensor(data: Storage, shape: Shape, suffixes: readonly string[]): string {
+export function formatTensor(
+	data: ArrayLike<number>,
+	shape: Shape,
+	suffixes: readonly string[] = [],
+	options: PrintOptions = {}
+): string {
+	const { threshold = THRESHOLD, edgeitems = EDGE_ITEMS, precision = PRECISION } = options;
 	const prefix = 'tensor(';
-	const summarize = data.length > THRESHOLD;
+	const edge = data.length > threshold ? Math.max(1, Math.floor(edgeitems)) : Infinity;
 	const shown: number[] = [];
-	collect(data, shape, 0, 0, summarize, shown);
-	const formatter = makeFormatter(shown.length ? shown : data);
+	collect(data, shape, 0, 0, edge, shown);
+	const formatter = makeFormatter(shown.length ? shown : data, precision);
 	let body: string;
 	if (shape.length === 0) body = formatter.format(data[0]).trim();
 	else if (data.length === 0) body = '[]';
-	else body = render(data, shape, 0, 0, formatter, prefix.length, summarize);
+	else body = render(data, shape, 0, 0, formatter, prefix.length, edge);
 	const all =
 		data.length === 0 && shape.length !== 1
 			? [`size=(${shape.join(', ')})`, ...suffixes]
@@ -183,7 +204,7 @@ function collect(
 	shape: Shape,
 	dim: number,
 	offset: number,
-	summarize: boolean,
+	edge: number,
 	out: number[]
 ) {
 	if (shape.length === 0) {
@@ -191,23 +212,23 @@ function collect(
 		return;
 	}
 	const stride = strideOf(shape, dim);
-	for (const i of shownIndices(shape[dim], summarize)) {
+	for (const i of shownIndices(shape[dim], edge)) {
 		if (i === null) continue;
 		if (dim === shape.length - 1) out.push(data[offset + i]);
-		else collect(data, shape, dim + 1, offset + i * stride, summarize, out);
+		else collect(data, shape, dim + 1, offset + i * stride, edge, out);
 	}
 }
 
 function render(
-	data: Storage,
+	data: ArrayLike<number>,
 	shape: Shape,
 	dim: number,
 	offset: number,
 	formatter: Formatter,
 	indent: number,
-	summarize: boolean
+	edge: number
 ): string {
-	const indices = shownIndices(shape[dim], summarize);
+	const indices = shownIndices(shape[dim], edge);
 	if (dim === shape.length - 1) {
 		const items = indices.map((i) =>
 			i === null ? ' ...' : formatter.format(data[offset + i]).padStart(formatter.width)
@@ -224,7 +245,7 @@ function render(
 	const parts = indices.map((i) =>
 		i === null
 			? '...'
-			: render(data, shape, dim + 1, offset + i * stride, formatter, indent + 1, summarize)
+			: render(data, shape, dim + 1, offset + i * stride, formatter, indent + 1, edge)
 	);
 	const separator = ',' + '\n'.repeat(shape.length - dim - 1) + ' '.repeat(indent + 1);
 	return `[${parts.join(separator)}]`;

@@ -448,6 +448,13 @@ export const en = {
 	'trainPanel.csvLimit': 'Pasted text or a file under {size}, at most {rows} rows.',
 	'trainPanel.csvNotSaved':
 		"The CSV data was longer than {max} characters, so it was not saved with the document: the formula's data is in use. Paste or upload the CSV again to train on it.",
+	'trainPanel.trainingNotSaved':
+		'The last training was not saved with the document: its parameters held {count} numbers, more than the {max} a document keeps. Train starts again from the values on the canvas.',
+	'trainPanel.dataMismatch':
+		"Train feeds its own data into '{x}' and '{y}': {rows} rows from {source}. On the canvas '{x}' is {xShape} and '{y}' is {yShape}; while training they are {xTrained} and {yTrained}.",
+	'trainPanel.dataFromFormula': 'the formula',
+	'trainPanel.dataFromCsv': 'the CSV',
+	'trainPanel.useGraphData': "Train on the graph's own '{x}' and '{y}' ({count} rows)",
 	'trainPanel.formatPt': '.pt (PyTorch)',
 	'trainPanel.modelFiles':
 		'Load model reads the files torch.save(model.state_dict(), path) writes (.pt, .pth, .pkl; keys such as linear.weight or weight), .safetensors and .json. It runs nothing from a file.',

@@ -427,6 +427,13 @@ export const zh: Record<MessageKey, string> = {
 	'trainPanel.csvLimit': '粘贴的文本或文件须小于 {size}，最多 {rows} 行。',
 	'trainPanel.csvNotSaved':
 		'CSV 数据超过 {max} 个字符，未随文档保存：现在使用的是公式生成的数据。如需用它训练，请重新粘贴或上传 CSV。',
+	'trainPanel.trainingNotSaved':
+		'上次的训练未随文档保存：其参数共有 {count} 个数，超过文档可保存的 {max} 个。“训练”将从画布上的值重新开始。',
+	'trainPanel.dataMismatch':
+		'训练会把自己的数据送入 “{x}” 和 “{y}”：来自{source}的 {rows} 行。画布上 “{x}” 是 {xShape}、“{y}” 是 {yShape}；训练时它们是 {xTrained} 和 {yTrained}。',
+	'trainPanel.dataFromFormula': '公式',
+	'trainPanel.dataFromCsv': ' CSV ',
+	'trainPanel.useGraphData': '改用计算图自己的 “{x}” 和 “{y}” 训练（{count} 行）',
 	'trainPanel.formatPt': '.pt（PyTorch）',
 	'trainPanel.modelFiles':
 		'“加载模型”可读取 torch.save(model.state_dict(), path) 写出的文件（.pt、.pth、.pkl；键名如 linear.weight 或 weight），以及 .safetensors 和 .json 文件。不会执行文件中的任何代码。',

@@ -18,6 +18,7 @@ import {
 	trainerLoadFailedMessage,
 	workerFailedMessage,
 	type ModelSummary,
+	type ParameterValues,
 	type ProgressEvent,
 	type RestoredTraining,
 	type TrainConfig,
@@ -50,9 +51,13 @@ export interface TrainState {
 	logs: readonly string[];
 	/** Lines dropped from the front of the log. */
 	droppedLogLines: number;
-	parameters: Record<string, number[]>;
+	/**
+	 * Every parameter's values by node id (float32, as the trainer holds them). Read only what is
+	 * shown: a parameter may hold millions of values, and a new object comes every frame.
+	 */
+	parameters: Readonly<Record<string, ArrayLike<number>>>;
 	/** SGD's momentum buffers by node id (null: none; on a GPU, as of the last pause or end). */
-	momentum: Record<string, number[]> | null;
+	momentum: Readonly<Record<string, ArrayLike<number>>> | null;
 	line: { w: number; b: number } | null;
 	predicted: string | null;
 	/** The device training runs on (null before the first answer). */
@@ -100,6 +105,12 @@ export interface ClientOptions {
 
 type Listener = (state: TrainState) => void;
 
+/** A progress event, or one the client makes from its state (holding the values it holds). */
+type Progress = Omit<ProgressEvent, 'parameters' | 'momentum'> & {
+	parameters: TrainState['parameters'] | null;
+	momentum: TrainState['momentum'];
+};
+
 interface Pending {
 	resolve: (value: unknown) => void;
 	reject: (error: Error) => void;
@@ -128,6 +139,13 @@ function plainConfig(config: TrainConfig): TrainConfig {
 	};
 }
 
+/** Saved values (plain numbers) as the trainer reports them: float32, in a null-prototype record. */
+function float32Record(values: Readonly<Record<string, readonly number[]>>): ParameterValues {
+	const out: ParameterValues = Object.create(null);
+	for (const id of Object.keys(values)) out[id] = Float32Array.from(values[id]);
+	return out;
+}
+
 export class TrainingClient {
 	private modeNow: 'worker' | 'in-thread';
 	private worker: Worker | null = null;
@@ -145,6 +163,8 @@ export class TrainingClient {
 	private unconfirmed: TrainRequest[] = [];
 	private readonly listeners = new Set<Listener>();
 	private current: TrainState = INITIAL_STATE;
+	/** The state at the last report that had the parameters' values (see `sessionState`). */
+	private complete: TrainState = INITIAL_STATE;
 	private readonly losses = new Series();
 	private readonly weights = new Series();
 	private readonly biases = new Series();
@@ -180,8 +200,17 @@ export class TrainingClient {
 		return this.current;
 	}
 
+	/**
+	 * The last state whose parameters, momentum buffers, epoch, history and log are all of one
+	 * moment, to be saved: `state` itself, except while a big model trains (its values come at
+	 * most every FULL_VALUES_MS; see ProgressEvent), when it is the state of the last values.
+	 */
+	get sessionState(): TrainState {
+		return this.complete;
+	}
+
 	/** The last parameters the trainer reported, by node id (null before any). */
-	get lastParameters(): Record<string, number[]> | null {
+	get lastParameters(): TrainState['parameters'] | null {
 		return this.current.model === null ? null : this.current.parameters;
 	}
 
@@ -223,13 +252,14 @@ export class TrainingClient {
 				session.trajectory === null ? null : { w: this.weights.view(), b: this.biases.view() },
 			logs: this.logs,
 			droppedLogLines: this.dropped,
-			parameters: session.parameters,
-			momentum: session.momentum,
+			parameters: float32Record(session.parameters),
+			momentum: session.momentum === null ? null : float32Record(session.momentum),
 			line: shown.line,
 			predicted: session.predicted,
 			device: shown.device,
 			model: shown.model
 		};
+		this.complete = this.current;
 		for (const listener of this.listeners) listener(this.current);
 	}
 
@@ -410,7 +440,7 @@ export class TrainingClient {
 	}
 
 	/** A progress event that repeats the current state (for errors the client notices). */
-	private progressFromState(): ProgressEvent {
+	private progressFromState(): Progress {
 		const s = this.current;
 		return {
 			type: 'progress',
@@ -425,8 +455,8 @@ export class TrainingClient {
 			biases: null,
 			logs: [],
 			droppedLogLines: 0,
-			parameters: s.parameters,
-			momentum: s.momentum,
+			parameters: null,
+			momentum: null,
 			line: s.line,
 			predicted: s.predicted,
 			device: s.device ?? 'cpu',
@@ -438,7 +468,7 @@ export class TrainingClient {
 		};
 	}
 
-	private receiveProgress(event: ProgressEvent): void {
+	private receiveProgress(event: Progress): void {
 		if (event.restart) {
 			this.losses.clear();
 			this.weights.clear();
@@ -470,8 +500,9 @@ export class TrainingClient {
 			trajectory: isLine ? { w: this.weights.view(), b: this.biases.view() } : null,
 			logs: this.logs,
 			droppedLogLines: this.dropped,
-			parameters: event.parameters,
-			momentum: event.momentum,
+			// No values: the last ones stand (the same objects: nothing new to show or save).
+			parameters: event.parameters ?? this.current.parameters,
+			momentum: event.parameters === null ? this.current.momentum : event.momentum,
 			line: event.line,
 			predicted: event.predicted,
 			device: event.device,
@@ -481,6 +512,7 @@ export class TrainingClient {
 			notice: event.notice ?? (event.restart ? null : this.current.notice),
 			model: event.model
 		};
+		if (event.parameters !== null) this.complete = this.current;
 		for (const listener of this.listeners) listener(this.current);
 	}
 }

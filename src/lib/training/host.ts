@@ -23,13 +23,16 @@ import {
 	requestProblem,
 	type DeviceChoice,
 	type ModelSummary,
+	type ParameterValues,
 	type ProgressEvent,
 	type TrainConfig,
 	type TrainEvent,
 	type TrainNotice,
 	type TrainRequest,
 	type TrainStatus,
-	stoppedMessage
+	stoppedMessage,
+	FULL_VALUES_MS,
+	LIVE_VALUES_MAX
 } from './protocol';
 import type { TrainSettings } from './settings';
 import { Trainer, TrainingError } from './trainer';
@@ -57,9 +60,9 @@ export interface WebGPUFound {
 export type Post = (event: TrainEvent, transfer?: Transferable[]) => void;
 
 /** A Map by node id as a null-prototype record (node ids come from users). */
-function recordOf(values: Map<string, Float32Array>): Record<string, number[]> {
-	const out: Record<string, number[]> = Object.create(null);
-	for (const [id, v] of values) out[id] = Array.from(v);
+function recordOf(values: Map<string, Float32Array>): ParameterValues {
+	const out: ParameterValues = Object.create(null);
+	for (const [id, v] of values) out[id] = v;
 	return out;
 }
 
@@ -86,6 +89,8 @@ export class TrainingHost {
 	private logs: string[] = [];
 	/** Log lines a restored session had dropped (sent with the next restart). */
 	private droppedLogs = 0;
+	/** When the parameters' values were last posted (see `flush`). */
+	private valuesSentAt = -Infinity;
 	private predicted: string | null = null;
 	private message: string | null = null;
 	private nodeId: string | null = null;
@@ -466,11 +471,23 @@ export class TrainingHost {
 	 */
 	private async flush(): Promise<void> {
 		const trainer = this.trainer;
-		const momentum = trainer === null ? null : await this.momentumNow(trainer);
+		// A big model's values go at most every FULL_VALUES_MS while it trains (see protocol).
+		const withValues =
+			trainer === null ||
+			this.status !== 'running' ||
+			this.restart ||
+			trainer.valueCount <= LIVE_VALUES_MAX ||
+			this.now() - this.valuesSentAt >= FULL_VALUES_MS;
+		const momentum = trainer === null || !withValues ? null : await this.momentumNow(trainer);
 		const from = this.sent;
 		const losses = trainer ? trainer.losses.slice(from) : new Float64Array(0);
 		const weights = trainer?.trajectory ? trainer.trajectory.w.slice(from) : null;
 		const biases = trainer?.trajectory ? trainer.trajectory.b.slice(from) : null;
+		const parameters: ParameterValues | null = !withValues
+			? null
+			: (trainer?.parameterArrays() ?? Object.create(null));
+		if (withValues) this.valuesSentAt = this.now();
+		const buffers = momentum ? recordOf(momentum) : null;
 		this.sent = trainer ? trainer.losses.length : 0;
 		const event: ProgressEvent = {
 			type: 'progress',
@@ -485,8 +502,8 @@ export class TrainingHost {
 			biases,
 			logs: this.logs,
 			droppedLogLines: this.restart ? this.droppedLogs : 0,
-			parameters: trainer?.parameters() ?? {},
-			momentum: momentum ? recordOf(momentum) : null,
+			parameters,
+			momentum: buffers,
 			line: trainer?.line() ?? null,
 			predicted: this.predicted,
 			device: trainer?.device ?? 'cpu',
@@ -502,6 +519,9 @@ export class TrainingHost {
 		const transfer: Transferable[] = [losses.buffer];
 		if (weights) transfer.push(weights.buffer);
 		if (biases) transfer.push(biases.buffer);
+		// Copies made for this event: moved, not cloned (a 1024 x 1024 weight is 4 MB).
+		for (const values of Object.values(parameters ?? {})) transfer.push(values.buffer);
+		for (const values of Object.values(buffers ?? {})) transfer.push(values.buffer);
 		this.post(event, transfer);
 	}
 }

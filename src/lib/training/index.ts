@@ -67,6 +67,7 @@ export {
 	type DeviceChoice,
 	type FailureCode,
 	type ModelSummary,
+	type ParameterValues,
 	type ProgressEvent,
 	type RestoredTraining,
 	type TrainConfig,
@@ -78,6 +79,7 @@ export {
 export {
 	MAX_CSV_CHARS,
 	MAX_HISTORY,
+	MAX_SESSION_VALUES,
 	readSession,
 	recordOf,
 	restoredTraining,

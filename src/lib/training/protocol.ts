@@ -8,7 +8,8 @@
  * loss changed, and otherwise keeps the parameters and takes the new data and settings.
  *
  * Worker -> page (`TrainEvent`): `progress` at most every ~16 ms while training (the history
- * since the previous one, the parameters, new log lines), and at every change of status;
+ * since the previous one, the parameters as transferred float32 arrays, new log lines), and at
+ * every change of status;
  * `saved` / `loaded` / `failed` answer save-state and load-state by request id.
  */
 import type { Device, StateDictFormat } from '$lib/engine/core';
@@ -91,6 +92,16 @@ export type TrainStatus =
 	/** The model cannot be trained (see `message`, `nodeId`). */
 	| 'error';
 
+/**
+ * A model with more parameter values than this sends them at most every FULL_VALUES_MS while it
+ * trains (see `ProgressEvent.parameters`).
+ */
+export const LIVE_VALUES_MAX = 100_000;
+export const FULL_VALUES_MS = 500;
+
+/** Values by parameter node id, row-major, in a null-prototype record (node ids come from users). */
+export type ParameterValues = Record<string, Float32Array>;
+
 /** What the page shows about the model being trained. */
 export interface ModelSummary {
 	lossId: string;
@@ -142,10 +153,20 @@ export interface ProgressEvent {
 	logs: string[];
 	/** On a restart: lines dropped before the first of `logs` (a restored session's). */
 	droppedLogLines: number;
-	/** Every parameter's values now, by node id. */
-	parameters: Record<string, number[]>;
-	/** SGD's momentum buffers now, by node id (null: none, or not read back from the GPU yet). */
-	momentum: Record<string, number[]> | null;
+	/**
+	 * Every parameter's values now, by node id: float32 arrays, transferred (the page reads only
+	 * what it shows). Null: the same moment's values were not sent; those of the last event that
+	 * had them stand. A model of more than LIVE_VALUES_MAX values sends them at most every
+	 * FULL_VALUES_MS while it trains (a million values every 16 ms kept the page's garbage
+	 * collector busy for hundreds of milliseconds at a time); every event that ends a phase (a
+	 * pause, the end of a run, a step, a load, a reset) and every event of a smaller model has them.
+	 */
+	parameters: ParameterValues | null;
+	/**
+	 * SGD's momentum buffers of the same moment as `parameters`, by node id (null: none, not read
+	 * back from the GPU yet, or `parameters` is null).
+	 */
+	momentum: ParameterValues | null;
 	/** The current line y = w x + b, for a line model. */
 	line: { w: number; b: number } | null;
 	/** NumPy's print of the predictions for x, after a run, a step, a load. */

@@ -97,8 +97,14 @@ export interface TrainingSession {
 	lossId: string | null;
 	format: StateDictFormat;
 	logScale: boolean;
-	/** Null before any training. */
+	/** Null before any training, and when it was too big to be saved (`trainingNotSaved`). */
 	training: SavedTraining | null;
+	/**
+	 * The training was not saved: its parameters and momentum buffers held this many values, more
+	 * than MAX_SESSION_VALUES (a session that big would not be read back, and writing it would
+	 * freeze the page). Null when it was saved, or there was none.
+	 */
+	trainingNotSaved: number | null;
 }
 
 /** What the Train panel holds, to be saved. */
@@ -126,8 +132,16 @@ const asText = <T extends object>(values: T) =>
 	>;
 
 /** Pairs from a record by node id (its own properties only). */
-const pairsOf = (values: Readonly<Record<string, readonly number[]>>): ValuePairs =>
+const pairsOf = (values: Readonly<Record<string, ArrayLike<number>>>): ValuePairs =>
 	Object.keys(values).map((id) => [id, Array.from(values[id])]);
+
+/** How many values the records hold together. */
+const valueCount = (...records: (Readonly<Record<string, ArrayLike<number>>> | null)[]) =>
+	records.reduce(
+		(total, record) =>
+			total + Object.keys(record ?? {}).reduce((sum, id) => sum + record![id].length, 0),
+		0
+	);
 
 /** A null-prototype record from pairs. */
 export function recordOf(pairs: ValuePairs): Record<string, number[]> {
@@ -141,8 +155,11 @@ export function snapshotSession(inputs: SessionInputs): TrainingSession {
 	const train = inputs.train;
 	const running = train.status === 'running' || train.status === 'paused';
 	const history = keptHistory(train, MAX_HISTORY);
+	// Counted before anything is copied: a parameter of a million values is not (see below).
+	const values = train.model === null ? 0 : valueCount(train.parameters, train.momentum);
+	const tooBig = values > MAX_SESSION_VALUES;
 	const training: SavedTraining | null =
-		train.model === null
+		train.model === null || tooBig
 			? null
 			: {
 					epoch: train.epoch,
@@ -175,7 +192,8 @@ export function snapshotSession(inputs: SessionInputs): TrainingSession {
 		lossId: inputs.lossId ?? null,
 		format: inputs.format,
 		logScale: inputs.logScale,
-		training
+		training,
+		trainingNotSaved: tooBig ? values : null
 	};
 }
 
@@ -324,7 +342,8 @@ function readSessionFields(value: Record<string, unknown>): TrainingSession {
 		lossId: lossId === '' ? null : lossId,
 		format: format === 'json' || format === 'pt' ? format : 'safetensors',
 		logScale: logScale === true,
-		training: readTraining(field(value, 'training'))
+		training: readTraining(field(value, 'training')),
+		trainingNotSaved: count(field(value, 'trainingNotSaved'), Number.MAX_SAFE_INTEGER) || null
 	};
 }
 
@@ -441,7 +460,8 @@ export function sessionFromImport(setup: ImportedSetup): TrainingSession {
 		lossId: setup.loss,
 		format: 'safetensors',
 		logScale: false,
-		training: null
+		training: null,
+		trainingNotSaved: null
 	};
 }
 

@@ -396,6 +396,20 @@ export class Trainer {
 		return last;
 	}
 
+	/** How many values the parameters hold together. */
+	get valueCount(): number {
+		let count = 0;
+		for (const values of this.host.values()) count += values.length;
+		return count;
+	}
+
+	/** Each parameter's values by node id (row-major), as float32 copies. */
+	parameterArrays(): Record<string, Float32Array> {
+		const out = dict<Float32Array>(); // by node id, which may be `__proto__`
+		for (const [id, values] of this.host) out[id] = values.slice();
+		return out;
+	}
+
 	/** Each parameter's values by node id (row-major). */
 	parameters(): Record<string, number[]> {
 		const out = dict<number[]>(); // by node id, which may be `__proto__`

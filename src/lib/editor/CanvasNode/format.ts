@@ -1,5 +1,5 @@
 /** How nodes print shapes and leaves (plain text). */
-import { numberFormat } from '$lib/engine/core';
+import { numel, tensorNumberFormat } from '$lib/engine/core';
 import { LEAF_INITS } from '$lib/graph';
 import { translate, type MessageKey, type MessageParams } from '$lib/i18n';
 
@@ -28,11 +28,19 @@ const LIVE_SHOWN = 4;
 /**
  * Live parameter values in one short line, in their tensor's one format as PyTorch prints it
  * (the engine's, as the node's badges): `1.9983`, `0.5000, -1.2000, 3.0000, 0.2500, …`, `0.`;
- * '' for none.
+ * '' for none. The format is judged as PyTorch's print judges it: on every value up to 1000,
+ * past that on those a summarised print shows (of `shape`, when the values fill it), so a
+ * million-value parameter costs a few reads every frame, not a million.
  */
-export function formatLive(values: readonly number[] | undefined): string {
+export function formatLive(
+	values: ArrayLike<number> | undefined,
+	shape?: readonly number[]
+): string {
 	if (values === undefined || values.length === 0) return '';
-	const { format } = numberFormat(values);
-	const shown = values.slice(0, LIVE_SHOWN).map(format);
+	const fits = shape !== undefined && numel(shape) === values.length;
+	const { format } = tensorNumberFormat(values, fits ? shape : [values.length]);
+	const shown = Array.from({ length: Math.min(LIVE_SHOWN, values.length) }, (_, i) =>
+		format(values[i])
+	);
 	return shown.join(', ') + (values.length > LIVE_SHOWN ? ', …' : '');
 }

@@ -5,13 +5,20 @@
  */
 import { excerpt } from '$lib/util/excerpt';
 import { errorMessage } from '$lib/util/error-message';
-import { createLeaf, isLeaf, type GraphDocument } from '$lib/graph';
+import { createLeaf, isLeaf, type GraphDocument, type LeafNode } from '$lib/graph';
 import { webgpu, type StateDictFormat } from '$lib/engine/core';
 import { own } from '$lib/util/dict';
 import type { ContourGrid } from '$lib/viz';
 import { chooseAuto, type AutoChoice, type GpuReport } from '$lib/training/auto-device';
 import { INITIAL_STATE, TrainingClient, type TrainState } from '$lib/training/client';
-import { csvProblemText, csvSizeProblem, parseCsv, type CsvProblem } from '$lib/training/csv';
+import {
+	csvProblemText,
+	csvSizeProblem,
+	MAX_ROWS,
+	parseCsv,
+	toCsv,
+	type CsvProblem
+} from '$lib/training/csv';
 import { translate, type MessageKey, type MessageParams } from '$lib/i18n';
 import { DEFAULT_FORMULA, formulaData, type Dataset, type Formula } from '$lib/training/data';
 import {
@@ -50,6 +57,27 @@ import {
 } from '$lib/training/settings';
 
 export type FormulaText = Record<keyof Formula, string>;
+
+/** A data leaf of the graph whose rows are not the data's (see `dataMismatch`). */
+export interface MismatchedLeaf {
+	id: string;
+	name: string;
+	/** Its shape on the canvas. */
+	shape: number[];
+	/** Its shape while training: the data's rows. */
+	trained: number[];
+}
+
+/** The graph's x and y, and the data Train feeds them instead. */
+export interface DataMismatch {
+	/** The data's rows, and where they come from. */
+	rows: number;
+	source: 'formula' | 'csv';
+	x: MismatchedLeaf;
+	y: MismatchedLeaf;
+	/** The rows of the graph's own x and y when they can be the data (same rows, not too many). */
+	graphRows: number | null;
+}
 export type SettingsText = Record<keyof TrainSettings, string>;
 
 const asText = <T extends object>(values: T) =>
@@ -61,8 +89,8 @@ const asText = <T extends object>(values: T) =>
 export interface PanelOptions {
 	/** The document to train (read at each command, so it follows the canvas). */
 	doc: () => GraphDocument;
-	/** Each parameter's values, at most once per frame. */
-	onParameters?: (values: Record<string, number[]>) => void;
+	/** Each parameter's values, at most once per frame (float32 while training, as it reports them). */
+	onParameters?: (values: Readonly<Record<string, ArrayLike<number>>>) => void;
 	/** Parameters to start from, by node id (autosaved ones). */
 	initialParameters?: Record<string, number[]>;
 	/** The training client (default: a new one, in a worker). */
@@ -172,6 +200,11 @@ export class TrainPanelState {
 	/** The restored session's CSV was too long to be saved with it: its data is the formula's. */
 	csvNotSaved = $state(false);
 	/**
+	 * The restored session's training held this many values, too many to be saved with it (null:
+	 * none such): Train starts over from the graph's values.
+	 */
+	trainingNotSaved = $state<number | null>(null);
+	/**
 	 * A message about saving or loading the model: `text` in English, and the catalog's `key` and
 	 * `params` for the UI's language (none for PyTorch's load_state_dict message on a mismatch).
 	 */
@@ -221,6 +254,35 @@ export class TrainPanelState {
 	readonly auto: AutoChoice | 'calibrate' | null = $derived(
 		this.train.auto ?? (this.gpu === null ? null : chooseAuto(this.gpu, null))
 	);
+	/**
+	 * The graph's x and y leaves when the data Train feeds them has another number of rows than
+	 * they show on the canvas (null when it has theirs): the panel says so, naming them, rather
+	 * than let PyTorch's shape error about [11, 1] speak of a graph that shows [1024, 1].
+	 */
+	readonly dataMismatch: DataMismatch | null = $derived.by(() => {
+		if (!this.binding.ok) return null;
+		const { inputId, targetId } = this.binding.binding;
+		const rows = this.data.x.length;
+		const leaves = this.doc().nodes.filter(isLeaf);
+		const x = leaves.find((n) => n.id === inputId);
+		const y = leaves.find((n) => n.id === targetId);
+		if (x === undefined || y === undefined) return null;
+		if (x.attrs.shape[0] === rows && y.attrs.shape[0] === rows) return null;
+		const leaf = (node: LeafNode) => ({
+			id: node.id,
+			name: node.name,
+			shape: node.attrs.shape.slice(),
+			trained: node.attrs.shape.length === 2 ? [rows, 1] : [rows]
+		});
+		const own = x.attrs.shape[0] === y.attrs.shape[0] && x.attrs.shape[0] <= MAX_ROWS;
+		return {
+			rows,
+			source: this.source,
+			x: leaf(x),
+			y: leaf(y),
+			graphRows: own ? x.attrs.shape[0] : null
+		};
+	});
 	readonly stats: LossStats = $derived(lossStats(this.data));
 	readonly minimum = $derived(
 		this.binding.ok && this.binding.binding.line !== null ? leastSquares(this.stats) : null
@@ -289,7 +351,7 @@ export class TrainPanelState {
 	 * It may be a frame ahead of what the panel shows; a restored panel shows exactly it.
 	 */
 	session(): TrainingSession {
-		return snapshotSession({ ...this.sessionInputs, train: this.client.state });
+		return snapshotSession({ ...this.sessionInputs, train: this.client.sessionState });
 	}
 
 	/**
@@ -349,6 +411,7 @@ export class TrainPanelState {
 			this.csvNotSaved = saved.source === 'csv';
 		}
 		if (saved.csvDraft !== null) this.csvText = saved.csvDraft;
+		this.trainingNotSaved = saved.trainingNotSaved;
 		const training = saved.training;
 		const binding = bindModel(doc, this.lossId);
 		if (training === null || !binding.ok) return;
@@ -504,6 +567,19 @@ export class TrainPanelState {
 			return;
 		}
 		this.applyCsv(await file.text());
+	}
+
+	/**
+	 * Train on the graph's own x and y: their values as the canvas computes them (their init:
+	 * arange, values, randn ...), as CSV data (so the panel shows them and the session keeps them).
+	 */
+	useGraphData(): void {
+		const mismatch = this.dataMismatch;
+		if (mismatch === null || mismatch.graphRows === null) return;
+		const leaves = this.doc().nodes.filter(isLeaf);
+		const values = (id: string) =>
+			Array.from(createLeaf(leaves.find((n) => n.id === id)!.attrs).data);
+		this.applyCsv(toCsv(values(mismatch.x.id), values(mismatch.y.id)));
 	}
 
 	/** Back to the formula's data. */
