@@ -1239,3 +1239,38 @@ test('“Use the other tab’s” after the page was hidden during the conflict:
 	expect(reload.autosave.unsaved).toBe(false);
 	expect(store.records.size).toBe(1);
 });
+
+test("a write under way at unload lands after the changes were kept: it is the tab's own, no conflict", async () => {
+	const store = new MemoryDocumentStore();
+	const session = memory();
+	const tab = await openTab(store, { session });
+	tab.editor.addNode('relu', { x: 0, y: 0 });
+	await tab.autosave.flush();
+	const id = tab.editor.documentInfo.id;
+	// Training hands out a session; its write starts, and the store holds it (a slow commit).
+	const put = store.put.bind(store);
+	let release = () => {};
+	const held = new Promise<void>((resolve) => (release = resolve));
+	store.put = async (record, expected) => {
+		await held;
+		return put(record, expected);
+	};
+	tab.editor.setTrainingSession({ epoch: 136 });
+	const writing = tab.autosave.flush();
+	// The page goes away with a newer session: kept, on the revision before the write under way.
+	tab.editor.setTrainingSession({ epoch: 194 });
+	tab.autosave.flushOnExit();
+	tab.autosave.dispose();
+	// The write under way lands after all.
+	release();
+	await writing;
+	expect(store.records.get(id)!.session).toEqual({ epoch: 136 });
+	store.put = put;
+
+	const reload = await openTab(store, { session });
+	expect(reload.editor.trainingSession).toEqual({ epoch: 194 });
+	await reload.autosave.flush();
+	await reload.autosave.flush();
+	expect(reload.autosave.conflict).toBeNull();
+	expect(store.records.get(id)!.session).toEqual({ epoch: 194 });
+});

@@ -38,6 +38,7 @@ import {
 	clearPending,
 	keepPending,
 	safely,
+	writeFingerprint,
 	TAB_DOCUMENT_KEY,
 	type KeyValueStorage,
 	type PagePresence,
@@ -91,6 +92,8 @@ export interface AutosaveOptions {
 	written?: readonly { id: string; revision: number }[];
 	/** The first document has changes not written yet (kept by the tab at its last unload). */
 	dirty?: boolean;
+	/** With `dirty`: the fingerprint of a write the page before had under way (`Pending.landing`). */
+	landing?: string | null;
 	/** Runs `write` later (default: when the browser is idle, within half a second). */
 	later?: (write: () => void) => void;
 	/** The revision of the first document as read from the store (null: not stored yet). */
@@ -184,7 +187,9 @@ export class Autosave {
 	 * What this page started from when it started from changes kept at the tab's last unload
 	 * (`dirty`): the document's text and session, as the write that unload began would store them.
 	 */
-	#started: { id: string; json: string; session: string } | null = null;
+	#started: { id: string; json: string; session: string; landing: string | null } | null = null;
+	/** The write under way: its document and `writeFingerprint` (kept with unwritten changes). */
+	#inflight: { id: string; fingerprint: string } | null = null;
 	/** Documents another tab deleted while open here: written again, even with nothing changed. */
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never shown
 	#rewrite = new Set<string>();
@@ -218,7 +223,8 @@ export class Autosave {
 			this.#started = {
 				id,
 				json: compactDocument(editor.doc),
-				session: JSON.stringify(plainSession(editor.trainingSession))
+				session: JSON.stringify(plainSession(editor.trainingSession)),
+				landing: options.landing ?? null
 			};
 		}
 		const stored = options.revision !== undefined && options.revision !== null;
@@ -286,7 +292,8 @@ export class Autosave {
 			json: compactDocument(editor.doc),
 			session: plainSession(editor.trainingSession),
 			page: this.tab,
-			at: this.#now()
+			at: this.#now(),
+			...(this.#inflight?.id === id ? { landing: this.#inflight.fingerprint } : {})
 		});
 		this.unkept = !kept.tab;
 	}
@@ -389,7 +396,11 @@ export class Autosave {
 		const title = this.#copyTitles.get(info.id);
 		if (title !== undefined) record.title = title;
 		const expected = this.#revisions.get(info.id) ?? null;
-		const result = await this.#store.put(record, expected);
+		const inflight = { id: info.id, fingerprint: writeFingerprint(json, record.session) };
+		this.#inflight = inflight;
+		const result = await this.#store.put(record, expected).finally(() => {
+			if (this.#inflight === inflight) this.#inflight = null;
+		});
 		if (result.ok) {
 			this.#copyTitles.delete(info.id);
 			this.#rewrite.delete(info.id);
@@ -508,12 +519,15 @@ export class Autosave {
 			// have landed since, with exactly what this page started from. Then it is this tab's
 			// own, and nothing of another's is in it: its revision becomes the base. Anything else
 			// is another tab's, and the user chooses.
+			// Or it is the write the page before had under way when it kept them (`landing`),
+			// landed after: the kept changes are newer, and go on top of it.
 			const started = this.#started;
 			const own =
 				started !== null &&
 				started.id === id &&
-				started.json === record.json &&
-				started.session === sessionText(record.session);
+				((started.json === record.json && started.session === sessionText(record.session)) ||
+					(started.landing !== null &&
+						started.landing === writeFingerprint(record.json, record.session)));
 			if (own) this.#revisions.set(id, record.revision);
 			return own;
 		}

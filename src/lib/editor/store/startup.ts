@@ -59,6 +59,7 @@ export interface Start {
 	autosave: Pick<
 		AutosaveOptions,
 		| 'revision'
+		| 'landing'
 		| 'pristine'
 		| 'unreadable'
 		| 'failure'
@@ -213,6 +214,7 @@ export async function startDocument(store: DocumentStore, options: StartOptions)
 						revision: pending.base,
 						pristine: false,
 						dirty: true,
+						landing: pending.landing ?? null,
 						unreadable: null,
 						failure,
 						notice: notice(),

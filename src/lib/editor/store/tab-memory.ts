@@ -72,6 +72,26 @@ export interface Pending {
 	page?: string;
 	/** When they were kept (ms since 1970). */
 	at?: number;
+	/**
+	 * The `writeFingerprint` of a write of this document the page had under way when it kept
+	 * them: it may land after, on `base`. Landed, it is the page's own, not another tab's.
+	 */
+	landing?: string;
+}
+
+/**
+ * A short fingerprint of a record's content (its text and its session as stored), to know a
+ * write this page began from another tab's without keeping its text twice. FNV-1a, 32 bits, and
+ * the lengths.
+ */
+export function writeFingerprint(json: string, session: unknown): string {
+	const text = `${json}\u0000${JSON.stringify(session ?? null)}`;
+	let hash = 0x811c9dc5;
+	for (let i = 0; i < text.length; i++) {
+		hash ^= text.charCodeAt(i);
+		hash = Math.imul(hash, 0x01000193);
+	}
+	return `${json.length}:${text.length}:${(hash >>> 0).toString(16)}`;
 }
 
 /** Whether a page is still alive: Web Locks in the browser, a stand-in in tests. */
@@ -190,6 +210,7 @@ export function parsePending(text: string | null): Pending | null {
 	};
 	if (typeof p.page === 'string') pending.page = p.page;
 	if (typeof p.at === 'number' && Number.isFinite(p.at)) pending.at = p.at;
+	if (typeof p.landing === 'string') pending.landing = p.landing;
 	return pending;
 }
 
