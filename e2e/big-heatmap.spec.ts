@@ -3,7 +3,9 @@
  * their sum and its total. Each heatmap shows whole inside its node (it showed 51 of 120 px),
  * with a legend in the tensor's number format (`all = 1.` for the grad of ones, a flat block
  * before), and the element under the pointer is read out where it can be seen (it was laid out
- * below the visible part). No two nodes overlap.
+ * below the visible part). The shape chip on a wire between two nodes closer than it is wide
+ * (`[1024×1024]` between nodes placed from the palette) is drawn above them, not cut off under
+ * them; Import code leaves room for it. No two nodes overlap.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { counts, fixture, graphNode, openEditor, openFile, overlaps } from './editor-helpers';
@@ -12,6 +14,13 @@ const SIZES = [
 	{ width: 1280, height: 800 },
 	{ width: 1920, height: 1080 }
 ] as const;
+
+const BIG_CODE = [
+	'x = torch.randn(1024, 1024, requires_grad=True)',
+	'b = torch.randn(1024, 1024, requires_grad=True)',
+	't = x + b',
+	'y = t.sum()'
+].join('\n');
 
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
 const where = (page: Page) => page.getByRole('region', { name: 'Chain rule' }).locator('.where');
@@ -135,3 +144,70 @@ for (const size of SIZES) {
 		});
 	});
 }
+
+test.describe('shape chips on wires between big tensors', () => {
+	test.use({ viewport: { width: 1280, height: 800 } });
+
+	test('a chip wider than the gap between two nodes is drawn above them', async ({ page }) => {
+		test.setTimeout(120_000);
+		const errors = await openEditor(page);
+		// Nodes as the palette places them: 250 px apart, 30 px between a node and the next.
+		await openFile(page, fixture('big-add-1024.json'));
+		await expect(counts(page, 4, 3)).toBeVisible();
+		await page.getByRole('slider', { name: 'Speed' }).fill('4');
+		await button(page, 'Forward').click();
+		await expect(where(page)).toContainText('Step 4 of 4', { timeout: 90_000 });
+		// t's value travels into y.
+		const chip = page.locator('[data-token="value"][data-at-rest]');
+		await expect(chip).toHaveText('[1024×1024]');
+		// Both ends of its text are drawn, not covered by t or y (the chip lets the pointer
+		// through: hit-testable for the check only).
+		const ends = await chip.evaluate((token: SVGGElement) => {
+			token.style.pointerEvents = 'all';
+			const r = token.querySelector('text')!.getBoundingClientRect();
+			const hits = [r.left + 2, r.right - 2].map((x) =>
+				Boolean(document.elementFromPoint(x, r.top + r.height / 2)?.closest('[data-token]'))
+			);
+			token.style.pointerEvents = '';
+			return hits;
+		});
+		expect(ends).toEqual([true, true]);
+		expect(errors).toEqual([]);
+	});
+
+	test('Import code leaves room for the chips and the tall nodes', async ({ page }) => {
+		test.setTimeout(120_000);
+		const errors = await openEditor(page);
+		await page.getByRole('button', { name: 'Code panel' }).click();
+		await page.getByRole('button', { name: 'Import code' }).click();
+		const dialog = page.getByRole('dialog', { name: 'Import PyTorch code' });
+		await dialog.getByRole('textbox', { name: 'Python code' }).fill(BIG_CODE);
+		await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+		await expect(dialog).toBeHidden();
+		await page.getByRole('button', { name: 'Code panel' }).click();
+		await expect(counts(page, 4, 3)).toBeVisible();
+		await page.getByRole('slider', { name: 'Speed' }).fill('4');
+		await button(page, 'Forward').click();
+		await expect(where(page)).toContainText('Step 4 of 4', { timeout: 90_000 });
+		await button(page, 'Backward').click();
+		await expect(where(page)).toContainText('Step 6 of 6', { timeout: 90_000 });
+		await expect.poll(() => overlaps(page)).toEqual([]);
+		// The chips of the last step (the grads into x and b) rest clear of every node.
+		const chips = page.locator('[data-token="grad"][data-at-rest]');
+		await expect(chips).toHaveCount(2);
+		const nodes = await page
+			.locator('.svelte-flow__node')
+			.evaluateAll((elements) =>
+				elements.map((e) => e.getBoundingClientRect().toJSON() as DOMRect)
+			);
+		for (const chip of await chips.all()) {
+			const r = await box(chip);
+			for (const n of nodes) {
+				const apart =
+					r.x + r.width <= n.left || n.right <= r.x || r.y + r.height <= n.top || n.bottom <= r.y;
+				expect(apart).toBe(true);
+			}
+		}
+		expect(errors).toEqual([]);
+	});
+});
