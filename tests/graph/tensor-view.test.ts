@@ -4,7 +4,9 @@ import {
 	maxAbs,
 	pool,
 	pooledOf,
+	pooledSize,
 	nestedList,
+	tensorKind,
 	ravelIndex,
 	unravelIndex,
 	viewOf
@@ -67,5 +69,57 @@ describe('pooled heatmaps', () => {
 		expect(small.pooled).toBeUndefined();
 		expect(pooledOf(small)).toBe(pooledOf(small));
 		expect(pooledOf(small).cells[0]).toBe(1);
+	});
+});
+
+describe('what the node shows of a tensor, known from its shape', () => {
+	test('the pooled size is the one pool() makes, for any shape', () => {
+		for (const shape of [
+			[80, 80],
+			[300, 300],
+			[11, 1],
+			[1, 1000],
+			[3, 50, 7],
+			[1024, 1024]
+		]) {
+			const pooled = pool(viewOf(torch.zeros(shape)));
+			expect(pooledSize(shape)).toEqual({
+				rows: pooled.rows,
+				cols: pooled.cols,
+				blockRows: pooled.blockRows,
+				blockCols: pooled.blockCols
+			});
+		}
+	});
+
+	test('a number, a table up to 4x4, a heatmap past it', () => {
+		expect(tensorKind([])).toBe('scalar');
+		expect(tensorKind([1, 1])).toBe('scalar');
+		expect(tensorKind([3, 4])).toBe('table');
+		expect(tensorKind([2, 2, 2])).toBe('heatmap');
+		expect(tensorKind([11, 1])).toBe('heatmap');
+	});
+
+	test("the legend's least and greatest value cover every value, past the pooled samples", () => {
+		const data = new Float32Array(300 * 300).fill(1);
+		data[301] = -2.5; // not a block's first element: no cell shows it
+		data[90_000 - 2] = 7.25;
+		const pooled = pool({ shape: [300, 300], data });
+		expect([pooled.min, pooled.max, pooled.extent, pooled.allFinite]).toEqual([
+			-2.5,
+			7.25,
+			7.25,
+			true
+		]);
+		expect(Array.from(pooled.cells).every((v) => v === 1)).toBe(true);
+	});
+
+	test('nan and infinities take no part in the least and greatest, and are told', () => {
+		const data = Float32Array.from([1, NaN, Infinity, -Infinity, 3]);
+		const pooled = pool({ shape: [5, 1], data });
+		expect([pooled.min, pooled.max, pooled.extent, pooled.allFinite]).toEqual([1, 3, 3, false]);
+		const none = pool({ shape: [5, 1], data: new Float32Array(5).fill(NaN) });
+		expect(none.min > none.max).toBe(true);
+		expect(none.extent).toBe(0);
 	});
 });

@@ -38,7 +38,7 @@
  */
 import { StopImport } from './import/args';
 import { getNode } from './import/graph';
-import { layoutNodes } from './layout';
+import { HEATMAP_ROOM, layoutNodes, ROOM } from './layout';
 import { parse } from './parser';
 import { collectAssigned } from './import/scope';
 import { importStatement } from './import/statements';
@@ -56,6 +56,7 @@ import {
 	GRAPH_FORMAT,
 	GRAPH_VERSION,
 	inferShapes,
+	tensorKind,
 	validateDocument,
 	type GraphDocument,
 	type LeafAttrs
@@ -332,7 +333,12 @@ function finish(state: ImportState): GraphDocument | null {
 			}
 		}
 	}
-	layoutNodes(nodes, edges);
+	// A node whose value shows as a heatmap takes more room (see HEATMAP_ROOM).
+	const shapes = inferShapes(doc);
+	layoutNodes(nodes, edges, (node) => {
+		const shape = shapes.get(node.id)?.shape;
+		return shape != null && tensorKind(shape) === 'heatmap' ? HEATMAP_ROOM : ROOM;
+	});
 	const checked = validateDocument(doc);
 	// Our own objects, not the checked copy: that copy turns -0 into 0.
 	if (checked.ok) return doc;

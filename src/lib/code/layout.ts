@@ -8,9 +8,34 @@ import type { GraphEdge, GraphNode } from '$lib/graph';
 /** The spacing the examples use. */
 export const COLUMN_WIDTH = 280;
 export const ROW_HEIGHT = 270;
+/** The room a node takes: the width of its column, its height in the column. */
+export interface Room {
+	width: number;
+	height: number;
+}
 
-/** Set every node's position. `nodes` must list each node after its inputs. */
-export function layoutNodes(nodes: GraphNode[], edges: GraphEdge[]): void {
+/** The room of the examples' nodes. */
+export const ROOM: Room = { width: COLUMN_WIDTH, height: ROW_HEIGHT };
+
+/**
+ * The room of a node drawn with heatmaps (a tensor larger than 4x4). Taller: its value and .grad
+ * areas hold a heatmap (up to 80 px) and a legend line each, about 45 px more each than the three
+ * lines of a small tensor's, and a margin. Wider: the wire out of it carries a chip with the shape,
+ * such as `[1024×1024]` (about 93 px in the chip's 12 px type), wider than the 60 px between two
+ * columns of the usual nodes; 120 px hold a chip of 13 characters, with a gap at each end.
+ */
+export const HEATMAP_ROOM: Room = { width: COLUMN_WIDTH + 60, height: ROW_HEIGHT + 100 };
+
+/**
+ * Set every node's position. `nodes` must list each node after its inputs. Each node takes
+ * `roomOf(node)` (ROOM unless told): its column is as wide as the widest room in it, and as tall
+ * as its nodes' rooms, centred on the tallest column.
+ */
+export function layoutNodes(
+	nodes: GraphNode[],
+	edges: GraphEdge[],
+	roomOf: (node: GraphNode) => Room = () => ROOM
+): void {
 	const inputs = new Map<string, string[]>();
 	const consumers = new Map<string, string[]>();
 	for (const edge of edges) {
@@ -60,10 +85,19 @@ export function layoutNodes(nodes: GraphNode[], edges: GraphEdge[]): void {
 		if (columns[c]) sortBy(columns[c], (id) => mean(inputs.get(id) ?? [], row.get(id)!));
 	}
 
-	const tallest = columns.reduce((most, list) => Math.max(most, list?.length ?? 0), 1);
-	for (const node of nodes) {
-		const c = column.get(node.id)!;
-		const offset = ((tallest - columns[c].length) * ROW_HEIGHT) / 2;
-		node.position = { x: c * COLUMN_WIDTH, y: row.get(node.id)! * ROW_HEIGHT + offset };
+	const room = new Map(nodes.map((node) => [node.id, roomOf(node)]));
+	const heightOf = (list: string[] | undefined) =>
+		(list ?? []).reduce((sum, id) => sum + room.get(id)!.height, 0);
+	const tallest = columns.reduce((most, list) => Math.max(most, heightOf(list)), ROW_HEIGHT);
+	const byId = new Map(nodes.map((node) => [node.id, node]));
+	let x = 0;
+	for (let c = 0; c < columns.length; c++) {
+		const list = columns[c] ?? [];
+		let y = (tallest - heightOf(list)) / 2;
+		for (const id of [...list].sort((a, b) => row.get(a)! - row.get(b)!)) {
+			byId.get(id)!.position = { x, y };
+			y += room.get(id)!.height;
+		}
+		x += list.reduce((most, id) => Math.max(most, room.get(id)!.width), COLUMN_WIDTH);
 	}
 }

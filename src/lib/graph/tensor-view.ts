@@ -33,6 +33,34 @@ export interface Pooled {
 	blockCols: number;
 	/** The largest finite magnitude over the whole tensor. */
 	extent: number;
+	/** The least and the greatest finite value over the whole tensor (min > max when none is). */
+	min: number;
+	max: number;
+	/** Whether every value is finite (no nan, inf or -inf). */
+	allFinite: boolean;
+}
+
+/** How the UI draws a tensor: a number, a compact table (up to 4x4), or a heatmap. */
+export type TensorKind = 'scalar' | 'table' | 'heatmap';
+
+/** How a tensor of `shape` is drawn; known from the shape alone, before any value. */
+export function tensorKind(shape: readonly number[]): TensorKind {
+	if (numel(shape) === 1) return 'scalar';
+	if (shape.length <= 2 && shape.every((d) => d <= 4)) return 'table';
+	return 'heatmap';
+}
+
+/** The pooled matrix's size for a tensor of `shape`, known before its values (see `pool`). */
+export function pooledSize(shape: readonly number[]): {
+	rows: number;
+	cols: number;
+	blockRows: number;
+	blockCols: number;
+} {
+	const { rows: R, cols: C } = matrixShape(shape);
+	const blockRows = Math.max(1, Math.ceil(R / POOL_CELLS));
+	const blockCols = Math.max(1, Math.ceil(C / POOL_CELLS));
+	return { rows: Math.ceil(R / blockRows), cols: Math.ceil(C / blockCols), blockRows, blockCols };
 }
 
 /** PyTorch's print threshold: past this many elements, a tensor is summarised. */
@@ -65,25 +93,32 @@ export function pooledOf(view: TensorView): Pooled {
 /**
  * Pools a view's matrix into blocks, in one pass over the values: each cell shows its block's
  * first element (a sample, not a mean: the mean of a block of randn is about 0, which would draw
- * random values as a blank; a sample keeps their texture), the extent covers every value.
+ * random values as a blank; a sample keeps their texture); the extent, the least and the greatest
+ * value cover every value.
  */
 export function pool(view: TensorView): Pooled {
-	const { rows: R, cols: C } = matrixShape(view.shape);
-	const blockRows = Math.max(1, Math.ceil(R / POOL_CELLS));
-	const blockCols = Math.max(1, Math.ceil(C / POOL_CELLS));
-	const rows = Math.ceil(R / blockRows);
-	const cols = Math.ceil(C / blockCols);
+	const { cols: C } = matrixShape(view.shape);
+	const { rows, cols, blockRows, blockCols } = pooledSize(view.shape);
 	const data = view.data;
 	const cells = new Float64Array(rows * cols);
 	for (let i = 0; i < rows; i++) {
 		for (let j = 0; j < cols; j++) cells[i * cols + j] = data[i * blockRows * C + j * blockCols];
 	}
 	let extent = 0;
+	let min = Infinity;
+	let max = -Infinity;
+	let allFinite = true;
 	for (let k = 0; k < data.length; k++) {
-		const a = Math.abs(data[k]);
-		if (a > extent && a !== Infinity) extent = a;
+		const v = data[k];
+		if (!Number.isFinite(v)) {
+			allFinite = false;
+			continue;
+		}
+		if (v < min) min = v;
+		if (v > max) max = v;
 	}
-	return { cells, rows, cols, blockRows, blockCols, extent };
+	if (min <= max) extent = Math.max(Math.abs(min), Math.abs(max));
+	return { cells, rows, cols, blockRows, blockCols, extent, min, max, allFinite };
 }
 
 /** The first value (a one-element tensor's only one), NaN when empty. */

@@ -789,6 +789,9 @@ export const en = {
 		'{name} ({op}) needs about {amount} of memory with backward; the limit is {limit}. Use smaller shapes.',
 	'trace.dismiss': 'Dismiss',
 	'trace.value': 'value',
+	'tensor.legendAll': 'all = {value}',
+	'tensor.legendTitle':
+		'Colour scale: blue below 0, white at 0, red above. Least value {min}, greatest {max}.',
 	'trace.notStored': 'flowing grad',
 	'trace.notStoredTitle':
 		'Teaching view: the gradient that reached this tensor. PyTorch does not store it (its .grad is None).',

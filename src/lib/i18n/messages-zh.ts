@@ -752,6 +752,9 @@ export const zh: Record<MessageKey, string> = {
 		'{name}（{op}）连同反向约需 {amount} 内存，上限为 {limit}。请使用更小的形状。',
 	'trace.dismiss': '关闭',
 	'trace.value': '值',
+	'tensor.legendAll': '全部 = {value}',
+	'tensor.legendTitle':
+		'颜色刻度：小于 0 为蓝色，0 为白色，大于 0 为红色。最小值 {min}，最大值 {max}。',
 	'trace.notStored': '流经的梯度',
 	'trace.notStoredTitle': '教学视图：到达此张量的梯度。PyTorch 不会保存它（其 .grad 为 None）。',
 	'trace.gradNoneLeaf': 'None：还没有反向传播到达此张量（或它不需要梯度）。',

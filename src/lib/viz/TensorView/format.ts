@@ -1,14 +1,8 @@
 /** How a tensor is drawn: a number, a compact table (up to 4x4), or a heatmap. */
-import { numberFormat, numel, tensorNumberFormat } from '$lib/engine/core';
+import { numberFormat, tensorNumberFormat } from '$lib/engine/core';
 import { matrixShape, type TensorView } from '$lib/graph';
 
-export type TensorKind = 'scalar' | 'table' | 'heatmap';
-
-export function tensorKind(shape: readonly number[]): TensorKind {
-	if (numel(shape) === 1) return 'scalar';
-	if (shape.length <= 2 && shape.every((d) => d <= 4)) return 'table';
-	return 'heatmap';
-}
+export { tensorKind, type TensorKind } from '$lib/graph';
 
 /**
  * How the numbers of `view` are written: one format for the whole tensor, the one PyTorch's print
