@@ -202,7 +202,8 @@ export function smallestFont(page: Page, selector: string): Promise<number> {
 
 /**
  * Where the trace's current node lies past the canvas's edges: '' when it is whole in view (what
- * the class must see while the teacher steps), else its name and boxes.
+ * the class must see while the teacher steps), or, along an axis where it is larger than the
+ * canvas, starts in view and fills it; else its name and boxes.
  */
 export function currentNodeOutOfView(page: Page): Promise<string> {
 	return page.evaluate(() => {
@@ -210,11 +211,15 @@ export function currentNodeOutOfView(page: Page): Promise<string> {
 		const node = document.querySelector('.svelte-flow__node:has(.graph-node.active)');
 		if (!node) return 'no current node';
 		const r = node.getBoundingClientRect();
+		// Along an axis where the node is larger than the canvas (a node with two heatmaps in an
+		// 800x450 embed, at readable type), its start is in view and it fills the canvas.
+		const fits = (start: number, end: number, from: number, to: number) =>
+			end - start <= to - from + 1
+				? start >= from - 0.5 && end <= to + 0.5
+				: start >= from - 0.5 && start <= from + 64 && end >= to - 0.5;
 		const inside =
-			r.left >= canvasBox.left - 0.5 &&
-			r.top >= canvasBox.top - 0.5 &&
-			r.right <= canvasBox.right + 0.5 &&
-			r.bottom <= canvasBox.bottom + 0.5;
+			fits(r.left, r.right, canvasBox.left, canvasBox.right) &&
+			fits(r.top, r.bottom, canvasBox.top, canvasBox.bottom);
 		if (inside) return '';
 		const name = node.querySelector('[data-node-name]')?.getAttribute('data-node-name');
 		const round = (b: DOMRect) =>
