@@ -649,6 +649,8 @@ test('the conflict banner at 1280x800: each button says whose version, whole and
 	await openZh(a);
 	await a.getByRole('button', { name: 'relu', exact: true }).click();
 	await expect(graphNode(a, 'relu1')).toBeVisible();
+	// Written before B opens: a new tab opens the graph stored last (CI once opened B before it).
+	await expect.poll(async () => (await storedText(a)) ?? '').toContain('relu1');
 	const b = await context.newPage();
 	await b.setViewportSize({ width: 1280, height: 800 });
 	// No BroadcastChannel in B: its write is refused, and it asks.
